@@ -1,0 +1,3 @@
+from ipkb.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""Typed errors of the core. The CLI renders them once, in `ipkb.cli.main`."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ipkb.model import Problem
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    DATA = 1  # a bad KB, a failed lookup, no path, an unwritable target
+    USAGE = 2  # a bad option or argument
+
+
+class IpkbError(Exception):
+    """Base of every error ipkb reports to a user."""
+
+    exit_code: ExitCode = ExitCode.DATA
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(IpkbError):
+    exit_code = ExitCode.USAGE
+
+
+class InvalidKnowledgeBase(IpkbError):
+    """The KB has validation errors; queries refuse to answer from it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(
+            f"the knowledge base has {len(errors)} error(s)",
+            hint="fix them, then run `ipkb validate` to check",
+        )
+        self.problems = problems
+
+
+class KbNotFound(IpkbError):
+    pass
+
+
+class EntityNotFound(IpkbError):
+    def __init__(self, query: str, suggestions: list[str]) -> None:
+        hint = "did you mean: " + ", ".join(suggestions) if suggestions else "try `ipkb search`"
+        super().__init__(f"no entity matches {query!r}", hint=hint)
+        self.query = query
+        self.suggestions = suggestions
+
+
+class AmbiguousEntity(IpkbError):
+    def __init__(self, query: str, candidates: list[str]) -> None:
+        super().__init__(
+            f"{query!r} matches {len(candidates)} entities",
+            hint="use one of the ids: " + ", ".join(candidates),
+        )
+        self.query = query
+        self.candidates = candidates
+
+
+class NoPath(IpkbError):
+    pass
+
+
+class ExportError(IpkbError):
+    pass

@@ -1,0 +1,186 @@
+"""YAML text -> plain Python values that remember their lines.
+
+Parsing goes through PyYAML's composer (C-accelerated when available), never its constructor for
+collections: duplicate keys are seen, aliases are refused (no "billion laughs"), and any tag outside
+YAML's core schema (e.g. `!!python/object/apply`) is reported, never executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ipkb.model import Problem
+
+MAX_DEPTH = 40
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_scalars = yaml.constructor.SafeConstructor()
+
+
+class Mapping(dict[str, Any]):
+    """A dict that knows its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class Sequence(list[Any]):
+    line: int
+    item_lines: list[int]
+
+
+@dataclass
+class RawFile:
+    path: Path
+    display: str  # the path as shown in messages
+    records: list[Mapping] = field(default_factory=list)
+    document: Any = None
+
+
+class _Converter:
+    def __init__(self, display: str, problems: list[Problem]) -> None:
+        self.display = display
+        self.problems = problems
+        self.seen: set[int] = set()
+
+    def problem(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.display, node.start_mark.line + 1, message, hint))
+
+    def convert(self, node: yaml.Node, depth: int = 0) -> Any:
+        if id(node) in self.seen:
+            self.problem(
+                node, "YAML anchors and aliases (&name / *name) are not allowed", "write the value out in full"
+            )
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.problem(node, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure")
+            return None
+        if node.tag not in _CORE_TAGS:
+            self.problem(node, f"tag {node.tag!r} is not allowed", "ipkb reads plain YAML only; remove the tag")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                value = _scalars.construct_object(node)
+            except (yaml.YAMLError, ValueError) as exc:  # e.g. an impossible date such as 2022-02-30
+                self.problem(node, f"bad value {node.value!r}: {exc}")
+                return node.value
+            if isinstance(value, (dt.date, dt.datetime)):
+                return node.value  # dates stay ISO text; validate checks them
+            return value
+        if isinstance(node, yaml.SequenceNode):
+            seq = Sequence()
+            seq.line = node.start_mark.line + 1
+            seq.item_lines = []
+            for item in node.value:
+                seq.append(self.convert(item, depth + 1))
+                seq.item_lines.append(item.start_mark.line + 1)
+            return seq
+        mapping = Mapping()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.convert(key_node, depth + 1)
+            if not isinstance(key, str):
+                self.problem(key_node, f"a key must be text, not {key!r}")
+                continue
+            if key in mapping:
+                self.problem(
+                    key_node,
+                    f"duplicate key {key!r} (first at line {mapping.key_lines[key]})",
+                    "a key may appear once per mapping; merge the two",
+                )
+                continue
+            mapping[key] = self.convert(value_node, depth + 1)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+        return mapping
+
+
+def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
+    """Parse one YAML file; problems are appended, never raised."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(display, 1, f"cannot read file: {exc.strerror}"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(display, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8"))
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        context = str(exc.context or "")
+        if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            context += f" (started at line {exc.context_mark.line + 1})"
+        message = ": ".join(part for part in (context, str(exc.problem or "")) if part)
+        lines = text.splitlines()
+        has_tab = 0 < line <= len(lines) and "\t" in lines[line - 1]
+        hint = "YAML indents with spaces, never tabs: replace the tab" if has_tab else None
+        problems.append(Problem(display, line, f"YAML syntax error: {message}", hint))
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(Problem(display, 1, f"YAML error: {exc}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(display, 1, "nesting too deep to read", "flatten the structure"))
+        return None
+    if node is None:
+        return None
+    return _Converter(display, problems).convert(node)
+
+
+def read_records(path: Path, display: str, problems: list[Problem]) -> list[Mapping]:
+    """A KB record file: a YAML list of mappings."""
+    document = read_yaml(path, display, problems)
+    if document is None:
+        if not any(p.file == display for p in problems):
+            problems.append(Problem(display, 1, "file holds no records", "add records or delete the file"))
+        return []
+    if not isinstance(document, Sequence):
+        line = getattr(document, "line", 1)
+        problems.append(
+            Problem(
+                display,
+                line,
+                "a record file must be a YAML list of mappings",
+                "start each record with '- id: ...' (entities) or '- from: ...' (relations)",
+            )
+        )
+        return []
+    records: list[Mapping] = []
+    for item, line in zip(document, document.item_lines, strict=False):
+        if isinstance(item, Mapping):
+            records.append(item)
+        elif item is not None or not any(p.file == display and p.line == line for p in problems):
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    f"a list item must be a mapping, not {type(item).__name__}",
+                    "write each record as 'key: value' lines",
+                )
+            )
+    return records

@@ -1,0 +1,110 @@
+"""Plain records shared by every layer (no third-party imports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Position:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file, "line": self.line, "message": self.message}
+        if self.hint:
+            out["hint"] = self.hint
+        return out
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str | None = None
+    via: str | None = None
+    position: Position | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "quote": self.quote}
+        if self.via:
+            out["via"] = self.via
+        return out
+
+
+@dataclass(frozen=True)
+class Fact:
+    entity: str
+    metric: str
+    value: Any
+    unit: str | None
+    period: str | None
+    kind: str = "actual"
+    scope: dict[str, Any] = field(default_factory=dict)
+    confidence: str = "seen"
+    note: str | None = None
+    sources: tuple[Citation, ...] = ()
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    id: str
+    type: str
+    name: str
+    zh: str | None = None
+    pinyin: str | None = None
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    confidence: str = "seen"
+    note: str | None = None
+    sources: tuple[Citation, ...] = ()
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class RelationRecord:
+    source_id: str
+    type: str
+    target_id: str
+    qualifiers: dict[str, Any] = field(default_factory=dict)
+    confidence: str = "seen"
+    note: str | None = None
+    sources: tuple[Citation, ...] = ()
+    position: Position | None = None
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything the YAML says, validated and typed."""
+
+    entities: dict[str, EntityRecord] = field(default_factory=dict)
+    relations: list[RelationRecord] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+    def citations(self) -> list[tuple[str, Citation]]:
+        """Every citation with a label of what it backs."""
+        out: list[tuple[str, Citation]] = []
+        for e in self.entities.values():
+            out += [(e.id, c) for c in e.sources]
+        for r in self.relations:
+            out += [(f"{r.source_id} -{r.type}-> {r.target_id}", c) for c in r.sources]
+        for f in self.facts:
+            out += [(f"{f.entity} {f.metric}", c) for c in f.sources]
+        return out

@@ -1,0 +1,183 @@
+"""Read-only questions to the compiled store, with the standard sqlite3 module only."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ipkb.errors import IpkbError
+
+
+@dataclass(frozen=True)
+class Edge:
+    rowid: int
+    source_id: str
+    type: str
+    target_id: str
+    qualifiers: dict[str, Any]
+    confidence: str
+    note: str | None
+
+
+class Store:
+    """A read-only connection to a built database."""
+
+    def __init__(self, db: Path) -> None:
+        try:
+            self.con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise IpkbError(f"cannot open the database {db}: {exc}") from exc
+        self.con.row_factory = sqlite3.Row
+        self._relation_types: dict[str, sqlite3.Row] | None = None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return self.con.execute(sql, tuple(params)).fetchall()
+
+    # -- vocabulary -----------------------------------------------------------------------------------
+    def relation_types(self) -> dict[str, sqlite3.Row]:
+        if self._relation_types is None:
+            self._relation_types = {r["name"]: r for r in self.rows("SELECT * FROM relation_type")}
+        return self._relation_types
+
+    def entity_type_names(self) -> list[str]:
+        return [r["name"] for r in self.rows("SELECT name FROM entity_type ORDER BY name")]
+
+    def metrics(self) -> dict[str, sqlite3.Row]:
+        return {r["name"]: r for r in self.rows("SELECT * FROM metric ORDER BY name")}
+
+    # -- entities --------------------------------------------------------------------------------------
+    def entity(self, entity_id: str) -> sqlite3.Row | None:
+        found = self.rows("SELECT * FROM entity WHERE id = ?", (entity_id,))
+        return found[0] if found else None
+
+    def entities(self, ids: Iterable[str]) -> dict[str, sqlite3.Row]:
+        wanted = sorted(set(ids))
+        out: dict[str, sqlite3.Row] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update((r["id"], r) for r in self.rows(f"SELECT * FROM entity WHERE id IN ({marks})", chunk))
+        return out
+
+    def aliases(self, entity_id: str) -> list[str]:
+        return [
+            r["text"]
+            for r in self.rows(
+                "SELECT text FROM name WHERE entity_id = ? AND kind = 'alias' ORDER BY rowid", (entity_id,)
+            )
+        ]
+
+    def ids_by_folded_name(self, folded: str) -> list[tuple[str, str]]:
+        return [
+            (r["entity_id"], r["kind"])
+            for r in self.rows(
+                "SELECT DISTINCT entity_id, kind FROM name WHERE folded = ? ORDER BY entity_id", (folded,)
+            )
+        ]
+
+    def all_names(self) -> list[tuple[str, str]]:
+        return [(r["entity_id"], r["text"]) for r in self.rows("SELECT entity_id, text FROM name")]
+
+    # -- relations, facts, citations ---------------------------------------------------------------------
+    @staticmethod
+    def _edge(row: sqlite3.Row) -> Edge:
+        return Edge(
+            row["rowid"],
+            row["source_id"],
+            row["type"],
+            row["target_id"],
+            json.loads(row["qualifiers"]),
+            row["confidence"],
+            row["note"],
+        )
+
+    def edges_of(self, entity_id: str) -> list[Edge]:
+        return [
+            self._edge(r)
+            for r in self.rows(
+                "SELECT * FROM relation WHERE source_id = ? UNION SELECT * FROM relation WHERE target_id = ? "
+                "ORDER BY rowid",
+                (entity_id, entity_id),
+            )
+        ]
+
+    def edges_touching(self, ids: list[str], types: list[str] | None = None) -> list[Edge]:
+        """Relations with either end in `ids` (optionally of the given types)."""
+        out: dict[int, Edge] = {}
+        type_clause = f" AND type IN ({','.join('?' * len(types))})" if types else ""
+        for start in range(0, len(ids), 400):
+            chunk = ids[start : start + 400]
+            marks = ",".join("?" * len(chunk))
+            params = [*chunk, *(types or [])]
+            for column in ("source_id", "target_id"):
+                for row in self.rows(f"SELECT * FROM relation WHERE {column} IN ({marks}){type_clause}", params):
+                    out[row["rowid"]] = self._edge(row)
+        return [out[k] for k in sorted(out)]
+
+    def all_edges(self) -> list[Edge]:
+        return [self._edge(r) for r in self.rows("SELECT * FROM relation ORDER BY rowid")]
+
+    def facts_of(self, entity_id: str) -> list[sqlite3.Row]:
+        return self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY metric, period, rowid", (entity_id,))
+
+    def citations(self, owner_kind: str, owners: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        wanted = sorted(set(owners))
+        out: dict[str, list[dict[str, Any]]] = {o: [] for o in wanted}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.rows(
+                f"SELECT * FROM citation WHERE owner_kind = ? AND owner IN ({marks}) ORDER BY owner, ordinal",
+                (owner_kind, *chunk),
+            ):
+                cite: dict[str, Any] = {"source": r["source_id"], "quote": r["quote"]}
+                if r["via"]:
+                    cite["via"] = r["via"]
+                out[r["owner"]].append(cite)
+        return out
+
+    def cited_by(self, source_id: str) -> list[sqlite3.Row]:
+        return self.rows(
+            "SELECT * FROM citation WHERE source_id = ? OR via = ? ORDER BY owner_kind, owner", (source_id, source_id)
+        )
+
+    # -- search and lists --------------------------------------------------------------------------------
+    def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
+        """Trigram full-text search; texts under 3 characters fall back to a substring scan of names."""
+        type_clause = f" AND e.type IN ({','.join('?' * len(types))})" if types else ""
+        if len(text) >= 3:
+            phrase = '"' + text.replace('"', '""') + '"'
+            sql = (
+                "SELECT e.*, bm25(entity_fts, 10.0, 1.0) AS score FROM entity_fts "
+                "JOIN entity e ON e.rowid = entity_fts.rowid "
+                f"WHERE entity_fts MATCH ?{type_clause} ORDER BY score, e.id LIMIT ?"
+            )
+            return [(r, r["score"]) for r in self.rows(sql, [phrase, *(types or []), limit])]
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = (
+            "SELECT e.*, MIN(length(n.text)) AS score FROM name n JOIN entity e ON e.id = n.entity_id "
+            f"WHERE n.text LIKE ? ESCAPE '\\'{type_clause} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
+        )
+        return [(r, float(r["score"])) for r in self.rows(sql, [pattern, *(types or []), limit])]
+
+    def list_entities(
+        self, types: list[str] | None, within: set[str] | None, holders_of: set[str] | None
+    ) -> list[sqlite3.Row]:
+        rows = self.rows("SELECT * FROM entity ORDER BY type, id")
+        return [
+            r
+            for r in rows
+            if (not types or r["type"] in types)
+            and (within is None or r["id"] in within)
+            and (holders_of is None or r["id"] in holders_of)
+        ]
+
+    def meta(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self.rows("SELECT key, value FROM meta")}

@@ -1,0 +1,291 @@
+"""Rich renderables for the views: the only core module that knows rich."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ipkb.model import Problem
+
+
+def console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    interactive = stream.isatty()
+    return Console(
+        file=stream,
+        width=None if interactive else int(os.environ.get("COLUMNS", 120)),
+        no_color=bool(os.environ.get("NO_COLOR")) or not interactive,
+        highlight=False,
+    )
+
+
+def _qualifiers(q: dict[str, Any]) -> str:
+    parts = []
+    for key, value in q.items():
+        if key == "rank" and "rank_of" in q:
+            parts.append(f"rank {value} of {q['rank_of']}")
+        elif key == "rank_of":
+            continue
+        elif key in ("year", "date", "status"):
+            parts.append(str(value))
+        else:
+            parts.append(f"{key} {value}")
+    return " · ".join(parts)
+
+
+def _marks(sources: list[dict[str, Any]], numbers: dict[str, int]) -> str:
+    found = sorted({numbers[c["source"]] for c in sources if c["source"] in numbers})
+    return "".join(f"[{n}]" for n in found)
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def source_line(number: int, source: dict[str, Any]) -> Text:
+    title = source.get("title") or source["name"]
+    details = [str(source[k]) for k in ("publisher", "date") if source.get(k)]
+    where = source.get("file") or source.get("url")
+    text = Text(f" [{number}] ", style="bold")
+    text.append(f"\u201c{title}\u201d")
+    if details:
+        text.append(", " + ", ".join(details))
+    if where:
+        text.append(f" ({where})", style="dim")
+    text.append(f"  {source['id']}", style="cyan")
+    return text
+
+
+def show(view: dict[str, Any]) -> RenderableType:
+    numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
+    names = view["names"]
+    title = Text(view["name"], style="bold")
+    for extra in (names.get("zh"), names.get("pinyin")):
+        if extra:
+            title.append(f"  {extra}")
+    body: list[RenderableType] = []
+    if view.get("description"):
+        body.append(Text(view["description"]))
+    if view["aliases"]:
+        body.append(Text("also: " + ", ".join(view["aliases"]), style="dim"))
+    if view.get("confidence") == "inferred":
+        body.append(Text("confidence: inferred (derived from its sources, not stated by them)", style="yellow"))
+    if view.get("note"):
+        body.append(Text("note: " + view["note"], style="italic"))
+    if view["citations"]:
+        body.append(Text("sources: " + _marks(view["citations"], numbers), style="dim"))
+    header = Panel(
+        Group(*body) if body else Text(""),
+        title=title,
+        title_align="left",
+        subtitle=f"{view['type']} · {view['id']}",
+        subtitle_align="right",
+        box=box.ROUNDED,
+    )
+    parts: list[RenderableType] = [header]
+    attributes = {**view.get("fields", {}), **view.get("attributes", {})}
+    if attributes:
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(style="dim")
+        table.add_column()
+        for key, value in attributes.items():
+            table.add_row(key, str(value))
+        parts.append(table)
+    if view["facts"]:
+        facts = Table(title="Facts", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        for column, justify in (
+            ("metric", "left"),
+            ("value", "right"),
+            ("unit", "left"),
+            ("period", "left"),
+            ("", "left"),
+            ("source", "left"),
+        ):
+            facts.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for fact in view["facts"]:
+            flags = [
+                f
+                for f in (
+                    fact["kind"] if fact["kind"] != "actual" else "",
+                    "inferred" if fact["confidence"] == "inferred" else "",
+                    _qualifiers(fact["scope"]),
+                )
+                if f
+            ]
+            facts.add_row(
+                fact["metric"].replace("_", " "),
+                _format_value(fact["value"]),
+                fact["unit"] or "",
+                fact["period"] or "",
+                " · ".join(flags),
+                _marks(fact["sources"], numbers),
+            )
+        parts.append(facts)
+    if view["relations"]:
+        relations = Table(
+            title="Relations", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_header=False
+        )
+        relations.add_column(style="bold")
+        relations.add_column()
+        relations.add_column()
+        previous = None
+        for rel in view["relations"]:
+            other = rel["other"]
+            name = Text(other["name"])
+            if other.get("zh"):
+                name.append(f" {other['zh']}", style="dim")
+            name.append(f" ({other['type']})", style="dim")
+            details = _qualifiers(rel["qualifiers"])
+            if rel["confidence"] == "inferred":
+                details = " · ".join(filter(None, [details, "inferred"]))
+            if details:
+                name.append(f" · {details}", style="yellow")
+            label = rel["label"] if rel["label"] != previous else ""
+            previous = rel["label"]
+            relations.add_row(label, name, _marks(rel["sources"], numbers))
+        parts.append(relations)
+    if view.get("cited_by"):
+        counts = view["cited_by"]
+        parts.append(
+            Text(f"cited by {counts['entity']} entities, {counts['relation']} relations, {counts['fact']} facts")
+        )
+    for number, source in enumerate(view["sources"], start=1):
+        parts.append(source_line(number, source))
+    return Group(*parts)
+
+
+def path(view: dict[str, Any]) -> RenderableType:
+    paths = view.get("paths") or [{"length": view["length"], "hops": view["hops"]}]
+    out: list[RenderableType] = []
+    for index, p in enumerate(paths):
+        if len(paths) > 1:
+            out.append(Text(f"path {index + 1}", style="bold"))
+        if not p["hops"]:
+            out.append(Text(f"{view['from']['name']} is {view['to']['name']}: 0 hops"))
+        for i, hop in enumerate(p["hops"]):
+            line = Text()
+            if i == 0:
+                line.append(hop["from"]["name"], style="bold")
+                line.append(f" ({hop['from']['id']})\n", style="dim")
+            qualifiers = _qualifiers(hop["qualifiers"])
+            inferred = " · inferred" if hop["confidence"] == "inferred" else ""
+            label = f"{hop['label']}{' · ' + qualifiers if qualifiers else ''}{inferred}"
+            line.append(f"  ─{label}→ ", style="yellow")
+            line.append(hop["to"]["name"], style="bold")
+            line.append(f" ({hop['to']['id']})", style="dim")
+            cites = [c for c in hop["sources"]]
+            if cites:
+                first = cites[0]
+                quote = f' "{first["quote"]}"' if first.get("quote") else ""
+                line.append(f"\n      [{first['source']}]{quote}", style="dim")
+            out.append(line)
+    summary = f"{view['length']} hop{'s' if view['length'] != 1 else ''}"
+    if len(paths) > 1:
+        summary += f" · {len(paths)} shortest paths"
+    cited = all(h["sources"] for p in paths for h in p["hops"])
+    out.append(Text(summary + (" · every hop cited" if cited else ""), style="dim"))
+    return Group(*out)
+
+
+def entity_table(rows: list[dict[str, Any]], extra_columns: Iterable[str] = ()) -> RenderableType:
+    if not rows:
+        return Text("no entities", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    columns = ["id", "type", "name", "zh", *extra_columns]
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*[str(row.get(c) if row.get(c) is not None else "") for c in columns])
+    return Group(table, Text(f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}", style="dim"))
+
+
+def neighbor_tree(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]) -> RenderableType:
+    """The neighbourhood as a tree: each entity under the first entity that reached it."""
+    by_id = {n["id"]: n for n in view}
+    root = view[0]
+    tree = Tree(Text(f"{root['name']} ({root['type']} · {root['id']})", style="bold"))
+    branches = {root["id"]: tree}
+    for node in view[1:]:
+        for link in node["relations"]:
+            parent = by_id.get(link["other"])
+            if parent and parent["depth"] == node["depth"] - 1 and parent["id"] in branches:
+                label, inverse = labels[link["type"]]
+                # link is seen from `node`; from the parent the direction flips
+                text = inverse if link["direction"] == "out" else label
+                branches[node["id"]] = branches[parent["id"]].add(
+                    Text.assemble((f"{text} ", "yellow"), node["name"], (f" ({node['type']} · {node['id']})", "dim"))
+                )
+                break
+    return tree
+
+
+def stats(view: dict[str, Any]) -> RenderableType:
+    summary = Text(
+        f"{view['entities']} entities · {view['relations']} relations · {view['facts']} facts · "
+        f"{view['sources']} sources · {view['warnings']} warnings"
+    )
+    by_type = Table("entity type", "count", box=box.SIMPLE_HEAD, pad_edge=False)
+    for key, value in view["by_type"].items():
+        by_type.add_row(key, str(value))
+    by_relation = Table("relation type", "count", box=box.SIMPLE_HEAD, pad_edge=False)
+    for key, value in view["by_relation"].items():
+        by_relation.add_row(key, str(value))
+    cites = Table("", "total", "with source", "with quote", box=box.SIMPLE_HEAD, pad_edge=False)
+    for key, c in view["citations"].items():
+        cites.add_row(
+            key,
+            str(c["total"]),
+            f"{c['with_source']} ({c['share_with_source']:.0%})",
+            f"{c['with_quote']} ({c['share_with_quote']:.0%})",
+        )
+    parts: list[RenderableType] = [summary, by_type, by_relation, cites]
+    if view["claimed_totals"]:
+        parts.append(coverage(view["claimed_totals"]))
+    return Group(*parts)
+
+
+def coverage(claims: list[dict[str, Any]]) -> RenderableType:
+    table = Table(
+        "entity",
+        "metric",
+        "period",
+        "scope",
+        "claimed",
+        "listed",
+        title="Claimed totals",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for c in claims:
+        scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
+        table.add_row(
+            c["entity"]["id"], c["metric"], c["period"] or "", scope, _format_value(c["claimed"]), str(c["listed"])
+        )
+    return table
+
+
+def problems(items: list[Problem]) -> RenderableType:
+    lines = []
+    for p in items:
+        colour = "red" if p.severity == "error" else "yellow"
+        text = Text(f"{p.file}:{p.line}: ", style="bold")
+        text.append(f"{p.severity}: ", style=colour)
+        text.append(p.message)
+        if p.hint:
+            text.append(f"\n    hint: {p.hint}", style="dim")
+        lines.append(text)
+    return Group(*lines)

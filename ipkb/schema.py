@@ -1,0 +1,155 @@
+"""kb/schema.yaml -> the vocabulary: entity types, relation types, qualifiers, metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ipkb.model import Problem
+
+QUALIFIER_KINDS = ("year", "date", "integer", "number", "text")
+
+
+@dataclass(frozen=True)
+class EntityType:
+    name: str
+    group: str
+    description: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RelationType:
+    name: str
+    label: str
+    inverse: str
+    domain: frozenset[str] | None  # entity types; None means any
+    range: frozenset[str] | None
+    containment: bool = False
+    qualifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str | None
+    description: str = ""
+    counts_relation: str | None = None
+    counts_direction: str = "in"
+
+
+@dataclass
+class Schema:
+    entity_types: dict[str, EntityType] = field(default_factory=dict)
+    relation_types: dict[str, RelationType] = field(default_factory=dict)
+    qualifiers: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+
+
+def _types_of(
+    spec: Any, groups: dict[str, set[str]], where: str, line: int, problems: list[Problem]
+) -> frozenset[str] | None:
+    if spec == "any" or spec is None:
+        return None
+    names = [spec] if isinstance(spec, str) else list(spec)
+    out: set[str] = set()
+    for name in names:
+        if name in groups:
+            out |= groups[name]
+        else:
+            problems.append(Problem(where, line, f"unknown entity type or group {name!r} in domain/range"))
+    return frozenset(out)
+
+
+def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
+    schema = Schema()
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                display, 1, "schema.yaml must be a mapping with entity_types, relation_types, qualifiers and metrics"
+            )
+        )
+        return schema
+
+    def line_of(mapping: Any, key: str) -> int:
+        return getattr(mapping, "key_lines", {}).get(key, getattr(mapping, "line", 1))
+
+    groups: dict[str, set[str]] = {}
+    for name, spec in (data.get("entity_types") or {}).items():
+        spec = spec if isinstance(spec, dict) else {}
+        group = str(spec.get("group", name))
+        fields = {str(k): str(v) for k, v in (spec.get("fields") or {}).items()}
+        schema.entity_types[name] = EntityType(name, group, str(spec.get("description", "")), fields)
+        groups.setdefault(name, set()).add(name)
+        groups.setdefault(group, set()).add(name)
+
+    for name, kind in (data.get("qualifiers") or {}).items():
+        if isinstance(kind, list):
+            schema.qualifiers[name] = tuple(str(k) for k in kind)
+        elif kind in QUALIFIER_KINDS:
+            schema.qualifiers[name] = str(kind)
+        else:
+            problems.append(
+                Problem(
+                    display,
+                    line_of(data["qualifiers"], name),
+                    f"qualifier {name!r} has unknown kind {kind!r}",
+                    f"use one of {', '.join(QUALIFIER_KINDS)} or a list of words",
+                )
+            )
+
+    relation_specs = data.get("relation_types") or {}
+    for name, spec in relation_specs.items():
+        line = line_of(relation_specs, name)
+        if not isinstance(spec, dict) or "label" not in spec:
+            problems.append(Problem(display, line, f"relation type {name!r} needs at least a label"))
+            continue
+        qualifiers = tuple(spec.get("qualifiers") or ())
+        for q in qualifiers:
+            if q not in schema.qualifiers:
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        f"relation type {name!r} allows unknown qualifier {q!r}",
+                        "declare it under `qualifiers:`",
+                    )
+                )
+        schema.relation_types[name] = RelationType(
+            name=name,
+            label=str(spec["label"]),
+            inverse=str(spec.get("inverse") or f"{spec['label']} (inverse)"),
+            domain=_types_of(spec.get("domain"), groups, display, line, problems),
+            range=_types_of(spec.get("range"), groups, display, line, problems),
+            containment=bool(spec.get("containment", False)),
+            qualifiers=qualifiers,
+        )
+
+    metric_specs = data.get("metrics") or {}
+    for name, spec in metric_specs.items():
+        spec = spec if isinstance(spec, dict) else {}
+        counts = spec.get("counts") or {}
+        relation = counts.get("relation") if isinstance(counts, dict) else None
+        if relation is not None and relation not in schema.relation_types:
+            problems.append(
+                Problem(
+                    display, line_of(metric_specs, name), f"metric {name!r} counts unknown relation type {relation!r}"
+                )
+            )
+        schema.metrics[name] = Metric(
+            name,
+            spec.get("unit"),
+            str(spec.get("description", "")),
+            relation,
+            str(counts.get("direction", "in")) if isinstance(counts, dict) else "in",
+        )
+    if not schema.entity_types:
+        problems.append(Problem(display, 1, "schema.yaml declares no entity_types"))
+    return schema
+
+
+def load_schema(path: Path, display: str, problems: list[Problem]) -> Schema:
+    from ipkb.load import read_yaml
+
+    return parse_schema(read_yaml(path, display, problems), display, problems)

@@ -1,0 +1,126 @@
+"""The compiled store's tables (sqlmodel) and full-text index. Imported only when building."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class Meta(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class EntityTypeRow(SQLModel, table=True):
+    __tablename__ = "entity_type"
+    name: str = Field(primary_key=True)
+    grp: str
+    description: str
+
+
+class RelationTypeRow(SQLModel, table=True):
+    __tablename__ = "relation_type"
+    name: str = Field(primary_key=True)
+    label: str
+    inverse: str
+    containment: bool
+    domain: str | None  # JSON list of entity types; NULL = any
+    range: str | None
+    qualifiers: str  # JSON list
+
+
+class MetricRow(SQLModel, table=True):
+    __tablename__ = "metric"
+    name: str = Field(primary_key=True)
+    unit: str | None
+    description: str
+    counts_relation: str | None
+    counts_direction: str
+
+
+class EntityRow(SQLModel, table=True):
+    __tablename__ = "entity"
+    rowid: int = Field(primary_key=True)
+    id: str = Field(unique=True)
+    type: str = Field(index=True)
+    name: str
+    zh: str | None
+    pinyin: str | None
+    description: str | None
+    attributes: str  # JSON object
+    fields: str  # JSON object: type-specific fields (e.g. a source's title, url, file)
+    confidence: str
+    note: str | None
+    file: str
+    line: int
+
+
+class NameRow(SQLModel, table=True):
+    """Every way to name an entity, folded for lookup (see ipkb.text.fold)."""
+
+    __tablename__ = "name"
+    rowid: int = Field(primary_key=True)
+    entity_id: str = Field(index=True)
+    text: str
+    folded: str = Field(index=True)
+    kind: str  # id | name | zh | pinyin | alias
+
+
+class RelationRow(SQLModel, table=True):
+    __tablename__ = "relation"
+    rowid: int = Field(primary_key=True)
+    source_id: str = Field(index=True)
+    type: str = Field(index=True)
+    target_id: str = Field(index=True)
+    qualifiers: str  # JSON object
+    confidence: str
+    note: str | None
+    file: str
+    line: int
+
+
+class FactRow(SQLModel, table=True):
+    __tablename__ = "fact"
+    rowid: int = Field(primary_key=True)
+    entity_id: str = Field(index=True)
+    metric: str = Field(index=True)
+    value: str  # JSON scalar
+    unit: str | None
+    period: str | None
+    kind: str
+    scope: str  # JSON object
+    confidence: str
+    note: str | None
+    file: str
+    line: int
+
+
+class CitationRow(SQLModel, table=True):
+    """A citation backs an entity, a relation or a fact (owner_kind + owner rowid/id)."""
+
+    __tablename__ = "citation"
+    rowid: int = Field(primary_key=True)
+    owner_kind: str
+    owner: str = Field(index=True)  # entity id, or relation/fact rowid as text
+    source_id: str = Field(index=True)
+    quote: str | None
+    via: str | None
+    ordinal: int
+
+
+class ProblemRow(SQLModel, table=True):
+    """Validation warnings, kept so `stats` can report them without re-reading the YAML."""
+
+    __tablename__ = "problem"
+    rowid: int = Field(primary_key=True)
+    file: str
+    line: int
+    message: str
+    hint: str | None
+    severity: str
+
+
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE entity_fts USING fts5("
+    "names, description, content='', contentless_delete=1, tokenize='trigram')"
+)
+FTS_DDL_FALLBACK = "CREATE VIRTUAL TABLE entity_fts USING fts5(names, description, tokenize='trigram')"

@@ -1,0 +1,134 @@
+"""Walks over the relations in the store: shortest paths, neighbourhoods, containment.
+
+Searches run level by level with batched SQL, from both ends for paths, so a path query reads only the
+part of the graph it needs instead of loading the whole graph into memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ipkb.errors import NoPath
+from ipkb.query import Edge, Store
+
+MAX_PATHS = 100
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a path: `edge` walked from `start` to `end` (forward when start is the edge's source)."""
+
+    start: str
+    edge: Edge
+    end: str
+
+    @property
+    def forward(self) -> bool:
+        return self.edge.source_id == self.start
+
+
+def _expand(store: Store, frontier: list[str], via: list[str] | None) -> list[tuple[str, Edge, str]]:
+    out = []
+    frontier_set = set(frontier)
+    for edge in store.edges_touching(frontier, via):
+        if edge.source_id in frontier_set:
+            out.append((edge.source_id, edge, edge.target_id))
+        if edge.target_id in frontier_set and edge.target_id != edge.source_id:
+            out.append((edge.target_id, edge, edge.source_id))
+    return out
+
+
+def shortest_paths(
+    store: Store,
+    start: str,
+    goal: str,
+    via: list[str] | None = None,
+    max_hops: int | None = None,
+    all_paths: bool = False,
+) -> list[list[Step]]:
+    """All shortest paths (or the first) between two entities, relations walked in either direction."""
+    if start == goal:
+        return [[]]
+    # parents[side][node] = [(previous node, edge)]; side 0 grows from start, side 1 from goal
+    parents: list[dict[str, list[tuple[str, Edge]]]] = [{start: []}, {goal: []}]
+    distance: list[dict[str, int]] = [{start: 0}, {goal: 0}]
+    frontiers = [[start], [goal]]
+    depth = [0, 0]
+    while frontiers[0] and frontiers[1]:
+        if max_hops is not None and depth[0] + depth[1] >= max_hops:
+            break
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        seen = parents[side]
+        layer: dict[str, list[tuple[str, Edge]]] = {}
+        for node, edge, other in _expand(store, frontiers[side], via):
+            if other not in seen:
+                layer.setdefault(other, []).append((node, edge))
+        seen.update(layer)
+        frontiers[side] = sorted(layer)
+        depth[side] += 1
+        distance[side].update((node, depth[side]) for node in layer)
+        meeting = sorted(set(layer) & set(parents[1 - side]))
+        if meeting:
+            nearest = min(distance[1 - side][m] for m in meeting)
+            meeting = [m for m in meeting if distance[1 - side][m] == nearest]
+            paths = []
+            for middle in meeting:
+                for head in _walk(parents[0], middle, start):
+                    for tail in _walk(parents[1], middle, goal):
+                        paths.append(head + [Step(s.end, s.edge, s.start) for s in reversed(tail)])
+                        if not all_paths or len(paths) >= MAX_PATHS:
+                            return paths
+            return paths
+    limit = f" within {max_hops} hops" if max_hops is not None else ""
+    only = f" using only {', '.join(via)}" if via else ""
+    raise NoPath(
+        f"no path between {start} and {goal}{limit}{only}",
+        hint="try more --max-hops, fewer --via restrictions, or `ipkb neighbors` on each end",
+    )
+
+
+def _walk(parents: dict[str, list[tuple[str, Edge]]], node: str, root: str) -> Iterator[list[Step]]:
+    """Paths root -> node through the parent links, as steps in walking order."""
+    if node == root:
+        yield []
+        return
+    for previous, edge in parents[node]:
+        for head in _walk(parents, previous, root):
+            yield [*head, Step(previous, edge, node)]
+
+
+def neighborhood(
+    store: Store, center: str, depth: int, via: list[str] | None = None
+) -> tuple[dict[str, int], list[Edge]]:
+    """Entities within `depth` hops (with their distance) and the relations among them."""
+    distance = {center: 0}
+    frontier = [center]
+    for level in range(1, depth + 1):
+        found = []
+        for _, _, other in _expand(store, frontier, via):
+            if other not in distance:
+                distance[other] = level
+                found.append(other)
+        frontier = sorted(set(found))
+        if not frontier:
+            break
+    edges = [
+        e for e in store.edges_touching(sorted(distance), via) if e.source_id in distance and e.target_id in distance
+    ]
+    return distance, edges
+
+
+def contained_in(store: Store, place: str, relation_types: tuple[str, ...] = ("located_in",)) -> set[str]:
+    """Everything located within `place`, transitively."""
+    inside: set[str] = set()
+    frontier = [place]
+    while frontier:
+        found = []
+        targets = set(frontier)
+        for edge in store.edges_touching(frontier, list(relation_types)):
+            if edge.target_id in targets and edge.source_id not in inside and edge.source_id != place:
+                inside.add(edge.source_id)
+                found.append(edge.source_id)
+        frontier = found
+    return inside

@@ -1,0 +1,544 @@
+"""Raw YAML records + schema -> a typed KnowledgeBase and every problem found (not just the first)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ipkb.load import Mapping
+from ipkb.model import Citation, EntityRecord, Fact, KnowledgeBase, Position, Problem, RelationRecord
+from ipkb.schema import Schema
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+ENTITY_KEYS = (
+    "id",
+    "type",
+    "name",
+    "zh",
+    "pinyin",
+    "aliases",
+    "description",
+    "attributes",
+    "confidence",
+    "note",
+    "sources",
+    "facts",
+)
+RELATION_KEYS = ("from", "type", "to", "confidence", "note", "sources")
+FACT_KEYS = ("metric", "value", "unit", "period", "kind", "scope", "confidence", "note", "sources")
+CITATION_KEYS = ("source", "quote", "via", "note")
+CONFIDENCE = ("seen", "inferred")
+MAX_TEXT = 10_000
+FACT_KINDS = ("actual", "target")
+
+
+@dataclass
+class RawRecords:
+    """Records read from the KB folder, by the folder they came from."""
+
+    entities: list[tuple[str, Mapping]]
+    relations: list[tuple[str, Mapping]]
+    facts: list[tuple[str, Mapping]]
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def valid_date(value: Any) -> bool:
+    text = str(value)
+    if not DATE_PATTERN.match(text):
+        return False
+    parts = [int(p) for p in text.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+class Validator:
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.problems: list[Problem] = []
+        self.kb = KnowledgeBase()
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def error(self, file: str, line: int, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(file, line, message, hint))
+
+    def warn(self, file: str, line: int, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(file, line, message, hint, "warning"))
+
+    @staticmethod
+    def line(record: Mapping, key: str | None = None) -> int:
+        if key is not None and key in getattr(record, "key_lines", {}):
+            return record.key_lines[key]
+        return getattr(record, "line", 1)
+
+    def unknown_keys(self, file: str, record: Mapping, allowed: tuple[str, ...] | list[str], what: str) -> None:
+        for key in record:
+            if key not in allowed:
+                self.error(
+                    file,
+                    self.line(record, key),
+                    f"unknown key {key!r} in {what}",
+                    suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}",
+                )
+
+    def text(self, file: str, record: Mapping, key: str, required: bool = False) -> str | None:
+        value = record.get(key)
+        if value is None:
+            if required:
+                self.error(file, self.line(record), f"missing required key {key!r}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(file, self.line(record, key), f"{key!r} must be text, not {type(value).__name__}")
+            return None
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            self.error(
+                file,
+                self.line(record, key),
+                f"{key!r} is {len(value):,} characters long",
+                f"keep each text under {MAX_TEXT:,} characters",
+            )
+            return value[:MAX_TEXT]
+        return str(value)
+
+    def confidence(self, file: str, record: Mapping) -> str:
+        value = record.get("confidence", "seen")
+        if value not in CONFIDENCE:
+            self.error(
+                file,
+                self.line(record, "confidence"),
+                f"confidence must be one of {', '.join(CONFIDENCE)}",
+                suggest(str(value), CONFIDENCE),
+            )
+            return "seen"
+        return str(value)
+
+    def citations(self, file: str, record: Mapping, required: bool, what: str) -> tuple[Citation, ...]:
+        value = record.get("sources")
+        if value is None or value == []:
+            if required:
+                self.error(
+                    file,
+                    self.line(record),
+                    f"{what} cites no source",
+                    'add sources: [{source: SOURCE-ID, quote: "exact words from it"}]',
+                )
+            return ()
+        if not isinstance(value, list):
+            self.error(file, self.line(record, "sources"), "'sources' must be a list of {source, quote} mappings")
+            return ()
+        out = []
+        for item, line in zip(value, getattr(value, "item_lines", [self.line(record)] * len(value)), strict=False):
+            if isinstance(item, str):  # shorthand: a bare source id
+                out.append(Citation(item, position=Position(file, line)))
+                continue
+            if not isinstance(item, Mapping):
+                self.error(file, line, "a citation must be a mapping {source, quote}")
+                continue
+            self.unknown_keys(file, item, CITATION_KEYS, "a citation")
+            source = self.text(file, item, "source", required=True)
+            quote = self.text(file, item, "quote")
+            via = self.text(file, item, "via")
+            if source:
+                out.append(Citation(source, quote, via, Position(file, line)))
+        return tuple(out)
+
+    def qualifier_value(self, file: str, line: int, name: str, value: Any) -> Any:
+        kind = self.schema.qualifiers[name]
+        if isinstance(kind, tuple):
+            if value not in kind:
+                self.error(
+                    file, line, f"{name} must be one of {', '.join(kind)}, not {value!r}", suggest(str(value), kind)
+                )
+            return value
+        ok = {
+            "year": isinstance(value, int) and not isinstance(value, bool) and 1800 <= value <= 2100,
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "date": valid_date(value),
+            "text": isinstance(value, (str, int, float)) and not isinstance(value, bool),
+        }[kind]
+        if not ok:
+            hint = {
+                "year": "write a year as a number, e.g. 2014",
+                "date": "write dates as YYYY-MM-DD, YYYY-MM or YYYY",
+            }.get(kind)
+            self.error(file, line, f"{name} must be a {kind}, not {value!r}", hint)
+        return str(value) if kind == "date" else value
+
+    # -- records -------------------------------------------------------------------------------------
+    def entity(self, file: str, record: Mapping, seen_ids: dict[str, Position]) -> None:
+        type_name = self.text(file, record, "type", required=True)
+        etype = self.schema.entity_types.get(type_name or "")
+        extra = tuple(etype.fields) if etype else ()
+        self.unknown_keys(file, record, ENTITY_KEYS + extra, "an entity")
+        entity_id = self.text(file, record, "id", required=True)
+        name = self.text(file, record, "name", required=True)
+        if type_name is not None and etype is None:
+            self.error(
+                file,
+                self.line(record, "type"),
+                f"unknown entity type {type_name!r}",
+                suggest(type_name, list(self.schema.entity_types)) or "declare it in schema.yaml",
+            )
+        if entity_id is None:
+            return
+        if not ID_PATTERN.match(entity_id):
+            self.error(
+                file,
+                self.line(record, "id"),
+                f"bad id {entity_id!r}",
+                "ids are lower-case slugs: a-z, 0-9 and single hyphens, e.g. keqiao-ip-office",
+            )
+        if entity_id in seen_ids:
+            first = seen_ids[entity_id]
+            self.error(
+                file,
+                self.line(record, "id"),
+                f"duplicate id {entity_id!r} (first defined at {first})",
+                "ids are unique across the whole KB; rename one",
+            )
+            return
+        seen_ids[entity_id] = Position(file, self.line(record))
+        aliases = record.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
+            self.error(file, self.line(record, "aliases"), "'aliases' must be a list of text")
+            aliases = []
+        attributes = record.get("attributes") or {}
+        if not isinstance(attributes, dict) or any(isinstance(v, (dict, list)) for v in attributes.values()):
+            self.error(file, self.line(record, "attributes"), "'attributes' must map names to single values")
+            attributes = {}
+        fields: dict[str, Any] = {}
+        for key in extra:
+            if key in record:
+                value = self.text(file, record, key)
+                if value is not None and etype and etype.fields[key] == "date" and not valid_date(value):
+                    self.error(
+                        file,
+                        self.line(record, key),
+                        f"{key} must be a date, not {value!r}",
+                        "write dates as YYYY-MM-DD, YYYY-MM or YYYY",
+                    )
+                fields[key] = value
+        is_source = etype is not None and etype.group == "source"
+        sources = self.citations(file, record, required=False, what="entity")
+        if not sources and not is_source and etype is not None:
+            self.warn(
+                file,
+                self.line(record),
+                f"entity {entity_id!r} cites no source for its name or description",
+                "add sources: [{source: ..., quote: ...}]",
+            )
+        facts = record.get("facts") or []
+        if not isinstance(facts, list):
+            self.error(file, self.line(record, "facts"), "'facts' must be a list")
+            facts = []
+        for fact in facts:
+            if isinstance(fact, Mapping):
+                self.fact(file, fact, entity_id)
+            else:
+                self.error(file, self.line(record, "facts"), "a fact must be a mapping")
+        self.kb.entities[entity_id] = EntityRecord(
+            id=entity_id,
+            type=type_name or "",
+            name=name or entity_id,
+            zh=self.text(file, record, "zh"),
+            pinyin=self.text(file, record, "pinyin"),
+            aliases=tuple(str(a) for a in aliases),
+            description=self.text(file, record, "description"),
+            attributes=dict(attributes),
+            fields=fields,
+            confidence=self.confidence(file, record),
+            note=self.text(file, record, "note"),
+            sources=sources,
+            position=Position(file, self.line(record)),
+        )
+
+    def fact(self, file: str, record: Mapping, entity_id: str | None) -> None:
+        allowed = FACT_KEYS if entity_id is not None else ("entity", *FACT_KEYS)
+        self.unknown_keys(file, record, allowed, "a fact")
+        if entity_id is None:
+            entity_id = self.text(file, record, "entity", required=True)
+            if entity_id is None:
+                return
+        metric = self.text(file, record, "metric", required=True)
+        if metric is not None and metric not in self.schema.metrics:
+            self.error(
+                file,
+                self.line(record, "metric"),
+                f"unknown metric {metric!r}",
+                suggest(metric, list(self.schema.metrics)) or "declare it under metrics: in schema.yaml",
+            )
+        value = record.get("value")
+        if value is None or isinstance(value, (list, dict, bool)):
+            self.error(
+                file,
+                self.line(record, "value") if "value" in record else self.line(record),
+                "a fact needs a single 'value' (a number, or text)",
+            )
+        kind = record.get("kind", "actual")
+        if kind not in FACT_KINDS:
+            self.error(
+                file,
+                self.line(record, "kind"),
+                f"kind must be actual or target, not {kind!r}",
+                suggest(str(kind), FACT_KINDS),
+            )
+        scope = record.get("scope") or {}
+        if not isinstance(scope, dict):
+            self.error(file, self.line(record, "scope"), "'scope' must map qualifier names to values")
+            scope = {}
+        for name in scope:
+            if name not in self.schema.qualifiers:
+                self.error(
+                    file,
+                    self.line(record, "scope"),
+                    f"scope names unknown qualifier {name!r}",
+                    suggest(name, list(self.schema.qualifiers)),
+                )
+        unit = self.text(file, record, "unit")
+        if unit is None and metric in self.schema.metrics:
+            unit = self.schema.metrics[metric].unit
+        self.kb.facts.append(
+            Fact(
+                entity=entity_id,
+                metric=metric or "",
+                value=value,
+                unit=unit,
+                period=self.text(file, record, "period"),
+                kind=str(kind),
+                scope=dict(scope),
+                confidence=self.confidence(file, record),
+                note=self.text(file, record, "note"),
+                sources=self.citations(file, record, required=True, what="fact"),
+                position=Position(file, self.line(record)),
+            )
+        )
+
+    def relation(self, file: str, record: Mapping) -> None:
+        type_name = self.text(file, record, "type", required=True)
+        rtype = self.schema.relation_types.get(type_name or "")
+        if type_name is not None and rtype is None:
+            self.error(
+                file,
+                self.line(record, "type"),
+                f"unknown relation type {type_name!r}",
+                suggest(type_name, list(self.schema.relation_types)) or "declare it in schema.yaml",
+            )
+        allowed = RELATION_KEYS + (rtype.qualifiers if rtype else tuple(self.schema.qualifiers))
+        qualifiers: dict[str, Any] = {}
+        for key in record:
+            if key in RELATION_KEYS:
+                continue
+            if key in allowed:
+                qualifiers[key] = self.qualifier_value(file, self.line(record, key), key, record[key])
+            elif key in self.schema.qualifiers:
+                self.error(
+                    file,
+                    self.line(record, key),
+                    f"qualifier {key!r} is not allowed on {type_name}",
+                    f"{type_name} allows: {', '.join(allowed[len(RELATION_KEYS) :]) or 'none'}",
+                )
+            else:
+                self.error(
+                    file,
+                    self.line(record, key),
+                    f"unknown key {key!r} in a relation",
+                    suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}",
+                )
+        source_id = self.text(file, record, "from", required=True)
+        target_id = self.text(file, record, "to", required=True)
+        self.kb.relations.append(
+            RelationRecord(
+                source_id=source_id or "",
+                type=type_name or "",
+                target_id=target_id or "",
+                qualifiers=qualifiers,
+                confidence=self.confidence(file, record),
+                note=self.text(file, record, "note"),
+                sources=self.citations(file, record, required=True, what="relation"),
+                position=Position(file, self.line(record)),
+            )
+        )
+
+    # -- whole-KB checks -----------------------------------------------------------------------------
+    def references(self) -> None:
+        entities = self.kb.entities
+        ids = list(entities)
+
+        def missing(pos: Position | None, what: str, ref: str) -> None:
+            where = pos or Position("?", 1)
+            self.error(where.file, where.line, f"{what} {ref!r} does not exist", suggest(ref, ids))
+
+        for rel in self.kb.relations:
+            rtype = self.schema.relation_types.get(rel.type)
+            for end, ref, allowed in (
+                ("from", rel.source_id, rtype.domain if rtype else None),
+                ("to", rel.target_id, rtype.range if rtype else None),
+            ):
+                if not ref:
+                    continue
+                if ref not in entities:
+                    missing(rel.position, f"relation {end}: entity", ref)
+                elif allowed is not None and entities[ref].type not in allowed:
+                    assert rel.position is not None
+                    side = "domain" if end == "from" else "range"
+                    self.error(
+                        rel.position.file,
+                        rel.position.line,
+                        f"{rel.type} cannot have a {entities[ref].type} ({ref}) as its '{end}' end",
+                        f"its {side} is: {', '.join(sorted(allowed))}",
+                    )
+        for fact in self.kb.facts:
+            if fact.entity not in entities:
+                missing(fact.position, "fact about entity", fact.entity)
+        source_types = {n for n, t in self.schema.entity_types.items() if t.group == "source"}
+        for _, citation in self.kb.citations():
+            for ref in filter(None, (citation.source, citation.via)):
+                if ref not in entities:
+                    missing(citation.position, "cited source", ref)
+                elif entities[ref].type not in source_types:
+                    assert citation.position is not None
+                    self.error(
+                        citation.position.file,
+                        citation.position.line,
+                        f"{ref!r} is a {entities[ref].type}, not a source",
+                        "cite an entity of type source",
+                    )
+
+    def cycles(self) -> None:
+        for rtype in self.schema.relation_types.values():
+            if not rtype.containment:
+                continue
+            edges: dict[str, list[RelationRecord]] = defaultdict(list)
+            for rel in self.kb.relations:
+                if rel.type == rtype.name:
+                    edges[rel.source_id].append(rel)
+            state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+            for start in sorted(edges):
+                if state.get(start):
+                    continue
+                stack: list[tuple[str, int]] = [(start, 0)]
+                path: list[str] = []
+                links: list[RelationRecord] = []  # links[i] leads from path[i] to path[i + 1]
+                while stack:
+                    node, index = stack.pop()
+                    if index == 0:
+                        state[node] = 1
+                        path.append(node)
+                    out = edges.get(node, [])
+                    if index < len(out):
+                        stack.append((node, index + 1))
+                        nxt = out[index].target_id
+                        if state.get(nxt) == 1:
+                            self.cycle_found(rtype.name, [*links[path.index(nxt) :], out[index]])
+                        elif not state.get(nxt):
+                            links.append(out[index])
+                            stack.append((nxt, 0))
+                    else:
+                        state[node] = 2
+                        path.pop()
+                        if links and len(links) >= len(path):
+                            links.pop()
+
+    def cycle_found(self, relation_type: str, cycle: list[RelationRecord]) -> None:
+        """One error per loop, at its closing link, naming every link so the curator can choose which to cut."""
+        names = " -> ".join([*(r.source_id for r in cycle), cycle[0].source_id])
+        where = ", ".join(str(r.position) for r in cycle)
+        pos = cycle[-1].position or Position("?", 1)
+        self.error(
+            pos.file,
+            pos.line,
+            f"{relation_type} cycle: {names}",
+            f"{relation_type} must not loop back; remove one of the links at {where}",
+        )
+
+    def consistency(self) -> None:
+        by_zh: dict[str, list[EntityRecord]] = defaultdict(list)
+        for e in self.kb.entities.values():
+            if e.zh:
+                by_zh[e.zh].append(e)
+        for zh, same in by_zh.items():
+            for dup in same[1:]:
+                assert dup.position is not None
+                self.warn(
+                    dup.position.file,
+                    dup.position.line,
+                    f"{dup.id!r} has the same Chinese name {zh} as {same[0].id!r}",
+                    "if they are one thing, merge them",
+                )
+        seen: dict[tuple[str, str, str, str], Position | None] = {}
+        for rel in self.kb.relations:
+            key = (rel.source_id, rel.type, rel.target_id, repr(sorted(rel.qualifiers.items())))
+            if key in seen and rel.position:
+                self.warn(
+                    rel.position.file,
+                    rel.position.line,
+                    f"relation repeats the one at {seen[key]}",
+                    "merge their sources into one relation",
+                )
+            seen.setdefault(key, rel.position)
+
+
+def validate(
+    schema: Schema, raw: RawRecords, problems: list[Problem] | None = None
+) -> tuple[KnowledgeBase, list[Problem]]:
+    """Check every record; return the typed KB and all problems (errors and warnings)."""
+    validator = Validator(schema)
+    if problems:
+        validator.problems.extend(problems)
+    seen_ids: dict[str, Position] = {}
+    for file, record in raw.entities:
+        validator.entity(file, record, seen_ids)
+    for file, record in raw.relations:
+        validator.relation(file, record)
+    for file, record in raw.facts:
+        validator.fact(file, record, None)
+    validator.references()
+    validator.cycles()
+    validator.consistency()
+    return validator.kb, validator.problems
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """A path as messages show it: relative to `base` (default: the working folder) when inside it."""
+    try:
+        return str(path.resolve().relative_to((base or Path.cwd()).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_folder(kb: Path, base: Path | None = None) -> tuple[Schema, RawRecords, list[Problem]]:
+    """Parse schema.yaml and every record file of a KB folder."""
+    from ipkb.load import read_records
+    from ipkb.paths import yaml_files
+    from ipkb.schema import load_schema
+
+    problems: list[Problem] = []
+    files = yaml_files(kb)
+    schema = load_schema(files[0], display_path(files[0], base), problems)
+    raw = RawRecords([], [], [])
+    buckets = {"entities": raw.entities, "relations": raw.relations, "facts": raw.facts}
+    for path in files[1:]:
+        shown = display_path(path, base)
+        folder = path.relative_to(kb).parts[0]
+        buckets[folder].extend((shown, record) for record in read_records(path, shown, problems))
+    return schema, raw, problems
+
+
+def validate_folder(kb: Path, base: Path | None = None) -> tuple[Schema, KnowledgeBase, list[Problem]]:
+    """Read and check a KB folder; file names in problems are relative to `base` (default: cwd)."""
+    schema, raw, problems = read_folder(kb, base)
+    knowledge, problems = validate(schema, raw, problems)
+    return schema, knowledge, sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line))

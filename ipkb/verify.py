@@ -1,0 +1,60 @@
+"""Checks that every quote is found, word for word, in the text of the source it cites."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipkb.model import KnowledgeBase, Position, Problem
+from ipkb.text import normalize_space
+
+
+@dataclass
+class VerifyReport:
+    checked: int  # quotes looked up in a text
+    found: int
+    no_text: int  # quotes whose source has no text in the folders given
+    problems: list[Problem]
+
+
+def _find_text(relative: str, folders: list[Path]) -> Path | None:
+    for folder in folders:
+        for candidate in (folder / relative, folder / Path(relative).name):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport:
+    texts: dict[str, str | None] = {}
+    checked = found = no_text = 0
+    problems: list[Problem] = []
+    for owner, citation in knowledge.citations():
+        if not citation.quote:
+            continue
+        holder = knowledge.entities.get(citation.via or citation.source)
+        relative = holder.fields.get("file") if holder else None
+        if not relative:
+            no_text += 1
+            continue
+        if relative not in texts:
+            path = _find_text(relative, folders)
+            texts[relative] = normalize_space(path.read_text(encoding="utf-8", errors="replace")) if path else None
+        text = texts[relative]
+        if text is None:
+            no_text += 1
+            continue
+        checked += 1
+        if normalize_space(citation.quote) in text:
+            found += 1
+        else:
+            pos = citation.position or Position("?", 1)
+            problems.append(
+                Problem(
+                    pos.file,
+                    pos.line,
+                    f"quote not found in {relative} ({owner}): {citation.quote!r}",
+                    "copy the words exactly from the source text",
+                )
+            )
+    return VerifyReport(checked, found, no_text, problems)

@@ -1,0 +1,246 @@
+"""Pure functions from the store to the JSON shapes of each command (the contract in docs/cli.md)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from typing import Any
+
+from ipkb.query import Edge, Store
+from ipkb.traverse import Step
+
+SOURCE_FIELDS = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
+
+
+def entity_ref(row: sqlite3.Row) -> dict[str, Any]:
+    return {"id": row["id"], "type": row["type"], "name": row["name"], "zh": row["zh"]}
+
+
+def _fact(row: sqlite3.Row, sources: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "metric": row["metric"],
+        "value": json.loads(row["value"]),
+        "unit": row["unit"],
+        "period": row["period"],
+        "kind": row["kind"],
+        "scope": json.loads(row["scope"]),
+        "confidence": row["confidence"],
+        "note": row["note"],
+        "sources": sources,
+    }
+
+
+def relation_view(
+    store: Store, edge: Edge, seen_from: str, others: dict[str, sqlite3.Row], sources: list[dict[str, Any]]
+) -> dict[str, Any]:
+    rtype = store.relation_types()[edge.type]
+    outgoing = edge.source_id == seen_from
+    other_id = edge.target_id if outgoing else edge.source_id
+    return {
+        "direction": "out" if outgoing else "in",
+        "type": edge.type,
+        "label": rtype["label"] if outgoing else rtype["inverse"],
+        "other": entity_ref(others[other_id]),
+        "qualifiers": edge.qualifiers,
+        "confidence": edge.confidence,
+        "note": edge.note,
+        "sources": sources,
+    }
+
+
+def source_list(store: Store, source_ids: list[str]) -> list[dict[str, Any]]:
+    """The cited sources, in order of first citation, with their bibliographic fields."""
+    rows = store.entities(source_ids)
+    out = []
+    for source_id in dict.fromkeys(source_ids):
+        row = rows.get(source_id)
+        if row is None:
+            continue
+        fields = json.loads(row["fields"])
+        out.append({"id": source_id, "name": row["name"], **{k: fields[k] for k in SOURCE_FIELDS if k in fields}})
+    return out
+
+
+def _cited_ids(items: list[dict[str, Any]]) -> list[str]:
+    return [c["source"] for item in items for c in item["sources"]]
+
+
+def show(store: Store, entity_id: str) -> dict[str, Any]:
+    row = store.entity(entity_id)
+    assert row is not None, entity_id
+    facts = store.facts_of(entity_id)
+    fact_cites = store.citations("fact", [str(f["rowid"]) for f in facts])
+    edges = store.edges_of(entity_id)
+    edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
+    others = store.entities([e.source_id for e in edges] + [e.target_id for e in edges])
+    relations = [relation_view(store, e, entity_id, others, edge_cites[str(e.rowid)]) for e in edges]
+    relations.sort(key=lambda r: (r["direction"] != "out", r["label"], r["other"]["name"], r["other"]["id"]))
+    entity_sources = store.citations("entity", [entity_id])[entity_id]
+    fact_views = [_fact(f, fact_cites[str(f["rowid"])]) for f in facts]
+    view: dict[str, Any] = {
+        "id": row["id"],
+        "type": row["type"],
+        "name": row["name"],
+        "names": {"en": row["name"], "zh": row["zh"], "pinyin": row["pinyin"]},
+        "aliases": store.aliases(entity_id),
+        "description": row["description"],
+        "attributes": json.loads(row["attributes"]),
+        "fields": json.loads(row["fields"]),
+        "confidence": row["confidence"],
+        "note": row["note"],
+        "defined_at": f"{row['file']}:{row['line']}",
+        "citations": entity_sources,
+        "facts": fact_views,
+        "relations": relations,
+    }
+    cited = [c["source"] for c in entity_sources] + _cited_ids(fact_views) + _cited_ids(relations)
+    view["sources"] = source_list(store, cited)
+    if row["type"] == "source":
+        view["cited_by"] = cited_by(store, entity_id)
+    return view
+
+
+def cited_by(store: Store, source_id: str) -> dict[str, int]:
+    """How many entities, relations and facts cite a source (directly or via it)."""
+    counts = Counter(r["owner_kind"] for r in store.cited_by(source_id))
+    return {kind: counts.get(kind, 0) for kind in ("entity", "relation", "fact")}
+
+
+def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    rtype = store.relation_types()[step.edge.type]
+    return {
+        "from": entity_ref(names[step.start]),
+        "type": step.edge.type,
+        "label": rtype["label"] if step.forward else rtype["inverse"],
+        "direction": "out" if step.forward else "in",
+        "to": entity_ref(names[step.end]),
+        "qualifiers": step.edge.qualifiers,
+        "confidence": step.edge.confidence,
+        "sources": sources,
+    }
+
+
+def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths: bool) -> dict[str, Any]:
+    ids = {start, goal} | {s.start for p in paths for s in p} | {s.end for p in paths for s in p}
+    names = store.entities(ids)
+    cites = store.citations("relation", [str(s.edge.rowid) for p in paths for s in p])
+    shaped = [[hop(store, s, names, cites[str(s.edge.rowid)]) for s in p] for p in paths]
+    base = {"from": entity_ref(names[start]), "to": entity_ref(names[goal]), "length": len(paths[0])}
+    if all_paths:
+        return {**base, "paths": [{"length": len(p), "hops": p} for p in shaped]}
+    return {**base, "hops": shaped[0]}
+
+
+def entity_list(rows: list[sqlite3.Row], extra: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    return [{**entity_ref(r), **(extra or {}).get(r["id"], {})} for r in rows]
+
+
+def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list[dict[str, Any]]:
+    rows = store.entities(distance)
+    ordered = sorted(distance, key=lambda i: (distance[i], rows[i]["type"], rows[i]["name"], i))
+    out = []
+    for entity_id in ordered:
+        links = [
+            {
+                "type": e.type,
+                "direction": "out" if e.source_id == entity_id else "in",
+                "other": e.target_id if e.source_id == entity_id else e.source_id,
+            }
+            for e in edges
+            if entity_id in (e.source_id, e.target_id)
+        ]
+        out.append({**entity_ref(rows[entity_id]), "depth": distance[entity_id], "relations": links})
+    return out
+
+
+def coverage_claims(store: Store) -> list[dict[str, Any]]:
+    """Every claimed total (a fact whose metric counts members) beside the members the KB lists."""
+    metrics = {name: m for name, m in store.metrics().items() if m["counts_relation"]}
+    if not metrics:
+        return []
+    marks = ",".join("?" * len(metrics))
+    facts = store.rows(
+        f"SELECT * FROM fact WHERE metric IN ({marks}) ORDER BY entity_id, metric, period, rowid", list(metrics)
+    )
+    cites = store.citations("fact", [str(f["rowid"]) for f in facts])
+    names = store.entities(f["entity_id"] for f in facts)
+    out = []
+    for fact in facts:
+        metric = metrics[fact["metric"]]
+        column = "target_id" if metric["counts_direction"] == "in" else "source_id"
+        other = "source_id" if column == "target_id" else "target_id"
+        scope = json.loads(fact["scope"])
+        members = []
+        for rel in store.rows(
+            f"SELECT * FROM relation WHERE {column} = ? AND type = ? ORDER BY {other}",
+            (fact["entity_id"], metric["counts_relation"]),
+        ):
+            qualifiers = json.loads(rel["qualifiers"])
+            if qualifiers.get("status") == "planned":
+                continue
+            if all(qualifiers.get(k) == v for k, v in scope.items()):
+                members.append(rel[other])
+        members = sorted(set(members))
+        claimed = json.loads(fact["value"])
+        out.append(
+            {
+                "entity": entity_ref(names[fact["entity_id"]]),
+                "metric": fact["metric"],
+                "period": fact["period"],
+                "scope": scope,
+                "claimed": claimed,
+                "listed": len(members),
+                "missing": claimed - len(members) if isinstance(claimed, (int, float)) else None,
+                "members": members,
+                "confidence": fact["confidence"],
+                "sources": cites[str(fact["rowid"])],
+            }
+        )
+    return out
+
+
+def stats(store: Store) -> dict[str, Any]:
+    def count(sql: str) -> int:
+        return int(store.rows(sql)[0][0])
+
+    relations = count("SELECT COUNT(*) FROM relation")
+    facts = count("SELECT COUNT(*) FROM fact")
+
+    def cited(kind: str, with_quote: bool) -> int:
+        quote = " AND quote IS NOT NULL AND quote != ''" if with_quote else ""
+        return count(f"SELECT COUNT(DISTINCT owner) FROM citation WHERE owner_kind = '{kind}'{quote}")
+
+    def share(part: int, whole: int) -> float:
+        return round(part / whole, 4) if whole else 1.0
+
+    citations = {}
+    for kind, total in (("relation", relations), ("fact", facts)):
+        with_source, with_quote = cited(kind, False), cited(kind, True)
+        citations[kind + "s"] = {
+            "total": total,
+            "with_source": with_source,
+            "with_quote": with_quote,
+            "share_with_source": share(with_source, total),
+            "share_with_quote": share(with_quote, total),
+        }
+    inferred = {
+        kind: count(f"SELECT COUNT(*) FROM {kind} WHERE confidence = 'inferred'")
+        for kind in ("entity", "relation", "fact")
+    }
+    return {
+        "entities": count("SELECT COUNT(*) FROM entity"),
+        "relations": relations,
+        "facts": facts,
+        "sources": count("SELECT COUNT(*) FROM entity WHERE type = 'source'"),
+        "by_type": dict(store.rows("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type")),
+        "by_relation": dict(store.rows("SELECT type, COUNT(*) FROM relation GROUP BY type ORDER BY type")),
+        "facts_by_metric": dict(store.rows("SELECT metric, COUNT(*) FROM fact GROUP BY metric ORDER BY metric")),
+        "citations": citations,
+        "inferred": inferred,
+        "warnings": count("SELECT COUNT(*) FROM problem WHERE severity = 'warning'"),
+        "claimed_totals": [
+            {k: c[k] for k in ("entity", "metric", "period", "scope", "claimed", "listed")}
+            for c in coverage_claims(store)
+        ],
+    }

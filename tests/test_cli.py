@@ -1,0 +1,250 @@
+"""Every command through the real entry point, on the small fixture KB."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from tests.conftest import invoke
+
+
+def test_show_resolves_english_chinese_alias_and_case(run) -> None:
+    for words in ("huzhou", "HUZHOU", "湖州", "湖州市", "Huzhou City", "huzhou city", "Húzhōu"):
+        result = run("show", words, "--json")
+        assert result.exit_code == 0, (words, result.stderr)
+        assert json.loads(result.stdout)["id"] == "huzhou"
+
+
+def test_show_json_follows_the_contract(run) -> None:
+    view = json.loads(run("show", "huzhou", "--json").stdout)
+    assert view["names"] == {"en": "Huzhou", "zh": "湖州市", "pinyin": "Húzhōu Shì"}
+    assert view["aliases"] == ["Huzhou City"]
+    fact = view["facts"][0]
+    assert (fact["metric"], fact["value"], fact["period"]) == ("invention_patents_per_10k_people", 8.09, "2014")
+    assert fact["sources"] == [{"source": "src-article", "quote": "8.09 invention patents per 10,000 people"}]
+    holds = next(r for r in view["relations"] if r["type"] == "holds_designation")
+    assert holds["direction"] == "out" and holds["label"] == "holds"
+    assert holds["qualifiers"] == {"rank": 4, "rank_of": 25, "year": 2014}
+    located = next(r for r in view["relations"] if r["type"] == "located_in")
+    assert located["other"]["id"] == "zhejiang"
+    assert [s["id"] for s in view["sources"]] == ["src-article"]
+
+
+def test_show_incoming_relations_use_the_inverse_label(run) -> None:
+    view = json.loads(run("show", "zhejiang", "--json").stdout)
+    incoming = {(r["label"], r["other"]["id"]) for r in view["relations"] if r["direction"] == "in"}
+    assert incoming == {("contains", "huzhou"), ("contains", "shaoxing")}
+
+
+def test_show_renders_for_people(run) -> None:
+    out = run("show", "huzhou").stdout
+    assert "Huzhou" in out and "湖州市" in out and "city · huzhou" in out
+    assert "rank 4 of 25" in out and "[1]" in out and "A test article" in out
+    assert "\x1b[" not in out  # piped output carries no colour codes
+
+
+def test_show_unknown_name_suggests_and_exits_1(run) -> None:
+    result = run("show", "huzou")
+    assert result.exit_code == 1
+    assert "no entity matches 'huzou'" in result.stderr and "did you mean: huzhou" in result.stderr
+    assert result.stdout == ""
+
+
+def test_show_ambiguous_name_lists_candidates(run) -> None:
+    result = run("show", "Tai Zhou")
+    assert result.exit_code == 1
+    assert "taizhou-jiangsu" in result.stderr and "taizhou-zhejiang" in result.stderr
+
+
+def test_errors_under_json_are_one_document(run) -> None:
+    result = run("show", "huzou", "--json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["ok"] is False and "huzou" in document["errors"][0]["message"]
+
+
+def test_path_walks_relations_with_labels_and_citations(run) -> None:
+    view = json.loads(run("path", "keqiao", "national overseas dispute center", "--json").stdout)
+    assert view["length"] == 2
+    assert [(h["from"]["id"], h["label"], h["to"]["id"]) for h in view["hops"]] == [
+        ("keqiao", "hosts", "keqiao-overseas-dispute-subcenter"),
+        ("keqiao-overseas-dispute-subcenter", "sub-center of", "national-center"),
+    ]
+    assert all(h["sources"] for h in view["hops"])
+    assert view["hops"][1]["qualifiers"] == {"status": "planned"}
+
+
+def test_path_backwards_uses_inverse_labels(run) -> None:
+    view = json.loads(run("path", "zhejiang", "keqiao", "--json").stdout)
+    assert [(h["label"], h["direction"]) for h in view["hops"]] == [("contains", "in"), ("contains", "in")]
+
+
+def test_path_all_via_and_max_hops(run) -> None:
+    both = json.loads(run("path", "huzhou", "shaoxing", "--all", "--json").stdout)
+    assert both["length"] == 2 and len(both["paths"]) == 1
+    assert run("path", "huzhou", "keqiao", "--max-hops", "2").exit_code == 1
+    assert run("path", "huzhou", "keqiao", "--max-hops", "3").exit_code == 0
+    restricted = run("path", "keqiao", "national-center", "--via", "located_in")
+    assert restricted.exit_code == 1 and "no path" in restricted.stderr
+    assert run("path", "keqiao", "national-center", "--via", "locatd").exit_code == 2
+
+
+def test_path_between_disconnected_and_identical_entities(run) -> None:
+    result = run("path", "island", "huzhou")
+    assert result.exit_code == 1 and "no path between island and huzhou" in result.stderr
+    same = json.loads(run("path", "huzhou", "huzhou", "--json").stdout)
+    assert same["length"] == 0 and same["hops"] == []
+
+
+def test_path_renders_for_people(run) -> None:
+    out = run("path", "keqiao", "national-center").stdout
+    assert "─hosts · planned→" in out and "every hop cited" in out
+
+
+def test_search_finds_chinese_substrings_and_ranks(run) -> None:
+    for text, expected in (
+        ("柯桥", "keqiao"),
+        ("柯桥区", "keqiao"),
+        ("海外知识产权", "national-center"),
+        ("Huzhou", "huzhou"),
+        ("ke bridge", "keqiao"),
+    ):
+        hits = json.loads(run("search", text, "--json").stdout)
+        assert hits and hits[0]["id"] == expected, (text, hits)
+    typed = json.loads(run("search", "zhou", "--type", "city", "--json").stdout)
+    assert typed and all(h["type"] == "city" for h in typed)
+
+
+def test_search_odd_input_answers_or_refuses_clearly(run) -> None:
+    for text in ('"', "AND OR NOT", "huzhou*", "'; DROP TABLE entity; --", "x" * 5000, "%_", "(("):
+        result = run("search", text, "--json")
+        assert result.exit_code == 0, (text, result.stderr)
+        assert isinstance(json.loads(result.stdout), list)
+    empty = run("search", "  ")
+    assert empty.exit_code == 2 and "needs some text" in empty.stderr
+
+
+def test_list_filters_by_type_place_and_designation(run) -> None:
+    cities = json.loads(run("list", "--type", "city", "--json").stdout)
+    assert {c["id"] for c in cities} == {"huzhou", "shaoxing", "taizhou-jiangsu", "taizhou-zhejiang"}
+    inside = json.loads(run("list", "--in", "zhejiang", "--json").stdout)
+    assert {c["id"] for c in inside} == {"huzhou", "shaoxing", "keqiao"}
+    holders = json.loads(run("list", "--designation", "national-ip-demonstration-city", "--json").stdout)
+    assert [h["id"] for h in holders] == ["huzhou"]
+    assert run("list", "--type", "planet").exit_code == 2
+
+
+def test_neighbors_by_depth_and_tree(run) -> None:
+    one = json.loads(run("neighbors", "keqiao", "--json").stdout)
+    assert {n["id"]: n["depth"] for n in one} == {"keqiao": 0, "shaoxing": 1, "keqiao-overseas-dispute-subcenter": 1}
+    two = json.loads(run("neighbors", "keqiao", "--depth", "2", "--json").stdout)
+    assert {"zhejiang", "national-center"} <= {n["id"] for n in two}
+    tree = run("neighbors", "keqiao", "--tree").stdout
+    assert "Keqiao District" in tree and "located in Shaoxing" in tree
+
+
+def test_stats_counts_and_citation_shares(run) -> None:
+    view = json.loads(run("stats", "--json").stdout)
+    assert (view["entities"], view["relations"], view["facts"], view["sources"]) == (12, 7, 2, 1)
+    assert view["by_type"]["city"] == 4 and view["by_relation"]["located_in"] == 4
+    assert view["citations"]["relations"]["with_source"] == 7
+    assert view["citations"]["relations"]["with_quote"] == 4
+    assert "12 entities" in run("stats").stdout
+
+
+def test_coverage_sets_claims_beside_listed_members(run) -> None:
+    claims = json.loads(run("coverage", "--json").stdout)
+    assert claims == [
+        {
+            "entity": {
+                "id": "national-center",
+                "type": "center",
+                "zh": "国家海外知识产权纠纷应对指导中心",
+                "name": "National Overseas Intellectual Property Dispute Response and Guidance Center",
+            },
+            "metric": "subcenter_count",
+            "period": "2024",
+            "scope": {},
+            "claimed": 43,
+            "listed": 0,
+            "missing": 43,
+            "members": [],
+            "confidence": "seen",
+            "sources": [{"source": "src-article", "quote": "43 local sub centers in 27 provinces"}],
+        }
+    ]  # the planned Keqiao sub-center is not counted as a member
+
+
+def test_export_graphml_round_trip(run, tmp_path: Path) -> None:
+    target = tmp_path / "kb.graphml"
+    assert run("export", "--format", "graphml", "-o", str(target)).exit_code == 0
+    graph = nx.read_graphml(target)
+    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 7
+    assert graph.nodes["huzhou"]["zh"] == "湖州市" and graph.nodes["huzhou"]["type"] == "city"
+    assert graph.nodes["huzhou"]["label"] == "Huzhou 湖州市"
+    edge = next(d for u, v, d in graph.edges(data=True) if (u, v) == ("huzhou", "national-ip-demonstration-city"))
+    assert edge["type"] == "holds_designation" and edge["label"] == "holds"
+    assert json.loads(edge["qualifiers"]) == {"rank": 4, "rank_of": 25, "year": 2014}
+    assert json.loads(edge["sources"]) == [{"source": "src-article", "quote": "ranks fourth in the country"}]
+
+
+def test_export_subgraph_and_stdout(run) -> None:
+    result = run("export", "--root", "keqiao", "--depth", "1", "-o", "-")
+    assert result.exit_code == 0
+    graph = nx.parse_graphml(result.stdout)
+    assert set(graph.nodes) == {"keqiao", "shaoxing", "keqiao-overseas-dispute-subcenter"}
+
+
+def test_export_errors_leave_no_partial_file(run, tmp_path: Path) -> None:
+    unknown = run("export", "--format", "gml", "-o", str(tmp_path / "x"))
+    assert unknown.exit_code == 2 and "graphml" in unknown.stderr
+    missing_folder = run("export", "-o", str(tmp_path / "no" / "such" / "x.graphml"))
+    assert missing_folder.exit_code == 1 and "cannot write" in missing_folder.stderr
+    assert not (tmp_path / "no").exists()
+
+
+def test_validate_and_verify_clean_kb(run) -> None:
+    result = run("validate", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == {"ok": True, "errors": [], "warnings": []}
+    texts = Path(__file__).parent / "fixtures"
+    verified = run("verify", "--texts", str(texts), "--json")
+    assert verified.exit_code == 0 and json.loads(verified.stdout)["found"] == 13
+
+
+def test_verify_reports_a_quote_missing_from_its_text(run, mini_kb: Path) -> None:
+    path = mini_kb / "relations" / "places.yaml"
+    path.write_text(path.read_text().replace("Keqiao District, Shaoxing", "Keqiao District of Shaoxing"))
+    result = run("verify", "--texts", str(Path(__file__).parent / "fixtures"))
+    assert result.exit_code == 1
+    assert "places.yaml:16: " in result.stdout and "quote not found" in result.stdout
+
+
+def test_build_says_where_the_database_is(run, isolated_cache: Path) -> None:
+    result = run("build")
+    assert result.exit_code == 0 and str(isolated_cache) in result.stdout
+
+
+def test_db_option_and_environment(run, tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "chosen.sqlite"
+    assert invoke(["--kb", str(tmp_path / "kb"), "--db", str(db), "build"]).exit_code == 0
+    assert db.is_file()
+    monkeypatch.setenv("IPKB_KB", str(tmp_path / "kb"))
+    assert json.loads(invoke(["show", "keqiao", "--json"]).stdout)["id"] == "keqiao"
+
+
+def test_usage_errors_exit_2(run) -> None:
+    assert run("show").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+    assert run("neighbors", "keqiao", "--depth", "zero").exit_code == 2
+
+
+def test_missing_kb_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = invoke(["--kb", str(tmp_path / "nowhere"), "show", "huzhou"])
+    assert result.exit_code == 1 and "knowledge base folder not found" in result.stderr
+
+
+def test_version() -> None:
+    result = invoke(["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("ipkb ")

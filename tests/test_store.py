@@ -1,0 +1,133 @@
+"""The compiled store: rebuilt exactly when the YAML changes, never corrupt, never inside the KB folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ipkb.paths import default_db
+from ipkb.store import build, ensure_built, is_fresh
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+def test_built_database_is_plain_sqlite_with_trigram_search(mini_kb: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.sqlite"
+    build(mini_kb, db)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM entity").fetchone()[0] == 12
+    hits = con.execute("SELECT rowid FROM entity_fts WHERE entity_fts MATCH '海外知识'").fetchall()
+    assert len(hits) == 1
+
+
+def test_every_kind_of_edit_is_seen_by_the_next_command(run, mini_kb: Path) -> None:
+    assert run("show", "huzhou").exit_code == 0
+    places = mini_kb / "entities" / "places.yaml"
+    places.write_text(places.read_text().replace("name: Huzhou\n", "name: Huzhou Renamed\n"))
+    assert json.loads(run("show", "huzhou", "--json").stdout)["name"] == "Huzhou Renamed"
+    extra = mini_kb / "entities" / "extra.yaml"
+    extra.write_text("- id: deqing\n  type: county\n  name: Deqing County\n  sources: [{source: src-article}]\n")
+    assert run("show", "deqing").exit_code == 0
+    extra.rename(mini_kb / "entities" / "renamed.yaml")
+    assert run("show", "deqing").exit_code == 0
+    (mini_kb / "entities" / "renamed.yaml").unlink()
+    assert run("show", "deqing").exit_code == 1
+
+
+def test_no_rebuild_when_nothing_changed(mini_kb: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.sqlite"
+    ensure_built(mini_kb, db)
+    first = db.stat().st_mtime_ns
+    time.sleep(0.01)
+    ensure_built(mini_kb, db)
+    assert db.stat().st_mtime_ns == first
+    os.utime(mini_kb / "entities" / "places.yaml")  # touched, same content: still fresh
+    assert is_fresh(mini_kb, db)
+
+
+@pytest.mark.parametrize("damage", ["zero-bytes", "truncated", "garbage"])
+def test_a_damaged_cache_is_rebuilt(run, mini_kb: Path, damage: str) -> None:
+    assert run("build").exit_code == 0
+    db = default_db(mini_kb.resolve())
+    data = db.read_bytes()
+    db.write_bytes({"zero-bytes": b"", "truncated": data[: len(data) // 3], "garbage": b"x" * 5000}[damage])
+    result = run("show", "huzhou", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["id"] == "huzhou"
+
+
+def test_a_build_killed_part_way_leaves_the_previous_database(mini_kb: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.sqlite"
+    build(mini_kb, db)
+    before = db.read_bytes()
+    places = mini_kb / "entities" / "places.yaml"
+    places.write_text(
+        places.read_text()
+        + "".join(
+            f"- id: place-{i}\n  type: county\n  name: Place {i}\n  sources: [{{source: src-article}}]\n"
+            for i in range(20000)
+        )
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from pathlib import Path; from ipkb.store import build; build(Path({str(mini_kb)!r}), Path({str(db)!r}))",
+        ]
+    )
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert db.read_bytes() == before
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_eight_processes_on_a_stale_cache_all_answer(mini_kb: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "IPKB_KB": str(mini_kb), "IPKB_DB": str(tmp_path / "shared.sqlite")}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ipkb", "show", "keqiao", "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert all(p.returncode == 0 for p in processes), [o[1] for o in outputs]
+    assert all(json.loads(out)["id"] == "keqiao" for out, _ in outputs)
+    con = sqlite3.connect(tmp_path / "shared.sqlite")
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_read_only_kb_works_and_is_never_written(run, mini_kb: Path) -> None:
+    before = snapshot(mini_kb)
+    for path in [mini_kb, *mini_kb.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        for args in (["build"], ["show", "huzhou"], ["validate"], ["stats"], ["search", "柯桥"]):
+            assert run(*args).exit_code == 0, args
+    finally:
+        for path in [mini_kb, *mini_kb.rglob("*")]:
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    assert snapshot(mini_kb) == before
+
+
+def test_an_unwritable_database_place_is_a_clear_error(run, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("--db", str(blocker / "kb.sqlite"), "show", "huzhou")
+    assert result.exit_code == 1 and "cannot write the database" in result.stderr
