@@ -265,7 +265,8 @@ def coverage(claims: list[dict[str, Any]]) -> RenderableType:
         "scope",
         "claimed",
         "listed",
-        title="Claimed totals",
+        "undated",
+        title="Claimed totals (members listed by the period; undated members apart)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -273,7 +274,13 @@ def coverage(claims: list[dict[str, Any]]) -> RenderableType:
     for c in claims:
         scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
         table.add_row(
-            c["entity"]["id"], c["metric"], c["period"] or "", scope, _format_value(c["claimed"]), str(c["listed"])
+            c["entity"]["id"],
+            c["metric"],
+            c["period"] or "",
+            scope,
+            _format_value(c["claimed"]),
+            str(c["listed"]),
+            str(c["undated"] or ""),
         )
     return table
 

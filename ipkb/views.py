@@ -154,14 +154,35 @@ def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list
     return out
 
 
+def _period_end(period: str | None) -> str | None:
+    """The last day a period covers, as ISO text: "2024" -> "2024-12-31", "2021/2025" -> "2025-12-31"."""
+    if not period:
+        return None
+    last = str(period).split("/")[-1].strip()
+    return (last + "-12-31"[len(last) - 4 :]) if len(last) in (4, 7, 10) else None
+
+
+def _member_since(qualifiers: dict[str, Any]) -> str | None:
+    """When a member joined, as far as its relation says (date, since or year)."""
+    for key in ("date", "since", "year"):
+        if qualifiers.get(key) is not None:
+            return str(qualifiers[key])
+    return None
+
+
 def coverage_claims(store: Store) -> list[dict[str, Any]]:
-    """Every claimed total (a fact whose metric counts members) beside the members the KB lists."""
+    """Every claimed total (an actual fact whose metric counts members) beside the members the KB lists.
+
+    A member counts when its relation matches the fact's scope, is not merely planned, and is not dated
+    after the claim's period; members with no date are counted apart, as `undated`.
+    """
     metrics = {name: m for name, m in store.metrics().items() if m["counts_relation"]}
     if not metrics:
         return []
     marks = ",".join("?" * len(metrics))
     facts = store.rows(
-        f"SELECT * FROM fact WHERE metric IN ({marks}) ORDER BY entity_id, metric, period, rowid", list(metrics)
+        f"SELECT * FROM fact WHERE metric IN ({marks}) AND kind = 'actual' ORDER BY entity_id, metric, period, rowid",
+        list(metrics),
     )
     cites = store.citations("fact", [str(f["rowid"]) for f in facts])
     names = store.entities(f["entity_id"] for f in facts)
@@ -171,17 +192,22 @@ def coverage_claims(store: Store) -> list[dict[str, Any]]:
         column = "target_id" if metric["counts_direction"] == "in" else "source_id"
         other = "source_id" if column == "target_id" else "target_id"
         scope = json.loads(fact["scope"])
-        members = []
+        period_end = _period_end(fact["period"])
+        dated: set[str] = set()
+        undated: set[str] = set()
         for rel in store.rows(
             f"SELECT * FROM relation WHERE {column} = ? AND type = ? ORDER BY {other}",
             (fact["entity_id"], metric["counts_relation"]),
         ):
             qualifiers = json.loads(rel["qualifiers"])
-            if qualifiers.get("status") == "planned":
+            if qualifiers.get("status") == "planned" or not all(qualifiers.get(k) == v for k, v in scope.items()):
                 continue
-            if all(qualifiers.get(k) == v for k, v in scope.items()):
-                members.append(rel[other])
-        members = sorted(set(members))
+            since = _member_since(qualifiers)
+            if since is None or period_end is None:
+                undated.add(rel[other])
+            elif since <= period_end:
+                dated.add(rel[other])
+        undated -= dated
         claimed = json.loads(fact["value"])
         out.append(
             {
@@ -190,9 +216,11 @@ def coverage_claims(store: Store) -> list[dict[str, Any]]:
                 "period": fact["period"],
                 "scope": scope,
                 "claimed": claimed,
-                "listed": len(members),
-                "missing": claimed - len(members) if isinstance(claimed, (int, float)) else None,
-                "members": members,
+                "listed": len(dated),
+                "undated": len(undated),
+                "missing": claimed - len(dated) - len(undated) if isinstance(claimed, (int, float)) else None,
+                "members": sorted(dated),
+                "undated_members": sorted(undated),
                 "confidence": fact["confidence"],
                 "sources": cites[str(fact["rowid"])],
             }
@@ -240,7 +268,7 @@ def stats(store: Store) -> dict[str, Any]:
         "inferred": inferred,
         "warnings": count("SELECT COUNT(*) FROM problem WHERE severity = 'warning'"),
         "claimed_totals": [
-            {k: c[k] for k in ("entity", "metric", "period", "scope", "claimed", "listed")}
+            {k: c[k] for k in ("entity", "metric", "period", "scope", "claimed", "listed", "undated")}
             for c in coverage_claims(store)
         ],
     }

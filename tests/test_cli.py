@@ -169,12 +169,27 @@ def test_coverage_sets_claims_beside_listed_members(run) -> None:
             "scope": {},
             "claimed": 43,
             "listed": 0,
+            "undated": 0,
             "missing": 43,
             "members": [],
+            "undated_members": [],
             "confidence": "seen",
             "sources": [{"source": "src-article", "quote": "43 local sub centers in 27 provinces"}],
         }
     ]  # the planned Keqiao sub-center is not counted as a member
+
+
+def test_coverage_counts_members_by_period_and_keeps_undated_apart(run, mini_kb: Path) -> None:
+    (mini_kb / "entities" / "subcenters.yaml").write_text("".join(
+        f"- id: {name}\n  type: center\n  name: {name}\n  sources: [{{source: src-article}}]\n"
+        for name in ("early", "late", "undated")))
+    (mini_kb / "relations" / "subcenters.yaml").write_text(
+        "- {from: early, type: subcenter_of, to: national-center, date: 2020-04-08, sources: [src-article]}\n"
+        "- {from: late, type: subcenter_of, to: national-center, year: 2025, sources: [src-article]}\n"
+        "- {from: undated, type: subcenter_of, to: national-center, sources: [src-article]}\n")
+    (claim,) = json.loads(run("coverage", "--json").stdout)
+    assert (claim["members"], claim["undated_members"]) == (["early"], ["undated"])
+    assert claim["missing"] == 41
 
 
 def test_export_graphml_round_trip(run, tmp_path: Path) -> None:
