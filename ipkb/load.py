@@ -17,6 +17,7 @@ import yaml
 from ipkb.model import Problem
 
 MAX_DEPTH = 40
+MAX_VALUES = 100_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -53,21 +54,62 @@ class RawFile:
 
 
 class _Converter:
+    """Nodes -> values with lines. An alias yields the very object its anchor made (no copy), and a
+    document whose aliases would expand past MAX_VALUES values is refused ("billion laughs")."""
+
     def __init__(self, display: str, problems: list[Problem]) -> None:
         self.display = display
         self.problems = problems
-        self.seen: set[int] = set()
+        self.done: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+        self.refused: set[int] = set()
+
+    def expanded_size(self, node: yaml.Node, depth: int = 0) -> int:
+        """How many values the node stands for once every alias is written out (memoised)."""
+        key = id(node)
+        if key not in self.sizes:
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.SequenceNode):
+                children = node.value
+            elif isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            self.sizes[key] = 1 + (sum(self.expanded_size(c, depth + 1) for c in children) if depth <= MAX_DEPTH else 0)
+        return self.sizes[key]
+
+    def check_expansion(self, root: yaml.Node) -> None:
+        if self.expanded_size(root) <= MAX_VALUES:
+            return
+        node = root
+        while True:  # down to the innermost node that is still too large
+            children = (
+                node.value
+                if isinstance(node, yaml.SequenceNode)
+                else ([v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else [])
+            )
+            larger = [c for c in children if self.expanded_size(c) > MAX_VALUES]
+            if not larger:
+                break
+            node = larger[0]
+        self.refused.add(id(node))
+        self.problem(
+            node,
+            f"aliases expand this value to more than {MAX_VALUES:,} values",
+            "write repeated values out, or repeat them less deeply",
+        )
 
     def problem(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.display, node.start_mark.line + 1, message, hint))
 
     def convert(self, node: yaml.Node, depth: int = 0) -> Any:
-        if id(node) in self.seen:
-            self.problem(
-                node, "YAML anchors and aliases (&name / *name) are not allowed", "write the value out in full"
-            )
+        if id(node) in self.done:  # an alias: the anchor's value, shared
+            return self.done[id(node)]
+        if id(node) in self.refused:
             return None
-        self.seen.add(id(node))
+        value = self._convert(node, depth)
+        self.done[id(node)] = value
+        return value
+
+    def _convert(self, node: yaml.Node, depth: int) -> Any:
         if depth > MAX_DEPTH:
             self.problem(node, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure")
             return None
@@ -149,7 +191,9 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
         return None
     if node is None:
         return None
-    return _Converter(display, problems).convert(node)
+    converter = _Converter(display, problems)
+    converter.check_expansion(node)
+    return converter.convert(node)
 
 
 def read_records(path: Path, display: str, problems: list[Problem]) -> list[Mapping]:

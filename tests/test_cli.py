@@ -180,13 +180,17 @@ def test_coverage_sets_claims_beside_listed_members(run) -> None:
 
 
 def test_coverage_counts_members_by_period_and_keeps_undated_apart(run, mini_kb: Path) -> None:
-    (mini_kb / "entities" / "subcenters.yaml").write_text("".join(
-        f"- id: {name}\n  type: center\n  name: {name}\n  sources: [{{source: src-article}}]\n"
-        for name in ("early", "late", "undated")))
+    (mini_kb / "entities" / "subcenters.yaml").write_text(
+        "".join(
+            f"- id: {name}\n  type: center\n  name: {name}\n  sources: [{{source: src-article}}]\n"
+            for name in ("early", "late", "undated")
+        )
+    )
     (mini_kb / "relations" / "subcenters.yaml").write_text(
         "- {from: early, type: subcenter_of, to: national-center, date: 2020-04-08, sources: [src-article]}\n"
         "- {from: late, type: subcenter_of, to: national-center, year: 2025, sources: [src-article]}\n"
-        "- {from: undated, type: subcenter_of, to: national-center, sources: [src-article]}\n")
+        "- {from: undated, type: subcenter_of, to: national-center, sources: [src-article]}\n"
+    )
     (claim,) = json.loads(run("coverage", "--json").stdout)
     assert (claim["members"], claim["undated_members"]) == (["early"], ["undated"])
     assert claim["missing"] == 41

@@ -1,0 +1,142 @@
+"""The knowledge base that ships with ipkb: clean, cited, checkable, and answering what each article says."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import BUNDLED_KB, SHARED, invoke
+
+
+def ipkb_json(*args: str) -> Any:
+    result = invoke(["--kb", str(BUNDLED_KB), *args, "--json"])
+    assert result.exit_code == 0, result.stderr + result.stdout
+    return json.loads(result.stdout)
+
+
+def facts(entity: str) -> dict[tuple[str, str | None], Any]:
+    return {(f["metric"], f["period"]): f["value"] for f in ipkb_json("show", entity)["facts"]}
+
+
+def test_bundled_kb_validates_clean() -> None:
+    report = ipkb_json("validate")
+    assert report["ok"] and report["errors"] == []
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="needs ../shared/seeds beside the checkout")
+def test_every_quote_is_found_in_its_source_text() -> None:
+    report = ipkb_json("verify", "--texts", str(SHARED))
+    assert report["ok"], report["errors"][:5]
+    assert report["checked"] == report["found"] > 500
+
+
+def test_every_relation_and_fact_cites_a_source() -> None:
+    stats = ipkb_json("stats")
+    for kind in ("relations", "facts"):
+        assert stats["citations"][kind]["share_with_source"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("words", "entity"),
+    [
+        # seed 000: Keqiao
+        ("Keqiao District", "keqiao"),
+        ("柯桥区", "keqiao"),
+        ("ke bridge", "keqiao"),
+        ("KeQiao quick d center", "keqiao-overseas-dispute-subcenter"),
+        ("绍兴", "shaoxing"),
+        # seed 001: Huzhou
+        ("Huzhou City", "huzhou"),
+        ("湖州", "huzhou"),
+        ("Deqing County", "deqing"),
+        ("Anji County", "anji"),
+        ("State Intellectual Property Office", "cnipa"),
+        # seed 002: Zhifu
+        ("Zhizheng District", "zhifu"),
+        ("Zhizhen District", "zhifu"),
+        ("芝罘区", "zhifu"),
+        ("Yantai", "yantai"),
+        ("Canadian goose", "canada-goose"),
+        # seed 003: Economic Daily
+        ("Smart Southern Needle", "zhinanzhen"),
+        ("智南针", "zhinanzhen"),
+        ("Tongguan Rougamo", "tongguan-rougamo"),
+        ("National Overseas Intellectual Property Dispute Response and Guidance Center", "national-center"),
+        ("国家海外知识产权纠纷应对指导中心", "national-center"),
+        ("Hu Wenhui", "hu-wenhui"),
+        # seed 004: Hunan
+        ("Hunan", "hunan"),
+        ("湖南省", "hunan"),
+        ("Changsha", "changsha"),
+    ],
+)
+def test_what_a_reader_looks_up_resolves(words: str, entity: str) -> None:
+    assert ipkb_json("show", words)["id"] == entity
+
+
+def test_keqiao_article_figures() -> None:
+    keqiao = facts("keqiao")
+    assert keqiao[("high_value_invention_patents_per_10k_people", "2025")] == 17
+    assert keqiao[("design_patent_applications", None)] == 1000
+    policy = ipkb_json("show", "keqiao")["relations"]
+    assert {"blue-sky-campaign", "thunder-campaign"} <= {r["other"]["id"] for r in policy if r["type"] == "carries_out"}
+
+
+def test_huzhou_article_figures_and_rank() -> None:
+    huzhou = facts("huzhou")
+    assert huzhou[("invention_patents_per_10k_people", "2014")] == 8.09
+    assert huzhou[("patent_applications", "2014")] == 19886
+    assert facts("china")[("invention_patents_per_10k_people", "2014")] == 3.19
+    holds = [
+        r for r in ipkb_json("show", "huzhou")["relations"] if r["other"]["id"] == "national-ip-demonstration-city"
+    ]
+    assert any(r["qualifiers"].get("rank") == 4 and r["qualifiers"].get("year") == 2014 for r in holds)
+
+
+def test_zhifu_article_designation_is_marked_inferred() -> None:
+    holds = [
+        r
+        for r in ipkb_json("show", "zhifu")["relations"]
+        if r["other"]["id"] == "national-ip-strong-county-demonstration-county"
+    ]
+    assert holds and holds[0]["confidence"] == "inferred" and holds[0]["qualifiers"]["batch"] == 1
+    assert facts("zhifu")[("ip_cases_investigated", None)] == 101
+
+
+def test_economic_daily_figures() -> None:
+    china = facts("china")
+    assert china[("invention_patent_grants", "2023")] == 921000
+    assert china[("trademark_registrations", "2023")] == 4383000
+    center = facts("national-center")
+    assert center[("enterprises_guided", "2023")] == 1706
+    claims = ipkb_json("coverage")
+    assert any(c["entity"]["id"] == "national-center" and c["claimed"] == 43 for c in claims)
+    assert any(c["entity"]["id"] == "ip-protection-center-network" and c["claimed"] == 112 for c in claims)
+
+
+def test_hunan_article_designation_and_target() -> None:
+    holders = {e["id"] for e in ipkb_json("list", "--designation", "supporting-ip-strong-province-pilot")}
+    assert "hunan" in holders
+    cluster = ipkb_json("show", "changsha-zhuzhou-xiangtan-city-cluster")["facts"]
+    assert any(f["kind"] == "target" and f["value"] == 24 and f["period"] == "2020" for f in cluster)
+
+
+def test_path_keqiao_national_center_goes_through_cited_relations() -> None:
+    view = ipkb_json("path", "keqiao", "national-center")
+    assert view["hops"][-1]["to"]["id"] == "national-center"
+    assert all(hop["sources"] and hop["sources"][0]["quote"] for hop in view["hops"])
+
+
+def test_national_center_lists_its_subcenters_with_batches() -> None:
+    relations = ipkb_json("show", "national-center")["relations"]
+    subcenters = [r for r in relations if r["type"] == "subcenter_of" and r["direction"] == "in"]
+    assert len({r["other"]["id"] for r in subcenters}) >= 20
+    batch_one = {r["other"]["id"] for r in subcenters if r["qualifiers"].get("batch") == 1}
+    assert {"zhejiang-overseas-dispute-subcenter", "ningbo-overseas-dispute-subcenter"} <= batch_one
+
+
+def test_list_in_a_province_is_transitive() -> None:
+    inside = {e["id"] for e in ipkb_json("list", "--in", "zhejiang")}
+    assert {"huzhou", "keqiao", "shaoxing", "anji"} <= inside

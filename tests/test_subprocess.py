@@ -1,0 +1,90 @@
+"""The card examples as a user runs them: real processes, the real console script, the bundled KB."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("sqlmodel", "sqlalchemy", "networkx", "rich", "yaml", "pydantic", "pypinyin", "rapidfuzz")
+
+
+def ipkb(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ipkb", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+
+
+def test_show_huzhou_from_any_folder(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = ipkb("show", "huzhou", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert "Huzhou" in result.stdout and "湖州市" in result.stdout and "city · huzhou" in result.stdout
+    assert not list(elsewhere.iterdir())  # nothing written in the working folder
+
+
+def test_path_keqiao_to_the_national_center() -> None:
+    result = ipkb("path", "keqiao", "national-center", "--json")
+    assert result.returncode == 0, result.stderr
+    view = json.loads(result.stdout)
+    assert view["from"]["id"] == "keqiao" and view["to"]["id"] == "national-center"
+    assert view["hops"] and all(hop["sources"] for hop in view["hops"])
+
+
+def test_console_script_is_installed() -> None:
+    script = shutil.which("ipkb", path=str(Path(sys.executable).parent))
+    assert script is not None
+    result = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("ipkb ")
+
+
+def test_a_query_on_a_built_kb_imports_nothing_heavy() -> None:
+    assert ipkb("build").returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ipkb", "show", "huzhou", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
+    assert not imported & set(HEAVY), imported & set(HEAVY)
+
+
+def test_no_colour_when_piped_or_under_no_color() -> None:
+    for env in ({}, {"NO_COLOR": "1"}):
+        result = ipkb("show", "huzhou", env=env)
+        assert result.returncode == 0 and "\x1b[" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "nowhere-at-all"],
+        ["path", "huzhou", "nowhere"],
+        ["list", "--in", "mars"],
+        ["export", "-f", "nope"],
+        ["show"],
+        ["--kb", "/no/such/folder", "show", "x"],
+    ],
+)
+def test_bad_input_never_shows_a_traceback(args: list[str]) -> None:
+    result = ipkb(*args)
+    assert result.returncode in (1, 2)
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_shell_completion_is_offered() -> None:
+    result = ipkb("--help")
+    assert result.returncode == 0 and "--install-completion" in result.stdout
