@@ -249,7 +249,7 @@ def stats(as_json: JsonOption = False) -> None:
 
 @app.command()
 def coverage(as_json: JsonOption = False) -> None:
-    """Each claimed total (e.g. 43 sub-centers in 2024) beside the members the KB lists."""
+    """Each claimed total, such as 43 sub-centers in 2024, beside the members the KB lists."""
     from ipkb import views
 
     claims = views.coverage_claims(open_store())

@@ -136,7 +136,12 @@ class Validator:
                 )
             return ()
         if not isinstance(value, list):
-            self.error(file, self.line(record, "sources"), "'sources' must be a list of {source, quote} mappings")
+            self.error(
+                file,
+                self.line(record, "sources"),
+                "'sources' must be a list of {source, quote} mappings",
+                'write sources: [{source: SOURCE-ID, quote: "exact words"}]',
+            )
             return ()
         out = []
         for item, line in zip(value, getattr(value, "item_lines", [self.line(record)] * len(value)), strict=False):
@@ -144,7 +149,12 @@ class Validator:
                 out.append(Citation(item, position=Position(file, line)))
                 continue
             if not isinstance(item, Mapping):
-                self.error(file, line, "a citation must be a mapping {source, quote}")
+                self.error(
+                    file,
+                    line,
+                    "a citation must be a mapping {source, quote}",
+                    'write - {source: SOURCE-ID, quote: "exact words"}',
+                )
                 continue
             self.unknown_keys(file, item, CITATION_KEYS, "a citation")
             source = self.text(file, item, "source", required=True)
@@ -213,11 +223,21 @@ class Validator:
         seen_ids[entity_id] = Position(file, self.line(record))
         aliases = record.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
-            self.error(file, self.line(record, "aliases"), "'aliases' must be a list of text")
+            self.error(
+                file,
+                self.line(record, "aliases"),
+                "'aliases' must be a list of text",
+                "write aliases: [First Name, Second Name]",
+            )
             aliases = []
         attributes = record.get("attributes") or {}
         if not isinstance(attributes, dict) or any(isinstance(v, (dict, list)) for v in attributes.values()):
-            self.error(file, self.line(record, "attributes"), "'attributes' must map names to single values")
+            self.error(
+                file,
+                self.line(record, "attributes"),
+                "'attributes' must map names to single values",
+                "e.g. attributes: {level: prefecture}",
+            )
             attributes = {}
         fields: dict[str, Any] = {}
         for key in extra:
@@ -248,7 +268,12 @@ class Validator:
             if isinstance(fact, Mapping):
                 self.fact(file, fact, entity_id)
             else:
-                self.error(file, self.line(record, "facts"), "a fact must be a mapping")
+                self.error(
+                    file,
+                    self.line(record, "facts"),
+                    "a fact must be a mapping",
+                    "write each fact as metric:, value:, period:, sources: lines",
+                )
         self.kb.entities[entity_id] = EntityRecord(
             id=entity_id,
             type=type_name or "",
