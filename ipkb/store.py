@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +67,8 @@ def ensure_built(kb: Path, db: Path) -> Path:
 
 def build(kb: Path, db: Path) -> list[Problem]:
     """Validate the KB and compile it into `db`. Raises InvalidKnowledgeBase on any error."""
+    import tempfile
+
     from ipkb.validate import validate_folder
 
     signature = stat_signature(kb)
