@@ -16,8 +16,8 @@ from tests.conftest import BUNDLED_KB, REPO
 
 sys.path.insert(0, str(REPO / "docs"))
 
-import gen_cli  # noqa: E402
-import gen_errors  # noqa: E402
+import gen_cli
+import gen_errors
 
 
 @pytest.mark.parametrize("module", [gen_cli, gen_errors], ids=["cli.md", "errors.md"])

@@ -1,0 +1,149 @@
+"""The `ipkb` command line: parse options, call the core, render. Heavy modules load inside commands.
+
+One module per command group registers its commands on `app`: query_commands.py (show, path, search,
+list, neighbors), kb_commands.py (validate, verify, build, stats, coverage), export_command.py.
+
+Annotations are real objects here (no `from __future__ import annotations`): typer would otherwise
+evaluate every string annotation at start-up, which costs about 15 ms on each call.
+"""
+
+import importlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from ipkb import __version__
+from ipkb.errors import InvalidKnowledgeBase, IpkbError, UsageError
+
+if TYPE_CHECKING:
+    from ipkb.query import Store
+
+app = typer.Typer(
+    name="ipkb",
+    help="A cited knowledge base of China's intellectual-property protection system.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+@dataclass
+class Options:
+    kb: Optional[str] = None
+    db: Optional[str] = None
+
+
+OPTIONS = Options()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ipkb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    kb: Annotated[
+        Optional[str],
+        typer.Option("--kb", help="KB folder (default: $IPKB_KB, then the bundled KB).", show_default=False),
+    ] = None,
+    db: Annotated[
+        Optional[str],
+        typer.Option("--db", help="Database file (default: $IPKB_DB, then the user cache).", show_default=False),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Ask who runs which IP programme, which city holds which designation, and how they connect."""
+    OPTIONS.kb, OPTIONS.db = kb, db
+
+
+# -- helpers ------------------------------------------------------------------------------------------------
+def kb_path() -> Path:
+    from ipkb.paths import resolve_kb
+
+    return resolve_kb(OPTIONS.kb)
+
+
+def open_store() -> "Store":
+    """The built store for the chosen KB, rebuilt first if any YAML file changed."""
+    from ipkb.paths import resolve_db
+    from ipkb.query import Store
+    from ipkb.store import ensure_built
+
+    kb = kb_path()
+    return Store(ensure_built(kb, resolve_db(OPTIONS.db, kb)))
+
+
+def emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit(renderable: Any) -> None:
+    from ipkb.render import console
+
+    console().print(renderable)
+
+
+def resolve_all(store: "Store", *words: str) -> list[str]:
+    from ipkb.resolve import resolve
+
+    return [resolve(store, w) for w in words]
+
+
+def check_types(store: "Store", types: list[str] | None, relations: list[str] | None = None) -> None:
+    for t in types or []:
+        if t not in store.entity_type_names():
+            raise UsageError(f"unknown entity type {t!r}", hint="types: " + ", ".join(store.entity_type_names()))
+    for r in relations or []:
+        if r not in store.relation_types():
+            raise UsageError(f"unknown relation type {r!r}", hint="types: " + ", ".join(sorted(store.relation_types())))
+
+
+# -- the one place errors are rendered ---------------------------------------------------------------------
+def _render_error(error: IpkbError, as_json: bool) -> None:
+    problems = error.problems if isinstance(error, InvalidKnowledgeBase) else []
+    if as_json:
+        errors = [p.as_dict() for p in problems if p.severity == "error"] or [
+            {"message": error.message, **({"hint": error.hint} if error.hint else {})}
+        ]
+        emit_json({"ok": False, "errors": errors})
+        return
+    lines = [
+        f"{p.file}:{p.line}: {p.message}" + (f"\n    hint: {p.hint}" if p.hint else "")
+        for p in problems
+        if p.severity == "error"
+    ]
+    lines.append(f"error: {error.message}")
+    if error.hint:
+        lines.append(f"  {error.hint}")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script: run the app; render IpkbError once, with its exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
+    try:
+        app(args=args, prog_name="ipkb")
+    except IpkbError as error:
+        if os.environ.get("IPKB_DEBUG"):
+            raise
+        _render_error(error, as_json)
+        sys.exit(int(error.exit_code))
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+# Command modules register themselves on `app`; imported last because they import this module.
+for _module in ("query_commands", "kb_commands", "export_command"):
+    importlib.import_module(f"ipkb.cli.{_module}")

@@ -1,0 +1,128 @@
+"""Commands about the knowledge base itself: validate, verify, build, stats, coverage."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ipkb.cli import OPTIONS, JsonOption, app, emit, emit_json, kb_path, open_store
+from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
+
+
+@app.command()
+def stats(as_json: JsonOption = False) -> None:
+    """Counts by type and relation, citation coverage, and claimed totals beside listed members."""
+    from ipkb import views
+
+    view = views.stats(open_store())
+    if as_json:
+        emit_json(view)
+    else:
+        from ipkb import render
+
+        emit(render.stats(view))
+
+
+@app.command()
+def coverage(as_json: JsonOption = False) -> None:
+    """Each claimed total, such as 43 sub-centers in 2024, beside the members the KB lists."""
+    from ipkb import views
+
+    claims = views.coverage_claims(open_store())
+    if as_json:
+        emit_json(claims)
+    else:
+        from ipkb import render
+
+        emit(render.coverage(claims))
+
+
+@app.command()
+def validate(
+    texts: Annotated[
+        Optional[list[Path]],
+        typer.Option("--texts", help="Also check quotes against the source texts in this folder (repeatable)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every problem in the KB with file:line; exit 1 if there is any error."""
+    from ipkb.validate import validate_folder
+
+    _, knowledge, problems = validate_folder(kb_path())
+    if texts:
+        from ipkb.verify import verify_quotes
+
+        problems += verify_quotes(knowledge, list(texts)).problems
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    if as_json:
+        emit_json(
+            {"ok": not errors, "errors": [p.as_dict() for p in errors], "warnings": [p.as_dict() for p in warnings]}
+        )
+    else:
+        from ipkb import render
+
+        if problems:
+            emit(render.problems(problems))
+        typer.echo(
+            f"{len(errors)} error(s), {len(warnings)} warning(s) in {len(knowledge.entities)} entities, "
+            f"{len(knowledge.relations)} relations, {len(knowledge.facts)} facts"
+        )
+    if errors:
+        raise typer.Exit(ExitCode.DATA)
+
+
+@app.command()
+def verify(
+    texts: Annotated[list[Path], typer.Option("--texts", help="Folder of source texts (repeatable).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Check that every quote is found word for word in the text of its source."""
+    from ipkb.validate import validate_folder
+    from ipkb.verify import verify_quotes
+
+    for folder in texts:
+        if not folder.is_dir():
+            raise UsageError(f"--texts {folder}: no such folder")
+    _, knowledge, problems = validate_folder(kb_path())
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InvalidKnowledgeBase(problems)
+    report = verify_quotes(knowledge, texts)
+    if as_json:
+        emit_json(
+            {
+                "ok": not report.problems,
+                "checked": report.checked,
+                "found": report.found,
+                "no_text": report.no_text,
+                "errors": [p.as_dict() for p in report.problems],
+            }
+        )
+    else:
+        from ipkb import render
+
+        if report.problems:
+            emit(render.problems(report.problems))
+        typer.echo(
+            f"{report.found} of {report.checked} quotes found in their source texts; "
+            f"{report.no_text} quotes cite sources without a text here"
+        )
+    if report.problems:
+        raise typer.Exit(ExitCode.DATA)
+
+
+@app.command()
+def build(as_json: JsonOption = False) -> None:
+    """Compile the KB into its SQLite database now, and say where it is."""
+    from ipkb.paths import resolve_db
+    from ipkb.store import build as build_store
+
+    kb = kb_path()
+    db = resolve_db(OPTIONS.db, kb)
+    problems = build_store(kb, db)
+    warnings = [p for p in problems if p.severity == "warning"]
+    if as_json:
+        emit_json({"ok": True, "database": str(db), "kb": str(kb), "warnings": [p.as_dict() for p in warnings]})
+    else:
+        typer.echo(f"built {db}\n  from {kb} ({len(warnings)} warning(s); `ipkb validate` lists them)")
