@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ipkb.errors import IpkbError
+from ipkb.timeframe import holds_on, known_on
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,9 @@ class Edge:
 class Store:
     """A read-only connection to a built database."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, as_of: str | None = None) -> None:
+        """`as_of` (an ISO day) hides relations not yet begun or already ended then, and later figures."""
+        self.as_of = as_of
         try:
             self.con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         except sqlite3.Error as exc:
@@ -98,15 +101,23 @@ class Store:
             row["note"],
         )
 
+    def _in_time(self, edges: list[Edge]) -> list[Edge]:
+        if self.as_of is None:
+            return edges
+        day = self.as_of
+        return [e for e in edges if holds_on(e.qualifiers, day)]
+
     def edges_of(self, entity_id: str) -> list[Edge]:
-        return [
-            self._edge(r)
-            for r in self.rows(
-                "SELECT * FROM relation WHERE source_id = ? UNION SELECT * FROM relation WHERE target_id = ? "
-                "ORDER BY rowid",
-                (entity_id, entity_id),
-            )
-        ]
+        return self._in_time(
+            [
+                self._edge(r)
+                for r in self.rows(
+                    "SELECT * FROM relation WHERE source_id = ? UNION SELECT * FROM relation WHERE target_id = ? "
+                    "ORDER BY rowid",
+                    (entity_id, entity_id),
+                )
+            ]
+        )
 
     def edges_touching(self, ids: list[str], types: list[str] | None = None) -> list[Edge]:
         """Relations with either end in `ids` (optionally of the given types)."""
@@ -119,13 +130,22 @@ class Store:
             for column in ("source_id", "target_id"):
                 for row in self.rows(f"SELECT * FROM relation WHERE {column} IN ({marks}){type_clause}", params):
                     out[row["rowid"]] = self._edge(row)
-        return [out[k] for k in sorted(out)]
+        return self._in_time([out[k] for k in sorted(out)])
 
     def all_edges(self) -> list[Edge]:
-        return [self._edge(r) for r in self.rows("SELECT * FROM relation ORDER BY rowid")]
+        return self._in_time([self._edge(r) for r in self.rows("SELECT * FROM relation ORDER BY rowid")])
 
     def facts_of(self, entity_id: str) -> list[sqlite3.Row]:
-        return self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY metric, period, rowid", (entity_id,))
+        return self.known(
+            self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY metric, period, rowid", (entity_id,))
+        )
+
+    def known(self, facts: list[sqlite3.Row]) -> list[sqlite3.Row]:
+        """Facts whose period had begun by `as_of` (all of them without it)."""
+        if self.as_of is None:
+            return facts
+        day = self.as_of
+        return [f for f in facts if known_on(f["period"], day)]
 
     def citations(self, owner_kind: str, owners: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         wanted = sorted(set(owners))

@@ -296,3 +296,105 @@ def problems(items: list[Problem]) -> RenderableType:
             text.append(f"\n    hint: {p.hint}", style="dim")
         lines.append(text)
     return Group(*lines)
+
+
+def _cited(sources: list[dict[str, Any]]) -> str:
+    return ", ".join(dict.fromkeys(c["source"] for c in sources))
+
+
+def coverage_report(report: dict[str, Any]) -> RenderableType:
+    inferred = report["facts_inferred"]
+    lines = [
+        coverage(report["claimed_totals"]),
+        Text(f"entities without a Chinese name: {len(report['entities_without_chinese_name'])}"),
+        Text(f"relations without a quote: {len(report['relations_without_quote'])}"),
+        Text(f"facts without a quote: {len(report['facts_without_quote'])}"),
+        Text(
+            f"sources cited once only: {len(report['sources_cited_once'])}; "
+            f"never cited: {len(report['sources_never_cited'])}"
+        ),
+        Text(f"facts marked inferred: {inferred['count']} of {inferred['of']} ({inferred['share']:.0%})"),
+        Text("`ipkb coverage --json` lists each of them", style="dim"),
+    ]
+    return Group(*lines)
+
+
+def metrics(overview: list[dict[str, Any]]) -> RenderableType:
+    table = Table("metric", "unit", "facts", "entities", "description", box=box.SIMPLE_HEAD, pad_edge=False)
+    for m in overview:
+        table.add_row(m["metric"], m["unit"] or "", str(m["facts"]), str(m["entities"]), m["description"])
+    return table
+
+
+def metric_table(metric: str, rows: list[dict[str, Any]]) -> RenderableType:
+    if not rows:
+        return Text(f"no facts for {metric}", style="dim")
+    table = Table(
+        "entity",
+        "value",
+        "unit",
+        "period",
+        "kind",
+        "source",
+        title=metric.replace("_", " "),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for r in rows:
+        kind = r["kind"] + (" · inferred" if r["confidence"] == "inferred" else "")
+        scope = _qualifiers(r["scope"])
+        table.add_row(
+            f"{r['entity']['name']} ({r['entity']['id']})",
+            _format_value(r["value"]),
+            r["unit"] or "",
+            (r["period"] or "") + (f" · {scope}" if scope else ""),
+            kind,
+            _cited(r["sources"]),
+        )
+    return table
+
+
+def timeline(events: list[dict[str, Any]]) -> RenderableType:
+    if not events:
+        return Text("no dated events", style="dim")
+    table = Table("date", "event", "source", box=box.SIMPLE_HEAD, pad_edge=False)
+    for e in events:
+        text = Text(e["subject"]["name"], style="bold")
+        if e["kind"] == "relation":
+            text.append(f" {e['event']} ")
+            text.append(e["object"]["name"], style="bold")
+            details = _qualifiers({k: v for k, v in e["qualifiers"].items() if k not in ("date", "year", "since")})
+            if details:
+                text.append(f" · {details}", style="yellow")
+        elif e["kind"] == "fact":
+            label = e["event"].replace("_", " ")
+            text.append(f" {label}: {_format_value(e['value'])} {e['unit'] or ''}")
+            if e["fact_kind"] == "target":
+                text.append(" (target)", style="yellow")
+        else:
+            text.append(f" {e['event']}")
+        if e["confidence"] == "inferred":
+            text.append(" · inferred", style="yellow")
+        table.add_row(e["date"], text, _cited(e["sources"]))
+    return table
+
+
+def diff(report: dict[str, Any]) -> RenderableType:
+    parts: list[RenderableType] = [Text(f"{report['from']} → {report['to']}", style="bold")]
+    entities, relations, facts = report["entities"], report["relations"], report["facts"]
+    for sign, items in (("+", entities["added"]), ("-", entities["removed"])):
+        parts += [Text(f"{sign} entity {e['id']} ({e['type']}): {e['name']}") for e in items]
+    parts += [Text(f"~ entity {r['id']}: {r['from']['name']} → {r['to']['name']}") for r in entities["renamed"]]
+    for sign, items in (("+", relations["added"]), ("-", relations["removed"])):
+        parts += [Text(f"{sign} relation {r['from']} -{r['type']}-> {r['to']}") for r in items]
+    for sign, items in (("+", facts["added"]), ("-", facts["removed"])):
+        parts += [Text(f"{sign} fact {f['entity']} {f['metric']} {f['period'] or ''} = {f['value']}") for f in items]
+    parts += [
+        Text(f"~ fact {f['entity']} {f['metric']} {f['period'] or ''}: {f['old_value']} → {f['value']}")
+        for f in facts["changed"]
+    ]
+    parts += [Text(f"~ citations of {c['what']}") for c in report["citations_changed"]]
+    if len(parts) == 1:
+        parts.append(Text("no changes", style="dim"))
+    return Group(*parts)

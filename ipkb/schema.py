@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,31 @@ def _types_of(
     return frozenset(out)
 
 
+TOP_KEYS = ("version", "entity_types", "qualifiers", "relation_types", "metrics")
+ENTITY_TYPE_KEYS = ("group", "description", "fields")
+RELATION_TYPE_KEYS = ("label", "inverse", "domain", "range", "containment", "qualifiers", "description")
+METRIC_KEYS = ("unit", "description", "counts")
+COUNTS_KEYS = ("relation", "direction")
+
+
+def _check_keys(spec: Any, allowed: tuple[str, ...], what: str, display: str, problems: list[Problem]) -> None:
+    """Unknown keys in the schema are errors: a typo (or a comma inside a {flow: mapping}) would be lost."""
+    if not isinstance(spec, dict):
+        return
+    for key in spec:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        if close:
+            hint = f"did you mean {close[0]!r}?"
+        elif " " in str(key) or str(key)[:1].isdigit():
+            hint = "a comma inside {...} splits the value: put the text in quotes"
+        else:
+            hint = f"allowed keys: {', '.join(allowed)}"
+        line = getattr(spec, "key_lines", {}).get(key, getattr(spec, "line", 1))
+        problems.append(Problem(display, line, f"unknown key {key!r} in {what}", hint))
+
+
 def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
     schema = Schema()
     if not isinstance(data, dict):
@@ -71,6 +97,13 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
             )
         )
         return schema
+    _check_keys(data, TOP_KEYS, "schema.yaml", display, problems)
+    sections = (("entity_types", ENTITY_TYPE_KEYS), ("relation_types", RELATION_TYPE_KEYS), ("metrics", METRIC_KEYS))
+    for section, allowed in sections:
+        for name, spec in (data.get(section) or {}).items():
+            _check_keys(spec, allowed, f"{section[:-1].replace('_', ' ')} {name!r}", display, problems)
+            if section == "metrics" and isinstance(spec, dict):
+                _check_keys(spec.get("counts"), COUNTS_KEYS, f"the counts of metric {name!r}", display, problems)
 
     def line_of(mapping: Any, key: str) -> int:
         return getattr(mapping, "key_lines", {}).get(key, getattr(mapping, "line", 1))

@@ -111,7 +111,7 @@ def test_economic_daily_figures() -> None:
     assert china[("trademark_registrations", "2023")] == 4383000
     center = facts("national-center")
     assert center[("enterprises_guided", "2023")] == 1706
-    claims = ipkb_json("coverage")
+    claims = ipkb_json("coverage")["claimed_totals"]
     assert any(c["entity"]["id"] == "national-center" and c["claimed"] == 43 for c in claims)
     assert any(c["entity"]["id"] == "ip-protection-center-network" and c["claimed"] == 112 for c in claims)
 

@@ -155,7 +155,7 @@ def test_stats_counts_and_citation_shares(run) -> None:
 
 
 def test_coverage_sets_claims_beside_listed_members(run) -> None:
-    claims = json.loads(run("coverage", "--json").stdout)
+    claims = json.loads(run("coverage", "--json").stdout)["claimed_totals"]
     assert claims == [
         {
             "entity": {
@@ -191,7 +191,7 @@ def test_coverage_counts_members_by_period_and_keeps_undated_apart(run, mini_kb:
         "- {from: late, type: subcenter_of, to: national-center, year: 2025, sources: [src-article]}\n"
         "- {from: undated, type: subcenter_of, to: national-center, sources: [src-article]}\n"
     )
-    (claim,) = json.loads(run("coverage", "--json").stdout)
+    (claim,) = json.loads(run("coverage", "--json").stdout)["claimed_totals"]
     assert (claim["members"], claim["undated_members"]) == (["early"], ["undated"])
     assert claim["missing"] == 41
 

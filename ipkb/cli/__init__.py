@@ -1,7 +1,8 @@
 """The `ipkb` command line: parse options, call the core, render. Heavy modules load inside commands.
 
 One module per command group registers its commands on `app`: query_commands.py (show, path, search,
-list, neighbors), kb_commands.py (validate, verify, build, stats, coverage), export_command.py.
+list, neighbors), analysis_commands.py (coverage, facts, timeline, diff), kb_commands.py (validate,
+verify, build, stats), export_command.py.
 
 Annotations are real objects here (no `from __future__ import annotations`): typer would otherwise
 evaluate every string annotation at start-up, which costs about 15 ms on each call.
@@ -31,6 +32,15 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Answer as of DATE: leave out relations not yet begun or already ended, and later figures.",
+        show_default=False,
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 
@@ -74,14 +84,19 @@ def kb_path() -> Path:
     return resolve_kb(OPTIONS.kb)
 
 
-def open_store() -> "Store":
-    """The built store for the chosen KB, rebuilt first if any YAML file changed."""
+def open_store(as_of: str | None = None) -> "Store":
+    """The built store for the chosen KB, rebuilt first if any YAML file changed; seen as of a day if given."""
     from ipkb.paths import resolve_db
     from ipkb.query import Store
     from ipkb.store import ensure_built
 
+    day = None
+    if as_of is not None:
+        from ipkb.timeframe import parse_day
+
+        day = parse_day(as_of)
     kb = kb_path()
-    return Store(ensure_built(kb, resolve_db(OPTIONS.db, kb)))
+    return Store(ensure_built(kb, resolve_db(OPTIONS.db, kb)), as_of=day)
 
 
 def emit_json(document: Any) -> None:
@@ -145,5 +160,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Command modules register themselves on `app`; imported last because they import this module.
-for _module in ("query_commands", "kb_commands", "export_command"):
+for _module in ("query_commands", "analysis_commands", "kb_commands", "export_command"):
     importlib.import_module(f"ipkb.cli.{_module}")

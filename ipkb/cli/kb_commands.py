@@ -24,20 +24,6 @@ def stats(as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def coverage(as_json: JsonOption = False) -> None:
-    """Each claimed total, such as 43 sub-centers in 2024, beside the members the KB lists."""
-    from ipkb import views
-
-    claims = views.coverage_claims(open_store())
-    if as_json:
-        emit_json(claims)
-    else:
-        from ipkb import render
-
-        emit(render.coverage(claims))
-
-
-@app.command()
 def validate(
     texts: Annotated[
         Optional[list[Path]],

@@ -4,19 +4,20 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import JsonOption, app, check_types, emit, emit_json, open_store, resolve_all
+from ipkb.cli import AsOfOption, JsonOption, app, check_types, emit, emit_json, open_store, resolve_all
 from ipkb.errors import UsageError
 
 
 @app.command()
 def show(
     entity: Annotated[str, typer.Argument(help="Id, English or Chinese name, alias or pinyin.")],
+    as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """An entity: names, description, facts, relations both ways, and the sources behind them."""
     from ipkb import views
 
-    store = open_store()
+    store = open_store(as_of)
     (entity_id,) = resolve_all(store, entity)
     view = views.show(store, entity_id)
     if as_json:
@@ -34,13 +35,14 @@ def path(
     all_paths: Annotated[bool, typer.Option("--all", help="Every shortest path, not just one.")] = False,
     via: Annotated[Optional[list[str]], typer.Option("--via", help="Only these relation types (repeatable).")] = None,
     max_hops: Annotated[Optional[int], typer.Option("--max-hops", min=1, help="Give up beyond N hops.")] = None,
+    as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The shortest chain of cited relations between two entities, in either direction."""
     from ipkb import views
     from ipkb.traverse import shortest_paths
 
-    store = open_store()
+    store = open_store(as_of)
     check_types(store, None, via)
     a, b = resolve_all(store, start, goal)
     view = views.path(store, a, b, shortest_paths(store, a, b, via, max_hops, all_paths), all_paths)
@@ -81,23 +83,23 @@ def list_entities(
     types: Annotated[Optional[list[str]], typer.Option("--type", help="Only this entity type (repeatable).")] = None,
     within: Annotated[Optional[str], typer.Option("--in", help="Only entities located within PLACE.")] = None,
     designation: Annotated[Optional[str], typer.Option("--designation", help="Only holders of designation D.")] = None,
+    as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Entities, filtered by type, place and designation."""
     from ipkb import views
     from ipkb.traverse import contained_in
 
-    store = open_store()
+    store = open_store(as_of)
     check_types(store, types)
     inside = contained_in(store, resolve_all(store, within)[0]) if within else None
     holders = None
     if designation:
         (designation_id,) = resolve_all(store, designation)
         holders = {
-            r["source_id"]
-            for r in store.rows(
-                "SELECT source_id FROM relation WHERE type = 'holds_designation' AND target_id = ?", (designation_id,)
-            )
+            e.source_id
+            for e in store.edges_touching([designation_id], ["holds_designation"])
+            if e.target_id == designation_id
         }
     rows = views.entity_list(store.list_entities(types, inside, holders))
     if as_json:
@@ -114,13 +116,14 @@ def neighbors(
     depth: Annotated[int, typer.Option("--depth", min=1, max=10, help="How many hops out.")] = 1,
     via: Annotated[Optional[list[str]], typer.Option("--via", help="Only these relation types (repeatable).")] = None,
     tree: Annotated[bool, typer.Option("--tree", help="Draw the neighbourhood as a tree.")] = False,
+    as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Entities within N hops, with the relations that reach them."""
     from ipkb import views
     from ipkb.traverse import neighborhood
 
-    store = open_store()
+    store = open_store(as_of)
     check_types(store, None, via)
     (entity_id,) = resolve_all(store, entity)
     distance, edges = neighborhood(store, entity_id, depth, via)

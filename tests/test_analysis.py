@@ -1,0 +1,146 @@
+"""The analysts' questions: time (--as-of, timeline), figures (facts), coverage and change (diff)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import invoke
+
+DATED = """\
+- {from: huzhou, type: holds_designation, to: national-ip-demonstration-city, year: 2012, until: 2016-06,
+   sources: [src-article]}
+- {from: shaoxing, type: holds_designation, to: national-ip-demonstration-city, date: 2024-01-26, batch: 2,
+   sources: [src-article]}
+"""
+TARGETS = """\
+- {entity: keqiao, metric: invention_patents_per_10k_people, value: 17, period: "2025", kind: target,
+   sources: [src-article]}
+- {entity: china, metric: invention_patents_per_10k_people, value: 3.19, period: "2014",
+   sources: [{source: src-article, quote: "in 2014"}]}
+"""
+
+
+@pytest.fixture
+def dated_kb(mini_kb: Path) -> Path:
+    (mini_kb / "relations" / "dated.yaml").write_text(DATED)
+    (mini_kb / "facts" / "targets.yaml").write_text(TARGETS)
+    return mini_kb
+
+
+def holders(run, *args: str) -> set[str]:  # type: ignore[no-untyped-def]
+    result = run("list", "--designation", "national-ip-demonstration-city", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return {e["id"] for e in json.loads(result.stdout)}
+
+
+def test_as_of_leaves_out_relations_not_begun_or_ended(run, dated_kb: Path) -> None:
+    assert holders(run) == {"huzhou", "shaoxing"}
+    assert holders(run, "--as-of", "2013") == {"huzhou"}
+    assert holders(run, "--as-of", "2020-01-01") == {"huzhou"}  # the 2014 rank relation is undated: it stays
+    assert holders(run, "--as-of", "2024-02") == {"huzhou", "shaoxing"}
+
+
+def test_as_of_on_show_path_and_neighbors(run, dated_kb: Path) -> None:
+    view = json.loads(run("show", "shaoxing", "--as-of", "2023", "--json").stdout)
+    assert "national-ip-demonstration-city" not in {r["other"]["id"] for r in view["relations"]}
+    keqiao = json.loads(run("show", "keqiao", "--as-of", "2020", "--json").stdout)
+    assert keqiao["facts"] == []  # the 2025 target is not yet set in 2020
+    near = json.loads(run("neighbors", "shaoxing", "--as-of", "2023", "--json").stdout)
+    assert "national-ip-demonstration-city" not in {n["id"] for n in near}
+    assert run("path", "shaoxing", "national-ip-demonstration-city", "--max-hops", "1").exit_code == 0
+    assert (
+        run("path", "shaoxing", "national-ip-demonstration-city", "--max-hops", "1", "--as-of", "2023").exit_code == 1
+    )
+
+
+def test_as_of_rejects_a_non_date(run) -> None:
+    result = run("show", "huzhou", "--as-of", "last year")
+    assert result.exit_code == 2 and "is not a date" in result.stderr
+
+
+def test_timeline_orders_dated_events_with_citations(run, dated_kb: Path) -> None:
+    events = json.loads(run("timeline", "--json").stdout)
+    dates = [e["date"] for e in events]
+    assert dates == sorted(dates, key=lambda d: d[:4])
+    assert ("2012", "holds", "huzhou") in {(e["date"], e["event"], e["subject"]["id"]) for e in events}
+    assert any(e["event"] == "holds (ended)" and e["date"] == "2016-06" for e in events)
+    assert all(e["sources"] for e in events)
+    own = json.loads(run("timeline", "shaoxing", "--json").stdout)
+    assert {e["subject"]["id"] for e in own} == {"shaoxing"}
+    assert "2024-01-26" in run("timeline", "shaoxing").stdout
+
+
+def test_facts_compares_a_metric_and_tells_targets_from_actuals(run, dated_kb: Path) -> None:
+    rows = json.loads(run("facts", "invention_patents_per_10k_people", "--json").stdout)
+    seen = {(r["entity"]["id"], r["value"], r["period"], r["kind"]) for r in rows}
+    assert seen == {
+        ("huzhou", 8.09, "2014", "actual"),
+        ("china", 3.19, "2014", "actual"),
+        ("keqiao", 17, "2025", "target"),
+    }
+    in_zhejiang = json.loads(run("facts", "invention_patents_per_10k_people", "--in", "zhejiang", "--json").stdout)
+    assert {r["entity"]["id"] for r in in_zhejiang} == {"huzhou", "keqiao"}
+    by_period = json.loads(run("facts", "invention_patents_per_10k_people", "--period", "2014", "--json").stdout)
+    assert {r["entity"]["id"] for r in by_period} == {"huzhou", "china"}
+    cities = json.loads(run("facts", "invention_patents_per_10k_people", "--type", "city", "--json").stdout)
+    assert [r["entity"]["id"] for r in cities] == ["huzhou"]
+
+
+def test_facts_alone_lists_metrics_and_unknown_metric_suggests(run, dated_kb: Path) -> None:
+    overview = {m["metric"]: m for m in json.loads(run("facts", "--json").stdout)}
+    assert overview["invention_patents_per_10k_people"]["facts"] == 3
+    assert overview["subcenter_count"]["entities"] == 1
+    wrong = run("facts", "invention_patents_per_10k")
+    assert wrong.exit_code == 1 and "did you mean: invention_patents_per_10k_people" in wrong.stderr
+
+
+def test_coverage_report(run, dated_kb: Path) -> None:
+    report = json.loads(run("coverage", "--json").stdout)
+    assert "taizhou-jiangsu" in report["entities_without_chinese_name"]
+    assert "huzhou" not in report["entities_without_chinese_name"]
+    assert any(w.startswith("kb/relations/dated.yaml:1") for w in report["relations_without_quote"])
+    assert report["facts_inferred"] == {"count": 0, "of": 4, "share": 0.0}
+    assert report["sources_never_cited"] == []
+    assert "claimed_totals" in report and "entities without a Chinese name" in run("coverage").stdout
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def test_diff_compares_revisions_as_facts(mini_kb: Path) -> None:
+    repo = mini_kb.parent
+    git(repo, "init", "-q")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one", "--allow-empty")
+    git(repo, "add", "kb")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two")
+    places = mini_kb / "entities" / "places.yaml"
+    places.write_text(
+        places.read_text().replace("value: 8.09", "value: 8.1").replace("name: Shaoxing\n", "name: Shaoxing City\n")
+    )
+    (mini_kb / "relations" / "dated.yaml").write_text(DATED)
+    report = json.loads(invoke(["--kb", str(mini_kb), "diff", "HEAD", "--json"]).stdout)
+    assert report["entities"]["renamed"] == [
+        {
+            "id": "shaoxing",
+            "from": {"name": "Shaoxing", "zh": "绍兴市"},
+            "to": {"name": "Shaoxing City", "zh": "绍兴市"},
+        }
+    ]
+    assert [(f["entity"], f["old_value"], f["value"]) for f in report["facts"]["changed"]] == [("huzhou", 8.09, 8.1)]
+    assert {(r["from"], r["to"]) for r in report["relations"]["added"]} == {
+        ("huzhou", "national-ip-demonstration-city"),
+        ("shaoxing", "national-ip-demonstration-city"),
+    }
+    git(repo, "add", "kb")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "three")
+    between = json.loads(invoke(["--kb", str(mini_kb), "diff", "HEAD~1", "HEAD", "--json"]).stdout)
+    assert between["facts"]["changed"] == report["facts"]["changed"]
+    same = invoke(["--kb", str(mini_kb), "diff", "HEAD"])
+    assert same.exit_code == 0 and "no changes" in same.stdout
+    unknown = invoke(["--kb", str(mini_kb), "diff", "no-such-rev"])
+    assert unknown.exit_code == 1 and "name a revision git knows" in unknown.stderr
