@@ -106,7 +106,7 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
                 _check_keys(spec.get("counts"), COUNTS_KEYS, f"the counts of metric {name!r}", display, problems)
 
     def line_of(mapping: Any, key: str) -> int:
-        return getattr(mapping, "key_lines", {}).get(key, getattr(mapping, "line", 1))
+        return int(getattr(mapping, "key_lines", {}).get(key, getattr(mapping, "line", 1)))
 
     groups: dict[str, set[str]] = {}
     for name, spec in (data.get("entity_types") or {}).items():

@@ -217,6 +217,9 @@ def stats(store: Store) -> dict[str, Any]:
     def count(sql: str) -> int:
         return int(store.rows(sql)[0][0])
 
+    def counts(sql: str) -> dict[str, int]:
+        return {row[0]: int(row[1]) for row in store.rows(sql)}
+
     relations = count("SELECT COUNT(*) FROM relation")
     facts = count("SELECT COUNT(*) FROM fact")
 
@@ -246,9 +249,9 @@ def stats(store: Store) -> dict[str, Any]:
         "relations": relations,
         "facts": facts,
         "sources": count("SELECT COUNT(*) FROM entity WHERE type = 'source'"),
-        "by_type": dict(store.rows("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type")),
-        "by_relation": dict(store.rows("SELECT type, COUNT(*) FROM relation GROUP BY type ORDER BY type")),
-        "facts_by_metric": dict(store.rows("SELECT metric, COUNT(*) FROM fact GROUP BY metric ORDER BY metric")),
+        "by_type": counts("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type"),
+        "by_relation": counts("SELECT type, COUNT(*) FROM relation GROUP BY type ORDER BY type"),
+        "facts_by_metric": counts("SELECT metric, COUNT(*) FROM fact GROUP BY metric ORDER BY metric"),
         "citations": citations,
         "inferred": inferred,
         "warnings": count("SELECT COUNT(*) FROM problem WHERE severity = 'warning'"),
