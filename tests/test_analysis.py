@@ -144,3 +144,12 @@ def test_diff_compares_revisions_as_facts(mini_kb: Path) -> None:
     assert same.exit_code == 0 and "no changes" in same.stdout
     unknown = invoke(["--kb", str(mini_kb), "diff", "no-such-rev"])
     assert unknown.exit_code == 1 and "name a revision git knows" in unknown.stderr
+
+
+def test_export_as_of_leaves_out_later_relations(run, dated_kb: Path) -> None:
+    import networkx as nx
+
+    now = nx.parse_graphml(run("export", "-o", "-").stdout)
+    before = nx.parse_graphml(run("export", "-o", "-", "--as-of", "2023").stdout)
+    assert now.has_edge("shaoxing", "national-ip-demonstration-city")
+    assert not before.has_edge("shaoxing", "national-ip-demonstration-city")

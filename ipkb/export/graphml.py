@@ -6,6 +6,8 @@ from typing import Any, BinaryIO
 
 import networkx as nx
 
+from ipkb.export.common import flat
+
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    nx.write_graphml(graph, stream, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    nx.write_graphml(flat(graph), stream, encoding="utf-8", prettyprint=True, named_key_ids=True)

@@ -1,0 +1,74 @@
+"""Helpers the exporters share: flattening to scalars, JSON text, colours by entity type."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import networkx as nx
+
+# One colour per entity type of the schema (kb/schema.yaml); other types get one from their name's hash.
+TYPE_COLOURS: dict[str, str] = {
+    "country": "#8c564b",
+    "province": "#d62728",
+    "city": "#ff7f0e",
+    "county": "#ffbb78",
+    "zone": "#e377c2",
+    "agency": "#1f77b4",
+    "court": "#393b79",
+    "center": "#2ca02c",
+    "organization": "#98df8a",
+    "enterprise": "#17becf",
+    "program": "#9467bd",
+    "campaign": "#c5b0d5",
+    "designation": "#bcbd22",
+    "policy": "#7f7f7f",
+    "report": "#c7c7c7",
+    "platform": "#9edae5",
+    "brand": "#f7b6d2",
+    "industry": "#dbdb8d",
+    "event": "#ff9896",
+    "person": "#aec7e8",
+    "source": "#c49c94",
+}
+PALETTE = sorted(set(TYPE_COLOURS.values()))
+
+
+def colour(entity_type: str) -> str:
+    """A `#rrggbb` colour for an entity type, the same in every format and every export."""
+    if entity_type in TYPE_COLOURS:
+        return TYPE_COLOURS[entity_type]
+    digest = hashlib.sha256(entity_type.encode()).digest()
+    return PALETTE[digest[0] % len(PALETTE)]
+
+
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON text with Chinese kept readable and keys sorted, so exports diff cleanly."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def scalar(value: Any) -> Any:
+    """A value GraphML, GEXF or CSV can hold: scalars as they are, lists and dicts as JSON text."""
+    return to_json(value) if isinstance(value, list | dict) else value
+
+
+def flat(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """A copy whose attributes are scalars: JSON text for lists and dicts, each qualifier also as `q_<name>`."""
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        out.add_node(node, **{k: scalar(v) for k, v in data.items()})
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        attributes = {k: scalar(value) for k, value in data.items()}
+        attributes.update({f"q_{k}": scalar(value) for k, value in sorted(data["qualifiers"].items())})
+        out.add_edge(u, v, key=key, **attributes)
+    return out
+
+
+def two_line_label(data: dict[str, Any]) -> str:
+    """The English name, and the Chinese name on a second line when there is one."""
+    return f"{data['name']}\n{data['zh']}" if data.get("zh") else str(data["name"])
