@@ -1,0 +1,69 @@
+"""The architecture rules, checked mechanically: the core never imports the CLI, heavy libraries stay with
+their owners, and the code is ruff- and mypy-clean."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+PACKAGE = REPO / "ipkb"
+# library -> the only modules allowed to import it (anywhere in the module, even inside functions)
+OWNERS = {
+    "typer": ("ipkb/cli/",),
+    "rich": ("ipkb/render.py",),
+    "networkx": ("ipkb/graph.py", "ipkb/export/"),
+    "rdflib": ("ipkb/export/",),
+    "sqlmodel": ("ipkb/tables.py", "ipkb/store.py"),
+    "sqlalchemy": ("ipkb/store.py",),
+    "yaml": ("ipkb/load.py",),
+    "pypinyin": ("ipkb/derive.py",),
+    "rapidfuzz": ("ipkb/resolve.py",),
+}
+
+
+def imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(REPO)) for p in MODULES])
+def test_imports_respect_the_module_map(path: Path) -> None:
+    name = str(path.relative_to(REPO))
+    for module in imports(path):
+        top = module.split(".")[0]
+        if top in OWNERS:
+            assert name.startswith(OWNERS[top]), f"{name} imports {module}; only {OWNERS[top]} may"
+        if module.startswith("ipkb.cli"):
+            assert name.startswith("ipkb/cli/") or name == "ipkb/__main__.py", f"core module {name} imports the CLI"
+
+
+@pytest.mark.skipif(shutil.which("ruff", path=str(Path(sys.executable).parent)) is None, reason="ruff not installed")
+def test_ruff_is_clean() -> None:
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    assert ruff is not None
+    for args in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [ruff, *args, "ipkb", "tests", "docs", "benchmarks"], cwd=REPO, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    pytest.importorskip("mypy")
+    result = subprocess.run([sys.executable, "-m", "mypy", "ipkb"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
