@@ -1,0 +1,253 @@
+"""Time ipkb as a user meets it: whole processes through the console script, wall time and peak memory.
+
+Usage: python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--build-runs 3] [--out results.json]
+
+For each size N it generates a KB under the work folder (default /tmp/ipkb-bench, never the repository)
+with benchmarks/generate.py, then measures: a full build, an edit of one file followed by `show X` (the
+automatic rebuild), `show X`, `show X --json`, `path A B` between far-apart entities, `search` (an
+English word through the trigram index and a two-character Chinese text through the substring scan),
+`list --in PROVINCE` and `export --format graphml -o FILE`. Once per run it also times `ipkb --help`,
+the bundled KB's `ipkb show huzhou` (and `--json`), `python -c pass`, `python -c 'import sqlite3'` and
+a trivial typer app.
+
+Each command runs once untimed (so bytecode is cached and the database is fresh), then `--runs` times;
+runs stop early once a case has used its time budget (90 s, builds 240 s), so the slowest cases at 100k
+run once or twice. The table gives the median wall time, the range, and the largest peak RSS
+(os.wait4's ru_maxrss of that very process).
+PYTHONDONTWRITEBYTECODE is removed from the children's environment, as a user's machine caches bytecode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+IPKB = str(BIN / "ipkb")
+PYTHON = str(BIN / "python")
+TYPER_APP = '''import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    """Say hello."""
+    print(f"hello {name}")
+
+
+app()
+'''
+
+
+@dataclass
+class Result:
+    """The timings of one case."""
+
+    case: str
+    size: str
+    command: str
+    times: list[float] = field(default_factory=list)
+    peak_kb: int = 0
+    failed: str | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+
+def child_env(work: Path) -> dict[str, str]:
+    """The environment for measured commands: bytecode caching on, the user cache inside the work folder."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "IPKB_KB", "IPKB_DB")}
+    env["XDG_CACHE_HOME"] = str(work / "cache")
+    env["COLUMNS"] = "120"
+    return env
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
+    """Wall seconds, peak RSS in KB, exit status and stderr of one process."""
+    with open(os.devnull, "wb") as devnull, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=devnull, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        return elapsed, usage.ru_maxrss, proc.returncode, err.read().decode(errors="replace")
+
+
+def measure(
+    case: str,
+    size: str,
+    argv: list[str],
+    env: dict[str, str],
+    runs: int,
+    before: object = None,
+    warmup: bool = True,
+    budget: float = 90.0,
+) -> Result:
+    """Run `argv` once untimed (when `warmup`), then up to `runs` times; `before()` runs ahead of each process.
+
+    Timed runs stop early once they have used `budget` seconds (at least one always runs)."""
+    result = Result(case, size, " ".join(argv).replace(IPKB, "ipkb").replace(PYTHON, "python"))
+    for k in range(runs + (1 if warmup else 0)):
+        if callable(before):
+            before()
+        elapsed, peak, code, err = run_once(argv, env)
+        if code != 0:
+            result.failed = f"exit {code}: {err.strip()[-500:]}"
+            break
+        if warmup and k == 0:
+            continue
+        result.times.append(elapsed)
+        result.peak_kb = max(result.peak_kb, peak)
+        if sum(result.times) > budget:
+            break
+    status = result.failed or f"median {result.median:.3f} s, peak {result.peak_kb / 1024:.0f} MB"
+    print(f"  {size:>7} {case:<28} {status}", file=sys.stderr, flush=True)
+    return result
+
+
+def ensure_kb(n: int, work: Path) -> tuple[Path, dict[str, object]]:
+    """The generated KB of size n (reused when already there)."""
+    kb = work / f"kb-{n}"
+    bench_file = kb / "bench.json"
+    if not bench_file.is_file() or json.loads(bench_file.read_text())["n"] != n:
+        start = time.perf_counter()
+        subprocess.run([PYTHON, str(HERE / "generate.py"), str(n), str(kb)], check=True, stdout=subprocess.DEVNULL)
+        print(f"generated {kb} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return kb, json.loads(bench_file.read_text(encoding="utf-8"))
+
+
+def bench_size(n: int, work: Path, env: dict[str, str], runs: int, build_runs: int) -> list[Result]:
+    """Every case of one generated KB."""
+    kb, bench = ensure_kb(n, work)
+    db = work / f"kb-{n}.sqlite"
+    size = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
+    base = [IPKB, "--kb", str(kb), "--db", str(db)]
+    out: list[Result] = []
+
+    def remove_db() -> None:
+        db.unlink(missing_ok=True)
+
+    out.append(measure("build (full)", size, [*base, "build"], env, build_runs, remove_db, False, 240))
+
+    edited = kb / str(bench["edit_file"])
+    original = edited.read_text(encoding="utf-8")
+    counter = iter(range(1, 10_000))
+
+    def edit() -> None:
+        """Change one description in one file (content and size change, so the store is stale)."""
+        text = original.replace("generated for benchmarks.", f"generated for benchmarks (edit {next(counter)}).", 1)
+        edited.write_text(text, encoding="utf-8")
+
+    show = [*base, "show", str(bench["show"])]
+    out.append(measure("edit 1 file, then show X", size, show, env, build_runs, edit, False, 240))
+    a, b = bench["path"]  # type: ignore[misc]
+    graphml = work / f"kb-{n}.graphml"
+    cases = [
+        ("show X", show),
+        ("show X --json", [*show, "--json"]),
+        (f"path A B ({bench['path_hops_undirected']} hops)", [*base, "path", str(a), str(b)]),
+        ("search (English, FTS)", [*base, "search", str(bench["search"])]),
+        ("search (2 Chinese chars)", [*base, "search", str(bench["search_zh"])]),
+        ("list --in PROVINCE", [*base, "list", "--in", str(bench["list_in"])]),
+        ("list --in PROVINCE --json", [*base, "list", "--in", str(bench["list_in"]), "--json"]),
+    ]
+    for case, argv in cases:
+        out.append(measure(case, size, argv, env, runs))
+    export_runs = runs if n <= 10_000 else max(1, min(runs, 3))
+    out.append(
+        measure("export graphml", size, [*base, "export", "--format", "graphml", "-o", str(graphml)], env, export_runs)
+    )
+    graphml.unlink(missing_ok=True)
+    return out
+
+
+def bench_fixed(work: Path, env: dict[str, str], runs: int) -> list[Result]:
+    """Start-up and the bundled KB, plus the baselines."""
+    app = work / "trivial_typer.py"
+    app.write_text(TYPER_APP, encoding="utf-8")
+    return [
+        measure("python -c pass", "-", [PYTHON, "-c", "pass"], env, runs),
+        measure("python -c 'import sqlite3'", "-", [PYTHON, "-c", "import sqlite3"], env, runs),
+        measure("trivial typer app", "-", [PYTHON, str(app), "--name", "x"], env, runs),
+        measure("ipkb --help", "-", [IPKB, "--help"], env, runs),
+        measure("ipkb --version", "-", [IPKB, "--version"], env, runs),
+        measure("show huzhou (bundled)", "bundled", [IPKB, "show", "huzhou"], env, runs),
+        measure("show huzhou --json (bundled)", "bundled", [IPKB, "show", "huzhou", "--json"], env, runs),
+        measure("path keqiao national-center", "bundled", [IPKB, "path", "keqiao", "national-center"], env, runs),
+        measure("search 柯桥 (bundled)", "bundled", [IPKB, "search", "柯桥"], env, runs),
+    ]
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| case | KB | median s | min–max s | peak RSS MB | runs |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        if r.failed:
+            lines.append(f"| {r.case} | {r.size} | failed | {r.failed.splitlines()[-1][:80]} | | |")
+            continue
+        spread = f"{min(r.times):.3f}–{max(r.times):.3f}"
+        lines.append(f"| {r.case} | {r.size} | {r.median:.3f} | {spread} | {r.peak_kb / 1024:.0f} | {len(r.times)} |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
+        "0",
+    )
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory_gb": f"{int(mem) / 2**20:.1f}",
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated entity counts")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per query command")
+    parser.add_argument("--build-runs", type=int, default=3, help="timed runs of build and rebuild")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ipkb-bench"), help="where KBs and databases go")
+    parser.add_argument("--out", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args()
+    work = args.work.resolve()
+    if work.is_relative_to(HERE.parent):
+        parser.error("--work must be outside the repository")
+    work.mkdir(parents=True, exist_ok=True)
+    env = child_env(work)
+    info = machine()
+    print(f"machine: {info}", file=sys.stderr)
+    results = bench_fixed(work, env, args.runs)
+    for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+        print(f"N = {n}", file=sys.stderr)
+        results += bench_size(n, work, env, args.runs, args.build_runs)
+    print(table(results))
+    if args.out:
+        document = {"machine": info, "results": [asdict(r) | {"median": r.median} for r in results]}
+        args.out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
