@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ipkb.model import EntityRecord
 from ipkb.text import fold, strip_tones
 
@@ -9,6 +11,7 @@ _SUFFIXES = ("自治区", "市", "区", "县", "省")
 _PLACE_TYPES = {"country", "province", "city", "county", "zone"}
 
 
+@lru_cache(maxsize=65536)
 def pinyin_of(zh: str, entity_type: str) -> str:
     """Tone-marked pinyin: a place's stem joined into one word (Húzhōu Shì), other names syllable by syllable."""
     from pypinyin import Style, lazy_pinyin

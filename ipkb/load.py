@@ -192,7 +192,8 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
     if node is None:
         return None
     converter = _Converter(display, problems)
-    converter.check_expansion(node)
+    if "*" in text:  # only aliases can expand; most files have none
+        converter.check_expansion(node)
     return converter.convert(node)
 
 

@@ -190,7 +190,11 @@ class Store:
     def list_entities(
         self, types: list[str] | None, within: set[str] | None, holders_of: set[str] | None
     ) -> list[sqlite3.Row]:
-        rows = self.rows("SELECT * FROM entity ORDER BY type, id")
+        if within is not None and holders_of is None:  # read only the entities inside, not the whole table
+            rows = list(self.entities(within).values())
+            rows.sort(key=lambda r: (r["type"], r["id"]))
+        else:
+            rows = self.rows("SELECT * FROM entity ORDER BY type, id")
         return [
             r
             for r in rows
