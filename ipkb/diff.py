@@ -105,15 +105,12 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, Any]:
             "sources": _cites(f.sources),
         }
 
-    citations_changed = [
-        {"what": key, "from": _cites(old_rel[key].sources), "to": _cites(new_rel[key].sources)}
-        for key in sorted(set(old_rel) & set(new_rel))
-        if _cites(old_rel[key].sources) != _cites(new_rel[key].sources)
-    ] + [
-        {"what": key, "from": _cites(old_fact[key].sources), "to": _cites(new_fact[key].sources)}
-        for key in sorted(set(old_fact) & set(new_fact))
-        if _cites(old_fact[key].sources) != _cites(new_fact[key].sources)
-    ]
+    citations_changed: list[dict[str, Any]] = []
+    for before, after in ((old_rel, new_rel), (old_fact, new_fact)):
+        for key in sorted(set(before) & set(after)):
+            was, now = _cites(before[key].sources), _cites(after[key].sources)
+            if was != now:
+                citations_changed.append({"what": key, "from": was, "to": now})
     return {
         "entities": {
             "added": [_entity(new.entities[i]) for i in added],

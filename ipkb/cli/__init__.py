@@ -105,6 +105,16 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
+def output(document: Any, as_json: bool, renderer: str) -> None:
+    """One JSON document under --json; otherwise `ipkb.render.<renderer>(document)` (rich loads only here)."""
+    if as_json:
+        emit_json(document)
+        return
+    from ipkb import render
+
+    emit(getattr(render, renderer)(document))
+
+
 def emit(renderable: Any) -> None:
     from ipkb.render import console
 

@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import AsOfOption, JsonOption, app, check_types, emit, emit_json, kb_path, open_store, resolve_all
+from ipkb.cli import AsOfOption, JsonOption, app, check_types, emit, emit_json, kb_path, open_store, output, resolve_all
 from ipkb.errors import IpkbError
 
 
@@ -14,12 +14,7 @@ def coverage(as_json: JsonOption = False) -> None:
     from ipkb import views
 
     report = views.coverage_report(open_store())
-    if as_json:
-        emit_json(report)
-    else:
-        from ipkb import render
-
-        emit(render.coverage_report(report))
+    output(report, as_json, "coverage_report")
 
 
 @app.command()
@@ -37,12 +32,7 @@ def facts(
     store = open_store(as_of)
     if metric is None:
         overview = views.metrics_overview(store)
-        if as_json:
-            emit_json(overview)
-        else:
-            from ipkb import render
-
-            emit(render.metrics(overview))
+        output(overview, as_json, "metrics")
         return
     known = store.metrics()
     if metric not in known:
@@ -81,12 +71,7 @@ def timeline(
     store = open_store(as_of)
     entity_id = resolve_all(store, entity)[0] if entity else None
     events = views.timeline(store, entity_id)
-    if as_json:
-        emit_json(events)
-    else:
-        from ipkb import render
-
-        emit(render.timeline(events))
+    output(events, as_json, "timeline")
 
 
 @app.command()
@@ -101,9 +86,4 @@ def diff(
     from ipkb.diff import WORKTREE, diff_revisions
 
     report = diff_revisions(kb_path(), old, new or WORKTREE)
-    if as_json:
-        emit_json(report)
-    else:
-        from ipkb import render
-
-        emit(render.diff(report))
+    output(report, as_json, "diff")

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import OPTIONS, JsonOption, app, emit, emit_json, kb_path, open_store
+from ipkb.cli import OPTIONS, JsonOption, app, emit, emit_json, kb_path, open_store, output
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
 
 
@@ -15,12 +15,7 @@ def stats(as_json: JsonOption = False) -> None:
     from ipkb import views
 
     view = views.stats(open_store())
-    if as_json:
-        emit_json(view)
-    else:
-        from ipkb import render
-
-        emit(render.stats(view))
+    output(view, as_json, "stats")
 
 
 @app.command()

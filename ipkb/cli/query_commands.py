@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import AsOfOption, JsonOption, app, check_types, emit, emit_json, open_store, resolve_all
+from ipkb.cli import AsOfOption, JsonOption, app, check_types, emit, emit_json, open_store, output, resolve_all
 from ipkb.errors import UsageError
 
 
@@ -20,12 +20,7 @@ def show(
     store = open_store(as_of)
     (entity_id,) = resolve_all(store, entity)
     view = views.show(store, entity_id)
-    if as_json:
-        emit_json(view)
-    else:
-        from ipkb import render
-
-        emit(render.show(view))
+    output(view, as_json, "show")
 
 
 @app.command()
@@ -46,12 +41,7 @@ def path(
     check_types(store, None, via)
     a, b = resolve_all(store, start, goal)
     view = views.path(store, a, b, shortest_paths(store, a, b, via, max_hops, all_paths), all_paths)
-    if as_json:
-        emit_json(view)
-    else:
-        from ipkb import render
-
-        emit(render.path(view))
+    output(view, as_json, "path")
 
 
 @app.command()
@@ -70,12 +60,7 @@ def search(
     check_types(store, types)
     hits = store.search(text.strip(), types, limit)
     rows = views.entity_list([r for r, _ in hits])
-    if as_json:
-        emit_json(rows)
-    else:
-        from ipkb import render
-
-        emit(render.entity_table(rows))
+    output(rows, as_json, "entity_table")
 
 
 @app.command(name="list")
@@ -102,12 +87,7 @@ def list_entities(
             if e.target_id == designation_id
         }
     rows = views.entity_list(store.list_entities(types, inside, holders))
-    if as_json:
-        emit_json(rows)
-    else:
-        from ipkb import render
-
-        emit(render.entity_table(rows))
+    output(rows, as_json, "entity_table")
 
 
 @app.command()
