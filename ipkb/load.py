@@ -8,7 +8,6 @@ YAML's core schema (e.g. `!!python/object/apply`) is reported, never executed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +44,6 @@ class Sequence(list[Any]):
     item_lines: list[int]
 
 
-@dataclass
-class RawFile:
-    path: Path
-    display: str  # the path as shown in messages
-    records: list[Mapping] = field(default_factory=list)
-    document: Any = None
-
-
 class _Converter:
     """Nodes -> values with lines. An alias yields the very object its anchor made (no copy), and a
     document whose aliases would expand past MAX_VALUES values is refused ("billion laughs")."""
@@ -64,15 +55,19 @@ class _Converter:
         self.sizes: dict[int, int] = {}
         self.refused: set[int] = set()
 
+    @staticmethod
+    def children(node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        if isinstance(node, yaml.MappingNode):
+            return [part for pair in node.value for part in pair]
+        return []
+
     def expanded_size(self, node: yaml.Node, depth: int = 0) -> int:
         """How many values the node stands for once every alias is written out (memoised)."""
         key = id(node)
         if key not in self.sizes:
-            children: list[yaml.Node] = []
-            if isinstance(node, yaml.SequenceNode):
-                children = node.value
-            elif isinstance(node, yaml.MappingNode):
-                children = [part for pair in node.value for part in pair]
+            children = self.children(node)
             self.sizes[key] = 1 + (sum(self.expanded_size(c, depth + 1) for c in children) if depth <= MAX_DEPTH else 0)
         return self.sizes[key]
 
@@ -81,12 +76,7 @@ class _Converter:
             return
         node = root
         while True:  # down to the innermost node that is still too large
-            children = (
-                node.value
-                if isinstance(node, yaml.SequenceNode)
-                else ([v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else [])
-            )
-            larger = [c for c in children if self.expanded_size(c) > MAX_VALUES]
+            larger = [c for c in self.children(node) if self.expanded_size(c) > MAX_VALUES]
             if not larger:
                 break
             node = larger[0]

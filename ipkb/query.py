@@ -202,6 +202,3 @@ class Store:
             and (within is None or r["id"] in within)
             and (holders_of is None or r["id"] in holders_of)
         ]
-
-    def meta(self) -> dict[str, str]:
-        return {r["key"]: r["value"] for r in self.rows("SELECT key, value FROM meta")}

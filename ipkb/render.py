@@ -186,9 +186,8 @@ def path(view: dict[str, Any]) -> RenderableType:
             line.append(f"  ─{label}→ ", style="yellow")
             line.append(hop["to"]["name"], style="bold")
             line.append(f" ({hop['to']['id']})", style="dim")
-            cites = [c for c in hop["sources"]]
-            if cites:
-                first = cites[0]
+            if hop["sources"]:
+                first = hop["sources"][0]
                 quote = f' "{first["quote"]}"' if first.get("quote") else ""
                 line.append(f"\n      [{first['source']}]{quote}", style="dim")
             out.append(line)
