@@ -22,6 +22,16 @@ class Edge:
     qualifiers: dict[str, Any]
     confidence: str
     note: str | None
+    file: str
+    line: int
+
+    @property
+    def order(self) -> tuple[str, int, int]:
+        """Where the relation is written: the order answers list relations in, whatever the build history.
+
+        Rowids are not that order: a rebuild that re-reads one changed file gives its rows new rowids.
+        """
+        return (self.file, self.line, self.rowid)
 
 
 class Store:
@@ -99,6 +109,8 @@ class Store:
             json.loads(row["qualifiers"]),
             row["confidence"],
             row["note"],
+            row["file"],
+            row["line"],
         )
 
     def _in_time(self, edges: list[Edge]) -> list[Edge]:
@@ -113,7 +125,7 @@ class Store:
                 self._edge(r)
                 for r in self.rows(
                     "SELECT * FROM relation WHERE source_id = ? UNION SELECT * FROM relation WHERE target_id = ? "
-                    "ORDER BY rowid",
+                    "ORDER BY file, line, rowid",
                     (entity_id, entity_id),
                 )
             ]
@@ -130,14 +142,14 @@ class Store:
             for column in ("source_id", "target_id"):
                 for row in self.rows(f"SELECT * FROM relation WHERE {column} IN ({marks}){type_clause}", params):
                     out[row["rowid"]] = self._edge(row)
-        return self._in_time([out[k] for k in sorted(out)])
+        return self._in_time(sorted(out.values(), key=lambda e: e.order))
 
     def all_edges(self) -> list[Edge]:
-        return self._in_time([self._edge(r) for r in self.rows("SELECT * FROM relation ORDER BY rowid")])
+        return self._in_time([self._edge(r) for r in self.rows("SELECT * FROM relation ORDER BY file, line, rowid")])
 
     def facts_of(self, entity_id: str) -> list[sqlite3.Row]:
         return self.known(
-            self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY metric, period, rowid", (entity_id,))
+            self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY metric, period, file, line, rowid", (entity_id,))
         )
 
     def known(self, facts: list[sqlite3.Row]) -> list[sqlite3.Row]:

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ipkb.errors import InvalidKnowledgeBase, IpkbError
-from ipkb.model import KnowledgeBase, Problem
+from ipkb.model import Problem
 from ipkb.paths import yaml_files
 
-STORE_VERSION = "3"  # bump when the tables or what goes into them change
+STORE_VERSION = "4"  # bump when the tables or what goes into them change
 
 
 def stat_signature(kb: Path) -> str:
@@ -28,11 +30,19 @@ def stat_signature(kb: Path) -> str:
     return json.dumps([STORE_VERSION, str(kb), rows])
 
 
-def content_hash(kb: Path) -> str:
+def fingerprint(kb: Path) -> tuple[str, dict[Path, str]]:
+    """The KB's content hash (what `is_fresh` compares) and the SHA-256 of each file's bytes."""
     digest = hashlib.sha256(STORE_VERSION.encode())
+    files: dict[Path, str] = {}
     for path in yaml_files(kb):
-        digest.update(str(path.relative_to(kb)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+        data = path.read_bytes()
+        digest.update(str(path.relative_to(kb)).encode() + b"\0" + data + b"\0")
+        files[path] = hashlib.sha256(data).hexdigest()
+    return digest.hexdigest(), files
+
+
+def content_hash(kb: Path) -> str:
+    return fingerprint(kb)[0]
 
 
 def read_meta(db: Path) -> dict[str, str] | None:
@@ -68,8 +78,9 @@ def ensure_built(kb: Path, db: Path) -> Path:
 def build(kb: Path, db: Path) -> list[Problem]:
     """Validate the KB and compile it into `db`. Raises InvalidKnowledgeBase on any error.
 
-    The cyclic garbage collector is paused meanwhile: a build allocates millions of small objects and
-    frees almost none, so the collector's passes cost time (about a third of a 10k build) and find nothing.
+    Only files whose bytes changed since the last build are read again (see ipkb.parts). The cyclic
+    garbage collector is paused meanwhile: a build allocates millions of small objects and frees almost
+    none, so the collector's passes cost time (about a third of a 10k build) and find nothing.
     """
     import gc
 
@@ -83,15 +94,83 @@ def build(kb: Path, db: Path) -> list[Problem]:
 
 
 def _build(kb: Path, db: Path) -> list[Problem]:
-    import tempfile
-
-    from ipkb.validate import validate_folder
+    from ipkb.parts import Part, Source, part_key, read_parts
+    from ipkb.schema import load_schema
+    from ipkb.validate import KbChecks, display_path, sort_problems
 
     signature = stat_signature(kb)
-    digest = content_hash(kb)
-    schema, knowledge, problems = validate_folder(kb)
+    digest, file_digests = fingerprint(kb)
+    files = list(file_digests)
+    problems: list[Problem] = []
+    schema = load_schema(files[0], display_path(files[0]), problems)
+    schema_digest = hashlib.sha256(f"{STORE_VERSION}\0{file_digests[files[0]]}".encode()).hexdigest()
+    sources = [
+        Source(path, name, path.relative_to(kb).parts[0], part_key(schema_digest, name, file_digests[path]), 0)
+        for path in files[1:]
+        for name in [f"{kb.name}/{path.relative_to(kb).as_posix()}"]
+    ]
+    previous = _previous_parts(db, kb, schema_digest)
+    todo = [s for s in sources if previous.get(s.name, (None,))[0] != s.key]
+    todo = [Source(s.path, s.name, s.folder, s.key, s.path.stat().st_size) for s in todo]
+    fresh = {part.name: part for part in read_parts(todo, schema)}
+    parts: list[Part] = []
+    for source in sources:
+        if source.name in fresh:
+            parts.append(fresh[source.name])
+        else:
+            key, summary, stored = previous[source.name]
+            parts.append(Part(source.name, key, summary, [Problem(source.name, *p) for p in stored]))
+    for part in parts:
+        problems += part.problems
+    problems += KbChecks(schema, [(p.name, p.summary) for p in parts]).run()
     if any(p.severity == "error" for p in problems):
-        raise InvalidKnowledgeBase(problems)
+        shown = {p.name: display_path(kb.parent / p.name) for p in parts}
+        raise InvalidKnowledgeBase(sort_problems([replace(p, file=shown.get(p.file, p.file)) for p in problems]))
+    meta = {
+        "store_version": STORE_VERSION,
+        "stat_signature": signature,
+        "content_hash": digest,
+        "kb_path": str(kb),
+        "schema_digest": schema_digest,
+    }
+    _write_atomically(db, schema, parts, set(previous), problems, meta)
+    return sort_problems(problems)
+
+
+StoredPart = tuple[str, Any, list[tuple[Any, ...]]]  # key, summary, problems as (line, message, hint, severity)
+
+
+def _previous_parts(db: Path, kb: Path, schema_digest: str) -> dict[str, StoredPart]:
+    """The parts `db` was built from, if it can be updated in place of a full build (else nothing)."""
+    meta = read_meta(db)
+    if meta is None or (meta.get("store_version"), meta.get("kb_path"), meta.get("schema_digest")) != (
+        STORE_VERSION,
+        str(kb),
+        schema_digest,
+    ):
+        return {}
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT file, key, summary, problems FROM part").fetchall()
+        finally:
+            con.close()
+        return {file: (key, marshal.loads(summary), marshal.loads(found)) for file, key, summary, found in rows}
+    except (sqlite3.DatabaseError, ValueError, EOFError, TypeError):
+        return {}
+
+
+def _write_atomically(
+    db: Path, schema: Any, parts: list[Any], previous: set[str], problems: list[Problem], meta: dict[str, str]
+) -> None:
+    """Write the new store to a temporary file beside `db` and rename it into place.
+
+    With `previous` parts, the temporary file starts as a copy of `db` and only the rows of files added,
+    changed or removed are replaced; otherwise it starts empty.
+    """
+    import shutil
+    import tempfile
+
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
@@ -103,41 +182,39 @@ def _build(kb: Path, db: Path) -> list[Problem]:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        _write(
-            tmp,
-            schema,
-            knowledge,
-            problems,
-            {"store_version": STORE_VERSION, "stat_signature": signature, "content_hash": digest, "kb_path": str(kb)},
-        )
+        if previous:
+            shutil.copyfile(db, tmp)
+        else:
+            _create(tmp, schema)
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=OFF")  # a crash leaves only the temporary file, never `db`
+            con.execute("PRAGMA synchronous=OFF")
+            current = {p.name for p in parts}
+            for name in sorted((previous - current) | {p.name for p in parts if p.rows is not None} & previous):
+                _delete_rows(con, name)
+            _insert_rows(con, [p for p in parts if p.rows is not None])
+            con.execute("DELETE FROM problem")
+            con.executemany(
+                "INSERT INTO problem (file, line, message, hint, severity) VALUES (?, ?, ?, ?, ?)",
+                [(p.file, p.line, p.message, p.hint, p.severity) for p in problems],
+            )
+            con.execute("DELETE FROM meta")
+            con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+            con.commit()
+        finally:
+            con.close()
         os.replace(tmp, db)
     finally:
         tmp.unlink(missing_ok=True)
-    return problems
 
 
-def _write(path: Path, schema: Any, knowledge: KnowledgeBase, problems: list[Problem], meta: dict[str, str]) -> None:
+def _create(path: Path, schema: Any) -> None:
+    """An empty store: the tables (declared with sqlmodel), the full-text index and the schema's vocabulary."""
     from sqlalchemy import create_engine
     from sqlmodel import SQLModel
 
     from ipkb import tables
-    from ipkb.derive import name_rows, pinyin_of
-
-    kb_parent = Path(meta["kb_path"]).parent
-
-    stored_paths: dict[str, str] = {}
-    cwd = Path.cwd()
-
-    def where(position: Any) -> tuple[str, int]:
-        """A record's file relative to the KB's parent (kb/entities/x.yaml), wherever the build ran."""
-        if position is None:
-            return "", 0
-        if position.file not in stored_paths:
-            try:
-                stored_paths[position.file] = str((cwd / position.file).relative_to(kb_parent))
-            except ValueError:
-                stored_paths[position.file] = position.file
-        return stored_paths[position.file], position.line
 
     engine = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(engine)
@@ -148,13 +225,10 @@ def _write(path: Path, schema: Any, knowledge: KnowledgeBase, problems: list[Pro
 
     con = sqlite3.connect(path)
     try:
-        con.execute("PRAGMA journal_mode=OFF")
-        con.execute("PRAGMA synchronous=OFF")
         try:
             con.execute(tables.FTS_DDL)
         except sqlite3.OperationalError:  # SQLite < 3.43 has no contentless_delete
             con.execute(tables.FTS_DDL_FALLBACK)
-        con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         con.executemany(
             "INSERT INTO entity_type VALUES (?, ?, ?)",
             [(t.name, t.group, t.description) for t in schema.entity_types.values()],
@@ -178,66 +252,66 @@ def _write(path: Path, schema: Any, knowledge: KnowledgeBase, problems: list[Pro
             "INSERT INTO metric VALUES (?, ?, ?, ?, ?)",
             [(m.name, m.unit, m.description, m.counts_relation, m.counts_direction) for m in schema.metrics.values()],
         )
-        entity_rows, names, fts, citations = [], [], [], []
-        for rowid, e in enumerate(sorted(knowledge.entities.values(), key=lambda e: e.id), start=1):
-            pinyin = e.pinyin or (pinyin_of(e.zh, e.type) if e.zh else None)
-            entity_rows.append(
-                (
-                    rowid,
-                    e.id,
-                    e.type,
-                    e.name,
-                    e.zh,
-                    pinyin,
-                    e.description,
-                    js(e.attributes),
-                    js(e.fields),
-                    e.confidence,
-                    e.note,
-                    *where(e.position),
-                )
-            )
-            rows = name_rows(e, pinyin)
-            names += [(e.id, text, folded, kind) for text, folded, kind in rows]
-            fts.append((rowid, " | ".join(dict.fromkeys(text for text, _, _ in rows)), e.description or ""))
-            citations += [("entity", e.id, c.source, c.quote, c.via, i) for i, c in enumerate(e.sources)]
-        con.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
-        con.executemany("INSERT INTO name (entity_id, text, folded, kind) VALUES (?, ?, ?, ?)", names)
-        con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
-        relation_rows = []
-        for rowid, r in enumerate(knowledge.relations, start=1):
-            relation_rows.append(
-                (rowid, r.source_id, r.type, r.target_id, js(r.qualifiers), r.confidence, r.note, *where(r.position))
-            )
-            citations += [("relation", str(rowid), c.source, c.quote, c.via, i) for i, c in enumerate(r.sources)]
-        con.executemany("INSERT INTO relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", relation_rows)
-        fact_rows = []
-        for rowid, f in enumerate(knowledge.facts, start=1):
-            fact_rows.append(
-                (
-                    rowid,
-                    f.entity,
-                    f.metric,
-                    js(f.value),
-                    f.unit,
-                    f.period,
-                    f.kind,
-                    js(f.scope),
-                    f.confidence,
-                    f.note,
-                    *where(f.position),
-                )
-            )
-            citations += [("fact", str(rowid), c.source, c.quote, c.via, i) for i, c in enumerate(f.sources)]
-        con.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fact_rows)
-        con.executemany(
-            "INSERT INTO citation (owner_kind, owner, source_id, quote, via, ordinal) VALUES (?, ?, ?, ?, ?, ?)",
-            citations,
-        )
-        con.executemany(
-            "INSERT INTO problem (file, line, message, hint, severity) VALUES (?, ?, ?, ?, ?)",
-            [(p.file, p.line, p.message, p.hint, p.severity) for p in problems],
-        )
         con.commit()
     finally:
         con.close()
+
+
+def _delete_rows(con: sqlite3.Connection, file: str) -> None:
+    """Remove everything one file put into the store."""
+    for sql in (
+        "DELETE FROM entity_fts WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
+        "DELETE FROM name WHERE entity_id IN (SELECT id FROM entity WHERE file = ?1)",
+        "DELETE FROM citation WHERE owner_kind = 'entity' AND owner IN (SELECT id FROM entity WHERE file = ?1)",
+        "DELETE FROM citation WHERE owner_kind = 'relation' "
+        "AND owner IN (SELECT CAST(rowid AS TEXT) FROM relation WHERE file = ?1)",
+        "DELETE FROM citation WHERE owner_kind = 'fact' "
+        "AND owner IN (SELECT CAST(rowid AS TEXT) FROM fact WHERE file = ?1)",
+        "DELETE FROM entity WHERE file = ?1",
+        "DELETE FROM relation WHERE file = ?1",
+        "DELETE FROM fact WHERE file = ?1",
+        "DELETE FROM part WHERE file = ?1",
+    ):
+        con.execute(sql, (file,))
+
+
+def _insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
+    """Add the rows of freshly read parts, numbered after the rows already there."""
+
+    def next_rowid(table: str) -> int:
+        value: int = con.execute(f"SELECT COALESCE(MAX(rowid), 0) + 1 FROM {table}").fetchone()[0]
+        return value
+
+    entity_id, relation_id, fact_id = next_rowid("entity"), next_rowid("relation"), next_rowid("fact")
+    entities, names, fts, relations, facts, citations, stored = [], [], [], [], [], [], []
+    for part in parts:
+        rows = part.rows
+        file = part.name
+        owners: dict[str, list[str]] = {"entity": [], "relation": [], "fact": []}
+        for entity, entity_names in zip(rows.entities, rows.names, strict=True):
+            entities.append((entity_id, *entity[:-1], file, entity[-1]))
+            names += [(entity[0], text, folded, kind) for text, folded, kind in entity_names]
+            fts.append((entity_id, " | ".join(dict.fromkeys(text for text, _, _ in entity_names)), entity[5] or ""))
+            owners["entity"].append(entity[0])
+            entity_id += 1
+        for relation in rows.relations:
+            relations.append((relation_id, *relation[:-1], file, relation[-1]))
+            owners["relation"].append(str(relation_id))
+            relation_id += 1
+        for fact in rows.facts:
+            facts.append((fact_id, *fact[:-1], file, fact[-1]))
+            owners["fact"].append(str(fact_id))
+            fact_id += 1
+        citations += [(kind, owners[kind][index], *rest) for kind, index, *rest in rows.citations]
+        problems = [(p.line, p.message, p.hint, p.severity) for p in part.problems]
+        stored.append((file, part.key, marshal.dumps(part.summary, 4), marshal.dumps(problems, 4)))
+    con.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
+    con.executemany("INSERT INTO name (entity_id, text, folded, kind) VALUES (?, ?, ?, ?)", names)
+    con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
+    con.executemany("INSERT INTO relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", relations)
+    con.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
+    con.executemany(
+        "INSERT INTO citation (owner_kind, owner, source_id, quote, via, ordinal) VALUES (?, ?, ?, ?, ?, ?)",
+        citations,
+    )
+    con.executemany("INSERT INTO part VALUES (?, ?, ?, ?)", stored)

@@ -50,7 +50,7 @@ class EntityRow(SQLModel, table=True):
     fields: str  # JSON object: type-specific fields (e.g. a source's title, url, file)
     confidence: str
     note: str | None
-    file: str
+    file: str = Field(index=True)  # relative to the KB's parent; a rebuild replaces a changed file's rows
     line: int
 
 
@@ -74,7 +74,7 @@ class RelationRow(SQLModel, table=True):
     qualifiers: str  # JSON object
     confidence: str
     note: str | None
-    file: str
+    file: str = Field(index=True)  # relative to the KB's parent; a rebuild replaces a changed file's rows
     line: int
 
 
@@ -90,7 +90,7 @@ class FactRow(SQLModel, table=True):
     scope: str  # JSON object
     confidence: str
     note: str | None
-    file: str
+    file: str = Field(index=True)  # relative to the KB's parent; a rebuild replaces a changed file's rows
     line: int
 
 
@@ -105,6 +105,16 @@ class CitationRow(SQLModel, table=True):
     quote: str | None
     via: str | None
     ordinal: int
+
+
+class PartRow(SQLModel, table=True):
+    """What each record file contributed, so that a rebuild re-reads only changed files (see ipkb.parts)."""
+
+    __tablename__ = "part"
+    file: str = Field(primary_key=True)
+    key: str  # hash of the store version, the schema, the file's name and its bytes
+    summary: bytes  # marshal of ipkb.validate.Summary: what the KB-wide checks need of the file
+    problems: bytes  # marshal of the file's own warnings: (line, message, hint, severity)
 
 
 class ProblemRow(SQLModel, table=True):

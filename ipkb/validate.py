@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +64,22 @@ def valid_date(value: Any) -> bool:
     return True
 
 
+@dataclass
+class FileRecords:
+    """The typed records of one file, in file order (duplicates across the KB are found later)."""
+
+    entities: list[EntityRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+
 class Validator:
+    """The checks one record needs nothing else for: keys, types, values, citations' shape."""
+
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self.problems: list[Problem] = []
-        self.kb = KnowledgeBase()
+        self.records = FileRecords()
 
     # -- helpers -------------------------------------------------------------------------------------
     def error(self, file: str, line: int, message: str, hint: str | None = None) -> None:
@@ -188,7 +199,7 @@ class Validator:
         return str(value) if kind == "date" else value
 
     # -- records -------------------------------------------------------------------------------------
-    def entity(self, file: str, record: Mapping, seen_ids: dict[str, Position]) -> None:
+    def entity(self, file: str, record: Mapping) -> None:
         type_name = self.text(file, record, "type", required=True)
         etype = self.schema.entity_types.get(type_name or "")
         extra = tuple(etype.fields) if etype else ()
@@ -211,16 +222,6 @@ class Validator:
                 f"bad id {entity_id!r}",
                 "ids are lower-case slugs: a-z, 0-9 and single hyphens, e.g. keqiao-ip-office",
             )
-        if entity_id in seen_ids:
-            first = seen_ids[entity_id]
-            self.error(
-                file,
-                self.line(record, "id"),
-                f"duplicate id {entity_id!r} (first defined at {first})",
-                "ids are unique across the whole KB; rename one",
-            )
-            return
-        seen_ids[entity_id] = Position(file, self.line(record))
         aliases = record.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
             self.error(
@@ -274,20 +275,22 @@ class Validator:
                     "a fact must be a mapping",
                     "write each fact as metric:, value:, period:, sources: lines",
                 )
-        self.kb.entities[entity_id] = EntityRecord(
-            id=entity_id,
-            type=type_name or "",
-            name=name or entity_id,
-            zh=self.text(file, record, "zh"),
-            pinyin=self.text(file, record, "pinyin"),
-            aliases=tuple(str(a) for a in aliases),
-            description=self.text(file, record, "description"),
-            attributes=dict(attributes),
-            fields=fields,
-            confidence=self.confidence(file, record),
-            note=self.text(file, record, "note"),
-            sources=sources,
-            position=Position(file, self.line(record)),
+        self.records.entities.append(
+            EntityRecord(
+                id=entity_id,
+                type=type_name or "",
+                name=name or entity_id,
+                zh=self.text(file, record, "zh"),
+                pinyin=self.text(file, record, "pinyin"),
+                aliases=tuple(str(a) for a in aliases),
+                description=self.text(file, record, "description"),
+                attributes=dict(attributes),
+                fields=fields,
+                confidence=self.confidence(file, record),
+                note=self.text(file, record, "note"),
+                sources=sources,
+                position=Position(file, self.line(record)),
+            )
         )
 
     def fact(self, file: str, record: Mapping, entity_id: str | None) -> None:
@@ -335,7 +338,7 @@ class Validator:
         unit = self.text(file, record, "unit")
         if unit is None and metric in self.schema.metrics:
             unit = self.schema.metrics[metric].unit
-        self.kb.facts.append(
+        self.records.facts.append(
             Fact(
                 entity=entity_id,
                 metric=metric or "",
@@ -384,7 +387,7 @@ class Validator:
                 )
         source_id = self.text(file, record, "from", required=True)
         target_id = self.text(file, record, "to", required=True)
-        self.kb.relations.append(
+        self.records.relations.append(
             RelationRecord(
                 source_id=source_id or "",
                 type=type_name or "",
@@ -397,143 +400,231 @@ class Validator:
             )
         )
 
-    # -- whole-KB checks -----------------------------------------------------------------------------
-    def references(self) -> None:
-        entities = self.kb.entities
-        ids = list(entities)
 
-        def missing(pos: Position | None, what: str, ref: str) -> None:
-            where = pos or Position("?", 1)
-            self.error(where.file, where.line, f"{what} {ref!r} does not exist", suggest(ref, ids))
+# -- one file, then the whole KB ----------------------------------------------------------------------------
+# What the KB-wide checks need of a file, as plain tuples (cheap to keep in the store and to load again, so a
+# rebuild need not re-read unchanged files). Lines are within the file the summary belongs to.
+EntityKey = tuple[str, str, "str | None", int]  # id, type, zh, line
+RelationKey = tuple[str, str, str, str, int]  # from, type, to, qualifiers (canonical text), line
+FactKey = tuple[str, int]  # entity, line
+CitationKey = tuple[str, "str | None", int]  # source, via, line
+Summary = tuple[list[EntityKey], list[RelationKey], list[FactKey], list[CitationKey]]
 
-        for rel in self.kb.relations:
-            rtype = self.schema.relation_types.get(rel.type)
-            for end, ref, allowed in (
-                ("from", rel.source_id, rtype.domain if rtype else None),
-                ("to", rel.target_id, rtype.range if rtype else None),
-            ):
-                if not ref:
+
+def check_file(schema: Schema, folder: str, file: str, records: list[Mapping]) -> tuple[FileRecords, list[Problem]]:
+    """Type and check the records of one file (`folder` is entities, relations or facts)."""
+    validator = Validator(schema)
+    for record in records:
+        if folder == "entities":
+            validator.entity(file, record)
+        elif folder == "relations":
+            validator.relation(file, record)
+        else:
+            validator.fact(file, record, None)
+    return validator.records, validator.problems
+
+
+def summarize(records: FileRecords) -> Summary:
+    def line(position: Position | None) -> int:
+        return position.line if position else 1
+
+    owners: list[EntityRecord | RelationRecord | Fact] = [*records.entities, *records.relations, *records.facts]
+    citations: list[CitationKey] = [(c.source, c.via, line(c.position)) for owner in owners for c in owner.sources]
+    return (
+        [(e.id, e.type, e.zh, line(e.position)) for e in records.entities],
+        [
+            (r.source_id, r.type, r.target_id, repr(sorted(r.qualifiers.items())), line(r.position))
+            for r in records.relations
+        ],
+        [(f.entity, line(f.position)) for f in records.facts],
+        citations,
+    )
+
+
+class KbChecks:
+    """The checks that need the whole KB: unique ids, references, domains and ranges, cycles, repeats."""
+
+    def __init__(self, schema: Schema, summaries: list[tuple[str, Summary]]) -> None:
+        self.schema = schema
+        self.summaries = summaries
+        self.problems: list[Problem] = []
+        self.types: dict[str, str] = {}  # entity id -> type, first definition wins
+
+    def error(self, file: str, line: int, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(file, line, message, hint))
+
+    def warn(self, file: str, line: int, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(file, line, message, hint, "warning"))
+
+    def run(self) -> list[Problem]:
+        self.unique_ids()
+        self.references()
+        self.cycles()
+        self.consistency()
+        return self.problems
+
+    def unique_ids(self) -> None:
+        first: dict[str, Position] = {}
+        for file, (entities, _, _, _) in self.summaries:
+            for entity_id, entity_type, _, line in entities:
+                if entity_id in first:
+                    self.error(
+                        file,
+                        line,
+                        f"duplicate id {entity_id!r} (first defined at {first[entity_id]})",
+                        "ids are unique across the whole KB; rename one",
+                    )
                     continue
-                if ref not in entities:
-                    missing(rel.position, f"relation {end}: entity", ref)
-                elif allowed is not None and entities[ref].type not in allowed:
-                    assert rel.position is not None
-                    side = "domain" if end == "from" else "range"
-                    self.error(
-                        rel.position.file,
-                        rel.position.line,
-                        f"{rel.type} cannot have a {entities[ref].type} ({ref}) as its '{end}' end",
-                        f"its {side} is: {', '.join(sorted(allowed))}",
-                    )
-        for fact in self.kb.facts:
-            if fact.entity not in entities:
-                missing(fact.position, "fact about entity", fact.entity)
+                first[entity_id] = Position(file, line)
+                self.types[entity_id] = entity_type
+
+    def references(self) -> None:
+        types = self.types
+        ids: list[str] = []
+
+        def missing(file: str, line: int, what: str, ref: str) -> None:
+            if not ids:
+                ids.extend(types)
+            self.error(file, line, f"{what} {ref!r} does not exist", suggest(ref, ids))
+
+        relation_types = self.schema.relation_types
         source_types = {n for n, t in self.schema.entity_types.items() if t.group == "source"}
-        for _, citation in self.kb.citations():
-            for ref in filter(None, (citation.source, citation.via)):
-                if ref not in entities:
-                    missing(citation.position, "cited source", ref)
-                elif entities[ref].type not in source_types:
-                    assert citation.position is not None
-                    self.error(
-                        citation.position.file,
-                        citation.position.line,
-                        f"{ref!r} is a {entities[ref].type}, not a source",
-                        "cite an entity of type source",
-                    )
+        for file, (_, relations, facts, citations) in self.summaries:
+            for source_id, type_name, target_id, _, line in relations:
+                rtype = relation_types.get(type_name)
+                for end, ref, allowed in (
+                    ("from", source_id, rtype.domain if rtype else None),
+                    ("to", target_id, rtype.range if rtype else None),
+                ):
+                    if not ref:
+                        continue
+                    if ref not in types:
+                        missing(file, line, f"relation {end}: entity", ref)
+                    elif allowed is not None and types[ref] not in allowed:
+                        side = "domain" if end == "from" else "range"
+                        self.error(
+                            file,
+                            line,
+                            f"{type_name} cannot have a {types[ref]} ({ref}) as its '{end}' end",
+                            f"its {side} is: {', '.join(sorted(allowed))}",
+                        )
+            for entity_id, line in facts:
+                if entity_id not in types:
+                    missing(file, line, "fact about entity", entity_id)
+            for source, via, line in citations:
+                for ref in filter(None, (source, via)):
+                    if ref not in types:
+                        missing(file, line, "cited source", ref)
+                    elif types[ref] not in source_types:
+                        self.error(
+                            file, line, f"{ref!r} is a {types[ref]}, not a source", "cite an entity of type source"
+                        )
 
     def cycles(self) -> None:
-        for rtype in self.schema.relation_types.values():
-            if not rtype.containment:
-                continue
-            edges: dict[str, list[RelationRecord]] = defaultdict(list)
-            for rel in self.kb.relations:
-                if rel.type == rtype.name:
-                    edges[rel.source_id].append(rel)
-            state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-            for start in sorted(edges):
-                if state.get(start):
-                    continue
-                stack: list[tuple[str, int]] = [(start, 0)]
-                path: list[str] = []
-                links: list[RelationRecord] = []  # links[i] leads from path[i] to path[i + 1]
-                while stack:
-                    node, index = stack.pop()
-                    if index == 0:
-                        state[node] = 1
-                        path.append(node)
-                    out = edges.get(node, [])
-                    if index < len(out):
-                        stack.append((node, index + 1))
-                        nxt = out[index].target_id
-                        if state.get(nxt) == 1:
-                            self.cycle_found(rtype.name, [*links[path.index(nxt) :], out[index]])
-                        elif not state.get(nxt):
-                            links.append(out[index])
-                            stack.append((nxt, 0))
-                    else:
-                        state[node] = 2
-                        path.pop()
-                        if links and len(links) >= len(path):
-                            links.pop()
+        containment = {name for name, t in self.schema.relation_types.items() if t.containment}
+        links: dict[str, dict[str, list[tuple[str, Position]]]] = {name: defaultdict(list) for name in containment}
+        for file, (_, relations, _, _) in self.summaries:
+            for source_id, type_name, target_id, _, line in relations:
+                if type_name in containment:
+                    links[type_name][source_id].append((target_id, Position(file, line)))
+        for type_name in sorted(containment):
+            self.cycles_of(type_name, links[type_name])
 
-    def cycle_found(self, relation_type: str, cycle: list[RelationRecord]) -> None:
+    def cycles_of(self, type_name: str, edges: dict[str, list[tuple[str, Position]]]) -> None:
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        for start in sorted(edges):
+            if state.get(start):
+                continue
+            stack: list[tuple[str, int]] = [(start, 0)]
+            path: list[str] = []
+            taken: list[tuple[str, str, Position]] = []  # taken[i] leads from path[i] to path[i + 1]
+            while stack:
+                node, index = stack.pop()
+                if index == 0:
+                    state[node] = 1
+                    path.append(node)
+                out = edges.get(node, [])
+                if index < len(out):
+                    stack.append((node, index + 1))
+                    nxt, position = out[index]
+                    if state.get(nxt) == 1:
+                        self.cycle_found(type_name, [*taken[path.index(nxt) :], (node, nxt, position)])
+                    elif not state.get(nxt):
+                        taken.append((node, nxt, position))
+                        stack.append((nxt, 0))
+                else:
+                    state[node] = 2
+                    path.pop()
+                    if taken and len(taken) >= len(path):
+                        taken.pop()
+
+    def cycle_found(self, relation_type: str, cycle: list[tuple[str, str, Position]]) -> None:
         """One error per loop, at its closing link, naming every link so the curator can choose which to cut."""
-        names = " -> ".join([*(r.source_id for r in cycle), cycle[0].source_id])
-        where = ", ".join(str(r.position) for r in cycle)
-        pos = cycle[-1].position or Position("?", 1)
+        names = " -> ".join([*(start for start, _, _ in cycle), cycle[0][0]])
+        where = ", ".join(str(position) for _, _, position in cycle)
+        closing = cycle[-1][2]
         self.error(
-            pos.file,
-            pos.line,
+            closing.file,
+            closing.line,
             f"{relation_type} cycle: {names}",
             f"{relation_type} must not loop back; remove one of the links at {where}",
         )
 
     def consistency(self) -> None:
-        by_zh: dict[str, list[EntityRecord]] = defaultdict(list)
-        for e in self.kb.entities.values():
-            if e.zh:
-                by_zh[e.zh].append(e)
-        for zh, same in by_zh.items():
-            for dup in same[1:]:
-                assert dup.position is not None
-                self.warn(
-                    dup.position.file,
-                    dup.position.line,
-                    f"{dup.id!r} has the same Chinese name {zh} as {same[0].id!r}",
-                    "if they are one thing, merge them",
-                )
-        seen: dict[tuple[str, str, str, str], Position | None] = {}
-        for rel in self.kb.relations:
-            key = (rel.source_id, rel.type, rel.target_id, repr(sorted(rel.qualifiers.items())))
-            if key in seen and rel.position:
-                self.warn(
-                    rel.position.file,
-                    rel.position.line,
-                    f"relation repeats the one at {seen[key]}",
-                    "merge their sources into one relation",
-                )
-            seen.setdefault(key, rel.position)
+        first_with_zh: dict[str, str] = {}
+        seen: dict[tuple[str, str, str, str], Position] = {}
+        for file, (entities, relations, _, _) in self.summaries:
+            for entity_id, _, zh, line in entities:
+                if not zh:
+                    continue
+                if zh in first_with_zh:
+                    self.warn(
+                        file,
+                        line,
+                        f"{entity_id!r} has the same Chinese name {zh} as {first_with_zh[zh]!r}",
+                        "if they are one thing, merge them",
+                    )
+                else:
+                    first_with_zh[zh] = entity_id
+            for source_id, type_name, target_id, qualifiers, line in relations:
+                key = (source_id, type_name, target_id, qualifiers)
+                if key in seen:
+                    self.warn(
+                        file, line, f"relation repeats the one at {seen[key]}", "merge their sources into one relation"
+                    )
+                else:
+                    seen[key] = Position(file, line)
+
+
+def merge(parts: list[FileRecords]) -> KnowledgeBase:
+    """One KnowledgeBase from the files' records; of two entities with one id, the first is kept."""
+    kb = KnowledgeBase()
+    for part in parts:
+        for entity in part.entities:
+            kb.entities.setdefault(entity.id, entity)
+        kb.relations += part.relations
+        kb.facts += part.facts
+    return kb
 
 
 def validate(
     schema: Schema, raw: RawRecords, problems: list[Problem] | None = None
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Check every record; return the typed KB and all problems (errors and warnings)."""
-    validator = Validator(schema)
-    if problems:
-        validator.problems.extend(problems)
-    seen_ids: dict[str, Position] = {}
-    for file, record in raw.entities:
-        validator.entity(file, record, seen_ids)
-    for file, record in raw.relations:
-        validator.relation(file, record)
-    for file, record in raw.facts:
-        validator.fact(file, record, None)
-    validator.references()
-    validator.cycles()
-    validator.consistency()
-    return validator.kb, validator.problems
+    found = list(problems or [])
+    parts: list[FileRecords] = []
+    summaries: list[tuple[str, Summary]] = []
+    for folder, pairs in (("entities", raw.entities), ("relations", raw.relations), ("facts", raw.facts)):
+        by_file: dict[str, list[Mapping]] = {}
+        for file, record in pairs:
+            by_file.setdefault(file, []).append(record)
+        for file, records in by_file.items():
+            part, local = check_file(schema, folder, file, records)
+            parts.append(part)
+            summaries.append((file, summarize(part)))
+            found += local
+    found += KbChecks(schema, summaries).run()
+    return merge(parts), found
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -542,6 +633,11 @@ def display_path(path: Path, base: Path | None = None) -> str:
         return str(path.resolve().relative_to((base or Path.cwd()).resolve()))
     except ValueError:
         return str(path)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then by file and line."""
+    return sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line))
 
 
 def read_folder(kb: Path, base: Path | None = None) -> tuple[Schema, RawRecords, list[Problem]]:
@@ -566,4 +662,4 @@ def validate_folder(kb: Path, base: Path | None = None) -> tuple[Schema, Knowled
     """Read and check a KB folder; file names in problems are relative to `base` (default: cwd)."""
     schema, raw, problems = read_folder(kb, base)
     knowledge, problems = validate(schema, raw, problems)
-    return schema, knowledge, sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line))
+    return schema, knowledge, sort_problems(problems)

@@ -166,7 +166,8 @@ def coverage_claims(store: Store) -> list[dict[str, Any]]:
         return []
     marks = ",".join("?" * len(metrics))
     facts = store.rows(
-        f"SELECT * FROM fact WHERE metric IN ({marks}) AND kind = 'actual' ORDER BY entity_id, metric, period, rowid",
+        f"SELECT * FROM fact WHERE metric IN ({marks}) AND kind = 'actual' "
+        "ORDER BY entity_id, metric, period, file, line, rowid",
         list(metrics),
     )
     cites = store.citations("fact", [str(f["rowid"]) for f in facts])
@@ -274,7 +275,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
     if entity_id:
         facts = store.facts_of(entity_id)
     else:
-        facts = store.known(store.rows("SELECT * FROM fact WHERE period IS NOT NULL ORDER BY rowid"))
+        facts = store.known(store.rows("SELECT * FROM fact WHERE period IS NOT NULL ORDER BY file, line, rowid"))
     facts = [f for f in facts if f["period"]]
     entity_rows = store.entities([entity_id]) if entity_id else {r["id"]: r for r in store.rows("SELECT * FROM entity")}
     names = store.entities(
@@ -375,7 +376,9 @@ def compare_metric(
     store: Store, metric: str, types: list[str] | None, within: set[str] | None, period: str | None
 ) -> list[dict[str, Any]]:
     """One metric across entities: value, unit, period, target or actual, and the citations."""
-    facts = store.known(store.rows("SELECT * FROM fact WHERE metric = ? ORDER BY period, entity_id, rowid", (metric,)))
+    facts = store.known(
+        store.rows("SELECT * FROM fact WHERE metric = ? ORDER BY period, entity_id, file, line, rowid", (metric,))
+    )
     names = store.entities(f["entity_id"] for f in facts)
     facts = [
         f

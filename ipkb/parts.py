@@ -1,0 +1,157 @@
+"""One record file's share of the compiled store, worked out from that file alone.
+
+Because a part depends on nothing but its file (and the schema), files can be read on several cores, and
+a rebuild re-reads only the files whose bytes changed: the store keeps each part's key and summary, which
+is all the KB-wide checks need of an unchanged file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ipkb.model import Problem
+from ipkb.schema import Schema
+from ipkb.validate import FileRecords, Summary, check_file, summarize
+
+PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
+
+
+@dataclass(frozen=True)
+class Source:
+    """A record file to read: where it is, the name the store gives it, its folder and its part key."""
+
+    path: Path
+    name: str  # relative to the KB's parent, e.g. kb/entities/places.yaml
+    folder: str  # entities | relations | facts
+    key: str
+    size: int
+
+
+@dataclass
+class Rows:
+    """The rows a part adds to the store, in file order; owners of citations are indexes into this part."""
+
+    entities: list[tuple[Any, ...]] = field(default_factory=list)  # id, type, name, zh, pinyin, ..., line
+    names: list[list[tuple[str, str, str]]] = field(default_factory=list)  # per entity: text, folded, kind
+    relations: list[tuple[Any, ...]] = field(default_factory=list)
+    facts: list[tuple[Any, ...]] = field(default_factory=list)
+    citations: list[tuple[str, int, str, str | None, str | None, int]] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    name: str
+    key: str
+    summary: Summary
+    problems: list[Problem]
+    rows: Rows | None = None  # None for a part read back from the store (its rows are already there)
+
+
+def part_key(schema_digest: str, name: str, content_digest: str) -> str:
+    return hashlib.sha256(f"{schema_digest}\0{name}\0{content_digest}".encode()).hexdigest()
+
+
+def read_part(source: Source, schema: Schema) -> Part:
+    from ipkb.load import read_records
+
+    problems: list[Problem] = []
+    records = read_records(source.path, source.name, problems)
+    typed, local = check_file(schema, source.folder, source.name, records)
+    return Part(source.name, source.key, summarize(typed), problems + local, to_rows(typed))
+
+
+def to_rows(records: FileRecords) -> Rows:
+    from ipkb.derive import name_rows, pinyin_of
+
+    def js(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def line(position: Any) -> int:
+        return position.line if position else 0
+
+    rows = Rows()
+    for index, e in enumerate(records.entities):
+        pinyin = e.pinyin or (pinyin_of(e.zh, e.type) if e.zh else None)
+        rows.entities.append(
+            (
+                e.id,
+                e.type,
+                e.name,
+                e.zh,
+                pinyin,
+                e.description,
+                js(e.attributes),
+                js(e.fields),
+                e.confidence,
+                e.note,
+                line(e.position),
+            )
+        )
+        rows.names.append(name_rows(e, pinyin))
+        rows.citations += [("entity", index, c.source, c.quote, c.via, i) for i, c in enumerate(e.sources)]
+    for index, r in enumerate(records.relations):
+        rows.relations.append(
+            (r.source_id, r.type, r.target_id, js(r.qualifiers), r.confidence, r.note, line(r.position))
+        )
+        rows.citations += [("relation", index, c.source, c.quote, c.via, i) for i, c in enumerate(r.sources)]
+    for index, f in enumerate(records.facts):
+        rows.facts.append(
+            (
+                f.entity,
+                f.metric,
+                js(f.value),
+                f.unit,
+                f.period,
+                f.kind,
+                js(f.scope),
+                f.confidence,
+                f.note,
+                line(f.position),
+            )
+        )
+        rows.citations += [("fact", index, c.source, c.quote, c.via, i) for i, c in enumerate(f.sources)]
+    return rows
+
+
+def jobs(sources: list[Source]) -> int:
+    """How many processes read the files: $IPKB_JOBS if set, else one per core for a large KB."""
+    chosen = os.environ.get("IPKB_JOBS", "")
+    if chosen.isdigit() and int(chosen) > 0:
+        return int(chosen)
+    if sum(s.size for s in sources) < PARALLEL_BYTES:
+        return 1
+    return max(1, min(len(sources), os.cpu_count() or 1))
+
+
+_worker_schema: Schema | None = None
+
+
+def _start_worker(schema: Schema) -> None:
+    import gc
+
+    global _worker_schema
+    gc.disable()  # see store.build: a worker, too, allocates much and frees little
+    _worker_schema = schema
+
+
+def _read_in_worker(source: Source) -> Part:
+    assert _worker_schema is not None
+    return read_part(source, _worker_schema)
+
+
+def read_parts(sources: list[Source], schema: Schema) -> Iterator[Part]:
+    """The parts of `sources`, in their order; on several cores when the files are many and large."""
+    workers = jobs(sources)
+    if workers <= 1:
+        yield from (read_part(s, schema) for s in sources)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(schema,)) as pool:
+        yield from pool.map(_read_in_worker, sources, chunksize=2)
