@@ -2,7 +2,9 @@
 
 This package's `__init__` imports no typer: Python runs it before any submodule, and typer (with its
 vendored click) costs about 0.1 s to import, most of a query's time. It holds the typer-free helpers, the
-one error renderer and `main()`, which runs the typer app in app.py. app.py imports one module per
+one error renderer and `main()`. `main()` first offers the arguments to the fast dispatcher (fast.py),
+which runs the read-only queries without typer when it understands every argument; anything else goes
+to the typer app in app.py, the one authority on usage errors and help. app.py imports one module per
 command group to register the commands: query_commands.py (show, path, search, list, neighbors: thin
 wrappers over the plain functions in queries.py), analysis_commands.py (coverage, facts, timeline, diff),
 kb_commands.py (validate, verify, build, stats), export_command.py.
@@ -110,10 +112,18 @@ def _render_error(error: IpkbError, as_json: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """The console script: run the typer app; render IpkbError once, with its exit code."""
+    """The console script: a read-only query whose arguments the fast dispatcher fully understands runs
+    without typer; anything else goes to the typer app. IpkbError is rendered once, with its exit code,
+    either way. IPKB_NO_FAST=1 sends everything through typer (tests compare the two)."""
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
+    from ipkb.cli.fast import parse
+
     try:
+        call = None if os.environ.get("IPKB_NO_FAST") else parse(args)
+        if call is not None:
+            call()
+            return
         from ipkb.cli.app import app
 
         app(args=args, prog_name="ipkb")
@@ -124,3 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(error.exit_code))
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        # `ipkb list | head` on the fast path: as click does, quietly exit 1; point stdout at devnull so the
+        # interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
