@@ -1,4 +1,4 @@
-"""A small dispatcher for the read-only queries that never imports typer or click (about 0.1 s).
+"""A small dispatcher for the read-only queries that never imports typer or click (0.1 s to import).
 
 `parse(args)` returns a call for a well-formed `ipkb [--kb DIR] [--db FILE] show|path|search|list|neighbors
 ... [options]` and None for anything else: --help, --version, an unknown or misspelt option, a missing or
