@@ -62,6 +62,26 @@ def test_a_query_on_a_built_kb_imports_nothing_heavy() -> None:
     assert not imported & set(HEAVY), imported & set(HEAVY)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "huzhou", "--json"],
+        ["search", "湖州", "--json"],
+        ["path", "keqiao", "national-center", "--json"],
+        ["list", "--type", "city", "--json"],
+    ],
+)
+def test_a_query_on_a_built_kb_imports_no_typer_nor_click(args: list[str]) -> None:
+    """typer and click cost about 0.1 s to import: the fast path (ipkb/cli/fast.py) runs queries without them."""
+    assert ipkb("build").returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ipkb", *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
+    assert not imported & {"typer", "click"}, imported & {"typer", "click"}
+
+
 def test_no_colour_when_piped_or_under_no_color() -> None:
     for env in ({}, {"NO_COLOR": "1"}):
         result = ipkb("show", "huzhou", env=env)

@@ -1,82 +1,37 @@
 """The `ipkb` command line: parse options, call the core, render. Heavy modules load inside commands.
 
-One module per command group registers its commands on `app`: query_commands.py (show, path, search,
-list, neighbors), analysis_commands.py (coverage, facts, timeline, diff), kb_commands.py (validate,
-verify, build, stats), export_command.py.
-
-Annotations are real objects here (no `from __future__ import annotations`): typer would otherwise
-evaluate every string annotation at start-up, which costs about 15 ms on each call.
+This package's `__init__` imports no typer: Python runs it before any submodule, and typer (with its
+vendored click) costs about 0.1 s to import, most of a query's time. It holds the typer-free helpers, the
+one error renderer and `main()`. `main()` first offers the arguments to the fast dispatcher (fast.py),
+which runs the read-only queries without typer when it understands every argument; anything else goes
+to the typer app in app.py, the one authority on usage errors and help. app.py imports one module per
+command group to register the commands: query_commands.py (show, path, search, list, neighbors: thin
+wrappers over the plain functions in queries.py), analysis_commands.py (coverage, facts, timeline, diff),
+kb_commands.py (validate, verify, build, stats), export_command.py.
 """
 
-import importlib
 import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import typer
-
-from ipkb import __version__
 from ipkb.errors import InvalidKnowledgeBase, IpkbError, UsageError
 
 if TYPE_CHECKING:
     from ipkb.query import Store
 
-app = typer.Typer(
-    name="ipkb",
-    help="A cited knowledge base of China's intellectual-property protection system.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    # Plain help: rich's help renderer (and its Markdown parser) would add about 0.2 s to every --help.
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-AsOfOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        help="Answer as of DATE: leave out relations not yet begun or already ended, and later figures.",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-
 
 @dataclass
 class Options:
+    """The global options (--kb, --db), set before any command runs."""
+
     kb: Optional[str] = None
     db: Optional[str] = None
 
 
 OPTIONS = Options()
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"ipkb {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    kb: Annotated[
-        Optional[str],
-        typer.Option("--kb", help="KB folder (default: $IPKB_KB, then the bundled KB).", show_default=False),
-    ] = None,
-    db: Annotated[
-        Optional[str],
-        typer.Option("--db", help="Database file (default: $IPKB_DB, then the user cache).", show_default=False),
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
-    ] = False,
-) -> None:
-    """Ask who runs which IP programme, which city holds which designation, and how they connect."""
-    OPTIONS.kb, OPTIONS.db = kb, db
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
@@ -157,10 +112,20 @@ def _render_error(error: IpkbError, as_json: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """The console script: run the app; render IpkbError once, with its exit code."""
+    """The console script: a read-only query whose arguments the fast dispatcher fully understands runs
+    without typer; anything else goes to the typer app. IpkbError is rendered once, with its exit code,
+    either way. IPKB_NO_FAST=1 sends everything through typer (tests compare the two)."""
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
+    from ipkb.cli.fast import parse
+
     try:
+        call = None if os.environ.get("IPKB_NO_FAST") else parse(args)
+        if call is not None:
+            call()
+            return
+        from ipkb.cli.app import app
+
         app(args=args, prog_name="ipkb")
     except IpkbError as error:
         if os.environ.get("IPKB_DEBUG"):
@@ -169,8 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(error.exit_code))
     except KeyboardInterrupt:
         sys.exit(130)
-
-
-# Command modules register themselves on `app`; imported last because they import this module.
-for _module in ("query_commands", "analysis_commands", "kb_commands", "export_command"):
-    importlib.import_module(f"ipkb.cli.{_module}")
+    except BrokenPipeError:
+        # `ipkb list | head` on the fast path: as click does, quietly exit 1; point stdout at devnull so the
+        # interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

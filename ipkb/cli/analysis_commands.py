@@ -4,7 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import AsOfOption, JsonOption, app, check_types, emit, emit_json, kb_path, open_store, output, resolve_all
+from ipkb.cli import check_types, emit, emit_json, kb_path, open_store, output, resolve_all
+from ipkb.cli.app import AsOfOption, JsonOption, app
 from ipkb.errors import IpkbError
 
 

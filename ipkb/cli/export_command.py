@@ -4,7 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import AsOfOption, app, check_types, open_store, resolve_all
+from ipkb.cli import check_types, open_store, resolve_all
+from ipkb.cli.app import AsOfOption, app
 
 FORMAT_HELP = (
     "Output format: csv (Neo4j import), cypher, dot, gexf, graphml, html, json, jsonl, mermaid, ttl. "

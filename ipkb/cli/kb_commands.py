@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import OPTIONS, JsonOption, app, emit, emit_json, kb_path, open_store, output
+from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, output
+from ipkb.cli.app import JsonOption, app
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
 
 

@@ -1,11 +1,15 @@
-"""Commands that answer questions: show, path, search, list, neighbors."""
+"""Commands that answer questions: show, path, search, list, neighbors.
+
+Thin typer wrappers: options, help and validation live here; the work is in queries.py, which the fast
+dispatcher (fast.py) also calls without typer.
+"""
 
 from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import AsOfOption, JsonOption, app, check_types, emit, emit_json, open_store, output, resolve_all
-from ipkb.errors import UsageError
+from ipkb.cli import queries
+from ipkb.cli.app import AsOfOption, JsonOption, app
 
 
 @app.command()
@@ -15,12 +19,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """An entity: names, description, facts, relations both ways, and the sources behind them."""
-    from ipkb import views
-
-    store = open_store(as_of)
-    (entity_id,) = resolve_all(store, entity)
-    view = views.show(store, entity_id)
-    output(view, as_json, "show")
+    queries.show(entity, as_of, as_json)
 
 
 @app.command()
@@ -34,14 +33,7 @@ def path(
     as_json: JsonOption = False,
 ) -> None:
     """The shortest chain of cited relations between two entities, in either direction."""
-    from ipkb import views
-    from ipkb.traverse import shortest_paths
-
-    store = open_store(as_of)
-    check_types(store, None, via)
-    a, b = resolve_all(store, start, goal)
-    view = views.path(store, a, b, shortest_paths(store, a, b, via, max_hops, all_paths), all_paths)
-    output(view, as_json, "path")
+    queries.path(start, goal, all_paths, via, max_hops, as_of, as_json)
 
 
 @app.command()
@@ -52,15 +44,7 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Entities whose names, aliases or description contain the text, best first."""
-    from ipkb import views
-
-    if not text.strip():
-        raise UsageError("search needs some text", hint="e.g. ipkb search 柯桥")
-    store = open_store()
-    check_types(store, types)
-    hits = store.search(text.strip(), types, limit)
-    rows = views.entity_list([r for r, _ in hits])
-    output(rows, as_json, "entity_table")
+    queries.search(text, types, limit, as_json)
 
 
 @app.command(name="list")
@@ -72,22 +56,7 @@ def list_entities(
     as_json: JsonOption = False,
 ) -> None:
     """Entities, filtered by type, place and designation."""
-    from ipkb import views
-    from ipkb.traverse import contained_in
-
-    store = open_store(as_of)
-    check_types(store, types)
-    inside = contained_in(store, resolve_all(store, within)[0]) if within else None
-    holders = None
-    if designation:
-        (designation_id,) = resolve_all(store, designation)
-        holders = {
-            e.source_id
-            for e in store.edges_touching([designation_id], ["holds_designation"])
-            if e.target_id == designation_id
-        }
-    rows = views.entity_list(store.list_entities(types, inside, holders))
-    output(rows, as_json, "entity_table")
+    queries.list_entities(types, within, designation, as_of, as_json)
 
 
 @app.command()
@@ -100,21 +69,4 @@ def neighbors(
     as_json: JsonOption = False,
 ) -> None:
     """Entities within N hops, with the relations that reach them."""
-    from ipkb import views
-    from ipkb.traverse import neighborhood
-
-    store = open_store(as_of)
-    check_types(store, None, via)
-    (entity_id,) = resolve_all(store, entity)
-    distance, edges = neighborhood(store, entity_id, depth, via)
-    rows = views.neighbors(store, distance, edges)
-    if as_json:
-        emit_json(rows)
-        return
-    from ipkb import render
-
-    if tree:
-        labels = {name: (r["label"], r["inverse"]) for name, r in store.relation_types().items()}
-        emit(render.neighbor_tree(rows, labels))
-    else:
-        emit(render.entity_table(rows, ["depth"]))
+    queries.neighbors(entity, depth, via, tree, as_of, as_json)

@@ -1,0 +1,188 @@
+"""The fast path (ipkb/cli/fast.py) runs the read-only queries without typer. It must accept exactly what the
+typer app accepts, mean the same by it, and leave everything else to typer: checked here against typer's own
+click command, and by running a table of command lines both ways on the bundled KB."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
+
+from ipkb.cli import fast, queries
+from ipkb.cli.app import app
+from tests.conftest import BUNDLED_KB, Result, invoke
+
+# typer's click command; click's classes are reached through typer's subclasses and the names of the
+# parameter-type classes, since typer 0.17 imports click while later versions vendor a copy of it
+GROUP = typer.main.get_command(app)
+assert isinstance(GROUP, TyperGroup)
+INT_TYPES = ("IntParamType", "IntRange")
+
+
+def _type(parameter: TyperOption | TyperArgument) -> str:
+    return type(parameter.type).__name__
+
+
+def _kind(option: TyperOption) -> str:
+    if option.is_flag:
+        return "flag"
+    return "int" if _type(option) in INT_TYPES else "str"
+
+
+def _described(opt: fast.Opt) -> tuple[object, ...]:
+    return (opt.name, opt.dest, opt.kind, opt.multiple, opt.min, opt.max)
+
+
+def _click_described(option: TyperOption) -> tuple[object, ...]:
+    """What the fast path must know of an option; asserts it has nothing more the fast path would miss."""
+    assert len(option.opts) == 1 and not option.secondary_opts, option.opts  # one spelling, no --no-x twin
+    assert option.nargs == 1 and not option.envvar and option.callback is None and not option.is_eager
+    assert _type(option) in (*INT_TYPES, "BoolParamType" if option.is_flag else "StringParamType"), option.type
+    assert not getattr(option.type, "clamp", False)
+    assert not getattr(option.type, "min_open", False) and not getattr(option.type, "max_open", False)
+    return (
+        option.opts[0],
+        option.name,
+        _kind(option),
+        option.multiple,
+        getattr(option.type, "min", None),
+        getattr(option.type, "max", None),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(fast.SPEC))
+def test_fast_spec_matches_the_typer_command(name: str) -> None:
+    command = GROUP.commands[name]
+    spec = fast.SPEC[name]
+    assert command.allow_interspersed_args and not command.ignore_unknown_options and not command.allow_extra_args
+    arguments = [p for p in command.params if isinstance(p, TyperArgument)]
+    options = [p for p in command.params if isinstance(p, TyperOption)]
+    assert len(arguments) + len(options) == len(command.params)
+    assert all(a.required and a.nargs == 1 and _type(a) == "StringParamType" and a.callback is None for a in arguments)
+    assert tuple(a.name for a in arguments) == spec.arguments
+    assert sorted(_click_described(o) for o in options) == sorted(_described(o) for o in spec.options)  # type: ignore[type-var]
+
+    # the plain function takes the same keywords, with the same defaults, as the typer command
+    function = getattr(queries, spec.function)
+    parameters = inspect.signature(function).parameters
+    assert list(parameters) == [p.name for p in command.params]
+    for option in options:
+        assert parameters[option.name or ""].default == option.default, option.name
+    for argument in arguments:
+        assert parameters[argument.name or ""].default is inspect.Parameter.empty
+
+
+def test_fast_globals_match_the_typer_callback() -> None:
+    options = [p for p in GROUP.params if isinstance(p, TyperOption)]
+    assert len(options) == len(GROUP.params)
+    ours = {o.name for o in fast.GLOBALS}
+    # the rest (--version, --install-completion, --show-completion) print something and exit: typer's
+    leftover = [o for o in options if o.opts[0] not in ours]
+    assert leftover and all(o.is_flag and (o.is_eager or o.callback is not None) for o in leftover)
+    assert sorted(_click_described(o) for o in options if o.opts[0] in ours) == sorted(  # type: ignore[type-var]
+        _described(o) for o in fast.GLOBALS
+    )
+    assert GROUP.context_settings.get("help_option_names") == ["-h", "--help"]  # both fall back to typer
+
+
+@pytest.fixture(scope="module")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("fast") / "bundled.sqlite"
+    result = invoke(["--db", str(db), "build"])
+    assert result.exit_code == 0, result.stderr
+    return db
+
+
+# (arguments, whether the fast path takes them)
+TABLE: list[tuple[list[str], bool]] = [
+    (["show", "huzhou"], True),
+    (["show", "huzhou", "--json"], True),
+    (["show", "--json", "湖州市"], True),
+    (["show", "Huzhou City", "--as-of", "2015-01-01"], True),
+    (["show", "huzhou", "--as-of=2015-01-01", "--json"], True),
+    (["show", "huzhou", "--as-of", "not-a-date"], True),  # the core's usage error, exit 2
+    (["show", "huzhou", "--as-of", "not-a-date", "--json"], True),
+    (["show", "nowhere-at-all"], True),  # lookup error, exit 1
+    (["show", "nowhere-at-all", "--json"], True),
+    (["show", ""], True),
+    (["show", "huzhou", "--json", "--json"], True),
+    (["--kb", str(BUNDLED_KB), "show", "keqiao"], True),
+    (["--kb=" + str(BUNDLED_KB), "show", "keqiao", "--json"], True),
+    (["--kb", "/no/such/folder", "show", "x"], True),
+    (["path", "keqiao", "national-center"], True),
+    (["path", "keqiao", "national-center", "--json"], True),
+    (["path", "--all", "keqiao", "national-center"], True),
+    (["path", "keqiao", "zhejiang", "--via", "located_in", "--via=holds_designation"], True),
+    (["path", "keqiao", "national-center", "--via", "located_in"], True),  # no such path, exit 1
+    (["path", "keqiao", "national-center", "--max-hops", "1"], True),
+    (["path", "keqiao", "national-center", "--max-hops=2", "--max-hops", "9", "--json"], True),
+    (["path", "huzhou", "nowhere"], True),
+    (["path", "huzhou", "zhejiang", "--via", "no_such_relation"], True),
+    (["search", "湖州"], True),
+    (["search", "柯桥", "--type", "county", "--type=city"], True),
+    (["search", "keqiao", "--limit", "1", "--json"], True),
+    (["search", "示范", "--limit=2", "--limit", "3"], True),
+    (["search", "   "], True),
+    (["search", "x", "--type", "planet"], True),
+    (["list", "--type", "city"], True),
+    (["list", "--in", "zhejiang", "--json"], True),
+    (["list", "--in", "mars"], True),
+    (["list", "--designation", "national-ip-demonstration-city", "--as-of", "2013-06-01"], True),
+    (["list"], True),
+    (["neighbors", "huzhou"], True),
+    (["neighbors", "huzhou", "--depth", "2", "--tree"], True),
+    (["neighbors", "huzhou", "--depth=10", "--via", "located_in", "--json"], True),
+    # everything below is typer's
+    ([], False),
+    (["--help"], False),
+    (["-h"], False),
+    (["--version"], False),
+    (["show", "--help"], False),
+    (["show", "huzhou", "-h"], False),
+    (["show"], False),
+    (["show", "a", "b"], False),
+    (["show", "huzhou", "--jsn"], False),
+    (["show", "huzhou", "--json=1"], False),
+    (["show", "huzhou", "--as-of"], False),
+    (["show", "--", "huzhou"], False),
+    (["show", "-", "x"], False),
+    (["show", "huzhou", "--kb", str(BUNDLED_KB)], False),
+    (["--json", "show", "huzhou"], False),
+    (["--kb"], False),
+    (["--kb", "--json", "show", "huzhou"], False),
+    (["path", "keqiao"], False),
+    (["path", "keqiao", "national-center", "--max-hops", "0"], False),
+    (["path", "keqiao", "national-center", "--max-hops", "two"], False),
+    (["search", "x", "--limit", "0"], False),
+    (["search", "x", "--limit", "-1"], False),
+    (["search", "x", "--limit", "+5"], False),
+    (["search", "x", "--limit=abc"], False),
+    (["search", "-x"], False),
+    (["list", "huzhou"], False),
+    (["list", "--in", "--json"], False),
+    (["neighbors", "huzhou", "--depth", "11"], False),
+    (["neighbors", "huzhou", "--tree=yes"], False),
+    (["stats"], False),
+    (["sho", "huzhou"], False),
+]
+
+
+@pytest.mark.parametrize(("args", "is_fast"), TABLE, ids=[" ".join(a) or "(none)" for a, _ in TABLE])
+def test_fast_path_and_typer_answer_alike(
+    args: list[str], is_fast: bool, built_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (fast.parse(args) is not None) == is_fast
+    monkeypatch.setenv("IPKB_DB", str(built_db))
+    quick = invoke(args)
+    monkeypatch.setenv("IPKB_NO_FAST", "1")
+    slow = invoke(args)
+    assert (quick.exit_code, quick.stdout, quick.stderr) == (slow.exit_code, slow.stdout, slow.stderr)
+    assert isinstance(quick, Result) and "Traceback" not in quick.stderr
+
+
+def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(fast.COMPLETION_VARIABLE, "complete_bash")
+    assert fast.parse(["show", "huzhou"]) is None

@@ -1,0 +1,67 @@
+"""Grid, the table of ipkb.render: columns stay aligned, lines fit the console, and no cell loses a character
+however narrow the console is."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Console
+
+from ipkb.render import Grid
+
+WORD = st.one_of(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789", min_size=1, max_size=30),
+    st.text(alphabet="湖州市浙江省知识产权示范城", min_size=1, max_size=12),
+)
+CELL = st.lists(WORD, max_size=6).map(" ".join)
+
+
+def draw(grid: Grid, width: int) -> str:
+    console = Console(file=io.StringIO(), width=width, no_color=True, highlight=False)
+    console.print(grid)
+    output = console.file.getvalue()
+    assert isinstance(output, str)
+    return output
+
+
+def grid(rows: list[list[str]]) -> Grid:
+    table = Grid("id", "count", "name", "zh", title="Things", justify=("left", "right"), flexible=(2, 3, 0))
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def characters(text: str) -> Counter[str]:
+    return Counter(c for c in text if not c.isspace() and c != "─")
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(WORD, st.integers(0, 10**6).map(str), CELL, CELL).map(list), min_size=1, max_size=8))
+def test_grid_fits_narrow_consoles_and_keeps_every_character(rows: list[list[str]]) -> None:
+    wide = draw(grid(rows), 400)
+    for row in rows:  # at full width each row is one line, cells in order
+        assert any(all(cell in line for cell in row) for line in wide.splitlines())
+    for width in (100, 60, 44):
+        narrow = draw(grid(rows), width)
+        assert characters(narrow) == characters(wide), width
+        # fixed columns (id would narrow last, count never) are at most 30 + 7 cells wide: the rest fits
+        assert all(cell_len(line) <= width for line in narrow.splitlines()), width
+
+
+def test_grid_wraps_within_the_column() -> None:
+    table = Grid("label", "text", "source", flexible=(1,), show_header=False)
+    table.add_row("holds", "National IP demonstration city 国家知识产权示范城市 (designation) · rank 4 of 25", "[1]")
+    lines = draw(table, 40).splitlines()
+    assert lines[0].startswith(" holds  National") and lines[0].endswith("[1]")
+    assert all(line.startswith(" " * 8) for line in lines[1:])  # continuation lines stay in the text column
+    assert all(cell_len(line) <= 40 for line in lines)
+
+
+def test_empty_columns_take_no_room() -> None:
+    table = Grid("metric", "", "source")
+    table.add_row("patent grants", "", "[1]")
+    assert draw(table, 80).splitlines()[0] == " metric         source"
