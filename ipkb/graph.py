@@ -29,6 +29,8 @@ from ipkb.query import Edge, Store
 # The KB's order of relations and facts: where they are written, then rowid only to break a tie.
 RELATION_ORDER = "file, line, rowid"
 FACT_ORDER = "entity_id, metric, period, file, line, rowid"
+# A relation `r` the graph keeps (as build_graph does: both ends are nodes), for the streamed queries
+BOTH_ENDS = " AND ".join(f"EXISTS (SELECT 1 FROM entity e WHERE e.id = r.{end})" for end in ("source_id", "target_id"))
 BATCH = 500  # entities read (and looked up with IN) at a time when streaming
 
 
@@ -161,9 +163,7 @@ class StreamedGraph:
         rows = self.store.cursor(
             "SELECT r.*, c.source_id AS cite_source, c.quote AS cite_quote, c.via AS cite_via FROM relation r "
             "LEFT JOIN citation c ON c.owner_kind = 'relation' AND c.owner = CAST(r.rowid AS TEXT) "
-            "WHERE EXISTS (SELECT 1 FROM entity e WHERE e.id = r.source_id) "
-            "AND EXISTS (SELECT 1 FROM entity e WHERE e.id = r.target_id) "
-            f"ORDER BY r.source_id, {', '.join('r.' + c for c in RELATION_ORDER.split(', '))}, c.ordinal"
+            f"WHERE {BOTH_ENDS} ORDER BY r.source_id, {_of('r', RELATION_ORDER)}, c.ordinal"
         )
         for _, group in groupby(rows, key=itemgetter("source_id")):
             edges, cites = _relations_with_citations(group)
@@ -173,6 +173,12 @@ class StreamedGraph:
                 _note_cited(attributes, self._cited)
                 yield edge.source_id, edge.target_id, key, attributes
         self._read.add("edges")
+
+    def qualifiers(self) -> Iterator[dict[str, Any]]:
+        """The qualifiers of every edge `edges` yields, in no particular order: one cheap pass, no citations."""
+        for rows in _batches(self.store.cursor(f"SELECT * FROM relation r WHERE {BOTH_ENDS}")):
+            for edge in self.store.in_time([Store.edge_of(row) for row in rows]):
+                yield edge.qualifiers
 
     def facts(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(entity id, fact) of every fact, entity by entity: what the nodes' `facts` attributes hold."""
@@ -204,8 +210,11 @@ def _adjacency(edges: list[Edge]) -> tuple[list[Edge], list[str]]:
     networkx keeps a node's successors in the order each was first added, and a pair's edges in the
     order added: so targets in the order they first appear, each with its relations in KB order.
     """
+    keys = edge_keys(edges)
+    if len({edge.target_id for edge in edges}) == len(edges):  # the usual case: one relation a target
+        return edges, keys
     by_target: dict[str, list[tuple[Edge, str]]] = {}
-    for edge, key in zip(edges, edge_keys(edges), strict=True):
+    for edge, key in zip(edges, keys, strict=True):
         by_target.setdefault(edge.target_id, []).append((edge, key))
     pairs = [pair for same_target in by_target.values() for pair in same_target]
     return [edge for edge, _ in pairs], [key for _, key in pairs]
@@ -233,6 +242,15 @@ def cited_sources(graph: nx.MultiDiGraph[str] | StreamedGraph) -> dict[str, dict
         return graph.sources()
     sources: dict[str, dict[str, Any]] = graph.graph.get("sources", {})
     return sources
+
+
+def all_qualifiers(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[dict[str, Any]]:
+    """The `qualifiers` of every edge (in no particular order for a streamed graph)."""
+    if isinstance(graph, StreamedGraph):
+        yield from graph.qualifiers()
+        return
+    for _, _, data in graph.edges(data=True):
+        yield data["qualifiers"]
 
 
 def all_facts(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -354,6 +372,11 @@ def _sources(store: Store, ids: set[str]) -> dict[str, dict[str, Any]]:
     for source_id, row in sorted(store.entities(ids).items()):
         out[source_id] = {"name": row["name"], "type": row["type"], **json.loads(row["fields"])}
     return out
+
+
+def _of(table: str, columns: str) -> str:
+    """`a, b` -> `t.a, t.b`."""
+    return ", ".join(f"{table}.{column}" for column in columns.split(", "))
 
 
 def _chunks(ids: list[str]) -> Iterator[list[str]]:
