@@ -1,21 +1,37 @@
-"""A networkx graph of the KB (or of a filtered part of it) built from the store, for exporters.
+"""The KB (or a filtered part of it) as a graph for exporters: a networkx graph, or the whole KB streamed.
 
-Nodes are entity ids in id order and edges keep the store's order, so every exporter can write the same
-KB byte for byte the same. Attribute values are Python values (lists and dicts for citations, facts and
-qualifiers); `ipkb.export.common.flat` turns them into the scalars and JSON text that GraphML and GEXF
-hold. `graph.graph["sources"]` describes every source that an exported entity, relation or fact cites.
+Nodes are entity ids in id order and edges keep the KB's order (by file and line, never by SQLite rowid,
+which an incremental rebuild changes), so every exporter writes the same KB byte for byte the same.
+Attribute values are Python values (lists and dicts for citations, facts and qualifiers);
+`ipkb.export.common.flat` turns them into the scalars and JSON text that GraphML and GEXF hold.
+`graph.graph["sources"]` describes every source that an exported entity, relation or fact cites.
+
+Two shapes, one set of attributes: `build_graph` fills a networkx `MultiDiGraph` (filtered exports, and
+the formats that need the whole graph at once), while `StreamedGraph` reads the whole KB from SQL in
+batches and yields the very same nodes and edges in the very same order, for the exporters that write as
+they read (`STREAMS = True` in their module). Both get their attributes from `_node_data`/`_edge_data`.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from ipkb.query import Edge, Store
+
+# The KB's order of relations and facts: where they are written, then rowid only to break a tie.
+RELATION_ORDER = "file, line, rowid"
+FACT_ORDER = "entity_id, metric, period, file, line, rowid"
+# A relation `r` the graph keeps (as build_graph does: both ends are nodes), for the streamed queries
+BOTH_ENDS = " AND ".join(f"EXISTS (SELECT 1 FROM entity e WHERE e.id = r.{end})" for end in ("source_id", "target_id"))
+BATCH = 500  # entities read (and looked up with IN) at a time when streaming
 
 
 def select(
@@ -43,7 +59,7 @@ def select(
         ids = typed if ids is None else ids & typed
     edges = [
         e
-        for e in store.all_edges()
+        for e in kb_edges(store)
         if (not relation_set or e.type in relation_set) and (ids is None or (e.source_id in ids and e.target_id in ids))
     ]
     if relation_set:
@@ -54,14 +70,19 @@ def select(
     return ids, edges
 
 
+def kb_edges(store: Store) -> list[Edge]:
+    """Every relation that holds (see `Store.as_of`), in KB order."""
+    return store.in_time([Store.edge_of(r) for r in store.rows(f"SELECT * FROM relation ORDER BY {RELATION_ORDER}")])
+
+
 def edge_keys(edges: list[Edge]) -> list[str]:
     """Stable, readable relation ids: `source>type>target`, with `#2`, `#3` ... for repeats."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     keys = []
     for edge in edges:
         base = f"{edge.source_id}>{edge.type}>{edge.target_id}"
-        seen[base] += 1
-        keys.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
+        n = seen[base] = seen.get(base, 0) + 1
+        keys.append(base if n == 1 else f"{base}#{n}")
     return keys
 
 
@@ -73,13 +94,183 @@ def build_graph(
     """Every entity a node and every relation an edge; restricted to `ids` (both ends) when given."""
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     rows = [r for r in store.rows("SELECT * FROM entity ORDER BY id") if ids is None or r["id"] in ids]
-    kept = [r["id"] for r in rows]
-    entity_cites = store.citations("entity", kept)
-    facts = _facts(store, kept)
-    aliases: dict[str, list[str]] = {}
-    for r in store.rows("SELECT entity_id, text FROM name WHERE kind = 'alias' ORDER BY rowid"):
-        aliases.setdefault(r["entity_id"], []).append(r["text"])
     cited: set[str] = set()
+    for row, attributes in zip(rows, _node_data(store, rows), strict=True):
+        _note_cited(attributes, cited)
+        graph.add_node(row["id"], **attributes)
+    if edges is None:
+        edges = kb_edges(store)
+    edges = [e for e in edges if e.source_id in graph and e.target_id in graph]
+    cites = store.citations("relation", [str(e.rowid) for e in edges])
+    shaped = _edge_data(edges, [cites[str(e.rowid)] for e in edges], _labels(store))
+    for edge, key, attributes in zip(edges, edge_keys(edges), shaped, strict=True):
+        _note_cited(attributes, cited)
+        graph.add_edge(edge.source_id, edge.target_id, key=key, **attributes)
+    graph.graph["sources"] = _sources(store, cited)
+    return graph
+
+
+def export_graph(
+    store: Store,
+    root: str | None = None,
+    depth: int = 2,
+    types: Iterable[str] | None = None,
+    relations: Iterable[str] | None = None,
+) -> nx.MultiDiGraph[str] | StreamedGraph:
+    """The graph an `ipkb export` writes: the whole KB streamed, or `select` then `build_graph`.
+
+    Without filters this reads nothing yet: `ipkb.export.export_to` streams it to the formats that can
+    be written as they are read and builds the networkx graph (`StreamedGraph.to_networkx`) for the others.
+    """
+    if root is None and not types and not relations:
+        return StreamedGraph(store)
+    ids, edges = select(store, root, depth, types, relations)
+    return build_graph(store, ids, edges)
+
+
+class StreamedGraph:
+    """The whole KB, read from the store in batches whenever `nodes` or `edges` is iterated.
+
+    `nodes(data=True)` and `edges(keys=True, data=True)` yield exactly what the same calls on
+    `build_graph(store)` yield, in the same order (networkx's: nodes in id order; edges by source node,
+    then by target in the order each target first appears in the KB, then in KB order), while holding
+    only one batch of entities, and the relations leaving them, at a time. `graph` holds graph-level
+    settings (`base_iri`); `sources()` gives what `graph["sources"]` holds in a built graph.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.graph: dict[str, Any] = {}
+        self.spool_dir: Path | None = None  # where writers that need a scratch file put it (None: TMPDIR)
+        self._cited: set[str] = set()
+        self._read: set[str] = set()  # "nodes" and "edges" once a pass over them has finished
+
+    def nodes(self, data: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(entity id, attributes) of every entity, in id order."""
+        for rows in _batches(self.store.cursor("SELECT * FROM entity ORDER BY id")):
+            for row, attributes in zip(rows, _node_data(self.store, rows), strict=True):
+                _note_cited(attributes, self._cited)
+                yield row["id"], attributes
+        self._read.add("nodes")
+
+    def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """(source, target, key, attributes) of every relation that holds, in networkx's order.
+
+        One query reads the relations by source, each with its citations; a source's relations are
+        shaped together, since keys (`edge_keys`) number a source's repeats.
+        """
+        labels = _labels(self.store)
+        rows = self.store.cursor(
+            "SELECT r.*, c.source_id AS cite_source, c.quote AS cite_quote, c.via AS cite_via FROM relation r "
+            "LEFT JOIN citation c ON c.owner_kind = 'relation' AND c.owner = CAST(r.rowid AS TEXT) "
+            f"WHERE {BOTH_ENDS} ORDER BY r.source_id, {_of('r', RELATION_ORDER)}, c.ordinal"
+        )
+        for _, group in groupby(rows, key=itemgetter("source_id")):
+            edges, cites = _relations_with_citations(group)
+            edges, edge_ids = _adjacency(self.store.in_time(edges))
+            shaped = _edge_data(edges, [cites[e.rowid] for e in edges], labels)
+            for edge, key, attributes in zip(edges, edge_ids, shaped, strict=True):
+                _note_cited(attributes, self._cited)
+                yield edge.source_id, edge.target_id, key, attributes
+        self._read.add("edges")
+
+    def qualifiers(self) -> Iterator[dict[str, Any]]:
+        """The qualifiers of every edge `edges` yields, in no particular order: one cheap pass, no citations."""
+        for rows in _batches(self.store.cursor(f"SELECT * FROM relation r WHERE {BOTH_ENDS}")):
+            for edge in self.store.in_time([Store.edge_of(row) for row in rows]):
+                yield edge.qualifiers
+
+    def facts(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(entity id, fact) of every fact, entity by entity: what the nodes' `facts` attributes hold."""
+        for rows in _batches(self.store.cursor("SELECT id FROM entity ORDER BY id")):
+            ids = [r["id"] for r in rows]
+            facts = _facts(self.store, ids)
+            for entity_id in ids:
+                for fact in facts.get(entity_id, []):
+                    yield entity_id, fact
+
+    def sources(self) -> dict[str, dict[str, Any]]:
+        """Every source an entity, relation or fact cites, as in `build_graph(store).graph["sources"]`."""
+        for name, items in (("nodes", self.nodes), ("edges", self.edges)):
+            if name not in self._read:
+                for _ in items():
+                    pass
+        return _sources(self.store, self._cited)
+
+    def to_networkx(self) -> nx.MultiDiGraph[str]:
+        """The same graph built in memory, for the formats that need all of it at once."""
+        graph = build_graph(self.store)
+        graph.graph.update(self.graph)
+        return graph
+
+
+def _adjacency(edges: list[Edge]) -> tuple[list[Edge], list[str]]:
+    """One source's relations (in KB order) in a MultiDiGraph's order, and their keys.
+
+    networkx keeps a node's successors in the order each was first added, and a pair's edges in the
+    order added: so targets in the order they first appear, each with its relations in KB order.
+    """
+    keys = edge_keys(edges)
+    if len({edge.target_id for edge in edges}) == len(edges):  # the usual case: one relation a target
+        return edges, keys
+    by_target: dict[str, list[tuple[Edge, str]]] = {}
+    for edge, key in zip(edges, keys, strict=True):
+        by_target.setdefault(edge.target_id, []).append((edge, key))
+    pairs = [pair for same_target in by_target.values() for pair in same_target]
+    return [edge for edge, _ in pairs], [key for _, key in pairs]
+
+
+def _relations_with_citations(rows: Iterable[sqlite3.Row]) -> tuple[list[Edge], dict[int, list[dict[str, Any]]]]:
+    """Relations from rows of a relation joined to its citations (in order), and each one's citations."""
+    edges: list[Edge] = []
+    cites: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        rowid = row["rowid"]
+        mine = cites.get(rowid)
+        if mine is None:
+            edges.append(Store.edge_of(row))
+            mine = cites[rowid] = []
+        source = row["cite_source"]
+        if source is not None:
+            mine.append(_citation(source, row["cite_quote"], row["cite_via"]))
+    return edges, cites
+
+
+def cited_sources(graph: nx.MultiDiGraph[str] | StreamedGraph) -> dict[str, dict[str, Any]]:
+    """`graph.graph["sources"]` of a built graph, `sources()` of a streamed one."""
+    if isinstance(graph, StreamedGraph):
+        return graph.sources()
+    sources: dict[str, dict[str, Any]] = graph.graph.get("sources", {})
+    return sources
+
+
+def all_qualifiers(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[dict[str, Any]]:
+    """The `qualifiers` of every edge (in no particular order for a streamed graph)."""
+    if isinstance(graph, StreamedGraph):
+        yield from graph.qualifiers()
+        return
+    for _, _, data in graph.edges(data=True):
+        yield data["qualifiers"]
+
+
+def all_facts(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(entity id, fact) of every node's facts, in node order."""
+    if isinstance(graph, StreamedGraph):
+        yield from graph.facts()
+        return
+    for node, data in graph.nodes(data=True):
+        for fact in data.get("facts", []):
+            yield node, fact
+
+
+# -- attributes: the one place that shapes a node's and an edge's data, for both graphs --------------------
+def _node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """The attributes of these entity rows' nodes, with their aliases, citations and facts."""
+    ids = [r["id"] for r in rows]
+    entity_cites = store.citations("entity", ids)
+    facts = _facts(store, ids)
+    aliases = _aliases(store, ids)
+    out = []
     for row in rows:
         attributes: dict[str, Any] = {"type": row["type"], "name": row["name"], "label": row["name"]}
         if row["zh"]:
@@ -96,18 +287,16 @@ def build_graph(
             attributes["fields"] = fields
         attributes["sources"] = entity_cites[row["id"]]
         attributes["facts"] = facts.get(row["id"], [])
-        cited.update(_cited(attributes["sources"]))
-        for fact in attributes["facts"]:
-            cited.update(_cited(fact["sources"]))
-        graph.add_node(row["id"], **attributes)
-    if edges is None:
-        edges = store.all_edges()
-    edges = [e for e in edges if e.source_id in graph and e.target_id in graph]
-    cites = store.citations("relation", [str(e.rowid) for e in edges])
-    labels = {name: row["label"] for name, row in store.relation_types().items()}
-    for edge, key in zip(edges, edge_keys(edges), strict=True):
-        sources = cites[str(edge.rowid)]
-        cited.update(_cited(sources))
+        out.append(attributes)
+    return out
+
+
+def _edge_data(
+    edges: list[Edge], citations: list[list[dict[str, Any]]], labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The attributes of these relations' edges, given each one's citations and the relation labels."""
+    out = []
+    for edge, sources in zip(edges, citations, strict=True):
         attributes = {
             "type": edge.type,
             "label": labels[edge.type],
@@ -117,34 +306,39 @@ def build_graph(
         }
         if edge.note:
             attributes["note"] = edge.note
-        graph.add_edge(edge.source_id, edge.target_id, key=key, **attributes)
-    graph.graph["sources"] = _sources(store, cited)
-    return graph
+        out.append(attributes)
+    return out
 
 
-def export_graph(
-    store: Store,
-    root: str | None = None,
-    depth: int = 2,
-    types: Iterable[str] | None = None,
-    relations: Iterable[str] | None = None,
-) -> nx.MultiDiGraph[str]:
-    """The graph an `ipkb export` writes: `select`, then `build_graph`."""
-    ids, edges = select(store, root, depth, types, relations)
-    return build_graph(store, ids, edges)
+def _labels(store: Store) -> dict[str, str]:
+    return {name: row["label"] for name, row in store.relation_types().items()}
 
 
-def _cited(citations: list[dict[str, Any]]) -> set[str]:
-    return {c["source"] for c in citations} | {c["via"] for c in citations if c.get("via")}
+def _citation(source: str, quote: str | None, via: str | None) -> dict[str, Any]:
+    """A citation as `Store.citations` gives it, for the citations read together with their relations."""
+    cite: dict[str, Any] = {"source": source, "quote": quote}
+    if via:
+        cite["via"] = via
+    return cite
+
+
+def _aliases(store: Store, ids: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for r in store.rows(
+            f"SELECT entity_id, text FROM name WHERE kind = 'alias' AND entity_id IN ({marks}) ORDER BY rowid", chunk
+        ):
+            out.setdefault(r["entity_id"], []).append(r["text"])
+    return out
 
 
 def _facts(store: Store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    wanted = set(ids)
-    rows = [
-        r
-        for r in store.known(store.rows("SELECT * FROM fact ORDER BY entity_id, metric, period, rowid"))
-        if r["entity_id"] in wanted
-    ]
+    rows: list[sqlite3.Row] = []
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows += store.rows(f"SELECT * FROM fact WHERE entity_id IN ({marks}) ORDER BY {FACT_ORDER}", chunk)
+    rows = store.known(rows)
     cites = store.citations("fact", [str(r["rowid"]) for r in rows])
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -164,8 +358,38 @@ def _facts(store: Store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def _note_cited(attributes: dict[str, Any], cited: set[str]) -> None:
+    """Add the sources (and `via`s) that a node's or an edge's citations, and its facts', name to `cited`."""
+    for citations in (attributes["sources"], *(fact["sources"] for fact in attributes.get("facts", ()))):
+        for citation in citations:
+            cited.add(citation["source"])
+            if citation.get("via"):
+                cited.add(citation["via"])
+
+
 def _sources(store: Store, ids: set[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for source_id, row in sorted(store.entities(ids).items()):
         out[source_id] = {"name": row["name"], "type": row["type"], **json.loads(row["fields"])}
     return out
+
+
+def _of(table: str, columns: str) -> str:
+    """`a, b` -> `t.a, t.b`."""
+    return ", ".join(f"{table}.{column}" for column in columns.split(", "))
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def _batches(rows: Iterator[sqlite3.Row]) -> Iterator[list[sqlite3.Row]]:
+    batch: list[sqlite3.Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,6 +179,20 @@ class Store:
         return self.rows(
             "SELECT * FROM citation WHERE source_id = ? OR via = ? ORDER BY owner_kind, owner", (source_id, source_id)
         )
+
+    # -- whole-table reads for streaming exports ----------------------------------------------------------
+    def cursor(self, sql: str, params: Iterable[Any] = ()) -> Iterator[sqlite3.Row]:
+        """Like `rows`, but one row at a time: for reading a whole table without holding it in memory."""
+        return iter(self.con.execute(sql, tuple(params)))
+
+    @staticmethod
+    def edge_of(row: sqlite3.Row) -> Edge:
+        """The relation a `SELECT * FROM relation` row holds."""
+        return Store._edge(row)
+
+    def in_time(self, edges: list[Edge]) -> list[Edge]:
+        """The relations that hold on `as_of` (all of them without it), in their order."""
+        return self._in_time(edges)
 
     # -- search and lists --------------------------------------------------------------------------------
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:

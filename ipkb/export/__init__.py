@@ -4,6 +4,10 @@ Each module has `write(graph, stream)`. A module whose format is several files (
 `FILES`, a tuple of suffixes, and `write_files(graph, streams)` with one stream per suffix. `export_to`
 writes to temporary files beside the target and renames them into place only when all are written, so
 a failed export never leaves a partial file.
+
+`graph` is a networkx graph (`ipkb.graph.build_graph`) or, for a whole-KB export, an
+`ipkb.graph.StreamedGraph`. A module with `STREAMS = True` writes a StreamedGraph as it reads it, in
+bounded memory; for the others `export_to` first builds the networkx graph from it.
 """
 
 from __future__ import annotations
@@ -71,13 +75,14 @@ def export_to(graph: Any, fmt: str, target: str) -> list[Path]:
                 f"{fmt} writes {len(files)} files, not one stream",
                 hint=f"give a name with -o, e.g. -o ipkb.{fmt} writes " + ", ".join(f"ipkb{s}" for s in files),
             )
-        exporter.write(graph, sys.stdout.buffer)
+        exporter.write(_ready(graph, exporter, None), sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return []
     paths = targets(fmt, target)
     for path in paths:
         if path.is_dir():
             raise ExportError(f"{path} is a folder", hint=f"give a file name, e.g. -o ipkb.{fmt}")
+    graph = _ready(graph, exporter, paths[0].parent)
     temporary: list[str] = []
     current = paths[0]
     try:
@@ -107,6 +112,21 @@ def export_to(graph: Any, fmt: str, target: str) -> list[Path]:
         for tmp_name in temporary:
             Path(tmp_name).unlink(missing_ok=True)
     return paths
+
+
+def _ready(graph: Any, exporter: ModuleType, spool_dir: Path | None) -> Any:
+    """`graph` as `exporter` takes it: a StreamedGraph only if the module streams, else built in memory.
+
+    Streaming writers that need a scratch file (GraphML, GEXF) put it in `spool_dir`, beside the export.
+    """
+    from ipkb.graph import StreamedGraph
+
+    if not isinstance(graph, StreamedGraph):
+        return graph
+    if not getattr(exporter, "STREAMS", False):
+        return graph.to_networkx()
+    graph.spool_dir = spool_dir
+    return graph
 
 
 def _umask() -> int:

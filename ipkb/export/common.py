@@ -47,26 +47,42 @@ def rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # json.dumps(value, **these), without a new encoder a call
+
+
 def to_json(value: Any) -> str:
     """Compact JSON text with Chinese kept readable and keys sorted, so exports diff cleanly."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _JSON.encode(value)
+
+
+_CONTAINERS = (list, dict)  # a tuple: `list | dict` would build a new union on every call of this hot path
 
 
 def scalar(value: Any) -> Any:
     """A value GraphML, GEXF or CSV can hold: scalars as they are, lists and dicts as JSON text."""
-    return to_json(value) if isinstance(value, list | dict) else value
+    return to_json(value) if isinstance(value, _CONTAINERS) else value
 
 
 def flat(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
-    """A copy whose attributes are scalars: JSON text for lists and dicts, each qualifier also as `q_<name>`."""
+    """A copy whose attributes are scalars (`flat_node`, `flat_edge`)."""
     out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        out.add_node(node, **{k: scalar(v) for k, v in data.items()})
+        out.add_node(node, **flat_node(data))
     for u, v, key, data in graph.edges(keys=True, data=True):
-        attributes = {k: scalar(value) for k, value in data.items()}
-        attributes.update({f"q_{k}": scalar(value) for k, value in sorted(data["qualifiers"].items())})
-        out.add_edge(u, v, key=key, **attributes)
+        out.add_edge(u, v, key=key, **flat_edge(data))
     return out
+
+
+def flat_node(data: dict[str, Any]) -> dict[str, Any]:
+    """A node's attributes as scalars: JSON text for lists and dicts."""
+    return {k: scalar(v) for k, v in data.items()}
+
+
+def flat_edge(data: dict[str, Any]) -> dict[str, Any]:
+    """An edge's attributes as scalars, and each qualifier also as its own `q_<name>`."""
+    attributes = {k: scalar(value) for k, value in data.items()}
+    attributes.update({f"q_{k}": scalar(value) for k, value in sorted(data["qualifiers"].items())})
+    return attributes
 
 
 def two_line_label(data: dict[str, Any]) -> str:

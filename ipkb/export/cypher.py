@@ -8,11 +8,13 @@ stable `key` between its two ends, and `SET x = {...}` replaces the properties, 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from ipkb.export.common import to_json
 from ipkb.export.csv import label, relationship_type
 
+STREAMS = True  # one statement a node, then one a relation, each written as read
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
@@ -38,19 +40,19 @@ def properties(values: dict[str, Any]) -> str:
     return "{" + ", ".join(f"{k}: {literal(v)}" for k, v in values.items() if v is not None) + "}"
 
 
-def statements(graph: Any) -> list[str]:
-    out = ["CREATE CONSTRAINT ipkb_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;"]
+def statements(graph: Any) -> Iterator[str]:
+    yield "CREATE CONSTRAINT ipkb_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;"
     for node, data in graph.nodes(data=True):
         values = {"id": node, **{k: v for k, v in data.items() if k != "type"}, "type": data["type"]}
-        out.append(f"MERGE (n:Entity {{id: {string(node)}}}) SET n:{label(data['type'])} SET n = {properties(values)};")
+        yield f"MERGE (n:Entity {{id: {string(node)}}}) SET n:{label(data['type'])} SET n = {properties(values)};"
     for u, v, key, data in graph.edges(keys=True, data=True):
         values = {"key": key, **data, **{f"q_{q}": value for q, value in sorted(data["qualifiers"].items())}}
-        out.append(
+        yield (
             f"MATCH (a:Entity {{id: {string(u)}}}), (b:Entity {{id: {string(v)}}}) "
             f"MERGE (a)-[r:{relationship_type(data['type'])} {{key: {string(key)}}}]->(b) SET r = {properties(values)};"
         )
-    return out
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    stream.write(("\n".join(statements(graph)) + "\n").encode("utf-8"))
+    for statement in statements(graph):
+        stream.write((statement + "\n").encode("utf-8"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from ipkb.export.common import colour, two_line_label
+
+STREAMS = True  # nodes, then edges, each written as read
 
 
 def quote(text: str) -> str:
@@ -17,22 +20,20 @@ def attributes(values: dict[str, str]) -> str:
     return "[" + ", ".join(f"{k}={quote(v)}" for k, v in values.items()) + "]"
 
 
-def lines(graph: Any) -> list[str]:
-    out = [
-        "digraph ipkb {",
-        '  graph [rankdir="LR", fontname="Noto Sans CJK SC,sans-serif"];',
-        '  node [shape="box", style="rounded,filled", fontname="Noto Sans CJK SC,sans-serif"];',
-        '  edge [fontname="Noto Sans CJK SC,sans-serif", fontsize="10"];',
-    ]
+def lines(graph: Any) -> Iterator[str]:
+    yield "digraph ipkb {"
+    yield '  graph [rankdir="LR", fontname="Noto Sans CJK SC,sans-serif"];'
+    yield '  node [shape="box", style="rounded,filled", fontname="Noto Sans CJK SC,sans-serif"];'
+    yield '  edge [fontname="Noto Sans CJK SC,sans-serif", fontsize="10"];'
     for node, data in graph.nodes(data=True):
         values = {"label": two_line_label(data), "fillcolor": colour(data["type"]), "type": data["type"]}
-        out.append(f"  {quote(node)} {attributes(values)};")
+        yield f"  {quote(node)} {attributes(values)};"
     for u, v, key, data in graph.edges(keys=True, data=True):
         values = {"label": data["label"], "type": data["type"], "key": key}
-        out.append(f"  {quote(u)} -> {quote(v)} {attributes(values)};")
-    out.append("}")
-    return out
+        yield f"  {quote(u)} -> {quote(v)} {attributes(values)};"
+    yield "}"
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    stream.write(("\n".join(lines(graph)) + "\n").encode("utf-8"))
+    for line in lines(graph):
+        stream.write((line + "\n").encode("utf-8"))

@@ -10,20 +10,23 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from ipkb.graph import all_facts, cited_sources
+
+STREAMS = True  # entities, relations, facts and sources are each one pass over the store
+
 
 def records(graph: Any) -> Iterator[dict[str, Any]]:
-    facts = []
     for node, data in graph.nodes(data=True):
-        entity = {"record": "entity", "id": node, **{k: v for k, v in data.items() if k != "facts"}}
-        yield entity
-        facts += [{"record": "fact", "entity": node, **fact} for fact in data.get("facts", [])]
+        yield {"record": "entity", "id": node, **{k: v for k, v in data.items() if k != "facts"}}
     for u, v, key, data in graph.edges(keys=True, data=True):
         yield {"record": "relation", "id": key, "from": u, "to": v, **data}
-    yield from facts
-    for source_id, source in graph.graph.get("sources", {}).items():
+    for node, fact in all_facts(graph):
+        yield {"record": "fact", "entity": node, **fact}
+    for source_id, source in cited_sources(graph).items():
         yield {**source, "record": "source", "id": source_id}
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # json.dumps's, built once
     for record in records(graph):
-        stream.write((json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+        stream.write((encoder.encode(record) + "\n").encode("utf-8"))
