@@ -63,9 +63,29 @@ def is_fresh(kb: Path, db: Path) -> bool:
     meta = read_meta(db)
     if meta is None or meta.get("store_version") != STORE_VERSION:
         return False
-    if meta.get("stat_signature") == stat_signature(kb):
+    signature = stat_signature(kb)
+    if meta.get("stat_signature") == signature:
         return True
-    return meta.get("content_hash") == content_hash(kb)  # touched but unchanged
+    if meta.get("content_hash") != content_hash(kb):
+        return False
+    _remember_signature(db, signature)  # touched but unchanged: spare the next query the hashing
+    return True
+
+
+def _remember_signature(db: Path, signature: str) -> None:
+    """Record the KB's new stat signature in place; one row in one SQLite transaction, so it is atomic.
+
+    Best effort: a read-only or busy database just means the next query hashes the KB again.
+    """
+    try:
+        con = sqlite3.connect(db, timeout=0)
+        try:
+            with con:
+                con.execute("UPDATE meta SET value = ? WHERE key = 'stat_signature'", (signature,))
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass
 
 
 def ensure_built(kb: Path, db: Path) -> Path:

@@ -56,6 +56,24 @@ def test_no_rebuild_when_nothing_changed(mini_kb: Path, tmp_path: Path) -> None:
     assert is_fresh(mini_kb, db)
 
 
+def test_a_touched_file_is_hashed_once_not_on_every_query(
+    mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "kb.sqlite"
+    ensure_built(mini_kb, db)
+    os.utime(mini_kb / "entities" / "places.yaml", ns=(1, 1))
+    assert is_fresh(mini_kb, db)  # hashes the KB once and finds it unchanged
+
+    def no_hashing(kb: Path) -> str:
+        raise AssertionError("the KB was hashed again")
+
+    monkeypatch.setattr("ipkb.store.content_hash", no_hashing)
+    assert is_fresh(mini_kb, db)
+    (mini_kb / "entities" / "places.yaml").write_text("[]\n")  # a real edit is still seen
+    monkeypatch.undo()
+    assert not is_fresh(mini_kb, db)
+
+
 @pytest.mark.parametrize("damage", ["zero-bytes", "truncated", "garbage"])
 def test_a_damaged_cache_is_rebuilt(run, mini_kb: Path, damage: str) -> None:
     assert run("build").exit_code == 0
