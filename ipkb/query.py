@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ipkb.errors import IpkbError
+from ipkb.text import char_phrase
 from ipkb.timeframe import holds_on, known_on
 
 
@@ -196,22 +197,32 @@ class Store:
 
     # -- search and lists --------------------------------------------------------------------------------
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
-        """Trigram full-text search; texts under 3 characters fall back to a substring scan of names."""
-        type_clause = f" AND e.type IN ({','.join('?' * len(types))})" if types else ""
+        """Best matches first: the trigram index for 3+ characters, the character index for 1 or 2.
+
+        A short text holding a space or punctuation mark, which the character index cannot spell, is looked
+        for with a substring scan of the names instead, shortest matching name first.
+        """
         if len(text) >= 3:
-            phrase = '"' + text.replace('"', '""') + '"'
-            sql = (
-                "SELECT e.*, bm25(entity_fts, 10.0, 1.0) AS score FROM entity_fts "
-                "JOIN entity e ON e.rowid = entity_fts.rowid "
-                f"WHERE entity_fts MATCH ?{type_clause} ORDER BY score, e.id LIMIT ?"
-            )
-            return [(r, r["score"]) for r in self.rows(sql, [phrase, *(types or []), limit])]
+            return self._ranked("entity_fts", "10.0, 1.0", '"' + text.replace('"', '""') + '"', types, limit)
+        phrase = char_phrase(text)
+        if phrase:
+            return self._ranked("entity_chars", "1.0", phrase, types, limit)
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = (
             "SELECT e.*, MIN(length(n.text)) AS score FROM name n JOIN entity e ON e.id = n.entity_id "
-            f"WHERE n.text LIKE ? ESCAPE '\\'{type_clause} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
+            f"WHERE n.text LIKE ? ESCAPE '\\'{_type_clause(types)} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
         )
         return [(r, float(r["score"])) for r in self.rows(sql, [pattern, *(types or []), limit])]
+
+    def _ranked(
+        self, table: str, weights: str, phrase: str, types: list[str] | None, limit: int
+    ) -> list[tuple[sqlite3.Row, float]]:
+        """The entities whose entry in full-text index `table` holds `phrase`, best bm25 score first."""
+        sql = (
+            f"SELECT e.*, bm25({table}, {weights}) AS score FROM {table} JOIN entity e ON e.rowid = {table}.rowid "
+            f"WHERE {table} MATCH ?{_type_clause(types)} ORDER BY score, e.id LIMIT ?"
+        )
+        return [(r, r["score"]) for r in self.rows(sql, [phrase, *(types or []), limit])]
 
     def list_entities(
         self, types: list[str] | None, within: set[str] | None, holders_of: set[str] | None
@@ -228,3 +239,7 @@ class Store:
             and (within is None or r["id"] in within)
             and (holders_of is None or r["id"] in holders_of)
         ]
+
+
+def _type_clause(types: list[str] | None) -> str:
+    return f" AND e.type IN ({','.join('?' * len(types))})" if types else ""

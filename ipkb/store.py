@@ -18,7 +18,7 @@ from ipkb.errors import InvalidKnowledgeBase, IpkbError
 from ipkb.model import Problem
 from ipkb.paths import yaml_files
 
-STORE_VERSION = "4"  # bump when the tables or what goes into them change
+STORE_VERSION = "5"  # bump when the tables or what goes into them change
 
 
 def stat_signature(kb: Path) -> str:
@@ -245,10 +245,11 @@ def _create(path: Path, schema: Any) -> None:
 
     con = sqlite3.connect(path)
     try:
-        try:
-            con.execute(tables.FTS_DDL)
-        except sqlite3.OperationalError:  # SQLite < 3.43 has no contentless_delete
-            con.execute(tables.FTS_DDL_FALLBACK)
+        for ddl, fallback in tables.FTS_TABLES:
+            try:
+                con.execute(ddl)
+            except sqlite3.OperationalError:  # SQLite < 3.43 has no contentless_delete
+                con.execute(fallback)
         con.executemany(
             "INSERT INTO entity_type VALUES (?, ?, ?)",
             [(t.name, t.group, t.description) for t in schema.entity_types.values()],
@@ -281,6 +282,7 @@ def _delete_rows(con: sqlite3.Connection, file: str) -> None:
     """Remove everything one file put into the store."""
     for sql in (
         "DELETE FROM entity_fts WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
+        "DELETE FROM entity_chars WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
         "DELETE FROM name WHERE entity_id IN (SELECT id FROM entity WHERE file = ?1)",
         "DELETE FROM citation WHERE owner_kind = 'entity' AND owner IN (SELECT id FROM entity WHERE file = ?1)",
         "DELETE FROM citation WHERE owner_kind = 'relation' "
@@ -303,7 +305,9 @@ def _insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
         return value
 
     entity_id, relation_id, fact_id = next_rowid("entity"), next_rowid("relation"), next_rowid("fact")
-    entities, names, fts, relations, facts, citations, stored = [], [], [], [], [], [], []
+    from ipkb.text import char_tokens
+
+    entities, names, fts, chars, relations, facts, citations, stored = [], [], [], [], [], [], [], []
     for part in parts:
         rows = part.rows
         file = part.name
@@ -311,7 +315,9 @@ def _insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
         for entity, entity_names in zip(rows.entities, rows.names, strict=True):
             entities.append((entity_id, *entity[:-1], file, entity[-1]))
             names += [(entity[0], text, folded, kind) for text, folded, kind in entity_names]
-            fts.append((entity_id, " | ".join(dict.fromkeys(text for text, _, _ in entity_names)), entity[5] or ""))
+            distinct = list(dict.fromkeys(text for text, _, _ in entity_names))
+            fts.append((entity_id, " | ".join(distinct), entity[5] or ""))
+            chars.append((entity_id, char_tokens(distinct)))
             owners["entity"].append(entity[0])
             entity_id += 1
         for relation in rows.relations:
@@ -328,6 +334,7 @@ def _insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
     con.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
     con.executemany("INSERT INTO name (entity_id, text, folded, kind) VALUES (?, ?, ?, ?)", names)
     con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
+    con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
     con.executemany("INSERT INTO relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", relations)
     con.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
     con.executemany(

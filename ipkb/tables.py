@@ -129,8 +129,18 @@ class ProblemRow(SQLModel, table=True):
     severity: str
 
 
-FTS_DDL = (
-    "CREATE VIRTUAL TABLE entity_fts USING fts5("
-    "names, description, content='', contentless_delete=1, tokenize='trigram')"
+# (DDL, fallback for SQLite < 3.43, which has no contentless_delete): trigram search of names and
+# descriptions for texts of 3+ characters, and names spelt one character per token (ipkb.text.char_tokens)
+# for shorter ones.
+FTS_TABLES = (
+    (
+        "CREATE VIRTUAL TABLE entity_fts USING fts5("
+        "names, description, content='', contentless_delete=1, tokenize='trigram')",
+        "CREATE VIRTUAL TABLE entity_fts USING fts5(names, description, tokenize='trigram')",
+    ),
+    (
+        "CREATE VIRTUAL TABLE entity_chars USING fts5("
+        "names, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')",
+        "CREATE VIRTUAL TABLE entity_chars USING fts5(names, tokenize='unicode61 remove_diacritics 0')",
+    ),
 )
-FTS_DDL_FALLBACK = "CREATE VIRTUAL TABLE entity_fts USING fts5(names, description, tokenize='trigram')"

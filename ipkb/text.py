@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _CJK_SUFFIXES = ("自治区", "特别行政区", "市", "区", "县", "省")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_NOT_ALNUM = re.compile(r"[\W_]")
+# Stands for every gap in the character index: between names, and for each space or punctuation mark. It is
+# two characters long, so no query of single-character tokens can match it or match across it.
+_CHAR_GAP = "zz"
 
 
 def strip_tones(text: str) -> str:
@@ -26,3 +31,20 @@ def fold(text: str) -> str:
 
 def normalize_space(text: str) -> str:
     return " ".join(text.split())
+
+
+def char_tokens(names: Iterable[str]) -> str:
+    """Names spelt one character per token, for the index that answers searches of 1 or 2 characters.
+
+    The trigram index cannot: its shortest token is 3 characters. Here `柯桥区` becomes `柯 桥 区`, so a
+    2-character search is an FTS5 phrase of two adjacent tokens.
+    """
+    spelt = (" ".join(_NOT_ALNUM.sub("\0", name)).replace("\0", _CHAR_GAP) for name in names)
+    return f" {_CHAR_GAP} ".join(spelt)
+
+
+def char_phrase(text: str) -> str | None:
+    """The FTS5 phrase that finds `text` in `char_tokens` output, or None if `text` holds a space or mark."""
+    if not text or _NOT_ALNUM.search(text):
+        return None
+    return '"' + " ".join(text) + '"'

@@ -1,0 +1,67 @@
+"""Search of the bundled KB: short texts (1 or 2 characters) use their own index, and it must find exactly
+what a substring match of the names finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ipkb.query import Store
+from ipkb.store import build
+from tests.conftest import BUNDLED_KB
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    db = tmp_path_factory.mktemp("search") / "kb.sqlite"
+    build(BUNDLED_KB, db)
+    return Store(db)
+
+
+def names_by_entity(store: Store) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for row in store.rows("SELECT entity_id, text FROM name"):
+        names.setdefault(row["entity_id"], []).append(row["text"].casefold())
+    return names
+
+
+def test_every_short_text_finds_exactly_the_entities_whose_names_hold_it(bundled: Store) -> None:
+    names = names_by_entity(bundled)
+    texts = {
+        name[i : i + size]
+        for held in names.values()
+        for name in held
+        for size in (1, 2)
+        for i in range(len(name) - size + 1)
+    }
+    texts = {t for t in texts if t.isalnum()}  # the rest are looked for by a substring scan
+    assert len(texts) > 500 and any("\u4e00" <= t[0] <= "\u9fff" for t in texts)
+    for text in sorted(texts):
+        expected = {entity for entity, held in names.items() if any(text in name for name in held)}
+        found = {row["id"] for row, _ in bundled.search(text, None, limit=100_000)}
+        assert found == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "first"), [("柯桥", "keqiao"), ("湖州", "huzhou"), ("芝罘", "zhifu"), ("烟台", "yantai")]
+)
+def test_a_two_character_place_name_ranks_the_place_first(bundled: Store, text: str, first: str) -> None:
+    hits = bundled.search(text, None, limit=5)
+    assert hits and hits[0][0]["id"] == first, [row["id"] for row, _ in hits]
+
+
+def test_a_short_text_never_matches_across_a_space_or_two_names(mini_kb: Path, tmp_path: Path) -> None:
+    (mini_kb / "entities" / "extra.yaml").write_text(
+        "- id: testville\n  type: county\n  name: Qx Wy\n  zh: 甲乙\n  aliases: [Vk]\n"
+        "  sources: [{source: src-article}]\n"
+    )
+    db = tmp_path / "kb.sqlite"
+    build(mini_kb, db)
+    store = Store(db)
+
+    def finds(text: str) -> bool:
+        return "testville" in {row["id"] for row, _ in store.search(text, None, limit=1000)}
+
+    assert all(finds(text) for text in ("qx", "WY", "vk", "甲乙", "乙", "q"))
+    assert not any(finds(text) for text in ("xw", "乙v", "yv", "y甲", "kq"))
