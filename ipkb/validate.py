@@ -464,19 +464,20 @@ class KbChecks:
         return self.problems
 
     def unique_ids(self) -> None:
-        first: dict[str, Position] = {}
+        first: dict[str, tuple[str, int]] = {}
+        types = self.types
         for file, (entities, _, _, _) in self.summaries:
             for entity_id, entity_type, _, line in entities:
                 if entity_id in first:
                     self.error(
                         file,
                         line,
-                        f"duplicate id {entity_id!r} (first defined at {first[entity_id]})",
+                        f"duplicate id {entity_id!r} (first defined at {Position(*first[entity_id])})",
                         "ids are unique across the whole KB; rename one",
                     )
                     continue
-                first[entity_id] = Position(file, line)
-                self.types[entity_id] = entity_type
+                first[entity_id] = (file, line)
+                types[entity_id] = entity_type
 
     def references(self) -> None:
         types = self.types
@@ -489,9 +490,23 @@ class KbChecks:
 
         relation_types = self.schema.relation_types
         source_types = {n for n, t in self.schema.entity_types.items() if t.group == "source"}
+        # relation type -> (types allowed at its 'from' end, at its 'to' end); a KB has few distinct pairs
+        ends_ok: dict[str, set[tuple[str, str]]] = {name: set() for name in relation_types}
         for file, (_, relations, facts, citations) in self.summaries:
             for source_id, type_name, target_id, _, line in relations:
+                pair = (types.get(source_id), types.get(target_id))
+                if pair in ends_ok.get(type_name, ()):  # the common case, checked once per pair of types
+                    continue
                 rtype = relation_types.get(type_name)
+                if (
+                    rtype
+                    and pair[0] is not None
+                    and pair[1] is not None
+                    and (rtype.domain is None or pair[0] in rtype.domain)
+                    and (rtype.range is None or pair[1] in rtype.range)
+                ):
+                    ends_ok[type_name].add((pair[0], pair[1]))
+                    continue
                 for end, ref, allowed in (
                     ("from", source_id, rtype.domain if rtype else None),
                     ("to", target_id, rtype.range if rtype else None),
@@ -512,6 +527,8 @@ class KbChecks:
                 if entity_id not in types:
                     missing(file, line, "fact about entity", entity_id)
             for source, via, line in citations:
+                if types.get(source) in source_types and (via is None or types.get(via) in source_types):
+                    continue
                 for ref in filter(None, (source, via)):
                     if ref not in types:
                         missing(file, line, "cited source", ref)
@@ -522,15 +539,16 @@ class KbChecks:
 
     def cycles(self) -> None:
         containment = {name for name, t in self.schema.relation_types.items() if t.containment}
-        links: dict[str, dict[str, list[tuple[str, Position]]]] = {name: defaultdict(list) for name in containment}
+        links: dict[str, dict[str, list[tuple[str, str, int]]]] = {name: defaultdict(list) for name in containment}
         for file, (_, relations, _, _) in self.summaries:
             for source_id, type_name, target_id, _, line in relations:
                 if type_name in containment:
-                    links[type_name][source_id].append((target_id, Position(file, line)))
+                    links[type_name][source_id].append((target_id, file, line))
         for type_name in sorted(containment):
             self.cycles_of(type_name, links[type_name])
 
-    def cycles_of(self, type_name: str, edges: dict[str, list[tuple[str, Position]]]) -> None:
+    def cycles_of(self, type_name: str, edges: dict[str, list[tuple[str, str, int]]]) -> None:
+        """Depth-first search from every node; each edge is (target, file, line)."""
         state: dict[str, int] = {}  # 1 = on the stack, 2 = done
         for start in sorted(edges):
             if state.get(start):
@@ -546,11 +564,11 @@ class KbChecks:
                 out = edges.get(node, [])
                 if index < len(out):
                     stack.append((node, index + 1))
-                    nxt, position = out[index]
+                    nxt, file, line = out[index]
                     if state.get(nxt) == 1:
-                        self.cycle_found(type_name, [*taken[path.index(nxt) :], (node, nxt, position)])
+                        self.cycle_found(type_name, [*taken[path.index(nxt) :], (node, nxt, Position(file, line))])
                     elif not state.get(nxt):
-                        taken.append((node, nxt, position))
+                        taken.append((node, nxt, Position(file, line)))
                         stack.append((nxt, 0))
                 else:
                     state[node] = 2
@@ -572,7 +590,7 @@ class KbChecks:
 
     def consistency(self) -> None:
         first_with_zh: dict[str, str] = {}
-        seen: dict[tuple[str, str, str, str], Position] = {}
+        seen: dict[tuple[str, str, str, str], tuple[str, int]] = {}
         for file, (entities, relations, _, _) in self.summaries:
             for entity_id, _, zh, line in entities:
                 if not zh:
@@ -588,12 +606,16 @@ class KbChecks:
                     first_with_zh[zh] = entity_id
             for source_id, type_name, target_id, qualifiers, line in relations:
                 key = (source_id, type_name, target_id, qualifiers)
-                if key in seen:
-                    self.warn(
-                        file, line, f"relation repeats the one at {seen[key]}", "merge their sources into one relation"
-                    )
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = (file, line)
                 else:
-                    seen[key] = Position(file, line)
+                    self.warn(
+                        file,
+                        line,
+                        f"relation repeats the one at {Position(*first)}",
+                        "merge their sources into one relation",
+                    )
 
 
 def merge(parts: list[FileRecords]) -> KnowledgeBase:

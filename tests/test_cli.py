@@ -232,6 +232,23 @@ def test_validate_and_verify_clean_kb(run) -> None:
     assert verified.exit_code == 0 and json.loads(verified.stdout)["found"] == 13
 
 
+def test_validate_warns_of_a_repeated_relation_and_a_shared_chinese_name(run, mini_kb: Path) -> None:
+    (mini_kb / "relations" / "z-again.yaml").write_text(
+        "- from: huzhou\n  type: located_in\n  to: zhejiang\n  sources: [{source: src-article}]\n"
+    )
+    (mini_kb / "entities" / "z-twin.yaml").write_text(
+        "- id: huzhou-twin\n  type: city\n  name: Huzhou Twin\n  zh: 湖州市\n  sources: [{source: src-article}]\n"
+    )
+    result = run("validate", "--json")
+    assert result.exit_code == 0, result.stderr
+    warnings = json.loads(result.stdout)["warnings"]
+    repeated = [w for w in warnings if w["file"].endswith("z-again.yaml")]
+    assert len(repeated) == 1 and "repeats the one at" in repeated[0]["message"]
+    assert "relations/places.yaml:5" in repeated[0]["message"]
+    twins = [w for w in warnings if w["file"].endswith("z-twin.yaml")]
+    assert len(twins) == 1 and "'huzhou'" in twins[0]["message"]
+
+
 def test_verify_reports_a_quote_missing_from_its_text(run, mini_kb: Path) -> None:
     path = mini_kb / "relations" / "places.yaml"
     path.write_text(path.read_text().replace("Keqiao District, Shaoxing", "Keqiao District of Shaoxing"))
