@@ -5,7 +5,8 @@ Usage: python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--build-
 For each size N it generates a KB under the work folder (default /tmp/ipkb-bench, never the repository)
 with benchmarks/generate.py, then measures: a full build, an edit of one file followed by `show X` (the
 automatic rebuild), `show X`, `show X --json`, `path A B` between far-apart entities, `search` (an
-English word through the trigram index and a two-character Chinese text through the substring scan),
+English word through the trigram index; a two-character Chinese text and, as the worst case, two Latin
+letters held by most names, through the one-character-per-token index),
 `list --in PROVINCE` and `export --format graphml -o FILE`. Once per run it also times `ipkb --help`,
 the bundled KB's `ipkb show huzhou` (and `--json`), `python -c pass`, `python -c 'import sqlite3'` and
 a trivial typer app.
@@ -161,6 +162,7 @@ def bench_size(n: int, work: Path, env: dict[str, str], runs: int, build_runs: i
         (f"path A B ({bench['path_hops_undirected']} hops)", [*base, "path", str(a), str(b)]),
         ("search (English, FTS)", [*base, "search", str(bench["search"])]),
         ("search (2 Chinese chars)", [*base, "search", str(bench["search_zh"])]),
+        ("search an (in most names)", [*base, "search", "an"]),
         ("list --in PROVINCE", [*base, "list", "--in", str(bench["list_in"])]),
         ("list --in PROVINCE --json", [*base, "list", "--in", str(bench["list_in"]), "--json"]),
     ]
