@@ -10,13 +10,14 @@ import json
 import marshal
 import os
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipkb.errors import InvalidKnowledgeBase, IpkbError
-from ipkb.model import Problem
 from ipkb.paths import yaml_files
+
+if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
+    from ipkb.model import Problem
 
 STORE_VERSION = "5"  # bump when the tables or what goes into them change
 
@@ -114,6 +115,9 @@ def build(kb: Path, db: Path) -> list[Problem]:
 
 
 def _build(kb: Path, db: Path) -> list[Problem]:
+    from dataclasses import replace
+
+    from ipkb.model import Problem
     from ipkb.parts import Part, Source, part_key, read_parts
     from ipkb.schema import load_schema
     from ipkb.validate import KbChecks, display_path, sort_problems

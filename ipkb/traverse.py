@@ -7,7 +7,7 @@ part of the graph it needs instead of loading the whole graph into memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ipkb.errors import NoPath
 from ipkb.query import Edge, Store
@@ -15,8 +15,7 @@ from ipkb.query import Edge, Store
 MAX_PATHS = 100
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One hop of a path: `edge` walked from `start` to `end` (forward when start is the edge's source)."""
 
     start: str

@@ -13,7 +13,6 @@ kb_commands.py (validate, verify, build, stats), export_command.py.
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from ipkb.query import Store
 
 
-@dataclass
 class Options:
     """The global options (--kb, --db), set before any command runs."""
 
