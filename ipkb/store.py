@@ -19,7 +19,7 @@ from ipkb.paths import yaml_files
 if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
     from ipkb.model import Problem
 
-STORE_VERSION = "5"  # bump when the tables or what goes into them change
+STORE_VERSION = "6"  # bump when the tables or what goes into them change
 
 
 def stat_signature(kb: Path) -> str:

@@ -31,6 +31,18 @@ def test_built_database_is_plain_sqlite_with_trigram_search(mini_kb: Path, tmp_p
     assert len(hits) == 1
 
 
+def test_the_planner_reads_relations_by_entity_not_by_type(mini_kb: Path, tmp_path: Path) -> None:
+    """A walk over one relation type must use the index on its entity column, whatever the KB's size."""
+    db = tmp_path / "kb.sqlite"
+    build(mini_kb, db)
+    con = sqlite3.connect(db)
+    for column in ("source_id", "target_id"):
+        plan = con.execute(
+            f"EXPLAIN QUERY PLAN SELECT * FROM relation WHERE {column} IN (?, ?) AND type IN (?)", ("a", "b", "c")
+        ).fetchall()
+        assert f"ix_relation_{column}" in plan[0][-1], plan
+
+
 def test_every_kind_of_edit_is_seen_by_the_next_command(run, mini_kb: Path) -> None:
     assert run("show", "huzhou").exit_code == 0
     places = mini_kb / "entities" / "places.yaml"
