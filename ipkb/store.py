@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipkb.errors import InvalidKnowledgeBase, IpkbError
-from ipkb.paths import yaml_files
+from ipkb.paths import yaml_file_stats, yaml_files
 
 if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
     from ipkb.model import Problem
@@ -24,10 +24,8 @@ STORE_VERSION = "6"  # bump when the tables or what goes into them change
 
 def stat_signature(kb: Path) -> str:
     """Path, size and mtime of every YAML file: changes when any file is edited, added, removed or renamed."""
-    rows = []
-    for path in yaml_files(kb):
-        st = path.stat()
-        rows.append([str(path.relative_to(kb)), st.st_size, st.st_mtime_ns])
+    prefix = len(str(kb)) + 1
+    rows = [[path[prefix:], st.st_size, st.st_mtime_ns] for path, st in yaml_file_stats(kb)]
     return json.dumps([STORE_VERSION, str(kb), rows])
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ipkb.paths import default_db
-from ipkb.store import build, ensure_built, is_fresh
+from ipkb.paths import default_db, yaml_files
+from ipkb.store import build, ensure_built, is_fresh, stat_signature
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -29,6 +29,28 @@ def test_built_database_is_plain_sqlite_with_trigram_search(mini_kb: Path, tmp_p
     assert con.execute("SELECT COUNT(*) FROM entity").fetchone()[0] == 12
     hits = con.execute("SELECT rowid FROM entity_fts WHERE entity_fts MATCH '海外知识'").fetchall()
     assert len(hits) == 1
+
+
+def test_the_files_seen_are_every_yaml_file_in_the_record_folders_in_path_order(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    for name in ("entities/b.yaml", "entities/a/z.yaml", "entities/a-b.yaml", "relations/r.yaml", "facts/f.yaml"):
+        (kb / name).parent.mkdir(parents=True, exist_ok=True)
+        (kb / name).write_text("[]\n")
+    (kb / "schema.yaml").write_text("{}\n")
+    (kb / "entities" / "notes.txt").write_text("not a record file\n")
+    (kb / "relations" / "loop").symlink_to(kb / "relations")  # a link back up must not loop forever
+    files = yaml_files(kb)
+    assert files[0] == kb / "schema.yaml"
+    assert [p.relative_to(kb).as_posix() for p in files[1:]] == [
+        "entities/a/z.yaml",
+        "entities/a-b.yaml",
+        "entities/b.yaml",
+        "relations/r.yaml",
+        "facts/f.yaml",
+    ]
+    before = stat_signature(kb)
+    (kb / "entities" / "a" / "z.yaml").write_text("[] # edited\n")
+    assert stat_signature(kb) != before
 
 
 def test_the_planner_reads_relations_by_entity_not_by_type(mini_kb: Path, tmp_path: Path) -> None:
