@@ -43,7 +43,7 @@ def search(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most N results.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
-    """Entities whose names, aliases or description contain the text, best first."""
+    """Entities whose names or aliases (for 3+ characters, also descriptions) contain the text, best first."""
     queries.search(text, types, limit, as_json)
 
 
