@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -79,9 +78,11 @@ def yaml_file_stats(kb: Path) -> list[tuple[str, os.stat_result]]:
 
 def default_db(kb: Path) -> Path:
     """One database per KB folder in the user cache (honours XDG_CACHE_HOME)."""
+    from hashlib import sha256
+
     from platformdirs import user_cache_path
 
-    digest = hashlib.sha256(str(kb).encode()).hexdigest()[:16]
+    digest = sha256(str(kb).encode()).hexdigest()[:16]
     return user_cache_path("ipkb") / f"{kb.name}-{digest}.sqlite"
 
 

@@ -5,7 +5,6 @@ Queries never import this module's heavy parts: sqlmodel and the validator load 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
@@ -31,6 +30,8 @@ def stat_signature(kb: Path) -> str:
 
 def fingerprint(kb: Path) -> tuple[str, dict[Path, str]]:
     """The KB's content hash (what `is_fresh` compares) and the SHA-256 of each file's bytes."""
+    import hashlib  # here, not at the top: loading OpenSSL costs a query on a fresh store about 3 ms
+
     digest = hashlib.sha256(STORE_VERSION.encode())
     files: dict[Path, str] = {}
     for path in yaml_files(kb):
@@ -114,6 +115,7 @@ def build(kb: Path, db: Path) -> list[Problem]:
 
 def _build(kb: Path, db: Path) -> list[Problem]:
     from dataclasses import replace
+    from hashlib import sha256
 
     from ipkb.model import Problem
     from ipkb.parts import Part, Source, part_key, read_parts
@@ -125,7 +127,7 @@ def _build(kb: Path, db: Path) -> list[Problem]:
     files = list(file_digests)
     problems: list[Problem] = []
     schema = load_schema(files[0], display_path(files[0]), problems)
-    schema_digest = hashlib.sha256(f"{STORE_VERSION}\0{file_digests[files[0]]}".encode()).hexdigest()
+    schema_digest = sha256(f"{STORE_VERSION}\0{file_digests[files[0]]}".encode()).hexdigest()
     sources = [
         Source(path, name, path.relative_to(kb).parts[0], part_key(schema_digest, name, file_digests[path]), 0)
         for path in files[1:]
