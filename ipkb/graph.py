@@ -59,7 +59,7 @@ def select(
         ids = typed if ids is None else ids & typed
     edges = [
         e
-        for e in kb_edges(store)
+        for e in store.all_edges()
         if (not relation_set or e.type in relation_set) and (ids is None or (e.source_id in ids and e.target_id in ids))
     ]
     if relation_set:
@@ -68,11 +68,6 @@ def select(
             touched.add(root)
         ids = touched if ids is None else ids & touched
     return ids, edges
-
-
-def kb_edges(store: Store) -> list[Edge]:
-    """Every relation that holds (see `Store.as_of`), in KB order."""
-    return store.in_time([Store.edge_of(r) for r in store.rows(f"SELECT * FROM relation ORDER BY {RELATION_ORDER}")])
 
 
 def edge_keys(edges: list[Edge]) -> list[str]:
@@ -99,7 +94,7 @@ def build_graph(
         _note_cited(attributes, cited)
         graph.add_node(row["id"], **attributes)
     if edges is None:
-        edges = kb_edges(store)
+        edges = store.all_edges()
     edges = [e for e in edges if e.source_id in graph and e.target_id in graph]
     cites = store.citations("relation", [str(e.rowid) for e in edges])
     shaped = _edge_data(edges, [cites[str(e.rowid)] for e in edges], _labels(store))

@@ -30,7 +30,6 @@ class Source:
     name: str  # relative to the KB's parent, e.g. kb/entities/places.yaml
     folder: str  # entities | relations | facts
     key: str
-    size: int
 
 
 @dataclass
@@ -124,7 +123,7 @@ def jobs(sources: list[Source]) -> int:
     chosen = os.environ.get("IPKB_JOBS", "")
     if chosen.isdigit() and int(chosen) > 0:
         return int(chosen)
-    if sum(s.size for s in sources) < PARALLEL_BYTES:
+    if sum(s.path.stat().st_size for s in sources) < PARALLEL_BYTES:
         return 1
     return max(1, min(len(sources), os.cpu_count() or 1))
 

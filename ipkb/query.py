@@ -99,7 +99,7 @@ class Store:
 
     # -- relations, facts, citations ---------------------------------------------------------------------
     @staticmethod
-    def _edge(row: sqlite3.Row) -> Edge:
+    def edge_of(row: sqlite3.Row) -> Edge:
         return Edge(
             row["rowid"],
             row["source_id"],
@@ -112,16 +112,16 @@ class Store:
             row["line"],
         )
 
-    def _in_time(self, edges: list[Edge]) -> list[Edge]:
+    def in_time(self, edges: list[Edge]) -> list[Edge]:
         if self.as_of is None:
             return edges
         day = self.as_of
         return [e for e in edges if holds_on(e.qualifiers, day)]
 
     def edges_of(self, entity_id: str) -> list[Edge]:
-        return self._in_time(
+        return self.in_time(
             [
-                self._edge(r)
+                self.edge_of(r)
                 for r in self.rows(
                     "SELECT * FROM relation WHERE source_id = ? UNION SELECT * FROM relation WHERE target_id = ? "
                     "ORDER BY file, line, rowid",
@@ -140,11 +140,11 @@ class Store:
             params = [*chunk, *(types or [])]
             for column in ("source_id", "target_id"):
                 for row in self.rows(f"SELECT * FROM relation WHERE {column} IN ({marks}){type_clause}", params):
-                    out[row["rowid"]] = self._edge(row)
-        return self._in_time(sorted(out.values(), key=lambda e: e.order))
+                    out[row["rowid"]] = self.edge_of(row)
+        return self.in_time(sorted(out.values(), key=lambda e: e.order))
 
     def all_edges(self) -> list[Edge]:
-        return self._in_time([self._edge(r) for r in self.rows("SELECT * FROM relation ORDER BY file, line, rowid")])
+        return self.in_time([self.edge_of(r) for r in self.rows("SELECT * FROM relation ORDER BY file, line, rowid")])
 
     def facts_of(self, entity_id: str) -> list[sqlite3.Row]:
         return self.known(
@@ -183,15 +183,6 @@ class Store:
     def cursor(self, sql: str, params: Iterable[Any] = ()) -> Iterator[sqlite3.Row]:
         """Like `rows`, but one row at a time: for reading a whole table without holding it in memory."""
         return iter(self.con.execute(sql, tuple(params)))
-
-    @staticmethod
-    def edge_of(row: sqlite3.Row) -> Edge:
-        """The relation a `SELECT * FROM relation` row holds."""
-        return Store._edge(row)
-
-    def in_time(self, edges: list[Edge]) -> list[Edge]:
-        """The relations that hold on `as_of` (all of them without it), in their order."""
-        return self._in_time(edges)
 
     # -- search and lists --------------------------------------------------------------------------------
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:

@@ -32,12 +32,10 @@ def fingerprint(kb: Path) -> tuple[str, dict[Path, str]]:
     """The KB's content hash (what `is_fresh` compares) and the SHA-256 of each file's bytes."""
     import hashlib  # here, not at the top: loading OpenSSL costs a query on a fresh store about 3 ms
 
+    files = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in yaml_files(kb)}
     digest = hashlib.sha256(STORE_VERSION.encode())
-    files: dict[Path, str] = {}
-    for path in yaml_files(kb):
-        data = path.read_bytes()
-        digest.update(str(path.relative_to(kb)).encode() + b"\0" + data + b"\0")
-        files[path] = hashlib.sha256(data).hexdigest()
+    for path, file_digest in files.items():
+        digest.update(f"{path.relative_to(kb)}\0{file_digest}\0".encode())
     return digest.hexdigest(), files
 
 
@@ -129,13 +127,12 @@ def _build(kb: Path, db: Path) -> list[Problem]:
     schema = load_schema(files[0], display_path(files[0]), problems)
     schema_digest = sha256(f"{STORE_VERSION}\0{file_digests[files[0]]}".encode()).hexdigest()
     sources = [
-        Source(path, name, path.relative_to(kb).parts[0], part_key(schema_digest, name, file_digests[path]), 0)
+        Source(path, name, path.relative_to(kb).parts[0], part_key(schema_digest, name, file_digests[path]))
         for path in files[1:]
         for name in [f"{kb.name}/{path.relative_to(kb).as_posix()}"]
     ]
     previous = _previous_parts(db, kb, schema_digest)
     todo = [s for s in sources if previous.get(s.name, (None,))[0] != s.key]
-    todo = [Source(s.path, s.name, s.folder, s.key, s.path.stat().st_size) for s in todo]
     fresh = {part.name: part for part in read_parts(todo, schema)}
     parts: list[Part] = []
     for source in sources:
@@ -214,8 +211,9 @@ def _write_atomically(
         try:
             con.execute("PRAGMA journal_mode=OFF")  # a crash leaves only the temporary file, never `db`
             con.execute("PRAGMA synchronous=OFF")
-            current = {p.name for p in parts}
-            for name in sorted((previous - current) | {p.name for p in parts if p.rows is not None} & previous):
+            removed = previous - {p.name for p in parts}
+            changed = previous & {p.name for p in parts if p.rows is not None}
+            for name in sorted(removed | changed):
                 _delete_rows(con, name)
             _insert_rows(con, [p for p in parts if p.rows is not None])
             con.execute("DELETE FROM problem")
