@@ -51,3 +51,12 @@ def test_data_model_examples_are_valid_records(tmp_path: Path) -> None:
     # References to entities outside the examples are expected; nothing else may be wrong.
     wrong = [p for p in found if p.severity == "error" and "does not exist" not in p.message]
     assert wrong == []
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """CI must run what the README tells a new user to run, so a green CI means the README works."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(.*?)```", readme, re.S)[0].strip().splitlines()
+    assert len(commands) == 2 and all(line.startswith("python3 -m venv .venv && ") for line in commands)
+    ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci_lines[-1] == commands[1]
