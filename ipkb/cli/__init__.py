@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from ipkb.errors import InvalidKnowledgeBase, IpkbError, UsageError
+from ipkb.errors import InvalidKnowledgeBase, IpkbError
 
 if TYPE_CHECKING:
+    from ipkb.api import KB
     from ipkb.query import Store
 
 
@@ -39,19 +40,15 @@ def kb_path() -> Path:
     return resolve_kb(OPTIONS.kb)
 
 
+def open_kb(as_of: str | None = None) -> "KB":
+    """The chosen KB (--kb, --db), rebuilt first if any YAML file changed; seen as of a day if given."""
+    from ipkb.api import open_kb as open_
+
+    return open_(OPTIONS.kb, OPTIONS.db, as_of)
+
+
 def open_store(as_of: str | None = None) -> "Store":
-    """The built store for the chosen KB, rebuilt first if any YAML file changed; seen as of a day if given."""
-    from ipkb.paths import resolve_db
-    from ipkb.query import Store
-    from ipkb.store import ensure_built
-
-    day = None
-    if as_of is not None:
-        from ipkb.timeframe import parse_day
-
-        day = parse_day(as_of)
-    kb = kb_path()
-    return Store(ensure_built(kb, resolve_db(OPTIONS.db, kb)), as_of=day)
+    return open_kb(as_of).store
 
 
 def emit_json(document: Any) -> None:
@@ -75,18 +72,15 @@ def emit(renderable: Any) -> None:
 
 
 def resolve_all(store: "Store", *words: str) -> list[str]:
-    from ipkb.resolve import resolve
+    from ipkb.api import KB
 
-    return [resolve(store, w) for w in words]
+    return KB(store).resolve(*words)
 
 
 def check_types(store: "Store", types: list[str] | None, relations: list[str] | None = None) -> None:
-    for t in types or []:
-        if t not in store.entity_type_names():
-            raise UsageError(f"unknown entity type {t!r}", hint="types: " + ", ".join(store.entity_type_names()))
-    for r in relations or []:
-        if r not in store.relation_types():
-            raise UsageError(f"unknown relation type {r!r}", hint="types: " + ", ".join(sorted(store.relation_types())))
+    from ipkb.api import KB
+
+    KB(store).check_types(types, relations)
 
 
 # -- the one place errors are rendered ---------------------------------------------------------------------
