@@ -23,24 +23,14 @@ def resolve(store: Store, words: str) -> str:
 
 
 def suggestions(store: Store, text: str, limit: int = 5) -> list[str]:
-    """The closest names (fuzzy), shown as `id (name)`."""
-    from rapidfuzz import fuzz, process, utils
+    """The closest names (fuzzy), shown as `id (name)`, one per entity."""
+    from ipkb.suggest import closest
 
     names = store.all_names()
-    if not names or not text.strip():
-        return []
-    matches = process.extract(
-        text,
-        [n for _, n in names],
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=limit * 4,
-        score_cutoff=60,
-    )
     out: list[str] = []
-    for _, _, index in matches:
-        entity_id = names[index][0]
-        label = entity_id if names[index][1] == entity_id else f"{entity_id} ({names[index][1]})"
+    for index in closest(text, [n for _, n in names], limit=limit * 4, cutoff=60):
+        entity_id, name = names[index]
+        label = entity_id if name == entity_id else f"{entity_id} ({name})"
         if not any(o.split(" ")[0] == entity_id for o in out):
             out.append(label)
         if len(out) == limit:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ipkb.model import Problem
+from ipkb.suggest import did_you_mean
 
 QUALIFIER_KINDS = ("year", "date", "integer", "number", "text")
 
@@ -77,9 +77,9 @@ def _check_keys(spec: Any, allowed: tuple[str, ...], what: str, display: str, pr
     for key in spec:
         if key in allowed:
             continue
-        close = difflib.get_close_matches(str(key), allowed, n=1)
+        close = did_you_mean(str(key), allowed)
         if close:
-            hint = f"did you mean {close[0]!r}?"
+            hint = close
         elif " " in str(key) or str(key)[:1].isdigit():
             hint = "a comma inside {...} splits the value: put the text in quotes"
         else:

@@ -95,7 +95,7 @@ def test_facts_alone_lists_metrics_and_unknown_metric_suggests(run, dated_kb: Pa
     assert overview["invention_patents_per_10k_people"]["facts"] == 3
     assert overview["subcenter_count"]["entities"] == 1
     wrong = run("facts", "invention_patents_per_10k")
-    assert wrong.exit_code == 1 and "did you mean: invention_patents_per_10k_people" in wrong.stderr
+    assert wrong.exit_code == 2 and "did you mean: invention_patents_per_10k_people" in wrong.stderr
 
 
 def test_coverage_report(run, dated_kb: Path) -> None:

@@ -32,7 +32,7 @@ OWNERS = {
     "sqlalchemy": ("ipkb/store.py",),
     "yaml": ("ipkb/load.py",),
     "pypinyin": ("ipkb/derive.py",),
-    "rapidfuzz": ("ipkb/resolve.py",),
+    "rapidfuzz": ("ipkb/suggest.py",),
 }
 
 

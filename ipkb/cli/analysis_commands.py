@@ -6,7 +6,7 @@ import typer
 
 from ipkb.cli import check_types, emit, emit_json, kb_path, open_store, output, resolve_all
 from ipkb.cli.app import AsOfOption, JsonOption, app
-from ipkb.errors import IpkbError
+from ipkb.errors import UsageError
 
 
 @app.command()
@@ -37,13 +37,10 @@ def facts(
         return
     known = store.metrics()
     if metric not in known:
-        import difflib
+        from ipkb.suggest import did_you_mean
 
-        close = difflib.get_close_matches(metric, list(known), n=3, cutoff=0.5)
-        raise IpkbError(
-            f"unknown metric {metric!r}",
-            hint=f"did you mean: {', '.join(close)}" if close else "`ipkb facts` lists the metrics",
-        )
+        hint = did_you_mean(metric, list(known), limit=3)
+        raise UsageError(f"unknown metric {metric!r}", hint=hint or "`ipkb facts` lists the metrics")
     check_types(store, types)
     inside = None
     if within:

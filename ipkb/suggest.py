@@ -1,0 +1,30 @@
+"""The one "did you mean": the closest of some known words (ids, names, keys, metrics) to a typed one.
+
+rapidfuzz's weighted ratio copes with typos, missing words and changed order alike; it loads only when a
+word was not found, so a query that succeeds never pays for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def closest(word: str, choices: Sequence[str], limit: int = 1, cutoff: float = 70) -> list[int]:
+    """Indexes into `choices` of the closest words, best first, at most `limit`, each scoring >= `cutoff`
+    (0-100; 70 keeps "did you mean 'counts'?" away from a stray '000 residents.')."""
+    if not word.strip() or not choices:
+        return []
+    from rapidfuzz import fuzz, process, utils
+
+    matches = process.extract(
+        word, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=cutoff
+    )
+    return [index for _, _, index in matches]
+
+
+def did_you_mean(word: str, choices: Sequence[str], limit: int = 1) -> str | None:
+    """`did you mean 'x'?` (or `did you mean: x, y`) for a hint, or None when nothing is close."""
+    close = [choices[i] for i in closest(word, choices, limit)]
+    if not close:
+        return None
+    return f"did you mean {close[0]!r}?" if limit == 1 else f"did you mean: {', '.join(close)}"
