@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ipkb.errors import IpkbError
-from ipkb.text import char_phrase
+from ipkb.text import char_phrase, fold
 from ipkb.timeframe import holds_on, known_on
 
 
@@ -188,11 +189,20 @@ class Store:
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """Best matches first: the trigram index for 3+ characters, the character index for 1 or 2.
 
+        Full-width forms are folded first (NFKC: `（` is `(`, `２` is `2`). For 3+ characters an entity one
+        of whose names (id, name, Chinese name, alias, pinyin) equals the text comes first, then those with
+        a name that starts with it, then the rest by full-text rank: `huzhou` finds Huzhou before Zhuzhou.
         A short text holding a space or punctuation mark, which the character index cannot spell, is looked
         for with a substring scan of the names instead, shortest matching name first.
         """
+        text = unicodedata.normalize("NFKC", text)
         if len(text) >= 3:
-            return self._ranked("entity_fts", "10.0, 1.0", '"' + text.replace('"', '""') + '"', types, limit)
+            named = self._named(fold(text), types, limit)
+            seen = {row["id"] for row, _ in named}
+            ranked = self._ranked(
+                "entity_fts", "10.0, 1.0", '"' + text.replace('"', '""') + '"', types, limit + len(seen)
+            )
+            return (named + [(row, score) for row, score in ranked if row["id"] not in seen])[:limit]
         phrase = char_phrase(text)
         if phrase:
             return self._ranked("entity_chars", "1.0", phrase, types, limit)
@@ -202,6 +212,19 @@ class Store:
             f"WHERE n.text LIKE ? ESCAPE '\\'{_type_clause(types)} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
         )
         return [(r, float(r["score"])) for r in self.rows(sql, [pattern, *(types or []), limit])]
+
+    def _named(self, folded: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
+        """Entities with a name equal to `folded` (score -2e6), then with a name starting with it (-1e6 plus
+        the name's length): below any bm25 score, so they sort first. One indexed range scan of `name`."""
+        if not folded:
+            return []
+        sql = (
+            "SELECT e.*, MIN(CASE WHEN n.folded = ? THEN -2e6 ELSE -1e6 + length(n.folded) END) AS score "
+            "FROM name n JOIN entity e ON e.id = n.entity_id WHERE n.folded >= ? AND n.folded < ?"
+            f"{_type_clause(types)} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
+        )
+        params = [folded, folded, folded + "\U0010ffff", *(types or []), limit]
+        return [(r, float(r["score"])) for r in self.rows(sql, params)]
 
     def _ranked(
         self, table: str, weights: str, phrase: str, types: list[str] | None, limit: int

@@ -65,3 +65,29 @@ def test_a_short_text_never_matches_across_a_space_or_two_names(mini_kb: Path, t
 
     assert all(finds(text) for text in ("qx", "WY", "vk", "甲乙", "乙", "q"))
     assert not any(finds(text) for text in ("xw", "乙v", "yv", "y甲", "kq"))
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("huzhou", "huzhou"),  # bm25 alone put Zhuzhou first
+        ("Huzhou City", "huzhou"),  # an alias
+        ("湖州市", "huzhou"),  # the Chinese name
+        ("national-center", "national-center"),  # an id
+        ("中国（烟台）知识产权保护中心", "yantai-ip-protection-center"),  # full-width parentheses (NFKC)
+    ],
+)
+def test_an_exact_name_ranks_first(bundled: Store, text: str, first: str) -> None:
+    hits = bundled.search(text, None, limit=10)
+    assert hits and hits[0][0]["id"] == first, [row["id"] for row, _ in hits]
+
+
+def test_names_that_start_with_the_text_come_before_other_matches(bundled: Store) -> None:
+    from ipkb.text import fold
+
+    names = names_by_entity(bundled)
+    ids = [row["id"] for row, _ in bundled.search("keqiao", None, limit=50)]
+    starts = [any(fold(name).startswith("keqiao") for name in names[entity]) for entity in ids]
+    assert ids[0] == "keqiao" and len(set(ids)) == len(ids)
+    assert True in starts and False in starts, ids  # both tiers are present, so the order below means something
+    assert starts == sorted(starts, reverse=True), ids
