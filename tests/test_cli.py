@@ -58,10 +58,10 @@ def test_show_ambiguous_name_lists_candidates(run) -> None:
     assert "taizhou-jiangsu" in result.stderr and "taizhou-zhejiang" in result.stderr
 
 
-def test_errors_under_json_are_one_document(run) -> None:
+def test_errors_under_json_are_one_document_on_stderr(run) -> None:
     result = run("show", "huzou", "--json")
-    assert result.exit_code == 1
-    document = json.loads(result.stdout)
+    assert result.exit_code == 1 and result.stdout == ""  # `ipkb ... --json > out.json` never saves an error
+    document = json.loads(result.stderr)
     assert document["ok"] is False and "huzou" in document["errors"][0]["message"]
 
 

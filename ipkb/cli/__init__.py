@@ -90,7 +90,7 @@ def _render_error(error: IpkbError, as_json: bool) -> None:
         errors = [p.as_dict() for p in problems if p.severity == "error"] or [
             {"message": error.message, **({"hint": error.hint} if error.hint else {})}
         ]
-        emit_json({"ok": False, "errors": errors})
+        sys.stderr.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False, indent=2) + "\n")
         return
     lines = [
         f"{p.file}:{p.line}: {p.message}" + (f"\n    hint: {p.hint}" if p.hint else "")
