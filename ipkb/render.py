@@ -35,22 +35,15 @@ def console(stderr: bool = False) -> Console:
     )
 
 
-def _unbreakable(word: str) -> int:
-    """The narrowest a word can wrap to without folding: all of it, or two cells when it has wide characters."""
-    width = cell_len(word)
-    return 2 if width != len(word) else width
-
-
 class Grid:
     """Rows of cells under a header, in aligned columns, drawn line by line; looks like a rich Table with
     box.SIMPLE_HEAD. Columns left entirely empty take no room. When the lines are wider than the console,
-    the `flexible` columns narrow, the widest first (down to their longest word or their fair share of the
-    width, then to 8 cells), and their cells wrap within the column, folding a word only when they must; a
-    line still too wide is wrapped by rich as any text."""
+    the `flexible` columns (all, by default) narrow, the widest first, down to their longest word, and their cells wrap
+    between words within the column. A word (an id, a metric, a Chinese name) is never cut: when even that
+    does not fit, each row is drawn as a record instead, one `header  value` line per cell."""
 
     GAP = "  "
     INDENT = " "
-    MIN_WIDTH = 8
 
     def __init__(
         self,
@@ -58,14 +51,14 @@ class Grid:
         title: str | None = None,
         justify: Sequence[Justify] = (),
         styles: Sequence[str] = (),
-        flexible: Sequence[int] = (),
+        flexible: Sequence[int] | None = None,
         show_header: bool = True,
     ) -> None:
         self.headers = headers
         self.title = title
         self.justify: list[Justify] = [justify[i] if i < len(justify) else "left" for i in range(len(headers))]
         self.styles = [*styles, *[""] * (len(headers) - len(styles))]
-        self.flexible = flexible
+        self.flexible = range(len(headers)) if flexible is None else flexible
         self.show_header = show_header
         self.rows: list[list[tuple[Text, int]]] = []  # each cell with its width in cells
 
@@ -75,7 +68,8 @@ class Grid:
         row = [Text(" ").join(c.split("\n")) if "\n" in c.plain else c for c in row]  # one line a cell
         self.rows.append([(c, c.cell_len) for c in row])
 
-    def _widths(self, available: int) -> list[int]:
+    def _widths(self, available: int) -> list[int] | None:
+        """Each column's width, or None when the columns cannot fit without cutting a word."""
         widths = [0] * len(self.headers)
         for row in self.rows:
             for i, (_, width) in enumerate(row):
@@ -87,22 +81,20 @@ class Grid:
         excess = len(self.INDENT) + sum(shown) + len(self.GAP) * (len(shown) - 1) - available
         if excess <= 0 or not self.flexible:
             return widths
-        # narrow the widest flexible column a cell at a time: first not below its longest word (Chinese breaks
-        # between any two characters) or its fair share of the width, then not below MIN_WIDTH, folding words
-        words = {
-            i: max((_unbreakable(w) for row in self.rows for w in row[i][0].plain.split()), default=0)
+        # narrow the widest flexible column a cell at a time, never below its longest word
+        floors = {
+            i: max((cell_len(w) for row in self.rows for w in row[i][0].plain.split()), default=0)
             for i in self.flexible
         }
-        fair = available // len(shown)
-        first = {i: max(min(words[i], fair), self.MIN_WIDTH) for i in self.flexible}
-        for floors in (first, dict.fromkeys(self.flexible, self.MIN_WIDTH)):
-            while excess > 0:
-                narrowable = [i for i in self.flexible if widths[i] > floors[i]]
-                if not narrowable:
-                    break
-                widest = max(narrowable, key=lambda i: widths[i])
-                widths[widest] -= 1
-                excess -= 1
+        if self.show_header:
+            floors = {i: max([floor, *(cell_len(w) for w in self.headers[i].split())]) for i, floor in floors.items()}
+        while excess > 0:
+            narrowable = [i for i in self.flexible if widths[i] > floors[i]]
+            if not narrowable:
+                return None
+            widest = max(narrowable, key=lambda i: widths[i])
+            widths[widest] -= 1
+            excess -= 1
         return widths
 
     def _line(self, cells: list[tuple[Text, int]], widths: list[int]) -> tuple[Text, int]:
@@ -145,6 +137,8 @@ class Grid:
         """The lines to print, each with its width at most."""
         widths = self._widths(width)
         out = [(Text.assemble((self.title, "italic")), cell_len(self.title))] if self.title else []
+        if widths is None:
+            return out + self._records(console, width)
         if self.show_header:
             out += self._row(console, [(Text(h, style="bold"), cell_len(h)) for h in self.headers], widths)
             shown = [w for w in widths if w]
@@ -154,6 +148,30 @@ class Grid:
             out += self._row(console, row, widths)
         return out
 
+    def _records(self, console: Console, width: int) -> list[tuple[Text, int]]:
+        """Each row as a record: `header  value` lines (values wrap between words; a word longer than the
+        line stays whole on a line of its own), a blank line between rows. Headerless grids indent the cells after
+        the first under it."""
+        label = max((cell_len(h) for h in self.headers), default=0) if self.show_header else 2
+        room = max(width - len(self.INDENT) - label - len(self.GAP), 1)
+        out: list[tuple[Text, int]] = []
+        for n, row in enumerate(self.rows):
+            if n:
+                out.append((Text(), 0))
+            for i, (cell, cell_width) in enumerate(row):
+                if not cell_width:
+                    continue
+                first = not self.show_header and i == 0
+                head = "" if first else (self.headers[i] if self.show_header else "")
+                fit = max(room, *(cell_len(word) for word in cell.plain.split()))  # wrap between words only
+                pieces = [cell] if first or cell_width <= room else cell.wrap(console, fit, overflow="fold")
+                for k, piece in enumerate(pieces):
+                    prefix = self.INDENT if first else self.INDENT + (head if k == 0 else "").ljust(label) + self.GAP
+                    piece.rstrip()
+                    line = Text.assemble((prefix, "bold" if k == 0 and head else ""), piece)
+                    out.append((line, line.cell_len))
+        return out
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         for line, used in self.lines(console, width):
@@ -161,7 +179,7 @@ class Grid:
                 yield from line.render(console)
                 yield Segment.line()
             else:
-                yield line  # wider than the console even with its columns narrowed: rich wraps it
+                yield line  # only a word wider than the console makes a line this wide: rich folds it, losing nothing
 
 
 def _qualifiers(q: dict[str, Any]) -> str:
@@ -237,7 +255,7 @@ def show(view: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = [header]
     attributes = {**view.get("fields", {}), **view.get("attributes", {})}
     if attributes:
-        table = Grid("", "", styles=("dim", ""), flexible=(1,), show_header=False)
+        table = Grid("", "", styles=("dim", ""), show_header=False)
         for key, value in attributes.items():
             table.add_row(key, str(value))
         parts.append(table)
@@ -251,7 +269,6 @@ def show(view: dict[str, Any]) -> RenderableType:
             "source",
             title="Facts",
             justify=("left", "right"),
-            flexible=(0, 4, 2),
         )
         for fact in view["facts"]:
             flags = [
@@ -273,7 +290,7 @@ def show(view: dict[str, Any]) -> RenderableType:
             )
         parts += [Text(""), facts]
     if view["relations"]:
-        relations = Grid("", "", "", title="Relations", styles=("bold",), flexible=(1,), show_header=False)
+        relations = Grid("", "", "", title="Relations", styles=("bold",), show_header=False)
         previous = None
         for rel in view["relations"]:
             other = rel["other"]
@@ -337,7 +354,7 @@ def entity_table(rows: list[dict[str, Any]], extra_columns: Iterable[str] = ()) 
     if not rows:
         return Text("no entities", style="dim")
     columns = ["id", "type", "name", "zh", *extra_columns]
-    table = Grid(*columns, flexible=(2, 3, 0))
+    table = Grid(*columns)
     for row in rows:
         table.add_row(*[str(row.get(c) if row.get(c) is not None else "") for c in columns])
     return Group(table, Text(f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}", style="dim"))
@@ -401,7 +418,6 @@ def coverage(claims: list[dict[str, Any]]) -> RenderableType:
         "undated",
         title="Claimed totals (members listed by the period; undated members apart)",
         justify=("left", "left", "left", "left", "right", "right", "right"),
-        flexible=(1, 3, 0),
     )
     for c in claims:
         scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
@@ -460,31 +476,26 @@ def metrics(overview: list[dict[str, Any]]) -> RenderableType:
         "entities",
         "description",
         justify=("left", "left", "right", "right"),
-        flexible=(4, 1, 0),
     )
     for m in overview:
         table.add_row(m["metric"], m["unit"] or "", str(m["facts"]), str(m["entities"]), m["description"])
     return table
 
 
-def metric_table(metric: str, rows: list[dict[str, Any]]) -> RenderableType:
+def metric_table(metric: str | None, rows: list[dict[str, Any]]) -> RenderableType:
+    """One metric's figures, titled by it; or (metric None) every figure, with a metric column."""
     if not rows:
-        return Text(f"no facts for {metric}", style="dim")
+        return Text(f"no facts for {metric}" if metric else "no facts", style="dim")
+    columns = ("entity", "value", "unit", "period", "kind", "source")
     table = Grid(
-        "entity",
-        "value",
-        "unit",
-        "period",
-        "kind",
-        "source",
-        title=metric.replace("_", " "),
-        justify=("left", "right"),
-        flexible=(0, 5, 3),
+        *(columns if metric else ("metric", *columns)),
+        title=metric.replace("_", " ") if metric else None,
+        justify=("left", "right") if metric else ("left", "left", "right"),
     )
     for r in rows:
         kind = r["kind"] + (" · inferred" if r["confidence"] == "inferred" else "")
         scope = _qualifiers(r["scope"])
-        table.add_row(
+        cells = (
             f"{r['entity']['name']} ({r['entity']['id']})",
             _format_value(r["value"]),
             r["unit"] or "",
@@ -492,13 +503,14 @@ def metric_table(metric: str, rows: list[dict[str, Any]]) -> RenderableType:
             kind,
             _cited(r["sources"]),
         )
+        table.add_row(*(cells if metric else (r["metric"].replace("_", " "), *cells)))
     return table
 
 
 def timeline(events: list[dict[str, Any]]) -> RenderableType:
     if not events:
         return Text("no dated events", style="dim")
-    table = Grid("date", "event", "source", flexible=(1, 2))
+    table = Grid("date", "event", "source")
     for e in events:
         text = Text(e["subject"]["name"], style="bold")
         if e["kind"] == "relation":

@@ -373,12 +373,12 @@ def metrics_overview(store: Store) -> list[dict[str, Any]]:
 
 
 def compare_metric(
-    store: Store, metric: str, types: list[str] | None, within: set[str] | None, period: str | None
+    store: Store, metric: str | None, types: list[str] | None, within: set[str] | None, period: str | None
 ) -> list[dict[str, Any]]:
-    """One metric across entities: value, unit, period, target or actual, and the citations."""
-    facts = store.known(
-        store.rows("SELECT * FROM fact WHERE metric = ? ORDER BY period, entity_id, file, line, rowid", (metric,))
-    )
+    """One metric (or, with None, every metric) across entities: value, unit, period, target or actual,
+    and the citations."""
+    where, params = ("WHERE metric = ? ", (metric,)) if metric is not None else ("", ())
+    facts = store.known(store.rows(f"SELECT * FROM fact {where}ORDER BY period, entity_id, file, line, rowid", params))
     names = store.entities(f["entity_id"] for f in facts)
     facts = [
         f

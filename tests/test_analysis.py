@@ -98,6 +98,17 @@ def test_facts_alone_lists_metrics_and_unknown_metric_suggests(run, dated_kb: Pa
     assert wrong.exit_code == 2 and "did you mean: invention_patents_per_10k_people" in wrong.stderr
 
 
+def test_facts_takes_a_metric_as_shown_and_lists_every_figure_of_a_place(run, dated_kb: Path) -> None:
+    as_id = run("facts", "invention_patents_per_10k_people", "--json").stdout
+    assert run("facts", "Invention patents per 10k people", "--json").stdout == as_id  # the table's title
+    everything = json.loads(run("facts", "--in", "zhejiang", "--json").stdout)
+    assert {r["entity"]["id"] for r in everything} == {"huzhou", "keqiao"}
+    metrics = {r["metric"] for r in json.loads(run("facts", "--period", "2", "--json").stdout)}
+    assert {"invention_patents_per_10k_people", "subcenter_count"} <= metrics
+    table = run("facts", "--in", "huzhou").stdout
+    assert "metric" in table.splitlines()[0] and "invention patents per 10k people" in table
+
+
 def test_coverage_report(run, dated_kb: Path) -> None:
     report = json.loads(run("coverage", "--json").stdout)
     assert "taizhou-jiangsu" in report["entities_without_chinese_name"]

@@ -41,15 +41,32 @@ def characters(text: str) -> Counter[str]:
 
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(st.tuples(WORD, st.integers(0, 10**6).map(str), CELL, CELL).map(list), min_size=1, max_size=8))
-def test_grid_fits_narrow_consoles_and_keeps_every_character(rows: list[list[str]]) -> None:
+def test_grid_fits_narrow_consoles_and_never_cuts_a_word(rows: list[list[str]]) -> None:
     wide = draw(grid(rows), 400)
     for row in rows:  # at full width each row is one line, cells in order
         assert any(all(cell in line for cell in row) for line in wide.splitlines())
-    for width in (100, 60, 44):
+    cells = characters(" ".join(" ".join(row) for row in rows))
+    for width in (100, 60, 44):  # words are at most 30 cells: as a table or as records, each fits whole
         narrow = draw(grid(rows), width)
-        assert characters(narrow) == characters(wide), width
-        # fixed columns (id would narrow last, count never) are at most 30 + 7 cells wide: the rest fits
-        assert all(cell_len(line) <= width for line in narrow.splitlines()), width
+        assert not cells - characters(narrow), width  # no character lost
+        lines = narrow.splitlines()
+        assert all(cell_len(line) <= width for line in lines), width
+        for word in {word for row in rows for cell in row for word in cell.split()}:
+            assert any(word in line for line in lines), (width, word)
+
+
+def test_a_grid_too_wide_for_whole_words_becomes_records() -> None:
+    table = Grid("id", "name", title="Centers")
+    table.add_row("anhui-overseas-dispute-subcenter", "Anhui Sub-center of the National Overseas IP Dispute Center")
+    table.add_row("keqiao", "Keqiao")
+    lines = draw(table, 40).splitlines()
+    assert lines[:4] == [
+        "Centers",
+        " id    anhui-overseas-dispute-subcenter",
+        " name  Anhui Sub-center of the National",
+        "       Overseas IP Dispute Center",
+    ]
+    assert lines[4] == "" and lines[5] == " id    keqiao"
 
 
 def test_grid_wraps_within_the_column() -> None:

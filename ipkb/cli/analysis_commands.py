@@ -20,27 +20,32 @@ def coverage(as_json: JsonOption = False) -> None:
 
 @app.command()
 def facts(
-    metric: Annotated[Optional[str], typer.Argument(help="A metric; leave out to list the metrics.")] = None,
+    metric: Annotated[
+        Optional[str],
+        typer.Argument(help="A metric, by id or as shown (spaces for underscores); leave out to list the metrics."),
+    ] = None,
     types: Annotated[Optional[list[str]], typer.Option("--type", help="Only entities of this type.")] = None,
-    within: Annotated[Optional[str], typer.Option("--in", help="Only entities located within PLACE.")] = None,
+    within: Annotated[
+        Optional[str], typer.Option("--in", help="Only this entity and what lies within it (then METRIC is optional).")
+    ] = None,
     period: Annotated[Optional[str], typer.Option("--period", help="Only periods starting with P, e.g. 2014.")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Compare one metric across entities (value, unit, period, target or actual, source)."""
+    """Compare one metric across entities (value, unit, period, target or actual, source).
+
+    Without METRIC, but with --in, --type or --period: every figure of those entities. With nothing: the
+    metrics, with how many facts each has.
+    """
     from ipkb import views
 
     store = open_store(as_of)
-    if metric is None:
+    if metric is None and within is None and not types and period is None:
         overview = views.metrics_overview(store)
         output(overview, as_json, "metrics")
         return
-    known = store.metrics()
-    if metric not in known:
-        from ipkb.suggest import did_you_mean
-
-        hint = did_you_mean(metric, list(known), limit=3)
-        raise UsageError(f"unknown metric {metric!r}", hint=hint or "`ipkb facts` lists the metrics")
+    if metric is not None:
+        metric = _metric_id(metric, list(store.metrics()))
     check_types(store, types)
     inside = None
     if within:
@@ -55,6 +60,17 @@ def facts(
         from ipkb import render
 
         emit(render.metric_table(metric, rows))
+
+
+def _metric_id(typed: str, known: list[str]) -> str:
+    """A metric as typed: its id, or its name as tables show it (`invention patents per 10k people`)."""
+    candidate = "_".join(typed.replace("-", " ").split()).casefold()
+    if candidate in known:
+        return candidate
+    from ipkb.suggest import did_you_mean
+
+    hint = did_you_mean(typed, known, limit=3)
+    raise UsageError(f"unknown metric {typed!r}", hint=hint or "`ipkb facts` lists the metrics")
 
 
 @app.command()
