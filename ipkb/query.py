@@ -175,6 +175,24 @@ class Store:
                 out[r["owner"]].append(cite)
         return out
 
+    def relations_by_rowid(self, rowids: Iterable[int]) -> list[Edge]:
+        """Relations by their rowids (what citations name as their owners), in KB order."""
+        wanted = sorted(set(rowids))
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows += self.rows(f"SELECT * FROM relation WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
+        return sorted((self.edge_of(r) for r in rows), key=lambda e: e.order)
+
+    def facts_by_rowid(self, rowids: Iterable[int]) -> list[sqlite3.Row]:
+        """Facts by their rowids, in KB order."""
+        wanted = sorted(set(rowids))
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows += self.rows(f"SELECT * FROM fact WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
+        return sorted(rows, key=lambda f: (f["file"], f["line"], f["rowid"]))
+
     def cited_by(self, source_id: str) -> list[sqlite3.Row]:
         return self.rows(
             "SELECT * FROM citation WHERE source_id = ? OR via = ? ORDER BY owner_kind, owner", (source_id, source_id)

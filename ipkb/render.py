@@ -182,7 +182,7 @@ class Grid:
                 yield line  # only a word wider than the console makes a line this wide: rich folds it, losing nothing
 
 
-def _qualifiers(q: dict[str, Any]) -> str:
+def qualifiers_text(q: dict[str, Any]) -> str:
     parts = []
     for key, value in q.items():
         if key == "rank" and "rank_of" in q:
@@ -196,126 +196,17 @@ def _qualifiers(q: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _marks(sources: list[dict[str, Any]], numbers: dict[str, int]) -> str:
+def marks(sources: list[dict[str, Any]], numbers: dict[str, int]) -> str:
     found = sorted({numbers[c["source"]] for c in sources if c["source"] in numbers})
     return "".join(f"[{n}]" for n in found)
 
 
-def _format_value(value: Any) -> str:
+def format_value(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
-
-
-def source_line(number: int, source: dict[str, Any]) -> Text:
-    title = source.get("title") or source["name"]
-    details = [str(source[k]) for k in ("publisher", "date") if source.get(k)]
-    where = source.get("file") or source.get("url")
-    text = Text(f" [{number}] ", style="bold")
-    text.append(f"\u201c{title}\u201d")
-    if details:
-        text.append(", " + ", ".join(details))
-    if where:
-        text.append(f" ({where})", style="dim")
-    text.append(f"  {source['id']}", style="cyan")
-    return text
-
-
-def show(view: dict[str, Any]) -> RenderableType:
-    from rich import box
-    from rich.panel import Panel
-
-    numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
-    names = view["names"]
-    title = Text(view["name"], style="bold")
-    for extra in (names.get("zh"), names.get("pinyin")):
-        if extra:
-            title.append(f"  {extra}")
-    body: list[RenderableType] = []
-    if view.get("description"):
-        body.append(Text(view["description"]))
-    if view["aliases"]:
-        body.append(Text("also: " + ", ".join(view["aliases"]), style="dim"))
-    if view.get("confidence") == "inferred":
-        body.append(Text("confidence: inferred (derived from its sources, not stated by them)", style="yellow"))
-    if view.get("note"):
-        body.append(Text("note: " + view["note"], style="italic"))
-    if view["citations"]:
-        body.append(Text("sources: " + _marks(view["citations"], numbers), style="dim"))
-    header = Panel(
-        Group(*body) if body else Text(""),
-        title=title,
-        title_align="left",
-        subtitle=Text(f"{view['type']} · {view['id']}"),
-        subtitle_align="right",
-        box=box.ROUNDED,
-    )
-    parts: list[RenderableType] = [header]
-    attributes = {**view.get("fields", {}), **view.get("attributes", {})}
-    if attributes:
-        table = Grid("", "", styles=("dim", ""), show_header=False)
-        for key, value in attributes.items():
-            table.add_row(key, str(value))
-        parts.append(table)
-    if view["facts"]:
-        facts = Grid(
-            "metric",
-            "value",
-            "unit",
-            "period",
-            "",
-            "source",
-            title="Facts",
-            justify=("left", "right"),
-        )
-        for fact in view["facts"]:
-            flags = [
-                f
-                for f in (
-                    fact["kind"] if fact["kind"] != "actual" else "",
-                    "inferred" if fact["confidence"] == "inferred" else "",
-                    _qualifiers(fact["scope"]),
-                )
-                if f
-            ]
-            facts.add_row(
-                fact["metric"].replace("_", " "),
-                _format_value(fact["value"]),
-                fact["unit"] or "",
-                fact["period"] or "",
-                " · ".join(flags),
-                _marks(fact["sources"], numbers),
-            )
-        parts += [Text(""), facts]
-    if view["relations"]:
-        relations = Grid("", "", "", title="Relations", styles=("bold",), show_header=False)
-        previous = None
-        for rel in view["relations"]:
-            other = rel["other"]
-            name = Text(other["name"])
-            if other.get("zh"):
-                name.append(f" {other['zh']}", style="dim")
-            name.append(f" ({other['type']})", style="dim")
-            details = _qualifiers(rel["qualifiers"])
-            if rel["confidence"] == "inferred":
-                details = " · ".join(filter(None, [details, "inferred"]))
-            if details:
-                name.append(f" · {details}", style="yellow")
-            label = rel["label"] if rel["label"] != previous else ""
-            previous = rel["label"]
-            relations.add_row(label, name, _marks(rel["sources"], numbers))
-        parts += [Text(""), relations]
-    parts.append(Text(""))
-    if view.get("cited_by"):
-        counts = view["cited_by"]
-        parts.append(
-            Text(f"cited by {counts['entity']} entities, {counts['relation']} relations, {counts['fact']} facts")
-        )
-    for number, source in enumerate(view["sources"], start=1):
-        parts.append(source_line(number, source))
-    return Group(*parts)
 
 
 def path(view: dict[str, Any]) -> RenderableType:
@@ -331,7 +222,7 @@ def path(view: dict[str, Any]) -> RenderableType:
             if i == 0:
                 line.append(hop["from"]["name"], style="bold")
                 line.append(f" ({hop['from']['id']})\n", style="dim")
-            qualifiers = _qualifiers(hop["qualifiers"])
+            qualifiers = qualifiers_text(hop["qualifiers"])
             inferred = " · inferred" if hop["confidence"] == "inferred" else ""
             label = f"{hop['label']}{' · ' + qualifiers if qualifiers else ''}{inferred}"
             line.append(f"  ─{label}→ ", style="yellow")
@@ -426,7 +317,7 @@ def coverage(claims: list[dict[str, Any]]) -> RenderableType:
             c["metric"],
             c["period"] or "",
             scope,
-            _format_value(c["claimed"]),
+            format_value(c["claimed"]),
             str(c["listed"]),
             str(c["undated"] or ""),
         )
@@ -494,10 +385,10 @@ def metric_table(metric: str | None, rows: list[dict[str, Any]]) -> RenderableTy
     )
     for r in rows:
         kind = r["kind"] + (" · inferred" if r["confidence"] == "inferred" else "")
-        scope = _qualifiers(r["scope"])
+        scope = qualifiers_text(r["scope"])
         cells = (
             f"{r['entity']['name']} ({r['entity']['id']})",
-            _format_value(r["value"]),
+            format_value(r["value"]),
             r["unit"] or "",
             (r["period"] or "") + (f" · {scope}" if scope else ""),
             kind,
@@ -516,12 +407,12 @@ def timeline(events: list[dict[str, Any]]) -> RenderableType:
         if e["kind"] == "relation":
             text.append(f" {e['event']} ")
             text.append(e["object"]["name"], style="bold")
-            details = _qualifiers({k: v for k, v in e["qualifiers"].items() if k not in ("date", "year", "since")})
+            details = qualifiers_text({k: v for k, v in e["qualifiers"].items() if k not in ("date", "year", "since")})
             if details:
                 text.append(f" · {details}", style="yellow")
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
-            text.append(f" {label}: {_format_value(e['value'])} {e['unit'] or ''}")
+            text.append(f" {label}: {format_value(e['value'])} {e['unit'] or ''}")
             if e["fact_kind"] == "target":
                 text.append(" (target)", style="yellow")
         else:

@@ -99,12 +99,52 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
     view["sources"] = source_list(store, cited)
     if row["type"] == "source":
         view["cited_by"] = cited_by(store, entity_id)
+        view["supports"] = supports(store, entity_id)
     return view
+
+
+def supports(store: Store, source_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Every claim a source backs (directly, or as the research note a quote was taken from), with the quote."""
+    quotes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in store.cited_by(source_id):
+        cite = {"source": r["source_id"], "quote": r["quote"], **({"via": r["via"]} if r["via"] else {})}
+        quotes.setdefault((r["owner_kind"], r["owner"]), []).append(cite)
+
+    def owners(kind: str) -> list[str]:
+        return [owner for k, owner in quotes if k == kind]
+
+    edges = store.relations_by_rowid(int(o) for o in owners("relation"))
+    facts = store.facts_by_rowid(int(o) for o in owners("fact"))
+    names = store.entities(
+        owners("entity") + [e.source_id for e in edges] + [e.target_id for e in edges] + [f["entity_id"] for f in facts]
+    )
+    relation_types = store.relation_types()
+    return {
+        "entities": [
+            {"entity": entity_ref(names[o]), "sources": quotes[("entity", o)]} for o in owners("entity") if o in names
+        ],
+        "relations": [
+            {
+                "from": entity_ref(names[e.source_id]),
+                "type": e.type,
+                "label": relation_types[e.type]["label"],
+                "to": entity_ref(names[e.target_id]),
+                "qualifiers": e.qualifiers,
+                "confidence": e.confidence,
+                "note": e.note,
+                "sources": quotes[("relation", str(e.rowid))],
+            }
+            for e in edges
+        ],
+        "facts": [
+            {"entity": entity_ref(names[f["entity_id"]]), **_fact(f, quotes[("fact", str(f["rowid"]))])} for f in facts
+        ],
+    }
 
 
 def cited_by(store: Store, source_id: str) -> dict[str, int]:
     """How many entities, relations and facts cite a source (directly or via it)."""
-    counts = Counter(r["owner_kind"] for r in store.cited_by(source_id))
+    counts = Counter(kind for kind, _ in {(r["owner_kind"], r["owner"]) for r in store.cited_by(source_id)})
     return {kind: counts.get(kind, 0) for kind in ("entity", "relation", "fact")}
 
 

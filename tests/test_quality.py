@@ -25,7 +25,7 @@ OWNERS = {
         "ipkb/cli/kb_commands.py",
         "ipkb/cli/export_command.py",
     ),
-    "rich": ("ipkb/render.py",),
+    "rich": ("ipkb/render.py", "ipkb/render_show.py"),
     "networkx": ("ipkb/graph.py", "ipkb/export/"),
     "rdflib": ("ipkb/export/",),
     "sqlmodel": ("ipkb/tables.py", "ipkb/store.py"),

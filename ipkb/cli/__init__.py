@@ -56,13 +56,15 @@ def emit_json(document: Any) -> None:
 
 
 def output(document: Any, as_json: bool, renderer: str) -> None:
-    """One JSON document under --json; otherwise `ipkb.render.<renderer>(document)` (rich loads only here)."""
+    """One JSON document under --json; otherwise `renderer(document)`, where `renderer` names a function of
+    ipkb.render, or `module.function` for another ipkb module (rich loads only here)."""
     if as_json:
         emit_json(document)
         return
-    from ipkb import render
+    import importlib
 
-    emit(getattr(render, renderer)(document))
+    module, _, function = renderer.rpartition(".")
+    emit(getattr(importlib.import_module(f"ipkb.{module or 'render'}"), function)(document))
 
 
 def emit(renderable: Any) -> None:

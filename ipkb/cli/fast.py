@@ -43,7 +43,7 @@ TYPES = Opt("--type", "types", multiple=True)
 GLOBALS = (Opt("--kb", "kb"), Opt("--db", "db"))
 
 SPEC: dict[str, Command] = {
-    "show": Command("show", ("entity",), (AS_OF, JSON)),
+    "show": Command("show", ("entity",), (Opt("--quotes", "quotes", "flag"), AS_OF, JSON)),
     "path": Command(
         "path",
         ("start", "goal"),

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ipkb.cli import emit, emit_json, open_kb, output
 
 
-def show(entity: str, as_of: str | None = None, as_json: bool = False) -> None:
-    output(open_kb(as_of).show(entity), as_json, "show")
+def show(entity: str, quotes: bool = False, as_of: str | None = None, as_json: bool = False) -> None:
+    output(open_kb(as_of).show(entity), as_json, "render_show.show_quotes" if quotes else "render_show.show")
 
 
 def path(

@@ -15,11 +15,17 @@ from ipkb.cli.app import AsOfOption, JsonOption, app
 @app.command()
 def show(
     entity: Annotated[str, typer.Argument(help="Id, English or Chinese name, alias or pinyin.")],
+    quotes: Annotated[
+        bool, typer.Option("--quotes", help="Print every claim with the exact words of its sources.")
+    ] = False,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """An entity: names, description, facts, relations both ways, and the sources behind them."""
-    queries.show(entity, as_of, as_json)
+    """An entity: names, description, facts, relations both ways, and the sources behind them.
+
+    Notes and `inferred` stand beside the claims they qualify. A source lists every claim it supports.
+    """
+    queries.show(entity, quotes, as_of, as_json)
 
 
 @app.command()

@@ -1,0 +1,254 @@
+"""How `show` draws an entity for people, with what each claim rests on in sight.
+
+Notes (conflicts, "more than", scope caveats) and `inferred` stand beside the claims they qualify, as
+lettered notes under the table; a footnote says when a source's words were quoted from our research
+notes (`via`) rather than from the source itself. `show --quotes` prints every claim with its quote, and
+a source's page lists every claim it supports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.text import Text
+
+from ipkb.render import Grid, format_value, marks, qualifiers_text
+
+
+class Hanging:
+    """`prefix` then `body`; the body's wrapped lines are indented under its first character."""
+
+    def __init__(self, prefix: str, body: Text, style: str = "") -> None:
+        self.prefix, self.body, self.style = prefix, body, style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = cell_len(self.prefix)
+        room = max(options.max_width - indent, 12)
+        for number, line in enumerate(self.body.wrap(console, room, overflow="fold")):
+            line.rstrip()
+            yield Text.assemble((self.prefix if number == 0 else " " * indent, self.style), line)
+
+
+class Notes:
+    """Lettered notes (a, b, ... z, aa, ...) collected while a table is filled, printed under it."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def mark(self, note: str | None) -> str:
+        """`note b` for this note (a note met before keeps its letter), or "" when there is none."""
+        if not note:
+            return ""
+        if note not in self.texts:
+            self.texts.append(note)
+        return f"note {self.mark_of(self.texts.index(note))}"
+
+    def lines(self) -> list[RenderableType]:
+        return [Hanging(f" {self.mark_of(i)}. ", Text(t, style="italic")) for i, t in enumerate(self.texts)]
+
+    @staticmethod
+    def mark_of(index: int) -> str:
+        letters, n = "", index
+        while True:
+            letters = chr(ord("a") + n % 26) + letters
+            n = n // 26 - 1
+            if n < 0:
+                return letters
+
+
+def _flags(item: dict[str, Any], notes: Notes, extra: str = "") -> str:
+    """The compact caveats of a fact or relation: qualifiers, target, inferred, and its note's letter."""
+    parts = [
+        extra,
+        item["kind"] if item.get("kind", "actual") != "actual" else "",
+        "inferred" if item["confidence"] == "inferred" else "",
+        notes.mark(item.get("note")),
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def source_footnote(number: int, source: dict[str, Any], via: tuple[set[str], bool]) -> Hanging:
+    """`[n] “title”, publisher, date (file or URL)  id`, wrapped under its number; says where the quotes
+    were read when that was a research note rather than the source."""
+    title = source.get("title") or source["name"]
+    details = [str(source[k]) for k in ("publisher", "date") if source.get(k)]
+    where = source.get("file") or source.get("url")
+    text = Text(f"\u201c{title}\u201d")
+    if details:
+        text.append(", " + ", ".join(details))
+    if where:
+        text.append(f" ({where})", style="dim")
+    text.append(f"  {source['id']}", style="cyan")
+    notes, always = via
+    if notes:
+        which = "quotes" if always else "some quotes"
+        text.append(f" · {which} read in {', '.join(sorted(notes))}, not in this text", style="yellow")
+    return Hanging(f" [{number}] ", text)
+
+
+def _vias(view: dict[str, Any]) -> dict[str, tuple[set[str], bool]]:
+    """source id -> the research notes some of its quotes in this view were read from, and whether all were."""
+    read: dict[str, list[str | None]] = {}
+    cites = view["citations"] + [c for item in view["facts"] + view["relations"] for c in item["sources"]]
+    for cite in cites:
+        read.setdefault(cite["source"], []).append(cite.get("via"))
+    return {source: ({v for v in vias if v}, all(vias)) for source, vias in read.items() if any(vias)}
+
+
+def _header(view: dict[str, Any], numbers: dict[str, int]) -> RenderableType:
+    from rich import box
+    from rich.panel import Panel
+
+    names = view["names"]
+    title = Text(view["name"], style="bold", overflow="ellipsis", no_wrap=True)
+    for extra in (names.get("zh"), names.get("pinyin")):
+        if extra:
+            title.append(f"  {extra}")
+    body: list[RenderableType] = []
+    if view.get("description"):
+        body.append(Text(view["description"]))
+    if view["aliases"]:
+        body.append(Text("also: " + ", ".join(view["aliases"]), style="dim"))
+    if view.get("confidence") == "inferred":
+        body.append(Text("confidence: inferred (derived from its sources, not stated by them)", style="yellow"))
+    if view.get("note"):
+        body.append(Text("note: " + view["note"], style="italic"))
+    if view["citations"]:
+        body.append(Text("sources: " + marks(view["citations"], numbers), style="dim"))
+    return Panel(
+        Group(*body) if body else Text(""),
+        title=title,
+        title_align="left",
+        subtitle=Text(f"{view['type']} · {view['id']}", overflow="ellipsis", no_wrap=True),
+        subtitle_align="right",
+        box=box.ROUNDED,
+    )
+
+
+def _other(entity: dict[str, Any]) -> Text:
+    name = Text(entity["name"])
+    if entity.get("zh"):
+        name.append(f" {entity['zh']}", style="dim")
+    name.append(f" ({entity['type']})", style="dim")
+    return name
+
+
+def show(view: dict[str, Any]) -> RenderableType:
+    numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
+    parts: list[RenderableType] = [_header(view, numbers)]
+    attributes = {**view.get("fields", {}), **view.get("attributes", {})}
+    if attributes:
+        table = Grid("", "", styles=("dim", ""), show_header=False)
+        for key, value in attributes.items():
+            table.add_row(key, str(value))
+        parts.append(table)
+    notes = Notes()
+    if view["facts"]:
+        facts = Grid("metric", "value", "unit", "period", "", "source", title="Facts", justify=("left", "right"))
+        for fact in view["facts"]:
+            facts.add_row(
+                fact["metric"].replace("_", " "),
+                format_value(fact["value"]),
+                fact["unit"] or "",
+                fact["period"] or "",
+                _flags(fact, notes, qualifiers_text(fact["scope"])),
+                marks(fact["sources"], numbers),
+            )
+        parts += [Text(""), facts]
+    if view["relations"]:
+        relations = Grid("", "", "", title="Relations", styles=("bold",), show_header=False)
+        previous = None
+        for rel in view["relations"]:
+            name = _other(rel["other"])
+            details = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
+            if details:
+                name.append(f" · {details}", style="yellow")
+            label = rel["label"] if rel["label"] != previous else ""
+            previous = rel["label"]
+            relations.add_row(label, name, marks(rel["sources"], numbers))
+        parts += [Text(""), relations]
+    if notes.texts:
+        parts += [Text(""), Text("Notes", style="italic"), *notes.lines()]
+    parts.append(Text(""))
+    if view.get("supports"):
+        parts += _supports(view)
+    vias = _vias(view)
+    for number, source in enumerate(view["sources"], start=1):
+        parts.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
+    return Group(*parts)
+
+
+def _quote_lines(sources: list[dict[str, Any]], numbers: dict[str, int] | None) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for cite in sources:
+        text = Text(f"\u201c{cite['quote']}\u201d" if cite.get("quote") else "(no quote)", style="green")
+        where = f"[{numbers[cite['source']]}]" if numbers and cite["source"] in numbers else cite["source"]
+        text.append(f" {where}", style="dim")
+        if cite.get("via"):
+            text.append(f" via {cite['via']}", style="yellow")
+        out.append(Hanging("     ", text))
+    return out
+
+
+def _fact_claim(fact: dict[str, Any], entity: dict[str, Any] | None = None) -> Text:
+    claim = Text()
+    if entity:
+        claim.append(f"{entity['name']} ({entity['id']}): ", style="bold")
+    claim.append(f"{fact['metric'].replace('_', ' ')} {format_value(fact['value'])} {fact['unit'] or ''}".rstrip())
+    claim.append(f" · {fact['period']}" if fact.get("period") else "")
+    return claim
+
+
+def show_quotes(view: dict[str, Any]) -> RenderableType:
+    """`show --quotes`: every claim about the entity, each with the exact words of its sources."""
+    numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
+    parts: list[RenderableType] = [_header(view, numbers)]
+    notes = Notes()
+    if view["citations"]:
+        parts += [Text("The entity itself", style="italic"), *_quote_lines(view["citations"], numbers)]
+    if view["facts"]:
+        parts.append(Text("Facts", style="italic"))
+        for fact in view["facts"]:
+            claim = _fact_claim(fact)
+            flags = _flags(fact, notes, qualifiers_text(fact["scope"]))
+            claim.append(f" · {flags}" if flags else "", style="yellow")
+            parts += [Hanging("  ", claim), *_quote_lines(fact["sources"], numbers)]
+    if view["relations"]:
+        parts.append(Text("Relations", style="italic"))
+        for rel in view["relations"]:
+            claim = Text(f"{rel['label']} ", style="bold") + _other(rel["other"])
+            flags = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
+            claim.append(f" · {flags}" if flags else "", style="yellow")
+            parts += [Hanging("  ", claim), *_quote_lines(rel["sources"], numbers)]
+    if notes.texts:
+        parts += [Text(""), Text("Notes", style="italic"), *notes.lines()]
+    parts.append(Text(""))
+    vias = _vias(view)
+    for number, source in enumerate(view["sources"], start=1):
+        parts.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
+    return Group(*parts)
+
+
+def _supports(view: dict[str, Any]) -> list[RenderableType]:
+    """What a source backs: each claim with the quote taken from it."""
+    supports = view["supports"]
+    counts = view["cited_by"]
+    parts: list[RenderableType] = [
+        Text(
+            f"Supports {counts['entity']} entities, {counts['relation']} relations, {counts['fact']} facts",
+            style="italic",
+        )
+    ]
+    for item in supports["entities"]:
+        parts += [Hanging("  ", _other(item["entity"])), *_quote_lines(item["sources"], None)]
+    for rel in supports["relations"]:
+        claim = _other(rel["from"]) + Text(f" {rel['label']} ", style="bold") + _other(rel["to"])
+        details = qualifiers_text(rel["qualifiers"])
+        claim.append(f" · {details}" if details else "", style="yellow")
+        parts += [Hanging("  ", claim), *_quote_lines(rel["sources"], None)]
+    for fact in supports["facts"]:
+        parts += [Hanging("  ", _fact_claim(fact, fact["entity"])), *_quote_lines(fact["sources"], None)]
+    parts.append(Text(""))
+    return parts

@@ -1,0 +1,91 @@
+"""What `show` puts in front of a reader: notes, `inferred` and `via` beside the claims, every quote with
+--quotes, every claim a source supports, and no identifier cut at 60, 80 or 120 columns."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Result, invoke
+
+EVIDENCE = """\
+- id: research-note
+  type: source
+  name: Our research note
+  file: texts/note.txt
+  kind: research-note
+- id: src-web
+  type: source
+  name: A web page
+  url: http://example.org/page
+  kind: web-page
+"""
+
+CLAIMS = """\
+- from: huzhou
+  type: located_in
+  to: zhejiang
+  confidence: inferred
+  note: No source states the province in so many words.
+  sources: [{source: src-web, quote: "Huzhou in Zhejiang", via: research-note}]
+"""
+
+
+@pytest.fixture
+def evidence_kb(mini_kb: Path) -> Path:
+    (mini_kb / "entities" / "evidence.yaml").write_text(EVIDENCE)
+    (mini_kb / "relations" / "evidence.yaml").write_text(CLAIMS)
+    return mini_kb
+
+
+def show(kb: Path, *args: str, columns: int = 80) -> Result:
+    import os
+
+    os.environ["COLUMNS"] = str(columns)
+    result = invoke(["--kb", str(kb), "show", *args])
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def test_notes_inferred_and_via_are_on_screen(evidence_kb: Path) -> None:
+    out = show(evidence_kb, "huzhou").stdout
+    flat = " ".join(out.split())
+    assert "inferred · note a" in flat
+    assert "a. No source states the province in so many words." in flat
+    assert "quotes read in research-note, not in this text" in flat
+
+
+def test_quotes_prints_every_claim_with_its_words(evidence_kb: Path) -> None:
+    out = " ".join(show(evidence_kb, "huzhou", "--quotes").stdout.split())
+    assert "“ranks fourth in the country”" in out
+    assert "“Huzhou in Zhejiang” [" in out and "via research-note" in out
+    view = json.loads(invoke(["--kb", str(evidence_kb), "show", "huzhou", "--quotes", "--json"]).stdout)
+    assert view == json.loads(invoke(["--kb", str(evidence_kb), "show", "huzhou", "--json"]).stdout)
+
+
+def test_a_source_lists_every_claim_it_supports(evidence_kb: Path) -> None:
+    view = json.loads(invoke(["--kb", str(evidence_kb), "show", "src-article", "--json"]).stdout)
+    claims = view["supports"]
+    assert {(r["from"]["id"], r["to"]["id"]) for r in claims["relations"]} >= {
+        ("huzhou", "national-ip-demonstration-city")
+    }
+    assert view["cited_by"]["relation"] == len(claims["relations"])
+    out = " ".join(show(evidence_kb, "src-article").stdout.split())
+    assert "Huzhou 湖州市 (city) holds National IP demonstration city" in out
+    assert "“ranks fourth in the country”" in out
+    note = json.loads(invoke(["--kb", str(evidence_kb), "show", "research-note", "--json"]).stdout)
+    assert note["supports"]["relations"][0]["sources"][0]["via"] == "research-note"  # what was read in it
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize("entity", ["huzhou", "national-center", "src-article"])
+def test_no_identifier_is_cut_at_any_width(evidence_kb: Path, entity: str, columns: int) -> None:
+    out = show(evidence_kb, entity, columns=columns).stdout
+    view = json.loads(invoke(["--kb", str(evidence_kb), "show", entity, "--json"]).stdout)
+    words = set(re.split(r"[\s()\[\]·,]+", out))
+    for identifier in {view["id"]} | {s["id"] for s in view["sources"]}:  # the ids a reader types next
+        assert identifier in words, identifier
+    assert all(len(line) <= columns for line in out.splitlines()), columns
