@@ -45,7 +45,7 @@ def test_every_relation_and_fact_cites_a_source() -> None:
         ("Keqiao District", "keqiao"),
         ("柯桥区", "keqiao"),
         ("ke bridge", "keqiao"),
-        ("KeQiao quick d center", "keqiao-overseas-dispute-subcenter"),
+        ("KeQiao quick d center", "keqiao-textile-rapid-protection-center"),
         ("绍兴", "shaoxing"),
         # seed 001: Huzhou
         ("Huzhou City", "huzhou"),
@@ -80,8 +80,13 @@ def test_keqiao_article_figures() -> None:
     keqiao = facts("keqiao")
     assert keqiao[("high_value_invention_patents_per_10k_people", "2025")] == 17
     assert keqiao[("design_patent_applications", None)] == 1000
-    policy = ipkb_json("show", "keqiao")["relations"]
-    assert {"blue-sky-campaign", "thunder-campaign"} <= {r["other"]["id"] for r in policy if r["type"] == "carries_out"}
+    planned = [
+        r["other"]["id"]
+        for r in ipkb_json("show", "keqiao-textile-ip-opinions")["relations"]
+        if r["type"] == "provides_for" and r["qualifiers"].get("status") == "planned"
+    ]
+    assert {"blue-sky-campaign", "thunder-campaign"} <= set(planned)
+    assert not [r for r in ipkb_json("show", "keqiao")["relations"] if r["type"] == "carries_out"]
 
 
 def test_huzhou_article_figures_and_rank() -> None:
