@@ -169,6 +169,8 @@ def show(view: dict[str, Any]) -> RenderableType:
             previous = rel["label"]
             relations.add_row(label, name, marks(rel["sources"], numbers))
         parts += [Text(""), relations]
+    if view.get("claimed_totals"):
+        parts += [Text(""), *completeness(view["claimed_totals"], numbers)]
     if notes.texts:
         parts += [Text(""), Text("Notes", style="italic"), *notes.lines()]
     parts.append(Text(""))
@@ -252,3 +254,22 @@ def _supports(view: dict[str, Any]) -> list[RenderableType]:
         parts += [Hanging("  ", _fact_claim(fact, fact["entity"])), *_quote_lines(fact["sources"], None)]
     parts.append(Text(""))
     return parts
+
+
+def completeness(claims: list[dict[str, Any]], numbers: dict[str, int] | None = None) -> list[RenderableType]:
+    """`15 listed (+8 undated) of 99 claimed`: how much of each claimed roster the KB can name."""
+    table = Grid("members", "period", "listed", "of", "claimed", "source", title="How complete the lists are")
+    table.justify = ["left", "left", "right", "left", "right", "left"]
+    for claim in claims:
+        scope = qualifiers_text(claim["scope"])
+        listed = str(claim["listed"]) + (f" (+{claim['undated']} undated)" if claim["undated"] else "")
+        what = claim["metric"].replace("_", " ") + (f" · {scope}" if scope else "")
+        if claim.get("confidence") == "inferred":
+            what += " · inferred"
+        cited = (
+            marks(claim["sources"], numbers)
+            if numbers
+            else " ".join(dict.fromkeys(c["source"] for c in claim["sources"]))
+        )
+        table.add_row(what, claim["period"] or "", listed, "of", format_value(claim["claimed"]), cited)
+    return [table]

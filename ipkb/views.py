@@ -95,6 +95,10 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
         "facts": fact_views,
         "relations": relations,
     }
+    view["claimed_totals"] = [
+        {k: v for k, v in claim.items() if k not in ("entity", "members", "undated_members")}
+        for claim in coverage_claims(store, entity_id)
+    ]
     cited = [c["source"] for c in entity_sources] + _cited_ids(fact_views) + _cited_ids(relations)
     view["sources"] = source_list(store, cited)
     if row["type"] == "source":
@@ -195,8 +199,9 @@ def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list
     return out
 
 
-def coverage_claims(store: Store) -> list[dict[str, Any]]:
-    """Every claimed total (an actual fact whose metric counts members) beside the members the KB lists.
+def coverage_claims(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
+    """Every claimed total (an actual fact whose metric counts members) beside the members the KB lists;
+    only those about `entity_id` when given.
 
     A member counts when its relation matches the fact's scope, is not merely planned, and is not dated
     after the claim's period; members with no date are counted apart, as `undated`.
@@ -205,10 +210,11 @@ def coverage_claims(store: Store) -> list[dict[str, Any]]:
     if not metrics:
         return []
     marks = ",".join("?" * len(metrics))
+    about = " AND entity_id = ?" if entity_id is not None else ""
     facts = store.rows(
-        f"SELECT * FROM fact WHERE metric IN ({marks}) AND kind = 'actual' "
+        f"SELECT * FROM fact WHERE metric IN ({marks}) AND kind = 'actual'{about} "
         "ORDER BY entity_id, metric, period, file, line, rowid",
-        list(metrics),
+        [*metrics, *([entity_id] if entity_id is not None else [])],
     )
     cites = store.citations("fact", [str(f["rowid"]) for f in facts])
     names = store.entities(f["entity_id"] for f in facts)

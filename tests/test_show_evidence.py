@@ -89,3 +89,21 @@ def test_no_identifier_is_cut_at_any_width(evidence_kb: Path, entity: str, colum
     for identifier in {view["id"]} | {s["id"] for s in view["sources"]}:  # the ids a reader types next
         assert identifier in words, identifier
     assert all(len(line) <= columns for line in out.splitlines()), columns
+
+
+def test_show_says_how_much_of_a_claimed_roster_the_kb_lists(mini_kb: Path) -> None:
+    view = json.loads(invoke(["--kb", str(mini_kb), "show", "national-center", "--json"]).stdout)
+    (claim,) = view["claimed_totals"]
+    assert (claim["metric"], claim["claimed"], claim["listed"]) == ("subcenter_count", 43, 0)
+    assert claim["sources"][0]["quote"]
+    out = " ".join(show(mini_kb, "national-center").stdout.split())
+    assert "How complete the lists are" in out and "0 of 43" in out
+
+
+def test_list_of_a_designation_says_k_of_n_claimed(mini_kb: Path) -> None:
+    (mini_kb / "facts" / "designees.yaml").write_text(
+        "- {entity: national-ip-demonstration-city, metric: designee_count, value: 25, period: '2014',\n"
+        "   sources: [{source: src-article, quote: 'national intellectual property demonstration cities'}]}\n"
+    )
+    out = invoke(["--kb", str(mini_kb), "list", "--designation", "national-ip-demonstration-city"]).stdout
+    assert "huzhou" in out and "1 of 25" in " ".join(out.split())

@@ -37,7 +37,17 @@ def list_entities(
     as_of: str | None = None,
     as_json: bool = False,
 ) -> None:
-    output(open_kb(as_of).list_entities(types, within, designation), as_json, "entity_table")
+    kb = open_kb(as_of)
+    rows = kb.list_entities(types, within, designation)
+    output(rows, as_json, "entity_table")
+    if designation and not as_json:  # how much of the designation's roster this list is
+        from ipkb import views
+
+        claims = views.coverage_claims(kb.store, kb.resolve(designation)[0])
+        if claims:
+            from ipkb.render_show import completeness
+
+            emit(*completeness(claims))
 
 
 def neighbors(
