@@ -114,13 +114,26 @@ class Store:
         )
 
     def in_time(self, edges: list[Edge]) -> list[Edge]:
+        """The relations known to hold on `as_of` (all of them without it): see timeframe.holds_on."""
         if self.as_of is None:
             return edges
-        day = self.as_of
-        return [e for e in edges if holds_on(e.qualifiers, day)]
+        day, timeless = self.as_of, self._timeless()
+        return [e for e in edges if holds_on(e.qualifiers, day, e.type in timeless)]
 
-    def edges_of(self, entity_id: str) -> list[Edge]:
-        return self.in_time(
+    def date_unknown(self, edges: list[Edge]) -> list[Edge]:
+        """The relations that carry no start date, so cannot be said to hold on `as_of` (none without it)."""
+        if self.as_of is None:
+            return []
+        day, timeless = self.as_of, self._timeless()
+        return [e for e in edges if holds_on(e.qualifiers, day, e.type in timeless) is None]
+
+    def _timeless(self) -> set[str]:
+        return {name for name, r in self.relation_types().items() if r["undated_holds"]}
+
+    def edges_of(self, entity_id: str, date_unknown: bool = False) -> list[Edge]:
+        """An entity's relations both ways that hold on `as_of`; with `date_unknown`, those whose dates
+        cannot tell."""
+        return (self.date_unknown if date_unknown else self.in_time)(
             [
                 self.edge_of(r)
                 for r in self.rows(

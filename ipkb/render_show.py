@@ -169,6 +169,12 @@ def show(view: dict[str, Any]) -> RenderableType:
             previous = rel["label"]
             relations.add_row(label, name, marks(rel["sources"], numbers))
         parts += [Text(""), relations]
+    if view.get("relations_date_unknown"):
+        undated = Grid("", "", "", styles=("bold",), show_header=False)
+        for rel in view["relations_date_unknown"]:
+            undated.add_row(rel["label"], _other(rel["other"]), marks(rel["sources"], numbers))
+        title = f"Date unknown: not dated in the KB, so not shown as holding on {view['as_of']}"
+        parts += [Text(""), Text(title, style="italic"), undated]
     if view.get("claimed_totals"):
         parts += [Text(""), *completeness(view["claimed_totals"], numbers)]
     if notes.texts:

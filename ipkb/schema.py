@@ -29,6 +29,7 @@ class RelationType:
     range: frozenset[str] | None
     containment: bool = False
     qualifiers: tuple[str, ...] = ()
+    undated_holds: bool = False  # `undated: holds`: under --as-of an undated relation holds
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _types_of(
 
 TOP_KEYS = ("version", "entity_types", "qualifiers", "relation_types", "metrics")
 ENTITY_TYPE_KEYS = ("group", "description", "fields")
-RELATION_TYPE_KEYS = ("label", "inverse", "domain", "range", "containment", "qualifiers", "description")
+RELATION_TYPE_KEYS = ("label", "inverse", "domain", "range", "containment", "qualifiers", "description", "undated")
 METRIC_KEYS = ("unit", "description", "counts")
 COUNTS_KEYS = ("relation", "direction")
 
@@ -157,6 +158,7 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
             range=_types_of(spec.get("range"), groups, display, line, problems),
             containment=bool(spec.get("containment", False)),
             qualifiers=qualifiers,
+            undated_holds=_undated_holds(spec, name, display, line, problems),
         )
 
     metric_specs = data.get("metrics") or {}
@@ -186,3 +188,13 @@ def load_schema(path: Path, display: str, problems: list[Problem]) -> Schema:
     from ipkb.load import read_yaml
 
     return parse_schema(read_yaml(path, display, problems), display, problems)
+
+
+def _undated_holds(spec: Any, name: str, display: str, line: int, problems: list[Problem]) -> bool:
+    """`undated: holds` (an undated relation of this type holds at any date) or `unknown`, the default."""
+    value = spec.get("undated", "unknown")
+    if value not in ("holds", "unknown"):
+        problems.append(
+            Problem(display, line, f"relation type {name!r}: undated must be 'holds' or 'unknown', not {value!r}")
+        )
+    return bool(value == "holds")

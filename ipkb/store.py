@@ -18,7 +18,7 @@ from ipkb.paths import yaml_file_stats, yaml_files
 if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
     from ipkb.model import Problem
 
-STORE_VERSION = "6"  # bump when the tables or what goes into them change
+STORE_VERSION = "7"  # bump when the tables or what goes into them change
 
 
 def stat_signature(kb: Path) -> str:
@@ -257,7 +257,7 @@ def _create(path: Path, schema: Any) -> None:
             [(t.name, t.group, t.description) for t in schema.entity_types.values()],
         )
         con.executemany(
-            "INSERT INTO relation_type VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO relation_type VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     r.name,
@@ -267,6 +267,7 @@ def _create(path: Path, schema: Any) -> None:
                     None if r.domain is None else js(sorted(r.domain)),
                     None if r.range is None else js(sorted(r.range)),
                     js(list(r.qualifiers)),
+                    r.undated_holds,
                 )
                 for r in schema.relation_types.values()
             ],

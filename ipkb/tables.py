@@ -26,6 +26,7 @@ class RelationTypeRow(SQLModel, table=True):
     domain: str | None  # JSON list of entity types; NULL = any
     range: str | None
     qualifiers: str  # JSON list
+    undated_holds: bool
 
 
 class MetricRow(SQLModel, table=True):

@@ -39,11 +39,17 @@ def relation_since(qualifiers: dict[str, Any]) -> str | None:
     return None
 
 
-def holds_on(qualifiers: dict[str, Any], day: str) -> bool:
-    """True unless the relation had not begun by `day` or had already ended. Undated relations always hold."""
-    since = relation_since(qualifiers)
+def holds_on(qualifiers: dict[str, Any], day: str, undated_holds: bool = False) -> bool | None:
+    """Whether a relation held on `day`: False if it had not begun or had already ended, True if it had
+    begun (by its since, date or year) and not ended, None (not known) if it carries no start date, unless
+    its type declares `undated: holds` (a city's province), when it holds until its `until`."""
     until = period_end(qualifiers.get("until"))
-    return (since is None or since <= day) and (until is None or day <= until)
+    if until is not None and day > until:
+        return False
+    since = relation_since(qualifiers)
+    if since is None:
+        return True if undated_holds else None
+    return since <= day
 
 
 def known_on(period: Any, day: str) -> bool:

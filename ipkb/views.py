@@ -67,6 +67,11 @@ def _cited_ids(items: list[dict[str, Any]]) -> list[str]:
     return [c["source"] for item in items for c in item["sources"]]
 
 
+def _relation_order(view: dict[str, Any]) -> tuple[bool, str, str, str]:
+    """Outgoing first, then by label and the other entity's name: how show lists relations."""
+    return (view["direction"] != "out", view["label"], view["other"]["name"], view["other"]["id"])
+
+
 def show(store: Store, entity_id: str) -> dict[str, Any]:
     row = store.entity(entity_id)
     assert row is not None, entity_id
@@ -76,7 +81,7 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
     edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
     others = store.entities([e.source_id for e in edges] + [e.target_id for e in edges])
     relations = [relation_view(store, e, entity_id, others, edge_cites[str(e.rowid)]) for e in edges]
-    relations.sort(key=lambda r: (r["direction"] != "out", r["label"], r["other"]["name"], r["other"]["id"]))
+    relations.sort(key=_relation_order)
     entity_sources = store.citations("entity", [entity_id])[entity_id]
     fact_views = [_fact(f, fact_cites[str(f["rowid"])]) for f in facts]
     view: dict[str, Any] = {
@@ -99,7 +104,17 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
         {k: v for k, v in claim.items() if k not in ("entity", "members", "undated_members")}
         for claim in coverage_claims(store, entity_id)
     ]
-    cited = [c["source"] for c in entity_sources] + _cited_ids(fact_views) + _cited_ids(relations)
+    if store.as_of is not None:
+        view["as_of"] = store.as_of
+        undated = store.edges_of(entity_id, date_unknown=True)
+        undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
+        others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
+        view["relations_date_unknown"] = sorted(
+            (relation_view(store, e, entity_id, others, undated_cites[str(e.rowid)]) for e in undated),
+            key=_relation_order,
+        )
+    undated_views = view.get("relations_date_unknown", [])  # their sources are numbered too
+    cited = [c["source"] for c in entity_sources] + _cited_ids(fact_views) + _cited_ids(relations + undated_views)
     view["sources"] = source_list(store, cited)
     if row["type"] == "source":
         view["cited_by"] = cited_by(store, entity_id)

@@ -164,3 +164,16 @@ def test_export_as_of_leaves_out_later_relations(run, dated_kb: Path) -> None:
     before = nx.parse_graphml(run("export", "-o", "-", "--as-of", "2023").stdout)
     assert now.has_edge("shaoxing", "national-ip-demonstration-city")
     assert not before.has_edge("shaoxing", "national-ip-demonstration-city")
+
+
+def test_as_of_never_shows_an_undated_relation_as_true(run, dated_kb: Path) -> None:
+    """The sub-center link carries no date: on any day it is listed apart as 'date unknown', not as holding;
+    an undated location (located_in declares `undated: holds`) still holds."""
+    view = json.loads(run("show", "national-center", "--as-of", "2019", "--json").stdout)
+    assert "keqiao-overseas-dispute-subcenter" not in {r["other"]["id"] for r in view["relations"]}
+    assert "keqiao-overseas-dispute-subcenter" in {r["other"]["id"] for r in view["relations_date_unknown"]}
+    assert view["as_of"] == "2019-12-31"
+    assert "Date unknown" in run("show", "national-center", "--as-of", "2019").stdout
+    assert "relations_date_unknown" not in json.loads(run("show", "national-center", "--json").stdout)
+    inside = {e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)}
+    assert {"huzhou", "keqiao"} <= inside
