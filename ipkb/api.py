@@ -7,6 +7,7 @@ modules load inside the methods, so importing ipkb costs a query nothing.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,15 +99,58 @@ class KB:
 
         self.check_types(types)
         inside = contained_in(self.store, self.resolve(within)[0]) if within else None
-        holders = None
-        if designation:
-            (designation_id,) = self.resolve(designation)
-            holders = {
-                e.source_id
-                for e in self.store.edges_touching([designation_id], ["holds_designation"])
-                if e.target_id == designation_id
-            }
+        holders = set(self._conferred(designation)) if designation else None
         return views.entity_list(self.store.list_entities(types, inside, holders))
+
+    def _conferred(self, designation: str) -> dict[str, dict[str, Any]]:
+        """Holder id -> the qualifiers (batch, year, ...) of the relation that confers `designation` on it."""
+        (designation_id,) = self.resolve(designation)
+        return {
+            e.source_id: e.qualifiers
+            for e in self.store.edges_touching([designation_id], ["holds_designation"])
+            if e.target_id == designation_id
+        }
+
+    def with_columns(
+        self, rows: list[dict[str, Any]], columns: list[str], designation: str | None = None
+    ) -> list[dict[str, Any]]:
+        """`rows` (from list_entities) with more columns: an entity field (`pinyin`, `description`), a relation
+        type (`located_in`: the ids it leads to, `; `-joined), or, with `designation`, a qualifier of the
+        relation that confers it (`batch`, `year`, `since`)."""
+        relation_types = self.store.relation_types()
+        qualifiers = {q for r in relation_types.values() for q in json.loads(r["qualifiers"])}
+        fields = ("id", "type", "name", "zh", "pinyin", "description")
+        for column in columns:
+            if column not in fields and column not in relation_types and column not in qualifiers:
+                from ipkb.suggest import did_you_mean
+
+                known = [*fields, *sorted(relation_types), *sorted(qualifiers)]
+                raise UsageError(
+                    f"unknown column {column!r}", hint=did_you_mean(column, known) or "columns: " + ", ".join(known)
+                )
+            if column in qualifiers and column not in fields and column not in relation_types and not designation:
+                raise UsageError(
+                    f"column {column!r} is a qualifier: it needs --designation",
+                    hint="e.g. --designation X --columns batch",
+                )
+        ids = [row["id"] for row in rows]
+        entities = self.store.entities(ids)
+        edges = self.store.edges_touching(ids, [c for c in columns if c in relation_types] or None) if ids else []
+        conferred = self._conferred(designation) if designation else {}
+        out = []
+        for row in rows:
+            extended = dict(row)
+            for column in columns:
+                if column in fields:
+                    extended[column] = entities[row["id"]][column]
+                elif column in relation_types:
+                    extended[column] = "; ".join(
+                        e.target_id for e in edges if e.source_id == row["id"] and e.type == column
+                    )
+                else:
+                    extended[column] = conferred.get(row["id"], {}).get(column)
+            out.append(extended)
+        return out
 
     def neighbors(self, entity: str, depth: int = 1, via: list[str] | None = None) -> list[dict[str, Any]]:
         """Entities within `depth` relations of `entity`, with the relation that reached each."""

@@ -284,3 +284,17 @@ def test_missing_kb_folder_is_a_clear_error(tmp_path: Path) -> None:
 def test_version() -> None:
     result = invoke(["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("ipkb ")
+
+
+def test_list_pastes_into_a_spreadsheet(run) -> None:
+    """--columns picks fields, relation ends and the designation's qualifiers; --format csv/tsv writes them."""
+    csv_text = run("list", "--type", "city", "--columns", "id,zh", "--columns", "located_in", "--format", "csv").stdout
+    lines = csv_text.splitlines()
+    assert lines[0] == "id,zh,located_in" and "huzhou,湖州市,zhejiang" in lines
+    tsv = run("list", "--designation", "national-ip-demonstration-city", "--columns", "id,year,rank", "--format", "tsv")
+    assert tsv.stdout.splitlines() == ["id\tyear\trank", "huzhou\t2014\t4"]
+    as_json = json.loads(run("list", "--type", "city", "--columns", "id,located_in", "--format", "json").stdout)
+    assert {"id": "huzhou", "located_in": "zhejiang"} in as_json
+    wrong = run("list", "--columns", "id,locatd_in")
+    assert wrong.exit_code == 2 and "did you mean 'located_in'" in wrong.stderr
+    assert run("list", "--columns", "batch").exit_code == 2  # a qualifier needs --designation

@@ -33,14 +33,16 @@ def _kind(option: TyperOption) -> str:
 
 
 def _described(opt: fast.Opt) -> tuple[object, ...]:
-    return (opt.name, opt.dest, opt.kind, opt.multiple, opt.min, opt.max)
+    return (opt.name, opt.dest, opt.kind, opt.multiple, opt.min, opt.max, opt.choices)
 
 
 def _click_described(option: TyperOption) -> tuple[object, ...]:
     """What the fast path must know of an option; asserts it has nothing more the fast path would miss."""
     assert len(option.opts) == 1 and not option.secondary_opts, option.opts  # one spelling, no --no-x twin
     assert option.nargs == 1 and not option.envvar and option.callback is None and not option.is_eager
-    assert _type(option) in (*INT_TYPES, "BoolParamType" if option.is_flag else "StringParamType"), option.type
+    assert _type(option) in (*INT_TYPES, "BoolParamType" if option.is_flag else "StringParamType", "TyperChoice"), (
+        option
+    )
     assert not getattr(option.type, "clamp", False)
     assert not getattr(option.type, "min_open", False) and not getattr(option.type, "max_open", False)
     return (
@@ -50,6 +52,7 @@ def _click_described(option: TyperOption) -> tuple[object, ...]:
         option.multiple,
         getattr(option.type, "min", None),
         getattr(option.type, "max", None),
+        tuple(getattr(option.type, "choices", ())),
     )
 
 
@@ -121,6 +124,12 @@ TABLE: list[tuple[list[str], bool]] = [
     (["path", "keqiao", "national-center", "--max-hops=2", "--max-hops", "9", "--json"], True),
     (["path", "huzhou", "nowhere"], True),
     (["path", "huzhou", "zhejiang", "--via", "no_such_relation"], True),
+    (["show", "huzhou", "--quotes"], True),
+    (["list", "--type", "city", "--columns", "id,name,located_in", "--format", "csv"], True),
+    (["list", "--designation", "national-ip-demonstration-city", "--columns=id", "--columns", "year"], True),
+    (["list", "--type", "city", "--format", "json"], True),
+    (["list", "--columns", "nonsense"], True),  # the core's usage error, exit 2
+    (["list", "--format", "xls"], False),  # click's choice error
     (["search", "湖州"], True),
     (["search", "柯桥", "--type", "county", "--type=city"], True),
     (["search", "keqiao", "--limit", "1", "--json"], True),

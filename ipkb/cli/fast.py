@@ -27,6 +27,7 @@ class Opt(NamedTuple):
     multiple: bool = False
     min: int | None = None
     max: int | None = None
+    choices: tuple[str, ...] = ()  # a str option taking only these values
 
 
 class Command(NamedTuple):
@@ -51,7 +52,17 @@ SPEC: dict[str, Command] = {
     ),
     "search": Command("search", ("text",), (TYPES, Opt("--limit", "limit", "int", min=1), JSON)),
     "list": Command(
-        "list_entities", (), (TYPES, Opt("--in", "within"), Opt("--designation", "designation"), AS_OF, JSON)
+        "list_entities",
+        (),
+        (
+            TYPES,
+            Opt("--in", "within"),
+            Opt("--designation", "designation"),
+            Opt("--columns", "columns", multiple=True),
+            Opt("--format", "table_format", choices=("csv", "tsv", "json")),
+            AS_OF,
+            JSON,
+        ),
     ),
     "neighbors": Command(
         "neighbors",
@@ -100,6 +111,8 @@ def _options(args: list[str], known: tuple[Opt, ...], stop_at_positional: bool) 
         else:  # missing, or a value that looks like an option: leave the judgement to click
             raise _NotMine
         value: Any = raw
+        if opt.choices and raw not in opt.choices:
+            raise _NotMine
         if opt.kind == "int":
             if not (raw.isascii() and raw.isdigit()):
                 raise _NotMine

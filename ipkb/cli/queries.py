@@ -34,13 +34,21 @@ def list_entities(
     types: list[str] | None = None,
     within: str | None = None,
     designation: str | None = None,
+    columns: list[str] | None = None,
+    table_format: str | None = None,
     as_of: str | None = None,
     as_json: bool = False,
 ) -> None:
     kb = open_kb(as_of)
     rows = kb.list_entities(types, within, designation)
-    output(rows, as_json, "entity_table")
-    if designation and not as_json:  # how much of the designation's roster this list is
+    wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
+    if wanted:
+        rows = [{k: row[k] for k in wanted} for row in kb.with_columns(rows, wanted, designation)]
+    if table_format in ("csv", "tsv"):
+        write_delimited(rows, wanted or ["id", "type", "name", "zh"], "," if table_format == "csv" else "\t")
+        return
+    output(rows, as_json or table_format == "json", "entity_table")
+    if designation and not as_json and table_format is None:  # how much of the designation's roster this is
         from ipkb import views
 
         claims = views.coverage_claims(kb.store, kb.resolve(designation)[0])
@@ -48,6 +56,16 @@ def list_entities(
             from ipkb.render_show import completeness
 
             emit(*completeness(claims))
+
+
+def write_delimited(rows: list[dict[str, object]], columns: list[str], delimiter: str) -> None:
+    """CSV or TSV with a header, for a spreadsheet (RFC 4180 quoting; None is an empty cell)."""
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([["" if row.get(c) is None else row[c] for c in columns] for row in rows])
 
 
 def neighbors(

@@ -4,6 +4,7 @@ Thin typer wrappers: options, help and validation live here; the work is in quer
 dispatcher (fast.py) also calls without typer.
 """
 
+from enum import StrEnum
 from typing import Annotated, Optional
 
 import typer
@@ -53,16 +54,36 @@ def search(
     queries.search(text, types, limit, as_json)
 
 
+class TableFormat(StrEnum):
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
 @app.command(name="list")
 def list_entities(
     types: Annotated[Optional[list[str]], typer.Option("--type", help="Only this entity type (repeatable).")] = None,
     within: Annotated[Optional[str], typer.Option("--in", help="Only entities located within PLACE.")] = None,
     designation: Annotated[Optional[str], typer.Option("--designation", help="Only holders of designation D.")] = None,
+    columns: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--columns",
+            help="Columns to show, comma-separated or repeated: id, type, name, zh, pinyin, description, a relation "
+            "type (located_in: where it lies) or, with --designation, a qualifier of the designation (batch, year).",
+        ),
+    ] = None,
+    table_format: Annotated[
+        Optional[TableFormat], typer.Option("--format", help="csv, tsv or json: for a spreadsheet or a script.")
+    ] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Entities, filtered by type, place and designation."""
-    queries.list_entities(types, within, designation, as_of, as_json)
+    """Entities, filtered by type, place and designation.
+
+    e.g. ipkb list --designation national-ip-demonstration-city --columns id,name,located_in,year --format csv
+    """
+    queries.list_entities(types, within, designation, columns, table_format and table_format.value, as_of, as_json)
 
 
 @app.command()
