@@ -95,6 +95,15 @@ class Store:
             )
         ]
 
+    def names_starting(self, typed: str, limit: int) -> list[tuple[str, str]]:
+        """(id, name) of the entities with a name (any kind) whose folded form starts with `typed`'s."""
+        folded = fold(unicodedata.normalize("NFKC", typed))
+        sql = (
+            "SELECT DISTINCT e.id, e.name FROM name n JOIN entity e ON e.id = n.entity_id "
+            "WHERE n.folded >= ? AND n.folded < ? ORDER BY e.id LIMIT ?"
+        )
+        return [(r["id"], r["name"]) for r in self.rows(sql, (folded, folded + "\U0010ffff", limit))]
+
     def all_names(self) -> list[tuple[str, str]]:
         return [(r["entity_id"], r["text"]) for r in self.rows("SELECT entity_id, text FROM name")]
 

@@ -24,6 +24,7 @@ OWNERS = {
         "ipkb/cli/analysis_commands.py",
         "ipkb/cli/kb_commands.py",
         "ipkb/cli/export_command.py",
+        "ipkb/cli/complete.py",
     ),
     "rich": ("ipkb/render.py", "ipkb/render_show.py"),
     "networkx": ("ipkb/graph.py", "ipkb/export/"),

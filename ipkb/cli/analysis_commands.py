@@ -4,8 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import check_types, emit, emit_json, kb_path, open_store, output, resolve_all
-from ipkb.cli.app import AsOfOption, JsonOption, app
+from ipkb.cli import check_types, complete, emit, emit_json, kb_path, open_store, output, resolve_all
+from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, app, entity_argument
 from ipkb.errors import UsageError
 
 
@@ -22,9 +22,12 @@ def coverage(as_json: JsonOption = False) -> None:
 def facts(
     metric: Annotated[
         Optional[str],
-        typer.Argument(help="A metric, by id or as shown (spaces for underscores); leave out to list the metrics."),
+        typer.Argument(
+            help="A metric, by id or as shown (spaces for underscores); leave out to list the metrics.",
+            autocompletion=complete.metrics,
+        ),
     ] = None,
-    types: Annotated[Optional[list[str]], typer.Option("--type", help="Only entities of this type.")] = None,
+    types: TypesOption = None,
     within: Annotated[
         Optional[str], typer.Option("--in", help="Only this entity and what lies within it (then METRIC is optional).")
     ] = None,
@@ -75,7 +78,7 @@ def _metric_id(typed: str, known: list[str]) -> str:
 
 @app.command()
 def timeline(
-    entity: Annotated[Optional[str], typer.Argument(help="Only events of this entity.")] = None,
+    entity: Annotated[Optional[str], entity_argument("Only events of this entity.")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -8,12 +8,12 @@ evaluate every string annotation at start-up, which costs about 15 ms on each ca
 """
 
 import importlib
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from ipkb import __version__
-from ipkb.cli import OPTIONS
+from ipkb.cli import OPTIONS, complete
 
 app = typer.Typer(
     name="ipkb",
@@ -35,6 +35,19 @@ AsOfOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+TypesOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--type", help="Only this entity type (repeatable).", autocompletion=complete.entity_types),
+]
+ViaOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--via", help="Only these relation types (repeatable).", autocompletion=complete.relation_types),
+]
+
+
+def entity_argument(help_text: str, metavar: str | None = None) -> Any:
+    """An argument naming an entity, completed from the KB's names (typer.Argument is typed as Any)."""
+    return typer.Argument(help=help_text, metavar=metavar, autocompletion=complete.entities)
 
 
 def _version(value: bool) -> None:

@@ -10,12 +10,12 @@ from typing import Annotated, Optional
 import typer
 
 from ipkb.cli import queries
-from ipkb.cli.app import AsOfOption, JsonOption, app
+from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, ViaOption, app, entity_argument
 
 
 @app.command()
 def show(
-    entity: Annotated[str, typer.Argument(help="Id, English or Chinese name, alias or pinyin.")],
+    entity: Annotated[str, entity_argument("Id, English or Chinese name, alias or pinyin.")],
     quotes: Annotated[
         bool, typer.Option("--quotes", help="Print every claim with the exact words of its sources.")
     ] = False,
@@ -31,10 +31,10 @@ def show(
 
 @app.command()
 def path(
-    start: Annotated[str, typer.Argument(metavar="A", help="Where the path starts.")],
-    goal: Annotated[str, typer.Argument(metavar="B", help="Where it ends.")],
+    start: Annotated[str, entity_argument("Where the path starts.", "A")],
+    goal: Annotated[str, entity_argument("Where it ends.", "B")],
     all_paths: Annotated[bool, typer.Option("--all", help="Every shortest path, not just one.")] = False,
-    via: Annotated[Optional[list[str]], typer.Option("--via", help="Only these relation types (repeatable).")] = None,
+    via: ViaOption = None,
     max_hops: Annotated[Optional[int], typer.Option("--max-hops", min=1, help="Give up beyond N hops.")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
@@ -46,7 +46,7 @@ def path(
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="Words in any language; Chinese sub-strings are found.")],
-    types: Annotated[Optional[list[str]], typer.Option("--type", help="Only this entity type (repeatable).")] = None,
+    types: TypesOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most N results.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
@@ -62,7 +62,7 @@ class TableFormat(StrEnum):
 
 @app.command(name="list")
 def list_entities(
-    types: Annotated[Optional[list[str]], typer.Option("--type", help="Only this entity type (repeatable).")] = None,
+    types: TypesOption = None,
     within: Annotated[Optional[str], typer.Option("--in", help="Only entities located within PLACE.")] = None,
     designation: Annotated[Optional[str], typer.Option("--designation", help="Only holders of designation D.")] = None,
     columns: Annotated[
@@ -88,9 +88,9 @@ def list_entities(
 
 @app.command()
 def neighbors(
-    entity: Annotated[str, typer.Argument(help="Where to start.")],
+    entity: Annotated[str, entity_argument("Where to start.")],
     depth: Annotated[int, typer.Option("--depth", min=1, max=10, help="How many hops out.")] = 1,
-    via: Annotated[Optional[list[str]], typer.Option("--via", help="Only these relation types (repeatable).")] = None,
+    via: ViaOption = None,
     tree: Annotated[bool, typer.Option("--tree", help="Draw the neighbourhood as a tree.")] = False,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
