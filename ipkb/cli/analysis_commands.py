@@ -11,7 +11,12 @@ from ipkb.errors import UsageError
 
 @app.command()
 def coverage(as_json: JsonOption = False) -> None:
-    """How complete the KB is: claimed totals beside listed members, missing Chinese names, unquoted claims."""
+    """How complete the KB is: claimed totals beside listed members, missing Chinese names, unquoted claims.
+
+    \b
+    e.g. ipkb coverage
+         ipkb coverage --json | jq '.claimed_totals[] | select(.missing > 0)'
+    """
     from ipkb import views
 
     report = views.coverage_report(open_store())
@@ -36,6 +41,10 @@ def facts(
     as_json: JsonOption = False,
 ) -> None:
     """Compare one metric across entities (value, unit, period, target or actual, source).
+
+    \b
+    e.g. ipkb facts invention_patents_per_10k_people --in zhejiang
+         ipkb facts --in huzhou --period 2014
 
     Without METRIC, but with --in, --type or --period: every figure of those entities. With nothing: the
     metrics, with how many facts each has.
@@ -82,7 +91,12 @@ def timeline(
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Dated events in order: designations, approvals, foundings, totals reported; each cited."""
+    """Dated events in order: designations, approvals, foundings, totals reported; each cited.
+
+    \b
+    e.g. ipkb timeline national-center
+         ipkb timeline --as-of 2020
+    """
     from ipkb import views
 
     store = open_store(as_of)
@@ -99,7 +113,12 @@ def diff(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What changed between two revisions of the KB, as entities, relations, facts and citations."""
+    """What changed between two revisions of the KB, as entities, relations, facts and citations.
+
+    \b
+    e.g. ipkb diff HEAD~1
+         ipkb diff v0.1 main --json
+    """
     from ipkb.diff import WORKTREE, diff_revisions
 
     report = diff_revisions(kb_path(), old, new or WORKTREE)

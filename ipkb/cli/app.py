@@ -37,11 +37,19 @@ AsOfOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 TypesOption = Annotated[
     Optional[list[str]],
-    typer.Option("--type", help="Only this entity type (repeatable).", autocompletion=complete.entity_types),
+    typer.Option(
+        "--type",
+        help="Only this entity type (repeatable): city, county, center, agency, ...; `ipkb stats` lists them all.",
+        autocompletion=complete.entity_types,
+    ),
 ]
 ViaOption = Annotated[
     Optional[list[str]],
-    typer.Option("--via", help="Only these relation types (repeatable).", autocompletion=complete.relation_types),
+    typer.Option(
+        "--via",
+        help="Only these relation types (repeatable): located_in, subcenter_of, ...; `ipkb stats` lists them all.",
+        autocompletion=complete.relation_types,
+    ),
 ]
 
 

@@ -27,7 +27,12 @@ def validate(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every problem in the KB with file:line; exit 1 if there is any error."""
+    """Every problem in the KB with file:line; exit 1 if there is any error.
+
+    \b
+    e.g. ipkb validate
+         ipkb --kb ./my-kb validate --json
+    """
     from ipkb.validate import validate_folder
 
     _, knowledge, problems = validate_folder(kb_path())
@@ -59,7 +64,11 @@ def verify(
     texts: Annotated[list[Path], typer.Option("--texts", help="Folder of source texts (repeatable).")],
     as_json: JsonOption = False,
 ) -> None:
-    """Check that every quote is found word for word in the text of its source."""
+    """Check that every quote is found word for word in the text of its source.
+
+    \b
+    e.g. ipkb verify --texts ../shared
+    """
     from ipkb.validate import validate_folder
     from ipkb.verify import verify_quotes
 

@@ -25,6 +25,11 @@ def show(
     """An entity: names, description, facts, relations both ways, and the sources behind them.
 
     Notes and `inferred` stand beside the claims they qualify. A source lists every claim it supports.
+
+    \b
+    e.g. ipkb show huzhou
+         ipkb show 湖州 --quotes
+         ipkb show national-center --as-of 2020
     """
     queries.show(entity, quotes, as_of, as_json)
 
@@ -39,7 +44,12 @@ def path(
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The shortest chain of cited relations between two entities, in either direction."""
+    """The shortest chain of cited relations between two entities, in either direction.
+
+    \b
+    e.g. ipkb path keqiao national-center
+         ipkb path keqiao national-center --all --via subcenter_of --via located_in --max-hops 4
+    """
     queries.path(start, goal, all_paths, via, max_hops, as_of, as_json)
 
 
@@ -50,7 +60,12 @@ def search(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most N results.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
-    """Entities whose names or aliases (for 3+ characters, also descriptions) contain the text, best first."""
+    """Entities whose names or aliases (for 3+ characters, also descriptions) contain the text, best first.
+
+    \b
+    e.g. ipkb search 柯桥
+         ipkb search "protection center" --type center --limit 50
+    """
     queries.search(text, types, limit, as_json)
 
 
@@ -81,7 +96,9 @@ def list_entities(
 ) -> None:
     """Entities, filtered by type, place and designation.
 
-    e.g. ipkb list --designation national-ip-demonstration-city --columns id,name,located_in,year --format csv
+    \b
+    e.g. ipkb list --type center --in zhejiang
+         ipkb list --designation national-ip-demonstration-city --columns id,name,located_in,year --format csv
     """
     queries.list_entities(types, within, designation, columns, table_format and table_format.value, as_of, as_json)
 
@@ -95,5 +112,10 @@ def neighbors(
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Entities within N hops, with the relations that reach them."""
+    """Entities within N hops, with the relations that reach them.
+
+    \b
+    e.g. ipkb neighbors national-center --depth 2 --tree
+         ipkb neighbors huzhou --via holds_designation
+    """
     queries.neighbors(entity, depth, via, tree, as_of, as_json)
