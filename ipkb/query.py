@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ipkb.errors import IpkbError
+from ipkb.query_analysis import AnalystReads
 from ipkb.text import char_phrase, fold
 from ipkb.timeframe import holds_on, known_on
 
@@ -34,7 +35,7 @@ class Edge(NamedTuple):  # not a dataclass: importing dataclasses costs every qu
         return (self.file, self.line, self.rowid)
 
 
-class Store:
+class Store(AnalystReads):
     """A read-only connection to a built database."""
 
     def __init__(self, db: Path, as_of: str | None = None) -> None:

@@ -1,4 +1,7 @@
-"""Pure functions from the store to the JSON shapes of each command (the contract in docs/cli.md)."""
+"""The JSON shapes of the query commands (the contract in docs/cli.md), from the store's typed reads.
+
+No SQL here: ipkb/query.py owns every read. The analysts' commands have theirs in views_analysis.py.
+"""
 
 from __future__ import annotations
 
@@ -224,28 +227,19 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[dict[str
     metrics = {name: m for name, m in store.metrics().items() if m["counts_relation"]}
     if not metrics:
         return []
-    marks = ",".join("?" * len(metrics))
-    about = " AND entity_id = ?" if entity_id is not None else ""
-    facts = store.rows(
-        f"SELECT * FROM fact WHERE metric IN ({marks}) AND kind = 'actual'{about} "
-        "ORDER BY entity_id, metric, period, file, line, rowid",
-        [*metrics, *([entity_id] if entity_id is not None else [])],
-    )
+    facts = store.facts_where(list(metrics), entity_id, actual_only=True, order="entity")
     cites = store.citations("fact", [str(f["rowid"]) for f in facts])
     names = store.entities(f["entity_id"] for f in facts)
     out = []
     for fact in facts:
         metric = metrics[fact["metric"]]
-        column = "target_id" if metric["counts_direction"] == "in" else "source_id"
-        other = "source_id" if column == "target_id" else "target_id"
+        incoming = metric["counts_direction"] == "in"
+        other = "source_id" if incoming else "target_id"
         scope = json.loads(fact["scope"])
         period_end = timeframe.period_end(fact["period"])
         dated: set[str] = set()
         undated: set[str] = set()
-        for rel in store.rows(
-            f"SELECT * FROM relation WHERE {column} = ? AND type = ? ORDER BY {other}",
-            (fact["entity_id"], metric["counts_relation"]),
-        ):
+        for rel in store.relations_at(fact["entity_id"], metric["counts_relation"], incoming):
             qualifiers = json.loads(rel["qualifiers"])
             if qualifiers.get("status") == "planned" or not all(qualifiers.get(k) == v for k, v in scope.items()):
                 continue
@@ -273,211 +267,3 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[dict[str
             }
         )
     return out
-
-
-def stats(store: Store) -> dict[str, Any]:
-    def count(sql: str) -> int:
-        return int(store.rows(sql)[0][0])
-
-    def counts(sql: str) -> dict[str, int]:
-        return {row[0]: int(row[1]) for row in store.rows(sql)}
-
-    relations = count("SELECT COUNT(*) FROM relation")
-    facts = count("SELECT COUNT(*) FROM fact")
-
-    def cited(kind: str, with_quote: bool) -> int:
-        quote = " AND quote IS NOT NULL AND quote != ''" if with_quote else ""
-        return count(f"SELECT COUNT(DISTINCT owner) FROM citation WHERE owner_kind = '{kind}'{quote}")
-
-    def share(part: int, whole: int) -> float:
-        return round(part / whole, 4) if whole else 1.0
-
-    citations = {}
-    for kind, total in (("relation", relations), ("fact", facts)):
-        with_source, with_quote = cited(kind, False), cited(kind, True)
-        citations[kind + "s"] = {
-            "total": total,
-            "with_source": with_source,
-            "with_quote": with_quote,
-            "share_with_source": share(with_source, total),
-            "share_with_quote": share(with_quote, total),
-        }
-    inferred = {
-        kind: count(f"SELECT COUNT(*) FROM {kind} WHERE confidence = 'inferred'")
-        for kind in ("entity", "relation", "fact")
-    }
-    return {
-        "entities": count("SELECT COUNT(*) FROM entity"),
-        "relations": relations,
-        "facts": facts,
-        "sources": count("SELECT COUNT(*) FROM entity WHERE type = 'source'"),
-        "by_type": counts("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type"),
-        "by_relation": counts("SELECT type, COUNT(*) FROM relation GROUP BY type ORDER BY type"),
-        "facts_by_metric": counts("SELECT metric, COUNT(*) FROM fact GROUP BY metric ORDER BY metric"),
-        "citations": citations,
-        "inferred": inferred,
-        "warnings": count("SELECT COUNT(*) FROM problem WHERE severity = 'warning'"),
-        "claimed_totals": [
-            {k: c[k] for k in ("entity", "metric", "period", "scope", "claimed", "listed", "undated")}
-            for c in coverage_claims(store)
-        ],
-    }
-
-
-DATE_ATTRIBUTES = ("founded", "established", "effective", "issued", "approved", "date", "opened")
-
-
-def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
-    """Dated events in order: relations with a date (designations, approvals, foundings), the ends of
-    relations, figures with a period, and dated attributes; each with its citations."""
-    types = store.relation_types()
-    edges = store.edges_of(entity_id) if entity_id else store.all_edges()
-    edges = [e for e in edges if any(e.qualifiers.get(k) is not None for k in ("since", "date", "year", "until"))]
-    if entity_id:
-        facts = store.facts_of(entity_id)
-    else:
-        facts = store.known(store.rows("SELECT * FROM fact WHERE period IS NOT NULL ORDER BY file, line, rowid"))
-    facts = [f for f in facts if f["period"]]
-    entity_rows = store.entities([entity_id]) if entity_id else {r["id"]: r for r in store.rows("SELECT * FROM entity")}
-    names = store.entities(
-        [e.source_id for e in edges] + [e.target_id for e in edges] + [f["entity_id"] for f in facts]
-    )
-    edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
-    fact_cites = store.citations("fact", [str(f["rowid"]) for f in facts])
-    events: list[dict[str, Any]] = []
-    for edge in edges:
-        q = edge.qualifiers
-        start = next((q[k] for k in ("since", "date", "year") if q.get(k) is not None), None)
-        base = {
-            "kind": "relation",
-            "type": edge.type,
-            "subject": entity_ref(names[edge.source_id]),
-            "object": entity_ref(names[edge.target_id]),
-            "qualifiers": q,
-            "confidence": edge.confidence,
-            "sources": edge_cites[str(edge.rowid)],
-        }
-        label = types[edge.type]["label"]
-        if start is not None:
-            events.append({"date": str(start), "event": label, **base})
-        if q.get("until") is not None:
-            events.append({"date": str(q["until"]), "event": f"{label} (ended)", **base})
-    for fact in facts:
-        events.append(
-            {
-                "date": fact["period"],
-                "kind": "fact",
-                "type": fact["metric"],
-                "event": fact["metric"],
-                "subject": entity_ref(names[fact["entity_id"]]),
-                "object": None,
-                "value": json.loads(fact["value"]),
-                "unit": fact["unit"],
-                "fact_kind": fact["kind"],
-                "qualifiers": json.loads(fact["scope"]),
-                "confidence": fact["confidence"],
-                "sources": fact_cites[str(fact["rowid"])],
-            }
-        )
-    dated = [
-        (r, k, v)
-        for r in entity_rows.values()
-        for k, v in json.loads(r["attributes"]).items()
-        if any(word in k for word in DATE_ATTRIBUTES) and timeframe.period_start(v)
-    ]
-    attr_cites = store.citations("entity", [r["id"] for r, _, _ in dated])
-    for row, key, value in dated:
-        if store.as_of and not timeframe.known_on(value, store.as_of):
-            continue
-        events.append(
-            {
-                "date": str(value),
-                "kind": "attribute",
-                "type": key,
-                "event": key,
-                "subject": entity_ref(row),
-                "object": None,
-                "qualifiers": {},
-                "confidence": row["confidence"],
-                "sources": attr_cites[row["id"]],
-            }
-        )
-    events.sort(
-        key=lambda e: (
-            timeframe.period_start(e["date"]) or "9999",
-            e["date"],
-            e["subject"]["id"],
-            e["event"],
-            e["object"]["id"] if e["object"] else "",
-        )
-    )
-    return events
-
-
-def metrics_overview(store: Store) -> list[dict[str, Any]]:
-    counts = {
-        r["metric"]: (r["n"], r["entities"])
-        for r in store.rows(
-            "SELECT metric, COUNT(*) AS n, COUNT(DISTINCT entity_id) AS entities FROM fact GROUP BY metric"
-        )
-    }
-    return [
-        {
-            "metric": name,
-            "unit": m["unit"],
-            "description": m["description"],
-            "facts": counts.get(name, (0, 0))[0],
-            "entities": counts.get(name, (0, 0))[1],
-        }
-        for name, m in store.metrics().items()
-    ]
-
-
-def compare_metric(
-    store: Store, metric: str | None, types: list[str] | None, within: set[str] | None, period: str | None
-) -> list[dict[str, Any]]:
-    """One metric (or, with None, every metric) across entities: value, unit, period, target or actual,
-    and the citations."""
-    where, params = ("WHERE metric = ? ", (metric,)) if metric is not None else ("", ())
-    facts = store.known(store.rows(f"SELECT * FROM fact {where}ORDER BY period, entity_id, file, line, rowid", params))
-    names = store.entities(f["entity_id"] for f in facts)
-    facts = [
-        f
-        for f in facts
-        if (not types or names[f["entity_id"]]["type"] in types)
-        and (within is None or f["entity_id"] in within)
-        and (period is None or (f["period"] or "").startswith(period))
-    ]
-    cites = store.citations("fact", [str(f["rowid"]) for f in facts])
-    return [{"entity": entity_ref(names[f["entity_id"]]), **_fact(f, cites[str(f["rowid"])])} for f in facts]
-
-
-def coverage_report(store: Store) -> dict[str, Any]:
-    """How complete and how checkable the KB is."""
-
-    def ids(sql: str) -> list[str]:
-        return [r[0] for r in store.rows(sql)]
-
-    def unquoted(kind: str, table: str) -> list[str]:
-        return [
-            f"{r['file']}:{r['line']}"
-            for r in store.rows(
-                f"SELECT file, line FROM {table} WHERE CAST(rowid AS TEXT) NOT IN (SELECT owner FROM citation "
-                f"WHERE owner_kind = '{kind}' AND quote IS NOT NULL AND quote != '') ORDER BY file, line"
-            )
-        ]
-
-    cited = "SELECT source_id AS s FROM citation UNION ALL SELECT via FROM citation WHERE via IS NOT NULL"
-    facts = int(store.rows("SELECT COUNT(*) FROM fact")[0][0])
-    inferred = int(store.rows("SELECT COUNT(*) FROM fact WHERE confidence = 'inferred'")[0][0])
-    return {
-        "claimed_totals": coverage_claims(store),
-        "entities_without_chinese_name": ids(
-            "SELECT id FROM entity WHERE (zh IS NULL OR zh = '') AND type != 'source' ORDER BY type, id"
-        ),
-        "relations_without_quote": unquoted("relation", "relation"),
-        "facts_without_quote": unquoted("fact", "fact"),
-        "sources_cited_once": ids(f"SELECT s FROM ({cited}) GROUP BY s HAVING COUNT(*) = 1 ORDER BY s"),
-        "sources_never_cited": ids(f"SELECT id FROM entity WHERE type = 'source' AND id NOT IN ({cited}) ORDER BY id"),
-        "facts_inferred": {"count": inferred, "of": facts, "share": round(inferred / facts, 4) if facts else 0.0},
-    }

@@ -17,9 +17,9 @@ def coverage(as_json: JsonOption = False) -> None:
     e.g. ipkb coverage
          ipkb coverage --json | jq '.claimed_totals[] | select(.missing > 0)'
     """
-    from ipkb import views
+    from ipkb import views_analysis
 
-    report = views.coverage_report(open_store())
+    report = views_analysis.coverage_report(open_store())
     output(report, as_json, "coverage_report")
 
 
@@ -49,11 +49,11 @@ def facts(
     Without METRIC, but with --in, --type or --period: every figure of those entities. With nothing: the
     metrics, with how many facts each has.
     """
-    from ipkb import views
+    from ipkb import views_analysis
 
     store = open_store(as_of)
     if metric is None and within is None and not types and period is None:
-        overview = views.metrics_overview(store)
+        overview = views_analysis.metrics_overview(store)
         output(overview, as_json, "metrics")
         return
     if metric is not None:
@@ -65,7 +65,7 @@ def facts(
 
         place = resolve_all(store, within)[0]
         inside = contained_in(store, place) | {place}
-    rows = views.compare_metric(store, metric, types, inside, period)
+    rows = views_analysis.compare_metric(store, metric, types, inside, period)
     if as_json:
         emit_json(rows)
     else:
@@ -97,11 +97,11 @@ def timeline(
     e.g. ipkb timeline national-center
          ipkb timeline --as-of 2020
     """
-    from ipkb import views
+    from ipkb import views_analysis
 
     store = open_store(as_of)
     entity_id = resolve_all(store, entity)[0] if entity else None
-    events = views.timeline(store, entity_id)
+    events = views_analysis.timeline(store, entity_id)
     output(events, as_json, "timeline")
 
 

@@ -13,9 +13,9 @@ from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
 @app.command()
 def stats(as_json: JsonOption = False) -> None:
     """Counts by type and relation, citation coverage, and claimed totals beside listed members."""
-    from ipkb import views
+    from ipkb import views_analysis
 
-    view = views.stats(open_store())
+    view = views_analysis.stats(open_store())
     output(view, as_json, "stats")
 
 

@@ -1,0 +1,121 @@
+"""The store's reads for the analysts' commands (figures, counts, coverage): part of `query.Store`.
+
+A mixin only to keep query.py to one screenful of concerns; `Store` is the one reader of the database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any, Literal
+
+SOURCE_TYPES = "SELECT name FROM entity_type WHERE grp = 'source'"  # the types whose entities are sources
+
+
+class AnalystReads:
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError  # query.Store's
+
+    def known(self, facts: list[sqlite3.Row]) -> list[sqlite3.Row]:
+        raise NotImplementedError  # query.Store's
+
+    def facts_where(
+        self,
+        metrics: list[str] | None = None,
+        entity_id: str | None = None,
+        actual_only: bool = False,
+        dated_only: bool = False,
+        order: Literal["kb", "entity", "period"] = "kb",
+    ) -> list[sqlite3.Row]:
+        """Facts known on `as_of`: of some metrics, of one entity, actual ones, ones with a period; in KB order
+        (file and line), by entity and metric, or by period and entity."""
+        clauses, params = [], []
+        if metrics is not None:
+            clauses.append(f"metric IN ({','.join('?' * len(metrics))})")
+            params += metrics
+        if entity_id is not None:
+            clauses.append("entity_id = ?")
+            params.append(entity_id)
+        if actual_only:
+            clauses.append("kind = 'actual'")
+        if dated_only:
+            clauses.append("period IS NOT NULL")
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        by = {"kb": "", "entity": "entity_id, metric, period, ", "period": "period, entity_id, "}[order]
+        return self.known(self.rows(f"SELECT * FROM fact {where}ORDER BY {by}file, line, rowid", params))
+
+    def relations_at(self, entity_id: str, relation_type: str, incoming: bool) -> list[sqlite3.Row]:
+        """Every relation of a type pointing at (`incoming`) or leaving an entity, by the other end's id."""
+        column, other = ("target_id", "source_id") if incoming else ("source_id", "target_id")
+        return self.rows(
+            f"SELECT * FROM relation WHERE {column} = ? AND type = ? ORDER BY {other}", (entity_id, relation_type)
+        )
+
+    def all_entities(self) -> list[sqlite3.Row]:
+        return self.rows("SELECT * FROM entity ORDER BY type, id")
+
+    def metric_usage(self) -> dict[str, tuple[int, int]]:
+        """metric -> (facts, entities with such a fact)."""
+        sql = "SELECT metric, COUNT(*) AS n, COUNT(DISTINCT entity_id) AS entities FROM fact GROUP BY metric"
+        return {r["metric"]: (int(r["n"]), int(r["entities"])) for r in self.rows(sql)}
+
+    def tallies(self) -> dict[str, Any]:
+        """The counts behind `stats`: rows per table, per type, relation and metric, cited and inferred ones."""
+
+        def count(sql: str) -> int:
+            return int(self.rows(sql)[0][0])
+
+        def counts(sql: str) -> dict[str, int]:
+            return {row[0]: int(row[1]) for row in self.rows(sql)}
+
+        def cited(kind: str, with_quote: bool) -> int:
+            quote = " AND quote IS NOT NULL AND quote != ''" if with_quote else ""
+            return count(f"SELECT COUNT(DISTINCT owner) FROM citation WHERE owner_kind = '{kind}'{quote}")
+
+        return {
+            "entities": count("SELECT COUNT(*) FROM entity"),
+            "relations": count("SELECT COUNT(*) FROM relation"),
+            "facts": count("SELECT COUNT(*) FROM fact"),
+            "sources": count(
+                "SELECT COUNT(*) FROM entity WHERE type IN (SELECT name FROM entity_type WHERE grp = 'source')"
+            ),
+            "by_type": counts("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type"),
+            "by_relation": counts("SELECT type, COUNT(*) FROM relation GROUP BY type ORDER BY type"),
+            "facts_by_metric": counts("SELECT metric, COUNT(*) FROM fact GROUP BY metric ORDER BY metric"),
+            "cited": {kind: (cited(kind, False), cited(kind, True)) for kind in ("relation", "fact")},
+            "inferred": {
+                kind: count(f"SELECT COUNT(*) FROM {kind} WHERE confidence = 'inferred'")
+                for kind in ("entity", "relation", "fact")
+            },
+            "warnings": count("SELECT COUNT(*) FROM problem WHERE severity = 'warning'"),
+        }
+
+    def gaps(self) -> dict[str, list[str]]:
+        """What `coverage` lists: entities without a Chinese name, claims without a quote (file:line),
+        sources cited once or never."""
+
+        def ids(sql: str) -> list[str]:
+            return [r[0] for r in self.rows(sql)]
+
+        def unquoted(kind: str) -> list[str]:
+            return [
+                f"{r['file']}:{r['line']}"
+                for r in self.rows(
+                    f"SELECT file, line FROM {kind} WHERE CAST(rowid AS TEXT) NOT IN (SELECT owner FROM citation "
+                    f"WHERE owner_kind = '{kind}' AND quote IS NOT NULL AND quote != '') ORDER BY file, line"
+                )
+            ]
+
+        cited = "SELECT source_id AS s FROM citation UNION ALL SELECT via FROM citation WHERE via IS NOT NULL"
+        return {
+            "entities_without_chinese_name": ids(
+                "SELECT id FROM entity WHERE (zh IS NULL OR zh = '') "
+                f"AND type NOT IN ({SOURCE_TYPES}) ORDER BY type, id"
+            ),
+            "relations_without_quote": unquoted("relation"),
+            "facts_without_quote": unquoted("fact"),
+            "sources_cited_once": ids(f"SELECT s FROM ({cited}) GROUP BY s HAVING COUNT(*) = 1 ORDER BY s"),
+            "sources_never_cited": ids(
+                f"SELECT id FROM entity WHERE type IN ({SOURCE_TYPES}) AND id NOT IN ({cited}) ORDER BY id"
+            ),
+        }

@@ -1,0 +1,174 @@
+"""The JSON shapes of the analysts' commands: stats, coverage, timeline, facts (docs/analysis.md).
+
+Like views.py, no SQL: the figures and counts come from ipkb/query.py.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ipkb import timeframe
+from ipkb.query import Store
+from ipkb.views import _fact, coverage_claims, entity_ref
+
+
+def stats(store: Store) -> dict[str, Any]:
+    tallies = store.tallies()
+
+    def share(part: int, whole: int) -> float:
+        return round(part / whole, 4) if whole else 1.0
+
+    citations = {}
+    for kind, total in (("relation", tallies["relations"]), ("fact", tallies["facts"])):
+        with_source, with_quote = tallies["cited"][kind]
+        citations[kind + "s"] = {
+            "total": total,
+            "with_source": with_source,
+            "with_quote": with_quote,
+            "share_with_source": share(with_source, total),
+            "share_with_quote": share(with_quote, total),
+        }
+    return {
+        **{k: tallies[k] for k in ("entities", "relations", "facts", "sources", "by_type", "by_relation")},
+        "facts_by_metric": tallies["facts_by_metric"],
+        "citations": citations,
+        "inferred": tallies["inferred"],
+        "warnings": tallies["warnings"],
+        "claimed_totals": [
+            {k: c[k] for k in ("entity", "metric", "period", "scope", "claimed", "listed", "undated")}
+            for c in coverage_claims(store)
+        ],
+    }
+
+
+DATE_ATTRIBUTES = ("founded", "established", "effective", "issued", "approved", "date", "opened")
+
+
+def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
+    """Dated events in order: relations with a date (designations, approvals, foundings), the ends of
+    relations, figures with a period, and dated attributes; each with its citations."""
+    types = store.relation_types()
+    edges = store.edges_of(entity_id) if entity_id else store.all_edges()
+    edges = [e for e in edges if any(e.qualifiers.get(k) is not None for k in ("since", "date", "year", "until"))]
+    facts = store.facts_of(entity_id) if entity_id else store.facts_where(dated_only=True)
+    facts = [f for f in facts if f["period"]]
+    entity_rows = store.entities([entity_id]) if entity_id else {r["id"]: r for r in store.all_entities()}
+    names = store.entities(
+        [e.source_id for e in edges] + [e.target_id for e in edges] + [f["entity_id"] for f in facts]
+    )
+    edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
+    fact_cites = store.citations("fact", [str(f["rowid"]) for f in facts])
+    events: list[dict[str, Any]] = []
+    for edge in edges:
+        q = edge.qualifiers
+        start = next((q[k] for k in ("since", "date", "year") if q.get(k) is not None), None)
+        base = {
+            "kind": "relation",
+            "type": edge.type,
+            "subject": entity_ref(names[edge.source_id]),
+            "object": entity_ref(names[edge.target_id]),
+            "qualifiers": q,
+            "confidence": edge.confidence,
+            "sources": edge_cites[str(edge.rowid)],
+        }
+        label = types[edge.type]["label"]
+        if start is not None:
+            events.append({"date": str(start), "event": label, **base})
+        if q.get("until") is not None:
+            events.append({"date": str(q["until"]), "event": f"{label} (ended)", **base})
+    for fact in facts:
+        events.append(
+            {
+                "date": fact["period"],
+                "kind": "fact",
+                "type": fact["metric"],
+                "event": fact["metric"],
+                "subject": entity_ref(names[fact["entity_id"]]),
+                "object": None,
+                "value": json.loads(fact["value"]),
+                "unit": fact["unit"],
+                "fact_kind": fact["kind"],
+                "qualifiers": json.loads(fact["scope"]),
+                "confidence": fact["confidence"],
+                "sources": fact_cites[str(fact["rowid"])],
+            }
+        )
+    dated = [
+        (r, k, v)
+        for r in entity_rows.values()
+        for k, v in json.loads(r["attributes"]).items()
+        if any(word in k for word in DATE_ATTRIBUTES) and timeframe.period_start(v)
+    ]
+    attr_cites = store.citations("entity", [r["id"] for r, _, _ in dated])
+    for row, key, value in dated:
+        if store.as_of and not timeframe.known_on(value, store.as_of):
+            continue
+        events.append(
+            {
+                "date": str(value),
+                "kind": "attribute",
+                "type": key,
+                "event": key,
+                "subject": entity_ref(row),
+                "object": None,
+                "qualifiers": {},
+                "confidence": row["confidence"],
+                "sources": attr_cites[row["id"]],
+            }
+        )
+    events.sort(
+        key=lambda e: (
+            timeframe.period_start(e["date"]) or "9999",
+            e["date"],
+            e["subject"]["id"],
+            e["event"],
+            e["object"]["id"] if e["object"] else "",
+        )
+    )
+    return events
+
+
+def metrics_overview(store: Store) -> list[dict[str, Any]]:
+    counts = store.metric_usage()
+    return [
+        {
+            "metric": name,
+            "unit": m["unit"],
+            "description": m["description"],
+            "facts": counts.get(name, (0, 0))[0],
+            "entities": counts.get(name, (0, 0))[1],
+        }
+        for name, m in store.metrics().items()
+    ]
+
+
+def compare_metric(
+    store: Store, metric: str | None, types: list[str] | None, within: set[str] | None, period: str | None
+) -> list[dict[str, Any]]:
+    """One metric (or, with None, every metric) across entities: value, unit, period, target or actual,
+    and the citations."""
+    facts = store.facts_where([metric] if metric is not None else None, order="period")
+    names = store.entities(f["entity_id"] for f in facts)
+    facts = [
+        f
+        for f in facts
+        if (not types or names[f["entity_id"]]["type"] in types)
+        and (within is None or f["entity_id"] in within)
+        and (period is None or (f["period"] or "").startswith(period))
+    ]
+    cites = store.citations("fact", [str(f["rowid"]) for f in facts])
+    return [{"entity": entity_ref(names[f["entity_id"]]), **_fact(f, cites[str(f["rowid"])])} for f in facts]
+
+
+def coverage_report(store: Store) -> dict[str, Any]:
+    """How complete and how checkable the KB is."""
+
+    gaps = store.gaps()
+    facts = store.tallies()["facts"]
+    inferred = store.tallies()["inferred"]["fact"]
+    return {
+        "claimed_totals": coverage_claims(store),
+        **gaps,
+        "facts_inferred": {"count": inferred, "of": facts, "share": round(inferred / facts, 4) if facts else 0.0},
+    }
