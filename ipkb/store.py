@@ -115,10 +115,11 @@ def _build(kb: Path, db: Path) -> list[Problem]:
     from dataclasses import replace
     from hashlib import sha256
 
+    from ipkb.kb_checks import KbChecks
     from ipkb.model import Problem
     from ipkb.parts import Part, Source, part_key, read_parts
     from ipkb.schema import load_schema
-    from ipkb.validate import KbChecks, display_path, sort_problems
+    from ipkb.validate import display_path, sort_problems
 
     signature = stat_signature(kb)
     digest, file_digests = fingerprint(kb)
