@@ -8,6 +8,8 @@ YAML's core schema (e.g. `!!python/object/apply`) is reported, never executed.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -158,11 +160,16 @@ class _Converter:
 
 def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
     """Parse one YAML file; problems are appended, never raised."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
-            return None
-        data = path.read_bytes()
+    try:  # opened without blocking and checked, so a FIFO put in place of a file cannot hang the build
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                problems.append(Problem(display, 1, "not read: not a plain file", "put the records in a plain file"))
+                return None
+            if info.st_size > MAX_FILE_BYTES:
+                problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
+                return None
+            data = handle.read()
     except OSError as exc:
         problems.append(Problem(display, 1, f"cannot read file: {exc.strerror}"))
         return None

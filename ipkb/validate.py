@@ -5,12 +5,14 @@ The checks themselves are in `record_checks` (one record at a time) and `kb_chec
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ipkb.kb_checks import KbChecks, Summary, summarize
 from ipkb.load import Mapping
 from ipkb.model import KnowledgeBase, Problem
+from ipkb.paths import Unread, printable_path
 from ipkb.record_checks import FileRecords, check_file
 from ipkb.schema import Schema
 
@@ -68,18 +70,29 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line))
 
 
+def unread_problems(unread: list[Unread], base: Path | None = None) -> list[Problem]:
+    """The entries of the KB folder that are not read, as problems naming each (the link, not its target)."""
+    out = []
+    for path, _, message, hint, severity in unread:
+        folder, name = os.path.split(path)
+        shown = printable_path(os.path.join(display_path(Path(folder), base), name))
+        out.append(Problem(shown, 1, message, hint, "warning" if severity == "warning" else "error"))
+    return out
+
+
 def read_folder(kb: Path, base: Path | None = None) -> tuple[Schema, RawRecords, list[Problem]]:
     """Parse schema.yaml and every record file of a KB folder."""
     from ipkb.load import read_records
-    from ipkb.paths import yaml_files
+    from ipkb.paths import scan_kb
     from ipkb.schema import load_schema
 
-    problems: list[Problem] = []
-    files = yaml_files(kb)
-    schema = load_schema(files[0], display_path(files[0], base), problems)
+    files, unread = scan_kb(kb)
+    problems = unread_problems(unread, base)
+    schema_path = Path(files[0][0])
+    schema = load_schema(schema_path, display_path(schema_path, base), problems)
     raw = RawRecords([], [], [])
     buckets = {"entities": raw.entities, "relations": raw.relations, "facts": raw.facts}
-    for path in files[1:]:
+    for path in (Path(name) for name, _ in files[1:]):
         shown = display_path(path, base)
         folder = path.relative_to(kb).parts[0]
         buckets[folder].extend((shown, record) for record in read_records(path, shown, problems))
