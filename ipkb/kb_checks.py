@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ipkb.fields import suggest
 from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
-from ipkb.record_checks import FileRecords, suggest
+from ipkb.record_checks import FileRecords
 from ipkb.schema import Schema
 
 # What the KB-wide checks need of a file, as plain tuples (cheap to keep in the store and to load again, so a

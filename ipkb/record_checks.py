@@ -5,13 +5,13 @@ Nothing here looks beyond the record: ids unique across the KB, references and c
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ipkb.fields import FieldChecks, suggest
 from ipkb.load import Mapping
-from ipkb.model import Citation, EntityRecord, Fact, Position, Problem, RelationRecord
+from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
 from ipkb.schema import Schema
 from ipkb.values import valid_date
 
@@ -32,15 +32,7 @@ ENTITY_KEYS = (
 )
 RELATION_KEYS = ("from", "type", "to", "confidence", "note", "sources")
 FACT_KEYS = ("metric", "value", "unit", "period", "kind", "scope", "confidence", "note", "sources")
-CITATION_KEYS = ("source", "quote", "via", "note")
-CONFIDENCE = ("seen", "inferred")
-MAX_TEXT = 10_000
 FACT_KINDS = ("actual", "target")
-
-
-def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 @dataclass
@@ -52,130 +44,12 @@ class FileRecords:
     facts: list[Fact] = field(default_factory=list)
 
 
-class Validator:
+class Validator(FieldChecks):
     """The checks one record needs nothing else for: keys, types, values, citations' shape."""
 
     def __init__(self, schema: Schema) -> None:
-        self.schema = schema
-        self.problems: list[Problem] = []
+        super().__init__(schema)
         self.records = FileRecords()
-
-    # -- helpers -------------------------------------------------------------------------------------
-    def error(self, file: str, line: int, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(file, line, message, hint))
-
-    def warn(self, file: str, line: int, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(file, line, message, hint, "warning"))
-
-    @staticmethod
-    def line(record: Mapping, key: str | None = None) -> int:
-        if key is not None and key in getattr(record, "key_lines", {}):
-            return record.key_lines[key]
-        return getattr(record, "line", 1)
-
-    def unknown_keys(self, file: str, record: Mapping, allowed: tuple[str, ...] | list[str], what: str) -> None:
-        for key in record:
-            if key not in allowed:
-                self.error(
-                    file,
-                    self.line(record, key),
-                    f"unknown key {key!r} in {what}",
-                    suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}",
-                )
-
-    def text(self, file: str, record: Mapping, key: str, required: bool = False) -> str | None:
-        value = record.get(key)
-        if value is None:
-            if required:
-                self.error(file, self.line(record), f"missing required key {key!r}")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.error(file, self.line(record, key), f"{key!r} must be text, not {type(value).__name__}")
-            return None
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            self.error(
-                file,
-                self.line(record, key),
-                f"{key!r} is {len(value):,} characters long",
-                f"keep each text under {MAX_TEXT:,} characters",
-            )
-            return value[:MAX_TEXT]
-        return str(value)
-
-    def confidence(self, file: str, record: Mapping) -> str:
-        value = record.get("confidence", "seen")
-        if value not in CONFIDENCE:
-            self.error(
-                file,
-                self.line(record, "confidence"),
-                f"confidence must be one of {', '.join(CONFIDENCE)}",
-                suggest(str(value), CONFIDENCE),
-            )
-            return "seen"
-        return str(value)
-
-    def citations(self, file: str, record: Mapping, required: bool, what: str) -> tuple[Citation, ...]:
-        value = record.get("sources")
-        if value is None or value == []:
-            if required:
-                self.error(
-                    file,
-                    self.line(record),
-                    f"{what} cites no source",
-                    'add sources: [{source: SOURCE-ID, quote: "exact words from it"}]',
-                )
-            return ()
-        if not isinstance(value, list):
-            self.error(
-                file,
-                self.line(record, "sources"),
-                "'sources' must be a list of {source, quote} mappings",
-                'write sources: [{source: SOURCE-ID, quote: "exact words"}]',
-            )
-            return ()
-        out = []
-        for item, line in zip(value, getattr(value, "item_lines", [self.line(record)] * len(value)), strict=False):
-            if isinstance(item, str):  # shorthand: a bare source id
-                out.append(Citation(item, position=Position(file, line)))
-                continue
-            if not isinstance(item, Mapping):
-                self.error(
-                    file,
-                    line,
-                    "a citation must be a mapping {source, quote}",
-                    'write - {source: SOURCE-ID, quote: "exact words"}',
-                )
-                continue
-            self.unknown_keys(file, item, CITATION_KEYS, "a citation")
-            source = self.text(file, item, "source", required=True)
-            quote = self.text(file, item, "quote")
-            via = self.text(file, item, "via")
-            if source:
-                out.append(Citation(source, quote, via, Position(file, line)))
-        return tuple(out)
-
-    def qualifier_value(self, file: str, line: int, name: str, value: Any) -> Any:
-        kind = self.schema.qualifiers[name]
-        if isinstance(kind, tuple):
-            if value not in kind:
-                self.error(
-                    file, line, f"{name} must be one of {', '.join(kind)}, not {value!r}", suggest(str(value), kind)
-                )
-            return value
-        ok = {
-            "year": isinstance(value, int) and not isinstance(value, bool) and 1800 <= value <= 2100,
-            "integer": isinstance(value, int) and not isinstance(value, bool),
-            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
-            "date": valid_date(value),
-            "text": isinstance(value, (str, int, float)) and not isinstance(value, bool),
-        }[kind]
-        if not ok:
-            hint = {
-                "year": "write a year as a number, e.g. 2014",
-                "date": "write dates as YYYY-MM-DD, YYYY-MM or YYYY",
-            }.get(kind)
-            self.error(file, line, f"{name} must be a {kind}, not {value!r}", hint)
-        return str(value) if kind == "date" else value
 
     # -- records -------------------------------------------------------------------------------------
     def entity(self, file: str, record: Mapping) -> None:
