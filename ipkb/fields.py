@@ -9,11 +9,14 @@ from typing import Any
 from ipkb.load import Mapping
 from ipkb.model import Citation, Position, Problem
 from ipkb.schema import Schema
-from ipkb.values import valid_date
+from ipkb.timeframe import period_end, period_start
+from ipkb.values import control_character, not_finite, valid_date
 
 CITATION_KEYS = ("source", "quote", "via", "note")
 CONFIDENCE = ("seen", "inferred")
 MAX_TEXT = 10_000
+MULTILINE_KEYS = ("note", "description")  # the texts where a line break or a tab is legitimate
+DATE_HINT = "write dates as YYYY-MM-DD, YYYY-MM or YYYY, in ASCII digits"
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
@@ -67,7 +70,46 @@ class FieldChecks:
                 f"keep each text under {MAX_TEXT:,} characters",
             )
             return value[:MAX_TEXT]
+        if isinstance(value, str) and key != "id":  # an id has its own, stricter pattern
+            self.no_controls(file, self.line(record, key), key, value, key in MULTILINE_KEYS)
         return str(value)
+
+    def no_controls(self, file: str, line: int, what: str, text: str, multiline: bool = False) -> None:
+        """Control characters make GraphML and GEXF that Gephi cannot open, and no source text needs them."""
+        found = control_character(text, multiline)
+        if found:
+            allowed = " (notes and descriptions may hold line breaks and tabs)" if multiline else ""
+            self.error(
+                file,
+                line,
+                f"{what!r} holds a control character ({found})",
+                f"remove it; a YAML escape such as \\x07 or \\0 inside double quotes writes one{allowed}",
+            )
+
+    def date(self, file: str, record: Mapping, key: str) -> str | None:
+        """A date-valued key (YYYY, YYYY-MM or YYYY-MM-DD): its text, or None (with an error) if it is not one."""
+        value = self.text(file, record, key)
+        if value is not None and not valid_date(value):
+            self.error(file, self.line(record, key), f"{key} must be a date, not {value!r}", DATE_HINT)
+            return None
+        return value
+
+    def in_order(self, file: str, line: int, since: Any, until: Any) -> None:
+        """A span whose `since` lies after its `until` is an error (both already known to be dates)."""
+        start, end = period_start(since), period_end(until)
+        if start is not None and end is not None and start > end:
+            self.error(file, line, f"since {since} is after until {until}", "swap them, or correct the wrong one")
+
+    def finite(self, file: str, line: int, what: str, value: Any) -> bool:
+        if not_finite(value):
+            self.error(
+                file,
+                line,
+                f"{what} is {value!r}, not a number",
+                "write the figure the source gives; .nan and .inf are not figures",
+            )
+            return False
+        return True
 
     def confidence(self, file: str, record: Mapping) -> str:
         value = record.get("confidence", "seen")
@@ -117,6 +159,7 @@ class FieldChecks:
             source = self.text(file, item, "source", required=True)
             quote = self.text(file, item, "quote")
             via = self.text(file, item, "via")
+            self.text(file, item, "note")  # checked for its form; not kept
             if source:
                 out.append(Citation(source, quote, via, Position(file, line)))
         return tuple(out)
@@ -132,14 +175,16 @@ class FieldChecks:
         ok = {
             "year": isinstance(value, int) and not isinstance(value, bool) and 1800 <= value <= 2100,
             "integer": isinstance(value, int) and not isinstance(value, bool),
-            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool) and not not_finite(value),
             "date": valid_date(value),
             "text": isinstance(value, (str, int, float)) and not isinstance(value, bool),
         }[kind]
         if not ok:
             hint = {
                 "year": "write a year as a number, e.g. 2014",
-                "date": "write dates as YYYY-MM-DD, YYYY-MM or YYYY",
+                "date": DATE_HINT,
             }.get(kind)
             self.error(file, line, f"{name} must be a {kind}, not {value!r}", hint)
+        elif isinstance(value, str):
+            self.no_controls(file, line, name, value)
         return str(value) if kind == "date" else value

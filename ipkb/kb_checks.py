@@ -12,13 +12,19 @@ from ipkb.fields import suggest
 from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
 from ipkb.record_checks import FileRecords
 from ipkb.schema import Schema
+from ipkb.timeframe import period_end, period_start
 
 # What the KB-wide checks need of a file, as plain tuples (cheap to keep in the store and to load again, so a
 # rebuild need not re-read unchanged files). Lines are within the file the summary belongs to.
-EntityKey = tuple[str, str, "str | None", int]  # id, type, zh, line
-RelationKey = tuple[str, str, str, str, int]  # from, type, to, qualifiers (canonical text), line
-FactKey = tuple[str, int]  # entity, line
-CitationKey = tuple[str, "str | None", int]  # source, via, line
+Text = str | None
+# id, type, zh, line, has a note, since, until, date (a source's publication date)
+EntityKey = tuple[str, str, Text, int, bool, Text, Text, Text]
+# from, type, to, qualifiers (canonical text), line, its date (since, date or year), status is planned
+RelationKey = tuple[str, str, str, str, int, Text, bool]
+# entity, line, metric, period, scope (canonical text), kind, unit, value (canonical text), conflict
+FactKey = tuple[str, int, str, Text, str, str, Text, str, bool]
+# source, via, line, when the claim it backs begins (an actual fact's period, a relation's date; else None)
+CitationKey = tuple[str, Text, int, Text]
 Summary = tuple[list[EntityKey], list[RelationKey], list[FactKey], list[CitationKey]]
 
 
@@ -26,16 +32,49 @@ def summarize(records: FileRecords) -> Summary:
     def line(position: Position | None) -> int:
         return position.line if position else 1
 
-    owners: list[EntityRecord | RelationRecord | Fact] = [*records.entities, *records.relations, *records.facts]
-    citations: list[CitationKey] = [(c.source, c.via, line(c.position)) for owner in owners for c in owner.sources]
+    def dated(r: RelationRecord) -> str | None:
+        return next((str(r.qualifiers[k]) for k in ("since", "date", "year") if r.qualifiers.get(k) is not None), None)
+
+    def value(v: object) -> str:  # 17 and 17.0 are one value
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return str(int(v)) if float(v).is_integer() else repr(float(v))
+        return str(v)
+
+    claims: list[tuple[EntityRecord | RelationRecord | Fact, str | None]] = [(e, None) for e in records.entities]
+    claims += [(r, None if r.qualifiers.get("status") == "planned" else dated(r)) for r in records.relations]
+    claims += [(f, f.period if f.kind == "actual" else None) for f in records.facts]
     return (
-        [(e.id, e.type, e.zh, line(e.position)) for e in records.entities],
         [
-            (r.source_id, r.type, r.target_id, repr(sorted(r.qualifiers.items())), line(r.position))
+            (e.id, e.type, e.zh, line(e.position), bool(e.note), e.since, e.until, e.fields.get("date"))
+            for e in records.entities
+        ],
+        [
+            (
+                r.source_id,
+                r.type,
+                r.target_id,
+                repr(sorted(r.qualifiers.items())),
+                line(r.position),
+                dated(r),
+                r.qualifiers.get("status") == "planned",
+            )
             for r in records.relations
         ],
-        [(f.entity, line(f.position)) for f in records.facts],
-        citations,
+        [
+            (
+                f.entity,
+                line(f.position),
+                f.metric,
+                f.period,
+                repr(sorted(f.scope.items())),
+                f.kind,
+                f.unit,
+                value(f.value),
+                f.conflict,
+            )
+            for f in records.facts
+        ],
+        [(c.source, c.via, line(c.position), claim) for owner, claim in claims for c in owner.sources],
     )
 
 
@@ -59,13 +98,16 @@ class KbChecks:
         self.references()
         self.cycles()
         self.consistency()
+        self.facts_agree()
+        self.lifespans()
+        self.source_dates()
         return self.problems
 
     def unique_ids(self) -> None:
         first: dict[str, tuple[str, int]] = {}
         types = self.types
         for file, (entities, _, _, _) in self.summaries:
-            for entity_id, entity_type, _, line in entities:
+            for entity_id, entity_type, _, line, *_ in entities:
                 if entity_id in first:
                     self.error(
                         file,
@@ -91,7 +133,7 @@ class KbChecks:
         # relation type -> (types allowed at its 'from' end, at its 'to' end); a KB has few distinct pairs
         ends_ok: dict[str, set[tuple[str, str]]] = {name: set() for name in relation_types}
         for file, (_, relations, facts, citations) in self.summaries:
-            for source_id, type_name, target_id, _, line in relations:
+            for source_id, type_name, target_id, _, line, *_ in relations:
                 pair = (types.get(source_id), types.get(target_id))
                 if pair in ends_ok.get(type_name, ()):  # the common case, checked once per pair of types
                     continue
@@ -121,10 +163,10 @@ class KbChecks:
                             f"{type_name} cannot have a {types[ref]} ({ref}) as its '{end}' end",
                             f"its {side} is: {', '.join(sorted(allowed))}",
                         )
-            for entity_id, line in facts:
+            for entity_id, line, *_ in facts:
                 if entity_id not in types:
                     missing(file, line, "fact about entity", entity_id)
-            for source, via, line in citations:
+            for source, via, line, _ in citations:
                 if types.get(source) in source_types and (via is None or types.get(via) in source_types):
                     continue
                 for ref in filter(None, (source, via)):
@@ -139,7 +181,7 @@ class KbChecks:
         containment = {name for name, t in self.schema.relation_types.items() if t.containment}
         links: dict[str, dict[str, list[tuple[str, str, int]]]] = {name: defaultdict(list) for name in containment}
         for file, (_, relations, _, _) in self.summaries:
-            for source_id, type_name, target_id, _, line in relations:
+            for source_id, type_name, target_id, _, line, *_ in relations:
                 if type_name in containment:
                     links[type_name][source_id].append((target_id, file, line))
         for type_name in sorted(containment):
@@ -187,22 +229,33 @@ class KbChecks:
         )
 
     def consistency(self) -> None:
-        first_with_zh: dict[str, str] = {}
+        """Two entities with one Chinese name: an error if they are of one type and neither has a note saying how
+        they differ, else a warning (for different types); a relation stated twice: a warning."""
+        with_zh: dict[str, list[tuple[str, str, bool, Position]]] = {}
         seen: dict[tuple[str, str, str, str], tuple[str, int]] = {}
         for file, (entities, relations, _, _) in self.summaries:
-            for entity_id, _, zh, line in entities:
+            for entity_id, entity_type, zh, line, noted, *_ in entities:
                 if not zh:
                     continue
-                if zh in first_with_zh:
+                earlier = with_zh.setdefault(zh, [])
+                twin = next((e for e in earlier if e[1] == entity_type), None)
+                if twin is not None and not (noted or twin[2]):
+                    self.error(
+                        file,
+                        line,
+                        f"{entity_id!r} has the same Chinese name {zh} and type {entity_type} "
+                        f"as {twin[0]!r} ({twin[3]})",
+                        "if they are one thing, merge them; if not, say in a note: how they differ",
+                    )
+                elif twin is None and earlier:
                     self.warn(
                         file,
                         line,
-                        f"{entity_id!r} has the same Chinese name {zh} as {first_with_zh[zh]!r}",
+                        f"{entity_id!r} has the same Chinese name {zh} as {earlier[0][0]!r}",
                         "if they are one thing, merge them",
                     )
-                else:
-                    first_with_zh[zh] = entity_id
-            for source_id, type_name, target_id, qualifiers, line in relations:
+                earlier.append((entity_id, entity_type, noted, Position(file, line)))
+            for source_id, type_name, target_id, qualifiers, line, *_ in relations:
                 key = (source_id, type_name, target_id, qualifiers)
                 first = seen.get(key)
                 if first is None:
@@ -213,4 +266,71 @@ class KbChecks:
                         line,
                         f"relation repeats the one at {Position(*first)}",
                         "merge their sources into one relation",
+                    )
+
+    def facts_agree(self) -> None:
+        """One value per entity, metric, period, scope, kind (and unit: a figure in another unit is another
+        measure, e.g. funds by level of government), unless every disagreeing fact says conflict: true."""
+        first: dict[tuple[str, str, str | None, str, str, str | None], tuple[str, int, str, bool]] = {}
+        for file, (_, _, facts, _) in self.summaries:
+            for entity, line, metric, period, scope, kind, unit, value, conflict in facts:
+                key = (entity, metric, period, scope, kind, unit)
+                seen = first.setdefault(key, (file, line, value, conflict))
+                if seen[2] == value or (conflict and seen[3]):
+                    continue
+                self.error(
+                    file,
+                    line,
+                    f"{entity} {metric} ({kind}, period {period or 'none'}) is {value} here, "
+                    f"but {seen[2]} at {Position(seen[0], seen[1])}",
+                    "keep the figure the better source gives; if both must stay, mark each fact conflict: true "
+                    "and say in its note which sources disagree",
+                )
+
+    def lifespans(self) -> None:
+        """A relation dated outside the lifespan (since/until) of an entity it links: a warning."""
+        spans = {
+            e[0]: (e[5], e[6], period_start(e[5]) or "", period_end(e[6]) or "9999")
+            for _, (entities, _, _, _) in self.summaries
+            for e in entities
+            if e[5] or e[6]
+        }
+        if not spans:
+            return
+        for file, (_, relations, _, _) in self.summaries:
+            for source_id, _, target_id, _, line, date, _ in relations:
+                if date is None or (source_id not in spans and target_id not in spans):
+                    continue
+                start, end = period_start(date) or "", period_end(date) or "9999"
+                for entity_id in dict.fromkeys((source_id, target_id)):
+                    since, until, first, last = spans.get(entity_id, (None, None, "", "9999"))
+                    if end < first or start > last:
+                        self.warn(
+                            file,
+                            line,
+                            f"relation dated {date} lies outside the lifespan of {entity_id!r} "
+                            f"(since {since or '?'}, until {until or '?'})",
+                            "check the relation's date, or the entity's since/until",
+                        )
+
+    def source_dates(self) -> None:
+        """A source dated before the claim it backs begins could not have reported it: a warning."""
+        published = {
+            e[0]: (e[7], period_end(e[7]) or "")
+            for _, (entities, _, _, _) in self.summaries
+            for e in entities
+            if e[7] and self.types.get(e[0]) == e[1]
+        }
+        for file, (_, _, _, citations) in self.summaries:
+            for source, _, line, claim in citations:
+                if claim is None or source not in published:
+                    continue
+                date, last = published[source]
+                if last < (period_start(claim) or ""):
+                    self.warn(
+                        file,
+                        line,
+                        f"source {source!r} is dated {date}, before the claim it backs begins ({claim})",
+                        "a source cannot report what happened after it was published: cite a later source, "
+                        "or correct the claim's date or the source's",
                     )

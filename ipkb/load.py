@@ -193,6 +193,21 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
         hint = "YAML indents with spaces, never tabs: replace the tab" if has_tab else None
         problems.append(Problem(display, line, f"YAML syntax error: {message}", hint))
         return None
+    except yaml.reader.ReaderError:  # e.g. a NUL byte; found again here, as its position is in bytes or characters
+        found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        column = found.start() - text.rfind("\n", 0, found.start()) if found else 1
+        code = ord(found.group()) if found else 0
+        problems.append(
+            Problem(
+                display,
+                line,
+                f"{'a NUL byte' if code == 0 else f'control character U+{code:04X}'} at column {column}: "
+                "YAML does not allow it in a file",
+                "delete it; inside double quotes write a tab as \\t and a line break as \\n",
+            )
+        )
+        return None
     except yaml.YAMLError as exc:
         problems.append(Problem(display, 1, f"YAML error: {exc}"))
         return None

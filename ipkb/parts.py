@@ -87,7 +87,7 @@ def to_rows(records: FileRecords) -> Rows:
                 pinyin,
                 e.description,
                 js(e.attributes),
-                js(e.fields),
+                js({**e.fields, **{k: v for k, v in (("since", e.since), ("until", e.until)) if v}}),
                 e.confidence,
                 e.note,
                 line(e.position),

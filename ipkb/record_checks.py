@@ -13,9 +13,9 @@ from ipkb.fields import FieldChecks, suggest
 from ipkb.load import Mapping
 from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
 from ipkb.schema import Schema
-from ipkb.values import valid_date
+from ipkb.values import period_problem, valid_date
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)  # with fullmatch: "x\n" is no id
 ENTITY_KEYS = (
     "id",
     "type",
@@ -29,9 +29,11 @@ ENTITY_KEYS = (
     "note",
     "sources",
     "facts",
+    "since",
+    "until",
 )
 RELATION_KEYS = ("from", "type", "to", "confidence", "note", "sources")
-FACT_KEYS = ("metric", "value", "unit", "period", "kind", "scope", "confidence", "note", "sources")
+FACT_KEYS = ("metric", "value", "unit", "period", "kind", "scope", "confidence", "note", "sources", "conflict")
 FACT_KINDS = ("actual", "target")
 
 
@@ -68,13 +70,16 @@ class Validator(FieldChecks):
             )
         if entity_id is None:
             return
-        if not ID_PATTERN.match(entity_id):
+        if not ID_PATTERN.fullmatch(entity_id):
             self.error(
                 file,
                 self.line(record, "id"),
                 f"bad id {entity_id!r}",
-                "ids are lower-case slugs: a-z, 0-9 and single hyphens, e.g. keqiao-ip-office",
+                "ids are lower-case slugs: a-z, 0-9 and single hyphens, e.g. keqiao-ip-office"
+                + ("; remove the space or line break at its end" if entity_id != entity_id.rstrip() else ""),
             )
+        if name is not None and not name.strip():
+            self.error(file, self.line(record, "name"), "'name' is empty", "give the entity its English name")
         aliases = record.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
             self.error(
@@ -84,6 +89,8 @@ class Validator(FieldChecks):
                 "write aliases: [First Name, Second Name]",
             )
             aliases = []
+        for alias in aliases:
+            self.no_controls(file, self.line(record, "aliases"), "aliases", str(alias))
         attributes = record.get("attributes") or {}
         if not isinstance(attributes, dict) or any(isinstance(v, (dict, list)) for v in attributes.values()):
             self.error(
@@ -93,18 +100,20 @@ class Validator(FieldChecks):
                 "e.g. attributes: {level: prefecture}",
             )
             attributes = {}
+        for key, value in attributes.items():
+            line = self.line(record, "attributes")
+            self.no_controls(file, line, "attributes", str(key))
+            if isinstance(value, str):
+                self.no_controls(file, line, f"attribute {key}", value)
+            elif not self.finite(file, line, f"attribute {key}", value):
+                attributes = {k: v for k, v in attributes.items() if k != key}
         fields: dict[str, Any] = {}
         for key in extra:
             if key in record:
-                value = self.text(file, record, key)
-                if value is not None and etype and etype.fields[key] == "date" and not valid_date(value):
-                    self.error(
-                        file,
-                        self.line(record, key),
-                        f"{key} must be a date, not {value!r}",
-                        "write dates as YYYY-MM-DD, YYYY-MM or YYYY",
-                    )
-                fields[key] = value
+                is_date = etype is not None and etype.fields[key] == "date"
+                fields[key] = self.date(file, record, key) if is_date else self.text(file, record, key)
+        since, until = self.date(file, record, "since"), self.date(file, record, "until")
+        self.in_order(file, self.line(record, "until"), since, until)
         is_source = etype is not None and etype.group == "source"
         sources = self.citations(file, record, required=False, what="entity")
         if not sources and not is_source and etype is not None:
@@ -143,6 +152,8 @@ class Validator(FieldChecks):
                 note=self.text(file, record, "note"),
                 sources=sources,
                 position=Position(file, self.line(record)),
+                since=since,
+                until=until,
             )
         )
 
@@ -168,6 +179,10 @@ class Validator(FieldChecks):
                 self.line(record, "value") if "value" in record else self.line(record),
                 "a fact needs a single 'value' (a number, or text)",
             )
+        elif isinstance(value, str):
+            self.no_controls(file, self.line(record, "value"), "value", value)
+        elif not self.finite(file, self.line(record, "value"), "the value", value):
+            value = None
         kind = record.get("kind", "actual")
         if kind not in FACT_KINDS:
             self.error(
@@ -188,6 +203,24 @@ class Validator(FieldChecks):
                     f"scope names unknown qualifier {name!r}",
                     suggest(name, list(self.schema.qualifiers)),
                 )
+        period = self.text(file, record, "period")
+        wrong = period_problem(period) if period is not None else None
+        if wrong:
+            self.error(
+                file, self.line(record, "period"), wrong, "write YYYY, YYYY-MM, YYYY-MM-DD or START/END, e.g. 2021/2025"
+            )
+        note = self.text(file, record, "note")
+        conflict = record.get("conflict", False)
+        if not isinstance(conflict, bool):
+            self.error(file, self.line(record, "conflict"), f"conflict must be true or false, not {conflict!r}")
+            conflict = False
+        elif conflict and not (note or "").strip():
+            self.error(
+                file,
+                self.line(record, "conflict"),
+                "a fact marked conflict: true needs a note",
+                "say in note: which sources disagree and why both figures are kept",
+            )
         unit = self.text(file, record, "unit")
         if unit is None and metric in self.schema.metrics:
             unit = self.schema.metrics[metric].unit
@@ -197,13 +230,14 @@ class Validator(FieldChecks):
                 metric=metric or "",
                 value=value,
                 unit=unit,
-                period=self.text(file, record, "period"),
+                period=period,
                 kind=str(kind),
                 scope=dict(scope),
                 confidence=self.confidence(file, record),
-                note=self.text(file, record, "note"),
+                note=note,
                 sources=self.citations(file, record, required=True, what="fact"),
                 position=Position(file, self.line(record)),
+                conflict=conflict,
             )
         )
 
@@ -238,6 +272,8 @@ class Validator(FieldChecks):
                     f"unknown key {key!r} in a relation",
                     suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}",
                 )
+        if all(valid_date(qualifiers.get(key)) for key in ("since", "until")):
+            self.in_order(file, self.line(record, "until"), qualifiers["since"], qualifiers["until"])
         source_id = self.text(file, record, "from", required=True)
         target_id = self.text(file, record, "to", required=True)
         self.records.relations.append(

@@ -18,7 +18,7 @@ from ipkb.paths import printable_path, scan_kb, yaml_file_stats
 if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
     from ipkb.model import Problem
 
-STORE_VERSION = "6"  # bump when the tables or what goes into them change
+STORE_VERSION = "7"  # bump when the tables or what goes into them change
 
 
 def stat_signature(kb: Path) -> str:
@@ -127,7 +127,7 @@ def _build(kb: Path, db: Path) -> list[Problem]:
     from ipkb.kb_checks import KbChecks
     from ipkb.model import Problem
     from ipkb.parts import Part, Source, part_key, read_parts
-    from ipkb.schema import load_schema
+    from ipkb.schema import load_schema, schema_broken
     from ipkb.validate import display_path, sort_problems, unread_problems
 
     signature = stat_signature(kb)
@@ -135,6 +135,8 @@ def _build(kb: Path, db: Path) -> list[Problem]:
     files = list(file_digests)
     problems = unread_problems(scan_kb(kb)[1])
     schema = load_schema(files[0], display_path(files[0]), problems)
+    if schema_broken(problems, display_path(files[0])):
+        raise InvalidKnowledgeBase(sort_problems(problems))
     schema_digest = sha256(f"{STORE_VERSION}\0{file_digests[files[0]]}".encode()).hexdigest()
     sources = [
         Source(path, name, path.relative_to(kb).parts[0], part_key(schema_digest, name, file_digests[path]))

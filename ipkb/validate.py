@@ -84,13 +84,15 @@ def read_folder(kb: Path, base: Path | None = None) -> tuple[Schema, RawRecords,
     """Parse schema.yaml and every record file of a KB folder."""
     from ipkb.load import read_records
     from ipkb.paths import scan_kb
-    from ipkb.schema import load_schema
+    from ipkb.schema import load_schema, schema_broken
 
     files, unread = scan_kb(kb)
     problems = unread_problems(unread, base)
     schema_path = Path(files[0][0])
     schema = load_schema(schema_path, display_path(schema_path, base), problems)
     raw = RawRecords([], [], [])
+    if schema_broken(problems, display_path(schema_path, base)):
+        return schema, raw, problems
     buckets = {"entities": raw.entities, "relations": raw.relations, "facts": raw.facts}
     for path in (Path(name) for name, _ in files[1:]):
         shown = display_path(path, base)
