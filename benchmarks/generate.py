@@ -183,7 +183,7 @@ class Generator:
                     "name": f"Synthetic source {i}",
                     "title": f"Report {i} on IP protection",
                     "publisher": "ipkb benchmarks",
-                    "date": f"{2015 + i % 10}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    "date": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",  # after every claim (YEAR_RANGE)
                     "language": "zh",
                     "kind": "article",
                 }
@@ -300,19 +300,23 @@ class Generator:
 
     def make_facts(self) -> None:
         about = [e for t in ("province", "city", "county", "agency", "center") for e in self.entities[t]]
+        # one value per entity, metric, period and kind (ipkb validate): a key drawn twice is skipped
+        taken = {(e["id"], f["metric"], f["period"], "actual") for e in about for f in e.get("facts", [])}
         for k in range(max(1, self.n // 10)):
             e = self.rng.choice(about)
             metric = self.rng.choice(self.metrics)
-            self.facts.append(
-                {
-                    "entity": e["id"],
-                    "metric": metric,
-                    "value": round(self.rng.random() * 1000, 2),
-                    "period": str(self.year()),
-                    "kind": "target" if k % 7 == 0 else "actual",
-                    "sources": [self.cite(f"{e['name']} {metric}")],
-                }
-            )
+            fact = {
+                "entity": e["id"],
+                "metric": metric,
+                "value": round(self.rng.random() * 1000, 2),
+                "period": str(self.year()),
+                "kind": "target" if k % 7 == 0 else "actual",
+                "sources": [self.cite(f"{e['name']} {metric}")],
+            }
+            key = (e["id"], metric, fact["period"], fact["kind"])
+            if key not in taken:
+                taken.add(key)
+                self.facts.append(fact)
 
     # -- queries for benchmarks ---------------------------------------------------------------------------------
     def far_pair(self) -> tuple[str, str, int]:

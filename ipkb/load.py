@@ -8,6 +8,8 @@ YAML's core schema (e.g. `!!python/object/apply`) is reported, never executed.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -158,11 +160,16 @@ class _Converter:
 
 def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
     """Parse one YAML file; problems are appended, never raised."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
-            return None
-        data = path.read_bytes()
+    try:  # opened without blocking and checked, so a FIFO put in place of a file cannot hang the build
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                problems.append(Problem(display, 1, "not read: not a plain file", "put the records in a plain file"))
+                return None
+            if info.st_size > MAX_FILE_BYTES:
+                problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
+                return None
+            data = handle.read()
     except OSError as exc:
         problems.append(Problem(display, 1, f"cannot read file: {exc.strerror}"))
         return None
@@ -185,6 +192,21 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
         has_tab = 0 < line <= len(lines) and "\t" in lines[line - 1]
         hint = "YAML indents with spaces, never tabs: replace the tab" if has_tab else None
         problems.append(Problem(display, line, f"YAML syntax error: {message}", hint))
+        return None
+    except yaml.reader.ReaderError:  # e.g. a NUL byte; found again here, as its position is in bytes or characters
+        found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        column = found.start() - text.rfind("\n", 0, found.start()) if found else 1
+        code = ord(found.group()) if found else 0
+        problems.append(
+            Problem(
+                display,
+                line,
+                f"{'a NUL byte' if code == 0 else f'control character U+{code:04X}'} at column {column}: "
+                "YAML does not allow it in a file",
+                "delete it; inside double quotes write a tab as \\t and a line break as \\n",
+            )
+        )
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(display, 1, f"YAML error: {exc}"))

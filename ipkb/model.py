@@ -59,6 +59,7 @@ class Fact:
     note: str | None = None
     sources: tuple[Citation, ...] = ()
     position: Position | None = None
+    conflict: bool = False  # known to disagree with another fact of the same key; its note says why both are kept
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class EntityRecord:
     note: str | None = None
     sources: tuple[Citation, ...] = ()
     position: Position | None = None
+    since: str | None = None  # lifespan: when the entity came into being (ISO date text), if known
+    until: str | None = None  # and when it ceased to be
 
 
 @dataclass(frozen=True)

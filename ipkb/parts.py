@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ipkb.kb_checks import Summary, summarize
 from ipkb.model import Problem
+from ipkb.record_checks import FileRecords, check_file
 from ipkb.schema import Schema
-from ipkb.validate import FileRecords, Summary, check_file, summarize
 
 PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
 
@@ -86,7 +87,7 @@ def to_rows(records: FileRecords) -> Rows:
                 pinyin,
                 e.description,
                 js(e.attributes),
-                js(e.fields),
+                js({**e.fields, **{k: v for k, v in (("since", e.since), ("until", e.until)) if v}}),
                 e.confidence,
                 e.note,
                 line(e.position),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 from ipkb.errors import KbNotFound
@@ -38,20 +40,36 @@ def resolve_kb(option: str | Path | None) -> Path:
     return bundled
 
 
+# An entry of a record folder that is not read, and why: path, its own lstat (None if even that failed),
+# message, hint, severity ("error" when records may be missing, "warning" when nothing is lost).
+Unread = tuple[str, "os.stat_result | None", str, str, str]
+
+
 def yaml_files(kb: Path) -> list[Path]:
-    """schema.yaml and every *.yaml under the KB's record folders, in a stable order."""
-    return [Path(path) for path, _ in yaml_file_stats(kb)]
+    """schema.yaml and every readable *.yaml under the KB's record folders, in a stable order."""
+    return [Path(path) for path, _ in scan_kb(kb)[0]]
 
 
 def yaml_file_stats(kb: Path) -> list[tuple[str, os.stat_result]]:
-    """`yaml_files` as path strings, each with its stat.
+    """`yaml_files` as path strings, each with its stat, then each entry reported instead of read (see
+    `scan_kb`) with its own lstat: so the stat signature also changes when such an entry comes, goes or is
+    mended."""
+    files, unread = scan_kb(kb)
+    return files + [(path, info) for path, info, *_ in unread if info is not None]
 
-    Every query calls this to see whether the store is fresh, so it uses `os.scandir` rather than
-    `Path.rglob`: at 4,000 files (1M entities) that is about 40 ms instead of 110 ms. Linked folders are
-    followed, each real folder once.
+
+def scan_kb(kb: Path) -> tuple[list[tuple[str, os.stat_result]], list[Unread]]:
+    """schema.yaml and the *.yaml record files with their stats, and the entries that will not be read.
+
+    One entry that cannot be read (a link to itself or to nothing, a FIFO, a name that is not UTF-8, a
+    folder that cannot be listed) is reported and never stops the listing of its neighbours; nothing here
+    opens a file, so a FIFO cannot block it. Every query calls this to see whether the store is fresh, so
+    it uses `os.scandir` rather than `Path.rglob`: at 4,000 files (1M entities) that is about 40 ms
+    instead of 110 ms. Linked folders are followed, each real folder once.
     """
     schema = str(kb / "schema.yaml")
     found = [(schema, os.stat(schema))]
+    unread: list[Unread] = []
     seen: set[tuple[int, int]] = set()
     for sub in KB_SUBDIRS:
         files: list[tuple[str, os.stat_result]] = []
@@ -63,17 +81,93 @@ def yaml_file_stats(kb: Path) -> list[tuple[str, os.stat_result]]:
                 if (info.st_dev, info.st_ino) in seen:
                     continue
                 seen.add((info.st_dev, info.st_ino))
-                with os.scandir(folder) as entries:
-                    for entry in entries:
-                        if entry.is_dir():
-                            folders.append(entry.path)
-                        elif entry.name.endswith(".yaml") and entry.is_file():
-                            files.append((entry.path, entry.stat()))
-            except OSError:  # a record folder the KB does not have
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
+            except OSError as exc:
+                if folder != str(kb / sub) or os.path.lexists(folder):  # else: a record folder the KB does not have
+                    unread.append(_unread(folder, exc, "error", "cannot list the folder"))
                 continue
+            for entry in entries:
+                _sort_entry(entry, folders, files, unread)
         files.sort(key=lambda item: item[0].split(os.sep))  # the order of sorted Paths
         found += files
-    return found
+    unread.sort(key=lambda item: item[0].split(os.sep))
+    return found, unread
+
+
+def _sort_entry(
+    entry: os.DirEntry[str], folders: list[str], files: list[tuple[str, os.stat_result]], unread: list[Unread]
+) -> None:
+    """Put one folder entry where it belongs: a folder to list, a record file, or a report of why not."""
+    name = entry.name
+    record = name.endswith(".yaml")
+    try:
+        if entry.is_dir():
+            folders.append(entry.path)
+            return
+        if not record and not name.endswith(".yml"):
+            return
+        info = entry.stat()
+    except OSError as exc:  # a link that loops or leads nowhere, or a file we may not look at
+        if record or name.endswith(".yml") or entry.is_symlink():
+            entry_unread = _unread(entry.path, exc, "error" if record else "warning", "cannot read")
+            if name.startswith("."):  # e.g. .#places.yaml, the link an editor leaves while a file is open
+                hint = "a hidden entry, perhaps an editor's lock file: it is left alone"
+                entry_unread = (*entry_unread[:3], hint, "warning")
+            unread.append(entry_unread)
+        return
+    if not record:
+        unread.append(
+            (
+                entry.path,
+                info,
+                "ignored: ipkb reads only files named *.yaml",
+                f"rename it to {name[:-4]}.yaml",
+                "warning",
+            )
+        )
+    elif not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "a device"
+        unread.append((entry.path, info, f"not read: {kind}, not a file", "put the records in a plain file", "error"))
+    elif not _is_utf8(entry.path):
+        unread.append(
+            (
+                entry.path,
+                info,
+                "not read: the file name is not UTF-8",
+                "rename the file with UTF-8 (e.g. plain ASCII) characters",
+                "error",
+            )
+        )
+    else:
+        files.append((entry.path, info))
+
+
+def _unread(path: str, exc: OSError, severity: str, what: str) -> Unread:
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except OSError:
+        info = None
+    if exc.errno == errno.ELOOP:
+        why, hint = "a symbolic link that loops", "point the link at a real file, or remove it"
+    elif exc.errno == errno.ENOENT:
+        why, hint = "a link to nothing", "point the link at a real file, or remove it"
+    else:
+        why, hint = exc.strerror or str(exc), "let ipkb read it (check its permissions), or move it out of the KB"
+    return (path, info, f"{what}: {why}", hint, severity)
+
+
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # os.scandir hands undecodable bytes over as lone surrogates
+        return False
+    return True
+
+
+def printable_path(path: str) -> str:
+    """A path that may hold undecodable bytes, with those bytes written as \\xNN (safe to print and store)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace") if not _is_utf8(path) else path
 
 
 def default_db(kb: Path) -> Path:

@@ -185,9 +185,29 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
 
 
 def load_schema(path: Path, display: str, problems: list[Problem]) -> Schema:
+    """The schema, with its problems appended. An unreadable or empty file gives one problem, not two."""
     from ipkb.load import read_yaml
 
-    return parse_schema(read_yaml(path, display, problems), display, problems)
+    before = len(problems)
+    data = read_yaml(path, display, problems)
+    if data is None:
+        if len(problems) == before:
+            problems.append(
+                Problem(
+                    display,
+                    1,
+                    "schema.yaml is empty",
+                    "it declares the KB's entity_types, qualifiers, relation_types and metrics: restore it",
+                )
+            )
+        return Schema()
+    return parse_schema(data, display, problems)
+
+
+def schema_broken(problems: list[Problem], display: str) -> bool:
+    """True when schema.yaml has an error: records are not checked against a broken vocabulary (every one
+    of them would fail), so the schema's own errors are all that is reported."""
+    return any(p.file == display and p.severity == "error" for p in problems)
 
 
 def _undated_holds(spec: Any, name: str, display: str, line: int, problems: list[Problem]) -> bool:

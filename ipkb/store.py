@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipkb.errors import InvalidKnowledgeBase, IpkbError
-from ipkb.paths import yaml_file_stats, yaml_files
+from ipkb.paths import printable_path, scan_kb, yaml_file_stats
 
 if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
     from ipkb.model import Problem
 
-STORE_VERSION = "7"  # bump when the tables or what goes into them change
+STORE_VERSION = "8"  # bump when the tables or what goes into them change
 
 
 def stat_signature(kb: Path) -> str:
@@ -32,10 +32,19 @@ def fingerprint(kb: Path) -> tuple[str, dict[Path, str]]:
     """The KB's content hash (what `is_fresh` compares) and the SHA-256 of each file's bytes."""
     import hashlib  # here, not at the top: loading OpenSSL costs a query on a fresh store about 3 ms
 
-    files = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in yaml_files(kb)}
+    def file_digest(path: Path) -> str:
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:  # the build reports it by name
+            return f"unreadable: {exc.strerror}"
+
+    listed, unread = scan_kb(kb)
+    files = {path: file_digest(path) for path in (Path(name) for name, _ in listed)}
     digest = hashlib.sha256(STORE_VERSION.encode())
-    for path, file_digest in files.items():
-        digest.update(f"{path.relative_to(kb)}\0{file_digest}\0".encode())
+    for path, digest_of_file in files.items():
+        digest.update(f"{path.relative_to(kb)}\0{digest_of_file}\0".encode())
+    for name, _, message, _, _ in unread:  # an entry reported instead of read: its name and why count too
+        digest.update(f"{printable_path(name[len(str(kb)) + 1 :])}\0{message}\0".encode())
     return digest.hexdigest(), files
 
 
@@ -115,16 +124,19 @@ def _build(kb: Path, db: Path) -> list[Problem]:
     from dataclasses import replace
     from hashlib import sha256
 
+    from ipkb.kb_checks import KbChecks
     from ipkb.model import Problem
     from ipkb.parts import Part, Source, part_key, read_parts
-    from ipkb.schema import load_schema
-    from ipkb.validate import KbChecks, display_path, sort_problems
+    from ipkb.schema import load_schema, schema_broken
+    from ipkb.validate import display_path, sort_problems, unread_problems
 
     signature = stat_signature(kb)
     digest, file_digests = fingerprint(kb)
     files = list(file_digests)
-    problems: list[Problem] = []
+    problems = unread_problems(scan_kb(kb)[1])
     schema = load_schema(files[0], display_path(files[0]), problems)
+    if schema_broken(problems, display_path(files[0])):
+        raise InvalidKnowledgeBase(sort_problems(problems))
     schema_digest = sha256(f"{STORE_VERSION}\0{file_digests[files[0]]}".encode()).hexdigest()
     sources = [
         Source(path, name, path.relative_to(kb).parts[0], part_key(schema_digest, name, file_digests[path]))

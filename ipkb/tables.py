@@ -116,7 +116,7 @@ class PartRow(SQLModel, table=True):
     __tablename__ = "part"
     file: str = Field(primary_key=True)
     key: str  # hash of the store version, the schema, the file's name and its bytes
-    summary: bytes  # marshal of ipkb.validate.Summary: what the KB-wide checks need of the file
+    summary: bytes  # marshal of ipkb.kb_checks.Summary: what the KB-wide checks need of the file
     problems: bytes  # marshal of the file's own warnings: (line, message, hint, severity)
 
 

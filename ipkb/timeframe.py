@@ -60,7 +60,7 @@ def known_on(period: Any, day: str) -> bool:
 
 def parse_day(text: str) -> str:
     """--as-of DATE -> ISO day; YYYY and YYYY-MM mean their last day."""
-    from ipkb.validate import valid_date
+    from ipkb.values import valid_date
 
     if not valid_date(text):
         raise UsageError(f"--as-of {text!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY")

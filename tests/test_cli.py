@@ -236,8 +236,8 @@ def test_validate_warns_of_a_repeated_relation_and_a_shared_chinese_name(run, mi
     (mini_kb / "relations" / "z-again.yaml").write_text(
         "- from: huzhou\n  type: located_in\n  to: zhejiang\n  sources: [{source: src-article}]\n"
     )
-    (mini_kb / "entities" / "z-twin.yaml").write_text(
-        "- id: huzhou-twin\n  type: city\n  name: Huzhou Twin\n  zh: 湖州市\n  sources: [{source: src-article}]\n"
+    (mini_kb / "entities" / "z-twin.yaml").write_text(  # same Chinese name, another type: a warning
+        "- id: huzhou-twin\n  type: county\n  name: Huzhou Twin\n  zh: 湖州市\n  sources: [{source: src-article}]\n"
     )
     result = run("validate", "--json")
     assert result.exit_code == 0, result.stderr

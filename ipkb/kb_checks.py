@@ -1,0 +1,336 @@
+"""KB-wide checks over the files' summaries: unique ids, references, domains and ranges, cycles, repeats.
+
+A summary is what these checks need of one file, as plain tuples: the store keeps it per file, so a rebuild
+runs them over every file without reading unchanged files again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ipkb.fields import suggest
+from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
+from ipkb.record_checks import FileRecords
+from ipkb.schema import Schema
+from ipkb.timeframe import period_end, period_start
+
+# What the KB-wide checks need of a file, as plain tuples (cheap to keep in the store and to load again, so a
+# rebuild need not re-read unchanged files). Lines are within the file the summary belongs to.
+Text = str | None
+# id, type, zh, line, has a note, since, until, date (a source's publication date)
+EntityKey = tuple[str, str, Text, int, bool, Text, Text, Text]
+# from, type, to, qualifiers (canonical text), line, its date (since, date or year), status is planned
+RelationKey = tuple[str, str, str, str, int, Text, bool]
+# entity, line, metric, period, scope (canonical text), kind, unit, value (canonical text), conflict
+FactKey = tuple[str, int, str, Text, str, str, Text, str, bool]
+# source, via, line, when the claim it backs begins (an actual fact's period, a relation's date; else None)
+CitationKey = tuple[str, Text, int, Text]
+Summary = tuple[list[EntityKey], list[RelationKey], list[FactKey], list[CitationKey]]
+
+
+def summarize(records: FileRecords) -> Summary:
+    def line(position: Position | None) -> int:
+        return position.line if position else 1
+
+    def dated(r: RelationRecord) -> str | None:
+        return next((str(r.qualifiers[k]) for k in ("since", "date", "year") if r.qualifiers.get(k) is not None), None)
+
+    def value(v: object) -> str:  # 17 and 17.0 are one value
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return str(int(v)) if float(v).is_integer() else repr(float(v))
+        return str(v)
+
+    claims: list[tuple[EntityRecord | RelationRecord | Fact, str | None]] = [(e, None) for e in records.entities]
+    claims += [(r, None if r.qualifiers.get("status") == "planned" else dated(r)) for r in records.relations]
+    claims += [(f, f.period if f.kind == "actual" else None) for f in records.facts]
+    return (
+        [
+            (e.id, e.type, e.zh, line(e.position), bool(e.note), e.since, e.until, e.fields.get("date"))
+            for e in records.entities
+        ],
+        [
+            (
+                r.source_id,
+                r.type,
+                r.target_id,
+                repr(sorted(r.qualifiers.items())),
+                line(r.position),
+                dated(r),
+                r.qualifiers.get("status") == "planned",
+            )
+            for r in records.relations
+        ],
+        [
+            (
+                f.entity,
+                line(f.position),
+                f.metric,
+                f.period,
+                repr(sorted(f.scope.items())),
+                f.kind,
+                f.unit,
+                value(f.value),
+                f.conflict,
+            )
+            for f in records.facts
+        ],
+        [(c.source, c.via, line(c.position), claim) for owner, claim in claims for c in owner.sources],
+    )
+
+
+class KbChecks:
+    """The checks that need the whole KB: unique ids, references, domains and ranges, cycles, repeats."""
+
+    def __init__(self, schema: Schema, summaries: list[tuple[str, Summary]]) -> None:
+        self.schema = schema
+        self.summaries = summaries
+        self.problems: list[Problem] = []
+        self.types: dict[str, str] = {}  # entity id -> type, first definition wins
+
+    def error(self, file: str, line: int, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(file, line, message, hint))
+
+    def warn(self, file: str, line: int, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(file, line, message, hint, "warning"))
+
+    def run(self) -> list[Problem]:
+        self.unique_ids()
+        self.references()
+        self.cycles()
+        self.consistency()
+        self.facts_agree()
+        self.lifespans()
+        self.source_dates()
+        return self.problems
+
+    def unique_ids(self) -> None:
+        first: dict[str, tuple[str, int]] = {}
+        types = self.types
+        for file, (entities, _, _, _) in self.summaries:
+            for entity_id, entity_type, _, line, *_ in entities:
+                if entity_id in first:
+                    self.error(
+                        file,
+                        line,
+                        f"duplicate id {entity_id!r} (first defined at {Position(*first[entity_id])})",
+                        "ids are unique across the whole KB; rename one",
+                    )
+                    continue
+                first[entity_id] = (file, line)
+                types[entity_id] = entity_type
+
+    def references(self) -> None:
+        types = self.types
+        ids: list[str] = []
+
+        def missing(file: str, line: int, what: str, ref: str) -> None:
+            if not ids:
+                ids.extend(types)
+            self.error(file, line, f"{what} {ref!r} does not exist", suggest(ref, ids))
+
+        relation_types = self.schema.relation_types
+        source_types = {n for n, t in self.schema.entity_types.items() if t.group == "source"}
+        # relation type -> (types allowed at its 'from' end, at its 'to' end); a KB has few distinct pairs
+        ends_ok: dict[str, set[tuple[str, str]]] = {name: set() for name in relation_types}
+        for file, (_, relations, facts, citations) in self.summaries:
+            for source_id, type_name, target_id, _, line, *_ in relations:
+                pair = (types.get(source_id), types.get(target_id))
+                if pair in ends_ok.get(type_name, ()):  # the common case, checked once per pair of types
+                    continue
+                rtype = relation_types.get(type_name)
+                if (
+                    rtype
+                    and pair[0] is not None
+                    and pair[1] is not None
+                    and (rtype.domain is None or pair[0] in rtype.domain)
+                    and (rtype.range is None or pair[1] in rtype.range)
+                ):
+                    ends_ok[type_name].add((pair[0], pair[1]))
+                    continue
+                for end, ref, allowed in (
+                    ("from", source_id, rtype.domain if rtype else None),
+                    ("to", target_id, rtype.range if rtype else None),
+                ):
+                    if not ref:
+                        continue
+                    if ref not in types:
+                        missing(file, line, f"relation {end}: entity", ref)
+                    elif allowed is not None and types[ref] not in allowed:
+                        side = "domain" if end == "from" else "range"
+                        self.error(
+                            file,
+                            line,
+                            f"{type_name} cannot have a {types[ref]} ({ref}) as its '{end}' end",
+                            f"its {side} is: {', '.join(sorted(allowed))}",
+                        )
+            for entity_id, line, *_ in facts:
+                if entity_id not in types:
+                    missing(file, line, "fact about entity", entity_id)
+            for source, via, line, _ in citations:
+                if types.get(source) in source_types and (via is None or types.get(via) in source_types):
+                    continue
+                for ref in filter(None, (source, via)):
+                    if ref not in types:
+                        missing(file, line, "cited source", ref)
+                    elif types[ref] not in source_types:
+                        self.error(
+                            file, line, f"{ref!r} is a {types[ref]}, not a source", "cite an entity of type source"
+                        )
+
+    def cycles(self) -> None:
+        containment = {name for name, t in self.schema.relation_types.items() if t.containment}
+        links: dict[str, dict[str, list[tuple[str, str, int]]]] = {name: defaultdict(list) for name in containment}
+        for file, (_, relations, _, _) in self.summaries:
+            for source_id, type_name, target_id, _, line, *_ in relations:
+                if type_name in containment:
+                    links[type_name][source_id].append((target_id, file, line))
+        for type_name in sorted(containment):
+            self.cycles_of(type_name, links[type_name])
+
+    def cycles_of(self, type_name: str, edges: dict[str, list[tuple[str, str, int]]]) -> None:
+        """Depth-first search from every node; each edge is (target, file, line)."""
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        for start in sorted(edges):
+            if state.get(start):
+                continue
+            stack: list[tuple[str, int]] = [(start, 0)]
+            path: list[str] = []
+            taken: list[tuple[str, str, Position]] = []  # taken[i] leads from path[i] to path[i + 1]
+            while stack:
+                node, index = stack.pop()
+                if index == 0:
+                    state[node] = 1
+                    path.append(node)
+                out = edges.get(node, [])
+                if index < len(out):
+                    stack.append((node, index + 1))
+                    nxt, file, line = out[index]
+                    if state.get(nxt) == 1:
+                        self.cycle_found(type_name, [*taken[path.index(nxt) :], (node, nxt, Position(file, line))])
+                    elif not state.get(nxt):
+                        taken.append((node, nxt, Position(file, line)))
+                        stack.append((nxt, 0))
+                else:
+                    state[node] = 2
+                    path.pop()
+                    if taken and len(taken) >= len(path):
+                        taken.pop()
+
+    def cycle_found(self, relation_type: str, cycle: list[tuple[str, str, Position]]) -> None:
+        """One error per loop, at its closing link, naming every link so the curator can choose which to cut."""
+        names = " -> ".join([*(start for start, _, _ in cycle), cycle[0][0]])
+        where = ", ".join(str(position) for _, _, position in cycle)
+        closing = cycle[-1][2]
+        self.error(
+            closing.file,
+            closing.line,
+            f"{relation_type} cycle: {names}",
+            f"{relation_type} must not loop back; remove one of the links at {where}",
+        )
+
+    def consistency(self) -> None:
+        """Two entities with one Chinese name: an error if they are of one type and neither has a note saying how
+        they differ, else a warning (for different types); a relation stated twice: a warning."""
+        with_zh: dict[str, list[tuple[str, str, bool, Position]]] = {}
+        seen: dict[tuple[str, str, str, str], tuple[str, int]] = {}
+        for file, (entities, relations, _, _) in self.summaries:
+            for entity_id, entity_type, zh, line, noted, *_ in entities:
+                if not zh:
+                    continue
+                earlier = with_zh.setdefault(zh, [])
+                twin = next((e for e in earlier if e[1] == entity_type), None)
+                if twin is not None and not (noted or twin[2]):
+                    self.error(
+                        file,
+                        line,
+                        f"{entity_id!r} has the same Chinese name {zh} and type {entity_type} "
+                        f"as {twin[0]!r} ({twin[3]})",
+                        "if they are one thing, merge them; if not, say in a note: how they differ",
+                    )
+                elif twin is None and earlier:
+                    self.warn(
+                        file,
+                        line,
+                        f"{entity_id!r} has the same Chinese name {zh} as {earlier[0][0]!r}",
+                        "if they are one thing, merge them",
+                    )
+                earlier.append((entity_id, entity_type, noted, Position(file, line)))
+            for source_id, type_name, target_id, qualifiers, line, *_ in relations:
+                key = (source_id, type_name, target_id, qualifiers)
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = (file, line)
+                else:
+                    self.warn(
+                        file,
+                        line,
+                        f"relation repeats the one at {Position(*first)}",
+                        "merge their sources into one relation",
+                    )
+
+    def facts_agree(self) -> None:
+        """One value per entity, metric, period, scope, kind (and unit: a figure in another unit is another
+        measure, e.g. funds by level of government), unless every disagreeing fact says conflict: true."""
+        first: dict[tuple[str, str, str | None, str, str, str | None], tuple[str, int, str, bool]] = {}
+        for file, (_, _, facts, _) in self.summaries:
+            for entity, line, metric, period, scope, kind, unit, value, conflict in facts:
+                key = (entity, metric, period, scope, kind, unit)
+                seen = first.setdefault(key, (file, line, value, conflict))
+                if seen[2] == value or (conflict and seen[3]):
+                    continue
+                self.error(
+                    file,
+                    line,
+                    f"{entity} {metric} ({kind}, period {period or 'none'}) is {value} here, "
+                    f"but {seen[2]} at {Position(seen[0], seen[1])}",
+                    "keep the figure the better source gives; if both must stay, mark each fact conflict: true "
+                    "and say in its note which sources disagree",
+                )
+
+    def lifespans(self) -> None:
+        """A relation dated outside the lifespan (since/until) of an entity it links: a warning."""
+        spans = {
+            e[0]: (e[5], e[6], period_start(e[5]) or "", period_end(e[6]) or "9999")
+            for _, (entities, _, _, _) in self.summaries
+            for e in entities
+            if e[5] or e[6]
+        }
+        if not spans:
+            return
+        for file, (_, relations, _, _) in self.summaries:
+            for source_id, _, target_id, _, line, date, _ in relations:
+                if date is None or (source_id not in spans and target_id not in spans):
+                    continue
+                start, end = period_start(date) or "", period_end(date) or "9999"
+                for entity_id in dict.fromkeys((source_id, target_id)):
+                    since, until, first, last = spans.get(entity_id, (None, None, "", "9999"))
+                    if end < first or start > last:
+                        self.warn(
+                            file,
+                            line,
+                            f"relation dated {date} lies outside the lifespan of {entity_id!r} "
+                            f"(since {since or '?'}, until {until or '?'})",
+                            "check the relation's date, or the entity's since/until",
+                        )
+
+    def source_dates(self) -> None:
+        """A source dated before the claim it backs begins could not have reported it: a warning."""
+        published = {
+            e[0]: (e[7], period_end(e[7]) or "")
+            for _, (entities, _, _, _) in self.summaries
+            for e in entities
+            if e[7] and self.types.get(e[0]) == e[1]
+        }
+        for file, (_, _, _, citations) in self.summaries:
+            for source, _, line, claim in citations:
+                if claim is None or source not in published:
+                    continue
+                date, last = published[source]
+                if last < (period_start(claim) or ""):
+                    self.warn(
+                        file,
+                        line,
+                        f"source {source!r} is dated {date}, before the claim it backs begins ({claim})",
+                        "a source cannot report what happened after it was published: cite a later source, "
+                        "or correct the claim's date or the source's",
+                    )

@@ -1,0 +1,303 @@
+"""Per-record checks: one YAML record + the schema -> a typed record and the problems it has on its own.
+
+Nothing here looks beyond the record: ids unique across the KB, references and cycles are `kb_checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ipkb.fields import FieldChecks, suggest
+from ipkb.load import Mapping
+from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
+from ipkb.schema import Schema
+from ipkb.values import period_problem, valid_date
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)  # with fullmatch: "x\n" is no id
+ENTITY_KEYS = (
+    "id",
+    "type",
+    "name",
+    "zh",
+    "pinyin",
+    "aliases",
+    "description",
+    "attributes",
+    "confidence",
+    "note",
+    "sources",
+    "facts",
+    "since",
+    "until",
+)
+RELATION_KEYS = ("from", "type", "to", "confidence", "note", "sources")
+FACT_KEYS = ("metric", "value", "unit", "period", "kind", "scope", "confidence", "note", "sources", "conflict")
+FACT_KINDS = ("actual", "target")
+
+
+@dataclass
+class FileRecords:
+    """The typed records of one file, in file order (duplicates across the KB are found later)."""
+
+    entities: list[EntityRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+
+class Validator(FieldChecks):
+    """The checks one record needs nothing else for: keys, types, values, citations' shape."""
+
+    def __init__(self, schema: Schema) -> None:
+        super().__init__(schema)
+        self.records = FileRecords()
+
+    # -- records -------------------------------------------------------------------------------------
+    def entity(self, file: str, record: Mapping) -> None:
+        type_name = self.text(file, record, "type", required=True)
+        etype = self.schema.entity_types.get(type_name or "")
+        extra = tuple(etype.fields) if etype else ()
+        self.unknown_keys(file, record, ENTITY_KEYS + extra, "an entity")
+        entity_id = self.text(file, record, "id", required=True)
+        name = self.text(file, record, "name", required=True)
+        if type_name is not None and etype is None:
+            self.error(
+                file,
+                self.line(record, "type"),
+                f"unknown entity type {type_name!r}",
+                suggest(type_name, list(self.schema.entity_types)) or "declare it in schema.yaml",
+            )
+        if entity_id is None:
+            return
+        if not ID_PATTERN.fullmatch(entity_id):
+            self.error(
+                file,
+                self.line(record, "id"),
+                f"bad id {entity_id!r}",
+                "ids are lower-case slugs: a-z, 0-9 and single hyphens, e.g. keqiao-ip-office"
+                + ("; remove the space or line break at its end" if entity_id != entity_id.rstrip() else ""),
+            )
+        if name is not None and not name.strip():
+            self.error(file, self.line(record, "name"), "'name' is empty", "give the entity its English name")
+        aliases = record.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
+            self.error(
+                file,
+                self.line(record, "aliases"),
+                "'aliases' must be a list of text",
+                "write aliases: [First Name, Second Name]",
+            )
+            aliases = []
+        for alias in aliases:
+            self.no_controls(file, self.line(record, "aliases"), "aliases", str(alias))
+        attributes = record.get("attributes") or {}
+        if not isinstance(attributes, dict) or any(isinstance(v, (dict, list)) for v in attributes.values()):
+            self.error(
+                file,
+                self.line(record, "attributes"),
+                "'attributes' must map names to single values",
+                "e.g. attributes: {level: prefecture}",
+            )
+            attributes = {}
+        for key, value in attributes.items():
+            line = self.line(record, "attributes")
+            self.no_controls(file, line, "attributes", str(key))
+            if isinstance(value, str):
+                self.no_controls(file, line, f"attribute {key}", value)
+            elif not self.finite(file, line, f"attribute {key}", value):
+                attributes = {k: v for k, v in attributes.items() if k != key}
+        fields: dict[str, Any] = {}
+        for key in extra:
+            if key in record:
+                is_date = etype is not None and etype.fields[key] == "date"
+                fields[key] = self.date(file, record, key) if is_date else self.text(file, record, key)
+        since, until = self.date(file, record, "since"), self.date(file, record, "until")
+        self.in_order(file, self.line(record, "until"), since, until)
+        is_source = etype is not None and etype.group == "source"
+        sources = self.citations(file, record, required=False, what="entity")
+        if not sources and not is_source and etype is not None:
+            self.warn(
+                file,
+                self.line(record),
+                f"entity {entity_id!r} cites no source for its name or description",
+                "add sources: [{source: ..., quote: ...}]",
+            )
+        facts = record.get("facts") or []
+        if not isinstance(facts, list):
+            self.error(file, self.line(record, "facts"), "'facts' must be a list")
+            facts = []
+        for fact in facts:
+            if isinstance(fact, Mapping):
+                self.fact(file, fact, entity_id)
+            else:
+                self.error(
+                    file,
+                    self.line(record, "facts"),
+                    "a fact must be a mapping",
+                    "write each fact as metric:, value:, period:, sources: lines",
+                )
+        self.records.entities.append(
+            EntityRecord(
+                id=entity_id,
+                type=type_name or "",
+                name=name or entity_id,
+                zh=self.text(file, record, "zh"),
+                pinyin=self.text(file, record, "pinyin"),
+                aliases=tuple(str(a) for a in aliases),
+                description=self.text(file, record, "description"),
+                attributes=dict(attributes),
+                fields=fields,
+                confidence=self.confidence(file, record),
+                note=self.text(file, record, "note"),
+                sources=sources,
+                position=Position(file, self.line(record)),
+                since=since,
+                until=until,
+            )
+        )
+
+    def fact(self, file: str, record: Mapping, entity_id: str | None) -> None:
+        allowed = FACT_KEYS if entity_id is not None else ("entity", *FACT_KEYS)
+        self.unknown_keys(file, record, allowed, "a fact")
+        if entity_id is None:
+            entity_id = self.text(file, record, "entity", required=True)
+            if entity_id is None:
+                return
+        metric = self.text(file, record, "metric", required=True)
+        if metric is not None and metric not in self.schema.metrics:
+            self.error(
+                file,
+                self.line(record, "metric"),
+                f"unknown metric {metric!r}",
+                suggest(metric, list(self.schema.metrics)) or "declare it under metrics: in schema.yaml",
+            )
+        value = record.get("value")
+        if value is None or isinstance(value, (list, dict, bool)):
+            self.error(
+                file,
+                self.line(record, "value") if "value" in record else self.line(record),
+                "a fact needs a single 'value' (a number, or text)",
+            )
+        elif isinstance(value, str):
+            self.no_controls(file, self.line(record, "value"), "value", value)
+        elif not self.finite(file, self.line(record, "value"), "the value", value):
+            value = None
+        kind = record.get("kind", "actual")
+        if kind not in FACT_KINDS:
+            self.error(
+                file,
+                self.line(record, "kind"),
+                f"kind must be actual or target, not {kind!r}",
+                suggest(str(kind), FACT_KINDS),
+            )
+        scope = record.get("scope") or {}
+        if not isinstance(scope, dict):
+            self.error(file, self.line(record, "scope"), "'scope' must map qualifier names to values")
+            scope = {}
+        for name in scope:
+            if name not in self.schema.qualifiers:
+                self.error(
+                    file,
+                    self.line(record, "scope"),
+                    f"scope names unknown qualifier {name!r}",
+                    suggest(name, list(self.schema.qualifiers)),
+                )
+        period = self.text(file, record, "period")
+        wrong = period_problem(period) if period is not None else None
+        if wrong:
+            self.error(
+                file, self.line(record, "period"), wrong, "write YYYY, YYYY-MM, YYYY-MM-DD or START/END, e.g. 2021/2025"
+            )
+        note = self.text(file, record, "note")
+        conflict = record.get("conflict", False)
+        if not isinstance(conflict, bool):
+            self.error(file, self.line(record, "conflict"), f"conflict must be true or false, not {conflict!r}")
+            conflict = False
+        elif conflict and not (note or "").strip():
+            self.error(
+                file,
+                self.line(record, "conflict"),
+                "a fact marked conflict: true needs a note",
+                "say in note: which sources disagree and why both figures are kept",
+            )
+        unit = self.text(file, record, "unit")
+        if unit is None and metric in self.schema.metrics:
+            unit = self.schema.metrics[metric].unit
+        self.records.facts.append(
+            Fact(
+                entity=entity_id,
+                metric=metric or "",
+                value=value,
+                unit=unit,
+                period=period,
+                kind=str(kind),
+                scope=dict(scope),
+                confidence=self.confidence(file, record),
+                note=note,
+                sources=self.citations(file, record, required=True, what="fact"),
+                position=Position(file, self.line(record)),
+                conflict=conflict,
+            )
+        )
+
+    def relation(self, file: str, record: Mapping) -> None:
+        type_name = self.text(file, record, "type", required=True)
+        rtype = self.schema.relation_types.get(type_name or "")
+        if type_name is not None and rtype is None:
+            self.error(
+                file,
+                self.line(record, "type"),
+                f"unknown relation type {type_name!r}",
+                suggest(type_name, list(self.schema.relation_types)) or "declare it in schema.yaml",
+            )
+        allowed = RELATION_KEYS + (rtype.qualifiers if rtype else tuple(self.schema.qualifiers))
+        qualifiers: dict[str, Any] = {}
+        for key in record:
+            if key in RELATION_KEYS:
+                continue
+            if key in allowed:
+                qualifiers[key] = self.qualifier_value(file, self.line(record, key), key, record[key])
+            elif key in self.schema.qualifiers:
+                self.error(
+                    file,
+                    self.line(record, key),
+                    f"qualifier {key!r} is not allowed on {type_name}",
+                    f"{type_name} allows: {', '.join(allowed[len(RELATION_KEYS) :]) or 'none'}",
+                )
+            else:
+                self.error(
+                    file,
+                    self.line(record, key),
+                    f"unknown key {key!r} in a relation",
+                    suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}",
+                )
+        if all(valid_date(qualifiers.get(key)) for key in ("since", "until")):
+            self.in_order(file, self.line(record, "until"), qualifiers["since"], qualifiers["until"])
+        source_id = self.text(file, record, "from", required=True)
+        target_id = self.text(file, record, "to", required=True)
+        self.records.relations.append(
+            RelationRecord(
+                source_id=source_id or "",
+                type=type_name or "",
+                target_id=target_id or "",
+                qualifiers=qualifiers,
+                confidence=self.confidence(file, record),
+                note=self.text(file, record, "note"),
+                sources=self.citations(file, record, required=True, what="relation"),
+                position=Position(file, self.line(record)),
+            )
+        )
+
+
+def check_file(schema: Schema, folder: str, file: str, records: list[Mapping]) -> tuple[FileRecords, list[Problem]]:
+    """Type and check the records of one file (`folder` is entities, relations or facts)."""
+    validator = Validator(schema)
+    for record in records:
+        if folder == "entities":
+            validator.entity(file, record)
+        elif folder == "relations":
+            validator.relation(file, record)
+        else:
+            validator.fact(file, record, None)
+    return validator.records, validator.problems
