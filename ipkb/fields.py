@@ -3,12 +3,12 @@ qualifier values. `record_checks.Validator` builds on these for whole records.""
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from ipkb.load import Mapping
 from ipkb.model import Citation, Position, Problem
 from ipkb.schema import Schema
+from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end, period_start
 from ipkb.values import control_character, not_finite, valid_date
 
@@ -17,11 +17,6 @@ CONFIDENCE = ("seen", "inferred")
 MAX_TEXT = 10_000
 MULTILINE_KEYS = ("note", "description")  # the texts where a line break or a tab is legitimate
 DATE_HINT = "write dates as YYYY-MM-DD, YYYY-MM or YYYY, in ASCII digits"
-
-
-def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 class FieldChecks:
@@ -50,7 +45,7 @@ class FieldChecks:
                     file,
                     self.line(record, key),
                     f"unknown key {key!r} in {what}",
-                    suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}",
+                    did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}",
                 )
 
     def text(self, file: str, record: Mapping, key: str, required: bool = False) -> str | None:
@@ -118,7 +113,7 @@ class FieldChecks:
                 file,
                 self.line(record, "confidence"),
                 f"confidence must be one of {', '.join(CONFIDENCE)}",
-                suggest(str(value), CONFIDENCE),
+                did_you_mean(str(value), CONFIDENCE),
             )
             return "seen"
         return str(value)
@@ -169,7 +164,10 @@ class FieldChecks:
         if isinstance(kind, tuple):
             if value not in kind:
                 self.error(
-                    file, line, f"{name} must be one of {', '.join(kind)}, not {value!r}", suggest(str(value), kind)
+                    file,
+                    line,
+                    f"{name} must be one of {', '.join(kind)}, not {value!r}",
+                    did_you_mean(str(value), kind),
                 )
             return value
         ok = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ipkb.fields import suggest
 from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
 from ipkb.record_checks import FileRecords
 from ipkb.schema import Schema
+from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end, period_start
 
 # What the KB-wide checks need of a file, as plain tuples (cheap to keep in the store and to load again, so a
@@ -126,7 +126,7 @@ class KbChecks:
         def missing(file: str, line: int, what: str, ref: str) -> None:
             if not ids:
                 ids.extend(types)
-            self.error(file, line, f"{what} {ref!r} does not exist", suggest(ref, ids))
+            self.error(file, line, f"{what} {ref!r} does not exist", did_you_mean(ref, ids))
 
         relation_types = self.schema.relation_types
         source_types = {n for n, t in self.schema.entity_types.items() if t.group == "source"}

@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ipkb.fields import FieldChecks, suggest
+from ipkb.fields import FieldChecks
 from ipkb.load import Mapping
 from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
 from ipkb.schema import Schema
+from ipkb.suggest import did_you_mean
 from ipkb.values import period_problem, valid_date
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)  # with fullmatch: "x\n" is no id
@@ -66,7 +67,7 @@ class Validator(FieldChecks):
                 file,
                 self.line(record, "type"),
                 f"unknown entity type {type_name!r}",
-                suggest(type_name, list(self.schema.entity_types)) or "declare it in schema.yaml",
+                did_you_mean(type_name, list(self.schema.entity_types)) or "declare it in schema.yaml",
             )
         if entity_id is None:
             return
@@ -170,7 +171,7 @@ class Validator(FieldChecks):
                 file,
                 self.line(record, "metric"),
                 f"unknown metric {metric!r}",
-                suggest(metric, list(self.schema.metrics)) or "declare it under metrics: in schema.yaml",
+                did_you_mean(metric, list(self.schema.metrics)) or "declare it under metrics: in schema.yaml",
             )
         value = record.get("value")
         if value is None or isinstance(value, (list, dict, bool)):
@@ -189,7 +190,7 @@ class Validator(FieldChecks):
                 file,
                 self.line(record, "kind"),
                 f"kind must be actual or target, not {kind!r}",
-                suggest(str(kind), FACT_KINDS),
+                did_you_mean(str(kind), FACT_KINDS),
             )
         scope = record.get("scope") or {}
         if not isinstance(scope, dict):
@@ -201,7 +202,7 @@ class Validator(FieldChecks):
                     file,
                     self.line(record, "scope"),
                     f"scope names unknown qualifier {name!r}",
-                    suggest(name, list(self.schema.qualifiers)),
+                    did_you_mean(name, list(self.schema.qualifiers)),
                 )
         period = self.text(file, record, "period")
         wrong = period_problem(period) if period is not None else None
@@ -249,7 +250,7 @@ class Validator(FieldChecks):
                 file,
                 self.line(record, "type"),
                 f"unknown relation type {type_name!r}",
-                suggest(type_name, list(self.schema.relation_types)) or "declare it in schema.yaml",
+                did_you_mean(type_name, list(self.schema.relation_types)) or "declare it in schema.yaml",
             )
         allowed = RELATION_KEYS + (rtype.qualifiers if rtype else tuple(self.schema.qualifiers))
         qualifiers: dict[str, Any] = {}
@@ -270,7 +271,7 @@ class Validator(FieldChecks):
                     file,
                     self.line(record, key),
                     f"unknown key {key!r} in a relation",
-                    suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}",
+                    did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}",
                 )
         if all(valid_date(qualifiers.get(key)) for key in ("since", "until")):
             self.in_order(file, self.line(record, "until"), qualifiers["since"], qualifiers["until"])
