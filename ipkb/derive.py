@@ -10,12 +10,29 @@ from ipkb.text import fold, strip_tones
 
 _SUFFIXES = ("自治区", "新区", "市", "区", "县", "省")
 _PLACE_TYPES = {"country", "province", "city", "county", "zone"}
-# Place names missing from pypinyin's phrase dictionary, where it would read 长 as zhǎng. They are added
+# Names missing from pypinyin's phrase dictionary, where it would read 长 as zhǎng. They are added
 # to that dictionary, so pypinyin's own phrase matching reads them right wherever they occur in a name.
-_PLACE_PHRASES = {
+_PHRASES = {
     "长垣": [["cháng"], ["yuán"]],
     "长株潭": [["cháng"], ["zhū"], ["tán"]],
+    "申长雨": [["shēn"], ["cháng"], ["yǔ"]],
 }
+# A person's name is written surname, space, given name (GB/T 28039): Shēn Chángyǔ. Two-character surnames:
+_DOUBLE_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "夏侯",
+    "长孙",
+    "宇文",
+)
 # Names made of one character from each of several places (长沙, 株洲, 湘潭): GB/T 16159 hyphenates them.
 _HYPHENATED = re.compile("(长株潭)")
 _VOWEL_START = re.compile(r"[aoe]")
@@ -28,7 +45,7 @@ _ASCII_QUOTED = re.compile(r'" ?([^"]*?) ?"')
 def _teach_pypinyin() -> None:
     from pypinyin import load_phrases_dict
 
-    load_phrases_dict(_PLACE_PHRASES)
+    load_phrases_dict(_PHRASES)
 
 
 def _syllables(zh: str) -> list[str]:
@@ -70,7 +87,8 @@ def _capitalised(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def pinyin_of(zh: str, entity_type: str) -> str:
-    """Tone-marked pinyin: a place's stem joined into one word (Húzhōu Shì), other names syllable by syllable."""
+    """Tone-marked pinyin: a place's stem joined into one word (Húzhōu Shì), a person's given name joined after the
+    surname (Shēn Chángyǔ), other names syllable by syllable."""
     stem, suffix = zh, ""
     if entity_type in _PLACE_TYPES and entity_type != "country":
         for candidate in _SUFFIXES:
@@ -80,6 +98,10 @@ def pinyin_of(zh: str, entity_type: str) -> str:
         words = _words(stem, join=len(stem) <= 3)
         if suffix:
             words += _words(suffix, join=True)
+    elif entity_type == "person" and 2 <= len(zh) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in zh):
+        syllables = _syllables(zh)
+        cut = 2 if zh[:2] in _DOUBLE_SURNAMES and len(zh) > 2 else 1
+        words = [_word(syllables[:cut]), _word(syllables[cut:])]
     else:
         words = _words(zh, join=False)
     text = " ".join(_capitalised(w) for w in words)

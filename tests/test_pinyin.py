@@ -54,3 +54,19 @@ def test_bundled_kb_shows_and_resolves_the_derived_pinyin() -> None:
         result = invoke(["--kb", str(BUNDLED_KB), "show", query, "--json"])
         assert result.exit_code == 0, result.stderr
         assert json.loads(result.stdout)["names"]["pinyin"] == pinyin
+
+
+@pytest.mark.parametrize(
+    ("zh", "expected"),
+    [("申长雨", "Shēn Chángyǔ"), ("甘绍宁", "Gān Shàoníng"), ("赵刚", "Zhào Gāng"), ("欧阳修", "Ōuyáng Xiū")],
+)
+def test_person_names_are_surname_then_given_name(zh: str, expected: str) -> None:
+    assert pinyin_of(zh, "person") == expected
+
+
+def test_bundled_kb_resolves_shen_changyu_by_chinese_name_and_pinyin() -> None:
+    for query in ("申长雨", "Shen Changyu", "Shēn Chángyǔ"):
+        result = invoke(["--kb", str(BUNDLED_KB), "show", query, "--json"])
+        assert result.exit_code == 0, result.stderr
+        view = json.loads(result.stdout)
+        assert view["id"] == "shen-changyu" and view["names"]["pinyin"] == "Shēn Chángyǔ"
