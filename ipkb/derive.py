@@ -39,6 +39,7 @@ _VOWEL_START = re.compile(r"[aoe]")
 _SPACE_AFTER_OPENING = re.compile(r"([(（\[【《“‘]) ")
 _SPACE_BEFORE_CLOSING = re.compile(r" ([)）\]】》”’,，.。、;；:：!！?？])")
 _ASCII_QUOTED = re.compile(r'" ?([^"]*?) ?"')
+_SPACED_DASH = re.compile(r" ?([—～~]) ?")
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +107,7 @@ def pinyin_of(zh: str, entity_type: str) -> str:
         words = _words(zh, join=False)
     text = " ".join(_capitalised(w) for w in words)
     text = _SPACE_BEFORE_CLOSING.sub(r"\1", _SPACE_AFTER_OPENING.sub(r"\1", text))
-    return _ASCII_QUOTED.sub(r'"\1"', text)
+    return _SPACED_DASH.sub(r"\1", _ASCII_QUOTED.sub(r'"\1"', text))
 
 
 def name_rows(entity: EntityRecord, pinyin: str | None) -> list[tuple[str, str, str]]:

@@ -70,3 +70,7 @@ def test_bundled_kb_resolves_shen_changyu_by_chinese_name_and_pinyin() -> None:
         assert result.exit_code == 0, result.stderr
         view = json.loads(result.stdout)
         assert view["id"] == "shen-changyu" and view["names"]["pinyin"] == "Shēn Chángyǔ"
+
+
+def test_a_year_span_keeps_its_dash_tight() -> None:
+    assert pinyin_of("专利转化运用专项行动方案(2023—2025年)", "policy").endswith("(2023—2025 Nián)")
