@@ -2,33 +2,112 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ipkb.model import EntityRecord
 from ipkb.text import fold, strip_tones
 
-_SUFFIXES = ("自治区", "市", "区", "县", "省")
+_SUFFIXES = ("自治区", "新区", "市", "区", "县", "省")
 _PLACE_TYPES = {"country", "province", "city", "county", "zone"}
+# Names missing from pypinyin's phrase dictionary, where it would read 长 as zhǎng. They are added
+# to that dictionary, so pypinyin's own phrase matching reads them right wherever they occur in a name.
+_PHRASES = {
+    "长垣": [["cháng"], ["yuán"]],
+    "长株潭": [["cháng"], ["zhū"], ["tán"]],
+    "申长雨": [["shēn"], ["cháng"], ["yǔ"]],
+}
+# A person's name is written surname, space, given name (GB/T 28039): Shēn Chángyǔ. Two-character surnames:
+_DOUBLE_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "夏侯",
+    "长孙",
+    "宇文",
+)
+# Names made of one character from each of several places (长沙, 株洲, 湘潭): GB/T 16159 hyphenates them.
+_HYPHENATED = re.compile("(长株潭)")
+_VOWEL_START = re.compile(r"[aoe]")
+_SPACE_AFTER_OPENING = re.compile(r"([(（\[【《“‘]) ")
+_SPACE_BEFORE_CLOSING = re.compile(r" ([)）\]】》”’,，.。、;；:：!！?？])")
+_ASCII_QUOTED = re.compile(r'" ?([^"]*?) ?"')
+_SPACED_DASH = re.compile(r" ?([—～~]) ?")
+
+
+@lru_cache(maxsize=1)
+def _teach_pypinyin() -> None:
+    from pypinyin import load_phrases_dict
+
+    load_phrases_dict(_PHRASES)
+
+
+def _syllables(zh: str) -> list[str]:
+    """Tone-marked syllables read phrase by phrase (pypinyin's phrase dictionary picks each heteronym's
+    reading); text that is not Chinese comes back as separate tokens: marks one by one, runs of letters or digits."""
+    from pypinyin import Style, lazy_pinyin
+
+    _teach_pypinyin()
+    tokens: list[str] = []
+    for item in lazy_pinyin(zh, style=Style.TONE):
+        tokens += re.findall(r"\w+|[^\w\s]", item)
+    return tokens
+
+
+def _word(syllables: list[str]) -> str:
+    """Syllables joined into one word, with an apostrophe before each non-initial a-, o- or e- syllable (Xī'ān)."""
+    word = syllables[0] if syllables else ""
+    for syllable in syllables[1:]:
+        word += ("'" if _VOWEL_START.match(strip_tones(syllable)) else "") + syllable
+    return word
+
+
+def _words(zh: str, join: bool) -> list[str]:
+    """Pinyin words: the syllables of `zh` as one word if `join`, else each its own; hyphenated names stay one."""
+    words: list[str] = []
+    for i, chunk in enumerate(_HYPHENATED.split(zh)):
+        if i % 2:
+            words.append("-".join(_syllables(chunk)))
+        elif chunk:
+            syllables = _syllables(chunk)
+            joinable = join and all(s.isalpha() for s in syllables)
+            words += [_word(syllables)] if joinable else syllables
+    return words
+
+
+def _capitalised(word: str) -> str:
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
 @lru_cache(maxsize=65536)
 def pinyin_of(zh: str, entity_type: str) -> str:
-    """Tone-marked pinyin: a place's stem joined into one word (Húzhōu Shì), other names syllable by syllable."""
-    from pypinyin import Style, lazy_pinyin
-
+    """Tone-marked pinyin: a place's stem joined into one word (Húzhōu Shì), a person's given name joined after the
+    surname (Shēn Chángyǔ), other names syllable by syllable."""
     stem, suffix = zh, ""
     if entity_type in _PLACE_TYPES and entity_type != "country":
         for candidate in _SUFFIXES:
             if zh.endswith(candidate) and len(zh) > len(candidate) + 1:
                 stem, suffix = zh[: -len(candidate)], candidate
                 break
-        syllables = lazy_pinyin(stem, style=Style.TONE)
-        words = ["".join(syllables)] if len(stem) <= 3 else syllables
+        words = _words(stem, join=len(stem) <= 3)
         if suffix:
-            words.append("".join(lazy_pinyin(suffix, style=Style.TONE)))
+            words += _words(suffix, join=True)
+    elif entity_type == "person" and 2 <= len(zh) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in zh):
+        syllables = _syllables(zh)
+        cut = 2 if zh[:2] in _DOUBLE_SURNAMES and len(zh) > 2 else 1
+        words = [_word(syllables[:cut]), _word(syllables[cut:])]
     else:
-        words = lazy_pinyin(zh, style=Style.TONE)
-    return " ".join(w[:1].upper() + w[1:] for w in words if w.strip())
+        words = _words(zh, join=False)
+    text = " ".join(_capitalised(w) for w in words)
+    text = _SPACE_BEFORE_CLOSING.sub(r"\1", _SPACE_AFTER_OPENING.sub(r"\1", text))
+    return _SPACED_DASH.sub(r"\1", _ASCII_QUOTED.sub(r'"\1"', text))
 
 
 def name_rows(entity: EntityRecord, pinyin: str | None) -> list[tuple[str, str, str]]:

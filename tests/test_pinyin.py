@@ -1,0 +1,76 @@
+"""Pinyin derived from the Chinese name: each heteronym read as in its phrase, words split as GB/T 16159 writes them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ipkb.derive import pinyin_of
+from tests.conftest import BUNDLED_KB, invoke
+
+
+@pytest.mark.parametrize(
+    ("zh", "entity_type", "expected"),
+    [
+        # the four examples of issue 15: 长 read cháng in place names, apostrophe, 新区 as the generic part
+        ("长垣", "county", "Chángyuán"),
+        ("长垣市", "county", "Chángyuán Shì"),
+        ("长株潭", "zone", "Cháng-Zhū-Tán"),
+        ("西安", "city", "Xī'ān"),
+        ("西安市", "city", "Xī'ān Shì"),
+        ("滨海新区", "zone", "Bīnhǎi Xīnqū"),
+        # from the bundled KB: phrase readings of heteronyms, and names that were already right
+        ("重庆市", "province", "Chóngqìng Shì"),
+        ("长沙市", "city", "Chángshā Shì"),
+        ("湖州市", "city", "Húzhōu Shì"),
+        ("浦东新区", "county", "Pǔdōng Xīnqū"),
+        ("内蒙古自治区", "province", "Nèiménggǔ Zìzhìqū"),
+        ("安化县", "county", "Ānhuà Xiàn"),
+    ],
+)
+def test_place_names(zh: str, entity_type: str, expected: str) -> None:
+    assert pinyin_of(zh, entity_type) == expected
+
+
+def test_apostrophe_only_inside_a_word() -> None:
+    # 方案 is two words when a name is spelt syllable by syllable: no apostrophe before Àn
+    assert pinyin_of("国家知识产权保护示范区建设方案", "policy").endswith("Jiàn Shè Fāng Àn")
+    assert "'" not in pinyin_of("国家知识产权保护示范区建设方案", "policy")
+
+
+def test_other_names_keep_marks_against_their_words() -> None:
+    assert pinyin_of("中国(烟台)知识产权保护中心", "center") == (
+        "Zhōng Guó (Yān Tái) Zhī Shí Chǎn Quán Bǎo Hù Zhōng Xīn"
+    )
+    assert pinyin_of('长株潭专利行政联合执法"雷霆"专项行动', "campaign") == (
+        'Cháng-Zhū-Tán Zhuān Lì Xíng Zhèng Lián Hé Zhí Fǎ "Léi Tíng" Zhuān Xiàng Xíng Dòng'
+    )
+    assert pinyin_of("12330知识产权维权援助热线", "platform").startswith("12330 Zhī Shí")
+
+
+def test_bundled_kb_shows_and_resolves_the_derived_pinyin() -> None:
+    for query, pinyin in (("changyuan", "Chángyuán Shì"), ("xian", "Xī'ān Shì"), ("Xi'an", "Xī'ān Shì")):
+        result = invoke(["--kb", str(BUNDLED_KB), "show", query, "--json"])
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["names"]["pinyin"] == pinyin
+
+
+@pytest.mark.parametrize(
+    ("zh", "expected"),
+    [("申长雨", "Shēn Chángyǔ"), ("甘绍宁", "Gān Shàoníng"), ("赵刚", "Zhào Gāng"), ("欧阳修", "Ōuyáng Xiū")],
+)
+def test_person_names_are_surname_then_given_name(zh: str, expected: str) -> None:
+    assert pinyin_of(zh, "person") == expected
+
+
+def test_bundled_kb_resolves_shen_changyu_by_chinese_name_and_pinyin() -> None:
+    for query in ("申长雨", "Shen Changyu", "Shēn Chángyǔ"):
+        result = invoke(["--kb", str(BUNDLED_KB), "show", query, "--json"])
+        assert result.exit_code == 0, result.stderr
+        view = json.loads(result.stdout)
+        assert view["id"] == "shen-changyu" and view["names"]["pinyin"] == "Shēn Chángyǔ"
+
+
+def test_a_year_span_keeps_its_dash_tight() -> None:
+    assert pinyin_of("专利转化运用专项行动方案(2023—2025年)", "policy").endswith("(2023—2025 Nián)")
