@@ -110,9 +110,13 @@ class Validator(FieldChecks):
                 attributes = {k: v for k, v in attributes.items() if k != key}
         fields: dict[str, Any] = {}
         for key in extra:
-            if key in record:
-                is_date = etype is not None and etype.fields[key] == "date"
-                fields[key] = self.date(file, record, key) if is_date else self.text(file, record, key)
+            if key not in record:
+                continue
+            kind = etype.fields[key] if etype is not None else "text"
+            fields[key] = self.date(file, record, key) if kind == "date" else self.text(file, record, key)
+            if isinstance(kind, tuple) and fields[key] is not None and fields[key] not in kind:
+                message = f"{key} must be one of {', '.join(kind)}, not {fields[key]!r}"
+                self.error(file, self.line(record, key), message, did_you_mean(str(fields[key]), kind))
         since, until = self.date(file, record, "since"), self.date(file, record, "until")
         self.in_order(file, self.line(record, "until"), since, until)
         is_source = etype is not None and etype.group == "source"

@@ -81,6 +81,8 @@ def source_footnote(number: int, source: dict[str, Any], via: tuple[set[str], bo
     if where:
         text.append(f" ({where})", style="dim")
     text.append(f"  {source['id']}", style="cyan")
+    if source.get("kind"):
+        text.append(f" · {source['kind']}", style="magenta" if source["kind"] == "mirror" else "dim")
     notes, always = via
     if notes:
         which = "quotes" if always else "some quotes"

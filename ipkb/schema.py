@@ -17,7 +17,7 @@ class EntityType:
     name: str
     group: str
     description: str = ""
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str | tuple[str, ...]] = field(default_factory=dict)  # text, date, or allowed words
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,10 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
     for name, spec in (data.get("entity_types") or {}).items():
         spec = spec if isinstance(spec, dict) else {}
         group = str(spec.get("group", name))
-        fields = {str(k): str(v) for k, v in (spec.get("fields") or {}).items()}
+        fields = {
+            str(k): tuple(str(x) for x in v) if isinstance(v, list) else str(v)
+            for k, v in (spec.get("fields") or {}).items()
+        }
         schema.entity_types[name] = EntityType(name, group, str(spec.get("description", "")), fields)
         groups.setdefault(name, set()).add(name)
         groups.setdefault(group, set()).add(name)

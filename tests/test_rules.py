@@ -174,3 +174,20 @@ def test_incremental_builds_catch_the_kb_wide_rules(mini_kb: Path, tmp_path: Pat
     with pytest.raises(InvalidKnowledgeBase) as raised:
         store.build(mini_kb, db)
     assert any("is 43 here, but 44 at" in p.message or "is 44 here, but 43" in p.message for p in raised.value.problems)
+
+
+def test_a_source_kind_outside_the_schema_vocabulary_is_an_error(tmp_path: Path) -> None:
+    """A source's kind is one of the schema's words (official-notice, ..., mirror), so readers can weigh it."""
+    import shutil
+
+    from tests.conftest import BUNDLED_KB
+
+    kb = tmp_path / "kb"
+    shutil.copytree(BUNDLED_KB, kb)
+    (kb / "entities" / "blog.yaml").write_text("- {id: src-blog, type: source, name: A blog, kind: mirrror}\n")
+    result = invoke(["--kb", str(kb), "validate"])
+    assert result.exit_code == 1
+    assert "kind must be one of official-notice, official-press, press, mirror, research-note, not 'mirrror'" in (
+        result.stdout + result.stderr
+    )
+    assert "did you mean 'mirror'?" in result.stdout + result.stderr
