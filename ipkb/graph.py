@@ -274,7 +274,12 @@ def _node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
         for key in ("pinyin", "description"):
             if row[key]:
                 attributes[key] = row[key]
+        entity_attributes = json.loads(row["attributes"])
+        if entity_attributes:
+            attributes["attributes"] = entity_attributes
         attributes["confidence"] = row["confidence"]
+        if row["note"]:
+            attributes["note"] = row["note"]
         if row["id"] in aliases:
             attributes["aliases"] = aliases[row["id"]]
         fields = json.loads(row["fields"])

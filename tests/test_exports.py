@@ -68,7 +68,10 @@ def test_graphml_read_back_by_networkx_and_igraph(run, tmp_path: Path) -> None:
 def test_gexf_read_back_by_networkx(run, tmp_path: Path) -> None:
     target = export(run, "gexf", tmp_path / "kb.gexf")
     graph = nx.read_gexf(target)
-    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 7
+    assert graph.number_of_nodes() == 11 and graph.number_of_edges() == 7  # the source is left out
+    assert "src-article" not in graph
+    assert graph.graph["mode"] == "static" and graph.name == "ipkb"
+    assert {d["id"] for _, _, d in graph.edges(data=True)} >= {"keqiao>located_in>shaoxing"}  # stable ids
     huzhou = graph.nodes["huzhou"]
     assert huzhou["zh"] == "湖州市" and huzhou["type"] == "city" and huzhou["label"] == "Huzhou 湖州市"
     assert huzhou["viz"]["color"] == {"r": 255, "g": 127, "b": 14, "a": 1.0}
