@@ -130,7 +130,7 @@ def both_paths(db: Path, fmt: str, folder: Path, as_of: str | None = None) -> tu
 
 
 def test_the_formats_that_stream() -> None:
-    assert STREAMED == ["csv", "cypher", "dot", "gexf", "graphml", "jsonl"]
+    assert STREAMED == ["csv", "cypher", "dot", "gexf", "graphml", "jsonl", "ttl"]
 
 
 @pytest.mark.parametrize("fmt", STREAMED)
