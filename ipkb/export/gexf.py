@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from datetime import date
 from itertools import count
 from typing import Any, BinaryIO
 
@@ -48,11 +49,14 @@ def day(value: Any, end: bool) -> str | None:
     if match is None:
         return None
     year, month, dom = match.group(1), match.group(2), match.group(3)
-    if dom:
-        return f"{year}-{month}-{dom}"
-    if month:
-        last = calendar.monthrange(int(year), int(month))[1] if end else 1
-        return f"{year}-{month}-{last:02d}"
+    try:
+        if dom:
+            return date(int(year), int(month), int(dom)).isoformat()
+        if month:
+            last = calendar.monthrange(int(year), int(month))[1] if end else 1
+            return date(int(year), int(month), last).isoformat()
+    except (ValueError, calendar.IllegalMonthError):
+        return None  # not a real date: no time rather than a wrong one
     return f"{year}-12-31" if end else f"{year}-01-01"
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -109,12 +110,20 @@ def literal(value: Any) -> Lit:
         return Lit(text if "e" not in text else format(Decimal(text), "f"), XSD + "decimal")
     if isinstance(value, str):
         for pattern, datatype in DATES:
-            if pattern.match(value):
+            if pattern.match(value) and (datatype != XSD + "date" or _real_day(value)):
                 return Lit(value, datatype)
         return Lit(value)
     if isinstance(value, list | dict):
         return Lit(json.dumps(value, ensure_ascii=False, sort_keys=True))
     return Lit(str(value))
+
+
+def _real_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def language_tag(language: str) -> str | None:
