@@ -44,6 +44,7 @@ SOURCE_FIELDS = {
     "date": DCTERMS + "date",
     "language": DCTERMS + "language",
 }
+PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")  # what `quote(name, safe="")` leaves as it is
 URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -91,7 +92,7 @@ class Iris:
         }
 
     def of(self, namespace: str, name: str) -> Iri:
-        return Iri(namespace + quote(name, safe=""))
+        return Iri(namespace + (name if PLAIN.fullmatch(name) else quote(name, safe="")))
 
     def statement(self, key: str) -> Iri:
         head, _, repeat = key.partition("#")
