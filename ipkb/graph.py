@@ -3,8 +3,9 @@
 Nodes are entity ids in id order and edges keep the KB's order (by file and line, never by SQLite rowid,
 which an incremental rebuild changes), so every exporter writes the same KB byte for byte the same.
 Attribute values are Python values (lists and dicts for citations, facts and qualifiers);
-`ipkb.export.common.flat` turns them into the scalars and JSON text that GraphML and GEXF hold.
-`graph.graph["sources"]` describes every source that an exported entity, relation or fact cites.
+`ipkb.export.common.flat_node` and `flat_edge` turn them into the scalars and JSON text GraphML and GEXF hold.
+`graph.graph["sources"]` describes every source that an exported entity, relation or fact cites, and
+`graph.graph["schema"]` the KB's vocabulary (`ipkb.export.vocabulary.schema`).
 
 Two shapes, one set of attributes: `build_graph` fills a networkx `MultiDiGraph` (filtered exports, and
 the formats that need the whole graph at once), while `StreamedGraph` reads the whole KB from SQL in
@@ -102,7 +103,9 @@ def build_graph(
         _note_cited(attributes, cited)
         graph.add_edge(edge.source_id, edge.target_id, key=key, **attributes)
     graph.graph["sources"] = _sources(store, cited)
-    graph.graph["schema"] = _schema(store)
+    from ipkb.export.vocabulary import schema
+
+    graph.graph["schema"] = schema(store)  # for RDF's vocabulary, which a streamed graph reads from its store
     return graph
 
 
@@ -240,24 +243,6 @@ def cited_sources(graph: nx.MultiDiGraph[str] | StreamedGraph) -> dict[str, dict
     return sources
 
 
-def schema_of(graph: nx.MultiDiGraph[str] | StreamedGraph) -> dict[str, Any]:
-    """The KB's vocabulary (entity types, relation types with domain and range, metrics), for RDF."""
-    if isinstance(graph, StreamedGraph):
-        return _schema(graph.store)
-    schema: dict[str, Any] = graph.graph.get("schema") or {"entity_types": {}, "relation_types": {}, "metrics": {}}
-    return schema
-
-
-def source_languages(graph: nx.MultiDiGraph[str] | StreamedGraph) -> dict[str, str]:
-    """Source id -> its `language` field as written (`zh`, `en (machine translation ...)`), where it has one."""
-    if isinstance(graph, StreamedGraph):
-        rows = graph.store.cursor("SELECT id, fields FROM entity WHERE type = 'source'")
-        fields = ((row["id"], json.loads(row["fields"])) for row in rows)
-    else:
-        fields = iter(graph.graph.get("sources", {}).items())
-    return {source: str(f["language"]) for source, f in fields if f.get("language")}
-
-
 def all_qualifiers(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[dict[str, Any]]:
     """The `qualifiers` of every edge (in no particular order for a streamed graph)."""
     if isinstance(graph, StreamedGraph):
@@ -327,24 +312,6 @@ def _edge_data(
             attributes["note"] = edge.note
         out.append(attributes)
     return out
-
-
-def _schema(store: Store) -> dict[str, Any]:
-    entity_types = {r["name"]: r["description"] for r in store.rows("SELECT name, description FROM entity_type")}
-    relation_types = {
-        name: {
-            "label": row["label"],
-            "domain": json.loads(row["domain"]) if row["domain"] else None,
-            "range": json.loads(row["range"]) if row["range"] else None,
-        }
-        for name, row in store.relation_types().items()
-    }
-    metrics = {name: {"unit": row["unit"], "description": row["description"]} for name, row in store.metrics().items()}
-    return {
-        "entity_types": dict(sorted(entity_types.items())),
-        "relation_types": dict(sorted(relation_types.items())),
-        "metrics": metrics,
-    }
 
 
 def _labels(store: Store) -> dict[str, str]:

@@ -258,17 +258,23 @@ class _Mapper:
 
 
 def _source_languages(graph: Any) -> dict[str, str]:
-    from ipkb.graph import source_languages
+    """Source id -> its `language` field as written (`zh`, `en (machine translation ...)`), where it has one."""
+    from ipkb.graph import StreamedGraph
 
-    return source_languages(graph)
+    if isinstance(graph, StreamedGraph):
+        rows = graph.store.cursor("SELECT id, fields FROM entity WHERE type = 'source'")
+        fields: Iterator[tuple[str, dict[str, Any]]] = ((row["id"], json.loads(row["fields"])) for row in rows)
+    else:
+        fields = iter(graph.graph.get("sources", {}).items())
+    return {source: str(f["language"]) for source, f in fields if f.get("language")}
 
 
 def blocks(graph: Any) -> Iterator[Block]:
     """Every block of the export of `graph` (a networkx graph or a StreamedGraph), vocabulary first."""
-    from ipkb.graph import StreamedGraph, schema_of
+    from ipkb.graph import StreamedGraph
 
     mapper = _Mapper(graph)
-    yield from vocabulary.declared(mapper.iris, schema_of(graph))
+    yield from vocabulary.declared(mapper.iris, vocabulary.schema_of(graph))
     nodes: set[str] = set()
     for node, data in graph.nodes(data=True):
         if not isinstance(graph, StreamedGraph):

@@ -9,10 +9,14 @@ with the domains it was used on and the datatypes it held. Labels are English, a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ipkb.export.turtle import OWL, PROV, RDF, RDFS, XSD, Block, Iri, Lit, Term, Union
+
+if TYPE_CHECKING:
+    from ipkb.query import Store
 
 TYPE, LABEL, COMMENT = Iri(RDF + "type"), Iri(RDFS + "label"), Iri(RDFS + "comment")
 DOMAIN, RANGE, SUBCLASS = Iri(RDFS + "domain"), Iri(RDFS + "range"), Iri(RDFS + "subClassOf")
@@ -76,6 +80,35 @@ class IriScheme(Protocol):
     vocab: str
 
     def of(self, namespace: str, name: str) -> Iri: ...
+
+
+def schema(store: Store) -> dict[str, Any]:
+    """The KB's vocabulary: entity types (with descriptions), relation types (label, domain, range), metrics."""
+    entity_types = {r["name"]: r["description"] for r in store.rows("SELECT name, description FROM entity_type")}
+    relation_types = {
+        name: {
+            "label": row["label"],
+            "domain": json.loads(row["domain"]) if row["domain"] else None,
+            "range": json.loads(row["range"]) if row["range"] else None,
+        }
+        for name, row in store.relation_types().items()
+    }
+    metrics = {name: {"unit": row["unit"], "description": row["description"]} for name, row in store.metrics().items()}
+    return {
+        "entity_types": dict(sorted(entity_types.items())),
+        "relation_types": dict(sorted(relation_types.items())),
+        "metrics": metrics,
+    }
+
+
+def schema_of(graph: Any) -> dict[str, Any]:
+    """`schema` of a streamed graph's store, or what `build_graph` noted in a built graph."""
+    from ipkb.graph import StreamedGraph
+
+    if isinstance(graph, StreamedGraph):
+        return schema(graph.store)
+    noted: dict[str, Any] = graph.graph.get("schema") or {"entity_types": {}, "relation_types": {}, "metrics": {}}
+    return noted
 
 
 def class_name(entity_type: str) -> str:
