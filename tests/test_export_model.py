@@ -310,7 +310,9 @@ def test_facts_sources_aliases_and_dates_in_falkordb(loaded: Any) -> None:
 def read_neo4j_csv(path: Path) -> list[dict[str, Any]]:
     """Rows as `neo4j-admin import` reads them: typed by the header, empty cells absent, arrays split on `;`."""
     rows = []
-    for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+    with path.open(encoding="utf-8", newline="") as file:  # newline="": a CR LF inside a field stays
+        text = file.read()
+    for row in csv.DictReader(io.StringIO(text, newline="")):
         values: dict[str, Any] = {}
         for column, text in row.items():
             name, _, kind = column.partition(":")
@@ -425,3 +427,23 @@ def test_full_disk_says_the_disk_is_full(run, tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(ipkb.export.ttl, "write", full)
     result = run("export", "--format", "ttl", "-o", str(tmp_path / "kb.ttl"))
     assert result.exit_code == 1 and "disk is full" in result.stderr and "folder exists" not in result.stderr
+
+
+def test_odd_text_survives_both_neo4j_routes(falkordb: Any, tmp_path: Path) -> None:
+    """Quotes, backslashes, tabs, CR LF, & and <tags>: the script's literals and the CSV's quoting agree."""
+    db = tmp_path / "odd.sqlite"
+    kb = odd_kb(tmp_path)
+    build(kb, db)
+    store = Store(db)
+    script = export_to(StreamedGraph(store), "cypher", str(tmp_path / "odd.cypher"))[0]
+    nodes_csv = export_to(StreamedGraph(store), "csv", str(tmp_path / "odd"))[0]
+    store.close()
+    graph = falkordb.select_graph("odd")
+    run_script(graph, script)
+    shown = json.loads(invoke(["--kb", str(kb), "--db", str(db), "show", "odd-agency", "--json"]).stdout)
+    row = graph.query("MATCH (n:Entity:Agency {id: 'odd-agency'}) RETURN n.name, n.description, n.aliases")
+    assert row.result_set == [[shown["name"], shown["description"], shown["aliases"]]]
+    assert "\r\n" in shown["description"] and '"' in shown["name"]
+    from_csv = next(r for r in read_neo4j_csv(nodes_csv) if r["id"] == "odd-agency")
+    engine = graph.query("MATCH (n {id: 'odd-agency'}) RETURN properties(n)").result_set[0][0]
+    assert {k: v for k, v in from_csv.items() if not k.startswith(":")} == engine
