@@ -447,3 +447,20 @@ def test_odd_text_survives_both_neo4j_routes(falkordb: Any, tmp_path: Path) -> N
     from_csv = next(r for r in read_neo4j_csv(nodes_csv) if r["id"] == "odd-agency")
     engine = graph.query("MATCH (n {id: 'odd-agency'}) RETURN properties(n)").result_set[0][0]
     assert {k: v for k, v in from_csv.items() if not k.startswith(":")} == engine
+
+
+def test_gexf_attribute_ids_are_names_and_mixed_types_are_text(tmp_path: Path) -> None:
+    db = tmp_path / "odd.sqlite"
+    build(odd_kb(tmp_path), db)
+    store = Store(db)
+    target = export_to(StreamedGraph(store), "gexf", str(tmp_path / "odd.gexf"))[0]
+    store.close()
+    text = target.read_text(encoding="utf-8")
+    assert '<attribute id="e_q_role" title="q_role" type="string" />' in text  # 7, 2.5 and "lead & host"
+    assert '<attribute id="e_q_year" title="q_year" type="long" />' in text
+    graph = nx.read_gexf(target)
+    roles = sorted(str(d["q_role"]) for _, _, d in graph.edges(data=True) if "q_role" in d)
+    assert roles == ["2.5", "7", "lead & host"]
+    assert graph.graph["mode"] == "dynamic"
+    early = next(d for _, _, d in graph.edges(data=True) if d["id"] == "odd-agency>located_in>huzhou")
+    assert early["end"] == "2012-12-31" and "start" not in early

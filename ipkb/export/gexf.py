@@ -21,7 +21,6 @@ import calendar
 import math
 import re
 from datetime import date
-from itertools import count
 from typing import Any, BinaryIO
 
 from ipkb.export.common import colour, flat_edge, flat_node, rgb
@@ -123,34 +122,49 @@ def write(graph: Any, stream: BinaryIO) -> None:
 
 
 class _Attributes:
-    """GEXF attribute ids by class (node, edge) and title, numbered in the order first met across both."""
+    """GEXF attributes by class (node, edge) and title, each with a stable id: `n_<title>`, `e_<title>`.
+
+    Ids follow the names, not a counter, so a new attribute changes no other line of the file. An
+    attribute is declared after the body is written, so its type is known: the type of all its values, or
+    `string` when they differ (a qualifier that is a number on one relation and text on another).
+    """
 
     def __init__(self) -> None:
-        self.ids = count()
-        self.declared: dict[str, dict[str, tuple[str, str]]] = {}  # class -> title -> (id, type), classes as met
+        self.declared: dict[str, dict[str, set[str]]] = {}  # class -> title -> GEXF types of its values
 
     def attvalues(self, data: dict[str, Any], of: str) -> list[str]:
-        """The `<attvalues>` element of one node or edge (none without attributes), declaring new ones."""
+        """The `<attvalues>` element of one node or edge (none without attributes), noting new attributes."""
         if not data:
             return []
         declared = self.declared.setdefault(of, {})
+        prefix = of[0] + "_"
         values = []
         for title, value in data.items():
             kind = TYPES.get(type(value))
             if kind is None:
                 raise TypeError(f"attribute value type is not allowed: {type(value)}")
-            if title not in declared:
-                declared[title] = (str(next(self.ids)), kind)
-            values.append(f'<attvalue for="{declared[title][0]}" value="{escape_attribute(_text(value))}" />')
+            kinds = declared.get(title)
+            if kinds is None:
+                kinds = declared[title] = set()
+            kinds.add(kind)
+            attribute_id = escape_attribute(prefix + title)
+            values.append(f'<attvalue for="{attribute_id}" value="{escape_attribute(_text(value))}" />')
         return [element("attvalues", [], values, 4)]
 
     def declarations(self) -> list[str]:
-        """The `<attributes>` elements, node class first."""
+        """The `<attributes>` elements, node class first, attributes in the order first met."""
         out = []
         for of, declared in self.declared.items():
-            children = [leaf("attribute", [("id", i), ("title", t), ("type", k)]) for t, (i, k) in declared.items()]
+            children = [
+                leaf("attribute", [("id", f"{of[0]}_{title}"), ("title", title), ("type", _one(kinds))])
+                for title, kinds in declared.items()
+            ]
             out.append(element("attributes", [("mode", "static"), ("class", of)], children, 2))
         return out
+
+
+def _one(kinds: set[str]) -> str:
+    return next(iter(kinds)) if len(kinds) == 1 else "string"
 
 
 def _text(value: Any) -> str:
