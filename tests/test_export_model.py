@@ -464,3 +464,24 @@ def test_gexf_attribute_ids_are_names_and_mixed_types_are_text(tmp_path: Path) -
     assert graph.graph["mode"] == "dynamic"
     early = next(d for _, _, d in graph.edges(data=True) if d["id"] == "odd-agency>located_in>huzhou")
     assert early["end"] == "2012-12-31" and "start" not in early
+
+
+def test_filtered_neo4j_export_keeps_the_sources_it_cites(falkordb: Any, db: Path, tmp_path: Path) -> None:
+    result = invoke(["--kb", str(BUNDLED_KB), "--db", str(db), "export", "-f", "cypher", "--type", "city"])
+    assert result.exit_code == 0, result.stderr
+    script = tmp_path / "cities.cypher"
+    script.write_text(result.stdout, encoding="utf-8")
+    graph = falkordb.select_graph("cities")
+    run_script(graph, script)
+    cites = sum(1 for line in result.stdout.splitlines() if ":CITES " in line)
+    assert cites > 10
+    assert graph.query("MATCH ()-[c:CITES]->(:Entity:Source) RETURN count(c)").result_set == [[cites]]
+    types = graph.query("MATCH (n:Entity) RETURN DISTINCT n.type ORDER BY n.type").result_set
+    assert types == [["city"], ["source"]]
+    rdf = invoke(["--kb", str(BUNDLED_KB), "--db", str(db), "export", "-f", "ttl", "--type", "city"])
+    store = pyoxigraph.Store()
+    store.load(rdf.stdout.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+    described = store.query(
+        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{TYPE}Source> ; <http://purl.org/dc/terms/title> ?t }}"
+    )
+    assert int(next(iter(described))["n"].value) > 5  # the cited sources, described though not exported

@@ -286,7 +286,10 @@ def blocks(graph: Any) -> Iterator[Block]:
         for source_id, source in graph.graph.get("sources", {}).items():
             if source_id not in nodes:
                 subject = mapper.iris.of(mapper.iris.entity, source_id)
-                yield subject, [(LABEL, [Lit(source["name"], lang="en")]), *mapper.source_fields(source)]
+                source_class = mapper.iris.of(mapper.iris.type, vocabulary.class_name("source"))
+                predicates: list[tuple[Iri, list[Term]]] = [(TYPE, [source_class])]
+                predicates += [(LABEL, [Lit(source["name"], lang="en")]), *mapper.source_fields(source)]
+                yield subject, predicates
     yield from vocabulary.observed(mapper.iris, mapper.used)
 
 
