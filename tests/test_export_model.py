@@ -485,3 +485,12 @@ def test_filtered_neo4j_export_keeps_the_sources_it_cites(falkordb: Any, db: Pat
         f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{TYPE}Source> ; <http://purl.org/dc/terms/title> ?t }}"
     )
     assert int(next(iter(described))["n"].value) > 5  # the cited sources, described though not exported
+
+
+def test_docs_show_the_real_csv_headers(files: dict[str, Path]) -> None:
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "exports.md").read_text(encoding="utf-8").splitlines()
+    for suffix, start in (("-nodes.csv", "id:ID,"), ("-relationships.csv", ":START_ID,")):
+        real = files[suffix].read_text(encoding="utf-8").splitlines()[0]
+        assert [line for line in doc if line.startswith(start)] == [real], suffix
