@@ -1,13 +1,15 @@
 """Time ipkb as a user meets it: whole processes through the console script, wall time and peak memory.
 
 Usage: python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--build-runs 3] [--out results.json]
+                                [--exports graphml,ttl | all] [--exports-only]
 
 For each size N it generates a KB under the work folder (default /tmp/ipkb-bench, never the repository)
 with benchmarks/generate.py, then measures: a full build, an edit of one file followed by `show X` (the
 automatic rebuild), `show X`, `show X --json`, `path A B` between far-apart entities, `search` (an
 English word through the trigram index; a two-character Chinese text and, as the worst case, two Latin
 letters held by most names, through the one-character-per-token index),
-`list --in PROVINCE` and `export --format graphml -o FILE`. Once per run it also times `ipkb --help`,
+`list --in PROVINCE` and `export --format FMT -o FILE` for each format of `--exports` (default graphml;
+`all` for every format; `--exports-only` skips the other cases of a size). Once per run it also times `ipkb --help`,
 the bundled KB's `ipkb show huzhou` (and `--json`), `python -c pass`, `python -c 'import sqlite3'` and
 a trivial typer app.
 
@@ -130,8 +132,30 @@ def ensure_kb(n: int, work: Path) -> tuple[Path, dict[str, object]]:
     return kb, json.loads(bench_file.read_text(encoding="utf-8"))
 
 
+ALL_EXPORTS = ("graphml", "gexf", "json", "jsonl", "csv", "cypher", "ttl", "dot", "mermaid", "html")
+
+
+def bench_exports(n: int, work: Path, env: dict[str, str], runs: int, formats: list[str]) -> list[Result]:
+    """`export --format FMT -o FILE` of the whole generated KB, for each format (the store built first)."""
+    kb, _ = ensure_kb(n, work)
+    db = work / f"kb-{n}.sqlite"
+    size = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
+    base = [IPKB, "--kb", str(kb), "--db", str(db)]
+    subprocess.run([*base, "build"], check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    export_runs = runs if n <= 10_000 else max(1, min(runs, 3))
+    out = []
+    for fmt in formats:
+        target = work / f"kb-{n}-export.{fmt}"
+        out.append(
+            measure(f"export {fmt}", size, [*base, "export", "--format", fmt, "-o", str(target)], env, export_runs)
+        )
+        for written in work.glob(f"kb-{n}-export*"):
+            written.unlink()
+    return out
+
+
 def bench_size(n: int, work: Path, env: dict[str, str], runs: int, build_runs: int) -> list[Result]:
-    """Every case of one generated KB."""
+    """Every case of one generated KB but the exports (`bench_exports`)."""
     kb, bench = ensure_kb(n, work)
     db = work / f"kb-{n}.sqlite"
     size = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
@@ -155,7 +179,6 @@ def bench_size(n: int, work: Path, env: dict[str, str], runs: int, build_runs: i
     show = [*base, "show", str(bench["show"])]
     out.append(measure("edit 1 file, then show X", size, show, env, build_runs, edit, False, 240))
     a, b = bench["path"]  # type: ignore[misc]
-    graphml = work / f"kb-{n}.graphml"
     cases = [
         ("show X", show),
         ("show X --json", [*show, "--json"]),
@@ -168,11 +191,6 @@ def bench_size(n: int, work: Path, env: dict[str, str], runs: int, build_runs: i
     ]
     for case, argv in cases:
         out.append(measure(case, size, argv, env, runs))
-    export_runs = runs if n <= 10_000 else max(1, min(runs, 3))
-    out.append(
-        measure("export graphml", size, [*base, "export", "--format", "graphml", "-o", str(graphml)], env, export_runs)
-    )
-    graphml.unlink(missing_ok=True)
     return out
 
 
@@ -233,7 +251,10 @@ def main() -> None:
     parser.add_argument("--build-runs", type=int, default=3, help="timed runs of build and rebuild")
     parser.add_argument("--work", type=Path, default=Path("/tmp/ipkb-bench"), help="where KBs and databases go")
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--exports", default="graphml", help="comma-separated export formats to time, or all")
+    parser.add_argument("--exports-only", action="store_true", help="time only the exports of each size")
     args = parser.parse_args()
+    formats = list(ALL_EXPORTS) if args.exports == "all" else [f for f in args.exports.split(",") if f]
     work = args.work.resolve()
     if work.is_relative_to(HERE.parent):
         parser.error("--work must be outside the repository")
@@ -241,10 +262,12 @@ def main() -> None:
     env = child_env(work)
     info = machine()
     print(f"machine: {info}", file=sys.stderr)
-    results = bench_fixed(work, env, args.runs)
+    results = [] if args.exports_only else bench_fixed(work, env, args.runs)
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
         print(f"N = {n}", file=sys.stderr)
-        results += bench_size(n, work, env, args.runs, args.build_runs)
+        if not args.exports_only:
+            results += bench_size(n, work, env, args.runs, args.build_runs)
+        results += bench_exports(n, work, env, args.runs, formats)
     print(table(results))
     if args.out:
         document = {"machine": info, "results": [asdict(r) | {"median": r.median} for r in results]}

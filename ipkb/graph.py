@@ -3,8 +3,9 @@
 Nodes are entity ids in id order and edges keep the KB's order (by file and line, never by SQLite rowid,
 which an incremental rebuild changes), so every exporter writes the same KB byte for byte the same.
 Attribute values are Python values (lists and dicts for citations, facts and qualifiers);
-`ipkb.export.common.flat` turns them into the scalars and JSON text that GraphML and GEXF hold.
-`graph.graph["sources"]` describes every source that an exported entity, relation or fact cites.
+`ipkb.export.common.flat_node` and `flat_edge` turn them into the scalars and JSON text GraphML and GEXF hold.
+`graph.graph["sources"]` describes every source that an exported entity, relation or fact cites, and
+`graph.graph["schema"]` the KB's vocabulary (`ipkb.export.vocabulary.schema`).
 
 Two shapes, one set of attributes: `build_graph` fills a networkx `MultiDiGraph` (filtered exports, and
 the formats that need the whole graph at once), while `StreamedGraph` reads the whole KB from SQL in
@@ -102,6 +103,9 @@ def build_graph(
         _note_cited(attributes, cited)
         graph.add_edge(edge.source_id, edge.target_id, key=key, **attributes)
     graph.graph["sources"] = _sources(store, cited)
+    from ipkb.export.vocabulary import schema
+
+    graph.graph["schema"] = schema(store)  # for RDF's vocabulary, which a streamed graph reads from its store
     return graph
 
 
@@ -274,7 +278,12 @@ def _node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
         for key in ("pinyin", "description"):
             if row[key]:
                 attributes[key] = row[key]
+        entity_attributes = json.loads(row["attributes"])
+        if entity_attributes:
+            attributes["attributes"] = entity_attributes
         attributes["confidence"] = row["confidence"]
+        if row["note"]:
+            attributes["note"] = row["note"]
         if row["id"] in aliases:
             attributes["aliases"] = aliases[row["id"]]
         fields = json.loads(row["fields"])

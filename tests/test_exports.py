@@ -24,7 +24,7 @@ from tests.conftest import REPO
 
 BASE = "http://example.org/ipkb/"
 CHROMIUM = Path("/usr/bin/chromium")
-NODE_HEADER = ["id:ID", ":LABEL", "name", "zh", "pinyin", "description", "confidence", "aliases", "fields"]
+NODE_HEADER = ["id:ID", ":LABEL", "type", "name", "zh", "pinyin", "description", "confidence", "note"]
 ODD_NAME = 'Lonely "Isle" it\'s \\ 孤岛'
 
 
@@ -68,7 +68,10 @@ def test_graphml_read_back_by_networkx_and_igraph(run, tmp_path: Path) -> None:
 def test_gexf_read_back_by_networkx(run, tmp_path: Path) -> None:
     target = export(run, "gexf", tmp_path / "kb.gexf")
     graph = nx.read_gexf(target)
-    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 7
+    assert graph.number_of_nodes() == 11 and graph.number_of_edges() == 7  # the source is left out
+    assert "src-article" not in graph
+    assert graph.graph["mode"] == "static" and graph.name == "ipkb"
+    assert {d["id"] for _, _, d in graph.edges(data=True)} >= {"keqiao>located_in>shaoxing"}  # stable ids
     huzhou = graph.nodes["huzhou"]
     assert huzhou["zh"] == "湖州市" and huzhou["type"] == "city" and huzhou["label"] == "Huzhou 湖州市"
     assert huzhou["viz"]["color"] == {"r": 255, "g": 127, "b": 14, "a": 1.0}
@@ -224,23 +227,27 @@ def test_mermaid_flowchart(run, tmp_path: Path) -> None:
 def test_csv_in_neo4j_import_format(run, odd_kb: Path, tmp_path: Path) -> None:
     assert run("export", "--format", "csv", "-o", str(tmp_path / "kb.csv"), kb=odd_kb).exit_code == 0
     nodes_path, relationships_path = tmp_path / "kb-nodes.csv", tmp_path / "kb-relationships.csv"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == [
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".csv", ".cypher")) == [
+        "kb-constraints.cypher",
         nodes_path.name,
         relationships_path.name,
     ]
     nodes_text = nodes_path.read_text(encoding="utf-8")
-    assert nodes_text.splitlines()[0] == ",".join([*NODE_HEADER, "sources", "facts"])
+    assert nodes_text.splitlines()[0].startswith(",".join(NODE_HEADER) + ",")
     assert '"Lonely ""Isle"" it\'s \\ 孤岛"' in nodes_text  # quotes doubled, backslash as is (Neo4j's defaults)
     nodes = list(csv.DictReader(io.StringIO(nodes_text)))
-    assert len(nodes) == 12
+    assert len(nodes) == 12 + 2  # entities and facts
     island = next(n for n in nodes if n["id:ID"] == "island")
     assert island["name"] == ODD_NAME and island[":LABEL"] == "Entity;County"
     huzhou = next(n for n in nodes if n["id:ID"] == "huzhou")
-    assert huzhou["zh"] == "湖州市" and json.loads(huzhou["facts"])[0]["value"] == 8.09
+    assert huzhou["zh"] == "湖州市" and huzhou["aliases:string[]"] == "Huzhou City"
+    fact = next(n for n in nodes if n["id:ID"] == "huzhou/fact/1")
+    assert fact[":LABEL"] == "Fact" and fact["value:float"] == "8.09" and fact["entity"] == "huzhou"
     relationships = list(csv.DictReader(io.StringIO(relationships_path.read_text(encoding="utf-8"))))
     assert list(relationships[0])[:3] == [":START_ID", ":END_ID", ":TYPE"]
     assert {"q_rank:int", "q_rank_of:int", "q_year:int", "q_status"} <= set(relationships[0])
-    assert len(relationships) == 7
+    assert [r[":TYPE"] for r in relationships].count("HAS_FACT") == 2
+    assert len([r for r in relationships if r[":TYPE"] not in ("HAS_FACT", "CITES")]) == 7
     holds = next(r for r in relationships if r[":TYPE"] == "HOLDS_DESIGNATION")
     assert (holds[":START_ID"], holds[":END_ID"], holds["q_rank:int"]) == (
         "huzhou",
@@ -249,6 +256,8 @@ def test_csv_in_neo4j_import_format(run, odd_kb: Path, tmp_path: Path) -> None:
     )
     ids = {n["id:ID"] for n in nodes}
     assert all(r[":START_ID"] in ids and r[":END_ID"] in ids for r in relationships)
+    constraints = (tmp_path / "kb-constraints.cypher").read_text(encoding="utf-8").splitlines()
+    assert constraints[0] == "CREATE CONSTRAINT ipkb_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;"
 
 
 def test_csv_needs_a_file_name(run) -> None:
@@ -270,8 +279,10 @@ def test_cypher_idempotent_merge_script(run, odd_kb: Path, tmp_path: Path) -> No
     assert lines[0] == "CREATE CONSTRAINT ipkb_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;"
     assert all(line.endswith(";") for line in lines)
     merges = [line for line in lines if line.startswith("MERGE (n:Entity {id: ")]
-    rels = [line for line in lines if line.startswith("MATCH (a:Entity {id: ")]
-    assert len(merges) == 12 and len(rels) == 7 and len(lines) == 20
+    facts = [line for line in lines if line.startswith("MERGE (n:Fact {id: ")]
+    rels = [line for line in lines if line.startswith("MATCH (a:Entity {id: ") and "HAS_FACT" not in line]
+    rels = [line for line in rels if ":CITES " not in line]
+    assert len(merges) == 12 and len(facts) == 2 and len(rels) == 7
     assert not any(line.startswith("CREATE (") for line in lines)  # MERGE only: running twice adds nothing
     island = next(line for line in merges if line.startswith("MERGE (n:Entity {id: 'island'})"))
     assert "name: 'Lonely \"Isle\" it\\'s \\\\ 孤岛'" in island
@@ -387,7 +398,7 @@ def test_same_kb_gives_byte_identical_exports(mini_kb: Path, tmp_path: Path) -> 
         for path in sorted(folder.glob("kb*")):
             files[path.name] = path.read_bytes()
         outputs.append(files)
-    assert len(outputs[0]) == len(FORMATS) + 1  # csv writes two files
+    assert len(outputs[0]) == len(FORMATS) + 2  # csv writes three files
     assert outputs[0] == outputs[1]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -129,7 +130,7 @@ def both_paths(db: Path, fmt: str, folder: Path, as_of: str | None = None) -> tu
 
 
 def test_the_formats_that_stream() -> None:
-    assert STREAMED == ["csv", "cypher", "dot", "gexf", "graphml", "jsonl"]
+    assert STREAMED == ["csv", "cypher", "dot", "gexf", "graphml", "jsonl", "ttl"]
 
 
 @pytest.mark.parametrize("fmt", STREAMED)
@@ -165,8 +166,10 @@ def test_odd_kb_exercises_what_it_should(databases: dict[str, Path], tmp_path: P
     ]
     assert graph.edges["keqiao", "shaoxing", "keqiao>located_in>shaoxing"]["qualifiers"] == {"since": "2015"}
     graphml = exported(StreamedGraph(Store(databases["odd"])), "graphml", tmp_path)["kb.graphml"].decode()
-    assert '<key id="q_role" for="edge" attr.name="q_role" attr.type="long" />' in graphml
-    assert '<key id="q_role" for="edge" attr.name="q_role" attr.type="string" />' in graphml
+    assert '<key id="e_q_role_long" for="edge" attr.name="q_role" attr.type="long" />' in graphml
+    assert '<key id="e_q_role" for="edge" attr.name="q_role" attr.type="string" />' in graphml
+    key_ids = re.findall(r'<key id="([^"]+)"', graphml)
+    assert len(key_ids) == len(set(key_ids)) and {"n_type", "e_type", "n_sources", "e_sources"} <= set(key_ids)
     assert "&amp; &lt;tag&gt;" in graphml and "line two\ttabbed" in graphml  # (validate refuses a \r in text)
     facts = [f["value"] for f in graph.nodes["national-center"]["facts"]]
     assert facts == [12, 43, 40]  # metric, period, then file and line: claims.yaml before more.yaml

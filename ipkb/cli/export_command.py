@@ -42,13 +42,17 @@ def export(
     from ipkb.export import export_to, module
 
     module(fmt)  # unknown formats fail before any work
+    if base_iri is not None:
+        from ipkb.export.ttl import check_base_iri
+
+        check_base_iri(base_iri)
     store = open_store(as_of)
     check_types(store, types, relations)
     root_id = resolve_all(store, root)[0] if root else None
     from ipkb.graph import export_graph
 
     graph = export_graph(store, root_id, depth, types, relations)
-    if base_iri:
+    if base_iri is not None:
         graph.graph["base_iri"] = base_iri
     for path in export_to(graph, fmt, output):
         typer.echo(f"wrote {path}", err=True)

@@ -12,6 +12,7 @@ bounded memory; for the others `export_to` first builds the networkx graph from 
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -104,10 +105,7 @@ def export_to(graph: Any, fmt: str, target: str) -> list[Path]:
         for tmp_name, current in zip(temporary, paths, strict=True):
             os.replace(tmp_name, current)
     except OSError as exc:
-        raise ExportError(
-            f"cannot write {current}: {exc.strerror}",
-            hint="check that the folder exists and is writable",
-        ) from exc
+        raise ExportError(f"cannot write {current}: {exc.strerror}", hint=_write_hint(exc)) from exc
     finally:
         for tmp_name in temporary:
             Path(tmp_name).unlink(missing_ok=True)
@@ -127,6 +125,15 @@ def _ready(graph: Any, exporter: ModuleType, spool_dir: Path | None) -> Any:
         return graph.to_networkx()
     graph.spool_dir = spool_dir
     return graph
+
+
+def _write_hint(exc: OSError) -> str:
+    """What to do about a failed write, by its cause: a full disk is not a missing folder."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full (ENOSPC) or over quota: free some space, or write to another disk with -o"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the folder is not writable: choose another with -o"
+    return "check that the folder exists and is writable"
 
 
 def _umask() -> int:

@@ -6,8 +6,6 @@ import hashlib
 import json
 from typing import Any
 
-import networkx as nx
-
 # One colour per entity type of the schema (kb/schema.yaml); other types get one from their name's hash.
 TYPE_COLOURS: dict[str, str] = {
     "country": "#8c564b",
@@ -61,16 +59,6 @@ _CONTAINERS = (list, dict)  # a tuple: `list | dict` would build a new union on 
 def scalar(value: Any) -> Any:
     """A value GraphML, GEXF or CSV can hold: scalars as they are, lists and dicts as JSON text."""
     return to_json(value) if isinstance(value, _CONTAINERS) else value
-
-
-def flat(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
-    """A copy whose attributes are scalars (`flat_node`, `flat_edge`)."""
-    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for node, data in graph.nodes(data=True):
-        out.add_node(node, **flat_node(data))
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        out.add_edge(u, v, key=key, **flat_edge(data))
-    return out
 
 
 def flat_node(data: dict[str, Any]) -> dict[str, Any]:

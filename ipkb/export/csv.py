@@ -1,10 +1,12 @@
-"""CSV for `neo4j-admin database import full`: a nodes file and a relationships file.
+"""CSV for `neo4j-admin database import full`: a nodes file, a relationships file and the constraints.
 
-`-o NAME` (or `-o NAME.csv`) writes `NAME-nodes.csv` and `NAME-relationships.csv`. Headers follow
-Neo4j's import format: `id:ID`, `:LABEL` (`Entity;<Type>`), `:START_ID`, `:END_ID`, `:TYPE` (the relation
-type in upper case), typed columns (`:int`, `:float`) for numeric qualifiers. Fields are quoted with `"`
-when needed and a quote inside is doubled (Neo4j's default `--quote`); lists and dicts are JSON text.
-Descriptions and quotes may span lines: import with `--multiline-fields=true`.
+`-o NAME` (or `-o NAME.csv`) writes `NAME-nodes.csv`, `NAME-relationships.csv` and
+`NAME-constraints.cypher` (the uniqueness constraints to run once imported). The graph is the one
+`ipkb.export.neo4j` describes, the same as the cypher export's. Headers follow Neo4j's import format:
+`id:ID`, `:LABEL` (`Entity;City`, `Fact`), `:START_ID`, `:END_ID`, `:TYPE`, and typed columns
+(`value:float`, `aliases:string[]`, `published:date`, `q_year:int` ...). Fields are quoted with `"` when
+needed and a quote inside is doubled (Neo4j's default `--quote`); arrays are separated by `;` (its
+default `--array-delimiter`). Descriptions and quotes may span lines: import with `--multiline-fields=true`.
 """
 
 from __future__ import annotations
@@ -12,25 +14,54 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any, BinaryIO
 
-from ipkb.export.common import scalar
+from ipkb.export.neo4j import CONSTRAINTS, nodes, relationships, whole_day
 from ipkb.graph import all_qualifiers
 
 STREAMS = True  # the relationships file reads the qualifiers once more first, for its header
-FILES = ("-nodes.csv", "-relationships.csv")
-NODE_COLUMNS = ("name", "zh", "pinyin", "description", "confidence", "aliases", "fields", "sources", "facts")
-EDGE_COLUMNS = ("key", "label", "confidence", "note", "qualifiers", "sources")
-
-
-def label(entity_type: str) -> str:
-    """A Neo4j label for an entity type: `designation` -> `Designation`."""
-    return "".join(part.capitalize() for part in entity_type.split("_"))
-
-
-def relationship_type(relation_type: str) -> str:
-    """A Neo4j relationship type for a relation type: `located_in` -> `LOCATED_IN`."""
-    return relation_type.upper()
+FILES = ("-nodes.csv", "-relationships.csv", "-constraints.cypher")
+# Node properties, with their Neo4j types: entities, sources' fields, then facts'
+NODE_COLUMNS = (
+    ("type", ""),
+    ("name", ""),
+    ("zh", ""),
+    ("pinyin", ""),
+    ("description", ""),
+    ("confidence", ""),
+    ("note", ""),
+    ("aliases", ":string[]"),
+    ("attributes", ""),
+    ("title", ""),
+    ("publisher", ""),
+    ("author", ""),
+    ("date", ""),
+    ("published", ":date"),
+    ("language", ""),
+    ("url", ""),
+    ("file", ""),
+    ("kind", ""),
+    ("fields", ""),
+    ("entity", ""),
+    ("metric", ""),
+    ("value", ":float"),
+    ("value_text", ""),
+    ("unit", ""),
+    ("period", ""),
+    ("scope", ""),
+)
+EDGE_COLUMNS = (
+    ("key", ""),
+    ("label", ""),
+    ("confidence", ""),
+    ("note", ""),
+    ("sources", ""),
+    ("cites", ":string[]"),
+    ("n", ":int"),
+    ("quote", ""),
+    ("via", ""),
+)
 
 
 class _ColumnType:
@@ -39,6 +70,7 @@ class _ColumnType:
     def __init__(self) -> None:
         self.present = False
         self.ints = self.numbers = self.booleans = True
+        self.days = False  # some value is a whole day: the qualifier also gets a `<name>:date` column
 
     def add(self, value: Any) -> None:
         if value is None:
@@ -48,6 +80,7 @@ class _ColumnType:
         self.ints = self.ints and isinstance(value, int) and not boolean
         self.numbers = self.numbers and isinstance(value, int | float) and not boolean
         self.booleans = self.booleans and boolean
+        self.days = self.days or whole_day(value) is not None
 
     def suffix(self) -> str:
         if self.present and self.ints:
@@ -59,37 +92,46 @@ class _ColumnType:
         return ""
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """A value as Neo4j's importer reads it: arrays joined by `;`, dates ISO, booleans in lower case."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(scalar(value))
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def node_rows(graph: Any) -> Iterator[list[str]]:
-    """The nodes file: the header, then a row per node."""
-    yield ["id:ID", ":LABEL", *NODE_COLUMNS]
-    for node, data in graph.nodes(data=True):
-        yield [node, f"Entity;{label(data['type'])}", *(_cell(data.get(c)) for c in NODE_COLUMNS)]
+    """The nodes file: the header, then a row per entity and per fact."""
+    yield ["id:ID", ":LABEL", *(name + kind for name, kind in NODE_COLUMNS)]
+    for node in nodes(graph):
+        values = node.properties
+        yield [node.id, ";".join(node.labels), *(cell(values.get(name)) for name, _ in NODE_COLUMNS)]
 
 
 def relationship_rows(graph: Any) -> Iterator[list[str]]:
-    """The relationships file: the header, then a row per edge (the header names every qualifier first)."""
+    """The relationships file: the header (which names every qualifier, so first a pass over them), then rows."""
     columns: dict[str, _ColumnType] = {}
     for qualifiers in all_qualifiers(graph):
         for name, value in qualifiers.items():
             columns.setdefault(name, _ColumnType()).add(value)
     names = sorted(columns)
-    yield [":START_ID", ":END_ID", ":TYPE", *EDGE_COLUMNS, *(f"q_{q}{columns[q].suffix()}" for q in names)]
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        values = {**data, "key": key}
+    days = [name for name in names if columns[name].days]
+    header = [f"q_{q}{columns[q].suffix()}" for q in names] + [f"{q}:date" for q in days]
+    keys = [f"q_{q}" for q in names] + days
+    yield [":START_ID", ":END_ID", ":TYPE", *(name + kind for name, kind in EDGE_COLUMNS), *header]
+    for rel in relationships(graph):
+        values = rel.properties
         yield [
-            u,
-            v,
-            relationship_type(data["type"]),
-            *(_cell(values.get(c)) for c in EDGE_COLUMNS),
-            *(_cell(data["qualifiers"].get(q)) for q in names),
+            rel.start,
+            rel.end,
+            rel.type,
+            *(cell(values.get(name)) for name, _ in EDGE_COLUMNS),
+            *(cell(values.get(key)) for key in keys),
         ]
 
 
@@ -107,6 +149,7 @@ def write_rows(rows: Iterable[list[str]], stream: BinaryIO) -> None:
 
 
 def write_files(graph: Any, streams: list[BinaryIO]) -> None:
-    """Write the nodes file to `streams[0]` and the relationships file to `streams[1]` (see FILES)."""
+    """Write the nodes, relationships and constraints files to `streams` (in the order of FILES)."""
     write_rows(node_rows(graph), streams[0])
     write_rows(relationship_rows(graph), streams[1])
+    streams[2].write(("\n".join(CONSTRAINTS) + "\n").encode("utf-8"))

@@ -1,30 +1,39 @@
-"""GEXF 1.2 for Gephi: networkx's writer, with node colours by type and without the date it stamps.
+"""GEXF 1.2 for Gephi: node colours by type, stable edge ids, relations in time for the timeline.
 
 GEXF reserves an edge's `type` (directed or undirected), so the relation type is the edge attribute
-`relation` here; the edge label is the relation's label (`holds`, `located in`).
+`relation` here; the edge label is the relation's label (`holds`, `located in`). Each edge's id is the
+relation's stable key `FROM>TYPE>TO` (docs/exports.md), so one new relation changes a few lines of a diff.
 
-The whole KB streams (`STREAMS`): nodes and edges are written as they are read from the store, with the
-bytes networkx's writer gives for the same graph (attribute ids in the order first met, edge ids 0, 1, ...).
+A relation with a `since` or `until` qualifier gets GEXF `start` / `end` dates (`timeformat="date"`, and the
+graph is `mode="dynamic"` when any relation has them), so Gephi's timeline plays the network's growth. A
+partial date covers its whole period: `since: 2015` starts 2015-01-01, `until: 2016-05` ends 2016-05-31.
+
+Sources (entities of type `source`) are left out: nothing in the graph links to them (citations are the
+`sources` attribute of each node and edge), so in Gephi they would only be a ring of unconnected nodes.
+
+One writer serves the built graph and the streamed whole KB alike, one node or edge at a time; the
+attribute declarations come before the graph, so the body goes to a scratch file while they are collected.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
-from itertools import count
+import re
+from datetime import date
 from typing import Any, BinaryIO
 
-from networkx.readwrite.gexf import GEXFWriter
-
-from ipkb.export.common import colour, flat, flat_edge, flat_node, rgb
+from ipkb.export.common import colour, flat_edge, flat_node, rgb
 from ipkb.export.xmlstream import DECLARATION, element, escape_attribute, indent, leaf, put, spool, start
-from ipkb.graph import StreamedGraph
 
 STREAMS = True
 NS = "http://www.gexf.net/1.2draft"
 NS_VIZ = "http://www.gexf.net/1.2draft/viz"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
-# networkx's GEXF type of a Python value
+# The GEXF type of a Python value
 TYPES: dict[type, str] = {str: "string", int: "long", float: "double", bool: "boolean"}
+LEFT_OUT = frozenset({"source"})  # entity types not drawn (see above)
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 def viz(entity_type: str) -> dict[str, Any]:
@@ -33,42 +42,38 @@ def viz(entity_type: str) -> dict[str, Any]:
     return {"color": {"r": r, "g": g, "b": b, "a": 1.0}}
 
 
-def relation_attributes(data: dict[str, Any]) -> None:
-    """Rename a flat edge's `type` to `relation` (last), in place: GEXF reserves `type`."""
-    data["relation"] = data.pop("type")
+def day(value: Any, end: bool) -> str | None:
+    """An ISO date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) as the first day of its period, or the last if `end`."""
+    match = PARTIAL_DATE.match(str(value)) if value is not None else None
+    if match is None:
+        return None
+    year, month, dom = match.group(1), match.group(2), match.group(3)
+    try:
+        if dom:
+            return date(int(year), int(month), int(dom)).isoformat()
+        if month:
+            last = calendar.monthrange(int(year), int(month))[1] if end else 1
+            return date(int(year), int(month), last).isoformat()
+    except (ValueError, calendar.IllegalMonthError):
+        return None  # not a real date: no time rather than a wrong one
+    return f"{year}-12-31" if end else f"{year}-01-01"
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    if isinstance(graph, StreamedGraph):
-        write_streamed(graph, stream)
-        return
-    scalars = flat(graph)
-    for _, data in scalars.nodes(data=True):
-        data["viz"] = viz(data["type"])
-    for _, _, data in scalars.edges(data=True):
-        relation_attributes(data)
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    meta = writer.xml.find("meta")
-    if meta is not None:  # networkx stamps today's date and its version: exports would never diff cleanly
-        meta.attrib.pop("lastmodifieddate", None)
-        creator = meta.find("creator")
-        if creator is not None:
-            creator.text = "ipkb"
-    writer.add_graph(scalars)
-    writer.write(stream)
+    """`graph`: a networkx MultiDiGraph or an `ipkb.graph.StreamedGraph`, written one node or edge at a time.
 
-
-def write_streamed(graph: StreamedGraph, stream: BinaryIO) -> None:
-    """What `write(graph.to_networkx(), stream)` writes, read and written one node or edge at a time.
-
-    As networkx does: a node's `label` is an XML attribute, not a GEXF attribute; an edge's key is the
-    attribute `networkx_key` and its id a counter; attributes are declared, edge class first, before
-    the nodes, so the nodes and edges go to a scratch file while the declarations are collected.
+    A node's `label` is an XML attribute, not a GEXF attribute; attributes are declared, node class first,
+    before the nodes.
     """
     attributes = _Attributes()
-    with spool(graph.spool_dir) as body:
+    left_out: set[str] = set()
+    dynamic = False
+    with spool(getattr(graph, "spool_dir", None)) as body:
         any_node = any_edge = False
         for node, data in graph.nodes(data=True):
+            if data["type"] in LEFT_OUT:
+                left_out.add(node)
+                continue
             if not any_node:
                 body.write(indent(2) + "<nodes>")
                 any_node = True
@@ -79,29 +84,36 @@ def write_streamed(graph: StreamedGraph, stream: BinaryIO) -> None:
             children += attributes.attvalues(values, "node")
             body.write(indent(3) + element("node", [("id", node), ("label", label)], children, 3))
         body.write(indent(2) + ("</nodes>" if any_node else "<nodes />"))
-        edge_ids = count()
         for source, target, key, data in graph.edges(keys=True, data=True):
+            if source in left_out or target in left_out:
+                continue
             if not any_edge:
                 body.write(indent(2) + "<edges>")
                 any_edge = True
             values = flat_edge(data)
-            relation_attributes(values)
-            values["networkx_key"] = key
+            values["relation"] = values.pop("type")
             label = str(values.pop("label"))
-            edge = [("source", source), ("target", target), ("id", str(next(edge_ids))), ("label", label)]
+            edge = [("source", source), ("target", target), ("id", key), ("label", label)]
+            qualifiers = data["qualifiers"]
+            for name, qualifier, end in (("start", "since", False), ("end", "until", True)):
+                when = day(qualifiers.get(qualifier), end)
+                if when is not None:
+                    edge.append((name, when))
+                    dynamic = True
             body.write(indent(3) + element("edge", edge, attributes.attvalues(values, "edge"), 3))
         body.write(indent(2) + ("</edges>" if any_edge else "<edges />"))
         root = [
-            *([("xmlns:viz", NS_VIZ)] if any_node else []),  # ElementTree declares a namespace only once used
+            *([("xmlns:viz", NS_VIZ)] if any_node else []),
             ("xmlns", NS),
             ("xmlns:xsi", NS_XSI),
             ("xsi:schemaLocation", f"{NS} {NS}/gexf.xsd"),
             ("version", "1.2"),
         ]
+        mode = [("mode", "dynamic"), ("timeformat", "date")] if dynamic else [("mode", "static")]
         head = [
             DECLARATION + start("gexf", root) + ">",
             indent(1) + "<meta>" + indent(2) + "<creator>ipkb</creator>" + indent(1) + "</meta>",
-            indent(1) + start("graph", [("defaultedgetype", "directed"), ("mode", "static"), ("name", "")]) + ">",
+            indent(1) + start("graph", [("defaultedgetype", "directed"), *mode, ("name", "ipkb")]) + ">",
             *(indent(2) + declared for declared in attributes.declarations()),
         ]
         put(stream, "".join(head))
@@ -110,34 +122,49 @@ def write_streamed(graph: StreamedGraph, stream: BinaryIO) -> None:
 
 
 class _Attributes:
-    """GEXF attribute ids by class (node, edge) and title, numbered in the order first met across both."""
+    """GEXF attributes by class (node, edge) and title, each with a stable id: `n_<title>`, `e_<title>`.
+
+    Ids follow the names, not a counter, so a new attribute changes no other line of the file. An
+    attribute is declared after the body is written, so its type is known: the type of all its values, or
+    `string` when they differ (a qualifier that is a number on one relation and text on another).
+    """
 
     def __init__(self) -> None:
-        self.ids = count()
-        self.declared: dict[str, dict[str, tuple[str, str]]] = {}  # class -> title -> (id, type), classes as met
+        self.declared: dict[str, dict[str, set[str]]] = {}  # class -> title -> GEXF types of its values
 
     def attvalues(self, data: dict[str, Any], of: str) -> list[str]:
-        """The `<attvalues>` element of one node or edge (none without attributes), declaring new ones."""
+        """The `<attvalues>` element of one node or edge (none without attributes), noting new attributes."""
         if not data:
             return []
         declared = self.declared.setdefault(of, {})
+        prefix = of[0] + "_"
         values = []
         for title, value in data.items():
             kind = TYPES.get(type(value))
             if kind is None:
                 raise TypeError(f"attribute value type is not allowed: {type(value)}")
-            if title not in declared:
-                declared[title] = (str(next(self.ids)), kind)
-            values.append(f'<attvalue for="{declared[title][0]}" value="{escape_attribute(_text(value))}" />')
+            kinds = declared.get(title)
+            if kinds is None:
+                kinds = declared[title] = set()
+            kinds.add(kind)
+            attribute_id = escape_attribute(prefix + title)
+            values.append(f'<attvalue for="{attribute_id}" value="{escape_attribute(_text(value))}" />')
         return [element("attvalues", [], values, 4)]
 
     def declarations(self) -> list[str]:
-        """The `<attributes>` elements, the newest class first (networkx inserts each at the top)."""
+        """The `<attributes>` elements, node class first, attributes in the order first met."""
         out = []
-        for of, declared in reversed(self.declared.items()):
-            children = [leaf("attribute", [("id", i), ("title", t), ("type", k)]) for t, (i, k) in declared.items()]
+        for of, declared in self.declared.items():
+            children = [
+                leaf("attribute", [("id", f"{of[0]}_{title}"), ("title", title), ("type", _one(kinds))])
+                for title, kinds in declared.items()
+            ]
             out.append(element("attributes", [("mode", "static"), ("class", of)], children, 2))
         return out
+
+
+def _one(kinds: set[str]) -> str:
+    return next(iter(kinds)) if len(kinds) == 1 else "string"
 
 
 def _text(value: Any) -> str:

@@ -1,44 +1,36 @@
 """GraphML for Gephi, yEd and Cytoscape (attributes are scalars or JSON text).
 
-A built graph goes through networkx's writer (its pure-Python one, `write_graphml_xml`, so the bytes do
-not depend on whether lxml happens to be installed). The whole KB streams (`STREAMS`): nodes and edges
-are written as they are read from the store, with the same bytes networkx would write for them.
+One writer serves the built graph and the streamed whole KB alike: nodes and edges are written as they
+are read, so the two give the same bytes. GraphML declares its keys before the graph, so the body goes
+to a scratch file while the keys are collected (`ipkb.export.xmlstream.Spool`).
+
+Every key has its own id: `n_<name>` for a node attribute, `e_<name>` for an edge attribute, and
+`<that>_<type>` for a second type of the same attribute (a qualifier that is a number on one relation
+and text on another): GraphML requires unique key ids, and some readers (yEd, older igraph) merge or
+reject duplicates.
 """
 
 from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-import networkx as nx
-
-from ipkb.export.common import flat, flat_edge, flat_node
+from ipkb.export.common import flat_edge, flat_node
 from ipkb.export.xmlstream import DECLARATION, element, escape_text, indent, leaf, put, spool, start
-from ipkb.graph import StreamedGraph
 
 STREAMS = True
 HEAD = (
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
     'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
 )
-# networkx's GraphML type of a Python value (`attr.type` of its key)
+# The GraphML type of a Python value (`attr.type` of its key)
 TYPES: dict[type, str] = {str: "string", int: "long", float: "double", bool: "boolean"}
+SCOPES = {"node": "n", "edge": "e"}
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    if isinstance(graph, StreamedGraph):
-        write_streamed(graph, stream)
-    else:
-        nx.write_graphml_xml(flat(graph), stream, encoding="utf-8", prettyprint=True, named_key_ids=True)
-
-
-def write_streamed(graph: StreamedGraph, stream: BinaryIO) -> None:
-    """What `write(graph.to_networkx(), stream)` writes, read and written one node or edge at a time.
-
-    networkx declares one key per (name, type, node or edge), newest first, before the graph; so the
-    graph goes to a scratch file first while the keys are collected.
-    """
+    """`graph`: a networkx MultiDiGraph or an `ipkb.graph.StreamedGraph`, written one node or edge at a time."""
     keys = _Keys()
-    with spool(graph.spool_dir) as body:
+    with spool(getattr(graph, "spool_dir", None)) as body:
         for node, data in graph.nodes(data=True):
             children = keys.data(flat_node(data), "node")
             body.write(indent(2) + element("node", [("id", node)], children, 2))
@@ -61,8 +53,8 @@ class _Keys:
     """The keys of a document in the order first met, and the `<data>` elements that use them."""
 
     def __init__(self) -> None:
-        self.keys: dict[tuple[str, str, str], None] = {}  # (name, GraphML type, node or edge)
-        self.opening: dict[tuple[str, type, str], str] = {}  # (name, Python type, scope) -> '<data key="name">'
+        self.keys: dict[str, tuple[str, str, str]] = {}  # id -> (name, GraphML type, node or edge)
+        self.opening: dict[tuple[str, type, str], str] = {}  # (name, Python type, scope) -> '<data key="id">'
 
     def data(self, attributes: dict[str, Any], scope: str) -> list[str]:
         """The `<data>` elements of one node or edge (by hand: this is the hot loop), noting new keys."""
@@ -71,21 +63,31 @@ class _Keys:
             opening = self.opening.get((name, type(value), scope))
             if opening is None:
                 opening = self._new(name, value, scope)
-            text = str(value)
+            text = _text(value)
             out.append(f"{opening}{escape_text(text)}</data>" if text else opening[:-1] + " />")
         return out
 
     def declarations(self) -> list[str]:
-        """The `<key>` elements, newest first as networkx writes them."""
+        """The `<key>` elements, in the order first met."""
         return [
-            leaf("key", [("id", name), ("for", scope), ("attr.name", name), ("attr.type", kind)])
-            for name, kind, scope in reversed(self.keys)
+            leaf("key", [("id", key_id), ("for", scope), ("attr.name", name), ("attr.type", kind)])
+            for key_id, (name, kind, scope) in self.keys.items()
         ]
 
     def _new(self, name: str, value: Any, scope: str) -> str:
         kind = TYPES.get(type(value))
         if kind is None:
-            raise nx.NetworkXError(f"GraphML writer does not support {type(value)} as data values.")
-        self.keys[name, kind, scope] = None
-        opening = self.opening[name, type(value), scope] = start("data", [("key", name)]) + ">"
+            raise TypeError(f"GraphML cannot hold a {type(value).__name__} ({name})")
+        key_id = f"{SCOPES[scope]}_{name}"
+        if key_id in self.keys:
+            key_id = f"{key_id}_{kind}"
+        self.keys[key_id] = (name, kind, scope)
+        opening = self.opening[name, type(value), scope] = start("data", [("key", key_id)]) + ">"
         return opening
+
+
+def _text(value: Any) -> str:
+    """GraphML's text of a value: booleans as `true`/`false` (xsd:boolean), the rest as Python prints it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,4 +1,4 @@
-"""RDF Turtle (rdflib): stable IRIs under a base IRI, labels tagged `@en`, `@zh` and `@zh-Latn-pinyin`.
+"""RDF Turtle, streamed: a declared vocabulary, then one block of triples per entity, fact and relation.
 
 IRIs, with BASE the graph's `base_iri` (`--base-iri`, default `DEFAULT_BASE`):
 `BASE entity/<id>` for entities and sources, `BASE relation/<type>` for relation properties,
@@ -7,30 +7,61 @@ IRIs, with BASE the graph's `base_iri` (`--base-iri`, default `DEFAULT_BASE`):
 Each relation is a plain triple `<from> rel:<type> <to>` and also an `rdf:Statement` (standard
 reification) at `BASE statement/<from>/<type>/<to>[/<n>]` that carries its qualifiers (`vocab:year` ...),
 its confidence and its citations: `prov:wasDerivedFrom <source>` and, per citation, a
-`prov:qualifiedDerivation` node (`prov:Derivation`) with `prov:entity`, `vocab:quote` and `vocab:via`.
-Facts are `vocab:Fact` nodes at `BASE fact/<entity>/<n>`; sources are `prov:Entity` with Dublin Core terms.
+`prov:qualifiedDerivation` node (`prov:Derivation`) with `prov:entity`, `vocab:quote` (tagged with the
+source's language) and `vocab:via`. Facts are `vocab:Fact` nodes at `BASE fact/<entity>/<n>`; sources are
+`prov:Entity` with Dublin Core terms. Every class and property of ipkb's own is declared (`rdfs:label`,
+domain, range: `ipkb.export.vocabulary`). Dates are typed by their precision: `xsd:gYear`,
+`xsd:gYearMonth`, `xsd:date`.
+
+Written by hand (`ipkb.export.turtle`) as the store is read, in bounded memory, without rdflib.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from ipkb.errors import UsageError
+from ipkb.export import turtle, vocabulary
+from ipkb.export.turtle import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Block, Iri, Lit, Term
 
-from ipkb.export.csv import label as class_name
-
+STREAMS = True
 DEFAULT_BASE = "http://example.org/ipkb/"
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATES = (
+    (re.compile(r"^\d{4}$"), XSD + "gYear"),
+    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), XSD + "gYearMonth"),
+    (re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"), XSD + "date"),
+)
 SOURCE_FIELDS = {
-    "title": DCTERMS.title,
-    "publisher": DCTERMS.publisher,
-    "author": DCTERMS.creator,
-    "date": DCTERMS.date,
-    "language": DCTERMS.language,
+    "title": DCTERMS + "title",
+    "publisher": DCTERMS + "publisher",
+    "author": DCTERMS + "creator",
+    "date": DCTERMS + "date",
+    "language": DCTERMS + "language",
 }
+PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")  # what `quote(name, safe="")` leaves as it is
+URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+TYPE, LABEL, VALUE = Iri(RDF + "type"), Iri(RDFS + "label"), Iri(RDF + "value")
+
+
+def check_base_iri(base: str) -> str:
+    """`base` if it can prefix every IRI of an export: absolute (a scheme), no spaces nor `<>"{}|\\^``."""
+    bad = BAD_IRI.search(base)
+    if bad is not None:
+        raise UsageError(f"--base-iri {base!r} holds {bad.group(0)!r}", hint='an IRI has no spaces nor <>"{}|\\^`')
+    scheme = SCHEME.match(base)
+    if scheme is None or scheme.end() == len(base):
+        raise UsageError(
+            f"--base-iri {base!r} is not an absolute IRI", hint="e.g. --base-iri https://kb.example.org/ip/"
+        )
+    return base
 
 
 class Iris:
@@ -38,130 +69,230 @@ class Iris:
 
     def __init__(self, base: str) -> None:
         self.base = base if base.endswith(("/", "#")) else base + "/"
-        self.entity = Namespace(self.base + "entity/")
-        self.relation = Namespace(self.base + "relation/")
-        self.type = Namespace(self.base + "type/")
-        self.metric = Namespace(self.base + "metric/")
-        self.vocab = Namespace(self.base + "vocab/")
+        self.entity = self.base + "entity/"
+        self.relation = self.base + "relation/"
+        self.type = self.base + "type/"
+        self.metric = self.base + "metric/"
+        self.vocab = self.base + "vocab/"
 
-    def of(self, namespace: Namespace, name: str) -> URIRef:
-        return namespace[quote(name, safe="")]
+    def prefixes(self) -> dict[str, str]:
+        return {
+            "rdf": RDF,
+            "rdfs": RDFS,
+            "xsd": XSD,
+            "owl": turtle.OWL,
+            "prov": PROV,
+            "dcterms": DCTERMS,
+            "skos": SKOS,
+            "e": self.entity,
+            "rel": self.relation,
+            "type": self.type,
+            "metric": self.metric,
+            "vocab": self.vocab,
+        }
 
-    def statement(self, key: str) -> URIRef:
+    def of(self, namespace: str, name: str) -> Iri:
+        return Iri(namespace + (name if PLAIN.fullmatch(name) else quote(name, safe="")))
+
+    def statement(self, key: str) -> Iri:
         head, _, repeat = key.partition("#")
         parts = [quote(p, safe="") for p in head.split(">")] + ([repeat] if repeat else [])
-        return URIRef(self.base + "statement/" + "/".join(parts))
+        return Iri(self.base + "statement/" + "/".join(parts))
 
 
-def literal(value: Any) -> Literal:
-    """A typed literal: integers, decimals, booleans, ISO dates as xsd:date, other text plain."""
+def literal(value: Any) -> Lit:
+    """A typed literal: integers, decimals, booleans, dates by their precision, other text plain."""
     if isinstance(value, bool):
-        return Literal(value)
+        return Lit("true" if value else "false", XSD + "boolean")
     if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
+        return Lit(str(value), XSD + "integer")
     if isinstance(value, float):
-        return Literal(repr(value), datatype=XSD.decimal)
-    if isinstance(value, str) and DATE.match(value):
-        return Literal(value, datatype=XSD.date)
+        text = repr(value)
+        return Lit(text if "e" not in text else format(Decimal(text), "f"), XSD + "decimal")
+    if isinstance(value, str):
+        for pattern, datatype in DATES:
+            if pattern.match(value) and (datatype != XSD + "date" or _real_day(value)):
+                return Lit(value, datatype)
+        return Lit(value)
     if isinstance(value, list | dict):
-        from ipkb.export.common import to_json
-
-        return Literal(to_json(value))
-    return Literal(str(value))
+        return Lit(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return Lit(str(value))
 
 
-def _cite(rdf: Graph, iris: Iris, owner: URIRef, citations: list[dict[str, Any]]) -> None:
-    for n, cite in enumerate(citations, start=1):
-        rdf.add((owner, PROV.wasDerivedFrom, iris.of(iris.entity, cite["source"])))
-        node = URIRef(f"{owner}/citation/{n}")
-        rdf.add((owner, PROV.qualifiedDerivation, node))
-        rdf.add((node, RDF.type, PROV.Derivation))
-        rdf.add((node, PROV.entity, iris.of(iris.entity, cite["source"])))
-        if cite.get("quote"):
-            rdf.add((node, iris.vocab.quote, Literal(cite["quote"])))
-        if cite.get("via"):
-            rdf.add((node, iris.vocab.via, iris.of(iris.entity, cite["via"])))
+def _real_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
-def _source(rdf: Graph, iris: Iris, subject: URIRef, fields: dict[str, Any]) -> None:
-    rdf.add((subject, RDF.type, PROV.Entity))
-    for key, value in sorted(fields.items()):
-        if key in SOURCE_FIELDS:
-            rdf.add((subject, SOURCE_FIELDS[key], literal(value)))
-        elif key == "url" and re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", str(value)):
-            rdf.add((subject, RDFS.seeAlso, URIRef(str(value))))
-        elif key not in ("name", "type"):
-            rdf.add((subject, iris.of(iris.vocab, key), literal(value)))
+def language_tag(language: str) -> str | None:
+    """A BCP 47 tag from a source's `language` field: `zh`, `en (machine translation ...)` -> `en`."""
+    match = turtle.LANG.match(language.strip())
+    if match is None:
+        return None
+    if match.group(0) == "zh" and "traditional" in language:
+        return "zh-Hant"
+    return match.group(0)
 
 
-def to_rdf(graph: Any) -> Graph:
-    """The rdflib graph of an export graph."""
-    iris = Iris(graph.graph.get("base_iri") or DEFAULT_BASE)
-    rdf = Graph(bind_namespaces="none")
-    for prefix, namespace in (
-        ("rdf", RDF),
-        ("rdfs", RDFS),
-        ("xsd", XSD),
-        ("prov", PROV),
-        ("dcterms", DCTERMS),
-        ("skos", SKOS),
-        ("e", iris.entity),
-        ("rel", iris.relation),
-        ("type", iris.type),
-        ("metric", iris.metric),
-        ("vocab", iris.vocab),
-    ):
-        rdf.bind(prefix, namespace)
-    for source_id, source in graph.graph.get("sources", {}).items():
-        subject = iris.of(iris.entity, source_id)
-        rdf.add((subject, RDFS.label, Literal(source["name"], lang="en")))
-        _source(rdf, iris, subject, source)
-    for node, data in graph.nodes(data=True):
+class _Mapper:
+    """The blocks of one export, noting the properties it uses for `vocabulary.observed`."""
+
+    def __init__(self, graph: Any) -> None:
+        self.iris = Iris(graph.graph.get("base_iri") or DEFAULT_BASE)
+        self.languages = {s: language_tag(lang) for s, lang in _source_languages(graph).items()}
+        self.used = vocabulary.Usage()
+
+    def vocab(self, name: str, value: Lit | Iri, domain: str) -> tuple[Iri, list[Term]]:
+        """(`vocab:<name>`, [value]), noting that `domain` uses it with `value`'s type."""
+        self.used.note(name, domain, value)
+        return self.iris.of(self.iris.vocab, name), [value]
+
+    def cite(self, owner: Iri, citations: list[dict[str, Any]]) -> tuple[list[tuple[Iri, list[Term]]], list[Block]]:
+        """The owner's `prov:wasDerivedFrom` and `prov:qualifiedDerivation`, and the derivation blocks."""
+        if not citations:
+            return [], []
+        sources: list[Term] = []
+        derivations: list[Term] = []
+        blocks: list[Block] = []
+        for n, cite in enumerate(citations, start=1):
+            source = self.iris.of(self.iris.entity, cite["source"])
+            if source not in sources:
+                sources.append(source)
+            node = Iri(f"{owner.value}/citation/{n}")
+            derivations.append(node)
+            predicates: list[tuple[Iri, list[Term]]] = [
+                (TYPE, [Iri(PROV + "Derivation")]),
+                (Iri(PROV + "entity"), [source]),
+            ]
+            if cite.get("quote"):
+                lang = self.languages.get(cite["source"])
+                predicates.append(self.vocab("quote", Lit(cite["quote"], lang=lang), "Derivation"))
+            if cite.get("via"):
+                predicates.append(self.vocab("via", self.iris.of(self.iris.entity, cite["via"]), "Derivation"))
+            blocks.append((node, predicates))
+        owned = [(Iri(PROV + "wasDerivedFrom"), sources), (Iri(PROV + "qualifiedDerivation"), derivations)]
+        return owned, blocks
+
+    def source_fields(self, fields: dict[str, Any]) -> list[tuple[Iri, list[Term]]]:
+        out: list[tuple[Iri, list[Term]]] = [(TYPE, [Iri(PROV + "Entity")])]
+        for key, value in sorted(fields.items()):
+            if key in SOURCE_FIELDS:
+                out.append((Iri(SOURCE_FIELDS[key]), [literal(value)]))
+            elif key == "url" and URL.fullmatch(str(value)):
+                out.append((Iri(RDFS + "seeAlso"), [Iri(str(value))]))
+            elif key not in ("name", "type"):
+                out.append(self.vocab(key, literal(value), "Source"))
+        return out
+
+    def node(self, node: str, data: dict[str, Any]) -> Iterator[Block]:
+        iris = self.iris
         subject = iris.of(iris.entity, node)
-        rdf.add((subject, RDF.type, iris.of(iris.type, class_name(data["type"]))))
-        rdf.add((subject, DCTERMS.identifier, Literal(node)))
-        rdf.add((subject, RDFS.label, Literal(data["name"], lang="en")))
-        if data.get("zh"):
-            rdf.add((subject, RDFS.label, Literal(data["zh"], lang="zh")))
-        if data.get("pinyin"):
-            rdf.add((subject, SKOS.altLabel, Literal(data["pinyin"], lang="zh-Latn-pinyin")))
-        for alias in data.get("aliases", []):
-            rdf.add((subject, SKOS.altLabel, Literal(alias)))
+        out: list[tuple[Iri, list[Term]]] = [
+            (TYPE, [iris.of(iris.type, vocabulary.class_name(data["type"]))]),
+            (Iri(DCTERMS + "identifier"), [Lit(node)]),
+            (LABEL, [Lit(data["name"], lang="en"), *([Lit(data["zh"], lang="zh")] if data.get("zh") else [])]),
+        ]
+        alt: list[Term] = [Lit(data["pinyin"], lang="zh-Latn-pinyin")] if data.get("pinyin") else []
+        alt += [Lit(alias) for alias in data.get("aliases", [])]
+        if alt:
+            out.append((Iri(SKOS + "altLabel"), alt))
         if data.get("description"):
-            rdf.add((subject, DCTERMS.description, Literal(data["description"], lang="en")))
-        rdf.add((subject, iris.vocab.confidence, Literal(data["confidence"])))
+            out.append((Iri(DCTERMS + "description"), [Lit(data["description"], lang="en")]))
+        for name, value in sorted(data.get("attributes", {}).items()):
+            out.append(self.vocab(name, literal(value), "Entity"))
+        out.append(self.vocab("confidence", Lit(data["confidence"]), "Entity"))
+        if data.get("note"):
+            out.append(self.vocab("note", Lit(data["note"]), "Entity"))
         if data["type"] == "source":
-            _source(rdf, iris, subject, data.get("fields", {}))
-        _cite(rdf, iris, subject, data.get("sources", []))
+            out += self.source_fields(data.get("fields", {}))
+        cited, derivations = self.cite(subject, data.get("sources", []))
+        facts: list[Block] = []
+        fact_iris: list[Iri] = []
         for n, fact in enumerate(data.get("facts", []), start=1):
-            fact_iri = URIRef(f"{iris.base}fact/{quote(node, safe='')}/{n}")
-            rdf.add((subject, iris.vocab.fact, fact_iri))
-            rdf.add((fact_iri, RDF.type, iris.vocab.Fact))
-            rdf.add((fact_iri, iris.vocab.metric, iris.of(iris.metric, fact["metric"])))
-            rdf.add((fact_iri, RDF.value, literal(fact["value"])))
-            for key in ("unit", "period", "kind", "confidence", "note", "scope"):
-                if fact.get(key):
-                    rdf.add((fact_iri, iris.of(iris.vocab, key), literal(fact[key])))
-            _cite(rdf, iris, fact_iri, fact["sources"])
-    for u, v, key, data in graph.edges(keys=True, data=True):
+            fact_iri = Iri(f"{iris.base}fact/{quote(node, safe='')}/{n}")
+            fact_iris.append(fact_iri)
+            facts += self.fact(fact_iri, fact)
+        if fact_iris:
+            out.append(self.vocab("fact", fact_iris[0], "Entity"))
+            out[-1][1].extend(fact_iris[1:])  # one vocab:fact with every fact
+        yield subject, out + cited
+        yield from derivations
+        yield from facts
+
+    def fact(self, subject: Iri, fact: dict[str, Any]) -> Iterator[Block]:
+        out: list[tuple[Iri, list[Term]]] = [
+            (TYPE, [Iri(self.iris.vocab + "Fact")]),
+            self.vocab("metric", self.iris.of(self.iris.metric, fact["metric"]), "Fact"),
+            (VALUE, [literal(fact["value"])]),
+        ]
+        for key in ("unit", "period", "kind", "confidence", "note", "scope"):
+            if fact.get(key):
+                out.append(self.vocab(key, literal(fact[key]), "Fact"))
+        cited, derivations = self.cite(subject, fact["sources"])
+        yield subject, out + cited
+        yield from derivations
+
+    def edge(self, u: str, v: str, key: str, data: dict[str, Any]) -> Iterator[Block]:
+        iris = self.iris
         subject, obj = iris.of(iris.entity, u), iris.of(iris.entity, v)
         predicate = iris.of(iris.relation, data["type"])
-        rdf.add((subject, predicate, obj))
-        rdf.add((predicate, RDF.type, RDF.Property))
-        rdf.add((predicate, RDFS.label, Literal(data["label"], lang="en")))
+        yield subject, [(predicate, [obj])]
         statement = iris.statement(key)
-        rdf.add((statement, RDF.type, RDF.Statement))
-        rdf.add((statement, RDF.subject, subject))
-        rdf.add((statement, RDF.predicate, predicate))
-        rdf.add((statement, RDF.object, obj))
-        rdf.add((statement, iris.vocab.confidence, Literal(data["confidence"])))
+        out: list[tuple[Iri, list[Term]]] = [
+            (TYPE, [Iri(RDF + "Statement")]),
+            (Iri(RDF + "subject"), [subject]),
+            (Iri(RDF + "predicate"), [predicate]),
+            (Iri(RDF + "object"), [obj]),
+            self.vocab("confidence", Lit(data["confidence"]), "Statement"),
+        ]
         if data.get("note"):
-            rdf.add((statement, iris.vocab.note, Literal(data["note"])))
+            out.append(self.vocab("note", Lit(data["note"]), "Statement"))
         for name, value in sorted(data["qualifiers"].items()):
-            rdf.add((statement, iris.of(iris.vocab, name), literal(value)))
-        _cite(rdf, iris, statement, data["sources"])
-    return rdf
+            out.append(self.vocab(name, literal(value), "Statement"))
+        cited, derivations = self.cite(statement, data["sources"])
+        yield statement, out + cited
+        yield from derivations
+
+
+def _source_languages(graph: Any) -> dict[str, str]:
+    """Source id -> its `language` field as written (`zh`, `en (machine translation ...)`), where it has one."""
+    from ipkb.graph import StreamedGraph
+
+    if isinstance(graph, StreamedGraph):
+        rows = graph.store.cursor("SELECT id, fields FROM entity WHERE type = 'source'")
+        fields: Iterator[tuple[str, dict[str, Any]]] = ((row["id"], json.loads(row["fields"])) for row in rows)
+    else:
+        fields = iter(graph.graph.get("sources", {}).items())
+    return {source: str(f["language"]) for source, f in fields if f.get("language")}
+
+
+def blocks(graph: Any) -> Iterator[Block]:
+    """Every block of the export of `graph` (a networkx graph or a StreamedGraph), vocabulary first."""
+    from ipkb.graph import StreamedGraph
+
+    mapper = _Mapper(graph)
+    yield from vocabulary.declared(mapper.iris, vocabulary.schema_of(graph))
+    nodes: set[str] = set()
+    for node, data in graph.nodes(data=True):
+        if not isinstance(graph, StreamedGraph):
+            nodes.add(node)
+        yield from mapper.node(node, data)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        yield from mapper.edge(u, v, key, data)
+    if not isinstance(graph, StreamedGraph):  # a filtered export: describe the cited sources it leaves out
+        for source_id, source in graph.graph.get("sources", {}).items():
+            if source_id not in nodes:
+                subject = mapper.iris.of(mapper.iris.entity, source_id)
+                source_class = mapper.iris.of(mapper.iris.type, vocabulary.class_name("source"))
+                predicates: list[tuple[Iri, list[Term]]] = [(TYPE, [source_class])]
+                predicates += [(LABEL, [Lit(source["name"], lang="en")]), *mapper.source_fields(source)]
+                yield subject, predicates
+    yield from vocabulary.observed(mapper.iris, mapper.used)
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    stream.write(to_rdf(graph).serialize(format="turtle", encoding="utf-8"))
+    iris = Iris(graph.graph.get("base_iri") or DEFAULT_BASE)
+    turtle.write(iris.prefixes(), blocks(graph), stream)

@@ -1,0 +1,175 @@
+"""The property graph that both Neo4j routes write (`csv` for `neo4j-admin import`, `cypher` for a script).
+
+Nodes:
+- `(:Entity:<Type> {id, type, name, zh, pinyin, description, confidence, note, aliases: string[],
+  attributes})`; a source (`:Entity:Source`) also has its fields as properties (`title`, `url`, `date` as
+  written ... and `published: date` when its date is a whole day).
+- `(:Fact {id: "<entity>/fact/<n>", entity, metric, value: float, value_text, unit, period, kind, scope,
+  confidence, note})`: `value` when the figure is a number, `value_text` when it is not ("about one third").
+
+Relationships:
+- one per relation, `:<TYPE>` (`LOCATED_IN`) with `key`, `label`, `confidence`, `note`, each qualifier as
+  `q_<name>` (as written), a qualifier that is a whole day also as `<name>: date` (`since`, `until`),
+  `sources` (the citations as JSON text) and `cites: string[]` (the ids of the sources they cite);
+- `(:Entity)-[:HAS_FACT]->(:Fact)`;
+- `(:Entity or :Fact)-[:CITES {n, quote, via}]->(:Source)`, one per citation (n counts from 1).
+
+`properties` and `relationships` give each the same names and values for both routes; the csv module
+turns them into typed columns, the cypher module into literals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ipkb.export.common import to_json
+
+WHOLE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SOURCE_FIELDS = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
+ENTITY = ("id", "type", "name", "zh", "pinyin", "description", "confidence", "note", "aliases", "attributes")
+FACT = ("id", "entity", "metric", "value", "value_text", "unit", "period", "kind", "scope", "confidence", "note")
+
+
+def label(entity_type: str) -> str:
+    """A Neo4j label for an entity type: `designation` -> `Designation`."""
+    return "".join(part.capitalize() for part in entity_type.split("_"))
+
+
+def relationship_type(relation_type: str) -> str:
+    """A Neo4j relationship type for a relation type: `located_in` -> `LOCATED_IN`."""
+    return relation_type.upper()
+
+
+def whole_day(value: Any) -> date | None:
+    """`value` as a date if it is an ISO date of a whole day (`2016-05-01`), else None."""
+    if isinstance(value, str) and WHOLE_DAY.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    labels: tuple[str, ...]
+    properties: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    start: str
+    end: str
+    type: str
+    merge_on: tuple[str, ...]  # the properties that identify it between its two ends (for MERGE)
+    properties: dict[str, Any]
+    start_label: str = "Entity"
+    end_label: str = "Entity"
+
+
+CONSTRAINTS = (
+    "CREATE CONSTRAINT ipkb_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;",
+    "CREATE CONSTRAINT ipkb_fact_id IF NOT EXISTS FOR (n:Fact) REQUIRE n.id IS UNIQUE;",
+)
+
+
+def fact_id(entity: str, n: int) -> str:
+    return f"{entity}/fact/{n}"
+
+
+def entity_node(node: str, data: dict[str, Any]) -> Node:
+    values: dict[str, Any] = {"id": node, "type": data["type"], "name": data["name"]}
+    for key in ("zh", "pinyin", "description", "confidence", "note"):
+        if data.get(key):
+            values[key] = data[key]
+    if data.get("aliases"):
+        values["aliases"] = list(data["aliases"])
+    if data.get("attributes"):
+        values["attributes"] = to_json(data["attributes"])
+    fields = data.get("fields") or {}
+    for key in SOURCE_FIELDS:
+        if key in fields:
+            values[key] = fields[key] if isinstance(fields[key], str) else to_json(fields[key])
+    published = whole_day(fields.get("date"))
+    if published is not None:
+        values["published"] = published
+    others = {k: v for k, v in fields.items() if k not in SOURCE_FIELDS}
+    if others:
+        values["fields"] = to_json(others)
+    return Node(node, ("Entity", label(data["type"])), values)
+
+
+def fact_node(entity: str, n: int, fact: dict[str, Any]) -> Node:
+    values: dict[str, Any] = {"id": fact_id(entity, n), "entity": entity, "metric": fact["metric"]}
+    value = fact["value"]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        values["value"] = float(value)
+    else:
+        values["value_text"] = str(value)
+    for key in ("unit", "period", "kind", "confidence", "note"):
+        if fact.get(key):
+            values[key] = fact[key]
+    if fact.get("scope"):
+        values["scope"] = to_json(fact["scope"])
+    return Node(values["id"], ("Fact",), values)
+
+
+def nodes(graph: Any) -> Iterator[Node]:
+    """Every entity, each followed by its facts; then, in a filtered export, the cited sources it left out."""
+    from ipkb.graph import StreamedGraph
+
+    seen: set[str] = set()
+    streamed = isinstance(graph, StreamedGraph)
+    for node, data in graph.nodes(data=True):
+        if not streamed:
+            seen.add(node)
+        yield entity_node(node, data)
+        for n, fact in enumerate(data.get("facts", []), start=1):
+            yield fact_node(node, n, fact)
+    if not streamed:
+        for source_id, source in graph.graph.get("sources", {}).items():
+            if source_id not in seen:
+                fields = {k: v for k, v in source.items() if k not in ("name", "type")}
+                yield entity_node(source_id, {"type": "source", "name": source["name"], "fields": fields})
+
+
+def _cites(owner: str, citations: list[dict[str, Any]], owner_label: str = "Entity") -> Iterator[Relationship]:
+    for n, cite in enumerate(citations, start=1):
+        values: dict[str, Any] = {"n": n}
+        if cite.get("quote"):
+            values["quote"] = cite["quote"]
+        if cite.get("via"):
+            values["via"] = cite["via"]
+        yield Relationship(owner, cite["source"], "CITES", ("n",), values, start_label=owner_label)
+
+
+def relation(u: str, v: str, key: str, data: dict[str, Any]) -> Relationship:
+    values: dict[str, Any] = {"key": key, "label": data["label"], "confidence": data["confidence"]}
+    if data.get("note"):
+        values["note"] = data["note"]
+    for name, value in sorted(data["qualifiers"].items()):
+        values[f"q_{name}"] = to_json(value) if isinstance(value, list | dict) else value
+        day = whole_day(value)
+        if day is not None:
+            values[name] = day
+    values["sources"] = to_json(data["sources"])
+    cited = list(dict.fromkeys(c["source"] for c in data["sources"]))
+    if cited:
+        values["cites"] = cited
+    return Relationship(u, v, relationship_type(data["type"]), ("key",), values)
+
+
+def relationships(graph: Any) -> Iterator[Relationship]:
+    """Every relation, then every HAS_FACT and CITES (a second pass over the nodes)."""
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        yield relation(u, v, key, data)
+    for node, data in graph.nodes(data=True):
+        yield from _cites(node, data.get("sources", []))
+        for n, fact in enumerate(data.get("facts", []), start=1):
+            yield Relationship(node, fact_id(node, n), "HAS_FACT", (), {}, end_label="Fact")
+            yield from _cites(fact_id(node, n), fact["sources"], "Fact")
