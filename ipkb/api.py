@@ -104,12 +104,16 @@ class KB:
 
     def _conferred(self, designation: str) -> dict[str, dict[str, Any]]:
         """Holder id -> the qualifiers (batch, year, ...) of the relation that confers `designation` on it."""
+        from ipkb.timeframe import relation_since
+
         (designation_id,) = self.resolve(designation)
-        return {
-            e.source_id: e.qualifiers
+        edges = [
+            e
             for e in self.store.edges_touching([designation_id], ["holds_designation"])
             if e.target_id == designation_id
-        }
+        ]
+        edges.sort(key=lambda e: relation_since(e.qualifiers) or "9999", reverse=True)  # the earliest wins below
+        return {e.source_id: e.qualifiers for e in edges}
 
     def with_columns(
         self, rows: list[dict[str, Any]], columns: list[str], designation: str | None = None

@@ -68,9 +68,10 @@ class AnalystReads:
         def counts(sql: str) -> dict[str, int]:
             return {row[0]: int(row[1]) for row in self.rows(sql)}
 
-        def cited(kind: str, with_quote: bool) -> int:
+        def cited(kind: str, with_quote: bool, own_words: bool = False) -> int:
             quote = " AND quote IS NOT NULL AND quote != ''" if with_quote else ""
-            return count(f"SELECT COUNT(DISTINCT owner) FROM citation WHERE owner_kind = '{kind}'{quote}")
+            own = " AND via IS NULL" if own_words else ""
+            return count(f"SELECT COUNT(DISTINCT owner) FROM citation WHERE owner_kind = '{kind}'{quote}{own}")
 
         return {
             "entities": count("SELECT COUNT(*) FROM entity"),
@@ -82,7 +83,10 @@ class AnalystReads:
             "by_type": counts("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type"),
             "by_relation": counts("SELECT type, COUNT(*) FROM relation GROUP BY type ORDER BY type"),
             "facts_by_metric": counts("SELECT metric, COUNT(*) FROM fact GROUP BY metric ORDER BY metric"),
-            "cited": {kind: (cited(kind, False), cited(kind, True)) for kind in ("relation", "fact")},
+            "cited": {
+                kind: (cited(kind, False), cited(kind, True), cited(kind, True, own_words=True))
+                for kind in ("relation", "fact")
+            },
             "inferred": {
                 kind: count(f"SELECT COUNT(*) FROM {kind} WHERE confidence = 'inferred'")
                 for kind in ("entity", "relation", "fact")

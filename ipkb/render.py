@@ -182,6 +182,48 @@ class Grid:
                 yield line  # only a word wider than the console makes a line this wide: rich folds it, losing nothing
 
 
+class Hanging:
+    """`prefix` then `body`; the body's wrapped lines are indented under its first character."""
+
+    def __init__(self, prefix: str, body: Text, style: str = "") -> None:
+        self.prefix, self.body, self.style = prefix, body, style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = cell_len(self.prefix)
+        room = max(options.max_width - indent, 12)
+        for number, line in enumerate(self.body.wrap(console, room, overflow="fold")):
+            line.rstrip()
+            yield Text.assemble((self.prefix if number == 0 else " " * indent, self.style), line)
+
+
+class Notes:
+    """Lettered notes (a, b, ... z, aa, ...) collected while a table is filled, printed under it."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def mark(self, note: str | None) -> str:
+        """`[b]` for this note (a note met before keeps its letter), or "" when there is none. One word, so a
+        table never splits it; letters, so it is never taken for a source's number."""
+        if not note:
+            return ""
+        if note not in self.texts:
+            self.texts.append(note)
+        return f"[{self.mark_of(self.texts.index(note))}]"
+
+    def lines(self) -> list[RenderableType]:
+        return [Hanging(f" [{self.mark_of(i)}] ", Text(t, style="italic")) for i, t in enumerate(self.texts)]
+
+    @staticmethod
+    def mark_of(index: int) -> str:
+        letters, n = "", index
+        while True:
+            letters = chr(ord("a") + n % 26) + letters
+            n = n // 26 - 1
+            if n < 0:
+                return letters
+
+
 def qualifiers_text(q: dict[str, Any]) -> str:
     parts = []
     for key, value in q.items():
@@ -210,6 +252,8 @@ def format_value(value: Any) -> str:
 
 
 def path(view: dict[str, Any]) -> RenderableType:
+    """Each hop on a line of its own, with its caveats (qualifiers, inferred, the relation's note) and the
+    first quote behind it; wrapped lines stay indented under their hop."""
     paths = view.get("paths") or [{"length": view["length"], "hops": view["hops"]}]
     out: list[RenderableType] = []
     for index, p in enumerate(paths):
@@ -218,33 +262,40 @@ def path(view: dict[str, Any]) -> RenderableType:
         if not p["hops"]:
             out.append(Text(f"{view['from']['name']} is {view['to']['name']}: 0 hops"))
         for i, hop in enumerate(p["hops"]):
-            line = Text()
             if i == 0:
-                line.append(hop["from"]["name"], style="bold")
-                line.append(f" ({hop['from']['id']})\n", style="dim")
+                out.append(Text.assemble((hop["from"]["name"], "bold"), (f" ({hop['from']['id']})", "dim")))
             qualifiers = qualifiers_text(hop["qualifiers"])
             inferred = " · inferred" if hop["confidence"] == "inferred" else ""
             label = f"{hop['label']}{' · ' + qualifiers if qualifiers else ''}{inferred}"
-            line.append(f"  ─{label}→ ", style="yellow")
-            line.append(hop["to"]["name"], style="bold")
-            line.append(f" ({hop['to']['id']})", style="dim")
+            step = Text.assemble(
+                (f"─{label}→ ", "yellow"), (hop["to"]["name"], "bold"), (f" ({hop['to']['id']})", "dim")
+            )
+            out.append(Hanging("  ", step))
+            if hop.get("note"):
+                out.append(Hanging("      note: ", Text(hop["note"], style="italic")))
             if hop["sources"]:
                 first = hop["sources"][0]
-                quote = f' "{first["quote"]}"' if first.get("quote") else ""
-                line.append(f"\n      [{first['source']}]{quote}", style="dim")
-            out.append(line)
+                quote = Text(f"[{first['source']}]", style="dim")
+                if first.get("quote"):
+                    quote.append(f" \u201c{first['quote']}\u201d", style="green")
+                if first.get("via"):
+                    quote.append(f" · read in {first['via']}", style="yellow")
+                out.append(Hanging("      ", quote))
     summary = f"{view['length']} hop{'s' if view['length'] != 1 else ''}"
     if len(paths) > 1:
         summary += f" · {len(paths)} shortest paths"
     cited = all(h["sources"] for p in paths for h in p["hops"])
-    out.append(Text(summary + (" · every hop cited" if cited else ""), style="dim"))
+    out.append(Text(summary + (" · every hop cited" if cited and view["length"] else ""), style="dim"))
     return Group(*out)
 
 
-def entity_table(rows: list[dict[str, Any]], extra_columns: Iterable[str] = ()) -> RenderableType:
+def entity_table(
+    rows: list[dict[str, Any]], extra_columns: Iterable[str] = (), columns: list[str] | None = None
+) -> RenderableType:
+    """Entities as a table: id, type, name, zh and `extra_columns`; or exactly `columns` (list --columns)."""
     if not rows:
         return Text("no entities", style="dim")
-    columns = ["id", "type", "name", "zh", *extra_columns]
+    columns = columns or ["id", "type", "name", "zh", *extra_columns]
     table = Grid(*columns)
     for row in rows:
         table.add_row(*[str(row.get(c) if row.get(c) is not None else "") for c in columns])
@@ -284,15 +335,18 @@ def stats(view: dict[str, Any]) -> RenderableType:
     by_relation = Grid("relation type", "count")
     for key, value in view["by_relation"].items():
         by_relation.add_row(key, str(value))
-    cites = Grid("", "total", "with source", "with quote")
+    cites = Grid("", "total", "with source", "with quote", "quoted from the source itself")
     for key, c in view["citations"].items():
         cites.add_row(
             key,
             str(c["total"]),
             f"{c['with_source']} ({c['share_with_source']:.0%})",
             f"{c['with_quote']} ({c['share_with_quote']:.0%})",
+            f"{c['with_quote_from_source_text']} ({c['share_with_quote_from_source_text']:.0%})",
         )
+    note = "the rest are quoted from our research notes' record of the source (via), not its own text"
     parts: list[RenderableType] = [summary, Text(""), by_type, Text(""), by_relation, Text(""), cites]
+    parts.append(Text(note, style="dim"))
     if view["claimed_totals"]:
         parts += [Text(""), coverage(view["claimed_totals"])]
     return Group(*parts)
@@ -383,8 +437,11 @@ def metric_table(metric: str | None, rows: list[dict[str, Any]]) -> RenderableTy
         title=metric.replace("_", " ") if metric else None,
         justify=("left", "right") if metric else ("left", "left", "right"),
     )
+    notes = Notes()
     for r in rows:
-        kind = r["kind"] + (" · inferred" if r["confidence"] == "inferred" else "")
+        kind = " · ".join(
+            f for f in (r["kind"], "inferred" if r["confidence"] == "inferred" else "", notes.mark(r.get("note"))) if f
+        )
         scope = qualifiers_text(r["scope"])
         cells = (
             f"{r['entity']['name']} ({r['entity']['id']})",
@@ -395,7 +452,9 @@ def metric_table(metric: str | None, rows: list[dict[str, Any]]) -> RenderableTy
             _cited(r["sources"]),
         )
         table.add_row(*(cells if metric else (r["metric"].replace("_", " "), *cells)))
-    return table
+    if not notes.texts:
+        return table
+    return Group(table, Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
 def timeline(events: list[dict[str, Any]]) -> RenderableType:

@@ -10,52 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.render import Grid, format_value, marks, qualifiers_text
-
-
-class Hanging:
-    """`prefix` then `body`; the body's wrapped lines are indented under its first character."""
-
-    def __init__(self, prefix: str, body: Text, style: str = "") -> None:
-        self.prefix, self.body, self.style = prefix, body, style
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        indent = cell_len(self.prefix)
-        room = max(options.max_width - indent, 12)
-        for number, line in enumerate(self.body.wrap(console, room, overflow="fold")):
-            line.rstrip()
-            yield Text.assemble((self.prefix if number == 0 else " " * indent, self.style), line)
-
-
-class Notes:
-    """Lettered notes (a, b, ... z, aa, ...) collected while a table is filled, printed under it."""
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-
-    def mark(self, note: str | None) -> str:
-        """`note b` for this note (a note met before keeps its letter), or "" when there is none."""
-        if not note:
-            return ""
-        if note not in self.texts:
-            self.texts.append(note)
-        return f"note {self.mark_of(self.texts.index(note))}"
-
-    def lines(self) -> list[RenderableType]:
-        return [Hanging(f" {self.mark_of(i)}. ", Text(t, style="italic")) for i, t in enumerate(self.texts)]
-
-    @staticmethod
-    def mark_of(index: int) -> str:
-        letters, n = "", index
-        while True:
-            letters = chr(ord("a") + n % 26) + letters
-            n = n // 26 - 1
-            if n < 0:
-                return letters
+from ipkb.render import Grid, Hanging, Notes, format_value, marks, qualifiers_text
 
 
 def _flags(item: dict[str, Any], notes: Notes, extra: str = "") -> str:
@@ -175,7 +133,7 @@ def show(view: dict[str, Any]) -> RenderableType:
         undated = Grid("", "", "", styles=("bold",), show_header=False)
         for rel in view["relations_date_unknown"]:
             undated.add_row(rel["label"], _other(rel["other"]), marks(rel["sources"], numbers))
-        title = f"Date unknown: not dated in the KB, so not shown as holding on {view['as_of']}"
+        title = f"Date unknown: not dated in the KB, or only to a year or month that includes {view['as_of']}"
         parts += [Text(""), Text(title, style="italic"), undated]
     if view.get("claimed_totals"):
         parts += [Text(""), *completeness(view["claimed_totals"], numbers)]

@@ -42,14 +42,19 @@ def relation_since(qualifiers: dict[str, Any]) -> str | None:
 def holds_on(qualifiers: dict[str, Any], day: str, undated_holds: bool = False) -> bool | None:
     """Whether a relation held on `day`: False if it had not begun or had already ended, True if it had
     begun (by its since, date or year) and not ended, None (not known) if it carries no start date, unless
-    its type declares `undated: holds` (a city's province), when it holds until its `until`."""
+    its type declares `undated: holds` (a city's province), when it holds until its `until`. A start given
+    as a year or month is known to have passed only once that year or month is over."""
     until = period_end(qualifiers.get("until"))
     if until is not None and day > until:
         return False
-    since = relation_since(qualifiers)
+    start = next((qualifiers[k] for k in ("since", "date", "year") if qualifiers.get(k) is not None), None)
+    since, since_end = period_start(start), period_end(start)
     if since is None:
         return True if undated_holds else None
-    return since <= day
+    if day < since:
+        return False
+    # began within a year or month that `day` falls in (year: 2013, asked of 2013-02): not known yet
+    return True if since_end is None or day >= since_end else None
 
 
 def known_on(period: Any, day: str) -> bool:

@@ -15,6 +15,7 @@ class VerifyReport:
     found: int
     no_text: int  # quotes whose source has no text in the folders given
     problems: list[Problem]
+    via: int = 0  # of those found, quotes looked up in a research note (`via`), not in the source's own text
 
 
 def _find_text(relative: str, folders: list[Path]) -> Path | None:
@@ -27,7 +28,7 @@ def _find_text(relative: str, folders: list[Path]) -> Path | None:
 
 def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport:
     texts: dict[str, str | None] = {}
-    checked = found = no_text = 0
+    checked = found = no_text = via = 0
     problems: list[Problem] = []
     for owner, citation in knowledge.citations():
         if not citation.quote:
@@ -47,6 +48,7 @@ def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport
         checked += 1
         if normalize_space(citation.quote) in text:
             found += 1
+            via += bool(citation.via)
         else:
             pos = citation.position or Position("?", 1)
             problems.append(
@@ -57,4 +59,4 @@ def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport
                     "copy the words exactly from the source text",
                 )
             )
-    return VerifyReport(checked, found, no_text, problems)
+    return VerifyReport(checked, found, no_text, problems, via)

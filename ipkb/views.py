@@ -118,6 +118,7 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
         )
     undated_views = view.get("relations_date_unknown", [])  # their sources are numbered too
     cited = [c["source"] for c in entity_sources] + _cited_ids(fact_views) + _cited_ids(relations + undated_views)
+    cited += _cited_ids(view["claimed_totals"])
     view["sources"] = source_list(store, cited)
     if row["type"] == "source":
         view["cited_by"] = cited_by(store, entity_id)
@@ -180,6 +181,7 @@ def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[d
         "to": entity_ref(names[step.end]),
         "qualifiers": step.edge.qualifiers,
         "confidence": step.edge.confidence,
+        "note": step.edge.note,
         "sources": sources,
     }
 

@@ -21,13 +21,15 @@ def stats(store: Store) -> dict[str, Any]:
 
     citations = {}
     for kind, total in (("relation", tallies["relations"]), ("fact", tallies["facts"])):
-        with_source, with_quote = tallies["cited"][kind]
+        with_source, with_quote, own_words = tallies["cited"][kind]
         citations[kind + "s"] = {
             "total": total,
             "with_source": with_source,
             "with_quote": with_quote,
             "share_with_source": share(with_source, total),
             "share_with_quote": share(with_quote, total),
+            "with_quote_from_source_text": own_words,
+            "share_with_quote_from_source_text": share(own_words, total),
         }
     return {
         **{k: tallies[k] for k in ("entities", "relations", "facts", "sources", "by_type", "by_relation")},

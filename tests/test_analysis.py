@@ -177,3 +177,21 @@ def test_as_of_never_shows_an_undated_relation_as_true(run, dated_kb: Path) -> N
     assert "relations_date_unknown" not in json.loads(run("show", "national-center", "--json").stdout)
     inside = {e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)}
     assert {"huzhou", "keqiao"} <= inside
+
+
+def test_a_start_given_as_a_year_is_not_known_to_have_passed_within_that_year(run, dated_kb: Path) -> None:
+    """Huzhou's designation is dated 2012 (a year): on 2012-06-30 the KB cannot tell; by 2012's end it can."""
+    mid = json.loads(run("show", "huzhou", "--as-of", "2012-06", "--json").stdout)
+    assert "national-ip-demonstration-city" in {r["other"]["id"] for r in mid["relations_date_unknown"]}
+    assert "national-ip-demonstration-city" not in {r["other"]["id"] for r in mid["relations"]}
+    end = json.loads(run("show", "huzhou", "--as-of", "2012", "--json").stdout)
+    assert "national-ip-demonstration-city" in {r["other"]["id"] for r in end["relations"]}
+
+
+def test_facts_table_shows_each_figure_note(run, mini_kb: Path) -> None:
+    (mini_kb / "facts" / "noted.yaml").write_text(
+        "- {entity: huzhou, metric: invention_patents_per_10k_people, value: 9, period: '2015', note: More than nine,\n"
+        "   sources: [{source: src-article, quote: national intellectual property}]}\n"
+    )
+    out = run("facts", "invention_patents_per_10k_people").stdout
+    assert "[a]" in out and "[a] More than nine" in " ".join(out.split())

@@ -298,3 +298,25 @@ def test_list_pastes_into_a_spreadsheet(run) -> None:
     wrong = run("list", "--columns", "id,locatd_in")
     assert wrong.exit_code == 2 and "did you mean 'located_in'" in wrong.stderr
     assert run("list", "--columns", "batch").exit_code == 2  # a qualifier needs --designation
+
+
+def test_path_shows_each_hop_note_and_where_its_quote_was_read(run, mini_kb: Path) -> None:
+    (mini_kb / "relations" / "noted.yaml").write_text(
+        "- from: huzhou\n  type: hosts\n  to: national-center\n  note: Only planned, says the article.\n"
+        "  sources: [{source: src-article, quote: national intellectual property, via: src-article}]\n"
+    )
+    out = " ".join(run("path", "huzhou", "national-center", "--via", "hosts").stdout.split())
+    assert "note: Only planned, says the article." in out and "read in src-article" in out
+    hop = json.loads(run("path", "huzhou", "national-center", "--via", "hosts", "--json").stdout)["hops"][0]
+    assert hop["note"] == "Only planned, says the article." and hop["sources"][0]["via"] == "src-article"
+
+
+def test_list_columns_show_in_the_table_too(run) -> None:
+    lines = run("list", "--type", "city", "--columns", "id,located_in").stdout.splitlines()
+    assert lines[0].split() == ["id", "located_in"] and any(line.split() == ["huzhou", "zhejiang"] for line in lines)
+    assert run("list", "--format", "csv", "--json").exit_code == 2
+
+
+def test_verify_refuses_a_folder_with_no_source_text(run, tmp_path: Path) -> None:
+    result = run("verify", "--texts", str(tmp_path))
+    assert result.exit_code == 2 and "no source text found" in result.stderr

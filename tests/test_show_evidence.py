@@ -53,8 +53,8 @@ def show(kb: Path, *args: str, columns: int = 80) -> Result:
 def test_notes_inferred_and_via_are_on_screen(evidence_kb: Path) -> None:
     out = show(evidence_kb, "huzhou").stdout
     flat = " ".join(out.split())
-    assert "inferred · note a" in flat
-    assert "a. No source states the province in so many words." in flat
+    assert "inferred · [a]" in flat
+    assert "[a] No source states the province in so many words." in flat
     assert "quotes read in research-note, not in this text" in flat
 
 

@@ -80,6 +80,11 @@ def verify(
     if errors:
         raise InvalidKnowledgeBase(problems)
     report = verify_quotes(knowledge, texts)
+    if report.checked == 0:  # a wrong folder would otherwise "pass" with nothing checked
+        raise UsageError(
+            f"no source text found under {', '.join(str(t) for t in texts)}",
+            hint="point --texts at the folder that holds seeds/ and research/ (e.g. ../shared)",
+        )
     if as_json:
         emit_json(
             {
@@ -87,6 +92,7 @@ def verify(
                 "checked": report.checked,
                 "found": report.found,
                 "no_text": report.no_text,
+                "found_in_research_notes": report.via,
                 "errors": [p.as_dict() for p in report.problems],
             }
         )
@@ -96,7 +102,8 @@ def verify(
         if report.problems:
             emit(render.problems(report.problems))
         typer.echo(
-            f"{report.found} of {report.checked} quotes found in their source texts; "
+            f"{report.found} of {report.checked} quotes found: {report.found - report.via} in their sources' own "
+            f"texts, {report.via} in the research notes they were read in (via); "
             f"{report.no_text} quotes cite sources without a text here"
         )
     if report.problems:

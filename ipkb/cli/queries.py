@@ -8,6 +8,7 @@ answers themselves come from the library face (ipkb/api.py); these functions onl
 from __future__ import annotations
 
 from ipkb.cli import emit, emit_json, open_kb, output
+from ipkb.errors import UsageError
 
 
 def show(entity: str, quotes: bool = False, as_of: str | None = None, as_json: bool = False) -> None:
@@ -45,9 +46,16 @@ def list_entities(
     if wanted:
         rows = [{k: row[k] for k in wanted} for row in kb.with_columns(rows, wanted, designation)]
     if table_format in ("csv", "tsv"):
+        if as_json:
+            raise UsageError(f"--json and --format {table_format} ask for two outputs", hint="give one of them")
         write_delimited(rows, wanted or ["id", "type", "name", "zh"], "," if table_format == "csv" else "\t")
         return
-    output(rows, as_json or table_format == "json", "entity_table")
+    if wanted and not (as_json or table_format == "json"):
+        from ipkb import render
+
+        emit(render.entity_table(rows, columns=wanted))
+    else:
+        output(rows, as_json or table_format == "json", "entity_table")
     if designation and not as_json and table_format is None:  # how much of the designation's roster this is
         from ipkb import views
 
