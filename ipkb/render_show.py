@@ -213,7 +213,9 @@ def _supports(view: dict[str, Any]) -> list[RenderableType]:
         parts += [Hanging("  ", _other(item["entity"])), *_quote_lines(item["sources"], None)]
     for rel in supports["relations"]:
         claim = _other(rel["from"]) + Text(f" {rel['label']} ", style="bold") + _other(rel["to"])
-        details = qualifiers_text(rel["qualifiers"])
+        details = " · ".join(
+            d for d in (qualifiers_text(rel["qualifiers"]), "inferred" if rel["confidence"] == "inferred" else "") if d
+        )
         claim.append(f" · {details}" if details else "", style="yellow")
         parts += [Hanging("  ", claim), *_quote_lines(rel["sources"], None)]
     for fact in supports["facts"]:

@@ -320,3 +320,10 @@ def test_list_columns_show_in_the_table_too(run) -> None:
 def test_verify_refuses_a_folder_with_no_source_text(run, tmp_path: Path) -> None:
     result = run("verify", "--texts", str(tmp_path))
     assert result.exit_code == 2 and "no source text found" in result.stderr
+
+
+def test_search_says_when_the_limit_cut_the_list(run) -> None:
+    cut = run("search", "zhou", "--limit", "1")
+    assert len(cut.stdout.splitlines()) == 4 and "more than 1 match" in cut.stderr  # header, rule, row, count
+    whole = run("search", "zhou", "--limit", "100")
+    assert "more than" not in whole.stderr

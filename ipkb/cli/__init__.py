@@ -67,6 +67,11 @@ def output(document: Any, as_json: bool, renderer: str) -> None:
     emit(getattr(importlib.import_module(f"ipkb.{module or 'render'}"), function)(document))
 
 
+def emit_note(text: str) -> None:
+    """A line for the reader under an answer (not part of it): on stderr, so pipes get the answer alone."""
+    sys.stderr.write(text + "\n")
+
+
 def emit(renderable: Any) -> None:
     from ipkb.render import console
 
