@@ -118,7 +118,7 @@ def test_a_broken_entry_added_after_a_build_makes_queries_refuse_until_it_is_men
     os.symlink("more.yaml", link)
     refused = invoke(args)
     assert refused.exit_code == 1
-    assert any(e["file"].endswith("relations/more.yaml") for e in json.loads(refused.stdout)["errors"])
+    assert any(e["file"].endswith("relations/more.yaml") for e in json.loads(refused.stderr)["errors"])
     link.unlink()
     assert invoke(args).exit_code == 0
 
