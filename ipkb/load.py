@@ -156,13 +156,13 @@ class _Converter:
         return mapping
 
 
-def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
-    """Parse one YAML file; problems are appended, never raised."""
+def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> Any:
+    """Parse one YAML file (or `data`, its bytes already read and hashed); problems are appended, never raised."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if (path.stat().st_size if data is None else len(data)) > MAX_FILE_BYTES:
             problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
             return None
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         problems.append(Problem(display, 1, f"cannot read file: {exc.strerror}"))
         return None
@@ -201,9 +201,9 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
     return converter.convert(node)
 
 
-def read_records(path: Path, display: str, problems: list[Problem]) -> list[Mapping]:
+def read_records(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> list[Mapping]:
     """A KB record file: a YAML list of mappings."""
-    document = read_yaml(path, display, problems)
+    document = read_yaml(path, display, problems, data)
     if document is None:
         if not any(p.file == display for p in problems):
             problems.append(Problem(display, 1, "file holds no records", "add records or delete the file"))
