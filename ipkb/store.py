@@ -19,12 +19,14 @@ from ipkb.paths import yaml_file_stats, yaml_files
 
 if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
     from ipkb.model import Problem
+    from ipkb.query import Store
 
 STORE_VERSION = "6"  # bump when the tables or what goes into them change
 # A stat signature is trusted only for files last written more than this before it was taken: a file
 # written again within the same timestamp tick (a few ms here, 2 s on FAT) keeps its size and mtime.
 RACY_NS = 2 * 10**9
 _DISTRUSTED: set[Path] = set()  # databases this process found damaged: rebuilt in full, never reused
+_BUILT: dict[Path, str] = {}  # database -> content hash of the build just made (for open_built)
 
 
 def stat_signature(kb: Path) -> str:
@@ -82,7 +84,11 @@ def is_fresh(kb: Path, db: Path) -> bool:
     RACY_NS); otherwise the content hash does, and a match is remembered once it can be trusted.
     """
     meta = read_meta(db)
-    if meta is None or meta.get("store_version") != STORE_VERSION or meta.get("kb_path") != str(kb):
+    return meta is not None and _fresh(kb, db, meta)
+
+
+def _fresh(kb: Path, db: Path, meta: dict[str, str]) -> bool:
+    if meta.get("store_version") != STORE_VERSION or meta.get("kb_path") != str(kb):
         return False
     checked = time.time_ns()
     try:
@@ -95,21 +101,28 @@ def is_fresh(kb: Path, db: Path) -> bool:
     except (OSError, ValueError):  # a file vanished while being read: the KB is changing, so build
         return False
     if newest < checked - RACY_NS:
-        _remember_signature(db, signature, checked)  # touched but unchanged: spare the next query the hashing
+        _remember_signature(db, meta, signature, checked)  # touched, unchanged: spare the next query the hash
     return True
 
 
-def _remember_signature(db: Path, signature: str, checked: int) -> None:
-    """Record the KB's new stat signature in place; two rows in one SQLite transaction, so it is atomic.
+def _remember_signature(db: Path, meta: dict[str, str], signature: str, checked: int) -> None:
+    """Record the KB's new stat signature in place, in one SQLite transaction, if `db` is still the build
+    `meta` was read from (another process may have replaced it with another build meanwhile).
 
+    The journal is kept in memory: a journal file beside `db` could be taken for a hot journal by a reader
+    of a database this one replaced. A crash mid-update may damage the file, which is then rebuilt.
     Best effort: a read-only or busy database just means the next query hashes the KB again.
     """
     try:
-        con = sqlite3.connect(db, timeout=0)
+        con = sqlite3.connect(db, timeout=0, isolation_level=None)
         try:
-            with con:
+            con.execute("PRAGMA journal_mode=MEMORY")
+            con.execute("BEGIN IMMEDIATE")
+            now = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('content_hash', 'kb_path')"))
+            if (now.get("content_hash"), now.get("kb_path")) == (meta.get("content_hash"), meta.get("kb_path")):
                 con.execute("UPDATE meta SET value = ? WHERE key = 'stat_signature'", (signature,))
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('checked_at', ?)", (str(checked),))
+            con.execute("COMMIT")
         finally:
             con.close()
     except sqlite3.Error:
@@ -119,6 +132,41 @@ def _remember_signature(db: Path, signature: str, checked: int) -> None:
 def distrust(db: Path) -> None:
     """`db` was found damaged while being read: the next `ensure_built` rebuilds it in full."""
     _DISTRUSTED.add(db)
+
+
+def open_built(kb: Path, db: Path, as_of: str | None = None) -> Store:
+    """A read-only connection to `db` as built from the KB's files as they are now, building it if needed.
+
+    Freshness is judged from the meta table read through the very connection that will answer, so a
+    database replaced meanwhile by another process (a build of another KB sharing the file, or an older
+    build finishing late) is never the one answering.
+    """
+    from ipkb.query import Store
+
+    built = ""  # content hash of the build made by this call: accepted without checking the files again
+    for _ in range(5):
+        if db in _DISTRUSTED:
+            build(kb, db, full=True)
+            _DISTRUSTED.discard(db)
+            built = _BUILT.pop(db, "")
+        store = None
+        try:
+            store = Store(db, as_of)
+            meta: dict[str, str] | None = dict(store.con.execute("SELECT key, value FROM meta").fetchall())
+        except (IpkbError, sqlite3.DatabaseError):
+            meta = None
+        just_built = meta is not None and (meta.get("kb_path"), meta.get("content_hash")) == (str(kb), built)
+        if meta is not None and (just_built or _fresh(kb, db, meta)):
+            assert store is not None
+            return store
+        if store is not None:
+            store.close()
+        build(kb, db)
+        built = _BUILT.pop(db, "")
+    raise IpkbError(
+        f"the database {db} kept being replaced by other processes",
+        hint="another ipkb may be using the same --db for another knowledge base; give each KB its own",
+    )
 
 
 def ensure_built(kb: Path, db: Path) -> Path:
@@ -233,6 +281,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
         "made_by": "ipkb",
     }
     write_atomically(db, kb, lambda tmp: fill(tmp, db, schema, parts, set(previous), problems, meta))
+    _BUILT[db] = meta["content_hash"]
     return sort_problems(problems)
 
 

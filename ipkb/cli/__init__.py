@@ -44,8 +44,7 @@ def kb_path() -> Path:
 def open_store(as_of: str | None = None) -> "Store":
     """The built store for the chosen KB, rebuilt first if any YAML file changed; seen as of a day if given."""
     from ipkb.paths import resolve_db
-    from ipkb.query import Store
-    from ipkb.store import ensure_built
+    from ipkb.store import open_built
 
     day = None
     if as_of is not None:
@@ -53,7 +52,7 @@ def open_store(as_of: str | None = None) -> "Store":
 
         day = parse_day(as_of)
     kb = kb_path()
-    return Store(ensure_built(kb, resolve_db(OPTIONS.db, kb)), as_of=day)
+    return open_built(kb, resolve_db(OPTIONS.db, kb), as_of=day)
 
 
 def emit_json(document: Any) -> None:
