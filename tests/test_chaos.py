@@ -251,3 +251,41 @@ def test_chaos_queries_and_edits_for_a_bounded_time(mini_kb: Path, tmp_path: Pat
     assert seen >= 6
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert time.monotonic() - began < 60
+
+
+def test_a_database_replaced_during_the_freshness_check_is_not_the_one_answering(
+    mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deterministic form of the race: another KB's build lands between the check and the answer."""
+    import ipkb.store
+
+    one, two = two_kbs(tmp_path, mini_kb)
+    db = tmp_path / "shared.sqlite"
+    ipkb.store.build(one.resolve(), db)
+    original = ipkb.store._fresh
+
+    def replaced_meanwhile(kb: Path, target: Path, meta: dict[str, str]) -> bool:
+        ipkb.store.build(two.resolve(), target)  # another process, sharing the file, finishes a build now
+        return original(kb, target, meta)
+
+    monkeypatch.setattr(ipkb.store, "_fresh", replaced_meanwhile)
+    result = invoke(["--kb", str(one), "--db", str(db), "show", "chaos-town", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["name"] == "Chaos Town One"
+
+
+def test_a_remembered_signature_goes_only_into_the_build_it_was_checked_against(mini_kb: Path, tmp_path: Path) -> None:
+    """A touched-but-unchanged check must not stamp its signature on a build that replaced the file."""
+    from ipkb.store import _remember_signature, build, read_meta, stat_signature
+
+    db = tmp_path / "kb.sqlite"
+    town = mini_kb / "entities" / "town.yaml"
+    town.write_text(TOWN.format(name=NAMES[0]))
+    build(mini_kb, db)
+    checked = read_meta(db)
+    town.write_text(TOWN.format(name=NAMES[1]))
+    build(mini_kb, db)  # another build replaced the file after `checked` was read
+    town.write_text(TOWN.format(name=NAMES[0]))
+    _remember_signature(db, checked or {}, stat_signature(mini_kb), time.time_ns())
+    assert (read_meta(db) or {})["stat_signature"] != stat_signature(mini_kb)
+    result = invoke(["--kb", str(mini_kb), "--db", str(db), "show", "chaos-town", "--json"])
+    assert json.loads(result.stdout)["name"] == NAMES[0]
