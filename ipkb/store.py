@@ -130,7 +130,7 @@ def _remember_signature(db: Path, meta: dict[str, str], signature: str, checked:
 
 
 def distrust(db: Path) -> None:
-    """`db` was found damaged while being read: the next `ensure_built` rebuilds it in full."""
+    """`db` was found damaged while being read: the next `open_built` or `ensure_built` rebuilds it in full."""
     _DISTRUSTED.add(db)
 
 

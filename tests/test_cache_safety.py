@@ -284,8 +284,9 @@ def test_a_real_race_of_saves_during_builds_ends_with_the_last_save(mini_kb: Pat
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(0.1 * attempt)
+        time.sleep(0.15 * attempt)
         rename_huzhou(mini_kb, "Huzhou AAAA")
+        time.sleep(0.3)  # long enough that the build may parse A
         rename_huzhou(mini_kb, "Huzhou BBBB")
         out, err = query.communicate(timeout=120)
         assert query.returncode == 0 and "Traceback" not in err, err
