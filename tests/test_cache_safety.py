@@ -266,16 +266,21 @@ def test_a_signature_is_trusted_only_once_the_files_are_older_than_the_check(
 
 @pytest.mark.slow
 def test_a_real_race_of_saves_during_builds_ends_with_the_last_save(mini_kb: Path, tmp_path: Path) -> None:
-    """Save B, start a query that builds, save A and B again while it runs: the next query says B."""
-    extra = mini_kb / "entities" / "bulk.yaml"
-    extra.write_text(
+    """Save B, start a query that builds, save A and B again while it runs: the next query says B.
+
+    A large file parsed before places.yaml keeps each full build busy for a while; the saves land at
+    different moments of it.
+    """
+    (mini_kb / "entities" / "bulk.yaml").write_text(
         "".join(
             f"- id: bulk-{i}\n  type: county\n  name: Bulk {i}\n  sources: [{{source: src-article}}]\n"
-            for i in range(3000)
+            for i in range(6000)
         )
     )
-    env = {"IPKB_KB": str(mini_kb), "IPKB_DB": str(tmp_path / "kb.sqlite")}
-    for attempt in range(6):
+    db = tmp_path / "kb.sqlite"
+    env = {"IPKB_KB": str(mini_kb), "IPKB_DB": str(db)}
+    for delay in (0.3, 0.7, 1.1, 1.5, 1.9, 2.3):
+        db.unlink(missing_ok=True)  # a full build each time: the file that will race is parsed last
         rename_huzhou(mini_kb, "Huzhou BBBB")
         query = subprocess.Popen(
             [sys.executable, "-m", "ipkb", "show", "huzhou", "--json"],
@@ -284,7 +289,7 @@ def test_a_real_race_of_saves_during_builds_ends_with_the_last_save(mini_kb: Pat
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(0.15 * attempt)
+        time.sleep(delay)
         rename_huzhou(mini_kb, "Huzhou AAAA")
         time.sleep(0.3)  # long enough that the build may parse A
         rename_huzhou(mini_kb, "Huzhou BBBB")
@@ -292,7 +297,7 @@ def test_a_real_race_of_saves_during_builds_ends_with_the_last_save(mini_kb: Pat
         assert query.returncode == 0 and "Traceback" not in err, err
         assert json.loads(out)["name"] in ("Huzhou AAAA", "Huzhou BBBB")
         result = ipkb("show", "huzhou", "--json", env=env)
-        assert json.loads(result.stdout)["name"] == "Huzhou BBBB", attempt
+        assert json.loads(result.stdout)["name"] == "Huzhou BBBB", delay
 
 
 # -- 3. a damaged page, a full disk, a killed build ---------------------------------------------------------
