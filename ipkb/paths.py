@@ -93,13 +93,11 @@ def resolve_db(option: str | Path | None, kb: Path) -> Path:
     link (store.build checks that the file is one ipkb may replace).
     """
     chosen = option or os.environ.get("IPKB_DB")
-    if not chosen:
-        return default_db(kb)
     try:
-        db = Path(chosen).expanduser().resolve()
+        db = Path(chosen).expanduser().resolve() if chosen else default_db(kb)
     except (OSError, RuntimeError) as exc:  # a loop of links
         raise UsageError(f"cannot use {chosen} as the database: {exc}", hint="pass --db FILE") from exc
-    if db.is_relative_to(kb):
+    if db.is_relative_to(kb):  # also a cache folder (XDG_CACHE_HOME) set inside the KB
         raise UsageError(
             f"the database {db} would be inside the knowledge base folder {kb}",
             hint="ipkb never writes into the KB folder: pass --db FILE (or set IPKB_DB) to a place outside it",

@@ -125,6 +125,13 @@ def test_a_db_inside_the_kb_folder_is_refused(run, mini_kb: Path, tmp_path: Path
     assert {p: p.read_bytes() for p in mini_kb.rglob("*") if p.is_file()} == before
 
 
+def test_a_cache_folder_inside_the_kb_is_refused(run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(mini_kb / "facts"))
+    result = run("show", "huzhou")
+    assert result.exit_code == 2 and "inside the knowledge base folder" in result.stderr
+    assert not (mini_kb / "facts" / "ipkb").exists()
+
+
 def test_a_folder_or_a_fifo_as_db_is_a_usage_error(run, tmp_path: Path) -> None:
     folder = tmp_path / "folder"
     folder.mkdir()
@@ -323,6 +330,17 @@ def test_a_damaged_page_in_the_middle_is_found_on_use_and_rebuilt(run, mini_kb: 
     result = run("show", "huzhou", "--json") if table != "entity_fts_data" else run("search", "Huzhou", "--json")
     assert result.exit_code == 0, result.stderr
     assert "huzhou" in result.stdout
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_damaged_page_met_by_a_typer_command_is_rebuilt_too(run, mini_kb: Path) -> None:
+    """`stats` runs through typer, not the fast path: the same retry applies."""
+    assert run("build").exit_code == 0
+    db = default_db(mini_kb.resolve())
+    damage_page_of(db, "entity")
+    result = run("stats", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) and "Traceback" not in result.stderr
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
