@@ -1,4 +1,4 @@
-"""The database file itself: whose it is, its temporary files, and what counts as damage.
+"""The database file itself: whose it is, its temporary files, and the rename that puts a build in place.
 
 ipkb replaces a file only if ipkb created it (docs/reliability.md, "The compiled cache"). Its databases
 carry `PRAGMA application_id = APPLICATION_ID` in the SQLite header and a `meta` table; stores built
@@ -22,8 +22,11 @@ TEMP_MARK = ".ipkb-build."  # .<db name>.ipkb-build.<host>.<pid>.<random>.tmp
 IPKB_TABLES = frozenset(
     ["meta", "entity_type", "relation_type", "metric", "entity", "name", "relation", "fact", "citation"]
     + ["part", "problem", "sqlite_sequence", "sqlite_stat1"]
-    + [f"{fts}{shadow}" for fts in ("entity_fts", "entity_chars") for shadow in ("", "_data", "_idx", "_content")]
-    + [f"{fts}{shadow}" for fts in ("entity_fts", "entity_chars") for shadow in ("_docsize", "_config")]
+    + [
+        f"{fts}{shadow}"
+        for fts in ("entity_fts", "entity_chars")
+        for shadow in ("", "_data", "_idx", "_content", "_docsize", "_config")
+    ]
 )
 SQLITE_FULL = 13
 

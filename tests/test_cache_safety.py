@@ -271,6 +271,33 @@ def test_a_signature_is_trusted_only_once_the_files_are_older_than_the_check(
     assert meta["stat_signature"] == stat_signature(mini_kb)
 
 
+def test_a_file_that_vanishes_mid_build_restarts_the_build(
+    run, mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor that saves by delete-and-rename makes a file listed a moment ago vanish: build again."""
+    import ipkb.parts
+
+    extra = mini_kb / "entities" / "extra.yaml"
+    body = "- id: deqing\n  type: county\n  name: Deqing County\n  sources: [{source: src-article}]\n"
+    extra.write_text(body)
+    original, calls = ipkb.parts.read_part, []
+
+    def vanishing(source, schema):  # type: ignore[no-untyped-def]
+        if source.path == extra and not calls:
+            calls.append(source)
+            extra.unlink()  # gone between the hashing and the parsing ...
+            try:
+                return original(source, schema)
+            finally:
+                extra.write_text(body)  # ... and back under the same name
+        return original(source, schema)
+
+    monkeypatch.setattr(ipkb.parts, "read_part", vanishing)
+    result = run("--db", str(tmp_path / "kb.sqlite"), "show", "deqing", "--json")
+    assert calls and result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["name"] == "Deqing County"
+
+
 @pytest.mark.slow
 def test_a_real_race_of_saves_during_builds_ends_with_the_last_save(mini_kb: Path, tmp_path: Path) -> None:
     """Save B, start a query that builds, save A and B again while it runs: the next query says B.
