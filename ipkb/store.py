@@ -190,13 +190,15 @@ def build(kb: Path, db: Path, full: bool = False) -> list[Problem]:
     """
     import gc
 
+    from ipkb.writer import Replaced
+
     enabled = gc.isenabled()
     gc.disable()
     try:
         for _ in range(3):
             try:
                 return _build(kb, db, full)
-            except FileNotFoundError:
+            except (FileNotFoundError, Replaced):  # a file, or the old store, changed under the build
                 continue
             except DamagedStore:
                 if full:
@@ -280,7 +282,8 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
         "schema_digest": schema_digest,
         "made_by": "ipkb",
     }
-    write_atomically(db, kb, lambda tmp: fill(tmp, db, schema, parts, set(previous), problems, meta))
+    keys = {name: stored[0] for name, stored in previous.items()}
+    write_atomically(db, kb, lambda tmp: fill(tmp, db, schema, parts, keys, problems, meta))
     _BUILT[db] = meta["content_hash"]
     return sort_problems(problems)
 

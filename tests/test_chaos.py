@@ -289,3 +289,30 @@ def test_a_remembered_signature_goes_only_into_the_build_it_was_checked_against(
     assert (read_meta(db) or {})["stat_signature"] != stat_signature(mini_kb)
     result = invoke(["--kb", str(mini_kb), "--db", str(db), "show", "chaos-town", "--json"])
     assert json.loads(result.stdout)["name"] == NAMES[0]
+
+
+def test_an_incremental_build_whose_old_store_was_replaced_meanwhile_starts_again(
+    mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows to keep were chosen from one store; if another lands before the copy, build again."""
+    import ipkb.store
+
+    one, two = two_kbs(tmp_path, mini_kb)
+    db = tmp_path / "shared.sqlite"
+    ipkb.store.build(one.resolve(), db)
+    (one / "entities" / "places.yaml").write_text((one / "entities" / "places.yaml").read_text() + "\n")
+    original, calls = ipkb.store._previous_parts, []
+
+    def replaced_after_reading(target: Path, kb: Path, schema_digest: str) -> object:
+        parts = original(target, kb, schema_digest)
+        if not calls:
+            calls.append(kb)
+            ipkb.store.build(two.resolve(), target)  # another process lands its build now
+        return parts
+
+    monkeypatch.setattr(ipkb.store, "_previous_parts", replaced_after_reading)
+    result = invoke(["--kb", str(one), "--db", str(db), "show", "chaos-town", "--json"])
+    assert calls and result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["name"] == "Chaos Town One"
+    names = sqlite3.connect(db).execute("SELECT name FROM entity WHERE id = 'chaos-town'").fetchall()
+    assert names == [("Chaos Town One",)]
