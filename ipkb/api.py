@@ -22,8 +22,7 @@ def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: s
     (default: `$IPKB_DB`, else the user's cache folder) and rebuilt first if any YAML file changed.
     `as_of` (YYYY, YYYY-MM or YYYY-MM-DD) hides what had not begun or had ended by then."""
     from ipkb.paths import resolve_db, resolve_kb
-    from ipkb.query import Store
-    from ipkb.store import ensure_built
+    from ipkb.store import open_built
 
     day = None
     if as_of is not None:
@@ -31,7 +30,7 @@ def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: s
 
         day = parse_day(as_of)
     folder = resolve_kb(kb)
-    return KB(Store(ensure_built(folder, resolve_db(db, folder)), as_of=day))
+    return KB(open_built(folder, resolve_db(db, folder), as_of=day))
 
 
 class KB:

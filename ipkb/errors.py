@@ -70,3 +70,22 @@ class NoPath(IpkbError):
 
 class ExportError(IpkbError):
     pass
+
+
+class DamagedStore(IpkbError):
+    """The compiled database turned out damaged while being read: `cli.main` rebuilds it and runs once more."""
+
+    def __init__(self, db: object, detail: str) -> None:
+        super().__init__(
+            f"the database {db} is damaged ({detail})",
+            hint="ipkb rebuilds it by itself; if this message persists, delete the file",
+        )
+        self.db = db
+
+    @staticmethod
+    def means(exc: Exception) -> bool:
+        """Whether a sqlite3 error says the file is damaged (a malformed page, not a database at all)."""
+        code = getattr(exc, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code & 0xFF in (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+        return "malformed" in str(exc) or "not a database" in str(exc)

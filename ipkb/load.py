@@ -158,18 +158,24 @@ class _Converter:
         return mapping
 
 
-def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
-    """Parse one YAML file; problems are appended, never raised."""
-    try:  # opened without blocking and checked, so a FIFO put in place of a file cannot hang the build
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                problems.append(Problem(display, 1, "not read: not a plain file", "put the records in a plain file"))
-                return None
-            if info.st_size > MAX_FILE_BYTES:
-                problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
-                return None
-            data = handle.read()
+def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> Any:
+    """Parse one YAML file (or `data`, its bytes already read and hashed); problems are appended, never raised."""
+    try:
+        if data is None:  # opened without blocking and checked, so a FIFO put in place of a file cannot hang
+            with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode):
+                    problems.append(
+                        Problem(display, 1, "not read: not a plain file", "put the records in a plain file")
+                    )
+                    return None
+                if info.st_size > MAX_FILE_BYTES:
+                    problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
+                    return None
+                data = handle.read()
+        elif len(data) > MAX_FILE_BYTES:
+            problems.append(Problem(display, 1, f"file larger than {MAX_FILE_BYTES // 2**20} MB"))
+            return None
     except OSError as exc:
         problems.append(Problem(display, 1, f"cannot read file: {exc.strerror}"))
         return None
@@ -223,9 +229,9 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
     return converter.convert(node)
 
 
-def read_records(path: Path, display: str, problems: list[Problem]) -> list[Mapping]:
+def read_records(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> list[Mapping]:
     """A KB record file: a YAML list of mappings."""
-    document = read_yaml(path, display, problems)
+    document = read_yaml(path, display, problems, data)
     if document is None:
         if not any(p.file == display for p in problems):
             problems.append(Problem(display, 1, "file holds no records", "add records or delete the file"))

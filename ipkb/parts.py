@@ -51,6 +51,7 @@ class Part:
     summary: Summary
     problems: list[Problem]
     rows: Rows | None = None  # None for a part read back from the store (its rows are already there)
+    digest: str = ""  # SHA-256 of the bytes parsed (store.build compares it with the bytes it hashed)
 
 
 def part_key(schema_digest: str, name: str, content_digest: str) -> str:
@@ -61,9 +62,11 @@ def read_part(source: Source, schema: Schema) -> Part:
     from ipkb.load import read_records
 
     problems: list[Problem] = []
-    records = read_records(source.path, source.name, problems)
+    data = source.path.read_bytes()  # read once: the part is made of exactly the bytes its digest names
+    records = read_records(source.path, source.name, problems, data)
     typed, local = check_file(schema, source.folder, source.name, records)
-    return Part(source.name, source.key, summarize(typed), problems + local, to_rows(typed))
+    digest = hashlib.sha256(data).hexdigest()
+    return Part(source.name, source.key, summarize(typed), problems + local, to_rows(typed), digest)
 
 
 def to_rows(records: FileRecords) -> Rows:
@@ -132,12 +135,43 @@ def jobs(sources: list[Source]) -> int:
 _worker_schema: Schema | None = None
 
 
-def _start_worker(schema: Schema) -> None:
+def _start_worker(schema: Schema, parent: int) -> None:
     import gc
 
     global _worker_schema
+    _die_with(parent)
     gc.disable()  # see store.build: a worker, too, allocates much and frees little
     _worker_schema = schema
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when its parent dies, even by SIGKILL: an orphan would keep the caller's pipes open.
+
+    Linux: PR_SET_PDEATHSIG. Elsewhere: a thread that watches the parent process id.
+    """
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent died before the request took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _read_in_worker(source: Source) -> Part:
@@ -153,5 +187,5 @@ def read_parts(sources: list[Source], schema: Schema) -> Iterator[Part]:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(schema,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(schema, os.getpid())) as pool:
         yield from pool.map(_read_in_worker, sources, chunksize=2)

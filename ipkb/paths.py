@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from ipkb.errors import KbNotFound
+from ipkb.errors import KbNotFound, UsageError
 
 KB_SUBDIRS = ("entities", "relations", "facts")
 
@@ -181,5 +181,19 @@ def default_db(kb: Path) -> Path:
 
 
 def resolve_db(option: str | Path | None, kb: Path) -> Path:
+    """`--db`, then `$IPKB_DB`, then the default cache file. Never a place inside the KB folder.
+
+    A chosen path is resolved: when it is a symbolic link, ipkb writes the file it points to and keeps the
+    link (store.build checks that the file is one ipkb may replace).
+    """
     chosen = option or os.environ.get("IPKB_DB")
-    return Path(chosen).expanduser().resolve() if chosen else default_db(kb)
+    try:
+        db = Path(chosen).expanduser().resolve() if chosen else default_db(kb)
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise UsageError(f"cannot use {chosen} as the database: {exc}", hint="pass --db FILE") from exc
+    if db.is_relative_to(kb):  # also a cache folder (XDG_CACHE_HOME) set inside the KB
+        raise UsageError(
+            f"the database {db} would be inside the knowledge base folder {kb}",
+            hint="ipkb never writes into the KB folder: pass --db FILE (or set IPKB_DB) to a place outside it",
+        )
+    return db

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ipkb.errors import IpkbError
+from ipkb.errors import DamagedStore, IpkbError
 from ipkb.query_analysis import AnalystReads
 from ipkb.text import char_phrase, fold
 from ipkb.timeframe import holds_on, known_on
@@ -41,6 +41,7 @@ class Store(AnalystReads):
     def __init__(self, db: Path, as_of: str | None = None) -> None:
         """`as_of` (an ISO day) hides relations not yet begun or already ended then, and later figures."""
         self.as_of = as_of
+        self.db = db
         try:
             self.con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         except sqlite3.Error as exc:
@@ -52,7 +53,14 @@ class Store(AnalystReads):
         self.con.close()
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        return self.con.execute(sql, tuple(params)).fetchall()
+        try:
+            return self.con.execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from exc
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> Exception:
+        """A damaged page met on use becomes DamagedStore (the CLI rebuilds and retries); else `exc` itself."""
+        return DamagedStore(self.db, str(exc)) if DamagedStore.means(exc) else exc
 
     # -- vocabulary -----------------------------------------------------------------------------------
     def relation_types(self) -> dict[str, sqlite3.Row]:
@@ -224,7 +232,10 @@ class Store(AnalystReads):
     # -- whole-table reads for streaming exports ----------------------------------------------------------
     def cursor(self, sql: str, params: Iterable[Any] = ()) -> Iterator[sqlite3.Row]:
         """Like `rows`, but one row at a time: for reading a whole table without holding it in memory."""
-        return iter(self.con.execute(sql, tuple(params)))
+        try:
+            yield from self.con.execute(sql, tuple(params))
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from exc
 
     # -- search and lists --------------------------------------------------------------------------------
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:

@@ -187,12 +187,13 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
     return schema
 
 
-def load_schema(path: Path, display: str, problems: list[Problem]) -> Schema:
-    """The schema, with its problems appended. An unreadable or empty file gives one problem, not two."""
+def load_schema(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> Schema:
+    """The schema (from `data`, its bytes, when already read), with its problems appended. An unreadable or
+    empty file gives one problem, not two."""
     from ipkb.load import read_yaml
 
     before = len(problems)
-    data = read_yaml(path, display, problems)
+    data = read_yaml(path, display, problems, data)
     if data is None:
         if len(problems) == before:
             problems.append(

@@ -1,6 +1,7 @@
 """The compiled store: a cheap staleness check, and a build that is atomic (temp file + rename).
 
 Queries never import this module's heavy parts: sqlmodel and the validator load only in `build`.
+What the store guarantees, and the tests that hold it: docs/reliability.md, "The compiled cache".
 """
 
 from __future__ import annotations
@@ -9,23 +10,35 @@ import json
 import marshal
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipkb.errors import InvalidKnowledgeBase, IpkbError
+from ipkb.errors import DamagedStore, InvalidKnowledgeBase, IpkbError
 from ipkb.paths import printable_path, scan_kb, yaml_file_stats
 
 if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
     from ipkb.model import Problem
+    from ipkb.query import Store
 
 STORE_VERSION = "8"  # bump when the tables or what goes into them change
+# A stat signature is trusted only for files last written more than this before it was taken: a file
+# written again within the same timestamp tick (a few ms here, 2 s on FAT) keeps its size and mtime.
+RACY_NS = 2 * 10**9
+_DISTRUSTED: set[Path] = set()  # databases this process found damaged: rebuilt in full, never reused
+_BUILT: dict[Path, str] = {}  # database -> content hash of the build just made (for open_built)
 
 
 def stat_signature(kb: Path) -> str:
     """Path, size and mtime of every YAML file: changes when any file is edited, added, removed or renamed."""
+    return _signature(kb, yaml_file_stats(kb))[0]
+
+
+def _signature(kb: Path, stats: list[tuple[str, os.stat_result]]) -> tuple[str, int]:
+    """The stat signature, and the newest mtime in it (to tell whether the signature can be trusted)."""
     prefix = len(str(kb)) + 1
-    rows = [[path[prefix:], st.st_size, st.st_mtime_ns] for path, st in yaml_file_stats(kb)]
-    return json.dumps([STORE_VERSION, str(kb), rows])
+    rows = [[path[prefix:], st.st_size, st.st_mtime_ns] for path, st in stats]
+    return json.dumps([STORE_VERSION, str(kb), rows]), max(st.st_mtime_ns for _, st in stats)
 
 
 def fingerprint(kb: Path) -> tuple[str, dict[Path, str]]:
@@ -40,12 +53,20 @@ def fingerprint(kb: Path) -> tuple[str, dict[Path, str]]:
 
     listed, unread = scan_kb(kb)
     files = {path: file_digest(path) for path in (Path(name) for name, _ in listed)}
+    return _combine(kb, files, unread), files
+
+
+def _combine(kb: Path, files: dict[Path, str], unread: list[Any]) -> str:
+    """The KB's content hash from the SHA-256 of each file's bytes, and the entries reported instead of
+    read (a link to itself, a FIFO ...): their names and why count too, so mending one makes the store stale."""
+    import hashlib
+
     digest = hashlib.sha256(STORE_VERSION.encode())
-    for path, digest_of_file in files.items():
-        digest.update(f"{path.relative_to(kb)}\0{digest_of_file}\0".encode())
-    for name, _, message, _, _ in unread:  # an entry reported instead of read: its name and why count too
+    for path, file_digest in files.items():
+        digest.update(f"{path.relative_to(kb)}\0{file_digest}\0".encode())
+    for name, _, message, _, _ in unread:
         digest.update(f"{printable_path(name[len(str(kb)) + 1 :])}\0{message}\0".encode())
-    return digest.hexdigest(), files
+    return digest.hexdigest()
 
 
 def content_hash(kb: Path) -> str:
@@ -67,75 +88,174 @@ def read_meta(db: Path) -> dict[str, str] | None:
 
 
 def is_fresh(kb: Path, db: Path) -> bool:
+    """Whether `db` was built from the YAML as it is now, from this KB folder.
+
+    The stat signature decides when it matches and was taken well after the files' last writes (see
+    RACY_NS); otherwise the content hash does, and a match is remembered once it can be trusted.
+    """
     meta = read_meta(db)
-    if meta is None or meta.get("store_version") != STORE_VERSION:
+    return meta is not None and _fresh(kb, db, meta)
+
+
+def _fresh(kb: Path, db: Path, meta: dict[str, str]) -> bool:
+    if meta.get("store_version") != STORE_VERSION or meta.get("kb_path") != str(kb):
         return False
-    signature = stat_signature(kb)
-    if meta.get("stat_signature") == signature:
-        return True
-    if meta.get("content_hash") != content_hash(kb):
+    checked = time.time_ns()
+    try:
+        signature, newest = _signature(kb, yaml_file_stats(kb))
+        trusted_since = int(meta.get("checked_at") or 0) - RACY_NS
+        if meta.get("stat_signature") == signature and newest < trusted_since:
+            return True
+        if meta.get("content_hash") != content_hash(kb):
+            return False
+    except (OSError, ValueError):  # a file vanished while being read: the KB is changing, so build
         return False
-    _remember_signature(db, signature)  # touched but unchanged: spare the next query the hashing
+    if newest < checked - RACY_NS:
+        _remember_signature(db, meta, signature, checked)  # touched, unchanged: spare the next query the hash
     return True
 
 
-def _remember_signature(db: Path, signature: str) -> None:
-    """Record the KB's new stat signature in place; one row in one SQLite transaction, so it is atomic.
+def _remember_signature(db: Path, meta: dict[str, str], signature: str, checked: int) -> None:
+    """Record the KB's new stat signature in place, in one SQLite transaction, if `db` is still the build
+    `meta` was read from (another process may have replaced it with another build meanwhile).
 
+    The journal is kept in memory: a journal file beside `db` could be taken for a hot journal by a reader
+    of a database this one replaced. A crash mid-update may damage the file, which is then rebuilt.
     Best effort: a read-only or busy database just means the next query hashes the KB again.
     """
     try:
-        con = sqlite3.connect(db, timeout=0)
+        con = sqlite3.connect(db, timeout=0, isolation_level=None)
         try:
-            with con:
+            con.execute("PRAGMA journal_mode=MEMORY")
+            con.execute("BEGIN IMMEDIATE")
+            now = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('content_hash', 'kb_path')"))
+            if (now.get("content_hash"), now.get("kb_path")) == (meta.get("content_hash"), meta.get("kb_path")):
                 con.execute("UPDATE meta SET value = ? WHERE key = 'stat_signature'", (signature,))
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('checked_at', ?)", (str(checked),))
+            con.execute("COMMIT")
         finally:
             con.close()
     except sqlite3.Error:
         pass
 
 
+def distrust(db: Path) -> None:
+    """`db` was found damaged while being read: the next `open_built` or `ensure_built` rebuilds it in full."""
+    _DISTRUSTED.add(db)
+
+
+def open_built(kb: Path, db: Path, as_of: str | None = None) -> Store:
+    """A read-only connection to `db` as built from the KB's files as they are now, building it if needed.
+
+    Freshness is judged from the meta table read through the very connection that will answer, so a
+    database replaced meanwhile by another process (a build of another KB sharing the file, or an older
+    build finishing late) is never the one answering.
+    """
+    from ipkb.query import Store
+
+    built = ""  # content hash of the build made by this call: accepted without checking the files again
+    for _ in range(5):
+        if db in _DISTRUSTED:
+            build(kb, db, full=True)
+            _DISTRUSTED.discard(db)
+            built = _BUILT.pop(db, "")
+        store = None
+        try:
+            store = Store(db, as_of)
+            meta: dict[str, str] | None = dict(store.con.execute("SELECT key, value FROM meta").fetchall())
+        except (IpkbError, sqlite3.DatabaseError):
+            meta = None
+        just_built = meta is not None and (meta.get("kb_path"), meta.get("content_hash")) == (str(kb), built)
+        if meta is not None and (just_built or _fresh(kb, db, meta)):
+            assert store is not None
+            return store
+        if store is not None:
+            store.close()
+        build(kb, db)
+        built = _BUILT.pop(db, "")
+    raise IpkbError(
+        f"the database {db} kept being replaced by other processes",
+        hint="another ipkb may be using the same --db for another knowledge base; give each KB its own",
+    )
+
+
 def ensure_built(kb: Path, db: Path) -> Path:
-    """Build the database if it is missing, stale or corrupt; return its path."""
-    if not is_fresh(kb, db):
+    """Build the database if it is missing, stale, corrupt or distrusted; return its path."""
+    if db in _DISTRUSTED:
+        build(kb, db, full=True)
+        _DISTRUSTED.discard(db)
+    elif not is_fresh(kb, db):
         build(kb, db)
     return db
 
 
-def build(kb: Path, db: Path) -> list[Problem]:
+def build(kb: Path, db: Path, full: bool = False) -> list[Problem]:
     """Validate the KB and compile it into `db`. Raises InvalidKnowledgeBase on any error.
 
-    Only files whose bytes changed since the last build are read again (see ipkb.parts). The cyclic
-    garbage collector is paused meanwhile: a build allocates millions of small objects and frees almost
-    none, so the collector's passes cost time (about a third of a 10k build) and find nothing.
+    Only files whose bytes changed since the last build are read again (see ipkb.parts), unless `full`.
+    A file that vanishes mid-build (an editor replacing it) restarts the build; a damaged old store
+    makes it a full build. The cyclic garbage collector is paused meanwhile: a build allocates millions
+    of small objects and frees almost none, so the collector's passes cost time (about a third of a 10k
+    build) and find nothing.
     """
     import gc
+
+    from ipkb.writer import Replaced
 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(kb, db)
+        for _ in range(3):
+            try:
+                return _build(kb, db, full)
+            except (FileNotFoundError, Replaced):  # a file, or the old store, changed under the build
+                continue
+            except DamagedStore:
+                if full:
+                    raise
+                full = True
+        raise IpkbError(
+            f"the knowledge base {kb} kept changing while it was being compiled",
+            hint="run the command again once the edits are saved",
+        )
     finally:
         if enabled:
             gc.enable()
 
 
-def _build(kb: Path, db: Path) -> list[Problem]:
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise IpkbError(f"cannot read {path}: {exc.strerror}", hint="check the file's permissions") from exc
+
+
+def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     from dataclasses import replace
     from hashlib import sha256
 
+    from ipkb.dbfile import check_replaceable, write_atomically
     from ipkb.kb_checks import KbChecks
     from ipkb.model import Problem
     from ipkb.parts import Part, Source, part_key, read_parts
     from ipkb.schema import load_schema, schema_broken
     from ipkb.validate import display_path, sort_problems, unread_problems
+    from ipkb.writer import fill
 
-    signature = stat_signature(kb)
-    digest, file_digests = fingerprint(kb)
-    files = list(file_digests)
-    problems = unread_problems(scan_kb(kb)[1])
-    schema = load_schema(files[0], display_path(files[0]), problems)
-    if schema_broken(problems, display_path(files[0])):
+    check_replaceable(db, kb)  # before any work; again just before the rename
+    checked = time.time_ns()  # before the stat: a file written after it has a newer mtime, or is racy
+    listed, unread = scan_kb(kb)
+    signature, _ = _signature(kb, listed + [(path, info) for path, info, *_ in unread if info is not None])
+    files = [Path(path) for path, _ in listed]
+    schema_bytes = _read(files[0])
+    file_digests = {files[0]: sha256(schema_bytes).hexdigest()}
+    file_digests.update((path, sha256(_read(path)).hexdigest()) for path in files[1:])
+    problems: list[Problem] = unread_problems(unread)
+    schema_shown = display_path(files[0])
+    schema = load_schema(files[0], schema_shown, problems, schema_bytes)
+    if schema_broken(problems, schema_shown):  # records are not checked against a broken vocabulary
         raise InvalidKnowledgeBase(sort_problems(problems))
     schema_digest = sha256(f"{STORE_VERSION}\0{file_digests[files[0]]}".encode()).hexdigest()
     sources = [
@@ -143,9 +263,15 @@ def _build(kb: Path, db: Path) -> list[Problem]:
         for path in files[1:]
         for name in [f"{kb.name}/{path.relative_to(kb).as_posix()}"]
     ]
-    previous = _previous_parts(db, kb, schema_digest)
+    previous = {} if full else _previous_parts(db, kb, schema_digest)
     todo = [s for s in sources if previous.get(s.name, (None,))[0] != s.key]
     fresh = {part.name: part for part in read_parts(todo, schema)}
+    for source in todo:  # a file saved again since it was hashed: describe the bytes actually parsed
+        part = fresh[source.name]
+        if part.digest != file_digests[source.path]:
+            part.key = part_key(schema_digest, source.name, part.digest)
+            file_digests[source.path] = part.digest
+            signature = ""  # never matches: the next query compares contents
     parts: list[Part] = []
     for source in sources:
         if source.name in fresh:
@@ -162,11 +288,15 @@ def _build(kb: Path, db: Path) -> list[Problem]:
     meta = {
         "store_version": STORE_VERSION,
         "stat_signature": signature,
-        "content_hash": digest,
-        "kb_path": str(kb),
+        "checked_at": str(checked),
+        "content_hash": _combine(kb, file_digests, unread),  # of the bytes the store was made from
+        "kb_path": str(kb),  # a query for another KB folder rebuilds, even with identical files
         "schema_digest": schema_digest,
+        "made_by": "ipkb",
     }
-    _write_atomically(db, schema, parts, set(previous), problems, meta)
+    keys = {name: stored[0] for name, stored in previous.items()}
+    write_atomically(db, kb, lambda tmp: fill(tmp, db, schema, parts, keys, problems, meta))
+    _BUILT[db] = meta["content_hash"]
     return sort_problems(problems)
 
 
@@ -191,169 +321,3 @@ def _previous_parts(db: Path, kb: Path, schema_digest: str) -> dict[str, StoredP
         return {file: (key, marshal.loads(summary), marshal.loads(found)) for file, key, summary, found in rows}
     except (sqlite3.DatabaseError, ValueError, EOFError, TypeError):
         return {}
-
-
-def _write_atomically(
-    db: Path, schema: Any, parts: list[Any], previous: set[str], problems: list[Problem], meta: dict[str, str]
-) -> None:
-    """Write the new store to a temporary file beside `db` and rename it into place.
-
-    With `previous` parts, the temporary file starts as a copy of `db` and only the rows of files added,
-    changed or removed are replaced; otherwise it starts empty.
-    """
-    import shutil
-    import tempfile
-
-    try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
-    except OSError as exc:
-        raise IpkbError(
-            f"cannot write the database at {db}: {exc.strerror}",
-            hint="pass --db PATH or set IPKB_DB to a writable place",
-        ) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        if previous:
-            shutil.copyfile(db, tmp)
-        else:
-            _create(tmp, schema)
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("PRAGMA journal_mode=OFF")  # a crash leaves only the temporary file, never `db`
-            con.execute("PRAGMA synchronous=OFF")
-            removed = previous - {p.name for p in parts}
-            changed = previous & {p.name for p in parts if p.rows is not None}
-            for name in sorted(removed | changed):
-                _delete_rows(con, name)
-            _insert_rows(con, [p for p in parts if p.rows is not None])
-            con.execute("DELETE FROM problem")
-            con.executemany(
-                "INSERT INTO problem (file, line, message, hint, severity) VALUES (?, ?, ?, ?, ?)",
-                [(p.file, p.line, p.message, p.hint, p.severity) for p in problems],
-            )
-            con.execute("DELETE FROM meta")
-            con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-            con.commit()
-        finally:
-            con.close()
-        os.replace(tmp, db)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _create(path: Path, schema: Any) -> None:
-    """An empty store: the tables (declared with sqlmodel), the full-text index and the schema's vocabulary."""
-    from sqlalchemy import create_engine
-    from sqlmodel import SQLModel
-
-    from ipkb import tables
-
-    engine = create_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-
-    def js(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-    con = sqlite3.connect(path)
-    try:
-        for ddl, fallback in tables.FTS_TABLES:
-            try:
-                con.execute(ddl)
-            except sqlite3.OperationalError:  # SQLite < 3.43 has no contentless_delete
-                con.execute(fallback)
-        con.executemany(
-            "INSERT INTO entity_type VALUES (?, ?, ?)",
-            [(t.name, t.group, t.description) for t in schema.entity_types.values()],
-        )
-        con.executemany(
-            "INSERT INTO relation_type VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r.name,
-                    r.label,
-                    r.inverse,
-                    r.containment,
-                    None if r.domain is None else js(sorted(r.domain)),
-                    None if r.range is None else js(sorted(r.range)),
-                    js(list(r.qualifiers)),
-                    r.undated_holds,
-                )
-                for r in schema.relation_types.values()
-            ],
-        )
-        con.executemany(
-            "INSERT INTO metric VALUES (?, ?, ?, ?, ?)",
-            [(m.name, m.unit, m.description, m.counts_relation, m.counts_direction) for m in schema.metrics.values()],
-        )
-        con.commit()
-    finally:
-        con.close()
-
-
-def _delete_rows(con: sqlite3.Connection, file: str) -> None:
-    """Remove everything one file put into the store."""
-    for sql in (
-        "DELETE FROM entity_fts WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
-        "DELETE FROM entity_chars WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
-        "DELETE FROM name WHERE entity_id IN (SELECT id FROM entity WHERE file = ?1)",
-        "DELETE FROM citation WHERE owner_kind = 'entity' AND owner IN (SELECT id FROM entity WHERE file = ?1)",
-        "DELETE FROM citation WHERE owner_kind = 'relation' "
-        "AND owner IN (SELECT CAST(rowid AS TEXT) FROM relation WHERE file = ?1)",
-        "DELETE FROM citation WHERE owner_kind = 'fact' "
-        "AND owner IN (SELECT CAST(rowid AS TEXT) FROM fact WHERE file = ?1)",
-        "DELETE FROM entity WHERE file = ?1",
-        "DELETE FROM relation WHERE file = ?1",
-        "DELETE FROM fact WHERE file = ?1",
-        "DELETE FROM part WHERE file = ?1",
-    ):
-        con.execute(sql, (file,))
-
-
-def _insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
-    """Add the rows of freshly read parts, numbered after the rows already there."""
-
-    def next_rowid(table: str) -> int:
-        value: int = con.execute(f"SELECT COALESCE(MAX(rowid), 0) + 1 FROM {table}").fetchone()[0]
-        return value
-
-    entity_id, relation_id, fact_id = next_rowid("entity"), next_rowid("relation"), next_rowid("fact")
-    from ipkb.text import char_tokens
-
-    entities, names, fts, chars, relations, facts, citations, stored = [], [], [], [], [], [], [], []
-    for part in parts:
-        rows = part.rows
-        file = part.name
-        owners: dict[str, list[str]] = {"entity": [], "relation": [], "fact": []}
-        for entity, entity_names in zip(rows.entities, rows.names, strict=True):
-            entities.append((entity_id, *entity[:-1], file, entity[-1]))
-            names += [(entity[0], text, folded, kind) for text, folded, kind in entity_names]
-            distinct = list(dict.fromkeys(text for text, _, _ in entity_names))
-            fts.append((entity_id, " | ".join(distinct), entity[5] or ""))
-            chars.append((entity_id, char_tokens(distinct)))
-            owners["entity"].append(entity[0])
-            entity_id += 1
-        for relation in rows.relations:
-            relations.append((relation_id, *relation[:-1], file, relation[-1]))
-            owners["relation"].append(str(relation_id))
-            relation_id += 1
-        for fact in rows.facts:
-            facts.append((fact_id, *fact[:-1], file, fact[-1]))
-            owners["fact"].append(str(fact_id))
-            fact_id += 1
-        citations += [(kind, owners[kind][index], *rest) for kind, index, *rest in rows.citations]
-        problems = [(p.line, p.message, p.hint, p.severity) for p in part.problems]
-        stored.append((file, part.key, marshal.dumps(part.summary, 4), marshal.dumps(problems, 4)))
-    con.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
-    con.executemany("INSERT INTO name (entity_id, text, folded, kind) VALUES (?, ?, ?, ?)", names)
-    con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
-    con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
-    con.executemany("INSERT INTO relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", relations)
-    con.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
-    con.executemany(
-        "INSERT INTO citation (owner_kind, owner, source_id, quote, via, ordinal) VALUES (?, ?, ?, ?, ?, ?)",
-        citations,
-    )
-    con.executemany("INSERT INTO part VALUES (?, ?, ?, ?)", stored)

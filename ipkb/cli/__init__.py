@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from ipkb.errors import InvalidKnowledgeBase, IpkbError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ipkb.api import KB
     from ipkb.query import Store
 
@@ -110,6 +112,22 @@ def _render_error(error: IpkbError, as_json: bool) -> None:
     sys.stderr.write("\n".join(lines) + "\n")
 
 
+def _once_more_if_damaged(run: "Callable[[], None]") -> None:
+    """Run a command; if it meets a damaged page of the cache, rebuild the cache in full and run it once more.
+
+    Checking the whole file on every query would cost start-up time; damage is found where it is read.
+    """
+    from ipkb.errors import DamagedStore
+
+    try:
+        run()
+    except DamagedStore as damaged:
+        from ipkb.store import distrust
+
+        distrust(Path(str(damaged.db)))
+        run()
+
+
 def main(argv: list[str] | None = None) -> None:
     """The console script: a read-only query whose arguments the fast dispatcher fully understands runs
     without typer; anything else goes to the typer app. IpkbError is rendered once, with its exit code,
@@ -121,11 +139,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         call = None if os.environ.get("IPKB_NO_FAST") else parse(args)
         if call is not None:
-            call()
+            _once_more_if_damaged(call)
             return
         from ipkb.cli.app import app
 
-        app(args=args, prog_name="ipkb")
+        _once_more_if_damaged(lambda: app(args=args, prog_name="ipkb"))
     except IpkbError as error:
         if os.environ.get("IPKB_DEBUG"):
             raise

@@ -1,0 +1,199 @@
+"""The database file itself: whose it is, its temporary files, and the rename that puts a build in place.
+
+ipkb replaces a file only if ipkb created it (docs/reliability.md, "The compiled cache"). Its databases
+carry `PRAGMA application_id = APPLICATION_ID` in the SQLite header and a `meta` table; stores built
+before the mark existed are recognised by their `meta` table and tables. Imported only to build.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from ipkb.errors import DamagedStore, IpkbError, UsageError
+
+APPLICATION_ID = 0x69706B62  # "ipkb", at byte 68 of the SQLite header
+SQLITE_MAGIC = b"SQLite format 3\x00"
+TEMP_MARK = ".ipkb-build."  # .<db name>.ipkb-build.<host>.<pid>.<random>.tmp
+
+# Every table an ipkb store holds, the FTS5 shadow tables and SQLite's own included.
+IPKB_TABLES = frozenset(
+    ["meta", "entity_type", "relation_type", "metric", "entity", "name", "relation", "fact", "citation"]
+    + ["part", "problem", "sqlite_sequence", "sqlite_stat1"]
+    + [
+        f"{fts}{shadow}"
+        for fts in ("entity_fts", "entity_chars")
+        for shadow in ("", "_data", "_idx", "_content", "_docsize", "_config")
+    ]
+)
+SQLITE_FULL = 13
+
+
+def is_full(exc: BaseException) -> bool:
+    """Whether an error means the disk (or the user's quota) is full."""
+    import errno
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(exc, sqlite3.Error) and (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == SQLITE_FULL
+
+
+def check_replaceable(db: Path, kb: Path) -> None:
+    """Raise UsageError (exit 2) unless ipkb may write `db`: absent, empty, or a database ipkb made.
+
+    At the default place in ipkb's own cache folder, an unreadable file (a damaged cache) may be
+    replaced too, but still not another program's readable database.
+    """
+    try:
+        info = db.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there to lose (a folder that cannot be made is reported when writing)
+    except OSError as exc:
+        raise UsageError(f"cannot use {db} as the database: {exc.strerror}", hint=_HINT) from exc
+    import stat
+
+    if stat.S_ISLNK(info.st_mode):  # only the default path is left unresolved: replacing a link loses nothing
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{db} is a folder, not a database file", hint=_HINT)
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{db} is not a regular file; ipkb will not replace it", hint=_HINT)
+    if info.st_size == 0:
+        return  # holds nothing to lose (e.g. made by mktemp)
+    verdict = _whose(db)
+    if verdict == "ipkb":
+        return
+    from ipkb.paths import default_db
+
+    if db == default_db(kb) and verdict in ("old-ipkb", "unreadable"):
+        return
+    if verdict == "old-ipkb-clean":
+        return
+    raise UsageError(
+        f"{db} is not a database ipkb created; ipkb will not replace it",
+        hint="choose another --db FILE (or $IPKB_DB); delete the file yourself if it is an old ipkb cache",
+    )
+
+
+_HINT = "pass --db FILE (or set IPKB_DB) to a file ipkb may create or replace"
+
+
+def _whose(db: Path) -> str:
+    """ipkb | old-ipkb-clean (meta and only ipkb's tables) | old-ipkb (meta) | other | unreadable."""
+    try:
+        with open(db, "rb") as stream:
+            header = stream.read(100)
+    except OSError:
+        return "unreadable"
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        return "unreadable"
+    application_id = int.from_bytes(header[68:72], "big")
+    if application_id == APPLICATION_ID:
+        return "ipkb"
+    if application_id != 0:
+        return "other"
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            keys = {row[0] for row in con.execute("SELECT key FROM meta")} if "meta" in tables else set()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return "unreadable"
+    if not {"store_version", "kb_path", "content_hash"} <= keys:
+        return "other"
+    return "old-ipkb-clean" if tables <= IPKB_TABLES else "old-ipkb"
+
+
+def mark(con: sqlite3.Connection) -> None:
+    """Mark a database as ipkb's, in its header."""
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def temp_path(db: Path) -> Path:
+    """A new, empty temporary file beside `db`, named so that a later build can tell it was ours."""
+    import secrets
+
+    name = f".{db.name}{TEMP_MARK}{os.uname().nodename}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    path = db.parent / name
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    return path
+
+
+def remove_stale_temps(db: Path) -> list[Path]:
+    """Delete the temporary files of builds of `db` killed on this machine (their process is gone)."""
+    prefix = f".{db.name}{TEMP_MARK}{os.uname().nodename}."
+    removed = []
+    try:
+        entries = list(os.scandir(db.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.name.startswith(prefix) or not entry.is_file(follow_symlinks=False):
+            continue
+        pid, _, rest = entry.name[len(prefix) :].partition(".")
+        if not pid.isdigit() or ".tmp" not in rest or _alive(int(pid)):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
+
+
+def write_atomically(db: Path, kb: Path, fill: Callable[[Path], None]) -> None:
+    """Have `fill` make the new store in a temporary file beside `db`, mark it, and rename it into place.
+
+    Temporary files of killed builds are removed first. A full disk, or any other failure, leaves `db`
+    as it was and removes the temporary file.
+    """
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(db)
+        tmp = temp_path(db)
+    except OSError as exc:
+        raise _write_error(db, exc) from exc
+    try:
+        try:
+            fill(tmp)
+            con = sqlite3.connect(tmp)
+            try:
+                mark(con)
+            finally:
+                con.close()
+            check_replaceable(db, kb)  # again: the place may have changed while the store was made
+            os.replace(tmp, db)
+        except (OSError, sqlite3.Error) as exc:
+            raise _write_error(db, exc) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_error(db: Path, exc: OSError | sqlite3.Error) -> IpkbError:
+    if is_full(exc):
+        return IpkbError(
+            f"no space left on the disk to build the database {db}; the previous database is kept",
+            hint="free some space, or pass --db FILE (or set IPKB_DB) to a place on another disk",
+        )
+    if isinstance(exc, sqlite3.DatabaseError) and DamagedStore.means(exc):
+        return DamagedStore(db, str(exc))  # an incremental build met damage in the old store: build in full
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return IpkbError(
+        f"cannot write the database at {db}: {reason}", hint="pass --db PATH or set IPKB_DB to a writable place"
+    )
