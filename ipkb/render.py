@@ -24,15 +24,36 @@ if TYPE_CHECKING:
 Justify = Literal["left", "right"]
 
 
+MIN_COLUMNS = 40  # narrower, rich's wrapping of wide characters fails; such a width is taken as unknown
+
+
 def console(stderr: bool = False) -> Console:
+    """A console on stdout (or stderr): colour only on a terminal that is not TERM=dumb and without NO_COLOR;
+    COLUMNS wide (a terminal's own width, else 120, when unset); 80 when COLUMNS or the terminal's width is
+    not a number of at least MIN_COLUMNS."""
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
     return Console(
         file=stream,
-        width=None if interactive else int(os.environ.get("COLUMNS", 120)),
-        no_color=bool(os.environ.get("NO_COLOR")) or not interactive,
+        width=_columns(stream, interactive),
+        no_color=bool(os.environ.get("NO_COLOR")) or not interactive or os.environ.get("TERM") == "dumb",
         highlight=False,
     )
+
+
+def _columns(stream: Any, interactive: bool) -> int:
+    raw = os.environ.get("COLUMNS")
+    if raw is None and interactive:
+        try:
+            raw = str(os.get_terminal_size(stream.fileno()).columns)
+        except (OSError, ValueError):
+            raw = ""
+    if raw is None:
+        return 120
+    text = raw.strip()
+    if text.isascii() and text.isdigit() and MIN_COLUMNS <= int(text) <= 10_000:
+        return int(text)
+    return 80
 
 
 def _unbreakable(word: str) -> int:
@@ -149,7 +170,8 @@ class Grid:
             out += self._row(console, [(Text(h, style="bold"), cell_len(h)) for h in self.headers], widths)
             shown = [w for w in widths if w]
             rule = sum(shown) + len(self.GAP) * (len(shown) - 1)
-            out.append((Text(self.INDENT + "─" * rule), len(self.INDENT) + rule))
+            line = "─" if console.encoding.lower().startswith("utf") else "-"  # ascii, latin-1: no box line
+            out.append((Text(self.INDENT + line * rule), len(self.INDENT) + rule))
         for row in self.rows:
             out += self._row(console, row, widths)
         return out
