@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from ipkb.errors import UsageError
@@ -52,12 +54,34 @@ def known_on(period: Any, day: str) -> bool:
     return start is None or start <= day
 
 
+# ASCII digits only: \d (and str.isdigit, int()) also take full-width ２０１９ and other scripts' digits,
+# which would then compare as text against the KB's ASCII dates and answer as of no day at all.
+_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+_PERIOD_PREFIX = re.compile(r"[0-9]{1,4}(?:-[0-9]{0,2}(?:-[0-9]{0,2})?)?(?:/[0-9-]*)?", re.ASCII)
+
+
 def parse_day(text: str) -> str:
     """--as-of DATE -> ISO day; YYYY and YYYY-MM mean their last day."""
-    from ipkb.validate import valid_date
-
-    if not valid_date(text):
-        raise UsageError(f"--as-of {text!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY")
+    match = _DAY.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        year, month, day = (int(part) if part else 1 for part in match.groups())
+        dt.date(year, month, day)
+    except ValueError:
+        raise UsageError(
+            f"--as-of {text!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY in ASCII digits"
+        ) from None
     end = period_end(text)
     assert end is not None
     return end
+
+
+def check_period_prefix(text: str) -> str:
+    """`facts --period P`: the start of a period as the KB writes it (2014, 2021-06, 2021/2025), ASCII only."""
+    if not _PERIOD_PREFIX.fullmatch(text):
+        raise UsageError(
+            f"--period {text!r} is not the start of a period",
+            hint="write it in ASCII digits as the KB does, e.g. 2014, 2021-06 or 2021/2025",
+        )
+    return text

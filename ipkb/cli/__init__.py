@@ -39,6 +39,21 @@ def kb_path() -> Path:
     return resolve_kb(OPTIONS.kb)
 
 
+def store_kb_path() -> Path:
+    """`kb_path()` for commands that compile the KB: the database records file names as UTF-8 text, so a
+    folder whose name is not valid UTF-8 is a usage error here (validate and verify read it as it is)."""
+    kb = kb_path()
+    try:
+        str(kb).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(kb).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise UsageError(
+            f"the KB folder name {shown} is not valid UTF-8",
+            hint="rename the folder, or link to it from a UTF-8 path and pass that with --kb",
+        ) from None
+    return kb
+
+
 def open_store(as_of: str | None = None) -> "Store":
     """The built store for the chosen KB, rebuilt first if any YAML file changed; seen as of a day if given."""
     from ipkb.paths import resolve_db
@@ -50,7 +65,7 @@ def open_store(as_of: str | None = None) -> "Store":
         from ipkb.timeframe import parse_day
 
         day = parse_day(as_of)
-    kb = kb_path()
+    kb = store_kb_path()
     return Store(ensure_built(kb, resolve_db(OPTIONS.db, kb)), as_of=day)
 
 

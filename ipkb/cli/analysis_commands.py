@@ -30,6 +30,10 @@ def facts(
     """Compare one metric across entities (value, unit, period, target or actual, source)."""
     from ipkb import views
 
+    if period is not None:
+        from ipkb.timeframe import check_period_prefix
+
+        check_period_prefix(period)
     store = open_store(as_of)
     if metric is None:
         overview = views.metrics_overview(store)
