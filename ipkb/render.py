@@ -28,15 +28,17 @@ MIN_COLUMNS = 40  # narrower, rich's wrapping of wide characters fails; such a w
 
 
 def console(stderr: bool = False) -> Console:
-    """A console on stdout (or stderr): colour only on a terminal that is not TERM=dumb and without NO_COLOR;
-    COLUMNS wide (a terminal's own width, else 120, when unset); 80 when COLUMNS or the terminal's width is
-    not a number of at least MIN_COLUMNS."""
+    """A console on stdout (or stderr): styles only on a terminal that is not TERM=dumb, colour only without
+    NO_COLOR; COLUMNS wide (when unset, a terminal's own width, else 120); 80 when COLUMNS or the terminal's
+    width is not a number of at least MIN_COLUMNS."""
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
+    dumb = os.environ.get("TERM") in ("dumb", "unknown")
     return Console(
         file=stream,
         width=_columns(stream, interactive),
-        no_color=bool(os.environ.get("NO_COLOR")) or not interactive or os.environ.get("TERM") == "dumb",
+        force_terminal=False if dumb else None,  # a dumb terminal gets plain text: no colour, no bold
+        no_color=bool(os.environ.get("NO_COLOR")) or not interactive,
         highlight=False,
     )
 

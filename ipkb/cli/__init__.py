@@ -46,7 +46,7 @@ def store_kb_path() -> Path:
     try:
         str(kb).encode("utf-8")
     except UnicodeEncodeError:
-        shown = str(kb).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        shown = str(kb).encode("utf-8", "backslashreplace").decode("utf-8")
         raise UsageError(
             f"the KB folder name {shown} is not valid UTF-8",
             hint="rename the folder, or link to it from a UTF-8 path and pass that with --kb",

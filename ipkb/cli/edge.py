@@ -68,7 +68,7 @@ def text_arguments(args: list[str]) -> None:
     after_path_option = False
     for arg in args:
         if _undecodable(arg) and not after_path_option and not arg.startswith(PATH_OPTIONS):
-            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
             raise UsageError(
                 f"argument '{shown}' is not valid UTF-8",
                 hint="ipkb reads names and words as UTF-8 text; check the terminal's encoding (locale)",
@@ -88,13 +88,14 @@ def _undecodable(text: str) -> bool:
 def report(error: OSError) -> None:
     """One line on stderr for an output that could not be written; stdout then points at /dev/null so the
     interpreter's final flush has nothing left to fail on."""
-    if error.filename is not None:
+    if error.filename is not None:  # not the output: a file some part of ipkb could not read or write
         message = f"error: {error.filename}: {error.strerror}"
     elif error.errno == errno.EBADF:
         message = "error: cannot write the answer: standard output is closed"
+        silence()
     else:
         message = f"error: cannot write the answer to standard output: {error.strerror or error}"
-    silence()
+        silence()
     try:
         sys.stderr.write(message + "\n")
         sys.stderr.flush()
@@ -103,6 +104,15 @@ def report(error: OSError) -> None:
 
 
 def silence() -> None:
+    """Send what is left to write on stdout to /dev/null (only when stdout is the process's own fd 1)."""
+    try:
+        own = sys.stdout.fileno() == 1
+    except (OSError, ValueError):  # an in-memory stream (tests), or the closed-stdout stand-in
+        own = isinstance(getattr(sys.stdout, "buffer", None), io.BufferedWriter) and isinstance(
+            getattr(sys.stdout.buffer, "raw", None), _Closed
+        )
+    if not own:
+        return
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
