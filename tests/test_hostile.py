@@ -62,6 +62,15 @@ def test_a_closed_stdout_is_a_message(db: Path, route: dict[str, str], args: lis
     one_line_failure(result, 1, "error: cannot write the answer: standard output is closed")
 
 
+def test_a_closed_stdin_or_stderr_changes_nothing(db: Path) -> None:
+    answered = ipkb(db, "show", "huzhou", stdin=None, preexec_fn=lambda: os.close(0))
+    assert answered.returncode == 0 and b"Huzhou" in answered.stdout
+    refused = ipkb(db, "show", "atlantis", stderr=None, preexec_fn=lambda: os.close(2))
+    assert refused.returncode == 1 and refused.stdout == b""
+    refused_json = ipkb(db, "show", "atlantis", "--json", stderr=None, preexec_fn=lambda: os.close(2))
+    assert refused_json.returncode == 1 and json.loads(refused_json.stdout)["ok"] is False
+
+
 def test_a_closed_stdout_does_not_stop_an_export_to_a_file(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "kb.json"
     result = ipkb(db, "export", "-f", "json", "-o", str(target), stdout=None, preexec_fn=lambda: os.close(1))
