@@ -68,8 +68,10 @@ def export_to(graph: Any, fmt: str, target: str, kb: Path | None = None) -> list
     refused; how each file is written (atomically, or straight to a device) is ipkb.export.writefile's job."""
     exporter = module(fmt)
     files: tuple[str, ...] | None = getattr(exporter, "FILES", None)
-    if target == "-":
-        if files is not None:
+    from ipkb.export.writefile import inspect, spool_dir, write_all
+
+    if target == "-" or (files is not None and not inspect(Path(target).expanduser(), kb).atomic):
+        if files is not None:  # `-o -`, or a device, a FIFO, /dev/stdout: one stream
             raise UsageError(
                 f"{fmt} writes {len(files)} files, not one stream",
                 hint=f"give a name with -o, e.g. -o ipkb.{fmt} writes " + ", ".join(f"ipkb{s}" for s in files),
@@ -77,8 +79,6 @@ def export_to(graph: Any, fmt: str, target: str, kb: Path | None = None) -> list
         exporter.write(_ready(graph, exporter, None), sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return []
-    from ipkb.export.writefile import inspect, spool_dir, write_all
-
     found = [inspect(path, kb) for path in targets(fmt, target)]
     graph = _ready(graph, exporter, spool_dir(found))
 

@@ -2,16 +2,18 @@
 
 A regular file or a new path is written atomically: to a temporary file beside it, renamed into place
 once every file of the export is written, so a failed export never leaves a partial file; a file that
-existed keeps its mode (and its owner, where the user may set it). A device or a FIFO (`-o /dev/null`,
-`-o /dev/stdout`, a named pipe) is written straight to: renaming over it would replace the node itself
-(as root, `-o /dev/null` would turn /dev/null into a regular file). A symlink is written through to what
-it names, by the same rules, and stays a link. A folder, and any path inside the KB folder (ipkb never
-writes there), is a usage error.
+existed keeps its mode (and its owner, where the user may set it). A device or a FIFO (`-o /dev/null`, a
+named pipe) is written straight to: renaming over it would replace the node itself (as root, `-o
+/dev/null` would turn /dev/null into a regular file). `/dev/stdout`, `/dev/fd/N` and `/proc/self/fd/N`
+are written through the descriptor they name, as the shell opened it. A symlink is written through to
+what it names, by the same rules, and stays a link. A folder, and any path inside the KB folder (ipkb
+never writes there), is a usage error.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
@@ -21,20 +23,34 @@ from typing import BinaryIO, NamedTuple
 
 from ipkb.errors import ExportError, UsageError
 
+# /dev/stdout, /dev/fd/3, /proc/self/fd/1: a descriptor this process already has open (the shell's `>`,
+# `>>` or `|`). Written through a duplicate of it: resolving the link would reopen a file from its start
+# (losing `>>`), or fail for a pipe, whose link names no file.
+_DESCRIPTOR = re.compile(rf"/dev/(?:fd/([0-9]+)|(stdout)|(stderr))|/proc/(?:self|{os.getpid()})/fd/([0-9]+)", re.ASCII)
+
 
 class Target(NamedTuple):
     path: Path  # as the user named it
     real: Path  # what is written: the path with every symlink resolved
     info: os.stat_result | None  # of `real`, None if it does not exist yet
+    fd: int | None = None  # an open descriptor `path` names (/dev/stdout ...), written through a duplicate
 
     @property
     def atomic(self) -> bool:
         """Written through a temporary file and a rename: new paths and regular files only."""
-        return self.info is None or stat.S_ISREG(self.info.st_mode)
+        return self.fd is None and (self.info is None or stat.S_ISREG(self.info.st_mode))
 
 
 def inspect(path: Path, kb: Path | None = None) -> Target:
     """What `path` names, checked before any work: a folder or a path inside `kb` is a usage error."""
+    descriptor = _DESCRIPTOR.fullmatch(os.path.abspath(path))
+    if descriptor:
+        number, out, err, proc = descriptor.groups()
+        fd = 1 if out else 2 if err else int(number or proc)
+        try:
+            return Target(path, path, os.fstat(fd), fd)
+        except (OSError, OverflowError) as exc:
+            raise ExportError(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from exc
     real = Path(os.path.realpath(path))
     if kb is not None:
         folder = Path(os.path.realpath(kb))
@@ -83,6 +99,8 @@ def write_all(targets: list[Target], write: Callable[[list[BinaryIO]], None]) ->
 
 
 def _open(target: Target, temporary: list[tuple[str, Target]]) -> BinaryIO:
+    if target.fd is not None:
+        return os.fdopen(os.dup(target.fd), "wb")
     if not target.atomic:  # a device or a FIFO: write to it, never create, truncate or replace it
         return os.fdopen(os.open(target.real, os.O_WRONLY | getattr(os, "O_NOCTTY", 0)), "wb")
     fd, name = tempfile.mkstemp(prefix=f".{target.real.name}.", suffix=".tmp", dir=target.real.parent)
