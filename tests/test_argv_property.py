@@ -89,5 +89,6 @@ def test_any_command_line_exits_0_1_or_2_without_a_traceback(args: list[str], ty
     event(f"{args[0]} exit {result.exit_code}")  # --hypothesis-show-statistics: what the examples reached
     assert result.exit_code in (0, 1, 2), (args, result.stderr)
     assert "Traceback" not in result.stderr + result.stdout, (args, result.stderr)
+    assert "internal error" not in result.stderr, (args, result.stderr)  # the last resort is never reached
     if result.exit_code == 0 and "-h" not in args and "--help" not in args:
         assert result.stdout.strip() or result.stderr.strip(), args  # never an empty answer with exit 0

@@ -51,7 +51,7 @@ def ipkb(
 def one_line_failure(result: subprocess.CompletedProcess[bytes], code: int, message: str) -> None:
     stderr = result.stderr.decode("utf-8", "backslashreplace")
     assert result.returncode == code, stderr
-    assert "Traceback" not in stderr and message in stderr, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr and message in stderr, stderr
 
 
 # -- standard output closed or full --------------------------------------------------------------------------
@@ -290,3 +290,21 @@ def test_diff_takes_only_commits(mini_kb: Path) -> None:
     assert tree.exit_code == 1 and "is not a commit" in tree.stderr
     same = invoke(["--kb", str(mini_kb), "diff", "HEAD", "--json"])
     assert same.exit_code == 0 and json.loads(same.stdout)["facts"]["changed"] == []
+
+
+# -- the last resort ------------------------------------------------------------------------------------------
+def test_an_unexpected_exception_is_still_a_message(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ipkb.views
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(ipkb.views, "show", broken)
+    result = run("show", "huzhou")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert (
+        "internal error: RuntimeError: something nobody expected" in result.stderr and "IPKB_DEBUG=1" in result.stderr
+    )
+    monkeypatch.setenv("IPKB_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        run("show", "huzhou")

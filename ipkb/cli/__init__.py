@@ -167,5 +167,12 @@ def main(argv: list[str] | None = None) -> None:
         edge.silence()
         sys.exit(1)
     except OSError as error:  # a full disk, a closed stdout: one line on stderr, never a traceback
+        if os.environ.get("IPKB_DEBUG"):
+            raise
         edge.report(error)
+        sys.exit(int(ExitCode.DATA))
+    except Exception as error:  # a bug: still a message and an exit code, with the way to see more
+        if os.environ.get("IPKB_DEBUG"):
+            raise
+        edge.report_bug(error)
         sys.exit(int(ExitCode.DATA))

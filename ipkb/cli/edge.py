@@ -9,7 +9,9 @@
   on the first Chinese name; `unicode_stdout()` tells JSON output to escape non-ASCII instead.
 `text_arguments(args)` refuses undecodable bytes (surrogate-escaped by Python) where the argument is text
 for a query; in paths (--kb, --db, -o, --texts) they are legitimate and pass through.
-`report(error)` turns a failed write (a full disk, a closed or broken stream) into one line on stderr.
+`report(error)` turns a failed write (a full disk, a closed or broken stream) into one line on stderr;
+`report_bug(error)` does the same for an exception nothing expected, the last resort behind the rule that
+no traceback reaches a user.
 """
 
 from __future__ import annotations
@@ -100,6 +102,18 @@ def report(error: OSError) -> None:
         sys.stderr.write(message + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):  # stderr is gone too: the exit code says it
+        pass
+
+
+def report_bug(error: Exception) -> None:
+    """One line for an exception no part of ipkb expected; IPKB_DEBUG=1 lets it through with its traceback."""
+    try:
+        sys.stderr.write(
+            f"error: internal error: {type(error).__name__}: {error}\n"
+            "  this is a bug in ipkb; run again with IPKB_DEBUG=1 to see where, and report it\n"
+        )
+        sys.stderr.flush()
+    except (OSError, ValueError):
         pass
 
 
