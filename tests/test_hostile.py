@@ -18,6 +18,8 @@ import termios
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from tests.conftest import FIXTURES, invoke
@@ -175,6 +177,39 @@ def test_a_narrow_terminal_gets_80_columns(db: Path, route: dict[str, str], colu
 def test_without_any_terminal_the_answer_is_plain(db: Path) -> None:
     result = ipkb(db, "show", "huzhou", stdin=subprocess.DEVNULL, env={"TERM": "xterm-256color"})
     assert result.returncode == 0 and ESCAPE not in result.stdout and "湖州市" in result.stdout.decode()
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    env=st.fixed_dictionaries(
+        {},
+        optional={
+            "COLUMNS": st.one_of(st.integers(-(2**70), 2**70).map(str), st.text("0123456789-+ abc.", max_size=6)),
+            "TERM": st.sampled_from(["dumb", "unknown", "xterm-256color", "vt100", ""]),
+            "PYTHONIOENCODING": st.sampled_from(["ascii", "latin-1", "cp1252", "utf-8", "utf-16", "ascii:strict"]),
+            "NO_COLOR": st.sampled_from(["1", ""]),
+            "IPKB_NO_FAST": st.just("1"),
+        },
+    ),
+    args=st.sampled_from(
+        [
+            ["show", "湖州"],
+            ["show", "huzhou", "--json"],
+            ["list"],
+            ["neighbors", "keqiao", "--tree"],
+            ["facts"],
+            ["coverage"],
+            ["show", "湖州湖州湖州"],
+            ["search", "柯桥", "--limit", "2"],
+            ["path", "keqiao", "zhejiang"],
+        ]
+    ),
+)
+def test_any_environment_gives_an_answer_or_a_message(db: Path, env: dict[str, str], args: list[str]) -> None:
+    result = ipkb(db, *args, env=env)
+    stderr = result.stderr.decode(env.get("PYTHONIOENCODING", "utf-8").split(":")[0], "replace")
+    assert result.returncode in (0, 1) and "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert result.stdout.strip() if result.returncode == 0 else stderr.startswith("error: ")
 
 
 # -- arguments ------------------------------------------------------------------------------------------------
