@@ -78,6 +78,8 @@ def test_a_closed_stdout_does_not_stop_an_export_to_a_file(db: Path, tmp_path: P
     result = ipkb(db, "export", "-f", "json", "-o", str(target), stdout=None, preexec_fn=lambda: os.close(1))
     assert result.returncode == 0 and f"wrote {target}" in result.stderr.decode()
     assert "huzhou" in target.read_text()
+    to_stdout = ipkb(db, "export", "-f", "json", "-o", "/dev/stdout", stdout=None, preexec_fn=lambda: os.close(1))
+    one_line_failure(to_stdout, 1, "cannot write /dev/stdout")  # not `wrote /dev/stdout` and exit 0
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")

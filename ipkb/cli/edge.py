@@ -2,8 +2,8 @@
 
 `prepare()` runs first in `ipkb.cli.main`, on the fast path and the typer path alike:
 - A closed stdout or stderr (`ipkb show x >&-`) leaves its file descriptor free, and the next file ipkb
-  opens (the database) would take it. The descriptor is held by /dev/null; a closed stdout becomes a
-  stream whose writes fail with "standard output is closed", so an answer is never silently dropped.
+  opens (the database) would take it. The descriptor is held (`_hold`); a closed stdout becomes a stream
+  whose writes fail with "standard output is closed", so an answer is never silently dropped.
 - A stream whose encoding cannot hold every character (PYTHONIOENCODING=ascii or latin-1, a non-UTF-8
   locale) writes what it cannot encode as backslash escapes, as stderr already does, instead of failing
   on the first Chinese name; `unicode_stdout()` tells JSON output to escape non-ASCII instead.
@@ -40,11 +40,8 @@ def prepare() -> None:
     for fd in (0, 1, 2):
         try:
             os.fstat(fd)
-        except OSError:  # closed: hold the descriptor so no file ipkb opens can land on it
-            held = os.open(os.devnull, os.O_RDWR)
-            if held != fd:
-                os.dup2(held, fd)
-                os.close(held)
+        except OSError:  # closed: hold the descriptor so that no file ipkb opens can land on it
+            _hold(fd)
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
     if sys.stdout is None:
@@ -54,6 +51,17 @@ def prepare() -> None:
         # name; surrogateescape (a C locale) already writes back the original bytes
         if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
             stream.reconfigure(errors="backslashreplace")
+
+
+def _hold(fd: int) -> None:
+    """Stdin reads /dev/null; stdout and stderr become a pipe with no reader, so that a write to them by
+    another way (`-o /dev/stdout`) fails as a broken pipe instead of vanishing with exit 0."""
+    opened = [os.open(os.devnull, os.O_RDONLY)] if fd == 0 else list(os.pipe())
+    source = opened[-1]  # /dev/null, or the pipe's write end
+    if source != fd:
+        os.dup2(source, fd)  # when the read end took `fd`, this closes it
+    for other in set(opened) - {fd}:
+        os.close(other)
 
 
 def _is_utf(encoding: str | None) -> bool:
@@ -76,7 +84,6 @@ def text_arguments(args: list[str]) -> None:
                 hint="ipkb reads names and words as UTF-8 text; check the terminal's encoding (locale)",
             )
         after_path_option = arg in PATH_OPTIONS
-    return None
 
 
 def _undecodable(text: str) -> bool:
