@@ -18,44 +18,27 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Span, Text
 
+from ipkb.terminal import columns
+
 if TYPE_CHECKING:
     from ipkb.model import Problem
 
 Justify = Literal["left", "right"]
 
 
-MIN_COLUMNS = 40  # narrower, rich's wrapping of wide characters fails; such a width is taken as unknown
-
-
 def console(stderr: bool = False) -> Console:
     """A console on stdout (or stderr): styles only on a terminal that is not TERM=dumb, colour only without
-    NO_COLOR; COLUMNS wide (when unset, a terminal's own width, else 120); 80 when COLUMNS or the terminal's
-    width is not a number of at least MIN_COLUMNS."""
+    NO_COLOR; as wide as ipkb.terminal.columns says."""
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
     dumb = os.environ.get("TERM") in ("dumb", "unknown")
     return Console(
         file=stream,
-        width=_columns(stream, interactive),
+        width=columns(stream, interactive),
         force_terminal=False if dumb else None,  # a dumb terminal gets plain text: no colour, no bold
         no_color=bool(os.environ.get("NO_COLOR")) or not interactive,
         highlight=False,
     )
-
-
-def _columns(stream: Any, interactive: bool) -> int:
-    raw = os.environ.get("COLUMNS")
-    if raw is None and interactive:
-        try:
-            raw = str(os.get_terminal_size(stream.fileno()).columns)
-        except (OSError, ValueError):
-            raw = ""
-    if raw is None:
-        return 120
-    text = raw.strip()
-    if text.isascii() and text.isdigit() and MIN_COLUMNS <= int(text) <= 10_000:
-        return int(text)
-    return 80
 
 
 def _unbreakable(word: str) -> int:
