@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[int, dict[str, str | None]]] = {
     "validate": (0, {"--texts": "word", "--json": FLAG}),
     "verify": (0, {"--texts": "word", "--json": FLAG}),
     "diff": (2, {"--json": FLAG}),
+    "build": (0, {"--json": FLAG}),
     "export": (
         0,
         {
@@ -92,3 +93,9 @@ def test_any_command_line_exits_0_1_or_2_without_a_traceback(args: list[str], ty
     assert "internal error" not in result.stderr, (args, result.stderr)  # the last resort is never reached
     if result.exit_code == 0 and "-h" not in args and "--help" not in args:
         assert result.stdout.strip() or result.stderr.strip(), args  # never an empty answer with exit 0
+
+
+def test_the_property_covers_every_command() -> None:
+    from ipkb.cli.app import app
+
+    assert {command.name or command.callback.__name__ for command in app.registered_commands} == set(COMMANDS)  # type: ignore[union-attr]
