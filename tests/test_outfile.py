@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from ipkb.export.writefile import inspect
+from tests.conftest import FIXTURES
 
 ROOT = os.geteuid() == 0
 
@@ -168,39 +169,47 @@ def test_inspect_says_what_is_written_atomically(tmp_path: Path, null_device: Pa
     assert not inspect(null_device).atomic
 
 
-def export_process(mini_kb: Path, tmp_path: Path, *args: str, **popen: Any) -> subprocess.CompletedProcess[bytes]:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture KB compiled once for this module's processes (they only read it)."""
+    path = tmp_path_factory.mktemp("outfile") / "mini.sqlite"
+    subprocess.run(
+        [sys.executable, "-m", "ipkb", "--kb", str(FIXTURES / "mini"), "--db", str(path), "build"], check=True
+    )
+    return path
+
+
+def export_process(built: Path, *args: str, **popen: Any) -> subprocess.CompletedProcess[bytes]:
     popen.setdefault("stdout", subprocess.PIPE)
-    command = [sys.executable, "-m", "ipkb", "--kb", str(mini_kb), "--db", str(tmp_path / "db.sqlite"), "export"]
+    command = [sys.executable, "-m", "ipkb", "--kb", str(FIXTURES / "mini"), "--db", str(built), "export"]
     return subprocess.run([*command, *args], stderr=subprocess.PIPE, timeout=120, **popen)  # type: ignore[no-any-return]
 
 
-def test_dev_stdout_is_the_descriptor_the_shell_opened(mini_kb: Path, tmp_path: Path) -> None:
-    piped = export_process(mini_kb, tmp_path, "-f", "json", "-o", "/dev/stdout")  # a pipe: no file to reopen
+def test_dev_stdout_is_the_descriptor_the_shell_opened(built: Path, tmp_path: Path) -> None:
+    piped = export_process(built, "-f", "json", "-o", "/dev/stdout")  # a pipe: no file to reopen
     assert piped.returncode == 0, piped.stderr
     assert {n["id"] for n in json.loads(piped.stdout)["nodes"]} >= {"huzhou"}
     log = tmp_path / "log.txt"
     log.write_text("first line\n")
     with open(log, "ab") as appended:  # `>> log.txt`: the export goes after what was there
-        result = export_process(mini_kb, tmp_path, "-f", "ttl", "-o", "/dev/stdout", stdout=appended)
+        result = export_process(built, "-f", "ttl", "-o", "/dev/stdout", stdout=appended)
     assert result.returncode == 0, result.stderr
     assert log.read_text().startswith("first line\n@prefix")
     extra = tmp_path / "fd.dot"
     with open(extra, "wb") as opened:
-        result = export_process(
-            mini_kb, tmp_path, "-f", "dot", "-o", f"/dev/fd/{opened.fileno()}", pass_fds=(opened.fileno(),)
-        )
+        result = export_process(built, "-f", "dot", "-o", f"/dev/fd/{opened.fileno()}", pass_fds=(opened.fileno(),))
     assert result.returncode == 0 and extra.read_text().startswith("digraph")
 
 
-def test_a_descriptor_that_is_not_open_is_a_message(mini_kb: Path, tmp_path: Path) -> None:
+def test_a_descriptor_that_is_not_open_is_a_message(built: Path) -> None:
     for path in ("/dev/fd/9", "/proc/self/fd/99999999999999999999"):
-        result = export_process(mini_kb, tmp_path, "-f", "json", "-o", path)
+        result = export_process(built, "-f", "json", "-o", path)
         assert result.returncode == 1 and f"cannot write {path}" in result.stderr.decode()
         assert b"Traceback" not in result.stderr
 
 
-def test_a_multi_file_format_needs_file_names(mini_kb: Path, tmp_path: Path, null_device: Path) -> None:
+def test_a_multi_file_format_needs_file_names(built: Path, null_device: Path) -> None:
     for target in ("/dev/stdout", str(null_device)):
-        result = export_process(mini_kb, tmp_path, "-f", "csv", "-o", target)
+        result = export_process(built, "-f", "csv", "-o", target)
         assert result.returncode == 2 and b"csv writes 2 files, not one stream" in result.stderr
     assert not list(null_device.parent.glob("*.csv"))
