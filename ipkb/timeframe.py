@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -56,13 +55,16 @@ def known_on(period: Any, day: str) -> bool:
 
 # ASCII digits only: \d (and str.isdigit, int()) also take full-width ２０１９ and other scripts' digits,
 # which would then compare as text against the KB's ASCII dates and answer as of no day at all.
-_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
-_PERIOD_PREFIX = re.compile(r"[0-9]{1,4}(?:-[0-9]{0,2}(?:-[0-9]{0,2})?)?(?:/[0-9-]*)?", re.ASCII)
+# Compiled on first use (re caches them): every query imports this module, few parse a date.
+_DAY = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
+_PERIOD_PREFIX = r"[0-9]{1,4}(?:-[0-9]{0,2}(?:-[0-9]{0,2})?)?(?:/[0-9-]*)?"
 
 
 def parse_day(text: str) -> str:
     """--as-of DATE -> ISO day; YYYY and YYYY-MM mean their last day."""
-    match = _DAY.fullmatch(text)
+    import datetime as dt
+
+    match = re.fullmatch(_DAY, text, re.ASCII)
     try:
         if match is None:
             raise ValueError(text)
@@ -79,7 +81,7 @@ def parse_day(text: str) -> str:
 
 def check_period_prefix(text: str) -> str:
     """`facts --period P`: the start of a period as the KB writes it (2014, 2021-06, 2021/2025), ASCII only."""
-    if not _PERIOD_PREFIX.fullmatch(text):
+    if not re.fullmatch(_PERIOD_PREFIX, text, re.ASCII):
         raise UsageError(
             f"--period {text!r} is not the start of a period",
             hint="write it in ASCII digits as the KB does, e.g. 2014, 2021-06 or 2021/2025",
