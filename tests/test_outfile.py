@@ -51,7 +51,7 @@ def test_a_fifo_receives_the_export(run, tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     result = run("export", "--format", "json", "-o", str(fifo))
     reader.join(timeout=60)
