@@ -10,7 +10,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from ipkb.errors import InvalidKnowledgeBase, IpkbError
+from ipkb.errors import InvalidKnowledgeBase, IpkbError, UsageError
 from ipkb.model import Citation, EntityRecord, Fact, KnowledgeBase, RelationRecord
 
 WORKTREE = "WORKTREE"
@@ -29,6 +29,25 @@ def _git(repo: Path, *args: str) -> bytes:
         ) from exc
 
 
+def _commit(repo: Path, revision: str) -> str:
+    """The commit id `revision` names. Nothing the user typed reaches git as an option: `--output=FILE`
+    would make `git archive` truncate FILE, so a revision starting with a dash is a usage error, and the
+    revision is checked as a commit and passed on only as its id, after --end-of-options."""
+    if revision.startswith("-") or not revision.strip():
+        raise UsageError(
+            f"{revision!r} is not a revision",
+            hint="name a commit, a tag or a branch, e.g. HEAD~1; a revision never starts with a dash",
+        )
+    try:
+        out = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    except IpkbError as exc:
+        raise IpkbError(
+            f"{revision!r} is not a commit in {repo}",
+            hint="name a revision git knows, e.g. HEAD~1, a tag or a commit",
+        ) from exc
+    return out.decode().strip()
+
+
 def _read_revision(kb: Path, revision: str) -> KnowledgeBase:
     from ipkb.validate import validate_folder
 
@@ -37,7 +56,9 @@ def _read_revision(kb: Path, revision: str) -> KnowledgeBase:
     else:
         top = Path(_git(kb, "rev-parse", "--show-toplevel").decode().strip())
         inside = kb.resolve().relative_to(top.resolve())
-        archive = _git(top, "archive", "--format=tar", revision, "--", str(inside))
+        commit = _commit(top, revision)
+        # after --end-of-options, git archive takes a following "--" as a path: none is given
+        archive = _git(top, "archive", "--format=tar", "--end-of-options", commit, str(inside))
         with tempfile.TemporaryDirectory() as tmp:
             with tarfile.open(fileobj=BytesIO(archive)) as tar:
                 tar.extractall(tmp, filter="data")

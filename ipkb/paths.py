@@ -129,7 +129,7 @@ def _sort_entry(
     elif not stat.S_ISREG(info.st_mode):
         kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "a device"
         unread.append((entry.path, info, f"not read: {kind}, not a file", "put the records in a plain file", "error"))
-    elif not _is_utf8(entry.path):
+    elif not _is_utf8(name):  # the KB folder's own name may be anything (the CLI decides)
         unread.append(
             (
                 entry.path,

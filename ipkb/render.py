@@ -18,6 +18,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Span, Text
 
+from ipkb.terminal import columns
+
 if TYPE_CHECKING:
     from ipkb.model import Problem
 
@@ -25,11 +27,15 @@ Justify = Literal["left", "right"]
 
 
 def console(stderr: bool = False) -> Console:
+    """A console on stdout (or stderr): styles only on a terminal that is not TERM=dumb, colour only without
+    NO_COLOR; as wide as ipkb.terminal.columns says."""
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
+    dumb = os.environ.get("TERM") in ("dumb", "unknown")
     return Console(
         file=stream,
-        width=None if interactive else int(os.environ.get("COLUMNS", 120)),
+        width=columns(stream, interactive),
+        force_terminal=False if dumb else None,  # a dumb terminal gets plain text: no colour, no bold
         no_color=bool(os.environ.get("NO_COLOR")) or not interactive,
         highlight=False,
     )
@@ -143,7 +149,8 @@ class Grid:
             out += self._row(console, [(Text(h, style="bold"), cell_len(h)) for h in self.headers], widths)
             shown = [w for w in widths if w]
             rule = sum(shown) + len(self.GAP) * (len(shown) - 1)
-            out.append((Text(self.INDENT + "─" * rule), len(self.INDENT) + rule))
+            line = "─" if console.encoding.lower().startswith("utf") else "-"  # ascii, latin-1: no box line
+            out.append((Text(self.INDENT + line * rule), len(self.INDENT) + rule))
         for row in self.rows:
             out += self._row(console, row, widths)
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ipkb.errors import UsageError
@@ -63,12 +64,37 @@ def known_on(period: Any, day: str) -> bool:
     return start is None or start <= day
 
 
+# ASCII digits only: \d (and str.isdigit, int()) also take full-width ２０１９ and other scripts' digits,
+# which would then compare as text against the KB's ASCII dates and answer as of no day at all.
+# Compiled on first use (re caches them): every query imports this module, few parse a date.
+_DAY = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
+_PERIOD_PREFIX = r"[0-9]{1,4}(?:-[0-9]{0,2}(?:-[0-9]{0,2})?)?(?:/[0-9-]*)?"
+
+
 def parse_day(text: str) -> str:
     """--as-of DATE -> ISO day; YYYY and YYYY-MM mean their last day."""
-    from ipkb.values import valid_date
+    import datetime as dt
 
-    if not valid_date(text):
-        raise UsageError(f"--as-of {text!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY")
+    match = re.fullmatch(_DAY, text, re.ASCII)
+    try:
+        if match is None:
+            raise ValueError(text)
+        year, month, day = (int(part) if part else 1 for part in match.groups())
+        dt.date(year, month, day)
+    except ValueError:
+        raise UsageError(
+            f"--as-of {text!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY in ASCII digits"
+        ) from None
     end = period_end(text)
     assert end is not None
     return end
+
+
+def check_period_prefix(text: str) -> str:
+    """`facts --period P`: the start of a period as the KB writes it (2014, 2021-06, 2021/2025), ASCII only."""
+    if not re.fullmatch(_PERIOD_PREFIX, text, re.ASCII):
+        raise UsageError(
+            f"--period {text!r} is not the start of a period",
+            hint="write it in ASCII digits as the KB does, e.g. 2014, 2021-06 or 2021/2025",
+        )
+    return text

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from ipkb.errors import InvalidKnowledgeBase, IpkbError
+from ipkb.errors import ExitCode, InvalidKnowledgeBase, IpkbError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,11 +42,26 @@ def kb_path() -> Path:
     return resolve_kb(OPTIONS.kb)
 
 
+def store_kb_path() -> Path:
+    """`kb_path()` for commands that compile the KB: the database records file names as UTF-8 text, so a
+    folder whose name is not valid UTF-8 is a usage error here (validate and verify read it as it is)."""
+    kb = kb_path()
+    try:
+        str(kb).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(kb).encode("utf-8", "backslashreplace").decode("utf-8")
+        raise UsageError(
+            f"the KB folder name {shown} is not valid UTF-8",
+            hint="rename the folder, or link to it from a UTF-8 path and pass that with --kb",
+        ) from None
+    return kb
+
+
 def open_kb(as_of: str | None = None) -> "KB":
     """The chosen KB (--kb, --db), rebuilt first if any YAML file changed; seen as of a day if given."""
     from ipkb.api import open_kb as open_
 
-    return open_(OPTIONS.kb, OPTIONS.db, as_of)
+    return open_(store_kb_path(), OPTIONS.db, as_of)
 
 
 def open_store(as_of: str | None = None) -> "Store":
@@ -54,7 +69,9 @@ def open_store(as_of: str | None = None) -> "Store":
 
 
 def emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    from ipkb.cli.edge import unicode_stdout
+
+    sys.stdout.write(json.dumps(document, ensure_ascii=not unicode_stdout(), indent=2) + "\n")
 
 
 def output(document: Any, as_json: bool, renderer: str) -> None:
@@ -131,28 +148,50 @@ def _once_more_if_damaged(run: "Callable[[], None]") -> None:
 def main(argv: list[str] | None = None) -> None:
     """The console script: a read-only query whose arguments the fast dispatcher fully understands runs
     without typer; anything else goes to the typer app. IpkbError is rendered once, with its exit code,
-    either way. IPKB_NO_FAST=1 sends everything through typer (tests compare the two)."""
+    either way; so is an answer that cannot be written (edge.py). IPKB_NO_FAST=1 sends everything through
+    typer (tests compare the two)."""
+    from ipkb.cli import edge
+
+    edge.prepare()
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
     from ipkb.cli.fast import parse
 
     try:
-        call = None if os.environ.get("IPKB_NO_FAST") else parse(args)
-        if call is not None:
-            _once_more_if_damaged(call)
-            return
-        from ipkb.cli.app import app
+        try:
+            edge.text_arguments(args)
+            call = None if os.environ.get("IPKB_NO_FAST") else parse(args)
+            if call is not None:
+                _once_more_if_damaged(call)
+            else:
+                from ipkb.cli.app import app
 
-        _once_more_if_damaged(lambda: app(args=args, prog_name="ipkb"))
+                _once_more_if_damaged(lambda: app(args=args, prog_name="ipkb"))  # exits through SystemExit
+        finally:
+            sys.stdout.flush()  # here, not at exit, so that a full disk is reported (also after click's exit)
     except IpkbError as error:
         if os.environ.get("IPKB_DEBUG"):
             raise
-        _render_error(error, as_json)
+        try:
+            _render_error(error, as_json)
+            sys.stdout.flush()
+        except OSError as failure:
+            edge.report(failure)
         sys.exit(int(error.exit_code))
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
-        # `ipkb list | head` on the fast path: as click does, quietly exit 1; point stdout at devnull so the
-        # interpreter's final flush does not complain either.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # `ipkb list | head`: as click does, quietly exit 1; point stdout at devnull so the interpreter's final
+        # flush does not complain either.
+        edge.silence()
         sys.exit(1)
+    except OSError as error:  # a full disk, a closed stdout: one line on stderr, never a traceback
+        if os.environ.get("IPKB_DEBUG"):
+            raise
+        edge.report(error)
+        sys.exit(int(ExitCode.DATA))
+    except Exception as error:  # a bug: still a message and an exit code, with the way to see more
+        if os.environ.get("IPKB_DEBUG"):
+            raise
+        edge.report_bug(error)
+        sys.exit(int(ExitCode.DATA))

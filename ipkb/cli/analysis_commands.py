@@ -51,6 +51,10 @@ def facts(
     """
     from ipkb import views_analysis
 
+    if period is not None:
+        from ipkb.timeframe import check_period_prefix
+
+        check_period_prefix(period)
     store = open_store(as_of)
     if metric is None and within is None and not types and period is None:
         overview = views_analysis.metrics_overview(store)

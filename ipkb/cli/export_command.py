@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import check_types, open_store, resolve_all
+from ipkb.cli import check_types, kb_path, open_store, resolve_all
 from ipkb.cli.app import AsOfOption, app
 
 FORMAT_HELP = (
@@ -54,5 +54,5 @@ def export(
     graph = export_graph(store, root_id, depth, types, relations)
     if base_iri is not None:
         graph.graph["base_iri"] = base_iri
-    for path in export_to(graph, fmt, output):
+    for path in export_to(graph, fmt, output, kb_path()):
         typer.echo(f"wrote {path}", err=True)

@@ -41,6 +41,8 @@ JSON = Opt("--json", "as_json", "flag")
 VIA = Opt("--via", "via", multiple=True)
 TYPES = Opt("--type", "types", multiple=True)
 
+MAX_INT = 2**63 - 1  # SQLite's largest integer: beyond it a number is a usage error, not an OverflowError
+
 GLOBALS = (Opt("--kb", "kb"), Opt("--db", "db"))
 
 SPEC: dict[str, Command] = {
@@ -50,7 +52,7 @@ SPEC: dict[str, Command] = {
         ("start", "goal"),
         (Opt("--all", "all_paths", "flag"), VIA, Opt("--max-hops", "max_hops", "int", min=1), AS_OF, JSON),
     ),
-    "search": Command("search", ("text",), (TYPES, Opt("--limit", "limit", "int", min=1), JSON)),
+    "search": Command("search", ("text",), (TYPES, Opt("--limit", "limit", "int", min=1, max=MAX_INT), JSON)),
     "list": Command(
         "list_entities",
         (),

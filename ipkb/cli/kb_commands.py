@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, output
+from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, output, store_kb_path
 from ipkb.cli.app import JsonOption, app
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
 
@@ -35,6 +35,7 @@ def validate(
     """
     from ipkb.validate import validate_folder
 
+    _check_folders(texts or [])
     _, knowledge, problems = validate_folder(kb_path())
     if texts:
         from ipkb.verify import verify_quotes
@@ -72,9 +73,7 @@ def verify(
     from ipkb.validate import validate_folder
     from ipkb.verify import verify_quotes
 
-    for folder in texts:
-        if not folder.is_dir():
-            raise UsageError(f"--texts {folder}: no such folder")
+    _check_folders(texts)
     _, knowledge, problems = validate_folder(kb_path())
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -110,13 +109,19 @@ def verify(
         raise typer.Exit(ExitCode.DATA)
 
 
+def _check_folders(texts: list[Path]) -> None:
+    for folder in texts:
+        if not folder.is_dir():
+            raise UsageError(f"--texts {folder}: no such folder")
+
+
 @app.command()
 def build(as_json: JsonOption = False) -> None:
     """Compile the KB into its SQLite database now, and say where it is."""
     from ipkb.paths import resolve_db
     from ipkb.store import build as build_store
 
-    kb = kb_path()
+    kb = store_kb_path()
     db = resolve_db(OPTIONS.db, kb)
     problems = build_store(kb, db)
     warnings = [p for p in problems if p.severity == "warning"]

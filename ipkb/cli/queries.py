@@ -8,6 +8,7 @@ answers themselves come from the library face (ipkb/api.py); these functions onl
 from __future__ import annotations
 
 from ipkb.cli import emit, emit_json, emit_note, open_kb, output
+from ipkb.cli.fast import MAX_INT
 from ipkb.errors import UsageError
 
 
@@ -28,7 +29,7 @@ def path(
 
 
 def search(text: str, types: list[str] | None = None, limit: int = 20, as_json: bool = False) -> None:
-    hits = open_kb().search(text, types, limit + 1)  # one more tells whether the list is cut
+    hits = open_kb().search(text, types, min(limit, MAX_INT - 1) + 1)  # one more tells whether the list is cut
     output(hits[:limit], as_json, "entity_table")
     if len(hits) > limit and not as_json:
         emit_note(f"more than {limit} match: --limit N shows more")

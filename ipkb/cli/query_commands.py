@@ -11,6 +11,7 @@ import typer
 
 from ipkb.cli import queries
 from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, ViaOption, app, entity_argument
+from ipkb.cli.fast import MAX_INT
 
 
 @app.command()
@@ -57,7 +58,7 @@ def path(
 def search(
     text: Annotated[str, typer.Argument(help="Words in any language; Chinese sub-strings are found.")],
     types: TypesOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most N results.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_INT, help="At most N results.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Entities whose names or aliases (for 3+ characters, also descriptions) contain the text, best first.

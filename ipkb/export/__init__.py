@@ -2,8 +2,8 @@
 
 Each module has `write(graph, stream)`. A module whose format is several files (csv) instead has
 `FILES`, a tuple of suffixes, and `write_files(graph, streams)` with one stream per suffix. `export_to`
-writes to temporary files beside the target and renames them into place only when all are written, so
-a failed export never leaves a partial file.
+writes the files through ipkb.export.writefile: a failed export never leaves a partial file, and a
+device, FIFO or symlink named with -o stays what it is.
 
 `graph` is a networkx graph (`ipkb.graph.build_graph`) or, for a whole-KB export, an
 `ipkb.graph.StreamedGraph`. A module with `STREAMS = True` writes a StreamedGraph as it reads it, in
@@ -12,16 +12,13 @@ bounded memory; for the others `export_to` first builds the networkx graph from 
 
 from __future__ import annotations
 
-import errno
 import importlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any, BinaryIO, Protocol
 
-from ipkb.errors import ExportError, UsageError
+from ipkb.errors import UsageError
 
 FORMATS: dict[str, str] = {
     "csv": "ipkb.export.csv",
@@ -66,12 +63,15 @@ def targets(fmt: str, target: str) -> list[Path]:
     return [path.with_name(f"{stem}{suffix}") for suffix in files]
 
 
-def export_to(graph: Any, fmt: str, target: str) -> list[Path]:
-    """Write `graph` in `fmt` to `target` (`-` = stdout); returns the files written."""
+def export_to(graph: Any, fmt: str, target: str, kb: Path | None = None) -> list[Path]:
+    """Write `graph` in `fmt` to `target` (`-` = stdout); returns the files written. A path inside `kb` is
+    refused; how each file is written (atomically, or straight to a device) is ipkb.export.writefile's job."""
     exporter = module(fmt)
     files: tuple[str, ...] | None = getattr(exporter, "FILES", None)
-    if target == "-":
-        if files is not None:
+    from ipkb.export.writefile import inspect, spool_dir, write_all
+
+    if target == "-" or (files is not None and not inspect(Path(target).expanduser(), kb).atomic):
+        if files is not None:  # `-o -`, or a device, a FIFO, /dev/stdout: one stream
             raise UsageError(
                 f"{fmt} writes {len(files)} files, not one stream",
                 hint=f"give a name with -o, e.g. -o ipkb.{fmt} writes " + ", ".join(f"ipkb{s}" for s in files),
@@ -79,37 +79,17 @@ def export_to(graph: Any, fmt: str, target: str) -> list[Path]:
         exporter.write(_ready(graph, exporter, None), sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return []
-    paths = targets(fmt, target)
-    for path in paths:
-        if path.is_dir():
-            raise ExportError(f"{path} is a folder", hint=f"give a file name, e.g. -o ipkb.{fmt}")
-    graph = _ready(graph, exporter, paths[0].parent)
-    temporary: list[str] = []
-    current = paths[0]
-    try:
-        streams = []
-        for current in paths:
-            path = current
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temporary.append(tmp_name)
-            os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600; an export is an ordinary file
-            streams.append(os.fdopen(fd, "wb"))
-        try:
-            if files is None:
-                exporter.write(graph, streams[0])
-            else:
-                exporter.write_files(graph, streams)
-        finally:
-            for stream in streams:
-                stream.close()
-        for tmp_name, current in zip(temporary, paths, strict=True):
-            os.replace(tmp_name, current)
-    except OSError as exc:
-        raise ExportError(f"cannot write {current}: {exc.strerror}", hint=_write_hint(exc)) from exc
-    finally:
-        for tmp_name in temporary:
-            Path(tmp_name).unlink(missing_ok=True)
-    return paths
+    found = [inspect(path, kb) for path in targets(fmt, target)]
+    graph = _ready(graph, exporter, spool_dir(found))
+
+    def write(streams: list[BinaryIO]) -> None:
+        if files is None:
+            exporter.write(graph, streams[0])
+        else:
+            exporter.write_files(graph, streams)
+
+    write_all(found, write)
+    return [t.path for t in found]
 
 
 def _ready(graph: Any, exporter: ModuleType, spool_dir: Path | None) -> Any:
@@ -125,18 +105,3 @@ def _ready(graph: Any, exporter: ModuleType, spool_dir: Path | None) -> Any:
         return graph.to_networkx()
     graph.spool_dir = spool_dir
     return graph
-
-
-def _write_hint(exc: OSError) -> str:
-    """What to do about a failed write, by its cause: a full disk is not a missing folder."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full (ENOSPC) or over quota: free some space, or write to another disk with -o"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "the folder is not writable: choose another with -o"
-    return "check that the folder exists and is writable"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
