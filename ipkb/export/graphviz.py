@@ -11,7 +11,9 @@ import subprocess
 from typing import Any, BinaryIO
 
 from ipkb.errors import ExportError
+from ipkb.export.limits import ADVICE
 
+TIMEOUT = 120  # seconds; dot's layered layout of a dense graph can run for hours (docs/exports.md)
 INSTALL = "install Graphviz (Debian/Ubuntu: apt-get install graphviz fonts-noto-cjk; macOS: brew install graphviz)"
 
 
@@ -35,7 +37,12 @@ def render(graph: Any, stream: BinaryIO, output: str) -> None:
     argv = [dot_program(), f"-T{output}"]
     source = "".join(line + "\n" for line in lines(graph, legend_and_title=True)).encode("utf-8")
     try:
-        done = subprocess.run(argv, input=source, capture_output=True, check=False)
+        done = subprocess.run(argv, input=source, capture_output=True, check=False, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        raise ExportError(
+            f"Graphviz dot did not finish within {TIMEOUT} s: the graph is too large or tangled to draw in layers",
+            hint=f"{ADVICE}; or export -f dot and draw it with sfdp",
+        ) from exc
     except OSError as exc:
         raise ExportError(f"cannot run {argv[0]}: {exc.strerror}", hint=INSTALL) from exc
     if done.returncode != 0:

@@ -174,7 +174,7 @@
       };
     });
     var nodes = new vis.DataSet(data.nodes.map(function (n) {
-      return { id: n.id, label: n.label, group: n.group, title: tooltip(n.id) };
+      return { id: n.id, label: n.label, group: n.group, title: tooltip(n.id), font: { color: data.fonts[n.group] } };
     }));
     var edges = new vis.DataSet(data.edges.map(function (e) {
       return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: "to" };

@@ -6,8 +6,8 @@ from typing import Any, BinaryIO
 
 from ipkb.export.graphviz import dot_program, render
 
-MAX_NODES = 1000  # measured: see docs/exports.md
-LIMIT_WHY = "Graphviz takes minutes on larger graphs; use gexf or graphml with Gephi for them"
+MAX_EDGES = 1000  # the whole bundled KB (693) draws in under a second; dense graphs far slower: docs/exports.md
+LIMIT_WHY = "Graphviz's layered drawing of more is unreadable and can take hours; use gexf or graphml with Gephi"
 
 
 def ready() -> None:
