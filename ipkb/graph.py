@@ -282,12 +282,12 @@ def _node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
         for key in ("pinyin", "description"):
             if row[key]:
                 attributes[key] = row[key]
-        extra = json.loads(row["attributes"])
-        if extra:
-            attributes["attributes"] = extra
+        entity_attributes = json.loads(row["attributes"])
+        if entity_attributes:
+            attributes["attributes"] = entity_attributes
+        attributes["confidence"] = row["confidence"]
         if row["note"]:
             attributes["note"] = row["note"]
-        attributes["confidence"] = row["confidence"]
         if row["id"] in aliases:
             attributes["aliases"] = aliases[row["id"]]
         fields = json.loads(row["fields"])
