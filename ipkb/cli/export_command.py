@@ -48,21 +48,21 @@ def export(
     """The graph (or a subgraph) in a format other tools open: Gephi, yEd, Cytoscape, Neo4j, RDF, Graphviz."""
     from ipkb.export import export_to, module
 
-    exporter = module(fmt)  # unknown formats fail before any work
-    ready = getattr(exporter, "ready", None)
-    if ready is not None:
-        ready()  # e.g. svg and png need Graphviz installed
+    module(fmt)  # unknown formats fail before any work
     store = open_store(as_of)
     check_types(store, types, relations)
     root_id = resolve_all(store, root)[0] if root else None
     place_id = resolve_all(store, within)[0] if within else None
+    exporter = module(fmt)
+    if hasattr(exporter, "ready"):
+        exporter.ready()  # svg and png: Graphviz is installed, before any graph is built
     from ipkb.export.limits import check
     from ipkb.graph import export_graph
 
     graph = export_graph(store, root_id, depth, types, relations, place_id)
-    check(fmt, exporter, graph)
     if base_iri:
         graph.graph["base_iri"] = base_iri
+    check(fmt, exporter, graph)  # html, mermaid, svg, png: refuse what they cannot draw, before building it
     graph.graph["title"] = describe(store, root_id, depth, place_id, types, relations)
     for path in export_to(graph, fmt, output):
         typer.echo(f"wrote {path}", err=True)
