@@ -323,3 +323,31 @@ def test_svg_refuses_more_than_graphviz_can_lay_out(run, monkeypatch: pytest.Mon
     monkeypatch.setattr(ipkb.export.svg, "ready", lambda: None)  # the limit comes first, dot or not
     result = run("export", "-f", "svg")
     assert result.exit_code == 1 and "7 relations (at most 3)" in result.stderr and "--in PLACE" in result.stderr
+
+
+def fake_dot(folder: Path, body: str) -> Path:
+    """A folder holding a `dot` that runs `body` (a shell script), to put first on PATH."""
+    folder.mkdir()
+    program = folder / "dot"
+    program.write_text("#!/bin/sh\n" + body + "\n")
+    program.chmod(0o755)
+    return folder
+
+
+def test_a_failing_or_hanging_dot_is_a_clear_error(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    failing = fake_dot(
+        tmp_path / "failing", "cat >/dev/null; echo 'Error: <stdin>: syntax error in line 3' >&2; exit 1"
+    )
+    monkeypatch.setenv("PATH", f"{failing}{os.pathsep}{os.environ['PATH']}")
+    result = run("export", "-f", "svg", "-o", str(tmp_path / "kb.svg"))
+    assert result.exit_code == 1 and "Graphviz dot failed: Error: <stdin>: syntax error in line 3" in result.stderr
+    assert not (tmp_path / "kb.svg").exists()
+
+    import ipkb.export.graphviz
+
+    hanging = fake_dot(tmp_path / "hanging", "exec sleep 30")
+    monkeypatch.setenv("PATH", f"{hanging}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(ipkb.export.graphviz, "TIMEOUT", 1)
+    result = run("export", "-f", "png", "-o", str(tmp_path / "kb.png"))
+    assert result.exit_code == 1 and "did not finish within 1 s" in result.stderr and "--in PLACE" in result.stderr
+    assert not (tmp_path / "kb.png").exists()

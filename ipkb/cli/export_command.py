@@ -88,7 +88,7 @@ def describe(
     if root:
         parts.append(f"{depth} hop{'s' if depth > 1 else ''} around {name(root)}")
     if types:
-        parts.append("types " + ", ".join(types))
+        parts.append("types: " + ", ".join(types))
     if relations:
-        parts.append("relations " + ", ".join(relations))
+        parts.append("relations: " + ", ".join(relations))
     return "; ".join(parts) or "the whole knowledge graph"
