@@ -351,3 +351,13 @@ def test_a_failing_or_hanging_dot_is_a_clear_error(run, tmp_path: Path, monkeypa
     result = run("export", "-f", "png", "-o", str(tmp_path / "kb.png"))
     assert result.exit_code == 1 and "did not finish within 1 s" in result.stderr and "--in PLACE" in result.stderr
     assert not (tmp_path / "kb.png").exists()
+
+
+def test_the_title_says_what_was_exported(run, tmp_path: Path) -> None:
+    page = run("export", "-f", "html", "--root", "keqiao", "--depth", "1", "--type", "county", "--type", "city").stdout
+    title = "ipkb: 1 hop around Keqiao District 柯桥区; types: county, city (2 entities, 1 relation)"
+    assert f"<title>{title}</title>" in page and f'<h1 id="title">{title}</h1>' in page
+    assert (
+        "<title>ipkb: the whole knowledge graph (12 entities, 7 relations)</title>"
+        in run("export", "-f", "html").stdout
+    )

@@ -70,7 +70,8 @@ def page_data(graph: Any) -> dict[str, Any]:
 def title(graph: Any) -> str:
     """`ipkb: <what was selected>`, with the numbers of entities and relations."""
     what = graph.graph.get("title") or "the knowledge graph"
-    return f"ipkb: {what} ({graph.number_of_nodes()} entities, {graph.number_of_edges()} relations)"
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+    return f"ipkb: {what} ({nodes} entit{'y' if nodes == 1 else 'ies'}, {edges} relation{'' if edges == 1 else 's'})"
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
