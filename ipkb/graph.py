@@ -41,12 +41,14 @@ def select(
     depth: int = 2,
     types: Iterable[str] | None = None,
     relations: Iterable[str] | None = None,
+    within: str | None = None,
 ) -> tuple[set[str] | None, list[Edge]]:
     """The entity ids and relations an export keeps (ids None = every entity).
 
     `root`/`depth`: the neighbourhood of `root`, walked along `relations` when given. `types`: only
     entities of these types (and so only relations between two of them). `relations`: only relations of
-    these types, and only the entities they touch. Every kept relation has both ends kept.
+    these types, and only the entities they touch. `within`: only that place and what lies within it,
+    transitively (as `ipkb list --in`). Every kept relation has both ends kept.
     """
     type_set = set(types or ())
     relation_set = set(relations or ())
@@ -55,6 +57,11 @@ def select(
         from ipkb.traverse import neighborhood
 
         ids = set(neighborhood(store, root, depth, sorted(relation_set) or None)[0])
+    if within is not None:
+        from ipkb.traverse import contained_in
+
+        inside = contained_in(store, within) | {within}
+        ids = inside if ids is None else ids & inside
     if type_set:
         typed = {r["id"] for r in store.rows("SELECT id, type FROM entity ORDER BY id") if r["type"] in type_set}
         ids = typed if ids is None else ids & typed
@@ -115,15 +122,16 @@ def export_graph(
     depth: int = 2,
     types: Iterable[str] | None = None,
     relations: Iterable[str] | None = None,
+    within: str | None = None,
 ) -> nx.MultiDiGraph[str] | StreamedGraph:
     """The graph an `ipkb export` writes: the whole KB streamed, or `select` then `build_graph`.
 
     Without filters this reads nothing yet: `ipkb.export.export_to` streams it to the formats that can
     be written as they are read and builds the networkx graph (`StreamedGraph.to_networkx`) for the others.
     """
-    if root is None and not types and not relations:
+    if root is None and not types and not relations and within is None:
         return StreamedGraph(store)
-    ids, edges = select(store, root, depth, types, relations)
+    ids, edges = select(store, root, depth, types, relations, within)
     return build_graph(store, ids, edges)
 
 

@@ -369,13 +369,14 @@ def test_unknown_type_or_relation_is_a_usage_error(run) -> None:
 # -- stability and errors --------------------------------------------------------------------------------------
 def test_same_kb_gives_byte_identical_exports(mini_kb: Path, tmp_path: Path) -> None:
     """Two processes with different hash seeds and fresh databases write the same bytes in every format."""
+    formats = sorted(f for f in FORMATS if f not in ("svg", "png") or shutil.which("dot"))  # those need Graphviz
     outputs: list[dict[str, bytes]] = []
     for seed in ("1", "2"):
         folder = tmp_path / f"run{seed}"
         folder.mkdir()
         env = {**os.environ, "PYTHONHASHSEED": seed, "XDG_CACHE_HOME": str(folder / "cache")}
         files: dict[str, bytes] = {}
-        for fmt in sorted(FORMATS):
+        for fmt in formats:
             subprocess.run(
                 [
                     sys.executable,
@@ -398,7 +399,7 @@ def test_same_kb_gives_byte_identical_exports(mini_kb: Path, tmp_path: Path) -> 
         for path in sorted(folder.glob("kb*")):
             files[path.name] = path.read_bytes()
         outputs.append(files)
-    assert len(outputs[0]) == len(FORMATS) + 2  # csv writes three files
+    assert len(outputs[0]) == len(formats) + 2  # csv writes three files
     assert outputs[0] == outputs[1]
 
 

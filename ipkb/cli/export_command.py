@@ -1,15 +1,18 @@
 """The export command: the graph in formats other tools open."""
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ipkb.cli import check_types, kb_path, open_store, resolve_all
 from ipkb.cli.app import AsOfOption, app
 
+if TYPE_CHECKING:
+    from ipkb.query import Store
+
 FORMAT_HELP = (
-    "Output format: csv (Neo4j import), cypher, dot, gexf, graphml, html, json, jsonl, mermaid, ttl. "
-    "See docs/exports.md."
+    "Output format: csv (Neo4j import), cypher, dot, gexf, graphml, html, json, jsonl, mermaid, "
+    "png and svg (drawn by Graphviz), ttl. See docs/exports.md."
 )
 
 
@@ -26,6 +29,10 @@ def export(
     ] = "-",
     root: Annotated[Optional[str], typer.Option("--root", help="Export only the neighbourhood of ENTITY.")] = None,
     depth: Annotated[int, typer.Option("--depth", min=1, max=10, help="Hops around --root.")] = 2,
+    within: Annotated[
+        Optional[str],
+        typer.Option("--in", help="Export only PLACE and what lies within it (transitively, as list --in)."),
+    ] = None,
     types: Annotated[
         Optional[list[str]], typer.Option("--type", help="Keep only entities of this type (repeatable).")
     ] = None,
@@ -49,10 +56,43 @@ def export(
     store = open_store(as_of)
     check_types(store, types, relations)
     root_id = resolve_all(store, root)[0] if root else None
+    place_id = resolve_all(store, within)[0] if within else None
+    exporter = module(fmt)
+    if hasattr(exporter, "ready"):
+        exporter.ready()  # svg and png: Graphviz is installed, before any graph is built
+    from ipkb.export.limits import check
     from ipkb.graph import export_graph
 
-    graph = export_graph(store, root_id, depth, types, relations)
+    graph = export_graph(store, root_id, depth, types, relations, place_id)
     if base_iri is not None:
         graph.graph["base_iri"] = base_iri
+    check(fmt, exporter, graph)  # html, mermaid, svg, png: refuse what they cannot draw, before building it
+    graph.graph["title"] = describe(store, root_id, depth, place_id, types, relations)
     for path in export_to(graph, fmt, output, kb_path()):
         typer.echo(f"wrote {path}", err=True)
+
+
+def describe(
+    store: "Store",
+    root: str | None,
+    depth: int,
+    place: str | None,
+    types: list[str] | None,
+    relations: list[str] | None,
+) -> str:
+    """What an export holds, in words, for the title of the drawn formats: `within Zhejiang 浙江省; ...`."""
+
+    def name(entity_id: str) -> str:
+        row = store.entities([entity_id])[entity_id]
+        return f"{row['name']} {row['zh']}" if row["zh"] else str(row["name"])
+
+    parts = []
+    if place:
+        parts.append(f"within {name(place)}")
+    if root:
+        parts.append(f"{depth} hop{'s' if depth > 1 else ''} around {name(root)}")
+    if types:
+        parts.append("types: " + ", ".join(types))
+    if relations:
+        parts.append("relations: " + ", ".join(relations))
+    return "; ".join(parts) or "the whole knowledge graph"

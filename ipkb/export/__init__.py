@@ -30,6 +30,8 @@ FORMATS: dict[str, str] = {
     "json": "ipkb.export.json",
     "jsonl": "ipkb.export.jsonl",
     "mermaid": "ipkb.export.mermaid",
+    "png": "ipkb.export.png",
+    "svg": "ipkb.export.svg",
     "ttl": "ipkb.export.ttl",
 }
 

@@ -1,13 +1,25 @@
-"""Graphviz DOT: `dot -Tsvg`; nodes filled by type and labelled in English and Chinese, edges by relation."""
+"""Graphviz DOT: `dot -Tsvg`; nodes filled by type and labelled in English and Chinese, edges by relation.
+
+Text is black or white, whichever reads better on the type's fill. Beyond what Graphviz draws, each node
+carries `type`, `note`, a `tooltip` (shown on hover in SVG) and each entity attribute as `attr_<key>`
+(prefixed, so an attribute named `color` or `shape` can never change how Graphviz draws). `lines(graph,
+legend=True)` adds the title and a legend (type -> colour) for the rendered formats (svg, png).
+"""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from ipkb.export.common import colour, two_line_label
+from ipkb.export.style import text_colour
 
 STREAMS = True  # nodes, then edges, each written as read
+FONT = "Noto Sans CJK SC,sans-serif"  # Debian's fonts-noto-cjk; any font with CJK glyphs will do
+LEGEND_ID = "ipkb legend"  # entity ids are [a-z0-9-]: no entity can take this one
 
 
 def quote(text: str) -> str:
@@ -20,17 +32,50 @@ def attributes(values: dict[str, str]) -> str:
     return "[" + ", ".join(f"{k}={quote(v)}" for k, v in values.items()) + "]"
 
 
-def lines(graph: Any) -> Iterator[str]:
+def node_attributes(data: dict[str, Any]) -> dict[str, str]:
+    """What a node is drawn with and carries: label, colours, type, tooltip, note and `attr_<key>`s."""
+    fill = colour(data["type"])
+    values = {"label": two_line_label(data), "fillcolor": fill, "fontcolor": text_colour(fill), "type": data["type"]}
+    tip = [str(data["name"]) + (f" {data['zh']}" if data.get("zh") else "") + f" ({data['type']})"]
+    for key, value in data.get("attributes", {}).items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        values[f"attr_{re.sub(r'[^A-Za-z0-9_]', '_', key)}"] = text
+        tip.append(f"{key}: {text}")
+    if data.get("note"):
+        values["note"] = data["note"]
+        tip.append(f"Note: {data['note']}")
+    values["tooltip"] = "\n".join(tip)
+    return values
+
+
+def legend(types: list[str]) -> str:
+    """One node whose HTML-like label is a table of the types drawn, each in its colour."""
+    rows = "".join(
+        f'<TR><TD BGCOLOR="{colour(t)}"><FONT COLOR="{text_colour(colour(t))}">{html.escape(t)}</FONT></TD></TR>'
+        for t in types
+    )
+    head = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"><TR><TD><B>type</B></TD></TR>'
+    table = f"{head}{rows}</TABLE>"
+    return f'  {quote(LEGEND_ID)} [shape="plaintext", style="", tooltip="legend", label=<{table}>];'
+
+
+def lines(graph: Any, legend_and_title: bool = False) -> Iterator[str]:
     yield "digraph ipkb {"
-    yield '  graph [rankdir="LR", fontname="Noto Sans CJK SC,sans-serif"];'
-    yield '  node [shape="box", style="rounded,filled", fontname="Noto Sans CJK SC,sans-serif"];'
-    yield '  edge [fontname="Noto Sans CJK SC,sans-serif", fontsize="10"];'
+    yield f'  graph [rankdir="LR", fontname="{FONT}"];'
+    yield f'  node [shape="box", style="rounded,filled", fontname="{FONT}"];'
+    yield f'  edge [fontname="{FONT}", fontsize="10"];'
+    types: set[str] = set()
     for node, data in graph.nodes(data=True):
-        values = {"label": two_line_label(data), "fillcolor": colour(data["type"]), "type": data["type"]}
-        yield f"  {quote(node)} {attributes(values)};"
+        types.add(data["type"])
+        yield f"  {quote(node)} {attributes(node_attributes(data))};"
     for u, v, key, data in graph.edges(keys=True, data=True):
         values = {"label": data["label"], "type": data["type"], "key": key}
         yield f"  {quote(u)} -> {quote(v)} {attributes(values)};"
+    if legend_and_title:
+        if graph.graph.get("title"):
+            yield f'  graph [label={quote("ipkb: " + graph.graph["title"])}, labelloc="t", fontsize="18"];'
+        if types:
+            yield legend(sorted(types))
     yield "}"
 
 

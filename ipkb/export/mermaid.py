@@ -1,7 +1,13 @@
 """Mermaid flowchart source: paste it into a ```mermaid block on GitHub, or render with mermaid-cli.
 
 Node ids are the entity ids with every character outside `[A-Za-z0-9_]` replaced by `_` and an `e_`
-prefix (Mermaid reserves words such as `end`); labels are quoted, `"` written as `#quot;`.
+prefix (Mermaid reserves words such as `end`); labels are quoted, `"` written as `#quot;`. Label text is
+black or white, whichever reads better on the type's fill.
+
+Mermaid refuses a diagram of more than 500 edges or 50,000 characters (its default `maxEdges` and
+`maxTextSize`, which GitHub does not raise), so larger exports are refused here with advice instead.
+Entity attributes and notes are left out: a flowchart node holds only a label, and long text in labels
+makes the diagram unreadable and hits the text limit sooner (the html, dot and svg exports carry them).
 """
 
 from __future__ import annotations
@@ -9,7 +15,14 @@ from __future__ import annotations
 import re
 from typing import Any, BinaryIO
 
+from ipkb.errors import ExportError
 from ipkb.export.common import colour
+from ipkb.export.limits import ADVICE
+from ipkb.export.style import text_colour
+
+MAX_EDGES = 500  # Mermaid's default maxEdges
+MAX_TEXT = 50_000  # Mermaid's default maxTextSize, in characters
+LIMIT_WHY = "Mermaid draws at most 500 edges"
 
 
 def text(value: str) -> str:
@@ -41,9 +54,14 @@ def lines(graph: Any) -> list[str]:
         out.append(f'  {ids[node]}["{label}"]:::t_{data["type"]}')
     for u, v, _, data in graph.edges(keys=True, data=True):
         out.append(f'  {ids[u]} -->|"{text(data["label"])}"| {ids[v]}')
-    out += [f"  classDef t_{t} fill:{colour(t)},stroke:#333,color:#000" for t in types]
+    out += [f"  classDef t_{t} fill:{colour(t)},stroke:#333,color:{text_colour(colour(t))}" for t in types]
     return out
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    stream.write(("\n".join(lines(graph)) + "\n").encode("utf-8"))
+    text = "\n".join(lines(graph)) + "\n"
+    if len(text) > MAX_TEXT:
+        raise ExportError(
+            f"too large for mermaid: {len(text)} characters (Mermaid draws at most {MAX_TEXT})", hint=ADVICE
+        )
+    stream.write(text.encode("utf-8"))

@@ -1,0 +1,210 @@
+"use strict";
+/* The HTML export's page script: draws data (the JSON above) with vis-network, fills the legend, the
+   search box and the details panel. Once drawn it sets data-nodes-drawn and data-edges-drawn on <html>,
+   data-focused to the entity in view, and data-errors to the errors met, for headless checks. */
+(function () {
+  var root = document.documentElement;
+  var errors = [];
+  function fail(message) { errors.push(String(message)); root.dataset.errors = JSON.stringify(errors); }
+  window.addEventListener("error", function (event) { fail(event.message); });
+  root.dataset.errors = "[]";
+  var data = JSON.parse(document.getElementById("ipkb-data").textContent);
+  var network = null;
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function sourceName(id) { return data.sources[id] ? data.sources[id].name : id; }
+  function citeList(cites) {
+    var list = el("ul");
+    cites.forEach(function (cite) {
+      var item = el("li", sourceName(cite.source) + (cite.via ? " (via " + sourceName(cite.via) + ")" : ""));
+      if (cite.quote) { item.appendChild(el("div", "\u201c" + cite.quote + "\u201d", "quote")); }
+      list.appendChild(item);
+    });
+    return list;
+  }
+  function attributeText(value) { return typeof value === "object" ? JSON.stringify(value) : String(value); }
+
+  var legend = document.getElementById("legend");
+  Object.keys(data.types).forEach(function (type) {
+    var entry = el("span");
+    var swatch = el("span", null, "swatch");
+    swatch.style.background = data.types[type];
+    entry.appendChild(swatch);
+    entry.appendChild(document.createTextNode(type));
+    legend.appendChild(entry);
+  });
+
+  /* The hover text of a node: names, type, attributes and note (plain text; vis shows it as text). */
+  function tooltip(id) {
+    var node = data.details[id];
+    var lines = [node.name + (node.zh ? " " + node.zh : ""), node.type + " \u00b7 " + id];
+    Object.keys(node.attributes).forEach(function (key) { lines.push(key + ": " + attributeText(node.attributes[key])); });
+    if (node.note) { lines.push("Note: " + node.note); }
+    return lines.join("\n");
+  }
+
+  function show(id) {
+    var node = data.details[id];
+    var box = document.getElementById("details");
+    box.replaceChildren();
+    box.dataset.entity = id;
+    box.appendChild(el("h2", node.name));
+    if (node.zh) { box.appendChild(el("div", node.zh + (node.pinyin ? " \u00b7 " + node.pinyin : ""))); }
+    box.appendChild(el("div", node.type + " \u00b7 " + id, "muted"));
+    if (node.aliases.length) { box.appendChild(el("div", "also: " + node.aliases.join(", "), "muted")); }
+    if (node.description) { box.appendChild(el("p", node.description)); }
+    var keys = Object.keys(node.attributes);
+    if (keys.length) {
+      box.appendChild(el("h3", "Attributes"));
+      var table = el("table", null, "attributes");
+      keys.forEach(function (key) {
+        var row = el("tr");
+        row.appendChild(el("td", key, "muted"));
+        row.appendChild(el("td", attributeText(node.attributes[key])));
+        table.appendChild(row);
+      });
+      box.appendChild(table);
+    }
+    if (node.note) { box.appendChild(el("p", "Note: " + node.note, "note")); }
+    if (node.facts.length) {
+      box.appendChild(el("h3", "Facts"));
+      var facts = el("ul");
+      node.facts.forEach(function (fact) {
+        var text = fact.metric + ": " + fact.value + (fact.unit ? " " + fact.unit : "") +
+          (fact.period ? " (" + fact.period + ")" : "");
+        var item = el("li", text);
+        item.appendChild(citeList(fact.sources));
+        facts.appendChild(item);
+      });
+      box.appendChild(facts);
+    }
+    var links = data.edges.filter(function (e) { return e.from === id || e.to === id; });
+    if (links.length) {
+      box.appendChild(el("h3", "Relations"));
+      var rels = el("ul");
+      links.forEach(function (e) {
+        var out = e.from === id;
+        var other = data.details[out ? e.to : e.from];
+        var item = el("li", (out ? e.label + " \u2192 " : "\u2190 " + e.label + " ") + other.name +
+          (other.zh ? " " + other.zh : ""));
+        item.appendChild(citeList(e.sources));
+        rels.appendChild(item);
+      });
+      box.appendChild(rels);
+    }
+    box.appendChild(el("h3", "Sources"));
+    box.appendChild(node.sources.length ? citeList(node.sources) : el("p", "none", "muted"));
+  }
+
+  /* Show the entity's details and put its id in the address (so the address opens it again). */
+  function select(id) {
+    show(id);
+    root.dataset.focused = id;
+    if (window.location.hash !== "#" + encodeURIComponent(id)) {
+      try { history.replaceState(null, "", "#" + encodeURIComponent(id)); } catch (ignored) { /* file: quirks */ }
+    }
+  }
+  /* Select the entity and centre the view on it. */
+  function focus(id, animate) {
+    if (!data.details[id] || !network) { return; }
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1), animation: animate ? { duration: 400 } : false });
+    select(id);
+  }
+  function wantedId() {
+    try { return decodeURIComponent(window.location.hash.slice(1)); } catch (ignored) { return ""; }
+  }
+
+  /* Search: every id, name, Chinese name, pinyin and alias, folded; exact matches first, then prefixes. */
+  function fold(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim(); }
+  var index = Object.keys(data.details).map(function (id) {
+    var node = data.details[id];
+    var keys = [id, node.name, node.zh, node.pinyin].concat(node.aliases).filter(Boolean).map(fold);
+    return { id: id, keys: keys };
+  });
+  function find(text) {
+    var query = fold(text);
+    if (!query) { return []; }
+    var found = [];
+    index.forEach(function (entry) {
+      var rank = 3;
+      entry.keys.forEach(function (key) {
+        if (key === query) { rank = Math.min(rank, 0); }
+        else if (key.indexOf(query) === 0) { rank = Math.min(rank, 1); }
+        else if (key.indexOf(query) > 0) { rank = Math.min(rank, 2); }
+      });
+      if (rank < 3) { found.push({ id: entry.id, rank: rank, name: data.details[entry.id].name }); }
+    });
+    found.sort(function (a, b) { return a.rank - b.rank || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1); });
+    return found.slice(0, 12).map(function (match) { return match.id; });
+  }
+  var search = document.getElementById("search");
+  var matchList = document.getElementById("matches");
+  var matches = [];
+  function listMatches() {
+    matches = find(search.value);
+    matchList.replaceChildren();
+    matches.forEach(function (id, n) {
+      var node = data.details[id];
+      var item = el("li", node.name + (node.zh ? " " + node.zh : "") + " (" + node.type + ")", n === 0 ? "first" : "");
+      item.dataset.entity = id;
+      item.addEventListener("click", function () { focus(id, true); });
+      matchList.appendChild(item);
+    });
+    if (search.value && !matches.length) { matchList.appendChild(el("li", "no match", "muted")); }
+  }
+  search.addEventListener("input", listMatches);
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && matches.length) { event.preventDefault(); focus(matches[0], true); }
+  });
+
+  try {
+    var groups = {};
+    Object.keys(data.types).forEach(function (type) {
+      var fill = data.types[type];
+      groups[type] = {
+        color: { background: fill, border: "#333333", highlight: { background: fill, border: "#000000" },
+                 hover: { background: fill, border: "#000000" } },
+        font: { color: data.fonts[type] }
+      };
+    });
+    var nodes = new vis.DataSet(data.nodes.map(function (n) {
+      return { id: n.id, label: n.label, group: n.group, title: tooltip(n.id), font: { color: data.fonts[n.group] } };
+    }));
+    var edges = new vis.DataSet(data.edges.map(function (e) {
+      return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: "to" };
+    }));
+    network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
+      groups: groups,
+      layout: { randomSeed: 7 },
+      nodes: { shape: "box", margin: 6, widthConstraint: { maximum: 220 } },
+      edges: { font: { size: 10, align: "middle" }, smooth: { type: "continuous" } },
+      physics: { solver: "forceAtlas2Based", stabilization: { iterations: 200 } },
+      interaction: { hover: true }
+    });
+    window.ipkbNetwork = network;
+    window.ipkbNodes = nodes;
+    window.ipkbShow = show;
+    window.ipkbFocus = focus;
+    var drawn = function () {
+      network.setOptions({ physics: false }); /* laid out: keep it still (and the CPU idle) */
+      var wanted = wantedId();
+      if (wanted && data.details[wanted]) { focus(wanted, false); }
+      network.once("afterDrawing", function () {
+        root.dataset.nodesDrawn = String(network.body.nodeIndices.length);
+        root.dataset.edgesDrawn = String(network.body.edgeIndices.length);
+      });
+      network.redraw();
+    };
+    if (data.nodes.length) { network.once("stabilizationIterationsDone", drawn); } else { drawn(); }
+    network.on("click", function (params) { if (params.nodes.length) { select(params.nodes[0]); } });
+    window.addEventListener("hashchange", function () { focus(wantedId(), true); });
+  } catch (error) {
+    fail(error && error.stack ? error.stack : error);
+  }
+})();
