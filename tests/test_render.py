@@ -82,3 +82,34 @@ def test_empty_columns_take_no_room() -> None:
     table = Grid("metric", "", "source")
     table.add_row("patent grants", "", "[1]")
     assert draw(table, 80).splitlines()[0] == " metric         source"
+
+
+def test_piped_output_takes_the_width_of_the_users_terminal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`ipkb show X | less`: stdout is a pipe, but stderr is the terminal the user reads: its width counts."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 64, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"} | {"XDG_CACHE_HOME": str(tmp_path)}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "ipkb", "show", "national-center"],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            timeout=120,
+            start_new_session=True,  # no controlling terminal but the pty on stderr
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0 and len(lines) > 20
+    assert max(cell_len(line) for line in lines) <= 64 < 80
