@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 from tests.conftest import invoke
 
@@ -327,3 +328,13 @@ def test_search_says_when_the_limit_cut_the_list(run) -> None:
     assert len(cut.stdout.splitlines()) == 4 and "more than 1 match" in cut.stderr  # header, rule, row, count
     whole = run("search", "zhou", "--limit", "100")
     assert "more than" not in whole.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show", "--json"], ["neighbors", "huzhou", "--depth", "0", "--json"], ["list", "--format", "xls", "--json"]],
+)
+def test_usage_errors_under_json_are_json_on_stderr(run, args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert json.loads(result.stderr)["ok"] is False

@@ -129,6 +129,25 @@ def _render_error(error: IpkbError, as_json: bool) -> None:
     sys.stderr.write("\n".join(lines) + "\n")
 
 
+def _typer(args: list[str], as_json: bool) -> None:
+    """The typer app, which exits through SystemExit. Under --json its usage errors (a missing argument, a
+    number out of range) become a UsageError, rendered like every other error: one JSON document on stderr."""
+    from ipkb.cli.app import app
+
+    if not as_json:
+        app(args=args, prog_name="ipkb")
+        return
+    try:
+        code = app(args=args, prog_name="ipkb", standalone_mode=False)
+    except Exception as error:
+        # click's usage errors (typer vendors click, so they are known by their shape, not their class)
+        if getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message"):
+            raise UsageError(error.format_message()) from error
+        raise
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
 def _once_more_if_damaged(run: "Callable[[], None]") -> None:
     """Run a command; if it meets a damaged page of the cache, rebuild the cache in full and run it once more.
 
@@ -164,9 +183,7 @@ def main(argv: list[str] | None = None) -> None:
             if call is not None:
                 _once_more_if_damaged(call)
             else:
-                from ipkb.cli.app import app
-
-                _once_more_if_damaged(lambda: app(args=args, prog_name="ipkb"))  # exits through SystemExit
+                _once_more_if_damaged(lambda: _typer(args, as_json))
         finally:
             sys.stdout.flush()  # here, not at exit, so that a full disk is reported (also after click's exit)
     except IpkbError as error:
