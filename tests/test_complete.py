@@ -44,6 +44,8 @@ def complete(words: str, db: Path) -> list[str]:
         ("ipkb path keqiao national-center --via loc", "located_in"),
         ("ipkb facts invention_patents_per", "invention_patents_per_10k_people"),
         ("ipkb list --format ", "csv"),
+        ("ipkb export --format gr", "graphml"),
+        ("ipkb export --type ce", "center"),
     ],
 )
 def test_completion_offers_what_the_kb_holds(words: str, expected: str, db: Path) -> None:

@@ -46,6 +46,12 @@ def relation_types(ctx: typer.Context, incomplete: str) -> list[str]:
     return [t for t in sorted(kb.store.relation_types()) if t.startswith(incomplete)] if kb else []
 
 
+def formats(incomplete: str) -> list[str]:
+    from ipkb.export import FORMATS
+
+    return [f for f in sorted(FORMATS) if f.startswith(incomplete)]
+
+
 def metrics(ctx: typer.Context, incomplete: str) -> list[str]:
     kb = _kb(ctx)
     return [m for m in sorted(kb.store.metrics()) if m.startswith(incomplete)] if kb else []

@@ -4,8 +4,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ipkb.cli import check_types, kb_path, open_store, resolve_all
-from ipkb.cli.app import AsOfOption, app
+from ipkb.cli import check_types, complete, kb_path, open_store, resolve_all
+from ipkb.cli.app import AsOfOption, TypesOption, app
 
 if TYPE_CHECKING:
     from ipkb.query import Store
@@ -18,7 +18,7 @@ FORMAT_HELP = (
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "graphml",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP, autocompletion=complete.formats)] = "graphml",
     output: Annotated[
         str,
         typer.Option(
@@ -27,18 +27,27 @@ def export(
             help="File to write, or - for stdout; csv writes NAME-nodes.csv and NAME-relationships.csv.",
         ),
     ] = "-",
-    root: Annotated[Optional[str], typer.Option("--root", help="Export only the neighbourhood of ENTITY.")] = None,
+    root: Annotated[
+        Optional[str],
+        typer.Option("--root", help="Export only the neighbourhood of ENTITY.", autocompletion=complete.entities),
+    ] = None,
     depth: Annotated[int, typer.Option("--depth", min=1, max=10, help="Hops around --root.")] = 2,
     within: Annotated[
         Optional[str],
-        typer.Option("--in", help="Export only PLACE and what lies within it (transitively, as list --in)."),
+        typer.Option(
+            "--in",
+            help="Export only PLACE and what lies within it (transitively, as list --in).",
+            autocompletion=complete.entities,
+        ),
     ] = None,
-    types: Annotated[
-        Optional[list[str]], typer.Option("--type", help="Keep only entities of this type (repeatable).")
-    ] = None,
+    types: TypesOption = None,
     relations: Annotated[
         Optional[list[str]],
-        typer.Option("--relation", help="Keep only relations of this type and the entities they join (repeatable)."),
+        typer.Option(
+            "--relation",
+            help="Keep only relations of this type and the entities they join (repeatable).",
+            autocompletion=complete.relation_types,
+        ),
     ] = None,
     base_iri: Annotated[
         Optional[str], typer.Option("--base-iri", help="Base of the IRIs in ttl (default http://example.org/ipkb/).")
