@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
+BASE_FLAGS = [  # headless, and no network but the page's
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -30,9 +30,8 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--hide-scrollbars",
-    "--remote-debugging-pipe",
 ]
+FLAGS = [*BASE_FLAGS, "--hide-scrollbars", "--remote-debugging-pipe"]
 
 
 class BrowserError(RuntimeError):

@@ -20,6 +20,7 @@ import pytest
 import rdflib
 
 from ipkb.export import FORMATS
+from tests.browser import BASE_FLAGS
 from tests.conftest import REPO
 
 BASE = "http://example.org/ipkb/"
@@ -302,14 +303,7 @@ def test_cypher_idempotent_merge_script(run, odd_kb: Path, tmp_path: Path) -> No
 # -- HTML in a real browser ------------------------------------------------------------------------------------
 def chromium_dump(page: str, profile: Path) -> tuple[str, str]:
     flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *BASE_FLAGS,
         f"--user-data-dir={profile}",
         "--enable-logging=stderr",
         "--v=0",

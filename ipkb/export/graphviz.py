@@ -17,6 +17,15 @@ TIMEOUT = 120  # seconds; dot's layered layout of a dense graph can run for hour
 INSTALL = "install Graphviz (Debian/Ubuntu: apt-get install graphviz fonts-noto-cjk; macOS: brew install graphviz)"
 
 
+MAX_EDGES = 1000  # the whole bundled KB (693) draws in under a second; dense graphs far slower: docs/exports.md
+LIMIT_WHY = "Graphviz's layered drawing of more is unreadable and can take hours; use gexf or graphml with Gephi"
+
+
+def ready() -> None:
+    """Fail before any work when Graphviz is missing."""
+    dot_program()
+
+
 def dot_program() -> str:
     """The path of Graphviz's `dot`; a clear error (exit 1) when it is not installed."""
     found = shutil.which("dot")
