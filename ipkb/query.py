@@ -251,13 +251,15 @@ class Store(AnalystReads):
         if len(text) >= 3:
             named = self._named(fold(text), types, limit)
             seen = {row["id"] for row, _ in named}
-            ranked = self._ranked(
-                "entity_fts", "10.0, 1.0", '"' + text.replace('"', '""') + '"', types, limit + len(seen)
-            )
-            return (named + [(row, score) for row, score in ranked if row["id"] not in seen])[:limit]
-        phrase = char_phrase(text)
-        if phrase:
-            return self._ranked("entity_chars", "1.0", phrase, types, limit)
+            phrase = '"' + text.replace('"', '""') + '"'
+            ranked = self._ranked("entity_fts", "10.0, 1.0", phrase, types, limit + len(seen))
+            hits = (named + [(row, score) for row, score in ranked if row["id"] not in seen])[:limit]
+            if len(hits) < limit:  # then the entities that relations with that text (a document number) join
+                hits += self._named_by_relations(phrase, types, limit - len(hits), {row["id"] for row, _ in hits})
+            return hits
+        chars = char_phrase(text)
+        if chars:
+            return self._ranked("entity_chars", "1.0", chars, types, limit)
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql = (
             "SELECT e.*, MIN(length(n.text)) AS score FROM name n JOIN entity e ON e.id = n.entity_id "
@@ -277,6 +279,19 @@ class Store(AnalystReads):
         )
         params = [folded, folded, folded + "\U0010ffff", *(types or []), limit]
         return [(r, float(r["score"])) for r in self.rows(sql, params)]
+
+    def _named_by_relations(
+        self, phrase: str, types: list[str] | None, limit: int, skip: set[str]
+    ) -> list[tuple[sqlite3.Row, float]]:
+        """Both ends of the relations whose text qualifiers (document, role, ...) hold `phrase`, best first."""
+        sql = (
+            "SELECT r.source_id, r.target_id FROM relation_fts JOIN relation r ON r.rowid = relation_fts.rowid "
+            "WHERE relation_fts MATCH ? ORDER BY bm25(relation_fts), r.file, r.line LIMIT ?"
+        )
+        ids = [i for r in self.rows(sql, (phrase, 10 * limit + len(skip))) for i in (r[0], r[1]) if i not in skip]
+        rows = self.entities(ids)
+        found = [rows[i] for i in dict.fromkeys(ids) if i in rows and (not types or rows[i]["type"] in types)]
+        return [(row, 0.0) for row in found[:limit]]
 
     def _ranked(
         self, table: str, weights: str, phrase: str, types: list[str] | None, limit: int

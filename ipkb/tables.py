@@ -146,4 +146,9 @@ FTS_TABLES = (
         "names, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')",
         "CREATE VIRTUAL TABLE entity_chars USING fts5(names, tokenize='unicode61 remove_diacritics 0')",
     ),
+    (  # the text qualifiers of relations (document numbers, roles, notes), so `search` finds what they name
+        "CREATE VIRTUAL TABLE relation_fts USING fts5("
+        "qualifiers, content='', contentless_delete=1, tokenize='trigram')",
+        "CREATE VIRTUAL TABLE relation_fts USING fts5(qualifiers, tokenize='trigram')",
+    ),
 )

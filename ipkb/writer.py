@@ -133,6 +133,7 @@ def delete_rows(con: sqlite3.Connection, file: str) -> None:
     for sql in (
         "DELETE FROM entity_fts WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
         "DELETE FROM entity_chars WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
+        "DELETE FROM relation_fts WHERE rowid IN (SELECT rowid FROM relation WHERE file = ?1)",
         "DELETE FROM name WHERE entity_id IN (SELECT id FROM entity WHERE file = ?1)",
         "DELETE FROM citation WHERE owner_kind = 'entity' AND owner IN (SELECT id FROM entity WHERE file = ?1)",
         "DELETE FROM citation WHERE owner_kind = 'relation' "
@@ -158,6 +159,7 @@ def insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
     from ipkb.text import char_tokens
 
     entities, names, fts, chars, relations, facts, citations, stored = [], [], [], [], [], [], [], []
+    relation_texts: list[tuple[int, str]] = []
     for part in parts:
         rows = part.rows
         file = part.name
@@ -172,6 +174,9 @@ def insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
             entity_id += 1
         for relation in rows.relations:
             relations.append((relation_id, *relation[:-1], file, relation[-1]))
+            texts = [v for v in json.loads(relation[3]).values() if isinstance(v, str)]
+            if texts:
+                relation_texts.append((relation_id, " | ".join(texts)))
             owners["relation"].append(str(relation_id))
             relation_id += 1
         for fact in rows.facts:
@@ -186,6 +191,7 @@ def insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
     con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
     con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
     con.executemany("INSERT INTO relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", relations)
+    con.executemany("INSERT INTO relation_fts (rowid, qualifiers) VALUES (?, ?)", relation_texts)
     con.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
     con.executemany(
         "INSERT INTO citation (owner_kind, owner, source_id, quote, via, ordinal) VALUES (?, ?, ?, ?, ?, ?)",

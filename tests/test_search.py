@@ -91,3 +91,16 @@ def test_names_that_start_with_the_text_come_before_other_matches(bundled: Store
     assert ids[0] == "keqiao" and len(set(ids)) == len(ids)
     assert True in starts and False in starts, ids  # both tiers are present, so the order below means something
     assert starts == sorted(starts, reverse=True), ids
+
+
+def test_a_document_number_finds_what_its_relations_join(mini_kb: Path, tmp_path: Path) -> None:
+    """Document numbers live on relations (`document: 国知发保字〔2024〕4号`): search finds both ends."""
+    (mini_kb / "relations" / "documented.yaml").write_text(
+        "- {from: shaoxing, type: holds_designation, to: national-ip-demonstration-city, year: 2024,\n"
+        "   document: 国知发保字〔2024〕4号, sources: [{source: src-article, quote: national intellectual property}]}\n"
+    )
+    db = tmp_path / "kb.sqlite"
+    build(mini_kb, db)
+    found = [row["id"] for row, _ in Store(db).search("国知发保字〔2024〕4号", None, limit=10)]
+    assert found == ["shaoxing", "national-ip-demonstration-city"]
+    assert [row["id"] for row, _ in Store(db).search("〔2024〕4号", ["city"], limit=10)] == ["shaoxing"]
