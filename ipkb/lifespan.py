@@ -9,8 +9,8 @@ from ipkb.timeframe import holds_on, period_end, period_start
 
 
 def former_names(row: Any) -> list[dict[str, Any]]:
-    """The stored `former_names` of an entity row, oldest first ([] when it has none)."""
-    text = row["former_names"] if "former_names" in row.keys() else None
+    """The stored `former_names` of an entity row (`SELECT *`), oldest first ([] when it has none)."""
+    text = row["former_names"]
     value: list[dict[str, Any]] = json.loads(text) if text else []
     return value
 
