@@ -93,13 +93,34 @@ class KB:
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
     ) -> list[dict[str, Any]]:
         """Entities of some types, within a place (transitively), holding a designation."""
+        return self.list_entities_as_of(types, within, designation)[0]
+
+    def list_entities_as_of(
+        self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """list_entities, and under --as-of how many more match but have no known start date (not listed).
+
+        Under --as-of an entity is listed when it is known to exist that day (its since and until), or is a
+        place (a city stays a city); one with no `since` is not taken to exist: the KB cannot tell."""
         from ipkb import views
+        from ipkb.lifespan import exists_on
         from ipkb.traverse import contained_in
 
         self.check_types(types)
         inside = contained_in(self.store, self.resolve(within)[0]) if within else None
         holders = set(self._conferred(designation)) if designation else None
-        return views.entity_list(self.store.list_entities(types, inside, holders))
+        rows = self.store.list_entities(types, inside, holders)
+        day, unknown = self.store.as_of, 0
+        if day is not None:
+            places, kept = self.store.place_types(), []
+            for row in rows:
+                exists = exists_on(json.loads(row["fields"]), day)
+                if exists or (exists is None and row["type"] in places):
+                    kept.append(row)
+                elif exists is None:
+                    unknown += 1
+            rows = kept
+        return views.entity_list(rows), unknown
 
     def _conferred(self, designation: str) -> dict[str, dict[str, Any]]:
         """Holder id -> the qualifiers (batch, year, ...) of the relation that confers `designation` on it."""

@@ -121,6 +121,7 @@ def name_rows(entity: EntityRecord, pinyin: str | None) -> list[tuple[str, str, 
         if first_word and fold(first_word) != fold(pinyin):
             rows.append((strip_tones(first_word), fold(first_word), "pinyin"))
     rows += [(alias, fold(alias), "alias") for alias in entity.aliases]
+    rows += [(former.name, fold(former.name), "former") for former in entity.former_names]
     seen: set[tuple[str, str]] = set()
     unique = []
     for text, folded, kind in rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
+from ipkb.model import EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
 from ipkb.record_checks import FileRecords
 from ipkb.schema import Schema
 from ipkb.suggest import did_you_mean
@@ -40,7 +40,9 @@ def summarize(records: FileRecords) -> Summary:
             return str(int(v)) if float(v).is_integer() else repr(float(v))
         return str(v)
 
-    claims: list[tuple[EntityRecord | RelationRecord | Fact, str | None]] = [(e, None) for e in records.entities]
+    claims: list[tuple[EntityRecord | FormerName | RelationRecord | Fact, str | None]]
+    claims = [(e, None) for e in records.entities]
+    claims += [(former, None) for e in records.entities for former in e.former_names]
     claims += [(r, None if r.qualifiers.get("status") == "planned" else dated(r)) for r in records.relations]
     claims += [(f, f.period if f.kind == "actual" else None) for f in records.facts]
     return (

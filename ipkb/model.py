@@ -63,6 +63,16 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class FormerName:
+    """A name an entity had until a date (e.g. SIPO, until CNIPA's renaming in 2018)."""
+
+    name: str
+    until: str
+    zh: str | None = None
+    sources: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
 class EntityRecord:
     id: str
     type: str
@@ -79,6 +89,7 @@ class EntityRecord:
     position: Position | None = None
     since: str | None = None  # lifespan: when the entity came into being (ISO date text), if known
     until: str | None = None  # and when it ceased to be
+    former_names: tuple[FormerName, ...] = ()  # the names it had until a date, oldest first
 
 
 @dataclass(frozen=True)

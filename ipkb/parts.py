@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ipkb.kb_checks import Summary, summarize
-from ipkb.model import Problem
+from ipkb.model import FormerName, Problem
 from ipkb.record_checks import FileRecords, check_file
 from ipkb.schema import Schema
 
@@ -69,6 +69,11 @@ def read_part(source: Source, schema: Schema) -> Part:
     return Part(source.name, source.key, summarize(typed), problems + local, to_rows(typed), digest)
 
 
+def former_row(former: FormerName) -> dict[str, Any]:
+    cites = [{"source": c.source, "quote": c.quote, "via": c.via} for c in former.sources]
+    return {"name": former.name, "zh": former.zh, "until": former.until, "sources": cites}
+
+
 def to_rows(records: FileRecords) -> Rows:
     from ipkb.derive import name_rows, pinyin_of
 
@@ -93,6 +98,7 @@ def to_rows(records: FileRecords) -> Rows:
                 js({**e.fields, **{k: v for k, v in (("since", e.since), ("until", e.until)) if v}}),
                 e.confidence,
                 e.note,
+                js([former_row(f) for f in e.former_names]),
                 line(e.position),
             )
         )

@@ -71,6 +71,10 @@ class Store(AnalystReads):
     def entity_type_names(self) -> list[str]:
         return [r["name"] for r in self.rows("SELECT name FROM entity_type ORDER BY name")]
 
+    def place_types(self) -> set[str]:
+        """The entity types of the schema's `place` group: taken to exist at any date (see lifespan.py)."""
+        return {r["name"] for r in self.rows("SELECT name FROM entity_type WHERE grp = 'place'")}
+
     def metrics(self) -> dict[str, sqlite3.Row]:
         return {r["name"]: r for r in self.rows("SELECT * FROM metric ORDER BY name")}
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from ipkb.fields import FieldChecks
 from ipkb.load import Mapping
-from ipkb.model import EntityRecord, Fact, Position, Problem, RelationRecord
+from ipkb.model import EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
 from ipkb.schema import Schema
 from ipkb.suggest import did_you_mean
+from ipkb.timeframe import period_end
 from ipkb.values import period_problem, valid_date
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)  # with fullmatch: "x\n" is no id
@@ -32,7 +33,9 @@ ENTITY_KEYS = (
     "facts",
     "since",
     "until",
+    "former_names",
 )
+FORMER_NAME_KEYS = ("name", "zh", "until", "sources")
 RELATION_KEYS = ("from", "type", "to", "confidence", "note", "sources")
 FACT_KEYS = ("metric", "value", "unit", "period", "kind", "scope", "confidence", "note", "sources", "conflict")
 FACT_KINDS = ("actual", "target")
@@ -119,6 +122,7 @@ class Validator(FieldChecks):
                 self.error(file, self.line(record, key), message, did_you_mean(str(fields[key]), kind))
         since, until = self.date(file, record, "since"), self.date(file, record, "until")
         self.in_order(file, self.line(record, "until"), since, until)
+        former_names = self.former_names(file, record)
         is_source = etype is not None and etype.group == "source"
         sources = self.citations(file, record, required=False, what="entity")
         if not sources and not is_source and etype is not None:
@@ -159,8 +163,30 @@ class Validator(FieldChecks):
                 position=Position(file, self.line(record)),
                 since=since,
                 until=until,
+                former_names=former_names,
             )
         )
+
+    def former_names(self, file: str, record: Mapping) -> tuple[FormerName, ...]:
+        """`former_names`: [{name, zh, until, sources}], each name cited, each with the date it ended."""
+        value = record.get("former_names")
+        if value is None:
+            return ()
+        hint = "write former_names: [{name: Old Name, until: 2018-03, sources: [{source: ..., quote: ...}]}]"
+        if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+            self.error(file, self.line(record, "former_names"), "'former_names' must be a list of mappings", hint)
+            return ()
+        out = []
+        for item in value:
+            self.unknown_keys(file, item, FORMER_NAME_KEYS, "a former name")
+            name = self.text(file, item, "name", required=True)
+            until = self.date(file, item, "until")
+            if "until" not in item:
+                self.error(file, self.line(item), "a former name needs 'until': the date it stopped being used", hint)
+            sources = self.citations(file, item, required=True, what="a former name")
+            if name and name.strip() and until is not None:
+                out.append(FormerName(name, until, self.text(file, item, "zh"), sources))
+        return tuple(sorted(out, key=lambda f: period_end(f.until) or ""))
 
     def fact(self, file: str, record: Mapping, entity_id: str | None) -> None:
         allowed = FACT_KEYS if entity_id is not None else ("entity", *FACT_KEYS)

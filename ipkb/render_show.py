@@ -62,11 +62,15 @@ def _header(view: dict[str, Any], numbers: dict[str, int]) -> RenderableType:
     from rich.panel import Panel
 
     names = view["names"]
-    title = Text(view["name"], style="bold", overflow="ellipsis", no_wrap=True)
-    for extra in (names.get("zh"), names.get("pinyin")):
+    then = view.get("name_as_of", view["name"])  # under --as-of: the name it had on that day
+    title = Text(then, style="bold", overflow="ellipsis", no_wrap=True)
+    for extra in (view.get("zh_as_of", names.get("zh")), names.get("pinyin") if then == view["name"] else None):
         if extra:
             title.append(f"  {extra}")
     body: list[RenderableType] = []
+    if then != view["name"]:
+        body.append(Text(f"named so on {view['as_of']}; now {view['name']}", style="dim"))
+    body += _lifespan(view)
     if view.get("description"):
         body.append(Text(view["description"]))
     if view["aliases"]:
@@ -75,6 +79,10 @@ def _header(view: dict[str, Any], numbers: dict[str, int]) -> RenderableType:
         body.append(Text("confidence: inferred (derived from its sources, not stated by them)", style="yellow"))
     if view.get("note"):
         body.append(Text("note: " + view["note"], style="italic"))
+    for former in view.get("former_names", []):
+        line = Text(f"formerly: {former['name']}" + (f" {former['zh']}" if former.get("zh") else ""), style="dim")
+        line.append(f" (until {former['until']}) " + marks(former["sources"], numbers), style="dim")
+        body.append(line)
     if view["citations"]:
         body.append(Text("sources: " + marks(view["citations"], numbers), style="dim"))
     return Panel(
@@ -85,6 +93,16 @@ def _header(view: dict[str, Any], numbers: dict[str, int]) -> RenderableType:
         subtitle_align="right",
         box=box.ROUNDED,
     )
+
+
+def _lifespan(view: dict[str, Any]) -> list[RenderableType]:
+    """Under --as-of, whether the entity existed that day, by its since and until."""
+    fields, day = view["fields"], view.get("as_of")
+    if day is None or view.get("exists_as_of") is not False:
+        return []
+    if fields.get("since") is not None and day < str(fields["since"]):
+        return [Text(f"not yet in existence on {day}: it dates from {fields['since']}", style="yellow")]
+    return [Text(f"no longer in existence on {day}: it lasted until {fields.get('until')}", style="yellow")]
 
 
 def _other(entity: dict[str, Any]) -> Text:

@@ -51,6 +51,7 @@ class EntityRow(SQLModel, table=True):
     fields: str  # JSON object: type-specific fields (e.g. a source's title, url, file)
     confidence: str
     note: str | None
+    former_names: str  # JSON list of {name, zh, until, sources: [{source, quote, via}]}, oldest first
     file: str = Field(index=True)  # relative to the KB's parent; a rebuild replaces a changed file's rows
     line: int
 
@@ -63,7 +64,7 @@ class NameRow(SQLModel, table=True):
     entity_id: str = Field(index=True)
     text: str
     folded: str = Field(index=True)
-    kind: str  # id | name | zh | pinyin | alias
+    kind: str  # id | name | zh | pinyin | alias | former
 
 
 class RelationRow(SQLModel, table=True):

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from ipkb import timeframe
+from ipkb.lifespan import exists_on, former_names, name_on
 from ipkb.query import Edge, Store
 from ipkb.traverse import Step
 
@@ -100,6 +101,7 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
         "note": row["note"],
         "defined_at": f"{row['file']}:{row['line']}",
         "citations": entity_sources,
+        "former_names": former_names(row),
         "facts": fact_views,
         "relations": relations,
     }
@@ -109,6 +111,8 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
     ]
     if store.as_of is not None:
         view["as_of"] = store.as_of
+        view["name_as_of"], view["zh_as_of"] = name_on(row, store.as_of)
+        view["exists_as_of"] = exists_on(view["fields"], store.as_of)
         undated = store.edges_of(entity_id, date_unknown=True)
         undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
         others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
@@ -118,7 +122,7 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
         )
     undated_views = view.get("relations_date_unknown", [])  # their sources are numbered too
     cited = [c["source"] for c in entity_sources] + _cited_ids(fact_views) + _cited_ids(relations + undated_views)
-    cited += _cited_ids(view["claimed_totals"])
+    cited += _cited_ids(view["claimed_totals"]) + _cited_ids(view["former_names"])
     view["sources"] = source_list(store, cited)
     if row["type"] == "source":
         view["cited_by"] = cited_by(store, entity_id)

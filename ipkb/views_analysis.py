@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from ipkb import timeframe
+from ipkb.lifespan import former_names, name_on
 from ipkb.query import Store
 from ipkb.views import _fact, coverage_claims, entity_ref
 
@@ -119,6 +120,12 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
                 "sources": attr_cites[row["id"]],
             }
         )
+    rows = {**names, **entity_rows}
+    for event in events:  # each body by the name it had on the event's date (docs/analysis.md)
+        for role in ("subject", "object"):
+            if event[role] and former_names(rows[event[role]["id"]]):
+                name, zh = name_on(rows[event[role]["id"]], event["date"])
+                event[role] = {**event[role], "name": name, "zh": zh}
     events.sort(
         key=lambda e: (
             timeframe.period_start(e["date"]) or "9999",

@@ -186,7 +186,7 @@ def insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
         citations += [(kind, owners[kind][index], *rest) for kind, index, *rest in rows.citations]
         problems = [(p.line, p.message, p.hint, p.severity) for p in part.problems]
         stored.append((file, part.key, marshal.dumps(part.summary, 4), marshal.dumps(problems, 4)))
-    con.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
+    con.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
     con.executemany("INSERT INTO name (entity_id, text, folded, kind) VALUES (?, ?, ?, ?)", names)
     con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
     con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)

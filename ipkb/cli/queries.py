@@ -45,7 +45,7 @@ def list_entities(
     as_json: bool = False,
 ) -> None:
     kb = open_kb(as_of)
-    rows = kb.list_entities(types, within, designation)
+    rows, without_start = kb.list_entities_as_of(types, within, designation)
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
     if wanted:
         rows = [{k: row[k] for k in wanted} for row in kb.with_columns(rows, wanted, designation)]
@@ -68,6 +68,8 @@ def list_entities(
             from ipkb.render_show import completeness
 
             emit(*completeness(claims))
+    if without_start and not (as_json or table_format == "json"):
+        emit_note(f"{without_start} more without a known start date (not shown)")
 
 
 def write_delimited(rows: list[dict[str, object]], columns: list[str], delimiter: str) -> None:

@@ -1,0 +1,144 @@
+"""Entities over time: former names (lookups, show, timeline) and lifespans under --as-of (docs/analysis.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import BUNDLED_KB, invoke
+
+RENAMED = """\
+- id: demo-office
+  type: agency
+  name: Demonstration Bureau
+  zh: 示范局
+  since: "2010"
+  former_names:
+    - name: Demonstration Office
+      zh: 示范办公室
+      until: 2018-03
+      sources: [{source: src-article, quote: "national intellectual property"}]
+  sources: [{source: src-article, quote: "national intellectual property"}]
+- id: late-center
+  type: center
+  name: Late Center
+  since: 2030-05-01
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+"""
+
+RUNS = """\
+- from: demo-office
+  type: hosts
+  to: late-center
+  date: 2015-06
+  sources: [{source: src-article, quote: "will build"}]
+- from: demo-office
+  type: hosts
+  to: national-center
+  date: 2019-01
+  sources: [{source: src-article, quote: "will build"}]
+"""
+
+
+def renamed_kb(mini_kb: Path) -> Path:
+    (mini_kb / "entities" / "renamed.yaml").write_text(RENAMED, encoding="utf-8")
+    (mini_kb / "relations" / "renamed.yaml").write_text(RUNS, encoding="utf-8")
+    return mini_kb
+
+
+def test_a_former_name_finds_the_entity_and_show_lists_it(run, mini_kb: Path) -> None:
+    renamed_kb(mini_kb)
+    view = json.loads(run("show", "Demonstration Office", "--json").stdout)
+    assert view["id"] == "demo-office"
+    assert [(f["name"], f["zh"], f["until"]) for f in view["former_names"]] == [
+        ("Demonstration Office", "示范办公室", "2018-03")
+    ]
+    assert view["former_names"][0]["sources"][0]["source"] == "src-article"
+    shown = run("show", "demo-office").stdout
+    assert "formerly: Demonstration Office 示范办公室 (until 2018-03)" in shown
+
+
+def test_timeline_and_show_as_of_use_the_name_of_the_day(run, mini_kb: Path) -> None:
+    renamed_kb(mini_kb)
+    events = json.loads(run("timeline", "demo-office", "--json").stdout)
+    names = {e["date"]: e["subject"]["name"] for e in events if e["subject"]["id"] == "demo-office"}
+    assert names["2015-06"] == "Demonstration Office"
+    assert names["2019-01"] == "Demonstration Bureau"
+    assert "Demonstration Office" in run("timeline", "demo-office").stdout
+    then = json.loads(run("show", "demo-office", "--as-of", "2016", "--json").stdout)
+    assert (then["name_as_of"], then["zh_as_of"], then["name"]) == (
+        "Demonstration Office",
+        "示范办公室",
+        "Demonstration Bureau",
+    )
+    assert run("show", "demo-office", "--as-of", "2016").stdout.lstrip().startswith("╭─ Demonstration Office")
+    assert json.loads(run("show", "demo-office", "--as-of", "2020", "--json").stdout)["name_as_of"] == (
+        "Demonstration Bureau"
+    )
+
+
+def test_list_as_of_shows_what_is_known_to_exist_and_counts_the_undated_apart(run, mini_kb: Path) -> None:
+    renamed_kb(mini_kb)
+
+    def listed(*args: str) -> set[str]:
+        result = run("list", "--type", "agency", "--type", "center", *args, "--json")
+        assert result.exit_code == 0, result.stderr
+        return {e["id"] for e in json.loads(result.stdout)}
+
+    assert listed("--as-of", "2009") == set()  # the office dates from 2010: a year counts once it is over
+    assert listed("--as-of", "2010") == {"demo-office"}
+    assert listed("--as-of", "2030-06") == {"demo-office", "late-center"}
+    assert {"national-center", "keqiao-overseas-dispute-subcenter"} <= listed()  # without --as-of: all
+    table = run("list", "--type", "center", "--as-of", "2020")
+    assert "2 more without a known start date (not shown)" in table.stderr
+    assert "national-center" not in table.stdout
+    assert json.loads(run("list", "--type", "center", "--as-of", "2020", "--json").stdout) == []
+    places = {e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)}
+    assert "huzhou" in places  # a place needs no start date
+
+
+def test_show_as_of_before_the_start_says_it_did_not_exist_yet(run, mini_kb: Path) -> None:
+    renamed_kb(mini_kb)
+    out = run("show", "late-center", "--as-of", "2025").stdout
+    assert "not yet in existence on 2025-12-31: it dates from 2030-05-01" in out
+    assert "not yet in existence" not in run("show", "late-center", "--as-of", "2031").stdout
+    assert json.loads(run("show", "late-center", "--as-of", "2025", "--json").stdout)["exists_as_of"] is False
+
+
+def test_a_former_name_needs_a_date_and_a_citation(run, mini_kb: Path) -> None:
+    bad = RENAMED.replace("      until: 2018-03\n", "").replace(
+        '      sources: [{source: src-article, quote: "national intellectual property"}]\n', ""
+    )
+    (mini_kb / "entities" / "renamed.yaml").write_text(bad, encoding="utf-8")
+    result = run("validate", "--json")
+    assert result.exit_code == 1
+    messages = [e["message"] for e in json.loads(result.stdout)["errors"]]
+    assert any("needs 'until'" in m for m in messages), messages
+    assert any("a former name cites no source" in m for m in messages), messages
+    (mini_kb / "entities" / "renamed.yaml").write_text(RENAMED.replace("until: 2018-03", "until: March"))
+    errors = json.loads(run("validate", "--json").stdout)["errors"]
+    assert any("until must be a date" in e["message"] and e["line"] == 9 for e in errors), errors
+    (mini_kb / "entities" / "renamed.yaml").write_text(
+        RENAMED.replace("source: src-article, quote", "source: nope, quote", 1)
+    )
+    errors = json.loads(run("validate", "--json").stdout)["errors"]
+    assert any("nope" in e["message"] for e in errors), errors
+
+
+def test_bundled_kb_names_sipo_before_2018_and_finds_it() -> None:
+    def ipkb(*args: str) -> str:
+        result = invoke(["--kb", str(BUNDLED_KB), *args, "--json"])
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    assert json.loads(ipkb("show", "sipo"))["id"] == "cnipa"
+    assert json.loads(ipkb("show", "State Intellectual Property Office"))["id"] == "cnipa"
+    events = json.loads(ipkb("timeline"))
+    early = [e for e in events if e["date"] < "2018" for r in ("subject", "object") if e[r] and e[r]["id"] == "cnipa"]
+    assert early, "the KB has CNIPA events before 2018"
+    for event in early:
+        names = {event[r]["name"] for r in ("subject", "object") if event[r] and event[r]["id"] == "cnipa"}
+        assert names == {"State Intellectual Property Office"}, event
+    before = {e["id"] for e in json.loads(ipkb("list", "--type", "center", "--as-of", "2019-06"))}
+    after = {e["id"] for e in json.loads(ipkb("list", "--type", "center", "--as-of", "2019-07-10"))}
+    assert "national-center" not in before and "national-center" in after  # founded 2019-07-10
