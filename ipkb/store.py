@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the query path does not pay for defining the model's datacl
     from ipkb.model import Problem
     from ipkb.query import Store
 
-STORE_VERSION = "9"  # bump when the tables or what goes into them change
+STORE_VERSION = "10"  # bump when the tables or what goes into them change
 # A stat signature is trusted only for files last written more than this before it was taken: a file
 # written again within the same timestamp tick (a few ms here, 2 s on FAT) keeps its size and mtime.
 RACY_NS = 2 * 10**9
