@@ -282,17 +282,27 @@ def path(view: dict[str, Any]) -> RenderableType:
                 out.append(Hanging("      note: ", Text(hop["note"], style="italic")))
             if hop["sources"]:
                 first = hop["sources"][0]
-                quote = Text(f"[{first['source']}]", style="dim")
+                if first.get("via"):  # the research note's words about the source, not the source's own
+                    quote = Text(f"{first['via']}, our note on [{first['source']}]:", style="yellow")
+                else:
+                    quote = Text(f"[{first['source']}]", style="dim")
                 if first.get("quote"):
                     quote.append(f" \u201c{first['quote']}\u201d", style="green")
-                if first.get("via"):
-                    quote.append(f" · read in {first['via']}", style="yellow")
                 out.append(Hanging("      ", quote))
     summary = f"{view['length']} hop{'s' if view['length'] != 1 else ''}"
     if len(paths) > 1:
         summary += f" · {len(paths)} shortest paths"
-    cited = all(h["sources"] for p in paths for h in p["hops"])
-    out.append(Text(summary + (" · every hop cited" if cited and view["length"] else ""), style="dim"))
+    hops = [h for p in paths for h in p["hops"]]
+    cited = all(h["sources"] for h in hops)
+    summary += " · every hop cited" if cited and view["length"] else ""
+    planned = sum(h["qualifiers"].get("status") == "planned" for h in hops)
+    inferred = sum(h["confidence"] == "inferred" for h in hops)
+    caveats = [
+        f"{n} hop{'s' if n > 1 else ''} {what}" for n, what in ((planned, "only planned"), (inferred, "inferred")) if n
+    ]
+    out.append(Text(summary, style="dim"))
+    if caveats:
+        out.append(Text("careful: " + ", ".join(caveats), style="yellow"))
     return Group(*out)
 
 

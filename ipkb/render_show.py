@@ -169,11 +169,13 @@ def show(view: dict[str, Any]) -> RenderableType:
 def _quote_lines(sources: list[dict[str, Any]], numbers: dict[str, int] | None) -> list[RenderableType]:
     out: list[RenderableType] = []
     for cite in sources:
-        text = Text(f"\u201c{cite['quote']}\u201d" if cite.get("quote") else "(no quote)", style="green")
         where = f"[{numbers[cite['source']]}]" if numbers and cite["source"] in numbers else cite["source"]
-        text.append(f" {where}", style="dim")
-        if cite.get("via"):
-            text.append(f" via {cite['via']}", style="yellow")
+        if cite.get("via"):  # the research note's words about the source, not the source's own: say so first
+            text = Text(f"{cite['via']}, our note on {where}: ", style="yellow")
+            text.append(f"\u201c{cite['quote']}\u201d" if cite.get("quote") else "(no quote)", style="green")
+        else:
+            text = Text(f"\u201c{cite['quote']}\u201d" if cite.get("quote") else "(no quote)", style="green")
+            text.append(f" {where}", style="dim")
         out.append(Hanging("     ", text))
     return out
 

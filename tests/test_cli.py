@@ -307,7 +307,7 @@ def test_path_shows_each_hop_note_and_where_its_quote_was_read(run, mini_kb: Pat
         "  sources: [{source: src-article, quote: national intellectual property, via: src-article}]\n"
     )
     out = " ".join(run("path", "huzhou", "national-center", "--via", "hosts").stdout.split())
-    assert "note: Only planned, says the article." in out and "read in src-article" in out
+    assert "note: Only planned, says the article." in out and "src-article, our note on [src-article]" in out
     hop = json.loads(run("path", "huzhou", "national-center", "--via", "hosts", "--json").stdout)["hops"][0]
     assert hop["note"] == "Only planned, says the article." and hop["sources"][0]["via"] == "src-article"
 
@@ -338,3 +338,8 @@ def test_usage_errors_under_json_are_json_on_stderr(run, args: list[str]) -> Non
     result = run(*args)
     assert result.exit_code == 2 and result.stdout == ""
     assert json.loads(result.stderr)["ok"] is False
+
+
+def test_path_warns_when_a_hop_is_only_planned(run) -> None:
+    out = run("path", "keqiao", "national-center").stdout
+    assert "careful: 2 hops only planned" in out  # in the mini KB both links of this path are planned

@@ -61,7 +61,7 @@ def test_notes_inferred_and_via_are_on_screen(evidence_kb: Path) -> None:
 def test_quotes_prints_every_claim_with_its_words(evidence_kb: Path) -> None:
     out = " ".join(show(evidence_kb, "huzhou", "--quotes").stdout.split())
     assert "“ranks fourth in the country”" in out
-    assert "“Huzhou in Zhejiang” [" in out and "via research-note" in out
+    assert "research-note, our note on [2]: “Huzhou in Zhejiang”" in out  # whose words they are, first
     view = json.loads(invoke(["--kb", str(evidence_kb), "show", "huzhou", "--quotes", "--json"]).stdout)
     assert view == json.loads(invoke(["--kb", str(evidence_kb), "show", "huzhou", "--json"]).stdout)
 
