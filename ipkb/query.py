@@ -252,6 +252,7 @@ class Store(AnalystReads):
         for with a substring scan of the names instead, shortest matching name first.
         """
         text = unicodedata.normalize("NFKC", text)
+        limit = min(limit, 1 << 40)  # more rows than any KB holds; the sums below stay within SQLite's integers
         if len(text) >= 3:
             named = self._named(fold(text), types, limit)
             seen = {row["id"] for row, _ in named}
