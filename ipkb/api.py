@@ -161,6 +161,8 @@ class KB:
         entities = self.store.entities(ids)
         edges = self.store.edges_touching(ids, [c for c in columns if c in relation_types] or None) if ids else []
         conferred = self._conferred(designation) if designation else {}
+        from ipkb.timeframe import relation_since
+
         out = []
         for row in rows:
             extended = dict(row)
@@ -172,7 +174,11 @@ class KB:
                         e.target_id for e in edges if e.source_id == row["id"] and e.type == column
                     )
                 else:
-                    extended[column] = conferred.get(row["id"], {}).get(column)
+                    conferring = conferred.get(row["id"], {})
+                    extended[column] = conferring.get(column)
+                    since = relation_since(conferring)
+                    if column == "year" and extended[column] is None and since:
+                        extended[column] = int(since[:4])  # the year of the relation's date
             out.append(extended)
         return out
 

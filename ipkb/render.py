@@ -327,6 +327,7 @@ def neighbor_tree(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]
     root = view[0]
     tree = Tree(Text(f"{root['name']} ({root['type']} · {root['id']})", style="bold"))
     branches = {root["id"]: tree}
+    notes = Notes()
     for node in view[1:]:
         for link in node["relations"]:
             parent = by_id.get(link["other"])
@@ -334,11 +335,29 @@ def neighbor_tree(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]
                 label, inverse = labels[link["type"]]
                 # link is seen from `node`; from the parent the direction flips
                 text = inverse if link["direction"] == "out" else label
+                caveats = " · ".join(
+                    c
+                    for c in (
+                        qualifiers_text(link.get("qualifiers", {})),
+                        "inferred" if link.get("confidence") == "inferred" else "",
+                        notes.mark(link.get("note")),
+                    )
+                    if c
+                )
+                sources = " ".join(dict.fromkeys(c["source"] for c in link.get("sources", [])))
                 branches[node["id"]] = branches[parent["id"]].add(
-                    Text.assemble((f"{text} ", "yellow"), node["name"], (f" ({node['type']} · {node['id']})", "dim"))
+                    Text.assemble(
+                        (f"{text} ", "yellow"),
+                        node["name"],
+                        (f" ({node['type']} · {node['id']})", "dim"),
+                        (f" · {caveats}" if caveats else "", "yellow"),
+                        (f"  {sources}" if sources else "", "cyan"),
+                    )
                 )
                 break
-    return tree
+    if not notes.texts:
+        return tree
+    return Group(tree, Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
 def stats(view: dict[str, Any]) -> RenderableType:

@@ -206,7 +206,10 @@ def entity_list(rows: list[sqlite3.Row], extra: dict[str, dict[str, Any]] | None
 
 
 def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list[dict[str, Any]]:
+    """The entities reached, nearest first, each with the relations that join it to the others, with the
+    qualifiers, confidence, note and citations a reader needs to weigh each link."""
     rows = store.entities(distance)
+    cites = store.citations("relation", [str(e.rowid) for e in edges])
     ordered = sorted(distance, key=lambda i: (distance[i], rows[i]["type"], rows[i]["name"], i))
     out = []
     for entity_id in ordered:
@@ -215,6 +218,10 @@ def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list
                 "type": e.type,
                 "direction": "out" if e.source_id == entity_id else "in",
                 "other": e.target_id if e.source_id == entity_id else e.source_id,
+                "qualifiers": e.qualifiers,
+                "confidence": e.confidence,
+                "note": e.note,
+                "sources": cites[str(e.rowid)],
             }
             for e in edges
             if entity_id in (e.source_id, e.target_id)

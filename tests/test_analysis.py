@@ -195,3 +195,8 @@ def test_facts_table_shows_each_figure_note(run, mini_kb: Path) -> None:
     )
     out = run("facts", "invention_patents_per_10k_people").stdout
     assert "[a]" in out and "[a] More than nine" in " ".join(out.split())
+
+
+def test_a_designation_year_column_falls_back_to_the_year_of_its_date(run, dated_kb: Path) -> None:
+    csv_text = run("list", "--designation", "national-ip-demonstration-city", "--columns", "id,year", "--format", "csv")
+    assert "shaoxing,2024" in csv_text.stdout.splitlines()  # shaoxing's relation has only `date: 2024-01-26`

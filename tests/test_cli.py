@@ -343,3 +343,16 @@ def test_usage_errors_under_json_are_json_on_stderr(run, args: list[str]) -> Non
 def test_path_warns_when_a_hop_is_only_planned(run) -> None:
     out = run("path", "keqiao", "national-center").stdout
     assert "careful: 2 hops only planned" in out  # in the mini KB both links of this path are planned
+
+
+def test_neighbors_carry_each_links_caveats_and_sources(run, mini_kb: Path) -> None:
+    (mini_kb / "relations" / "inferred.yaml").write_text(
+        "- from: shaoxing\n  type: hosts\n  to: national-center\n  confidence: inferred\n  note: Read between lines.\n"
+        "  sources: [{source: src-article, quote: national intellectual property}]\n"
+    )
+    rows = json.loads(run("neighbors", "shaoxing", "--json").stdout)
+    link = next(r for n in rows if n["id"] == "national-center" for r in n["relations"])
+    assert link["confidence"] == "inferred" and link["note"] == "Read between lines."
+    assert link["sources"][0]["source"] == "src-article"
+    tree = " ".join(run("neighbors", "shaoxing", "--tree").stdout.split())
+    assert "inferred · [a]" in tree and "[a] Read between lines." in tree and "src-article" in tree
