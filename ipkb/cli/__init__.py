@@ -97,18 +97,6 @@ def emit(renderable: Any) -> None:
     console().print(renderable)
 
 
-def resolve_all(store: "Store", *words: str) -> list[str]:
-    from ipkb.api import KB
-
-    return KB(store).resolve(*words)
-
-
-def check_types(store: "Store", types: list[str] | None, relations: list[str] | None = None) -> None:
-    from ipkb.api import KB
-
-    KB(store).check_types(types, relations)
-
-
 # -- the one place errors are rendered ---------------------------------------------------------------------
 def _render_error(error: IpkbError, as_json: bool) -> None:
     problems = error.problems if isinstance(error, InvalidKnowledgeBase) else []

@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import check_types, complete, emit, emit_json, kb_path, open_store, output, resolve_all
+from ipkb.cli import complete, emit, emit_json, kb_path, open_kb, open_store, output
 from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, app, entity_argument
 from ipkb.errors import UsageError
 
@@ -55,19 +55,20 @@ def facts(
         from ipkb.timeframe import check_period_prefix
 
         check_period_prefix(period)
-    store = open_store(as_of)
+    kb = open_kb(as_of)
+    store = kb.store
     if metric is None and within is None and not types and period is None:
         overview = views_analysis.metrics_overview(store)
         output(overview, as_json, "metrics")
         return
     if metric is not None:
         metric = _metric_id(metric, list(store.metrics()))
-    check_types(store, types)
+    kb.check_types(types)
     inside = None
     if within:
         from ipkb.traverse import contained_in
 
-        place = resolve_all(store, within)[0]
+        place = kb.resolve(within)[0]
         inside = contained_in(store, place) | {place}
     rows = views_analysis.compare_metric(store, metric, types, inside, period)
     if as_json:
@@ -103,9 +104,9 @@ def timeline(
     """
     from ipkb import views_analysis
 
-    store = open_store(as_of)
-    entity_id = resolve_all(store, entity)[0] if entity else None
-    events = views_analysis.timeline(store, entity_id)
+    kb = open_kb(as_of)
+    entity_id = kb.resolve(entity)[0] if entity else None
+    events = views_analysis.timeline(kb.store, entity_id)
     output(events, as_json, "timeline")
 
 

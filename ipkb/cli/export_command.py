@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ipkb.cli import check_types, complete, kb_path, open_store, resolve_all
+from ipkb.cli import complete, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, TypesOption, app
 
 if TYPE_CHECKING:
@@ -62,10 +62,11 @@ def export(
         from ipkb.export.ttl import check_base_iri
 
         check_base_iri(base_iri)
-    store = open_store(as_of)
-    check_types(store, types, relations)
-    root_id = resolve_all(store, root)[0] if root else None
-    place_id = resolve_all(store, within)[0] if within else None
+    kb = open_kb(as_of)
+    kb.check_types(types, relations)
+    store = kb.store
+    root_id = kb.resolve(root)[0] if root else None
+    place_id = kb.resolve(within)[0] if within else None
     exporter = module(fmt)
     if hasattr(exporter, "ready"):
         exporter.ready()  # svg and png: Graphviz is installed, before any graph is built
