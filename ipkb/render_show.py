@@ -13,7 +13,8 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.render import Grid, Hanging, Notes, format_value, marks, qualifiers_text
+from ipkb.render_layout import Grid, Hanging, Notes
+from ipkb.render_text import format_value, marks, qualifiers_text
 
 
 def _flags(item: dict[str, Any], notes: Notes, extra: str = "") -> str:

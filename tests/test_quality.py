@@ -26,7 +26,7 @@ OWNERS = {
         "ipkb/cli/export_command.py",
         "ipkb/cli/complete.py",
     ),
-    "rich": ("ipkb/render.py", "ipkb/render_show.py"),
+    "rich": ("ipkb/render",),  # render.py and its render_*.py siblings
     "networkx": ("ipkb/graph.py", "ipkb/export/"),
     "rdflib": ("ipkb/export/",),
     "sqlmodel": ("ipkb/tables.py", "ipkb/writer.py"),

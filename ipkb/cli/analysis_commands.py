@@ -20,7 +20,7 @@ def coverage(as_json: JsonOption = False) -> None:
     from ipkb import views_analysis
 
     report = views_analysis.coverage_report(open_store())
-    output(report, as_json, "coverage_report")
+    output(report, as_json, "render_analysis.coverage_report")
 
 
 @app.command()
@@ -59,7 +59,7 @@ def facts(
     store = kb.store
     if metric is None and within is None and not types and period is None:
         overview = views_analysis.metrics_overview(store)
-        output(overview, as_json, "metrics")
+        output(overview, as_json, "render_analysis.metrics")
         return
     if metric is not None:
         metric = _metric_id(metric, list(store.metrics()))
@@ -74,9 +74,9 @@ def facts(
     if as_json:
         emit_json(rows)
     else:
-        from ipkb import render
+        from ipkb import render_analysis
 
-        emit(render.metric_table(metric, rows))
+        emit(render_analysis.metric_table(metric, rows))
 
 
 def _metric_id(typed: str, known: list[str]) -> str:
@@ -107,7 +107,7 @@ def timeline(
     kb = open_kb(as_of)
     entity_id = kb.resolve(entity)[0] if entity else None
     events = views_analysis.timeline(kb.store, entity_id)
-    output(events, as_json, "timeline")
+    output(events, as_json, "render_analysis.timeline")
 
 
 @app.command()
@@ -127,4 +127,4 @@ def diff(
     from ipkb.diff import WORKTREE, diff_revisions
 
     report = diff_revisions(kb_path(), old, new or WORKTREE)
-    output(report, as_json, "diff")
+    output(report, as_json, "render_analysis.diff")

@@ -16,7 +16,7 @@ def stats(as_json: JsonOption = False) -> None:
     from ipkb import views_analysis
 
     view = views_analysis.stats(open_store())
-    output(view, as_json, "stats")
+    output(view, as_json, "render_analysis.stats")
 
 
 @app.command()

@@ -1,0 +1,172 @@
+"""Rich renderables for the analysis commands: stats, coverage, metrics and facts, timeline, diff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from ipkb.render_layout import Grid, Notes
+from ipkb.render_text import cited, format_value, qualifiers_text
+
+
+def stats(view: dict[str, Any]) -> RenderableType:
+    summary = Text(
+        f"{view['entities']} entities · {view['relations']} relations · {view['facts']} facts · "
+        f"{view['sources']} sources · {view['warnings']} warnings"
+    )
+    by_type = Grid("entity type", "count")
+    for key, value in view["by_type"].items():
+        by_type.add_row(key, str(value))
+    by_relation = Grid("relation type", "count")
+    for key, value in view["by_relation"].items():
+        by_relation.add_row(key, str(value))
+    cites = Grid("", "total", "with source", "with quote", "quoted from the source itself")
+    for key, c in view["citations"].items():
+        cites.add_row(
+            key,
+            str(c["total"]),
+            f"{c['with_source']} ({c['share_with_source']:.0%})",
+            f"{c['with_quote']} ({c['share_with_quote']:.0%})",
+            f"{c['with_quote_from_source_text']} ({c['share_with_quote_from_source_text']:.0%})",
+        )
+    note = "the rest are quoted from our research notes' record of the source (via), not its own text"
+    parts: list[RenderableType] = [summary, Text(""), by_type, Text(""), by_relation, Text(""), cites]
+    parts.append(Text(note, style="dim"))
+    if view["claimed_totals"]:
+        parts += [Text(""), coverage(view["claimed_totals"])]
+    return Group(*parts)
+
+
+def coverage(claims: list[dict[str, Any]]) -> RenderableType:
+    table = Grid(
+        "entity",
+        "metric",
+        "period",
+        "scope",
+        "claimed",
+        "listed",
+        "undated",
+        title="Claimed totals (members listed by the period; undated members apart)",
+        justify=("left", "left", "left", "left", "right", "right", "right"),
+    )
+    for c in claims:
+        scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
+        table.add_row(
+            c["entity"]["id"],
+            c["metric"],
+            c["period"] or "",
+            scope,
+            format_value(c["claimed"]),
+            str(c["listed"]),
+            str(c["undated"] or ""),
+        )
+    return table
+
+
+def coverage_report(report: dict[str, Any]) -> RenderableType:
+    inferred = report["facts_inferred"]
+    lines = [
+        coverage(report["claimed_totals"]),
+        Text(""),
+        Text(f"entities without a Chinese name: {len(report['entities_without_chinese_name'])}"),
+        Text(f"relations without a quote: {len(report['relations_without_quote'])}"),
+        Text(f"facts without a quote: {len(report['facts_without_quote'])}"),
+        Text(
+            f"sources cited once only: {len(report['sources_cited_once'])}; "
+            f"never cited: {len(report['sources_never_cited'])}"
+        ),
+        Text(f"facts marked inferred: {inferred['count']} of {inferred['of']} ({inferred['share']:.0%})"),
+        Text("`ipkb coverage --json` lists each of them", style="dim"),
+    ]
+    return Group(*lines)
+
+
+def metrics(overview: list[dict[str, Any]]) -> RenderableType:
+    table = Grid(
+        "metric",
+        "unit",
+        "facts",
+        "entities",
+        "description",
+        justify=("left", "left", "right", "right"),
+    )
+    for m in overview:
+        table.add_row(m["metric"], m["unit"] or "", str(m["facts"]), str(m["entities"]), m["description"])
+    return table
+
+
+def metric_table(metric: str | None, rows: list[dict[str, Any]]) -> RenderableType:
+    """One metric's figures, titled by it; or (metric None) every figure, with a metric column."""
+    if not rows:
+        return Text(f"no facts for {metric}" if metric else "no facts", style="dim")
+    columns = ("entity", "value", "unit", "period", "kind", "source")
+    table = Grid(
+        *(columns if metric else ("metric", *columns)),
+        title=metric.replace("_", " ") if metric else None,
+        justify=("left", "right") if metric else ("left", "left", "right"),
+    )
+    notes = Notes()
+    for r in rows:
+        kind = " · ".join(
+            f for f in (r["kind"], "inferred" if r["confidence"] == "inferred" else "", notes.mark(r.get("note"))) if f
+        )
+        scope = qualifiers_text(r["scope"])
+        cells = (
+            f"{r['entity']['name']} ({r['entity']['id']})",
+            format_value(r["value"]),
+            r["unit"] or "",
+            (r["period"] or "") + (f" · {scope}" if scope else ""),
+            kind,
+            cited(r["sources"]),
+        )
+        table.add_row(*(cells if metric else (r["metric"].replace("_", " "), *cells)))
+    if not notes.texts:
+        return table
+    return Group(table, Text(""), Text("Notes", style="italic"), *notes.lines())
+
+
+def timeline(events: list[dict[str, Any]]) -> RenderableType:
+    if not events:
+        return Text("no dated events", style="dim")
+    table = Grid("date", "event", "source")
+    for e in events:
+        text = Text(e["subject"]["name"], style="bold")
+        if e["kind"] == "relation":
+            text.append(f" {e['event']} ")
+            text.append(e["object"]["name"], style="bold")
+            details = qualifiers_text({k: v for k, v in e["qualifiers"].items() if k not in ("date", "year", "since")})
+            if details:
+                text.append(f" · {details}", style="yellow")
+        elif e["kind"] == "fact":
+            label = e["event"].replace("_", " ")
+            text.append(f" {label}: {format_value(e['value'])} {e['unit'] or ''}")
+            if e["fact_kind"] == "target":
+                text.append(" (target)", style="yellow")
+        else:
+            text.append(f" {e['event']}")
+        if e["confidence"] == "inferred":
+            text.append(" · inferred", style="yellow")
+        table.add_row(e["date"], text, cited(e["sources"]))
+    return table
+
+
+def diff(report: dict[str, Any]) -> RenderableType:
+    parts: list[RenderableType] = [Text(f"{report['from']} → {report['to']}", style="bold")]
+    entities, relations, facts = report["entities"], report["relations"], report["facts"]
+    for sign, items in (("+", entities["added"]), ("-", entities["removed"])):
+        parts += [Text(f"{sign} entity {e['id']} ({e['type']}): {e['name']}") for e in items]
+    parts += [Text(f"~ entity {r['id']}: {r['from']['name']} → {r['to']['name']}") for r in entities["renamed"]]
+    for sign, items in (("+", relations["added"]), ("-", relations["removed"])):
+        parts += [Text(f"{sign} relation {r['from']} -{r['type']}-> {r['to']}") for r in items]
+    for sign, items in (("+", facts["added"]), ("-", facts["removed"])):
+        parts += [Text(f"{sign} fact {f['entity']} {f['metric']} {f['period'] or ''} = {f['value']}") for f in items]
+    parts += [
+        Text(f"~ fact {f['entity']} {f['metric']} {f['period'] or ''}: {f['old_value']} → {f['value']}")
+        for f in facts["changed"]
+    ]
+    parts += [Text(f"~ citations of {c['what']}") for c in report["citations_changed"]]
+    if len(parts) == 1:
+        parts.append(Text("no changes", style="dim"))
+    return Group(*parts)

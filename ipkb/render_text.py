@@ -1,0 +1,37 @@
+"""Claims' values, qualifiers and citations as short strings, the same in every table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def qualifiers_text(q: dict[str, Any]) -> str:
+    parts = []
+    for key, value in q.items():
+        if key == "rank" and "rank_of" in q:
+            parts.append(f"rank {value} of {q['rank_of']}")
+        elif key == "rank_of":
+            continue
+        elif key in ("year", "date", "status"):
+            parts.append(str(value))
+        else:
+            parts.append(f"{key} {value}")
+    return " · ".join(parts)
+
+
+def marks(sources: list[dict[str, Any]], numbers: dict[str, int]) -> str:
+    found = sorted({numbers[c["source"]] for c in sources if c["source"] in numbers})
+    return "".join(f"[{n}]" for n in found)
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def cited(sources: list[dict[str, Any]]) -> str:
+    """The ids of the sources behind a claim, each once, in order."""
+    return ", ".join(dict.fromkeys(c["source"] for c in sources))
