@@ -127,11 +127,10 @@ class KB:
         from ipkb.timeframe import relation_since
 
         (designation_id,) = self.resolve(designation)
-        edges = [
-            e
-            for e in self.store.edges_touching([designation_id], ["holds_designation"])
-            if e.target_id == designation_id
-        ]
+        holds = self.store.roles().designation
+        if holds is None:  # a schema without a designation role: nothing is conferred
+            return {}
+        edges = [e for e in self.store.edges_touching([designation_id], [holds]) if e.target_id == designation_id]
         edges.sort(key=lambda e: relation_since(e.qualifiers) or "9999", reverse=True)  # the earliest wins below
         return {e.source_id: e.qualifiers for e in edges}
 
