@@ -149,14 +149,16 @@ class Store(AnalystReads):
         if self.as_of is None:
             return edges
         day, timeless = self.as_of, self._timeless()
-        return [e for e in edges if holds_on(e.qualifiers, day, e.type in timeless)]
+        start, end = self.roles().start, self.roles().end
+        return [e for e in edges if holds_on(e.qualifiers, day, start, end, e.type in timeless)]
 
     def date_unknown(self, edges: list[Edge]) -> list[Edge]:
         """The relations that carry no start date, so cannot be said to hold on `as_of` (none without it)."""
         if self.as_of is None:
             return []
         day, timeless = self.as_of, self._timeless()
-        return [e for e in edges if holds_on(e.qualifiers, day, e.type in timeless) is None]
+        start, end = self.roles().start, self.roles().end
+        return [e for e in edges if holds_on(e.qualifiers, day, start, end, e.type in timeless) is None]
 
     def _timeless(self) -> set[str]:
         return {name for name, r in self.relation_types().items() if r["undated_holds"]}
