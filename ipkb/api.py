@@ -127,12 +127,12 @@ class KB:
         from ipkb.timeframe import relation_since
 
         (designation_id,) = self.resolve(designation)
-        edges = [
-            e
-            for e in self.store.edges_touching([designation_id], ["holds_designation"])
-            if e.target_id == designation_id
-        ]
-        edges.sort(key=lambda e: relation_since(e.qualifiers) or "9999", reverse=True)  # the earliest wins below
+        holds = self.store.roles().designation
+        if holds is None:  # a schema without a designation role: nothing is conferred
+            return {}
+        edges = [e for e in self.store.edges_touching([designation_id], [holds]) if e.target_id == designation_id]
+        start = self.store.roles().start
+        edges.sort(key=lambda e: relation_since(e.qualifiers, start) or "9999", reverse=True)  # the earliest wins below
         return {e.source_id: e.qualifiers for e in edges}
 
     def with_columns(
@@ -176,7 +176,7 @@ class KB:
                 else:
                     conferring = conferred.get(row["id"], {})
                     extended[column] = conferring.get(column)
-                    since = relation_since(conferring)
+                    since = relation_since(conferring, self.store.roles().start)
                     if column == "year" and extended[column] is None and since:
                         extended[column] = int(since[:4])  # the year of the relation's date
             out.append(extended)

@@ -9,7 +9,6 @@ from ipkb.model import EntityRecord
 from ipkb.text import fold, strip_tones
 
 _SUFFIXES = ("自治区", "新区", "市", "区", "县", "省")
-_PLACE_TYPES = {"country", "province", "city", "county", "zone"}
 # Names missing from pypinyin's phrase dictionary, where it would read 长 as zhǎng. They are added
 # to that dictionary, so pypinyin's own phrase matching reads them right wherever they occur in a name.
 _PHRASES = {
@@ -87,11 +86,12 @@ def _capitalised(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def pinyin_of(zh: str, entity_type: str) -> str:
-    """Tone-marked pinyin: a place's stem joined into one word (Húzhōu Shì), a person's given name joined after the
-    surname (Shēn Chángyǔ), other names syllable by syllable."""
+def pinyin_of(zh: str, style: str | None) -> str:
+    """Tone-marked pinyin in the entity type's `pinyin` style (kb/schema.yaml): `place`, a place's stem joined into
+    one word (Húzhōu Shì); `person`, the given name joined after the surname (Shēn Chángyǔ); else syllable by
+    syllable."""
     stem, suffix = zh, ""
-    if entity_type in _PLACE_TYPES and entity_type != "country":
+    if style == "place":
         for candidate in _SUFFIXES:
             if zh.endswith(candidate) and len(zh) > len(candidate) + 1:
                 stem, suffix = zh[: -len(candidate)], candidate
@@ -99,7 +99,7 @@ def pinyin_of(zh: str, entity_type: str) -> str:
         words = _words(stem, join=len(stem) <= 3)
         if suffix:
             words += _words(suffix, join=True)
-    elif entity_type == "person" and 2 <= len(zh) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in zh):
+    elif style == "person" and 2 <= len(zh) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in zh):
         syllables = _syllables(zh)
         cut = 2 if zh[:2] in _DOUBLE_SURNAMES and len(zh) > 2 else 1
         words = [_word(syllables[:cut]), _word(syllables[cut:])]
@@ -110,14 +110,15 @@ def pinyin_of(zh: str, entity_type: str) -> str:
     return _SPACED_DASH.sub(r"\1", _ASCII_QUOTED.sub(r'"\1"', text))
 
 
-def name_rows(entity: EntityRecord, pinyin: str | None) -> list[tuple[str, str, str]]:
-    """(text, folded, kind) for every way to name an entity, without repeats."""
+def name_rows(entity: EntityRecord, pinyin: str | None, place: bool = False) -> list[tuple[str, str, str]]:
+    """(text, folded, kind) for every way to name an entity, without repeats; a `place` is also named by the first
+    word of its pinyin (Huzhou for Húzhōu Shì)."""
     rows: list[tuple[str, str, str]] = [(entity.id, fold(entity.id), "id"), (entity.name, fold(entity.name), "name")]
     if entity.zh:
         rows.append((entity.zh, fold(entity.zh), "zh"))
     if pinyin:
         rows.append((pinyin, fold(pinyin), "pinyin"))
-        first_word = pinyin.split()[0] if entity.type in _PLACE_TYPES else ""
+        first_word = pinyin.split()[0] if place else ""
         if first_word and fold(first_word) != fold(pinyin):
             rows.append((strip_tones(first_word), fold(first_word), "pinyin"))
     rows += [(alias, fold(alias), "alias") for alias in entity.aliases]

@@ -10,12 +10,11 @@ Attribute values are Python values (lists and dicts for citations, facts and qua
 Two shapes, one set of attributes: `build_graph` fills a networkx `MultiDiGraph` (filtered exports, and
 the formats that need the whole graph at once), while `StreamedGraph` reads the whole KB from SQL in
 batches and yields the very same nodes and edges in the very same order, for the exporters that write as
-they read (`STREAMS = True` in their module). Both get their attributes from `_node_data`/`_edge_data`.
+they read (`STREAMS = True` in their module). Both get their attributes from `ipkb.graph_data`.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from itertools import groupby
@@ -25,14 +24,13 @@ from typing import Any
 
 import networkx as nx
 
+from ipkb.graph_data import BATCH, citation, edge_data, facts_of, node_data, note_cited, relation_labels, sources_of
 from ipkb.query import Edge, Store
 
-# The KB's order of relations and facts: where they are written, then rowid only to break a tie.
+# The KB's order of relations: where they are written, then rowid only to break a tie (facts: graph_data).
 RELATION_ORDER = "file, line, rowid"
-FACT_ORDER = "entity_id, metric, period, file, line, rowid"
 # A relation `r` the graph keeps (as build_graph does: both ends are nodes), for the streamed queries
 BOTH_ENDS = " AND ".join(f"EXISTS (SELECT 1 FROM entity e WHERE e.id = r.{end})" for end in ("source_id", "target_id"))
-BATCH = 500  # entities read (and looked up with IN) at a time when streaming
 
 
 def select(
@@ -98,18 +96,18 @@ def build_graph(
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     rows = [r for r in store.rows("SELECT * FROM entity ORDER BY id") if ids is None or r["id"] in ids]
     cited: set[str] = set()
-    for row, attributes in zip(rows, _node_data(store, rows), strict=True):
-        _note_cited(attributes, cited)
+    for row, attributes in zip(rows, node_data(store, rows), strict=True):
+        note_cited(attributes, cited)
         graph.add_node(row["id"], **attributes)
     if edges is None:
         edges = store.all_edges()
     edges = [e for e in edges if e.source_id in graph and e.target_id in graph]
     cites = store.citations("relation", [str(e.rowid) for e in edges])
-    shaped = _edge_data(edges, [cites[str(e.rowid)] for e in edges], _labels(store))
+    shaped = edge_data(edges, [cites[str(e.rowid)] for e in edges], relation_labels(store))
     for edge, key, attributes in zip(edges, edge_keys(edges), shaped, strict=True):
-        _note_cited(attributes, cited)
+        note_cited(attributes, cited)
         graph.add_edge(edge.source_id, edge.target_id, key=key, **attributes)
-    graph.graph["sources"] = _sources(store, cited)
+    graph.graph["sources"] = sources_of(store, cited)
     from ipkb.export.vocabulary import schema
 
     graph.graph["schema"] = schema(store)  # for RDF's vocabulary, which a streamed graph reads from its store
@@ -155,8 +153,8 @@ class StreamedGraph:
     def nodes(self, data: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
         """(entity id, attributes) of every entity, in id order."""
         for rows in _batches(self.store.cursor("SELECT * FROM entity ORDER BY id")):
-            for row, attributes in zip(rows, _node_data(self.store, rows), strict=True):
-                _note_cited(attributes, self._cited)
+            for row, attributes in zip(rows, node_data(self.store, rows), strict=True):
+                note_cited(attributes, self._cited)
                 yield row["id"], attributes
         self._read.add("nodes")
 
@@ -166,7 +164,7 @@ class StreamedGraph:
         One query reads the relations by source, each with its citations; a source's relations are
         shaped together, since keys (`edge_keys`) number a source's repeats.
         """
-        labels = _labels(self.store)
+        labels = relation_labels(self.store)
         rows = self.store.cursor(
             "SELECT r.*, c.source_id AS cite_source, c.quote AS cite_quote, c.via AS cite_via FROM relation r "
             "LEFT JOIN citation c ON c.owner_kind = 'relation' AND c.owner = CAST(r.rowid AS TEXT) "
@@ -175,9 +173,9 @@ class StreamedGraph:
         for _, group in groupby(rows, key=itemgetter("source_id")):
             edges, cites = _relations_with_citations(group)
             edges, edge_ids = _adjacency(self.store.in_time(edges))
-            shaped = _edge_data(edges, [cites[e.rowid] for e in edges], labels)
+            shaped = edge_data(edges, [cites[e.rowid] for e in edges], labels)
             for edge, key, attributes in zip(edges, edge_ids, shaped, strict=True):
-                _note_cited(attributes, self._cited)
+                note_cited(attributes, self._cited)
                 yield edge.source_id, edge.target_id, key, attributes
         self._read.add("edges")
 
@@ -191,7 +189,7 @@ class StreamedGraph:
         """(entity id, fact) of every fact, entity by entity: what the nodes' `facts` attributes hold."""
         for rows in _batches(self.store.cursor("SELECT id FROM entity ORDER BY id")):
             ids = [r["id"] for r in rows]
-            facts = _facts(self.store, ids)
+            facts = facts_of(self.store, ids)
             for entity_id in ids:
                 for fact in facts.get(entity_id, []):
                     yield entity_id, fact
@@ -202,7 +200,7 @@ class StreamedGraph:
             if name not in self._read:
                 for _ in items():
                     pass
-        return _sources(self.store, self._cited)
+        return sources_of(self.store, self._cited)
 
     def to_networkx(self) -> nx.MultiDiGraph[str]:
         """The same graph built in memory, for the formats that need all of it at once."""
@@ -239,7 +237,7 @@ def _relations_with_citations(rows: Iterable[sqlite3.Row]) -> tuple[list[Edge], 
             mine = cites[rowid] = []
         source = row["cite_source"]
         if source is not None:
-            mine.append(_citation(source, row["cite_quote"], row["cite_via"]))
+            mine.append(citation(source, row["cite_quote"], row["cite_via"]))
     return edges, cites
 
 
@@ -270,130 +268,9 @@ def all_facts(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[tuple[str
             yield node, fact
 
 
-# -- attributes: the one place that shapes a node's and an edge's data, for both graphs --------------------
-def _node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
-    """The attributes of these entity rows' nodes, with their aliases, citations and facts."""
-    ids = [r["id"] for r in rows]
-    entity_cites = store.citations("entity", ids)
-    facts = _facts(store, ids)
-    aliases = _aliases(store, ids)
-    out = []
-    for row in rows:
-        attributes: dict[str, Any] = {"type": row["type"], "name": row["name"], "label": row["name"]}
-        if row["zh"]:
-            attributes["zh"] = row["zh"]
-            attributes["label"] = f"{row['name']} {row['zh']}"
-        for key in ("pinyin", "description"):
-            if row[key]:
-                attributes[key] = row[key]
-        entity_attributes = json.loads(row["attributes"])
-        if entity_attributes:
-            attributes["attributes"] = entity_attributes
-        attributes["confidence"] = row["confidence"]
-        if row["note"]:
-            attributes["note"] = row["note"]
-        if row["id"] in aliases:
-            attributes["aliases"] = aliases[row["id"]]
-        fields = json.loads(row["fields"])
-        if fields:
-            attributes["fields"] = fields
-        attributes["sources"] = entity_cites[row["id"]]
-        attributes["facts"] = facts.get(row["id"], [])
-        out.append(attributes)
-    return out
-
-
-def _edge_data(
-    edges: list[Edge], citations: list[list[dict[str, Any]]], labels: dict[str, str]
-) -> list[dict[str, Any]]:
-    """The attributes of these relations' edges, given each one's citations and the relation labels."""
-    out = []
-    for edge, sources in zip(edges, citations, strict=True):
-        attributes = {
-            "type": edge.type,
-            "label": labels[edge.type],
-            "qualifiers": edge.qualifiers,
-            "sources": sources,
-            "confidence": edge.confidence,
-        }
-        if edge.note:
-            attributes["note"] = edge.note
-        out.append(attributes)
-    return out
-
-
-def _labels(store: Store) -> dict[str, str]:
-    return {name: row["label"] for name, row in store.relation_types().items()}
-
-
-def _citation(source: str, quote: str | None, via: str | None) -> dict[str, Any]:
-    """A citation as `Store.citations` gives it, for the citations read together with their relations."""
-    cite: dict[str, Any] = {"source": source, "quote": quote}
-    if via:
-        cite["via"] = via
-    return cite
-
-
-def _aliases(store: Store, ids: list[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for r in store.rows(
-            f"SELECT entity_id, text FROM name WHERE kind = 'alias' AND entity_id IN ({marks}) ORDER BY rowid", chunk
-        ):
-            out.setdefault(r["entity_id"], []).append(r["text"])
-    return out
-
-
-def _facts(store: Store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    rows: list[sqlite3.Row] = []
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        rows += store.rows(f"SELECT * FROM fact WHERE entity_id IN ({marks}) ORDER BY {FACT_ORDER}", chunk)
-    rows = store.known(rows)
-    cites = store.citations("fact", [str(r["rowid"]) for r in rows])
-    out: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        fact: dict[str, Any] = {"metric": row["metric"], "value": json.loads(row["value"])}
-        for key in ("unit", "period"):
-            if row[key]:
-                fact[key] = row[key]
-        fact["kind"] = row["kind"]
-        scope = json.loads(row["scope"])
-        if scope:
-            fact["scope"] = scope
-        fact["confidence"] = row["confidence"]
-        if row["note"]:
-            fact["note"] = row["note"]
-        fact["sources"] = cites[str(row["rowid"])]
-        out.setdefault(row["entity_id"], []).append(fact)
-    return out
-
-
-def _note_cited(attributes: dict[str, Any], cited: set[str]) -> None:
-    """Add the sources (and `via`s) that a node's or an edge's citations, and its facts', name to `cited`."""
-    for citations in (attributes["sources"], *(fact["sources"] for fact in attributes.get("facts", ()))):
-        for citation in citations:
-            cited.add(citation["source"])
-            if citation.get("via"):
-                cited.add(citation["via"])
-
-
-def _sources(store: Store, ids: set[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for source_id, row in sorted(store.entities(ids).items()):
-        out[source_id] = {"name": row["name"], "type": row["type"], **json.loads(row["fields"])}
-    return out
-
-
 def _of(table: str, columns: str) -> str:
     """`a, b` -> `t.a, t.b`."""
     return ", ".join(f"{table}.{column}" for column in columns.split(", "))
-
-
-def _chunks(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
 
 
 def _batches(rows: Iterator[sqlite3.Row]) -> Iterator[list[sqlite3.Row]]:

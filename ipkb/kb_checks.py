@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from ipkb.model import EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
 from ipkb.record_checks import FileRecords
+from ipkb.roles import Roles
 from ipkb.schema import Schema
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end, period_start
@@ -28,12 +29,13 @@ CitationKey = tuple[str, Text, int, Text]
 Summary = tuple[list[EntityKey], list[RelationKey], list[FactKey], list[CitationKey]]
 
 
-def summarize(records: FileRecords) -> Summary:
+def summarize(records: FileRecords, roles: Roles) -> Summary:
     def line(position: Position | None) -> int:
         return position.line if position else 1
 
     def dated(r: RelationRecord) -> str | None:
-        return next((str(r.qualifiers[k]) for k in ("since", "date", "year") if r.qualifiers.get(k) is not None), None)
+        start = roles.start_of(r.qualifiers)
+        return None if start is None else str(start)
 
     def value(v: object) -> str:  # 17 and 17.0 are one value
         if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -43,7 +45,7 @@ def summarize(records: FileRecords) -> Summary:
     claims: list[tuple[EntityRecord | FormerName | RelationRecord | Fact, str | None]]
     claims = [(e, None) for e in records.entities]
     claims += [(former, None) for e in records.entities for former in e.former_names]
-    claims += [(r, None if r.qualifiers.get("status") == "planned" else dated(r)) for r in records.relations]
+    claims += [(r, None if roles.is_planned(r.qualifiers) else dated(r)) for r in records.relations]
     claims += [(f, f.period if f.kind == "actual" else None) for f in records.facts]
     return (
         [
@@ -58,7 +60,7 @@ def summarize(records: FileRecords) -> Summary:
                 repr(sorted(r.qualifiers.items())),
                 line(r.position),
                 dated(r),
-                r.qualifiers.get("status") == "planned",
+                roles.is_planned(r.qualifiers),
             )
             for r in records.relations
         ],
@@ -131,7 +133,7 @@ class KbChecks:
             self.error(file, line, f"{what} {ref!r} does not exist", did_you_mean(ref, ids))
 
         relation_types = self.schema.relation_types
-        source_types = {n for n, t in self.schema.entity_types.items() if t.group == "source"}
+        source_types = self.schema.roles.sources
         # relation type -> (types allowed at its 'from' end, at its 'to' end); a KB has few distinct pairs
         ends_ok: dict[str, set[tuple[str, str]]] = {name: set() for name in relation_types}
         for file, (_, relations, facts, citations) in self.summaries:

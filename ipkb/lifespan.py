@@ -31,4 +31,4 @@ def name_on(row: Any, date: Any) -> tuple[str, str | None]:
 def exists_on(fields: dict[str, Any], day: str) -> bool | None:
     """Whether an entity existed on `day`, by its `since` and `until` (the rules of a relation's, see
     timeframe.holds_on): None when it has no `since`, so that the KB cannot tell."""
-    return holds_on({k: fields[k] for k in ("since", "until") if fields.get(k) is not None}, day)
+    return holds_on(fields, day, ("since",), ("until",))  # an entity's own fields, not a relation's qualifiers

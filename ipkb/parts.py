@@ -66,7 +66,9 @@ def read_part(source: Source, schema: Schema) -> Part:
     records = read_records(source.path, source.name, problems, data)
     typed, local = check_file(schema, source.folder, source.name, records)
     digest = hashlib.sha256(data).hexdigest()
-    return Part(source.name, source.key, summarize(typed), problems + local, to_rows(typed), digest)
+    return Part(
+        source.name, source.key, summarize(typed, schema.roles), problems + local, to_rows(typed, schema), digest
+    )
 
 
 def former_row(former: FormerName) -> dict[str, Any]:
@@ -74,7 +76,7 @@ def former_row(former: FormerName) -> dict[str, Any]:
     return {"name": former.name, "zh": former.zh, "until": former.until, "sources": cites}
 
 
-def to_rows(records: FileRecords) -> Rows:
+def to_rows(records: FileRecords, schema: Schema) -> Rows:
     from ipkb.derive import name_rows, pinyin_of
 
     def js(value: Any) -> str:
@@ -85,7 +87,7 @@ def to_rows(records: FileRecords) -> Rows:
 
     rows = Rows()
     for index, e in enumerate(records.entities):
-        pinyin = e.pinyin or (pinyin_of(e.zh, e.type) if e.zh else None)
+        pinyin = e.pinyin or (pinyin_of(e.zh, schema.roles.pinyin.get(e.type)) if e.zh else None)
         rows.entities.append(
             (
                 e.id,
@@ -102,7 +104,7 @@ def to_rows(records: FileRecords) -> Rows:
                 line(e.position),
             )
         )
-        rows.names.append(name_rows(e, pinyin))
+        rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places))
         rows.citations += [("entity", index, c.source, c.quote, c.via, i) for i, c in enumerate(e.sources)]
     for index, r in enumerate(records.relations):
         rows.relations.append(

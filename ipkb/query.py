@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from ipkb.errors import DamagedStore, IpkbError
 from ipkb.query_analysis import AnalystReads
+from ipkb.roles import Roles
 from ipkb.text import char_phrase, fold
 from ipkb.timeframe import holds_on, known_on
 
@@ -48,6 +49,7 @@ class Store(AnalystReads):
             raise IpkbError(f"cannot open the database {db}: {exc}") from exc
         self.con.row_factory = sqlite3.Row
         self._relation_types: dict[str, sqlite3.Row] | None = None
+        self._roles: Roles | None = None
 
     def close(self) -> None:
         self.con.close()
@@ -71,9 +73,16 @@ class Store(AnalystReads):
     def entity_type_names(self) -> list[str]:
         return [r["name"] for r in self.rows("SELECT name FROM entity_type ORDER BY name")]
 
+    def roles(self) -> Roles:
+        """The schema's roles (ipkb.roles), as the build stored them."""
+        if self._roles is None:
+            found = self.rows("SELECT value FROM meta WHERE key = 'roles'")
+            self._roles = Roles.from_json(found[0]["value"] if found else None)
+        return self._roles
+
     def place_types(self) -> set[str]:
-        """The entity types of the schema's `place` group: taken to exist at any date (see lifespan.py)."""
-        return {r["name"] for r in self.rows("SELECT name FROM entity_type WHERE grp = 'place'")}
+        """The entity types that are places (the schema's roles): taken to exist at any date (see lifespan.py)."""
+        return set(self.roles().places)
 
     def metrics(self) -> dict[str, sqlite3.Row]:
         return {r["name"]: r for r in self.rows("SELECT * FROM metric ORDER BY name")}
@@ -140,14 +149,16 @@ class Store(AnalystReads):
         if self.as_of is None:
             return edges
         day, timeless = self.as_of, self._timeless()
-        return [e for e in edges if holds_on(e.qualifiers, day, e.type in timeless)]
+        start, end = self.roles().start, self.roles().end
+        return [e for e in edges if holds_on(e.qualifiers, day, start, end, e.type in timeless)]
 
     def date_unknown(self, edges: list[Edge]) -> list[Edge]:
         """The relations that carry no start date, so cannot be said to hold on `as_of` (none without it)."""
         if self.as_of is None:
             return []
         day, timeless = self.as_of, self._timeless()
-        return [e for e in edges if holds_on(e.qualifiers, day, e.type in timeless) is None]
+        start, end = self.roles().start, self.roles().end
+        return [e for e in edges if holds_on(e.qualifiers, day, start, end, e.type in timeless) is None]
 
     def _timeless(self) -> set[str]:
         return {name for name, r in self.relation_types().items() if r["undated_holds"]}

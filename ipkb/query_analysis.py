@@ -9,7 +9,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any, Literal
 
-SOURCE_TYPES = "SELECT name FROM entity_type WHERE grp = 'source'"  # the types whose entities are sources
+# the types whose entities are sources: the schema's roles (ipkb.roles) as the build stored them
+SOURCE_TYPES = "SELECT value FROM json_each((SELECT value FROM meta WHERE key = 'roles'), '$.sources')"
 
 
 class AnalystReads:
@@ -77,9 +78,7 @@ class AnalystReads:
             "entities": count("SELECT COUNT(*) FROM entity"),
             "relations": count("SELECT COUNT(*) FROM relation"),
             "facts": count("SELECT COUNT(*) FROM fact"),
-            "sources": count(
-                "SELECT COUNT(*) FROM entity WHERE type IN (SELECT name FROM entity_type WHERE grp = 'source')"
-            ),
+            "sources": count(f"SELECT COUNT(*) FROM entity WHERE type IN ({SOURCE_TYPES})"),
             "by_type": counts("SELECT type, COUNT(*) FROM entity GROUP BY type ORDER BY type"),
             "by_relation": counts("SELECT type, COUNT(*) FROM relation GROUP BY type ORDER BY type"),
             "facts_by_metric": counts("SELECT metric, COUNT(*) FROM fact GROUP BY metric ORDER BY metric"),

@@ -123,7 +123,7 @@ class Validator(FieldChecks):
         since, until = self.date(file, record, "since"), self.date(file, record, "until")
         self.in_order(file, self.line(record, "until"), since, until)
         former_names = self.former_names(file, record)
-        is_source = etype is not None and etype.group == "source"
+        is_source = etype is not None and self.schema.is_source(etype.name)
         sources = self.citations(file, record, required=False, what="entity")
         if not sources and not is_source and etype is not None:
             self.warn(

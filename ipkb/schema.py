@@ -1,12 +1,17 @@
-"""kb/schema.yaml -> the vocabulary: entity types, relation types, qualifiers, metrics."""
+"""kb/schema.yaml -> the vocabulary: entity types, relation types, qualifiers, metrics, and their roles.
+
+The one module that reads relation and entity type names as the code's roles (`roles:` in the YAML, see
+ipkb.roles): every other module asks the roles, never names a type."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ipkb.model import Problem
+from ipkb.roles import Roles
 from ipkb.suggest import did_you_mean
 
 QUALIFIER_KINDS = ("year", "date", "integer", "number", "text")
@@ -18,6 +23,9 @@ class EntityType:
     group: str
     description: str = ""
     fields: dict[str, str | tuple[str, ...]] = field(default_factory=dict)  # text, date, or allowed words
+    colour: str | None = None  # `#rrggbb` in drawn exports (else one from the name's hash)
+    zh: str | None = None  # Chinese label
+    pinyin: str | None = None  # how its Chinese names are romanised: place | person (else syllable by syllable)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,10 @@ class Schema:
     relation_types: dict[str, RelationType] = field(default_factory=dict)
     qualifiers: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
+    roles: Roles = field(default_factory=Roles)
+
+    def is_source(self, entity_type: str) -> bool:
+        return entity_type in self.roles.sources
 
 
 def _types_of(
@@ -64,8 +76,10 @@ def _types_of(
     return frozenset(out)
 
 
-TOP_KEYS = ("version", "entity_types", "qualifiers", "relation_types", "metrics")
-ENTITY_TYPE_KEYS = ("group", "description", "fields")
+TOP_KEYS = ("version", "entity_types", "qualifiers", "relation_types", "metrics", "roles")
+ENTITY_TYPE_KEYS = ("group", "description", "fields", "colour", "zh", "pinyin")
+ROLE_KEYS = ("location", "designation", "office", "start", "end", "planned", "places", "sources")
+PINYIN_STYLES = ("place", "person")
 RELATION_TYPE_KEYS = ("label", "inverse", "domain", "range", "containment", "qualifiers", "description", "undated")
 METRIC_KEYS = ("unit", "description", "counts")
 COUNTS_KEYS = ("relation", "direction")
@@ -117,7 +131,17 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
             str(k): tuple(str(x) for x in v) if isinstance(v, list) else str(v)
             for k, v in (spec.get("fields") or {}).items()
         }
-        schema.entity_types[name] = EntityType(name, group, str(spec.get("description", "")), fields)
+        shown = {key: str(spec[key]) if spec.get(key) is not None else None for key in ("colour", "zh", "pinyin")}
+        where = line_of(data["entity_types"], name)
+        if shown["colour"] is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", shown["colour"]):
+            problems.append(Problem(display, where, f"entity type {name!r}: colour {shown['colour']!r} is not #rrggbb"))
+        if shown["pinyin"] is not None and shown["pinyin"] not in PINYIN_STYLES:
+            problems.append(
+                Problem(display, where, f"entity type {name!r}: pinyin must be one of {', '.join(PINYIN_STYLES)}")
+            )
+        schema.entity_types[name] = EntityType(
+            name, group, str(spec.get("description", "")), fields, shown["colour"], shown["zh"], shown["pinyin"]
+        )
         groups.setdefault(name, set()).add(name)
         groups.setdefault(group, set()).add(name)
 
@@ -184,6 +208,7 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
         )
     if not schema.entity_types:
         problems.append(Problem(display, 1, "schema.yaml declares no entity_types"))
+    schema.roles = _roles(data.get("roles"), schema, groups, display, problems)
     return schema
 
 
@@ -222,3 +247,62 @@ def _undated_holds(spec: Any, name: str, display: str, line: int, problems: list
             Problem(display, line, f"relation type {name!r}: undated must be 'holds' or 'unknown', not {value!r}")
         )
     return bool(value == "holds")
+
+
+def _roles(spec: Any, schema: Schema, groups: dict[str, set[str]], display: str, problems: list[Problem]) -> Roles:
+    """`roles:` -> Roles, each role checked to name what the schema declares (a KB without roles has none)."""
+    spec = spec if isinstance(spec, dict) else {}
+    _check_keys(spec, ROLE_KEYS, "roles", display, problems)
+
+    def line(key: str) -> int:
+        return int(getattr(spec, "key_lines", {}).get(key, getattr(spec, "line", 1)))
+
+    def relation(key: str) -> str | None:
+        name = spec.get(key)
+        if name is not None and name not in schema.relation_types:
+            problems.append(Problem(display, line(key), f"roles: {key} names unknown relation type {name!r}"))
+            return None
+        return None if name is None else str(name)
+
+    def qualifiers(key: str) -> tuple[str, ...]:
+        names = tuple(str(q) for q in spec.get(key) or ())
+        for q in names:
+            if q not in schema.qualifiers:
+                problems.append(Problem(display, line(key), f"roles: {key} names unknown qualifier {q!r}"))
+        return names
+
+    def types(key: str) -> frozenset[str]:
+        found = spec.get(key) or ()
+        return (
+            _types_of([found] if isinstance(found, str) else found, groups, display, line(key), problems) or frozenset()
+        )
+
+    planned = None
+    if isinstance(spec.get("planned"), dict) and len(spec["planned"]) == 1:
+        ((qualifier, value),) = spec["planned"].items()
+        allowed = schema.qualifiers.get(qualifier)
+        if not isinstance(allowed, tuple) or value not in allowed:
+            problems.append(
+                Problem(
+                    display, line("planned"), f"roles: planned {qualifier}: {value} is not a word of that qualifier"
+                )
+            )
+        planned = (str(qualifier), str(value))
+    elif spec.get("planned") is not None:
+        problems.append(
+            Problem(display, line("planned"), "roles: planned must be {qualifier: value}, e.g. {status: planned}")
+        )
+    kinds = schema.entity_types.values()
+    return Roles(
+        location=relation("location"),
+        designation=relation("designation"),
+        office=relation("office"),
+        start=qualifiers("start"),
+        end=qualifiers("end"),
+        planned=planned,
+        places=types("places"),
+        sources=types("sources"),
+        colours={t.name: t.colour for t in kinds if t.colour},
+        pinyin={t.name: t.pinyin for t in kinds if t.pinyin},
+        zh={t.name: t.zh for t in kinds if t.zh},
+    )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the query path does not pay for defining the model's datacl
     from ipkb.model import Problem
     from ipkb.query import Store
 
-STORE_VERSION = "10"  # bump when the tables or what goes into them change
+STORE_VERSION = "11"  # bump when the tables or what goes into them change
 # A stat signature is trusted only for files last written more than this before it was taken: a file
 # written again within the same timestamp tick (a few ms here, 2 s on FAT) keeps its size and mtime.
 RACY_NS = 2 * 10**9
@@ -293,6 +293,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
         "kb_path": str(kb),  # a query for another KB folder rebuilds, even with identical files
         "schema_digest": schema_digest,
         "made_by": "ipkb",
+        "roles": schema.roles.to_json(),  # what the code relies on, by role (ipkb.roles), for queries
     }
     keys = {name: stored[0] for name, stored in previous.items()}
     write_atomically(db, kb, lambda tmp: fill(tmp, db, schema, parts, keys, problems, meta))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from ipkb.errors import UsageError
@@ -32,24 +33,28 @@ def period_end(period: Any) -> str | None:
     return last if len(last) == 10 else None
 
 
-def relation_since(qualifiers: dict[str, Any]) -> str | None:
-    """When a relation began, as far as its qualifiers say (since, date or year)."""
-    for key in ("since", "date", "year"):
-        if qualifiers.get(key) is not None:
-            return period_start(qualifiers[key])
-    return None
+def _first(qualifiers: dict[str, Any], keys: Sequence[str]) -> Any:
+    return next((qualifiers[k] for k in keys if qualifiers.get(k) is not None), None)
 
 
-def holds_on(qualifiers: dict[str, Any], day: str, undated_holds: bool = False) -> bool | None:
+def relation_since(qualifiers: dict[str, Any], start: Sequence[str]) -> str | None:
+    """When a relation began, as far as its `start` qualifiers say (the schema's roles: since, date or year)."""
+    return period_start(_first(qualifiers, start))
+
+
+def holds_on(
+    qualifiers: dict[str, Any], day: str, start: Sequence[str], end: Sequence[str], undated_holds: bool = False
+) -> bool | None:
     """Whether a relation held on `day`: False if it had not begun or had already ended, True if it had
-    begun (by its since, date or year) and not ended, None (not known) if it carries no start date, unless
-    its type declares `undated: holds` (a city's province), when it holds until its `until`. A start given
-    as a year or month is known to have passed only once that year or month is over."""
-    until = period_end(qualifiers.get("until"))
+    begun (by its first `start` qualifier: since, date or year in the schema's roles) and not ended (by its
+    `end`: until), None (not known) if it carries no start date, unless its type declares `undated: holds`
+    (a city's province), when it holds until its end. A start given as a year or month is known to have
+    passed only once that year or month is over."""
+    until = period_end(_first(qualifiers, end))
     if until is not None and day > until:
         return False
-    start = next((qualifiers[k] for k in ("since", "date", "year") if qualifiers.get(k) is not None), None)
-    since, since_end = period_start(start), period_end(start)
+    began = _first(qualifiers, start)
+    since, since_end = period_start(began), period_end(began)
     if since is None:
         return True if undated_holds else None
     if day < since:

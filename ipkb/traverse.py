@@ -118,8 +118,13 @@ def neighborhood(
     return distance, edges
 
 
-def contained_in(store: Store, place: str, relation_types: tuple[str, ...] = ("located_in",)) -> set[str]:
-    """Everything located within `place`, transitively."""
+def contained_in(store: Store, place: str, relation_types: tuple[str, ...] | None = None) -> set[str]:
+    """Everything located within `place`, transitively (along the schema's location relation by default)."""
+    if relation_types is None:
+        location = store.roles().location
+        relation_types = (location,) if location else ()
+    if not relation_types:
+        return set()
     inside: set[str] = set()
     frontier = [place]
     while frontier:

@@ -51,7 +51,7 @@ def validate(
         for file, records in by_file.items():
             part, local = check_file(schema, folder, file, records)
             parts.append(part)
-            summaries.append((file, summarize(part)))
+            summaries.append((file, summarize(part, schema.roles)))
             found += local
     found += KbChecks(schema, summaries).run()
     return merge(parts), found

@@ -124,7 +124,7 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
     cited = [c["source"] for c in entity_sources] + _cited_ids(fact_views) + _cited_ids(relations + undated_views)
     cited += _cited_ids(view["claimed_totals"]) + _cited_ids(view["former_names"])
     view["sources"] = source_list(store, cited)
-    if row["type"] == "source":
+    if row["type"] in store.roles().sources:
         view["cited_by"] = cited_by(store, entity_id)
         view["supports"] = supports(store, entity_id)
     return view
@@ -254,9 +254,9 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[dict[str
         undated: set[str] = set()
         for rel in store.relations_at(fact["entity_id"], metric["counts_relation"], incoming):
             qualifiers = json.loads(rel["qualifiers"])
-            if qualifiers.get("status") == "planned" or not all(qualifiers.get(k) == v for k, v in scope.items()):
+            if store.roles().is_planned(qualifiers) or not all(qualifiers.get(k) == v for k, v in scope.items()):
                 continue
-            since = timeframe.relation_since(qualifiers)
+            since = timeframe.relation_since(qualifiers, store.roles().start)
             if since is None or period_end is None:
                 undated.add(rel[other])
             elif since <= period_end:

@@ -1,0 +1,135 @@
+"""The attributes of an exported graph's nodes and edges: the one place that shapes them, for both graphs.
+
+`ipkb.graph.build_graph` (networkx) and `ipkb.graph.StreamedGraph` (streamed from SQL) both take each
+node's data from `node_data` and each edge's from `edge_data`, so they hold the very same attributes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from ipkb.query import Edge, Store
+
+BATCH = 500  # entities read (and looked up with IN) at a time
+FACT_ORDER = "entity_id, metric, period, file, line, rowid"  # where facts are written, rowid only to break a tie
+
+
+def node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """The attributes of these entity rows' nodes, with their aliases, citations and facts."""
+    ids = [r["id"] for r in rows]
+    entity_cites = store.citations("entity", ids)
+    facts = facts_of(store, ids)
+    aliases = aliases_of(store, ids)
+    out = []
+    for row in rows:
+        attributes: dict[str, Any] = {"type": row["type"], "name": row["name"], "label": row["name"]}
+        if row["zh"]:
+            attributes["zh"] = row["zh"]
+            attributes["label"] = f"{row['name']} {row['zh']}"
+        for key in ("pinyin", "description"):
+            if row[key]:
+                attributes[key] = row[key]
+        entity_attributes = json.loads(row["attributes"])
+        if entity_attributes:
+            attributes["attributes"] = entity_attributes
+        attributes["confidence"] = row["confidence"]
+        if row["note"]:
+            attributes["note"] = row["note"]
+        if row["id"] in aliases:
+            attributes["aliases"] = aliases[row["id"]]
+        fields = json.loads(row["fields"])
+        if fields:
+            attributes["fields"] = fields
+        attributes["sources"] = entity_cites[row["id"]]
+        attributes["facts"] = facts.get(row["id"], [])
+        out.append(attributes)
+    return out
+
+
+def edge_data(edges: list[Edge], citations: list[list[dict[str, Any]]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The attributes of these relations' edges, given each one's citations and the relation labels."""
+    out = []
+    for edge, sources in zip(edges, citations, strict=True):
+        attributes = {
+            "type": edge.type,
+            "label": labels[edge.type],
+            "qualifiers": edge.qualifiers,
+            "sources": sources,
+            "confidence": edge.confidence,
+        }
+        if edge.note:
+            attributes["note"] = edge.note
+        out.append(attributes)
+    return out
+
+
+def relation_labels(store: Store) -> dict[str, str]:
+    return {name: row["label"] for name, row in store.relation_types().items()}
+
+
+def citation(source: str, quote: str | None, via: str | None) -> dict[str, Any]:
+    """A citation as `Store.citations` gives it, for the citations read together with their relations."""
+    cite: dict[str, Any] = {"source": source, "quote": quote}
+    if via:
+        cite["via"] = via
+    return cite
+
+
+def aliases_of(store: Store, ids: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for r in store.rows(
+            f"SELECT entity_id, text FROM name WHERE kind = 'alias' AND entity_id IN ({marks}) ORDER BY rowid", chunk
+        ):
+            out.setdefault(r["entity_id"], []).append(r["text"])
+    return out
+
+
+def facts_of(store: Store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    rows: list[sqlite3.Row] = []
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows += store.rows(f"SELECT * FROM fact WHERE entity_id IN ({marks}) ORDER BY {FACT_ORDER}", chunk)
+    rows = store.known(rows)
+    cites = store.citations("fact", [str(r["rowid"]) for r in rows])
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        fact: dict[str, Any] = {"metric": row["metric"], "value": json.loads(row["value"])}
+        for key in ("unit", "period"):
+            if row[key]:
+                fact[key] = row[key]
+        fact["kind"] = row["kind"]
+        scope = json.loads(row["scope"])
+        if scope:
+            fact["scope"] = scope
+        fact["confidence"] = row["confidence"]
+        if row["note"]:
+            fact["note"] = row["note"]
+        fact["sources"] = cites[str(row["rowid"])]
+        out.setdefault(row["entity_id"], []).append(fact)
+    return out
+
+
+def note_cited(attributes: dict[str, Any], cited: set[str]) -> None:
+    """Add the sources (and `via`s) that a node's or an edge's citations, and its facts', name to `cited`."""
+    for citations in (attributes["sources"], *(fact["sources"] for fact in attributes.get("facts", ()))):
+        for citation in citations:
+            cited.add(citation["source"])
+            if citation.get("via"):
+                cited.add(citation["via"])
+
+
+def sources_of(store: Store, ids: set[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for source_id, row in sorted(store.entities(ids).items()):
+        out[source_id] = {"name": row["name"], "type": row["type"], **json.loads(row["fields"])}
+    return out
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]

@@ -1,0 +1,63 @@
+"""The schema's roles: which relation, qualifier, status and entity types the code relies on, by role.
+
+kb/schema.yaml names them (`roles:`, and `colour`, `zh`, `pinyin` of each entity type); `ipkb.schema`
+reads them into a `Roles`, the build keeps it in the store's meta table as JSON, and a query reads it
+back with `Store.roles()`, so no Python module outside schema.py names a relation or entity type. Light on
+purpose (no dataclasses, no YAML): every query may load it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+
+class Roles(NamedTuple):
+    location: str | None = None  # the relation that places an entity within a place (`list --in`)
+    designation: str | None = None  # the relation from a holder to the designation it holds
+    office: str | None = None  # the relation from a person to the body or place where they hold a post
+    start: tuple[str, ...] = ()  # the qualifiers that date a relation's start, the first given wins
+    end: tuple[str, ...] = ()  # the qualifiers that date its end
+    planned: tuple[str, str] | None = None  # (qualifier, value) that marks a relation as only planned
+    places: frozenset[str] = frozenset()  # entity types that are places: they exist at any date
+    sources: frozenset[str] = frozenset()  # entity types whose entities are the sources that records cite
+    colours: Mapping[str, str] = {}  # entity type -> `#rrggbb` in drawn exports
+    pinyin: Mapping[str, str] = {}  # entity type -> how its Chinese names are romanised: place | person
+    zh: Mapping[str, str] = {}  # entity type -> its Chinese label (RDF exports)
+
+    @property
+    def temporal(self) -> tuple[str, ...]:
+        """Every qualifier that dates a relation."""
+        return self.start + self.end
+
+    def is_planned(self, qualifiers: Mapping[str, Any]) -> bool:
+        return self.planned is not None and qualifiers.get(self.planned[0]) == self.planned[1]
+
+    def start_of(self, qualifiers: Mapping[str, Any]) -> Any:
+        """The first start qualifier a relation gives, or None."""
+        return next((qualifiers[k] for k in self.start if qualifiers.get(k) is not None), None)
+
+    def to_json(self) -> str:
+        return json.dumps({k: sorted(v) if isinstance(v, frozenset) else v for k, v in self._asdict().items()})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Roles:
+        """The roles a build stored (none when `text` is None: a store built without them)."""
+        if not text:
+            return cls()
+        data = json.loads(text)
+        planned = data.get("planned")
+        return cls(
+            location=data.get("location"),
+            designation=data.get("designation"),
+            office=data.get("office"),
+            start=tuple(data.get("start") or ()),
+            end=tuple(data.get("end") or ()),
+            planned=(str(planned[0]), str(planned[1])) if planned else None,
+            places=frozenset(data.get("places") or ()),
+            sources=frozenset(data.get("sources") or ()),
+            colours=dict(data.get("colours") or {}),
+            pinyin=dict(data.get("pinyin") or {}),
+            zh=dict(data.get("zh") or {}),
+        )
