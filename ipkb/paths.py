@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
 from ipkb.errors import KbNotFound, UsageError
@@ -171,13 +172,47 @@ def printable_path(path: str) -> str:
 
 
 def default_db(kb: Path) -> Path:
-    """One database per KB folder in the user cache (honours XDG_CACHE_HOME)."""
-    from hashlib import sha256
+    """One database per KB folder in the user cache that platformdirs names (honours XDG_CACHE_HOME).
 
+    platformdirs costs a query about 10 ms (it imports tempfile, shutil, bz2, lzma and random), so the
+    common case is computed here by its Linux rule and trusted only when that database exists; otherwise
+    (first build, another platform, an unusual HOME) platformdirs decides. tests/test_paths.py checks that
+    the two agree.
+    """
+    name = f"{kb.name}-{_sha256_hex(str(kb).encode())[:16]}.sqlite"
+    guess = linux_cache_guess()
+    if guess is not None and os.path.lexists(os.path.join(guess, name)):
+        return Path(guess, name)
     from platformdirs import user_cache_path
 
-    digest = sha256(str(kb).encode()).hexdigest()[:16]
-    return user_cache_path("ipkb") / f"{kb.name}-{digest}.sqlite"
+    return user_cache_path("ipkb") / name
+
+
+def linux_cache_guess() -> str | None:
+    """platformdirs' `user_cache_dir("ipkb")` on Linux: `$XDG_CACHE_HOME/ipkb` when that is an absolute path,
+    else `~/.cache/ipkb`; None where that rule may not be platformdirs' (another platform, a relative HOME)."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in os.environ:
+        return None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg.startswith("/"):
+        return os.path.join(xdg, "ipkb")
+    home = os.environ.get("HOME")
+    if home is not None and not home.startswith("/"):
+        return None
+    base = os.path.expanduser("~/.cache")
+    return os.path.join(base, "ipkb") if base.startswith("/") else None
+
+
+def _sha256_hex(data: bytes) -> str:
+    """sha256 without hashlib, whose import loads OpenSSL (about 2.5 ms): the built-in module when there is one."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found, unused-ignore]  # CPython 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found, no-redef, unused-ignore]  # CPython 3.12+
+        except ImportError:
+            from hashlib import sha256
+    return str(sha256(data).hexdigest())
 
 
 def resolve_db(option: str | Path | None, kb: Path) -> Path:
