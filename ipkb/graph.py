@@ -111,6 +111,7 @@ def build_graph(
     from ipkb.export.vocabulary import schema
 
     graph.graph["schema"] = schema(store)  # for RDF's vocabulary, which a streamed graph reads from its store
+    graph.graph["roles"] = store.roles()  # type colours and source types (ipkb.export.style.roles_of)
     return graph
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pydot
 import pytest
 
-from ipkb.export.common import PALETTE, TYPE_COLOURS
-from ipkb.export.style import contrast, text_colour
+from ipkb.export.style import PALETTE, contrast, text_colour
+from ipkb.schema import load_schema
 from tests.browser import CHROMIUM, Browser, Tab
 from tests.conftest import BUNDLED_KB, REPO
 
@@ -85,8 +85,10 @@ def test_every_drawn_node_has_its_types_legend_colour_in_the_whole_bundled_kb(ru
 
 def test_text_colour_reads_well_on_every_fill() -> None:
     assert text_colour("#ffffff") == "#000000" and text_colour("#000000") == "#ffffff"
-    assert text_colour(TYPE_COLOURS["court"]) == "#ffffff" and text_colour(TYPE_COLOURS["city"]) == "#000000"
-    assert all(contrast(fill, text_colour(fill)) >= 4.5 for fill in PALETTE)  # WCAG AA for normal text
+    colours = load_schema(BUNDLED_KB / "schema.yaml", "", []).roles.colours
+    assert text_colour(colours["court"]) == "#ffffff" and text_colour(colours["city"]) == "#000000"
+    fills = [*PALETTE, *colours.values()]
+    assert all(contrast(fill, text_colour(fill)) >= 4.5 for fill in fills)  # WCAG AA for normal text
 
 
 # -- HTML: title, search, #id, attributes and note -------------------------------------------------------------

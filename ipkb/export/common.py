@@ -1,44 +1,9 @@
-"""Helpers the exporters share: flattening to scalars, JSON text, colours by entity type."""
+"""Helpers the exporters share: flattening to scalars, JSON text, colours as RGB."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
-
-# One colour per entity type of the schema (kb/schema.yaml); other types get one from their name's hash.
-TYPE_COLOURS: dict[str, str] = {
-    "country": "#8c564b",
-    "province": "#d62728",
-    "city": "#ff7f0e",
-    "county": "#ffbb78",
-    "zone": "#e377c2",
-    "agency": "#1f77b4",
-    "court": "#393b79",
-    "center": "#2ca02c",
-    "organization": "#98df8a",
-    "enterprise": "#17becf",
-    "program": "#9467bd",
-    "campaign": "#c5b0d5",
-    "designation": "#bcbd22",
-    "policy": "#7f7f7f",
-    "report": "#c7c7c7",
-    "platform": "#9edae5",
-    "brand": "#f7b6d2",
-    "industry": "#dbdb8d",
-    "event": "#ff9896",
-    "person": "#aec7e8",
-    "source": "#c49c94",
-}
-PALETTE = sorted(set(TYPE_COLOURS.values()))
-
-
-def colour(entity_type: str) -> str:
-    """A `#rrggbb` colour for an entity type, the same in every format and every export."""
-    if entity_type in TYPE_COLOURS:
-        return TYPE_COLOURS[entity_type]
-    digest = hashlib.sha256(entity_type.encode()).digest()
-    return PALETTE[digest[0] % len(PALETTE)]
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
-from ipkb.export.common import colour, two_line_label
-from ipkb.export.style import text_colour
+from ipkb.export.common import two_line_label
+from ipkb.export.style import colour, roles_of, text_colour
 
 STREAMS = True  # nodes, then edges, each written as read
 FONT = "Noto Sans CJK SC,sans-serif"  # Debian's fonts-noto-cjk; any font with CJK glyphs will do
@@ -32,9 +32,9 @@ def attributes(values: dict[str, str]) -> str:
     return "[" + ", ".join(f"{k}={quote(v)}" for k, v in values.items()) + "]"
 
 
-def node_attributes(data: dict[str, Any]) -> dict[str, str]:
+def node_attributes(data: dict[str, Any], colours: Mapping[str, str]) -> dict[str, str]:
     """What a node is drawn with and carries: label, colours, type, tooltip, note and `attr_<key>`s."""
-    fill = colour(data["type"])
+    fill = colour(data["type"], colours)
     values = {"label": two_line_label(data), "fillcolor": fill, "fontcolor": text_colour(fill), "type": data["type"]}
     tip = [str(data["name"]) + (f" {data['zh']}" if data.get("zh") else "") + f" ({data['type']})"]
     for key, value in data.get("attributes", {}).items():
@@ -48,10 +48,11 @@ def node_attributes(data: dict[str, Any]) -> dict[str, str]:
     return values
 
 
-def legend(types: list[str]) -> str:
+def legend(types: list[str], colours: Mapping[str, str]) -> str:
     """One node whose HTML-like label is a table of the types drawn, each in its colour."""
+    fills = {t: colour(t, colours) for t in types}
     rows = "".join(
-        f'<TR><TD BGCOLOR="{colour(t)}"><FONT COLOR="{text_colour(colour(t))}">{html.escape(t)}</FONT></TD></TR>'
+        f'<TR><TD BGCOLOR="{fills[t]}"><FONT COLOR="{text_colour(fills[t])}">{html.escape(t)}</FONT></TD></TR>'
         for t in types
     )
     head = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"><TR><TD><B>type</B></TD></TR>'
@@ -65,9 +66,10 @@ def lines(graph: Any, legend_and_title: bool = False) -> Iterator[str]:
     yield f'  node [shape="box", style="rounded,filled", fontname="{FONT}"];'
     yield f'  edge [fontname="{FONT}", fontsize="10"];'
     types: set[str] = set()
+    colours = roles_of(graph).colours
     for node, data in graph.nodes(data=True):
         types.add(data["type"])
-        yield f"  {quote(node)} {attributes(node_attributes(data))};"
+        yield f"  {quote(node)} {attributes(node_attributes(data, colours))};"
     for u, v, key, data in graph.edges(keys=True, data=True):
         values = {"label": data["label"], "type": data["type"], "key": key}
         yield f"  {quote(u)} -> {quote(v)} {attributes(values)};"
@@ -75,7 +77,7 @@ def lines(graph: Any, legend_and_title: bool = False) -> Iterator[str]:
         if graph.graph.get("title"):
             yield f'  graph [label={quote("ipkb: " + graph.graph["title"])}, labelloc="t", fontsize="18"];'
         if types:
-            yield legend(sorted(types))
+            yield legend(sorted(types), colours)
     yield "}"
 
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, BinaryIO
 
-from ipkb.export.common import colour, flat_edge, flat_node, rgb
+from ipkb.export.common import flat_edge, flat_node, rgb
+from ipkb.export.style import colour, roles_of
 from ipkb.export.xmlstream import DECLARATION, element, escape_attribute, indent, leaf, put, spool, start
 
 STREAMS = True
@@ -32,13 +34,12 @@ NS_VIZ = "http://www.gexf.net/1.2draft/viz"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # The GEXF type of a Python value
 TYPES: dict[type, str] = {str: "string", int: "long", float: "double", bool: "boolean"}
-LEFT_OUT = frozenset({"source"})  # entity types not drawn (see above)
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
-def viz(entity_type: str) -> dict[str, Any]:
+def viz(entity_type: str, colours: Mapping[str, str]) -> dict[str, Any]:
     """A node's `viz` data: the colour of its type."""
-    r, g, b = rgb(colour(entity_type))
+    r, g, b = rgb(colour(entity_type, colours))
     return {"color": {"r": r, "g": g, "b": b, "a": 1.0}}
 
 
@@ -68,10 +69,11 @@ def write(graph: Any, stream: BinaryIO) -> None:
     attributes = _Attributes()
     left_out: set[str] = set()
     dynamic = False
+    roles = roles_of(graph)  # source types are not drawn (see above)
     with spool(getattr(graph, "spool_dir", None)) as body:
         any_node = any_edge = False
         for node, data in graph.nodes(data=True):
-            if data["type"] in LEFT_OUT:
+            if data["type"] in roles.sources:
                 left_out.add(node)
                 continue
             if not any_node:
@@ -79,7 +81,7 @@ def write(graph: Any, stream: BinaryIO) -> None:
                 any_node = True
             values = flat_node(data)
             label = str(values.pop("label"))
-            color = viz(data["type"])["color"]
+            color = viz(data["type"], roles.colours)["color"]
             children = [leaf("viz:color", [(k, str(color[k])) for k in ("r", "g", "b", "a")])]
             children += attributes.attvalues(values, "node")
             body.write(indent(3) + element("node", [("id", node), ("label", label)], children, 3))

@@ -20,8 +20,8 @@ import re
 from importlib.resources import files
 from typing import Any, BinaryIO
 
-from ipkb.export.common import colour, two_line_label
-from ipkb.export.style import text_colour
+from ipkb.export.common import two_line_label
+from ipkb.export.style import colour, roles_of, text_colour
 
 HERE = files("ipkb.export")
 VENDOR = HERE / "vendor"
@@ -35,6 +35,7 @@ LIMIT_WHY = "a larger page takes more than about 5 s to draw in a browser; use g
 def page_data(graph: Any) -> dict[str, Any]:
     """What the page draws and shows: vis nodes and edges, per-entity details, sources, type colours."""
     types = sorted({data["type"] for _, data in graph.nodes(data=True)})
+    colours = roles_of(graph).colours
     nodes = [
         {"id": node, "label": two_line_label(data), "group": data["type"]} for node, data in graph.nodes(data=True)
     ]
@@ -62,8 +63,8 @@ def page_data(graph: Any) -> dict[str, Any]:
         "edges": edges,
         "details": details,
         "sources": graph.graph.get("sources", {}),
-        "types": {t: colour(t) for t in types},
-        "fonts": {t: text_colour(colour(t)) for t in types},
+        "types": {t: colour(t, colours) for t in types},
+        "fonts": {t: text_colour(colour(t, colours)) for t in types},
     }
 
 

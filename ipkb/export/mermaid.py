@@ -16,9 +16,8 @@ import re
 from typing import Any, BinaryIO
 
 from ipkb.errors import ExportError
-from ipkb.export.common import colour
 from ipkb.export.limits import ADVICE
-from ipkb.export.style import text_colour
+from ipkb.export.style import colour, roles_of, text_colour
 
 MAX_EDGES = 500  # Mermaid's default maxEdges
 MAX_TEXT = 50_000  # Mermaid's default maxTextSize, in characters
@@ -54,7 +53,10 @@ def lines(graph: Any) -> list[str]:
         out.append(f'  {ids[node]}["{label}"]:::t_{data["type"]}')
     for u, v, _, data in graph.edges(keys=True, data=True):
         out.append(f'  {ids[u]} -->|"{text(data["label"])}"| {ids[v]}')
-    out += [f"  classDef t_{t} fill:{colour(t)},stroke:#333,color:{text_colour(colour(t))}" for t in types]
+    colours = roles_of(graph).colours
+    out += [
+        f"  classDef t_{t} fill:{colour(t, colours)},stroke:#333,color:{text_colour(colour(t, colours))}" for t in types
+    ]
     return out
 
 

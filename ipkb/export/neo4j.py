@@ -135,7 +135,7 @@ def nodes(graph: Any) -> Iterator[Node]:
         for source_id, source in graph.graph.get("sources", {}).items():
             if source_id not in seen:
                 fields = {k: v for k, v in source.items() if k not in ("name", "type")}
-                yield entity_node(source_id, {"type": "source", "name": source["name"], "fields": fields})
+                yield entity_node(source_id, {"type": source["type"], "name": source["name"], "fields": fields})
 
 
 def _cites(owner: str, citations: list[dict[str, Any]], owner_label: str = "Entity") -> Iterator[Relationship]:

@@ -1,8 +1,43 @@
-"""How the drawn formats (html, dot, svg, png, mermaid) look: readable text on each fill, size limits."""
+"""How the drawn formats (html, dot, svg, png, mermaid, gexf) look: each type's colour, readable text on it.
+
+A type's colour is the schema's (`colour:` in kb/schema.yaml, carried by the roles, see ipkb.roles); a type
+without one gets a colour of this palette from its name's hash, the same in every format and every export.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
 from ipkb.export.common import rgb
+from ipkb.roles import Roles
+
+# The fallback colours (category20-like), each readable under black or white text (see text_colour)
+PALETTE = (
+    "#17becf", "#1f77b4", "#2ca02c", "#393b79", "#7f7f7f", "#8c564b", "#9467bd", "#98df8a", "#9edae5", "#aec7e8",
+    "#bcbd22", "#c49c94", "#c5b0d5", "#c7c7c7", "#d62728", "#dbdb8d", "#e377c2", "#f7b6d2", "#ff7f0e", "#ff9896",
+    "#ffbb78",
+)  # fmt: skip
+
+
+def roles_of(graph: Any) -> Roles:
+    """The schema's roles of an exported graph: a streamed graph's store's, or what `build_graph` noted."""
+    store = getattr(graph, "store", None)
+    if store is not None:
+        roles: Roles = store.roles()
+        return roles
+    noted: Roles = graph.graph.get("roles", Roles())
+    return noted
+
+
+def colour(entity_type: str, colours: Mapping[str, str]) -> str:
+    """A `#rrggbb` colour for an entity type: `colours` (the schema's, `roles_of(graph).colours`) has it, or
+    the palette gives one from its name."""
+    if entity_type in colours:
+        return colours[entity_type]
+    digest = hashlib.sha256(entity_type.encode()).digest()
+    return PALETTE[digest[0] % len(PALETTE)]
 
 
 def _luminance(hex_colour: str) -> float:

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from ipkb.errors import UsageError
 from ipkb.export import turtle, vocabulary
+from ipkb.export.style import roles_of
 from ipkb.export.turtle import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Block, Iri, Lit, Term
 
 STREAMS = True
@@ -142,7 +143,8 @@ class _Mapper:
 
     def __init__(self, graph: Any) -> None:
         self.iris = Iris(graph.graph.get("base_iri") or DEFAULT_BASE)
-        self.languages = {s: language_tag(lang) for s, lang in _source_languages(graph).items()}
+        self.sources = roles_of(graph).sources  # the entity types whose entities are sources
+        self.languages = {s: language_tag(lang) for s, lang in _source_languages(graph, self.sources).items()}
         self.used = vocabulary.Usage()
 
     def vocab(self, name: str, value: Lit | Iri, domain: str) -> tuple[Iri, list[Term]]:
@@ -206,7 +208,7 @@ class _Mapper:
         out.append(self.vocab("confidence", Lit(data["confidence"]), "Entity"))
         if data.get("note"):
             out.append(self.vocab("note", Lit(data["note"]), "Entity"))
-        if data["type"] == "source":
+        if data["type"] in self.sources:
             out += self.source_fields(data.get("fields", {}))
         cited, derivations = self.cite(subject, data.get("sources", []))
         facts: list[Block] = []
@@ -257,12 +259,15 @@ class _Mapper:
         yield from derivations
 
 
-def _source_languages(graph: Any) -> dict[str, str]:
+def _source_languages(graph: Any, source_types: frozenset[str]) -> dict[str, str]:
     """Source id -> its `language` field as written (`zh`, `en (machine translation ...)`), where it has one."""
     from ipkb.graph import StreamedGraph
 
     if isinstance(graph, StreamedGraph):
-        rows = graph.store.cursor("SELECT id, fields FROM entity WHERE type = 'source'")
+        rows = graph.store.cursor(
+            "SELECT id, fields FROM entity WHERE type IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(source_types)),),
+        )
         fields: Iterator[tuple[str, dict[str, Any]]] = ((row["id"], json.loads(row["fields"])) for row in rows)
     else:
         fields = iter(graph.graph.get("sources", {}).items())
@@ -274,7 +279,7 @@ def blocks(graph: Any) -> Iterator[Block]:
     from ipkb.graph import StreamedGraph
 
     mapper = _Mapper(graph)
-    yield from vocabulary.declared(mapper.iris, vocabulary.schema_of(graph))
+    yield from vocabulary.declared(mapper.iris, vocabulary.schema_of(graph), mapper.sources)
     nodes: set[str] = set()
     for node, data in graph.nodes(data=True):
         if not isinstance(graph, StreamedGraph):
@@ -286,7 +291,7 @@ def blocks(graph: Any) -> Iterator[Block]:
         for source_id, source in graph.graph.get("sources", {}).items():
             if source_id not in nodes:
                 subject = mapper.iris.of(mapper.iris.entity, source_id)
-                source_class = mapper.iris.of(mapper.iris.type, vocabulary.class_name("source"))
+                source_class = mapper.iris.of(mapper.iris.type, vocabulary.class_name(source["type"]))
                 predicates: list[tuple[Iri, list[Term]]] = [(TYPE, [source_class])]
                 predicates += [(LABEL, [Lit(source["name"], lang="en")]), *mapper.source_fields(source)]
                 yield subject, predicates

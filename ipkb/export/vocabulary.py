@@ -129,15 +129,15 @@ def _class(iris: IriScheme, names: Iterable[str] | None) -> Term:
     return Iri(members[0]) if len(members) == 1 else Union(members)
 
 
-def declared(iris: IriScheme, schema: dict[str, Any]) -> Iterator[Block]:
-    """The classes and relation properties of the schema, and ipkb's own classes."""
+def declared(iris: IriScheme, schema: dict[str, Any], source_types: frozenset[str]) -> Iterator[Block]:
+    """The classes and relation properties of the schema, and ipkb's own classes (source types are prov:Entity)."""
     owl_class = Iri(OWL + "Class")
     entity = Iri(iris.vocab + "Entity")
     yield entity, [(TYPE, [owl_class]), labels("entity", "Entity")]
     yield Iri(iris.vocab + "Fact"), [(TYPE, [owl_class]), labels("fact", "Fact")]
     yield Iri(iris.vocab + "Metric"), [(TYPE, [owl_class]), labels("metric", "Metric")]
     for name, description in schema["entity_types"].items():
-        supers: list[Term] = [entity, *([Iri(PROV + "Entity")] if name == "source" else [])]
+        supers: list[Term] = [entity, *([Iri(PROV + "Entity")] if name in source_types else [])]
         predicates: list[tuple[Iri, list[Term]]] = [(TYPE, [owl_class]), (SUBCLASS, supers), labels(name)]
         if description:
             predicates.append((COMMENT, [Lit(description, lang="en")]))
