@@ -185,7 +185,7 @@ class Generator:
                     "publisher": "ipkb benchmarks",
                     "date": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",  # after every claim (YEAR_RANGE)
                     "language": "zh",
-                    "kind": "article",
+                    "kind": "press",
                 }
             )
 

@@ -110,9 +110,9 @@ def pinyin_of(zh: str, style: str | None) -> str:
     return _SPACED_DASH.sub(r"\1", _ASCII_QUOTED.sub(r'"\1"', text))
 
 
-def name_rows(entity: EntityRecord, pinyin: str | None, place: bool = False) -> list[tuple[str, str, str]]:
-    """(text, folded, kind) for every way to name an entity, without repeats; a `place` is also named by the first
-    word of its pinyin (Huzhou for Húzhōu Shì)."""
+def name_rows(entity: EntityRecord, pinyin: str | None, place: bool = False) -> list[dict[str, str]]:
+    """Rows of the `name` table (text, folded, kind) for every way to name an entity, without repeats; a
+    `place` is also named by the first word of its pinyin (Huzhou for Húzhōu Shì)."""
     rows: list[tuple[str, str, str]] = [(entity.id, fold(entity.id), "id"), (entity.name, fold(entity.name), "name")]
     if entity.zh:
         rows.append((entity.zh, fold(entity.zh), "zh"))
@@ -128,5 +128,5 @@ def name_rows(entity: EntityRecord, pinyin: str | None, place: bool = False) -> 
     for text, folded, kind in rows:
         if folded and (folded, kind) not in seen:
             seen.add((folded, kind))
-            unique.append((text, folded, kind))
+            unique.append({"text": text, "folded": folded, "kind": kind})
     return unique

@@ -33,15 +33,22 @@ class Source:
     key: str
 
 
+Row = dict[str, Any]  # column name -> value, for the table of the same name in ipkb.tables
+
+
 @dataclass
 class Rows:
-    """The rows a part adds to the store, in file order; owners of citations are indexes into this part."""
+    """The rows a part adds to the store, in file order, each keyed by its table's column names.
 
-    entities: list[tuple[Any, ...]] = field(default_factory=list)  # id, type, name, zh, pinyin, ..., line
-    names: list[list[tuple[str, str, str]]] = field(default_factory=list)  # per entity: text, folded, kind
-    relations: list[tuple[Any, ...]] = field(default_factory=list)
-    facts: list[tuple[Any, ...]] = field(default_factory=list)
-    citations: list[tuple[str, int, str, str | None, str | None, int]] = field(default_factory=list)
+    The writer adds what only it knows (`rowid`, `file`, the owner of a name or citation): a citation's
+    `owner` here is the index of its entity, relation or fact in this part.
+    """
+
+    entities: list[Row] = field(default_factory=list)
+    names: list[list[Row]] = field(default_factory=list)  # per entity: text, folded, kind
+    relations: list[Row] = field(default_factory=list)
+    facts: list[Row] = field(default_factory=list)
+    citations: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -85,48 +92,63 @@ def to_rows(records: FileRecords, schema: Schema) -> Rows:
     def line(position: Any) -> int:
         return position.line if position else 0
 
+    def cited(kind: str, index: int, sources: Any) -> list[Row]:
+        return [
+            {"owner_kind": kind, "owner": index, "source_id": c.source, "quote": c.quote, "via": c.via, "ordinal": i}
+            for i, c in enumerate(sources)
+        ]
+
     rows = Rows()
     for index, e in enumerate(records.entities):
         pinyin = e.pinyin or (pinyin_of(e.zh, schema.roles.pinyin.get(e.type)) if e.zh else None)
+        dated = {k: v for k, v in (("since", e.since), ("until", e.until)) if v}
         rows.entities.append(
-            (
-                e.id,
-                e.type,
-                e.name,
-                e.zh,
-                pinyin,
-                e.description,
-                js(e.attributes),
-                js({**e.fields, **{k: v for k, v in (("since", e.since), ("until", e.until)) if v}}),
-                e.confidence,
-                e.note,
-                js([former_row(f) for f in e.former_names]),
-                line(e.position),
-            )
+            {
+                "id": e.id,
+                "type": e.type,
+                "name": e.name,
+                "zh": e.zh,
+                "pinyin": pinyin,
+                "description": e.description,
+                "attributes": js(e.attributes),
+                "fields": js({**e.fields, **dated}),
+                "confidence": e.confidence,
+                "note": e.note,
+                "former_names": js([former_row(f) for f in e.former_names]),
+                "line": line(e.position),
+            }
         )
         rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places))
-        rows.citations += [("entity", index, c.source, c.quote, c.via, i) for i, c in enumerate(e.sources)]
+        rows.citations += cited("entity", index, e.sources)
     for index, r in enumerate(records.relations):
         rows.relations.append(
-            (r.source_id, r.type, r.target_id, js(r.qualifiers), r.confidence, r.note, line(r.position))
+            {
+                "source_id": r.source_id,
+                "type": r.type,
+                "target_id": r.target_id,
+                "qualifiers": js(r.qualifiers),
+                "confidence": r.confidence,
+                "note": r.note,
+                "line": line(r.position),
+            }
         )
-        rows.citations += [("relation", index, c.source, c.quote, c.via, i) for i, c in enumerate(r.sources)]
+        rows.citations += cited("relation", index, r.sources)
     for index, f in enumerate(records.facts):
         rows.facts.append(
-            (
-                f.entity,
-                f.metric,
-                js(f.value),
-                f.unit,
-                f.period,
-                f.kind,
-                js(f.scope),
-                f.confidence,
-                f.note,
-                line(f.position),
-            )
+            {
+                "entity_id": f.entity,
+                "metric": f.metric,
+                "value": js(f.value),
+                "unit": f.unit,
+                "period": f.period,
+                "kind": f.kind,
+                "scope": js(f.scope),
+                "confidence": f.confidence,
+                "note": f.note,
+                "line": line(f.position),
+            }
         )
-        rows.citations += [("fact", index, c.source, c.quote, c.via, i) for i, c in enumerate(f.sources)]
+        rows.citations += cited("fact", index, f.sources)
     return rows
 
 

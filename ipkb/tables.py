@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlmodel import Field, SQLModel
 
 
@@ -153,3 +155,30 @@ FTS_TABLES = (
         "CREATE VIRTUAL TABLE relation_fts USING fts5(qualifiers, tokenize='trigram')",
     ),
 )
+
+
+@cache
+def columns(table: str) -> tuple[str, ...]:
+    """The columns of a table, in declared order: the one list that rows are built and inserted by."""
+    return tuple(column.name for column in SQLModel.metadata.tables[table].columns)
+
+
+def digest() -> str:
+    """A short hash of every declared table: names, columns with their types, keys and indexes, and the
+    full-text tables' DDL. ipkb.store.TABLES_DIGEST must equal it (tests/test_store.py checks), so a
+    change to the tables changes STORE_VERSION and every older store is rebuilt."""
+    import hashlib
+
+    parts = []
+    for table in sorted(SQLModel.metadata.tables.values(), key=lambda t: t.name):
+        parts.append(f"table {table.name}")
+        for column in table.columns:
+            flags = "".join(
+                flag
+                for flag, on in (("P", column.primary_key), ("N", column.nullable), ("U", column.unique))
+                if on
+            )
+            parts.append(f"  {column.name} {column.type} {flags}")
+        parts += sorted(f"  index {index.name} {[c.name for c in index.columns]}" for index in table.indexes)
+    parts += [ddl for pair in FTS_TABLES for ddl in pair]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import marshal
 import sqlite3
+from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,12 +64,10 @@ def fill(
             delete_rows(con, name)
         insert_rows(con, [p for p in parts if p.rows is not None])
         con.execute("DELETE FROM problem")
-        con.executemany(
-            "INSERT INTO problem (file, line, message, hint, severity) VALUES (?, ?, ?, ?, ?)",
-            [(p.file, p.line, p.message, p.hint, p.severity) for p in problems],
-        )
+        fields = ("file", "line", "message", "hint", "severity")
+        insert(con, "problem", [{f: getattr(p, f) for f in fields} for p in problems], rowid=False)
         con.execute("DELETE FROM meta")
-        con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        insert(con, "meta", [{"key": key, "value": value} for key, value in sorted(meta.items())])
         con.commit()
     finally:
         con.close()
@@ -99,30 +99,30 @@ def create(path: Path, schema: Any) -> None:
                 con.execute(ddl)
             except sqlite3.OperationalError:  # SQLite < 3.43 has no contentless_delete
                 con.execute(fallback)
-        con.executemany(
-            "INSERT INTO entity_type VALUES (?, ?, ?)",
-            [(t.name, t.group, t.description) for t in schema.entity_types.values()],
+        insert(
+            con,
+            "entity_type",
+            [{"name": t.name, "grp": t.group, "description": t.description} for t in schema.entity_types.values()],
         )
-        con.executemany(
-            "INSERT INTO relation_type VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        insert(
+            con,
+            "relation_type",
             [
-                (
-                    r.name,
-                    r.label,
-                    r.inverse,
-                    r.containment,
-                    None if r.domain is None else js(sorted(r.domain)),
-                    None if r.range is None else js(sorted(r.range)),
-                    js(list(r.qualifiers)),
-                    r.undated_holds,
-                )
+                {
+                    "name": r.name,
+                    "label": r.label,
+                    "inverse": r.inverse,
+                    "containment": r.containment,
+                    "domain": None if r.domain is None else js(sorted(r.domain)),
+                    "range": None if r.range is None else js(sorted(r.range)),
+                    "qualifiers": js(list(r.qualifiers)),
+                    "undated_holds": r.undated_holds,
+                }
                 for r in schema.relation_types.values()
             ],
         )
-        con.executemany(
-            "INSERT INTO metric VALUES (?, ?, ?, ?, ?)",
-            [(m.name, m.unit, m.description, m.counts_relation, m.counts_direction) for m in schema.metrics.values()],
-        )
+        fields = ("name", "unit", "description", "counts_relation", "counts_direction")
+        insert(con, "metric", [{f: getattr(m, f) for f in fields} for m in schema.metrics.values()])
         con.commit()
     finally:
         con.close()
@@ -148,6 +148,20 @@ def delete_rows(con: sqlite3.Connection, file: str) -> None:
         con.execute(sql, (file,))
 
 
+@cache
+def insert_sql(table: str, rowid: bool = True) -> str:
+    """`INSERT INTO table (columns) VALUES (:columns)` from the table's declaration in ipkb.tables; without
+    `rowid`, SQLite numbers the rows. A row lacking a column is an error (sqlite3.ProgrammingError)."""
+    from ipkb.tables import columns
+
+    names = [c for c in columns(table) if rowid or c != "rowid"]
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + c for c in names)})"
+
+
+def insert(con: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]], rowid: bool = True) -> None:
+    con.executemany(insert_sql(table, rowid), rows)
+
+
 def insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
     """Add the rows of freshly read parts, numbered after the rows already there."""
 
@@ -158,43 +172,40 @@ def insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
     entity_id, relation_id, fact_id = next_rowid("entity"), next_rowid("relation"), next_rowid("fact")
     from ipkb.text import char_tokens
 
-    entities, names, fts, chars, relations, facts, citations, stored = [], [], [], [], [], [], [], []
-    relation_texts: list[tuple[int, str]] = []
-    for part in parts:
+    for part in parts:  # part by part, so the rows made for SQLite never add up to a second copy of the KB
         rows = part.rows
         file = part.name
+        entities, names, fts, chars, relations, facts = [], [], [], [], [], []
+        relation_texts: list[tuple[int, str]] = []
         owners: dict[str, list[str]] = {"entity": [], "relation": [], "fact": []}
         for entity, entity_names in zip(rows.entities, rows.names, strict=True):
-            entities.append((entity_id, *entity[:-1], file, entity[-1]))
-            names += [(entity[0], text, folded, kind) for text, folded, kind in entity_names]
-            distinct = list(dict.fromkeys(text for text, _, _ in entity_names))
-            fts.append((entity_id, " | ".join(distinct), entity[5] or ""))
+            entities.append({**entity, "rowid": entity_id, "file": file})
+            names += [{**name, "entity_id": entity["id"]} for name in entity_names]
+            distinct = list(dict.fromkeys(name["text"] for name in entity_names))
+            fts.append((entity_id, " | ".join(distinct), entity["description"] or ""))
             chars.append((entity_id, char_tokens(distinct)))
-            owners["entity"].append(entity[0])
+            owners["entity"].append(entity["id"])
             entity_id += 1
         for relation in rows.relations:
-            relations.append((relation_id, *relation[:-1], file, relation[-1]))
-            texts = [v for v in json.loads(relation[3]).values() if isinstance(v, str)]
+            relations.append({**relation, "rowid": relation_id, "file": file})
+            texts = [v for v in json.loads(relation["qualifiers"]).values() if isinstance(v, str)]
             if texts:
                 relation_texts.append((relation_id, " | ".join(texts)))
             owners["relation"].append(str(relation_id))
             relation_id += 1
         for fact in rows.facts:
-            facts.append((fact_id, *fact[:-1], file, fact[-1]))
+            facts.append({**fact, "rowid": fact_id, "file": file})
             owners["fact"].append(str(fact_id))
             fact_id += 1
-        citations += [(kind, owners[kind][index], *rest) for kind, index, *rest in rows.citations]
+        citations = [{**c, "owner": owners[c["owner_kind"]][c["owner"]]} for c in rows.citations]
         problems = [(p.line, p.message, p.hint, p.severity) for p in part.problems]
-        stored.append((file, part.key, marshal.dumps(part.summary, 4), marshal.dumps(problems, 4)))
-    con.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
-    con.executemany("INSERT INTO name (entity_id, text, folded, kind) VALUES (?, ?, ?, ?)", names)
-    con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
-    con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
-    con.executemany("INSERT INTO relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", relations)
-    con.executemany("INSERT INTO relation_fts (rowid, qualifiers) VALUES (?, ?)", relation_texts)
-    con.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
-    con.executemany(
-        "INSERT INTO citation (owner_kind, owner, source_id, quote, via, ordinal) VALUES (?, ?, ?, ?, ?, ?)",
-        citations,
-    )
-    con.executemany("INSERT INTO part VALUES (?, ?, ?, ?)", stored)
+        summary, found = marshal.dumps(part.summary, 4), marshal.dumps(problems, 4)
+        insert(con, "entity", entities)
+        insert(con, "name", names, rowid=False)
+        con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
+        con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
+        insert(con, "relation", relations)
+        con.executemany("INSERT INTO relation_fts (rowid, qualifiers) VALUES (?, ?)", relation_texts)
+        insert(con, "fact", facts)
+        insert(con, "citation", citations, rowid=False)
+        insert(con, "part", [{"file": file, "key": part.key, "summary": summary, "problems": found}])

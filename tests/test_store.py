@@ -31,6 +31,53 @@ def test_built_database_is_plain_sqlite_with_trigram_search(mini_kb: Path, tmp_p
     assert len(hits) == 1
 
 
+def test_the_store_version_changes_with_the_declared_tables() -> None:
+    """A changed table or column (name, type, key, index) changes STORE_VERSION, or this test fails."""
+    from sqlmodel import SQLModel
+
+    from ipkb import store, tables
+
+    assert tables.digest() == store.TABLES_DIGEST, f"copy TABLES_DIGEST = {tables.digest()!r} into ipkb/store.py"
+    assert f"{store.STORE_EPOCH}.{tables.digest()}" == store.STORE_VERSION
+    entity = SQLModel.metadata.tables["entity"]
+    column = entity.columns["note"]
+    before = tables.digest()
+    try:  # what a forgotten bump looks like: a column renamed, then its type changed
+        column.name = "remark"
+        assert tables.digest() != before
+        column.name = "note"
+        column.nullable = False
+        assert tables.digest() != before
+    finally:
+        column.name, column.nullable = "note", True
+    assert tables.digest() == before
+
+
+def test_rows_are_built_by_the_declared_column_names(mini_kb: Path) -> None:
+    """Each row a part makes has exactly its table's columns, less those only the writer knows."""
+    from ipkb.parts import Source, read_part
+    from ipkb.schema import load_schema
+    from ipkb.tables import columns
+
+    problems: list = []
+    schema = load_schema(mini_kb / "schema.yaml", "schema.yaml", problems)
+    made = {"entity": [], "relation": [], "fact": [], "citation": [], "name": []}
+    for folder in ("entities", "relations", "facts"):
+        for path in sorted((mini_kb / folder).glob("*.yaml")):
+            rows = read_part(Source(path, path.name, folder, ""), schema).rows
+            assert rows is not None
+            made["entity"] += rows.entities
+            made["relation"] += rows.relations
+            made["fact"] += rows.facts
+            made["citation"] += rows.citations
+            made["name"] += [name for names in rows.names for name in names]
+    writer_adds = {"entity": {"rowid", "file"}, "relation": {"rowid", "file"}, "fact": {"rowid", "file"}}
+    writer_adds |= {"citation": {"rowid"}, "name": {"rowid", "entity_id"}}
+    for table, rows in made.items():
+        assert rows, table
+        assert all(set(row) == set(columns(table)) - writer_adds[table] for row in rows), table
+
+
 def test_the_files_seen_are_every_yaml_file_in_the_record_folders_in_path_order(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     for name in ("entities/b.yaml", "entities/a/z.yaml", "entities/a-b.yaml", "relations/r.yaml", "facts/f.yaml"):
