@@ -174,9 +174,7 @@ def digest() -> str:
         parts.append(f"table {table.name}")
         for column in table.columns:
             flags = "".join(
-                flag
-                for flag, on in (("P", column.primary_key), ("N", column.nullable), ("U", column.unique))
-                if on
+                flag for flag, on in (("P", column.primary_key), ("N", column.nullable), ("U", column.unique)) if on
             )
             parts.append(f"  {column.name} {column.type} {flags}")
         parts += sorted(f"  index {index.name} {[c.name for c in index.columns]}" for index in table.indexes)

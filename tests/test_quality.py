@@ -20,7 +20,6 @@ OWNERS = {
     # ipkb/cli/__init__.py, fast.py or queries.py, which every query imports.
     "typer": (
         "ipkb/cli/app.py",
-        "ipkb/cli/query_commands.py",
         "ipkb/cli/analysis_commands.py",
         "ipkb/cli/kb_commands.py",
         "ipkb/cli/export_command.py",

@@ -4,10 +4,10 @@ This package's `__init__` imports no typer: Python runs it before any submodule,
 vendored click) costs about 0.1 s to import, most of a query's time. It holds the typer-free helpers, the
 one error renderer and `main()`. `main()` first offers the arguments to the fast dispatcher (fast.py),
 which runs the read-only queries without typer when it understands every argument; anything else goes
-to the typer app in app.py, the one authority on usage errors and help. app.py imports one module per
-command group to register the commands: query_commands.py (show, path, search, list, neighbors: thin
-wrappers over the plain functions in queries.py), analysis_commands.py (coverage, facts, timeline, diff),
-kb_commands.py (validate, verify, build, stats), export_command.py.
+to the typer app in app.py, the one authority on usage errors and help. The query commands (show, path,
+search, list, neighbors) are declared once, in queries.py, and app.py builds their typer commands from those
+declarations; it imports one module per other command group: analysis_commands.py (coverage, facts,
+timeline, diff), kb_commands.py (validate, verify, build, stats), export_command.py.
 """
 
 import json

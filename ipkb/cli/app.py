@@ -8,12 +8,15 @@ evaluate every string annotation at start-up, which costs about 15 ms on each ca
 """
 
 import importlib
-from typing import Annotated, Any, Optional
+import inspect
+from enum import Enum, StrEnum
+from typing import Annotated, Any, Optional, cast
 
 import typer
 
 from ipkb import __version__
 from ipkb.cli import OPTIONS, complete
+from ipkb.cli.fast import AS_OF, JSON, TYPES, Command, Opt, default_of
 
 app = typer.Typer(
     name="ipkb",
@@ -25,32 +28,34 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-AsOfOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        help="Answer as of DATE: leave out relations not yet begun or already ended, and later figures.",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-TypesOption = Annotated[
-    Optional[list[str]],
-    typer.Option(
-        "--type",
-        help="Only this entity type (repeatable): city, county, center, agency, ...; `ipkb stats` lists them all.",
-        autocompletion=complete.entity_types,
-    ),
-]
-ViaOption = Annotated[
-    Optional[list[str]],
-    typer.Option(
-        "--via",
-        help="Only these relation types (repeatable): located_in, subcenter_of, ...; `ipkb stats` lists them all.",
-        autocompletion=complete.relation_types,
-    ),
-]
+
+def annotated(opt: Opt) -> Any:
+    """The typer declaration of an option declared in fast.py's terms: `Annotated[type, typer.Option(...)]`."""
+    if opt.kind == "flag":
+        kind: Any = bool
+    elif opt.choices:
+        kind = StrEnum(opt.dest, {c: c for c in opt.choices})  # type: ignore[misc, no-redef]  # typer: click.Choice
+    else:
+        kind = int if opt.kind == "int" else str
+    if opt.multiple:
+        kind = list[kind]
+    if default_of(opt) is None:
+        kind = Optional[kind]
+    info = typer.Option(
+        opt.name,
+        help=opt.help,
+        metavar=opt.metavar,
+        show_default=opt.show_default,
+        min=opt.min,
+        max=opt.max,
+        autocompletion=getattr(complete, opt.complete) if opt.complete else None,
+    )
+    return cast(Any, Annotated)[kind, info]
+
+
+AsOfOption = annotated(AS_OF)
+JsonOption = annotated(JSON)
+TypesOption = annotated(TYPES)
 
 
 def entity_argument(help_text: str, metavar: str | None = None) -> Any:
@@ -82,6 +87,44 @@ def main_options(
     OPTIONS.kb, OPTIONS.db = kb, db
 
 
-# Command modules register themselves on `app`; imported last because they import this module.
-for _module in ("query_commands", "analysis_commands", "kb_commands", "export_command"):
-    importlib.import_module(f"ipkb.cli.{_module}")
+def add_command(command: Command) -> None:
+    """Register a command declared in queries.py as a typer command: typer reads the signature built here
+    (arguments, then options, each `Annotated` with its typer declaration) and the docstring as help."""
+    parameters = [
+        inspect.Parameter(
+            a.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[
+                str,
+                typer.Argument(
+                    help=a.help,
+                    metavar=a.metavar,
+                    autocompletion=getattr(complete, a.complete) if a.complete else None,
+                ),
+            ],
+        )
+        for a in command.arguments
+    ] + [
+        inspect.Parameter(o.dest, inspect.Parameter.KEYWORD_ONLY, default=default_of(o), annotation=annotated(o))
+        for o in command.options
+    ]
+
+    def run(**values: Any) -> None:
+        command.function(**{k: v.value if isinstance(v, Enum) else v for k, v in values.items()})
+
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    run.__doc__ = command.help
+    app.command(name=command.name)(run)
+
+
+def _register() -> None:
+    from ipkb.cli.queries import COMMANDS
+
+    for command in COMMANDS.values():
+        add_command(command)
+    # the other command modules register themselves on `app`; imported last because they import this module
+    for module in ("analysis_commands", "kb_commands", "export_command"):
+        importlib.import_module(f"ipkb.cli.{module}")
+
+
+_register()

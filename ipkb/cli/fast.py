@@ -1,77 +1,107 @@
-"""A small dispatcher for the read-only queries that never imports typer or click (0.1 s to import).
+"""The one declaration of each query command, and a dispatcher that runs it without typer or click.
+
+A query command (show, path, search, list, neighbors) is declared once, in ipkb/cli/queries.py: its plain
+function carries `@declare(COMMANDS, name, Arg(...), Opt(...), ...)` and its docstring is its help. From
+that one declaration app.py builds the typer command (help, completion, usage errors), and `parse` here
+reads well-formed command lines without importing typer (about 35 ms of each query's start-up).
 
 `parse(args)` returns a call for a well-formed `ipkb [--kb DIR] [--db FILE] show|path|search|list|neighbors
 ... [options]` and None for anything else: --help, --version, an unknown or misspelt option, a missing or
 extra argument, a bad or out-of-range number, `--`, a value that starts with a dash, shell completion.
 `ipkb.cli.main` then hands those to the typer app, which stays the one authority on usage errors and help;
-a None here never changes what the user sees, only how long it takes.
-
-SPEC mirrors the typer commands in query_commands.py (and GLOBALS the callback in app.py);
-tests/test_fast_cli.py checks it against typer's click command, so the two cannot drift apart.
+a None here never changes what the user sees, only how long it takes. tests/test_fast_cli.py checks the
+typer commands built from the declarations against the declarations and runs command lines both ways.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 Kind = Literal["flag", "str", "int"]
+Function = TypeVar("Function", bound=Callable[..., None])
 
 
 # NamedTuples, not dataclasses: a dataclass costs about 0.6 ms to define, which every query would pay
 class Opt(NamedTuple):
+    """An option: how it is spelt and read, its default, and what --help says of it."""
+
     name: str  # "--max-hops"
-    dest: str  # the keyword of the function in queries.py (and of the typer command)
+    dest: str  # the keyword of the plain function (and of the typer command)
     kind: Kind = "str"
+    help: str = ""
+    default: Any = None  # flags default to False (see `default_of`)
     multiple: bool = False
     min: int | None = None
     max: int | None = None
     choices: tuple[str, ...] = ()  # a str option taking only these values
+    metavar: str | None = None
+    show_default: bool = True
+    complete: str | None = None  # a function of ipkb/cli/complete.py, for tab completion
+
+
+class Arg(NamedTuple):
+    """A required positional argument, always a string."""
+
+    name: str  # the keyword of the plain function
+    help: str
+    metavar: str | None = None
+    complete: str | None = None
 
 
 class Command(NamedTuple):
-    function: str  # its name in ipkb.cli.queries
-    arguments: tuple[str, ...]  # required positionals, in order: keyword names
-    options: tuple[Opt, ...] = ()
+    name: str  # as typed: "list"
+    function: Callable[..., None]  # called with every argument and option as a keyword
+    arguments: tuple[Arg, ...]  # in order
+    options: tuple[Opt, ...]
+    help: str  # the function's docstring
 
 
-AS_OF = Opt("--as-of", "as_of")
-JSON = Opt("--json", "as_json", "flag")
-VIA = Opt("--via", "via", multiple=True)
-TYPES = Opt("--type", "types", multiple=True)
+def default_of(opt: Opt) -> Any:
+    return False if opt.kind == "flag" else opt.default
+
+
+def declare(registry: dict[str, Command], name: str, *params: Arg | Opt) -> Callable[[Function], Function]:
+    """Record `function` as the command `name`, with these arguments and options, in `registry`."""
+
+    def record(function: Function) -> Function:
+        arguments = tuple(p for p in params if isinstance(p, Arg))
+        options = tuple(p for p in params if isinstance(p, Opt))
+        registry[name] = Command(name, function, arguments, options, function.__doc__ or "")
+        return function
+
+    return record
+
 
 MAX_INT = 2**63 - 1  # SQLite's largest integer: beyond it a number is a usage error, not an OverflowError
 
-GLOBALS = (Opt("--kb", "kb"), Opt("--db", "db"))
+# the options every query may take (the analysis commands reuse them through app.py)
+AS_OF = Opt(
+    "--as-of",
+    "as_of",
+    help="Answer as of DATE: leave out relations not yet begun or already ended, and later figures.",
+    metavar="DATE",
+    show_default=False,
+)
+JSON = Opt("--json", "as_json", "flag", help="Print one JSON document on stdout.")
+TYPES = Opt(
+    "--type",
+    "types",
+    help="Only this entity type (repeatable): city, county, center, agency, ...; `ipkb stats` lists them all.",
+    multiple=True,
+    complete="entity_types",
+)
+VIA = Opt(
+    "--via",
+    "via",
+    help="Only these relation types (repeatable): located_in, subcenter_of, ...; `ipkb stats` lists them all.",
+    multiple=True,
+    complete="relation_types",
+)
 
-SPEC: dict[str, Command] = {
-    "show": Command("show", ("entity",), (Opt("--quotes", "quotes", "flag"), AS_OF, JSON)),
-    "path": Command(
-        "path",
-        ("start", "goal"),
-        (Opt("--all", "all_paths", "flag"), VIA, Opt("--max-hops", "max_hops", "int", min=1), AS_OF, JSON),
-    ),
-    "search": Command("search", ("text",), (TYPES, Opt("--limit", "limit", "int", min=1, max=MAX_INT), JSON)),
-    "list": Command(
-        "list_entities",
-        (),
-        (
-            TYPES,
-            Opt("--in", "within"),
-            Opt("--designation", "designation"),
-            Opt("--columns", "columns", multiple=True),
-            Opt("--format", "table_format", choices=("csv", "tsv", "json")),
-            AS_OF,
-            JSON,
-        ),
-    ),
-    "neighbors": Command(
-        "neighbors",
-        ("entity",),
-        (Opt("--depth", "depth", "int", min=1, max=10), VIA, Opt("--tree", "tree", "flag"), AS_OF, JSON),
-    ),
-}
+# the global options the fast path reads; the typer callback in app.py declares them with their help
+GLOBALS = (Opt("--kb", "kb"), Opt("--db", "db"))
 
 COMPLETION_VARIABLE = "_IPKB_COMPLETE"  # click's shell completion for prog name "ipkb": typer's business
 
@@ -132,22 +162,26 @@ def parse(args: list[str]) -> Callable[[], None] | None:
     """A call that runs the query `args` ask for, or None when typer should handle them."""
     if COMPLETION_VARIABLE in os.environ:
         return None
+    from ipkb.cli.queries import COMMANDS
+
     try:
         global_values, rest = _options(args, GLOBALS, stop_at_positional=True)
-        if not rest or rest[0] not in SPEC:
+        if not rest or rest[0] not in COMMANDS:
             return None
-        command = SPEC[rest[0]]
-        values, positionals = _options(rest[1:], command.options, stop_at_positional=False)
+        command = COMMANDS[rest[0]]
+        given, positionals = _options(rest[1:], command.options, stop_at_positional=False)
     except _NotMine:
         return None
     if len(positionals) != len(command.arguments):
         return None
-    values.update(zip(command.arguments, positionals, strict=True))
+    values = {o.dest: default_of(o) for o in command.options}
+    values.update(given)
+    values.update(zip((a.name for a in command.arguments), positionals, strict=True))
 
     def call() -> None:
-        from ipkb.cli import OPTIONS, queries
+        from ipkb.cli import OPTIONS
 
         OPTIONS.kb, OPTIONS.db = global_values.get("kb"), global_values.get("db")
-        getattr(queries, command.function)(**values)
+        command.function(**values)
 
     return call

@@ -1,49 +1,134 @@
-"""The read-only query commands as plain functions, free of typer: the one implementation of each.
+"""The read-only query commands, each declared once: its arguments, options and help (the docstring) in
+`@declare(...)` above the plain function that runs it.
 
-The typer commands in query_commands.py and the fast dispatcher in fast.py both call these; the keyword
-names here are the typer parameter names, which tests/test_fast_cli.py checks against the typer app. The
-answers themselves come from the library face (ipkb/api.py); these functions only choose how to print them.
+app.py builds the typer commands from these declarations and fast.py parses command lines with them
+without typer; both call the functions here with every argument and option as a keyword. The answers come
+from the library face (ipkb/api.py); these functions only choose how to print them. Adding a query command
+means adding one declared function here (and its answer in api.py if it is new).
 """
 
 from __future__ import annotations
 
 from ipkb.cli import emit, emit_json, emit_note, open_kb, output
-from ipkb.cli.fast import MAX_INT
+from ipkb.cli.fast import AS_OF, JSON, MAX_INT, TYPES, VIA, Arg, Command, Opt, declare
 from ipkb.errors import UsageError
 
+COMMANDS: dict[str, Command] = {}
 
-def show(entity: str, quotes: bool = False, as_of: str | None = None, as_json: bool = False) -> None:
+
+def _entity(help_text: str, metavar: str | None = None) -> Arg:
+    """An argument naming an entity, completed from the KB's names."""
+    return Arg("entity", help_text, metavar, complete="entities")
+
+
+@declare(
+    COMMANDS,
+    "show",
+    _entity("Id, English or Chinese name, alias or pinyin."),
+    Opt("--quotes", "quotes", "flag", help="Print every claim with the exact words of its sources."),
+    AS_OF,
+    JSON,
+)
+def show(entity: str, quotes: bool, as_of: str | None, as_json: bool) -> None:
+    """An entity: names, description, facts, relations both ways, and the sources behind them.
+
+    Notes and `inferred` stand beside the claims they qualify. A source lists every claim it supports.
+
+    \b
+    e.g. ipkb show huzhou
+         ipkb show 湖州 --quotes
+         ipkb show national-center --as-of 2020
+    """
     output(open_kb(as_of).show(entity), as_json, "render_show.show_quotes" if quotes else "render_show.show")
 
 
+@declare(
+    COMMANDS,
+    "path",
+    Arg("start", "Where the path starts.", "A", complete="entities"),
+    Arg("goal", "Where it ends.", "B", complete="entities"),
+    Opt("--all", "all_paths", "flag", help="Every shortest path, not just one."),
+    VIA,
+    Opt("--max-hops", "max_hops", "int", help="Give up beyond N hops.", min=1),
+    AS_OF,
+    JSON,
+)
 def path(
     start: str,
     goal: str,
-    all_paths: bool = False,
-    via: list[str] | None = None,
-    max_hops: int | None = None,
-    as_of: str | None = None,
-    as_json: bool = False,
+    all_paths: bool,
+    via: list[str] | None,
+    max_hops: int | None,
+    as_of: str | None,
+    as_json: bool,
 ) -> None:
+    """The shortest chain of cited relations between two entities, in either direction.
+
+    \b
+    e.g. ipkb path keqiao national-center
+         ipkb path keqiao national-center --all --via subcenter_of --via located_in --max-hops 4
+    """
     output(open_kb(as_of).path(start, goal, all_paths, via, max_hops), as_json, "path")
 
 
-def search(text: str, types: list[str] | None = None, limit: int = 20, as_json: bool = False) -> None:
+@declare(
+    COMMANDS,
+    "search",
+    Arg("text", "Words in any language; Chinese sub-strings are found."),
+    TYPES,
+    Opt("--limit", "limit", "int", help="At most N results.", default=20, min=1, max=MAX_INT),
+    JSON,
+)
+def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> None:
+    """Entities whose names or aliases (for 3+ characters, also descriptions) contain the text, best first.
+
+    \b
+    e.g. ipkb search 柯桥
+         ipkb search "protection center" --type center --limit 50
+    """
     hits = open_kb().search(text, types, min(limit, MAX_INT - 1) + 1)  # one more tells whether the list is cut
     output(hits[:limit], as_json, "entity_table")
     if len(hits) > limit and not as_json:
         emit_note(f"more than {limit} match: --limit N shows more")
 
 
+@declare(
+    COMMANDS,
+    "list",
+    TYPES,
+    Opt("--in", "within", help="Only entities located within PLACE."),
+    Opt("--designation", "designation", help="Only holders of designation D."),
+    Opt(
+        "--columns",
+        "columns",
+        help="Columns to show, comma-separated or repeated: id, type, name, zh, pinyin, description, a relation "
+        "type (located_in: where it lies) or, with --designation, a qualifier of the designation (batch, year).",
+        multiple=True,
+    ),
+    Opt(
+        "--format",
+        "table_format",
+        help="csv, tsv or json: for a spreadsheet or a script.",
+        choices=("csv", "tsv", "json"),
+    ),
+    AS_OF,
+    JSON,
+)
 def list_entities(
-    types: list[str] | None = None,
-    within: str | None = None,
-    designation: str | None = None,
-    columns: list[str] | None = None,
-    table_format: str | None = None,
-    as_of: str | None = None,
-    as_json: bool = False,
+    types: list[str] | None,
+    within: str | None,
+    designation: str | None,
+    columns: list[str] | None,
+    table_format: str | None,
+    as_of: str | None,
+    as_json: bool,
 ) -> None:
+    """Entities, filtered by type, place and designation.
+
+    \b
+    e.g. ipkb list --type center --in zhejiang
+         ipkb list --designation national-ip-demonstration-city --columns id,name,located_in,year --format csv
+    """
     kb = open_kb(as_of)
     rows, without_start = kb.list_entities_as_of(types, within, designation)
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
@@ -82,14 +167,23 @@ def write_delimited(rows: list[dict[str, object]], columns: list[str], delimiter
     writer.writerows([["" if row.get(c) is None else row[c] for c in columns] for row in rows])
 
 
-def neighbors(
-    entity: str,
-    depth: int = 1,
-    via: list[str] | None = None,
-    tree: bool = False,
-    as_of: str | None = None,
-    as_json: bool = False,
-) -> None:
+@declare(
+    COMMANDS,
+    "neighbors",
+    _entity("Where to start."),
+    Opt("--depth", "depth", "int", help="How many hops out.", default=1, min=1, max=10),
+    VIA,
+    Opt("--tree", "tree", "flag", help="Draw the neighbourhood as a tree."),
+    AS_OF,
+    JSON,
+)
+def neighbors(entity: str, depth: int, via: list[str] | None, tree: bool, as_of: str | None, as_json: bool) -> None:
+    """Entities within N hops, with the relations that reach them.
+
+    \b
+    e.g. ipkb neighbors national-center --depth 2 --tree
+         ipkb neighbors huzhou --via holds_designation
+    """
     kb = open_kb(as_of)
     rows = kb.neighbors(entity, depth, via)
     if as_json:
