@@ -12,9 +12,11 @@ from ipkb.render_text import cited, format_value, qualifiers_text
 
 
 def stats(view: dict[str, Any]) -> RenderableType:
+    # the headline counts the things the KB is about apart from the sources it cites (JSON's `entities` is both)
+    sources = f"{view['sources']} source{'' if view['sources'] == 1 else 's'}"
     summary = Text(
-        f"{view['entities']} entities · {view['relations']} relations · {view['facts']} facts · "
-        f"{view['sources']} sources · {view['warnings']} warnings"
+        f"{view['entities'] - view['sources']} entities + {sources} · {view['relations']} relations · "
+        f"{view['facts']} facts · {view['warnings']} warnings"
     )
     by_type = Grid("entity type", "count")
     for key, value in view["by_type"].items():

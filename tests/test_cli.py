@@ -152,7 +152,7 @@ def test_stats_counts_and_citation_shares(run) -> None:
     assert view["by_type"]["city"] == 4 and view["by_relation"]["located_in"] == 4
     assert view["citations"]["relations"]["with_source"] == 7
     assert view["citations"]["relations"]["with_quote"] == 4
-    assert "12 entities" in run("stats").stdout
+    assert "11 entities + 1 source ·" in run("stats").stdout  # the headline does not count sources as entities
 
 
 def test_coverage_sets_claims_beside_listed_members(run) -> None:
