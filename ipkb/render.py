@@ -5,7 +5,7 @@ loads only in the function that uses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
@@ -80,42 +80,60 @@ def entity_table(
     return Group(table, Text(f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}", style="dim"))
 
 
+def _reached_from(
+    view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]]:
+    """(node, parent, link, how) for each entity past the first: the first entity one hop nearer that reached
+    it, the link between them, and that link's wording as read from the parent ("has sub-center")."""
+    by_id = {n["id"]: n for n in view}
+    for node in view[1:]:
+        for link in node["relations"]:
+            parent = by_id.get(link["other"])
+            if parent and parent["depth"] == node["depth"] - 1:
+                label, inverse = labels[link["type"]]
+                yield node, parent, link, inverse if link["direction"] == "out" else label  # seen from the parent
+                break
+
+
+def neighbor_table(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]) -> RenderableType:
+    """The neighbourhood as a flat table: each entity with the entity one hop nearer and how it links to it."""
+    reached = {node["id"]: (parent["id"], how) for node, parent, _, how in _reached_from(view, labels)}
+    rows = [
+        {**n, "from": reached.get(n["id"], ("", ""))[0], "relation": reached.get(n["id"], ("", ""))[1]} for n in view
+    ]
+    return entity_table(rows, ["depth", "from", "relation"])
+
+
 def neighbor_tree(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]) -> RenderableType:
     """The neighbourhood as a tree: each entity under the first entity that reached it."""
     from rich.tree import Tree
 
-    by_id = {n["id"]: n for n in view}
     root = view[0]
     tree = Tree(Text(f"{root['name']} ({root['type']} · {root['id']})", style="bold"))
     branches = {root["id"]: tree}
     notes = Notes()
-    for node in view[1:]:
-        for link in node["relations"]:
-            parent = by_id.get(link["other"])
-            if parent and parent["depth"] == node["depth"] - 1 and parent["id"] in branches:
-                label, inverse = labels[link["type"]]
-                # link is seen from `node`; from the parent the direction flips
-                text = inverse if link["direction"] == "out" else label
-                caveats = " · ".join(
-                    c
-                    for c in (
-                        qualifiers_text(link.get("qualifiers", {})),
-                        "inferred" if link.get("confidence") == "inferred" else "",
-                        notes.mark(link.get("note")),
-                    )
-                    if c
-                )
-                sources = " ".join(dict.fromkeys(c["source"] for c in link.get("sources", [])))
-                branches[node["id"]] = branches[parent["id"]].add(
-                    Text.assemble(
-                        (f"{text} ", "yellow"),
-                        node["name"],
-                        (f" ({node['type']} · {node['id']})", "dim"),
-                        (f" · {caveats}" if caveats else "", "yellow"),
-                        (f"  {sources}" if sources else "", "cyan"),
-                    )
-                )
-                break
+    for node, parent, link, text in _reached_from(view, labels):
+        if parent["id"] not in branches:
+            continue
+        caveats = " · ".join(
+            c
+            for c in (
+                qualifiers_text(link.get("qualifiers", {})),
+                "inferred" if link.get("confidence") == "inferred" else "",
+                notes.mark(link.get("note")),
+            )
+            if c
+        )
+        sources = " ".join(dict.fromkeys(c["source"] for c in link.get("sources", [])))
+        branches[node["id"]] = branches[parent["id"]].add(
+            Text.assemble(
+                (f"{text} ", "yellow"),
+                node["name"],
+                (f" ({node['type']} · {node['id']})", "dim"),
+                (f" · {caveats}" if caveats else "", "yellow"),
+                (f"  {sources}" if sources else "", "cyan"),
+            )
+        )
     if not notes.texts:
         return tree
     return Group(tree, Text(""), Text("Notes", style="italic"), *notes.lines())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -144,6 +145,17 @@ def test_neighbors_by_depth_and_tree(run) -> None:
     assert {"zhejiang", "national-center"} <= {n["id"] for n in two}
     tree = run("neighbors", "keqiao", "--tree").stdout
     assert "Keqiao District" in tree and "located in Shaoxing" in tree
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_neighbors_table_says_how_each_entity_is_reached(run, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = run("neighbors", "keqiao").stdout
+    flat = " ".join(out.split())
+    # Shaoxing is one hop from Keqiao, which lies in it: read from Keqiao, "located in"
+    assert "from" in out and "relation" in out
+    assert re.search(r"shaoxing .*keqiao (relation )?located in", flat)  # a table row, or a record's lines
+    assert all(len(line) <= columns for line in out.splitlines())
 
 
 def test_stats_counts_and_citation_shares(run) -> None:

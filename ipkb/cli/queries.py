@@ -191,8 +191,5 @@ def neighbors(entity: str, depth: int, via: list[str] | None, tree: bool, as_of:
         return
     from ipkb import render
 
-    if tree:
-        labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
-        emit(render.neighbor_tree(rows, labels))
-    else:
-        emit(render.entity_table(rows, ["depth"]))
+    labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
+    emit(render.neighbor_tree(rows, labels) if tree else render.neighbor_table(rows, labels))
