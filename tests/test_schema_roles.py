@@ -18,7 +18,7 @@ PACKAGE = REPO / "ipkb"
 # spelt like a type (a citation's `source`, a timeline row's `event`) are not type names: the scan skips
 # dict keys, subscripts and .get() keys; what is left and still not a type is listed here.
 ALLOWED = {
-    ("ipkb/cli/fast.py", "designation"): "the `list --designation` option's name, not the entity type",
+    ("ipkb/cli/queries.py", "designation"): "the `list --designation` option's keyword, not the entity type",
     ("ipkb/export/graphml.py", "source"): "GraphML's own `source` attribute of an edge",
     ("ipkb/export/gexf.py", "source"): "GEXF's own `source` attribute of an edge",
     ("ipkb/export/jsonl.py", "source"): 'the record kind `{"record": "source"}` of the JSON Lines contract',
