@@ -143,7 +143,8 @@ class _Mapper:
 
     def __init__(self, graph: Any) -> None:
         self.iris = Iris(graph.graph.get("base_iri") or DEFAULT_BASE)
-        self.sources = roles_of(graph).sources  # the entity types whose entities are sources
+        self.roles = roles_of(graph)
+        self.sources = self.roles.sources  # the entity types whose entities are sources
         self.languages = {s: language_tag(lang) for s, lang in _source_languages(graph, self.sources).items()}
         self.used = vocabulary.Usage()
 
@@ -279,7 +280,7 @@ def blocks(graph: Any) -> Iterator[Block]:
     from ipkb.graph import StreamedGraph
 
     mapper = _Mapper(graph)
-    yield from vocabulary.declared(mapper.iris, vocabulary.schema_of(graph), mapper.sources)
+    yield from vocabulary.declared(mapper.iris, vocabulary.schema_of(graph), mapper.roles)
     nodes: set[str] = set()
     for node, data in graph.nodes(data=True):
         if not isinstance(graph, StreamedGraph):

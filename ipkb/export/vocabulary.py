@@ -17,35 +17,15 @@ from ipkb.export.turtle import OWL, PROV, RDF, RDFS, XSD, Block, Iri, Lit, Term,
 
 if TYPE_CHECKING:
     from ipkb.query import Store
+    from ipkb.roles import Roles
 
 TYPE, LABEL, COMMENT = Iri(RDF + "type"), Iri(RDFS + "label"), Iri(RDFS + "comment")
 DOMAIN, RANGE, SUBCLASS = Iri(RDFS + "domain"), Iri(RDFS + "range"), Iri(RDFS + "subClassOf")
-# Chinese labels of ipkb's own terms and of the schema's entity types
+# Chinese labels of ipkb's own terms (the schema's entity types have theirs in kb/schema.yaml: `zh`)
 ZH = {
     "Entity": "实体",
     "Fact": "数据事实",
     "Metric": "指标",
-    "country": "国家",
-    "province": "省级行政区",
-    "city": "城市",
-    "county": "县级行政区",
-    "zone": "区域",
-    "agency": "机构",
-    "court": "法院",
-    "center": "中心",
-    "organization": "组织",
-    "enterprise": "企业",
-    "program": "项目",
-    "campaign": "专项行动",
-    "designation": "称号",
-    "policy": "政策文件",
-    "report": "报告",
-    "platform": "平台",
-    "brand": "品牌",
-    "industry": "产业",
-    "event": "活动",
-    "person": "人物",
-    "source": "来源",
     "confidence": "可信度",
     "quote": "引文",
     "note": "备注",
@@ -116,8 +96,8 @@ def class_name(entity_type: str) -> str:
     return "".join(part.capitalize() for part in entity_type.split("_"))
 
 
-def labels(english: str, key: str | None = None) -> tuple[Iri, list[Term]]:
-    zh = ZH.get(key or english)
+def labels(english: str, key: str | None = None, zh: str | None = None) -> tuple[Iri, list[Term]]:
+    zh = zh or ZH.get(key or english)
     return LABEL, [Lit(english, lang="en"), *([Lit(zh, lang="zh")] if zh else [])]
 
 
@@ -129,7 +109,7 @@ def _class(iris: IriScheme, names: Iterable[str] | None) -> Term:
     return Iri(members[0]) if len(members) == 1 else Union(members)
 
 
-def declared(iris: IriScheme, schema: dict[str, Any], source_types: frozenset[str]) -> Iterator[Block]:
+def declared(iris: IriScheme, schema: dict[str, Any], roles: Roles) -> Iterator[Block]:
     """The classes and relation properties of the schema, and ipkb's own classes (source types are prov:Entity)."""
     owl_class = Iri(OWL + "Class")
     entity = Iri(iris.vocab + "Entity")
@@ -137,8 +117,12 @@ def declared(iris: IriScheme, schema: dict[str, Any], source_types: frozenset[st
     yield Iri(iris.vocab + "Fact"), [(TYPE, [owl_class]), labels("fact", "Fact")]
     yield Iri(iris.vocab + "Metric"), [(TYPE, [owl_class]), labels("metric", "Metric")]
     for name, description in schema["entity_types"].items():
-        supers: list[Term] = [entity, *([Iri(PROV + "Entity")] if name in source_types else [])]
-        predicates: list[tuple[Iri, list[Term]]] = [(TYPE, [owl_class]), (SUBCLASS, supers), labels(name)]
+        supers: list[Term] = [entity, *([Iri(PROV + "Entity")] if name in roles.sources else [])]
+        predicates: list[tuple[Iri, list[Term]]] = [
+            (TYPE, [owl_class]),
+            (SUBCLASS, supers),
+            labels(name, zh=roles.zh.get(name)),
+        ]
         if description:
             predicates.append((COMMENT, [Lit(description, lang="en")]))
         yield iris.of(iris.type, class_name(name)), predicates
