@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ipkb.errors import UsageError
 
 if TYPE_CHECKING:
-    from ipkb.query import Store
+    from ipkb.query import Edge, Store
 
 
 def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: str | None = None) -> KB:
@@ -108,8 +108,8 @@ class KB:
 
         self.check_types(types)
         inside = contained_in(self.store, self.resolve(within)[0]) if within else None
-        holders = set(self._conferred(designation)) if designation else None
-        rows = self.store.list_entities(types, inside, holders)
+        conferred = self._conferred(designation) if designation else None
+        rows = self.store.list_entities(types, inside, set(conferred) if conferred is not None else None)
         day, unknown = self.store.as_of, 0
         if day is not None:
             places, kept = self.store.place_types(), []
@@ -120,10 +120,25 @@ class KB:
                 elif exists is None:
                     unknown += 1
             rows = kept
-        return views.entity_list(rows), unknown
+        if conferred is None:
+            return views.entity_list(rows), unknown
+        roles = self.store.roles()  # a holder by inference or by plan only is marked, not listed as plain fact
+        caveats = {
+            holder: " · ".join(
+                mark
+                for mark, applies in (
+                    ("inferred", edge.confidence == "inferred"),
+                    ("planned", roles.is_planned(edge.qualifiers)),
+                )
+                if applies
+            )
+            or None
+            for holder, edge in conferred.items()
+        }
+        return views.entity_list(rows, {holder: {"caveat": caveat} for holder, caveat in caveats.items()}), unknown
 
-    def _conferred(self, designation: str) -> dict[str, dict[str, Any]]:
-        """Holder id -> the qualifiers (batch, year, ...) of the relation that confers `designation` on it."""
+    def _conferred(self, designation: str) -> dict[str, Edge]:
+        """Holder id -> the relation that confers `designation` on it (its qualifiers: batch, year, ...)."""
         from ipkb.timeframe import relation_since
 
         (designation_id,) = self.resolve(designation)
@@ -133,7 +148,7 @@ class KB:
         edges = [e for e in self.store.edges_touching([designation_id], [holds]) if e.target_id == designation_id]
         start = self.store.roles().start
         edges.sort(key=lambda e: relation_since(e.qualifiers, start) or "9999", reverse=True)  # the earliest wins below
-        return {e.source_id: e.qualifiers for e in edges}
+        return {e.source_id: e for e in edges}
 
     def with_columns(
         self, rows: list[dict[str, Any]], columns: list[str], designation: str | None = None
@@ -145,16 +160,26 @@ class KB:
         qualifiers = {q for r in relation_types.values() for q in json.loads(r["qualifiers"])}
         fields = ("id", "type", "name", "zh", "pinyin", "description")
         for column in columns:
-            if column not in fields and column not in relation_types and column not in qualifiers:
+            if (
+                column not in fields
+                and column not in relation_types
+                and column not in qualifiers
+                and column != "caveat"
+            ):
                 from ipkb.suggest import did_you_mean
 
-                known = [*fields, *sorted(relation_types), *sorted(qualifiers)]
+                known = [*fields, *sorted(relation_types), *sorted(qualifiers), "caveat"]
                 raise UsageError(
                     f"unknown column {column!r}", hint=did_you_mean(column, known) or "columns: " + ", ".join(known)
                 )
-            if column in qualifiers and column not in fields and column not in relation_types and not designation:
+            if (
+                (column in qualifiers or column == "caveat")
+                and column not in fields
+                and column not in relation_types
+                and not designation
+            ):
                 raise UsageError(
-                    f"column {column!r} is a qualifier: it needs --designation",
+                    f"column {column!r} comes from the relation that confers a designation: it needs --designation",
                     hint="e.g. --designation X --columns batch",
                 )
         ids = [row["id"] for row in rows]
@@ -167,6 +192,8 @@ class KB:
         for row in rows:
             extended = dict(row)
             for column in columns:
+                if column == "caveat":
+                    continue  # list_entities_as_of set it: inferred or planned
                 if column in fields:
                     extended[column] = entities[row["id"]][column]
                 elif column in relation_types:
@@ -174,7 +201,8 @@ class KB:
                         e.target_id for e in edges if e.source_id == row["id"] and e.type == column
                     )
                 else:
-                    conferring = conferred.get(row["id"], {})
+                    edge = conferred.get(row["id"])
+                    conferring = edge.qualifiers if edge else {}
                     extended[column] = conferring.get(column)
                     since = relation_since(conferring, self.store.roles().start)
                     if column == "year" and extended[column] is None and since:

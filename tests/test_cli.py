@@ -138,6 +138,36 @@ def test_list_filters_by_type_place_and_designation(run) -> None:
     assert run("list", "--type", "planet").exit_code == 2
 
 
+HOLDERS_BY_INFERENCE_AND_PLAN = """\
+- from: keqiao
+  type: holds_designation
+  to: national-ip-demonstration-city
+  confidence: inferred
+  note: A test's inference.
+  sources: [{source: src-article, quote: "ranks fourth in the country"}]
+- from: shaoxing
+  type: holds_designation
+  to: national-ip-demonstration-city
+  status: planned
+  sources: [{source: src-article, quote: "ranks fourth in the country"}]
+"""
+
+
+def test_list_marks_holders_by_inference_or_plan(mini_kb: Path) -> None:
+    """A designation's list does not present an inferred or planned holder as a plain one: in the table,
+    in JSON, in CSV, and by a note when the chosen columns leave the mark out."""
+    (mini_kb / "relations" / "marked.yaml").write_text(HOLDERS_BY_INFERENCE_AND_PLAN)
+    args = ["--kb", str(mini_kb), "list", "--designation", "national-ip-demonstration-city"]
+    rows = {r["id"]: r["caveat"] for r in json.loads(invoke([*args, "--json"]).stdout)}
+    assert rows == {"huzhou": None, "keqiao": "inferred", "shaoxing": "planned"}
+    table = invoke(args).stdout
+    assert re.search(r"keqiao .* inferred", table) and re.search(r"shaoxing .* planned", table)
+    assert "keqiao,county,Keqiao District,柯桥区,inferred" in invoke([*args, "--format", "csv"]).stdout
+    narrowed = invoke([*args, "--columns", "id,year"])
+    assert "2 of these hold it only by inference or plan" in narrowed.stderr
+    assert invoke(["--kb", str(mini_kb), "list", "--columns", "caveat"]).exit_code == 2
+
+
 def test_neighbors_by_depth_and_tree(run) -> None:
     one = json.loads(run("neighbors", "keqiao", "--json").stdout)
     assert {n["id"]: n["depth"] for n in one} == {"keqiao": 0, "shaoxing": 1, "keqiao-overseas-dispute-subcenter": 1}

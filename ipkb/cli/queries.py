@@ -131,20 +131,24 @@ def list_entities(
     """
     kb = open_kb(as_of)
     rows, without_start = kb.list_entities_as_of(types, within, designation)
+    marked = sum(1 for row in rows if row.get("caveat"))  # holders by inference or plan only
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
     if wanted:
         rows = [{k: row[k] for k in wanted} for row in kb.with_columns(rows, wanted, designation)]
+    if marked and wanted and "caveat" not in wanted and not (as_json or table_format == "json"):
+        emit_note(f"{marked} of these hold it only by inference or plan: add the column caveat to see which")
     if table_format in ("csv", "tsv"):
         if as_json:
             raise UsageError(f"--json and --format {table_format} ask for two outputs", hint="give one of them")
-        write_delimited(rows, wanted or ["id", "type", "name", "zh"], "," if table_format == "csv" else "\t")
+        default = ["id", "type", "name", "zh", *(["caveat"] if marked else [])]
+        write_delimited(rows, wanted or default, "," if table_format == "csv" else "\t")
         return
-    if wanted and not (as_json or table_format == "json"):
+    if as_json or table_format == "json":
+        emit_json(rows)
+    else:
         from ipkb import render
 
-        emit(render.entity_table(rows, columns=wanted))
-    else:
-        output(rows, as_json or table_format == "json", "entity_table")
+        emit(render.entity_table(rows, ["caveat"] if marked else [], columns=wanted or None))
     if designation and not as_json and table_format is None:  # how much of the designation's roster this is
         from ipkb import views
 
