@@ -226,7 +226,15 @@ def _supports(view: dict[str, Any]) -> list[RenderableType]:
     counts = view["cited_by"]
     parts: list[RenderableType] = [
         Text(
-            f"Supports {counts['entity']} entities, {counts['relation']} relations, {counts['fact']} facts",
+            "Supports "
+            + ", ".join(
+                f"{n} {word if n == 1 else plural}"
+                for n, word, plural in (
+                    (counts["entity"], "entity", "entities"),
+                    (counts["relation"], "relation", "relations"),
+                    (counts["fact"], "fact", "facts"),
+                )
+            ),
             style="italic",
         )
     ]
