@@ -117,6 +117,7 @@ class KnowledgeBase:
         out: list[tuple[str, Citation]] = []
         for e in self.entities.values():
             out += [(e.id, c) for c in e.sources]
+            out += [(f"{e.id} formerly {former.name}", c) for former in e.former_names for c in former.sources]
         for r in self.relations:
             out += [(f"{r.source_id} -{r.type}-> {r.target_id}", c) for c in r.sources]
         for f in self.facts:

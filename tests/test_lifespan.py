@@ -142,3 +142,18 @@ def test_bundled_kb_names_sipo_before_2018_and_finds_it() -> None:
     before = {e["id"] for e in json.loads(ipkb("list", "--type", "center", "--as-of", "2019-06"))}
     after = {e["id"] for e in json.loads(ipkb("list", "--type", "center", "--as-of", "2019-07-10"))}
     assert "national-center" not in before and "national-center" in after  # founded 2019-07-10
+
+
+def test_verify_checks_a_former_names_quote_like_any_other(run, mini_kb: Path) -> None:
+    """A former name is a claim: its quote is looked up in the source's text, and a misquote is reported."""
+    texts = Path(__file__).parent / "fixtures"
+    renamed_kb(mini_kb)
+    before = json.loads(run("verify", "--texts", str(texts), "--json").stdout)
+    path = mini_kb / "entities" / "renamed.yaml"
+    text = path.read_text(encoding="utf-8")
+    # the former name's citation comes first in the file: only it is changed
+    path.write_text(text.replace('"national intellectual property"', '"a name nobody wrote"', 1), encoding="utf-8")
+    result = run("verify", "--texts", str(texts))
+    assert result.exit_code == 1
+    assert "renamed.yaml:" in result.stdout and "demo-office formerly Demonstration Office" in result.stdout
+    assert before["checked"] == json.loads(run("verify", "--texts", str(texts), "--json").stdout)["checked"]
