@@ -8,15 +8,20 @@ from ipkb.text import fold
 
 
 def resolve(store: Store, words: str) -> str:
-    """Exact id; then name, Chinese name, alias or pinyin with case, spaces, punctuation and 市/区/县/省 folded."""
+    """Exact id; then name, Chinese name, alias or pinyin with case, spaces, punctuation and 市/区/县/省 folded;
+    among several, the one entity whose match is a stated name rather than a derived pinyin."""
     text = words.strip()
     if store.entity(text) is not None:
         return text
     folded = fold(text)
     if folded:
-        matches = sorted({entity_id for entity_id, _ in store.ids_by_folded_name(folded)})
-        if len(matches) == 1:
-            return matches[0]
+        named = store.ids_by_folded_name(folded)
+        matches = sorted({entity_id for entity_id, _ in named})
+        # a name the KB states (name, zh, alias, former name) outranks one ipkb derived (pinyin, a place's
+        # first pinyin word): "Wuhu" is Wuhu city, not Wuhu County, whose pinyin begins Wúhú
+        stated = sorted({entity_id for entity_id, kind in named if kind != "pinyin"})
+        if len(matches) == 1 or len(stated) == 1:
+            return matches[0] if len(matches) == 1 else stated[0]
         if matches:
             raise AmbiguousEntity(words, matches)
     raise EntityNotFound(words, suggestions(store, text))

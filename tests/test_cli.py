@@ -398,3 +398,18 @@ def test_neighbors_carry_each_links_caveats_and_sources(run, mini_kb: Path) -> N
     assert link["sources"][0]["source"] == "src-article"
     tree = " ".join(run("neighbors", "shaoxing", "--tree").stdout.split())
     assert "inferred · [a]" in tree and "[a] Read between lines." in tree and "src-article" in tree
+
+
+def test_a_stated_name_outranks_a_derived_pinyin(mini_kb: Path) -> None:
+    """A county named like its city (its pinyin begins with the city's name) does not make the city's own
+    name ambiguous; a name both state is still ambiguous, and each stays reachable by its full name."""
+    (mini_kb / "entities" / "twin.yaml").write_text(
+        "- id: huzhou-county\n  type: county\n  name: Huzhou County\n  zh: 湖州县\n"
+        "  sources: [{source: src-article}]\n",
+        encoding="utf-8",
+    )
+    kb = ["--kb", str(mini_kb)]
+    assert json.loads(invoke([*kb, "show", "Huzhou", "--json"]).stdout)["id"] == "huzhou"
+    assert json.loads(invoke([*kb, "show", "huzhou county", "--json"]).stdout)["id"] == "huzhou-county"
+    both = invoke([*kb, "show", "湖州"])  # 湖州市 and 湖州县 both fold to 湖州: the KB states both
+    assert both.exit_code == 1 and "huzhou-county" in both.stderr
