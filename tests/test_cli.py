@@ -413,3 +413,18 @@ def test_a_stated_name_outranks_a_derived_pinyin(mini_kb: Path) -> None:
     assert json.loads(invoke([*kb, "show", "huzhou county", "--json"]).stdout)["id"] == "huzhou-county"
     both = invoke([*kb, "show", "湖州"])  # 湖州市 and 湖州县 both fold to 湖州: the KB states both
     assert both.exit_code == 1 and "huzhou-county" in both.stderr
+
+
+def test_every_commands_help_shows_an_example() -> None:
+    """`ipkb COMMAND --help` ends the guesswork with at least one command line to copy."""
+    import typer.main
+    from typer.core import TyperGroup
+
+    from ipkb.cli.app import app
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    names = sorted(group.commands)
+    assert {"show", "list", "export", "build", "stats"} <= set(names)
+    missing = [name for name in names if "e.g. ipkb" not in invoke([name, "--help"]).stdout]
+    assert not missing, f"no example in --help of: {missing}"

@@ -54,7 +54,12 @@ def export(
     ] = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """The graph (or a subgraph) in a format other tools open: Gephi, yEd, Cytoscape, Neo4j, RDF, Graphviz."""
+    """The graph (or a subgraph) in a format other tools open: Gephi, yEd, Cytoscape, Neo4j, RDF, Graphviz.
+
+    \b
+    e.g. ipkb export --format graphml -o ipkb.graphml
+         ipkb export --format png --in zhejiang -o zhejiang.png
+    """
     from ipkb.export import export_to, module
 
     module(fmt)  # unknown formats fail before any work

@@ -12,7 +12,12 @@ from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
 
 @app.command()
 def stats(as_json: JsonOption = False) -> None:
-    """Counts by type and relation, citation coverage, and claimed totals beside listed members."""
+    """Counts by type and relation, citation coverage, and claimed totals beside listed members.
+
+    \b
+    e.g. ipkb stats
+         ipkb stats --json
+    """
     from ipkb import views_analysis
 
     view = views_analysis.stats(open_store())
@@ -117,7 +122,14 @@ def _check_folders(texts: list[Path]) -> None:
 
 @app.command()
 def build(as_json: JsonOption = False) -> None:
-    """Compile the KB into its SQLite database now, and say where it is."""
+    """Compile the KB into its SQLite database now, and say where it is.
+
+    Queries build it themselves whenever a YAML file changed; this is for doing it ahead of time.
+
+    \b
+    e.g. ipkb build
+         ipkb --kb ./my-kb --db ./my-kb.sqlite build
+    """
     from ipkb.paths import resolve_db
     from ipkb.store import build as build_store
 
