@@ -109,11 +109,12 @@ class Store(AnalystReads):
             )
         ]
 
-    def ids_by_folded_name(self, folded: str) -> list[tuple[str, str]]:
+    def ids_by_folded_name(self, folded: str) -> list[tuple[str, str, str]]:
+        """(entity id, kind, text as written) of every name that folds to `folded`."""
         return [
-            (r["entity_id"], r["kind"])
+            (r["entity_id"], r["kind"], r["text"])
             for r in self.rows(
-                "SELECT DISTINCT entity_id, kind FROM name WHERE folded = ? ORDER BY entity_id", (folded,)
+                "SELECT DISTINCT entity_id, kind, text FROM name WHERE folded = ? ORDER BY entity_id", (folded,)
             )
         ]
 

@@ -9,19 +9,25 @@ from ipkb.text import fold
 
 def resolve(store: Store, words: str) -> str:
     """Exact id; then name, Chinese name, alias or pinyin with case, spaces, punctuation and 市/区/县/省 folded;
-    among several, the one entity whose match is a stated name rather than a derived pinyin."""
+    among several, the one entity with a name written exactly so, or else the one whose match is a stated name
+    rather than a derived pinyin."""
     text = words.strip()
     if store.entity(text) is not None:
         return text
     folded = fold(text)
     if folded:
         named = store.ids_by_folded_name(folded)
-        matches = sorted({entity_id for entity_id, _ in named})
-        # a name the KB states (name, zh, alias, former name) outranks one ipkb derived (pinyin, a place's
-        # first pinyin word): "Wuhu" is Wuhu city, not Wuhu County, whose pinyin begins Wúhú
-        stated = sorted({entity_id for entity_id, kind in named if kind != "pinyin"})
-        if len(matches) == 1 or len(stated) == 1:
-            return matches[0] if len(matches) == 1 else stated[0]
+        matches = sorted({entity_id for entity_id, _, _ in named})
+        if len(matches) == 1:
+            return matches[0]
+        # among several: a name written exactly so (芜湖县, not 芜湖市, both folded to 芜湖), then a name the
+        # KB states (name, zh, alias, former name) over one ipkb derived (pinyin, a place's first pinyin
+        # word: "Wuhu" is Wuhu city, not Wuhu County, whose pinyin begins Wúhú)
+        exact = {entity_id for entity_id, _, name in named if name.casefold() == text.casefold()}
+        stated = {entity_id for entity_id, kind, _ in named if kind != "pinyin"}
+        for preferred in (exact, stated):
+            if len(preferred) == 1:
+                return preferred.pop()
         if matches:
             raise AmbiguousEntity(words, matches)
     raise EntityNotFound(words, suggestions(store, text))

@@ -413,6 +413,9 @@ def test_a_stated_name_outranks_a_derived_pinyin(mini_kb: Path) -> None:
     assert json.loads(invoke([*kb, "show", "huzhou county", "--json"]).stdout)["id"] == "huzhou-county"
     both = invoke([*kb, "show", "湖州"])  # 湖州市 and 湖州县 both fold to 湖州: the KB states both
     assert both.exit_code == 1 and "huzhou-county" in both.stderr
+    # but a name written exactly as the KB writes it is that entity's
+    assert json.loads(invoke([*kb, "show", "湖州县", "--json"]).stdout)["id"] == "huzhou-county"
+    assert json.loads(invoke([*kb, "show", "湖州市", "--json"]).stdout)["id"] == "huzhou"
 
 
 def test_every_commands_help_shows_an_example() -> None:
