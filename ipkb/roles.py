@@ -26,11 +26,6 @@ class Roles(NamedTuple):
     pinyin: Mapping[str, str] = {}  # entity type -> how its Chinese names are romanised: place | person
     zh: Mapping[str, str] = {}  # entity type -> its Chinese label (RDF exports)
 
-    @property
-    def temporal(self) -> tuple[str, ...]:
-        """Every qualifier that dates a relation."""
-        return self.start + self.end
-
     def is_planned(self, qualifiers: Mapping[str, Any]) -> bool:
         return self.planned is not None and qualifiers.get(self.planned[0]) == self.planned[1]
 
