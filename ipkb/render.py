@@ -56,7 +56,7 @@ def path(view: dict[str, Any]) -> RenderableType:
     hops = [h for p in paths for h in p["hops"]]
     cited = all(h["sources"] for h in hops)
     summary += " · every hop cited" if cited and view["length"] else ""
-    planned = sum(h["qualifiers"].get("status") == "planned" for h in hops)
+    planned = sum(h["planned"] for h in hops)
     inferred = sum(h["confidence"] == "inferred" for h in hops)
     caveats = [
         f"{n} hop{'s' if n > 1 else ''} {what}" for n, what in ((planned, "only planned"), (inferred, "inferred")) if n

@@ -185,6 +185,7 @@ def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[d
         "to": entity_ref(names[step.end]),
         "qualifiers": step.edge.qualifiers,
         "confidence": step.edge.confidence,
+        "planned": store.roles().is_planned(step.edge.qualifiers),  # the schema's planned status: not yet in place
         "note": step.edge.note,
         "sources": sources,
     }
