@@ -210,12 +210,26 @@ def _read_in_worker(source: Source) -> Part:
 
 
 def read_parts(sources: list[Source], schema: Schema) -> Iterator[Part]:
-    """The parts of `sources`, in their order; on several cores when the files are many and large."""
+    """The parts of `sources`, in their order, each as soon as it is read; on several cores when the files
+    are many and large."""
     workers = jobs(sources)
     if workers <= 1:
         yield from (read_part(s, schema) for s in sources)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
 
+    # A few files ahead of the writer, not all: parts waiting to be written are what a build holds in memory.
+    ahead = 2 * workers + 2
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(schema, os.getpid())) as pool:
-        yield from pool.map(_read_in_worker, sources, chunksize=2)
+        waiting: deque[Future[Part]] = deque()
+        try:
+            for source in sources:
+                waiting.append(pool.submit(_read_in_worker, source))
+                if len(waiting) >= ahead:
+                    yield waiting.popleft().result()
+            while waiting:
+                yield waiting.popleft().result()
+        finally:  # the build stopped early (a vanished file, an error): read nothing more
+            for future in waiting:
+                future.cancel()

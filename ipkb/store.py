@@ -248,7 +248,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     from ipkb.parts import Part, Source, part_key, read_parts
     from ipkb.schema import load_schema, schema_broken
     from ipkb.validate import display_path, sort_problems, unread_problems
-    from ipkb.writer import fill
+    from ipkb.writer import Replaced, StoreWriter
 
     check_replaceable(db, kb)  # before any work; again just before the rename
     checked = time.time_ns()  # before the stat: a file written after it has a newer mtime, or is racy
@@ -271,38 +271,64 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     ]
     previous = {} if full else _previous_parts(db, kb, schema_digest)
     todo = [s for s in sources if previous.get(s.name, (None,))[0] != s.key]
-    fresh = {part.name: part for part in read_parts(todo, schema)}
-    for source in todo:  # a file saved again since it was hashed: describe the bytes actually parsed
-        part = fresh[source.name]
-        if part.digest != file_digests[source.path]:
-            part.key = part_key(schema_digest, source.name, part.digest)
-            file_digests[source.path] = part.digest
-            signature = ""  # never matches: the next query compares contents
-    parts: list[Part] = []
-    for source in sources:
-        if source.name in fresh:
-            parts.append(fresh[source.name])
-        else:
-            key, summary, stored = previous[source.name]
-            parts.append(Part(source.name, key, summary, [Problem(source.name, *p) for p in stored]))
-    for part in parts:
-        problems += part.problems
-    problems += KbChecks(schema, [(p.name, p.summary) for p in parts]).run()
-    if any(p.severity == "error" for p in problems):
-        shown = {p.name: display_path(kb.parent / p.name) for p in parts}
-        raise InvalidKnowledgeBase(sort_problems([replace(p, file=shown.get(p.file, p.file)) for p in problems]))
+    keys = {name: stored[0] for name, stored in previous.items()}
+    kept = {s.name for s in sources} - {s.name for s in todo}
+    state = {"signature": signature}
+
+    def fill(tmp: Path) -> None:
+        """Read the changed files and write each one's rows as it arrives; then the KB-wide checks, over
+        every file's summary, decide whether the store is finished or dropped."""
+        out = StoreWriter(tmp, db, schema, keys, kept)
+        try:
+            fresh: dict[str, Part] = {}
+            clash: sqlite3.IntegrityError | None = None
+            try:
+                for part in read_parts(todo, schema):
+                    source = by_name[part.name]
+                    if part.digest != file_digests[source.path]:  # saved again since it was hashed
+                        part.key = part_key(schema_digest, source.name, part.digest)
+                        file_digests[source.path] = part.digest
+                        state["signature"] = ""  # never matches: the next query compares contents
+                    if clash is None:
+                        try:
+                            out.add(part)
+                        except sqlite3.IntegrityError as exc:  # e.g. an id twice: the checks below say where
+                            clash = exc
+                    part.rows = None  # written: the build keeps only its summary and problems
+                    fresh[part.name] = part
+            except FileNotFoundError as exc:  # a file vanished under the build: start again
+                raise Replaced(exc.filename) from exc
+            parts: list[Part] = []
+            for source in sources:
+                if source.name in fresh:
+                    parts.append(fresh[source.name])
+                else:
+                    key, summary, stored = previous[source.name]
+                    parts.append(Part(source.name, key, summary, [Problem(source.name, *p) for p in stored]))
+            for part in parts:
+                problems.extend(part.problems)
+            problems.extend(KbChecks(schema, [(p.name, p.summary) for p in parts]).run())
+            if any(p.severity == "error" for p in problems):
+                shown = {p.name: display_path(kb.parent / p.name) for p in parts}
+                found = [replace(p, file=shown.get(p.file, p.file)) for p in problems]
+                raise InvalidKnowledgeBase(sort_problems(found))
+            if clash is not None:  # a conflict the checks do not know of
+                raise clash
+            meta.update(stat_signature=state["signature"], content_hash=_combine(kb, file_digests, unread))
+            out.finish(problems, meta)
+        finally:
+            out.close()
+
+    by_name = {s.name: s for s in sources}
     meta = {
         "store_version": STORE_VERSION,
-        "stat_signature": signature,
         "checked_at": str(checked),
-        "content_hash": _combine(kb, file_digests, unread),  # of the bytes the store was made from
         "kb_path": str(kb),  # a query for another KB folder rebuilds, even with identical files
         "schema_digest": schema_digest,
         "made_by": "ipkb",
         "roles": schema.roles.to_json(),  # what the code relies on, by role (ipkb.roles), for queries
-    }
-    keys = {name: stored[0] for name, stored in previous.items()}
-    write_atomically(db, kb, lambda tmp: fill(tmp, db, schema, parts, keys, problems, meta))
+    }  # with stat_signature and content_hash (of the bytes the store was made from), once all are read
+    write_atomically(db, kb, fill)
     _BUILT[db] = meta["content_hash"]
     return sort_problems(problems)
 

@@ -19,58 +19,119 @@ if TYPE_CHECKING:
 
 
 class Replaced(Exception):
-    """The store an incremental build started from was replaced meanwhile: the build starts again."""
+    """What the build started from changed under it (the old store was replaced, or a file vanished): the
+    build starts again."""
 
 
-def fill(
-    tmp: Path,
-    db: Path,
-    schema: Any,
-    parts: list[Any],
-    previous: dict[str, str],
-    problems: list[Problem],
-    meta: dict[str, str],
-) -> None:
-    """Make the temporary store: with `previous` parts (file -> key), a consistent copy of `db` in which
-    only the rows of files added, changed or removed are replaced; otherwise a new one.
+class StoreWriter:
+    """Writes one build into the temporary store part by part, as the parts are read, so the build never
+    holds more than a few files' rows (see docs/performance.md, "The build").
+
+    With `previous` (file -> part key of `db`) the store starts as a consistent copy of `db` whose rows of
+    removed files and of the files in `rewritten` are deleted; otherwise it is new, and its indexes are
+    made after the bulk insert (one sort per index instead of a B-tree update per row).
 
     Raises Replaced if the copy is not the store `previous` was read from (another process replaced it).
     """
-    if previous:
-        import shutil
 
-        source = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
-        try:  # a plain copy (5 times faster than SQLite's backup), under a shared lock that keeps writers out
-            source.execute("BEGIN")
-            source.execute("SELECT COUNT(*) FROM meta").fetchone()
-            shutil.copyfile(db, tmp)
-        finally:
-            source.close()
-        check = sqlite3.connect(tmp)
-        try:
-            if dict(check.execute("SELECT file, key FROM part").fetchall()) != previous:
-                raise Replaced(db)
-        finally:
-            check.close()
-    else:
-        create(tmp, schema)
-    con = sqlite3.connect(tmp)
-    try:
-        con.execute("PRAGMA journal_mode=OFF")  # a crash leaves only the temporary file, never `db`
-        con.execute("PRAGMA synchronous=OFF")
-        removed = set(previous) - {p.name for p in parts}
-        changed = set(previous) & {p.name for p in parts if p.rows is not None}
-        for name in sorted(removed | changed):
-            delete_rows(con, name)
-        insert_rows(con, [p for p in parts if p.rows is not None])
+    CACHE_KIB = 64 * 1024  # SQLite's page cache while building: index builds and FTS merges spill less
+
+    def __init__(self, tmp: Path, db: Path, schema: Any, previous: dict[str, str], kept: set[str]) -> None:
+        if previous:
+            _copy_store(db, tmp, previous)
+        else:
+            create(tmp, schema)
+        self.con = sqlite3.connect(tmp)
+        self.con.execute("PRAGMA journal_mode=OFF")  # a crash leaves only the temporary file, never `db`
+        self.con.execute("PRAGMA synchronous=OFF")
+        self.con.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")
+        self.deferred: list[str] = []
+        if not previous:
+            indexes = self.con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            for name, sql in indexes.fetchall():
+                self.con.execute(f'DROP INDEX "{name}"')
+                self.deferred.append(sql)
+        for name in sorted(set(previous) - kept):  # removed, or read again
+            delete_rows(self.con, name)
+        self.entity_id, self.relation_id, self.fact_id = (self._next_rowid(t) for t in ("entity", "relation", "fact"))
+
+    def _next_rowid(self, table: str) -> int:
+        value: int = self.con.execute(f"SELECT COALESCE(MAX(rowid), 0) + 1 FROM {table}").fetchone()[0]
+        return value
+
+    def add(self, part: Any) -> None:
+        """Insert a freshly read part's rows, numbered after the rows already there."""
+        from ipkb.text import char_tokens
+
+        rows, file = part.rows, part.name
+        entities, names, fts, chars, relations, facts = [], [], [], [], [], []
+        relation_texts: list[tuple[int, str]] = []
+        owners: dict[str, list[str]] = {"entity": [], "relation": [], "fact": []}
+        for entity, entity_names in zip(rows.entities, rows.names, strict=True):
+            entities.append({**entity, "rowid": self.entity_id, "file": file})
+            names += [{**name, "entity_id": entity["id"]} for name in entity_names]
+            distinct = list(dict.fromkeys(name["text"] for name in entity_names))
+            fts.append((self.entity_id, " | ".join(distinct), entity["description"] or ""))
+            chars.append((self.entity_id, char_tokens(distinct)))
+            owners["entity"].append(entity["id"])
+            self.entity_id += 1
+        for relation in rows.relations:
+            relations.append({**relation, "rowid": self.relation_id, "file": file})
+            texts = [v for v in json.loads(relation["qualifiers"]).values() if isinstance(v, str)]
+            if texts:
+                relation_texts.append((self.relation_id, " | ".join(texts)))
+            owners["relation"].append(str(self.relation_id))
+            self.relation_id += 1
+        for fact in rows.facts:
+            facts.append({**fact, "rowid": self.fact_id, "file": file})
+            owners["fact"].append(str(self.fact_id))
+            self.fact_id += 1
+        citations = [{**c, "owner": owners[c["owner_kind"]][c["owner"]]} for c in rows.citations]
+        problems = [(p.line, p.message, p.hint, p.severity) for p in part.problems]
+        summary, found = marshal.dumps(part.summary, 4), marshal.dumps(problems, 4)
+        con = self.con
+        insert(con, "entity", entities)
+        insert(con, "name", names, rowid=False)
+        con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
+        con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
+        insert(con, "relation", relations)
+        con.executemany("INSERT INTO relation_fts (rowid, qualifiers) VALUES (?, ?)", relation_texts)
+        insert(con, "fact", facts)
+        insert(con, "citation", citations, rowid=False)
+        insert(con, "part", [{"file": file, "key": part.key, "summary": summary, "problems": found}])
+
+    def finish(self, problems: list[Problem], meta: dict[str, str]) -> None:
+        """Make the deferred indexes, record the build's problems and meta, and commit."""
+        con = self.con
+        for sql in self.deferred:
+            con.execute(sql)
         con.execute("DELETE FROM problem")
         fields = ("file", "line", "message", "hint", "severity")
         insert(con, "problem", [{f: getattr(p, f) for f in fields} for p in problems], rowid=False)
         con.execute("DELETE FROM meta")
         insert(con, "meta", [{"key": key, "value": value} for key, value in sorted(meta.items())])
         con.commit()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _copy_store(db: Path, tmp: Path, previous: dict[str, str]) -> None:
+    import shutil
+
+    source = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+    try:  # a plain copy (5 times faster than SQLite's backup), under a shared lock that keeps writers out
+        source.execute("BEGIN")
+        source.execute("SELECT COUNT(*) FROM meta").fetchone()
+        shutil.copyfile(db, tmp)
     finally:
-        con.close()
+        source.close()
+    check = sqlite3.connect(tmp)
+    try:
+        if dict(check.execute("SELECT file, key FROM part").fetchall()) != previous:
+            raise Replaced(db)
+    finally:
+        check.close()
 
 
 def create(path: Path, schema: Any) -> None:
@@ -160,52 +221,3 @@ def insert_sql(table: str, rowid: bool = True) -> str:
 
 def insert(con: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]], rowid: bool = True) -> None:
     con.executemany(insert_sql(table, rowid), rows)
-
-
-def insert_rows(con: sqlite3.Connection, parts: list[Any]) -> None:
-    """Add the rows of freshly read parts, numbered after the rows already there."""
-
-    def next_rowid(table: str) -> int:
-        value: int = con.execute(f"SELECT COALESCE(MAX(rowid), 0) + 1 FROM {table}").fetchone()[0]
-        return value
-
-    entity_id, relation_id, fact_id = next_rowid("entity"), next_rowid("relation"), next_rowid("fact")
-    from ipkb.text import char_tokens
-
-    for part in parts:  # part by part, so the rows made for SQLite never add up to a second copy of the KB
-        rows = part.rows
-        file = part.name
-        entities, names, fts, chars, relations, facts = [], [], [], [], [], []
-        relation_texts: list[tuple[int, str]] = []
-        owners: dict[str, list[str]] = {"entity": [], "relation": [], "fact": []}
-        for entity, entity_names in zip(rows.entities, rows.names, strict=True):
-            entities.append({**entity, "rowid": entity_id, "file": file})
-            names += [{**name, "entity_id": entity["id"]} for name in entity_names]
-            distinct = list(dict.fromkeys(name["text"] for name in entity_names))
-            fts.append((entity_id, " | ".join(distinct), entity["description"] or ""))
-            chars.append((entity_id, char_tokens(distinct)))
-            owners["entity"].append(entity["id"])
-            entity_id += 1
-        for relation in rows.relations:
-            relations.append({**relation, "rowid": relation_id, "file": file})
-            texts = [v for v in json.loads(relation["qualifiers"]).values() if isinstance(v, str)]
-            if texts:
-                relation_texts.append((relation_id, " | ".join(texts)))
-            owners["relation"].append(str(relation_id))
-            relation_id += 1
-        for fact in rows.facts:
-            facts.append({**fact, "rowid": fact_id, "file": file})
-            owners["fact"].append(str(fact_id))
-            fact_id += 1
-        citations = [{**c, "owner": owners[c["owner_kind"]][c["owner"]]} for c in rows.citations]
-        problems = [(p.line, p.message, p.hint, p.severity) for p in part.problems]
-        summary, found = marshal.dumps(part.summary, 4), marshal.dumps(problems, 4)
-        insert(con, "entity", entities)
-        insert(con, "name", names, rowid=False)
-        con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
-        con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
-        insert(con, "relation", relations)
-        con.executemany("INSERT INTO relation_fts (rowid, qualifiers) VALUES (?, ?)", relation_texts)
-        insert(con, "fact", facts)
-        insert(con, "citation", citations, rowid=False)
-        insert(con, "part", [{"file": file, "key": part.key, "summary": summary, "problems": found}])

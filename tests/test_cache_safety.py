@@ -417,7 +417,7 @@ def test_a_full_disk_is_a_clear_message_and_keeps_the_previous_database(
     def disk_full(*args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(ipkb.writer, "insert_rows", disk_full)
+    monkeypatch.setattr(ipkb.writer.StoreWriter, "add", disk_full)
     rename_huzhou(mini_kb, "Huzhou Edited")
     result = run("--db", str(db), "show", "huzhou")
     assert result.exit_code == 1 and "no space left" in result.stderr and "previous database is kept" in result.stderr
@@ -467,7 +467,7 @@ def test_the_temporary_file_of_a_killed_build_is_removed_by_the_next_build(mini_
     db = tmp_path / "kb.sqlite"
     script = (
         "import sys, time; from pathlib import Path; import ipkb.writer\n"
-        "ipkb.writer.insert_rows = lambda *a: (print('writing', flush=True), time.sleep(600))\n"
+        "ipkb.writer.StoreWriter.add = lambda *a: (print('writing', flush=True), time.sleep(600))\n"
         "from ipkb.store import build\n"
         f"build(Path({str(mini_kb)!r}), Path({str(db)!r}))\n"
     )
