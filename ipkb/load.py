@@ -158,8 +158,11 @@ class _Converter:
         return mapping
 
 
-def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> Any:
-    """Parse one YAML file (or `data`, its bytes already read and hashed); problems are appended, never raised."""
+def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | None = None, fast: bool = False) -> Any:
+    """Parse one YAML file (or `data`, its bytes already read and hashed); problems are appended, never raised.
+
+    With `fast`, a record file is first tried with ipkb.load_fast, which gives the same values and lines or
+    declines."""
     try:
         if data is None:  # opened without blocking and checked, so a FIFO put in place of a file cannot hang
             with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
@@ -185,6 +188,12 @@ def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | N
         line = data[: exc.start].count(b"\n") + 1
         problems.append(Problem(display, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8"))
         return None
+    if fast:
+        from ipkb.load_fast import read_fast
+
+        records = read_fast(text)
+        if records is not None:
+            return records
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -229,9 +238,11 @@ def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | N
     return converter.convert(node)
 
 
-def read_records(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> list[Mapping]:
-    """A KB record file: a YAML list of mappings."""
-    document = read_yaml(path, display, problems, data)
+def read_records(
+    path: Path, display: str, problems: list[Problem], data: bytes | None = None, fast: bool = False
+) -> list[Mapping]:
+    """A KB record file: a YAML list of mappings (`fast`: see read_yaml)."""
+    document = read_yaml(path, display, problems, data, fast)
     if document is None:
         if not any(p.file == display for p in problems):
             problems.append(Problem(display, 1, "file holds no records", "add records or delete the file"))

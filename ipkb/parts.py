@@ -70,8 +70,12 @@ def read_part(source: Source, schema: Schema) -> Part:
 
     problems: list[Problem] = []
     data = source.path.read_bytes()  # read once: the part is made of exactly the bytes its digest names
-    records = read_records(source.path, source.name, problems, data)
+    records = read_records(source.path, source.name, problems, data, fast=True)
     typed, local = check_file(schema, source.folder, source.name, records)
+    if problems or local:  # reported the careful way, so that each message is exactly what validate says
+        problems = []
+        records = read_records(source.path, source.name, problems, data)
+        typed, local = check_file(schema, source.folder, source.name, records)
     digest = hashlib.sha256(data).hexdigest()
     return Part(
         source.name, source.key, summarize(typed, schema.roles), problems + local, to_rows(typed, schema), digest

@@ -34,7 +34,7 @@ class StoreWriter:
     Raises Replaced if the copy is not the store `previous` was read from (another process replaced it).
     """
 
-    CACHE_KIB = 64 * 1024  # SQLite's page cache while building: index builds and FTS merges spill less
+    CACHE_KIB = 16 * 1024  # SQLite's page cache while building: index builds and FTS merges spill less
 
     def __init__(self, tmp: Path, db: Path, schema: Any, previous: dict[str, str], kept: set[str]) -> None:
         if previous:

@@ -1,0 +1,238 @@
+"""A fast way to read a plain, block-style record file: yaml-rs parses it, a scan of its lines dates each value.
+
+PyYAML's composer (ipkb.load) keeps every node's line, but builds a Python object per node and is most of a
+large build's time. yaml-rs (Rust) parses 10-15 times faster and keeps no lines; the records' lines (and those
+of their facts, citations and keys) come from a scan of the lines' indentation that is accepted only when it
+matches the parsed values exactly: every mapping's keys, in order, and every sequence's length.
+
+Anything this module is not sure of gives None, and the caller reads the file with ipkb.load instead: a file
+yaml-rs refuses, anchors, aliases or tags, control characters, multi-line flow collections, quoted or complex
+keys, a scalar YAML 1.1 (PyYAML) would read otherwise than YAML 1.2 (yes/no/on/off, 1e3, 0o17, 017, 1_000,
+1:30, an impossible date). So both ways give the same records with the same lines; tests/test_load_fast.py
+holds that for the bundled KB, the bad-input corpus and a synthetic KB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ipkb.load import MAX_DEPTH, Mapping, Sequence
+
+try:
+    import yaml_rs
+except ImportError:  # pragma: no cover - a platform without its wheel: the careful way alone still works
+    yaml_rs = None  # type: ignore[assignment]
+
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+|$)")
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
+# What YAML 1.1 and 1.2 may read differently, or what ipkb.load refuses or reports (aliases, tags, controls).
+_END = r"(?=[ \t]*(?:[,\]}#\r\n]|$))"  # where a plain scalar in a value or a flow collection ends
+_MAYBE_NODE_PROPERTY = re.compile(r"[&*!]")  # a quick first look: most files have none
+_NODE_PROPERTY = re.compile(r"(?:^[ \t]*|[:\[{,][ \t]*|(?:^|[ \t])-[ \t]+)[&*!]", re.MULTILINE)  # anchor, alias, tag
+_UNSURE_TEXT = re.compile(
+    r"^(?:---|\.\.\.|%)"  # several documents, directives
+    # numbers that YAML 1.1 and 1.2 read differently: 0o17, 017, 0b1, 1_000, 1:30, 1e3, 1.5e3 (1.1: text)
+    r"|[:\-\[{,][ \t]+[-+]?(?:0o[0-7]+|0[0-7_]+|0b[01_]+|[0-9][0-9_]*_[0-9_.]*|[0-9][0-9_]*(?::[0-5]?[0-9])+"
+    r"|[0-9._]+[eE][-+]?[0-9]+)(?:\.[0-9_]*)?"
+    + _END
+    + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"  # controls, other line breaks
+    r"|\r(?!\n)",
+    re.MULTILINE,
+)
+# Texts (so quoted, for YAML 1.2 reads them plain as numbers or booleans too) that a YAML 1.1 reader
+# resolves otherwise when plain: booleans, and the date-times ipkb.load keeps as text but may report.
+_UNSURE_STRING = re.compile(
+    r"yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}.*)?"
+)
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # what the KB writes; other date-times go the careful way
+
+
+class _Unsure(Exception):
+    """The scan and the parsed values disagree, or the file uses something this module leaves to ipkb.load."""
+
+
+Token = tuple[int, int, str, str]  # line (1-based), indent, kind ("item" | "key" | "text"), key or text
+
+
+def _tokens(text: str) -> list[Token]:
+    """The lines that open a block node: `- ` items and `key:` keys (a compact `- key:` gives both), with
+    their indentation; a value written on the line, or a line of a multi-line scalar, is "text". The lines
+    of a block scalar (`|`, `>`) are skipped."""
+    out: list[Token] = []
+    scalar_indent = -1  # inside a block scalar: the lines indented deeper than its key or dash
+    for number, raw in enumerate(text.split("\n"), 1):
+        stripped = raw.lstrip(" ")
+        indent = len(raw) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        if scalar_indent >= 0:
+            if indent > scalar_indent:
+                continue
+            scalar_indent = -1
+        if stripped[0] == "\t" or stripped.isspace():
+            raise _Unsure("a tab in the indentation, or a line of blanks")
+        owner = indent  # the indent of the last item or key opened on this line
+        while stripped == "-" or stripped.startswith("- "):
+            out.append((number, indent, "item", ""))
+            owner = indent
+            rest = stripped[1:].lstrip(" ")
+            indent += len(stripped) - len(rest)
+            stripped = rest
+        if stripped and not stripped.startswith("#"):
+            match = _KEY.match(stripped)
+            if match:
+                out.append((number, indent, "key", match.group(1)))
+                owner = indent
+                stripped = stripped[match.end() :]
+        if _BLOCK_SCALAR.match(stripped):
+            scalar_indent = owner
+        elif stripped and not stripped.startswith("#"):
+            out.append((number, indent + 1, "text", stripped))
+    return out
+
+
+class _Dater:
+    """Rebuilds the parsed values as ipkb.load's Mapping and Sequence, each with its line and its keys' or
+    items' lines, by walking the values and the tokens together; any disagreement raises _Unsure."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def value(self, value: Any, owner: Token, depth: int) -> Any:
+        """The value of the key or item `owner`, from the tokens that follow it."""
+        if depth > MAX_DEPTH:
+            raise _Unsure("deep")
+        line, indent, kind, _ = owner
+        token = self.peek()
+        if token is not None and token[0] == line and token[2] == "text":  # written on the owner's line
+            self.at += 1
+            if isinstance(value, (dict, list)):
+                result = self.flow(value, line, depth)
+                self.no_deeper(indent, "a flow collection over several lines")
+                return result
+            self.scalar(value)
+            self.skip_text(indent)
+            return value
+        deeper = token is not None and (token[0] == line or token[1] > indent)
+        # a key's list may sit at the key's own indent; an item's list is deeper than its dash
+        in_list = token is not None and token[2] == "item" and (deeper or (kind == "key" and token[1] == indent))
+        if isinstance(value, list) and value and in_list and token is not None:
+            return self.sequence(value, token[1], depth)
+        if isinstance(value, dict) and value and deeper and token is not None and token[2] == "key":
+            return self.mapping(value, token[1], depth)
+        if isinstance(value, (dict, list)):
+            raise _Unsure("a collection without its lines")
+        self.scalar(value)  # empty, or written on the lines below
+        self.skip_text(indent)
+        return value
+
+    def skip_text(self, indent: int) -> None:
+        """Past the further lines of a multi-line scalar (text only: a deeper key or item is an error)."""
+        while (token := self.peek()) is not None and token[1] > indent and token[2] == "text":
+            self.at += 1
+
+    def no_deeper(self, indent: int, why: str) -> None:
+        token = self.peek()
+        if token is not None and token[1] > indent:
+            raise _Unsure(why)
+
+    def sequence(self, values: list[Any], indent: int, depth: int) -> Sequence:
+        seq = Sequence()
+        seq.line = self.tokens[self.at][0]
+        seq.item_lines = []
+        for item in values:
+            token = self.peek()
+            if token is None or token[2] != "item" or token[1] != indent:
+                raise _Unsure("the items")
+            self.at += 1
+            following = self.peek()  # the item's node starts at its first token, unless it is empty
+            inside = following is not None and (following[0] == token[0] or following[1] > indent)
+            seq.item_lines.append(following[0] if inside and following is not None else token[0])
+            seq.append(self.value(item, token, depth + 1))
+        token = self.peek()
+        if token is not None and (token[1] > indent or (token[1] == indent and token[2] == "item")):
+            raise _Unsure("an item left over")
+        return seq
+
+    def mapping(self, values: dict[Any, Any], indent: int, depth: int) -> Mapping:
+        mapping = Mapping()
+        mapping.line = self.tokens[self.at][0]
+        mapping.key_lines = {}
+        for key, item in values.items():
+            token = self.peek()
+            if token is None or token[2] != "key" or token[1] != indent or token[3] != key:
+                raise _Unsure("the keys")
+            self.at += 1
+            mapping.key_lines[key] = token[0]
+            mapping[key] = self.value(item, token, depth + 1)
+        token = self.peek()
+        if token is not None and (token[1] > indent or (token[1] == indent and token[2] != "item")):
+            raise _Unsure("a key left over")
+        return mapping
+
+    def flow(self, value: Any, line: int, depth: int) -> Any:
+        """A one-line flow collection: every node in it starts on `line`."""
+        if depth > MAX_DEPTH:
+            raise _Unsure("deep")
+        if isinstance(value, list):
+            seq = Sequence(self.flow(v, line, depth + 1) for v in value)
+            seq.line, seq.item_lines = line, [line] * len(value)
+            return seq
+        if isinstance(value, dict):
+            mapping = Mapping(value)
+            mapping.line, mapping.key_lines = line, dict.fromkeys(value, line)
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise _Unsure("a key that is not text")
+                if isinstance(item, (dict, list)):
+                    mapping[key] = self.flow(item, line, depth + 1)
+                else:
+                    self.scalar(item)
+            return mapping
+        self.scalar(value)
+        return value
+
+    @staticmethod
+    def scalar(value: Any) -> None:
+        if isinstance(value, str) and len(value) < 64 and _UNSURE_STRING.fullmatch(value):
+            date = _DATE.fullmatch(value)
+            if date is None:
+                raise _Unsure("a text YAML 1.1 may read otherwise")
+            try:  # a date: PyYAML keeps the text (ipkb.load) but reports an impossible one
+                dt.date(int(date[1]), int(date[2]), int(date[3]))
+            except ValueError as exc:
+                raise _Unsure("an impossible date") from exc
+        elif isinstance(value, float) and value != value:  # NaN: the careful way reports it
+            raise _Unsure("NaN")
+
+
+def read_fast(text: str) -> Sequence | None:
+    """The file's top-level list with every line ipkb.load would give it, or None to read it the careful way."""
+    if yaml_rs is None or _UNSURE_TEXT.search(text):
+        return None
+    if _MAYBE_NODE_PROPERTY.search(text) and _NODE_PROPERTY.search(text):
+        return None
+    try:
+        document = yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # any refusal (syntax, duplicate keys, limits) is reported by ipkb.load
+        return None
+    if not isinstance(document, list) or not document:
+        return None
+    try:
+        dater = _Dater(_tokens(text.replace("\r\n", "\n")))
+        first = dater.peek()
+        if first is None or first[2] != "item" or first[1] != 0:
+            return None
+        result = dater.sequence(document, 0, 1)
+        if dater.peek() is not None:
+            return None
+        return result
+    except _Unsure:
+        return None
