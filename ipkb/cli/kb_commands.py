@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, output, store_kb_path
+from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, store_kb_path
 from ipkb.cli.app import JsonOption, app
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
 
@@ -21,7 +21,11 @@ def stats(as_json: JsonOption = False) -> None:
     from ipkb import views_analysis
 
     view = views_analysis.stats(open_store())
-    output(view, as_json, "render_analysis.stats")
+    if as_json:
+        return emit_json(view)
+    from ipkb import render_analysis
+
+    emit(render_analysis.stats(view))
 
 
 @app.command()

@@ -1,0 +1,399 @@
+"""The JSON shape of every command (the contract of docs/cli.md) as TypedDicts, so that mypy checks the views
+that build them (views*.py, diff.py) against what reads them (render*.py, api.py, the CLI). A key a document
+may lack is `NotRequired`; one always there but maybe null is `X | None`. Only `typing` is imported, and
+other modules import this one only under TYPE_CHECKING: a query must stay cheap to start.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar
+
+# Free-form on purpose: the keys come from the KB's YAML and schema, not from the code.
+Qualifiers = dict[str, Any]  # a relation's qualifiers or a fact's scope: whichever the schema declares
+Attributes = dict[str, Any]  # an entity's attributes and fields: any the schema lets its type carry
+GraphData = dict[str, Any]  # a node's, edge's or graph's attributes in the export graph (networkx-style)
+Columns = dict[str, Any]  # a row of `list --columns`: whichever fields, relations and qualifiers were asked for
+FactValue = int | float | str  # a figure as the YAML states it: a number, or text
+
+Direction = Literal["out", "in"]
+
+
+# One source behind a claim, with its words; `via`: the research note the quote was read in.
+class Citation(TypedDict):
+    source: str
+    quote: str | None
+    via: NotRequired[str]
+
+
+# A former name's citation, as the build stores it: `via` always present (null when read in the source).
+class NameCitation(TypedDict):
+    source: str
+    quote: str | None
+    via: str | None
+
+
+class EntityRef(TypedDict):
+    id: str
+    type: str
+    name: str
+    zh: str | None
+
+
+# A cited source with its bibliographic fields (those it has).
+class Source(TypedDict):
+    id: str
+    name: str
+    title: NotRequired[str]
+    publisher: NotRequired[str]
+    author: NotRequired[str]
+    date: NotRequired[str]
+    language: NotRequired[str]
+    url: NotRequired[str]
+    file: NotRequired[str]
+    kind: NotRequired[str]
+
+
+class Fact(TypedDict):
+    metric: str
+    value: FactValue
+    unit: str | None
+    period: str | None
+    kind: str
+    scope: Qualifiers
+    confidence: str
+    note: str | None
+    sources: list[Citation]
+
+
+# A fact with the entity it is about (listed first): `facts`, and a source's `supports`.
+class EntityFact(Fact):
+    entity: EntityRef
+
+
+# A relation's type, its wording (`label`: read from the end it is seen from), caveats and citations.
+class Relation(TypedDict):
+    type: str
+    label: str
+    qualifiers: Qualifiers
+    confidence: str
+    note: str | None
+    sources: list[Citation]
+
+
+# A relation as seen from one end (`show`): its direction and the other end.
+class RelationView(Relation):
+    direction: Direction
+    other: EntityRef
+
+
+Ends = TypedDict("Ends", {"from": EntityRef, "to": EntityRef})
+
+
+class SupportedRelation(Ends, Relation):
+    """A relation a source backs (`show` of a source), from its source to its target."""
+
+
+class FormerName(TypedDict):
+    name: str
+    zh: str | None
+    until: str
+    sources: list[NameCitation]
+
+
+class Names(TypedDict):
+    en: str
+    zh: str | None
+    pinyin: str | None
+
+
+# A total an entity's fact claims (members of a relation), beside how many the KB lists by its period.
+class Claim(TypedDict):
+    metric: str
+    period: str | None
+    scope: Qualifiers
+    claimed: FactValue
+    listed: int
+    undated: int
+
+
+# A claimed total as `show` lists it (coverage's claim without the entity and the member lists).
+class ClaimedTotal(Claim):
+    missing: int | float | None
+    confidence: str
+    sources: list[Citation]
+
+
+# A claimed total beside the members the KB lists (dated by the period, and undated apart).
+class CoverageClaim(ClaimedTotal):
+    entity: EntityRef
+    members: list[str]
+    undated_members: list[str]
+
+
+# A count per kind of claim: how many cite a source (`cited_by`), how many are inferred.
+class PerKind(TypedDict):
+    entity: int
+    relation: int
+    fact: int
+
+
+CitedBy = PerKind
+Inferred = PerKind
+
+
+class SupportedEntity(TypedDict):
+    entity: EntityRef
+    sources: list[Citation]
+
+
+# Every claim a source backs, with the quote taken from it.
+class Supports(TypedDict):
+    entities: list[SupportedEntity]
+    relations: list[SupportedRelation]
+    facts: list[EntityFact]
+
+
+# What `show --as-of` adds: the day, the name then, whether it existed, relations of unknown date.
+class AsOf(TypedDict, total=False):
+    as_of: str
+    name_as_of: str
+    zh_as_of: str | None
+    exists_as_of: bool | None
+    relations_date_unknown: list[RelationView]
+
+
+# What `show` adds for a source: how many claims cite it, and those claims.
+class SourceUse(TypedDict, total=False):
+    cited_by: CitedBy
+    supports: Supports
+
+
+# `show`: these keys in this order, the AsOf keys before `sources` and the SourceUse keys after it.
+class ShowView(AsOf, SourceUse):
+    id: str
+    type: str
+    name: str
+    names: Names
+    aliases: list[str]
+    description: str | None
+    attributes: Attributes
+    fields: Attributes
+    confidence: str
+    note: str | None
+    defined_at: str
+    citations: list[Citation]
+    former_names: list[FormerName]
+    facts: list[Fact]
+    relations: list[RelationView]
+    claimed_totals: list[ClaimedTotal]
+    sources: list[Source]
+
+
+# A step of a path, from where it stands to where it leads, `out` along the relation or `in` against it.
+class Hop(Ends, Relation):
+    direction: Direction
+    planned: bool  # the schema's planned status: not yet in place
+
+
+class OnePath(TypedDict):
+    length: int
+    hops: list[Hop]
+
+
+PathView = TypedDict(
+    "PathView",
+    {
+        "from": EntityRef,
+        "to": EntityRef,
+        "length": int,
+        "hops": NotRequired[list[Hop]],  # one path
+        "paths": NotRequired[list[OnePath]],  # --all: every shortest path
+    },
+)
+
+
+# A row of `search` and `list`; `caveat` under --designation, for a holder by inference or plan only.
+class ListRow(EntityRef):
+    caveat: NotRequired[str | None]
+
+
+# A relation joining a neighbour to another entity of the neighbourhood (`other`, by id).
+class NeighborLink(TypedDict):
+    type: str
+    direction: Direction
+    other: str
+    qualifiers: Qualifiers
+    confidence: str
+    note: str | None
+    sources: list[Citation]
+
+
+# `neighbors`: an entity reached, its distance, and its links.
+class NeighborRow(EntityRef):
+    depth: int
+    relations: list[NeighborLink]
+
+
+# -- the analysts' commands (views_analysis.py, diff.py) ---------------------------------------------------
+
+
+# How many claims of a kind have a source, a quote, a quote from the source's own text.
+class CitationShare(TypedDict):
+    total: int
+    with_source: int
+    with_quote: int
+    share_with_source: float
+    share_with_quote: float
+    with_quote_from_source_text: int
+    share_with_quote_from_source_text: float
+
+
+class CitationShares(TypedDict):
+    relations: CitationShare
+    facts: CitationShare
+
+
+class StatsClaim(Claim):
+    entity: EntityRef
+
+
+# The store's counts that `stats` shows as they are.
+class Counts(TypedDict):
+    entities: int
+    relations: int
+    facts: int
+    sources: int
+    by_type: dict[str, int]
+    by_relation: dict[str, int]
+    facts_by_metric: dict[str, int]
+
+
+# The store's counts behind `stats` (query_analysis): `cited` is (with a source, with a quote, quoted from
+# the source's own text) per claim kind.
+class Tallies(Counts):
+    cited: dict[str, tuple[int, int, int]]
+    inferred: Inferred
+    warnings: int
+
+
+# `stats`.
+class Stats(Counts):
+    citations: CitationShares
+    inferred: Inferred
+    warnings: int
+    claimed_totals: list[StatsClaim]
+
+
+# What `coverage` lists by id (entities, sources) or file:line (claims).
+class Gaps(TypedDict):
+    entities_without_chinese_name: list[str]
+    relations_without_quote: list[str]
+    facts_without_quote: list[str]
+    sources_cited_once: list[str]
+    sources_never_cited: list[str]
+
+
+class Share(TypedDict):
+    count: int
+    of: int
+    share: float
+
+
+# `coverage`: claimed totals first, then the gaps, then how many facts are inferred.
+class CoverageReport(Gaps):
+    claimed_totals: list[CoverageClaim]
+    facts_inferred: Share
+
+
+# `timeline`: a dated relation (or its end), a figure with a period, or a dated attribute.
+class TimelineEvent(TypedDict):
+    date: str
+    kind: Literal["relation", "fact", "attribute"]
+    type: str
+    event: str
+    subject: EntityRef
+    object: EntityRef | None
+    value: NotRequired[FactValue]  # a fact's
+    unit: NotRequired[str | None]  # a fact's
+    fact_kind: NotRequired[str]  # a fact's: actual or target
+    qualifiers: Qualifiers
+    confidence: str
+    sources: list[Citation]
+
+
+# `facts` with no arguments: each metric and how much it is used.
+class MetricOverview(TypedDict):
+    metric: str
+    unit: str | None
+    description: str
+    facts: int
+    entities: int
+
+
+# A problem in `validate`, `verify`, `build` and error documents.
+class ProblemView(TypedDict):
+    file: str
+    line: int
+    message: str
+    hint: NotRequired[str]
+
+
+class NameChange(TypedDict):
+    name: str
+    zh: str | None
+
+
+Renamed = TypedDict("Renamed", {"id": str, "from": NameChange, "to": NameChange})
+RelationChange = TypedDict(
+    "RelationChange",
+    {"from": str, "type": str, "to": str, "qualifiers": Qualifiers, "sources": list[Citation]},
+)
+
+
+class FactChange(TypedDict):
+    entity: str
+    metric: str
+    period: str | None
+    kind: str
+    scope: Qualifiers
+    value: FactValue
+    unit: str | None
+    sources: list[Citation]
+
+
+class ChangedFact(FactChange):
+    old_value: FactValue
+    old_unit: str | None
+
+
+CitationChange = TypedDict("CitationChange", {"what": str, "from": list[Citation], "to": list[Citation]})
+
+
+T = TypeVar("T")
+
+
+class AddedRemoved(TypedDict, Generic[T]):
+    added: list[T]
+    removed: list[T]
+
+
+class EntityChanges(AddedRemoved[EntityRef]):
+    renamed: list[Renamed]
+
+
+class FactChanges(AddedRemoved[FactChange]):
+    changed: list[ChangedFact]
+
+
+class Changes(TypedDict):
+    entities: EntityChanges
+    relations: AddedRemoved[RelationChange]
+    facts: FactChanges
+    citations_changed: list[CitationChange]
+
+
+DiffEnds = TypedDict("DiffEnds", {"from": str, "to": str})  # the two revisions compared
+
+
+class Diff(DiffEnds, Changes):
+    """`diff`: the revisions, then the changes."""
