@@ -1,0 +1,120 @@
+"""The `--json` documents of real commands on the bundled KB have exactly the keys ipkb/shapes.py declares.
+
+mypy checks that the views build their TypedDicts; this checks what they print: a key the TypedDict does
+not declare, a required key missing, or a value of another kind fails, at any depth the shape describes.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
+
+import pytest
+
+from ipkb import shapes
+from tests.conftest import BUNDLED_KB, invoke
+
+SCALARS: dict[Any, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
+
+
+def problems(value: object, shape: Any, where: str = "$") -> list[str]:
+    """Why `value` does not fit `shape` (a TypedDict, list, dict, union, Literal or scalar type); [] if it does."""
+    if shape is Any:
+        return []
+    if is_typeddict(shape):
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, not a {shape.__name__}"]
+        out = [f"{where}: {shape.__name__} has no key {k!r}" for k in value if k not in shape.__annotations__]
+        out += [f"{where}: {shape.__name__} lacks {k!r}" for k in sorted(shape.__required_keys__ - value.keys())]
+        hints = get_type_hints(shape)
+        for key, item in value.items():
+            if key in hints:
+                out += problems(item, hints[key], f"{where}.{key}")
+        return out
+    origin, args = get_origin(shape), get_args(shape)
+    if origin in (Union, types.UnionType):
+        fits = [problems(value, arg, where) for arg in args]
+        return [] if any(not p for p in fits) else fits[0]  # none fits: the first alternative's reasons
+    if origin is Literal:
+        return [] if value in args else [f"{where}: {value!r} is not one of {args}"]
+    if origin is list:
+        if not isinstance(value, list):
+            return [f"{where}: {type(value).__name__}, not a list"]
+        return [p for i, item in enumerate(value) for p in problems(item, args[0], f"{where}[{i}]")]
+    if origin is dict:
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, not a dict"]
+        return [p for k, item in value.items() for p in problems(item, args[1], f"{where}.{k}")]
+    if origin is tuple:
+        return [] if isinstance(value, list) else [f"{where}: {type(value).__name__}, not an array"]
+    if shape is type(None):
+        return [] if value is None else [f"{where}: {value!r}, not null"]
+    kinds = SCALARS[shape]
+    if isinstance(value, kinds) and not (isinstance(value, bool) and shape is not bool):
+        return []
+    return [f"{where}: {value!r} is not {shape.__name__}"]
+
+
+CASES = [
+    (["show", "huzhou"], shapes.ShowView),
+    (["show", "cnipa"], shapes.ShowView),  # former names, with their citations
+    (["show", "national-center", "--as-of", "2020"], shapes.ShowView),
+    (["show", "src-huzhou-2014"], shapes.ShowView),  # a source: cited_by, supports
+    (["show", "research-designations"], shapes.ShowView),
+    (["path", "keqiao", "national-center"], shapes.PathView),
+    (["path", "keqiao", "national-center", "--all"], shapes.PathView),
+    (["path", "huzhou", "huzhou"], shapes.PathView),
+    (["search", "柯桥"], list[shapes.ListRow]),
+    (["list", "--type", "center", "--in", "zhejiang"], list[shapes.ListRow]),
+    (["list", "--designation", "national-ip-demonstration-city"], list[shapes.ListRow]),
+    (["neighbors", "national-center", "--depth", "2"], list[shapes.NeighborRow]),
+    (["neighbors", "huzhou", "--as-of", "2015"], list[shapes.NeighborRow]),
+    (["stats"], shapes.Stats),
+    (["coverage"], shapes.CoverageReport),
+    (["timeline"], list[shapes.TimelineEvent]),
+    (["timeline", "national-center", "--as-of", "2020"], list[shapes.TimelineEvent]),
+    (["facts"], list[shapes.MetricOverview]),
+    (["facts", "--in", "huzhou"], list[shapes.EntityFact]),
+]
+
+
+@pytest.fixture(scope="module")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One database for every case: the bundled KB is built once."""
+    return str(tmp_path_factory.mktemp("db") / "kb.sqlite")
+
+
+@pytest.mark.parametrize(("args", "shape"), CASES, ids=[" ".join(a) for a, _ in CASES])
+def test_json_has_the_keys_its_shape_declares(args: list[str], shape: Any, bundled_db: str) -> None:
+    result = invoke(["--kb", str(BUNDLED_KB), "--db", bundled_db, *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document, "an empty answer checks nothing"
+    assert problems(document, shape) == []
+
+
+def test_the_cases_reach_the_optional_parts() -> None:
+    """The documents above hold the keys a shape marks optional, so the check reaches their shapes too."""
+    with_as_of = invoke(["--kb", str(BUNDLED_KB), "show", "national-center", "--as-of", "2020", "--json"])
+    assert shapes.AsOf.__optional_keys__ <= json.loads(with_as_of.stdout).keys()
+    source = invoke(["--kb", str(BUNDLED_KB), "show", "src-huzhou-2014", "--json"])
+    assert shapes.SourceUse.__optional_keys__ <= json.loads(source.stdout).keys()
+
+
+def test_the_check_fails_on_a_stray_or_missing_key() -> None:
+    ref = {"id": "huzhou", "type": "city", "name": "Huzhou", "zh": None}
+    assert problems(ref, shapes.EntityRef) == []
+    assert problems({**ref, "extra": 1}, shapes.EntityRef) == ["$: EntityRef has no key 'extra'"]
+    assert problems({k: v for k, v in ref.items() if k != "zh"}, shapes.EntityRef) == ["$: EntityRef lacks 'zh'"]
+    cite = {"source": "s", "quote": None, "via": None}  # a Citation's via is left out, never null
+    assert problems([{"entity": ref, "sources": [cite]}], list[shapes.SupportedEntity]) == [
+        "$[0].sources[0].via: None is not str"
+    ]
+
+
+def test_shapes_imports_only_typing() -> None:
+    """Importing ipkb.shapes costs a query nothing: it needs no module beyond typing."""
+    source = (BUNDLED_KB.parent / "ipkb" / "shapes.py").read_text(encoding="utf-8")
+    imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
+    assert [line.split()[1] for line in imports] == ["typing"]
