@@ -1,8 +1,8 @@
 """The library face: `ipkb.open_kb()` gives a notebook or a script the answers the CLI gives.
 
-Each method returns the document that the matching command prints with `--json` (the contract in
-docs/cli.md), built by the same code: the CLI's query commands are these methods plus rendering. Heavy
-modules load inside the methods, so importing ipkb costs a query nothing.
+Each method returns the document that the matching command prints with `--json` (its shape, the contract,
+is in ipkb/shapes.py), built by the same code: the CLI's query commands are these methods plus rendering.
+Heavy modules load inside the methods, so importing ipkb costs a query nothing.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""The JSON shape of every command (the contract of docs/cli.md) as TypedDicts, so that mypy checks the views
-that build them (views*.py, diff.py) against what reads them (render*.py, api.py, the CLI). A key a document
-may lack is `NotRequired`; one always there but maybe null is `X | None`. Only `typing` is imported, and
-other modules import this one only under TYPE_CHECKING: a query must stay cheap to start. And no
-`from __future__ import annotations` here: `__required_keys__` must see `NotRequired` at run time (test_shapes.py).
+"""The contract: every command's `--json` document (api.py returns the same) as TypedDicts, so that mypy checks
+the views that build them (views*.py, diff.py) against what reads them (render*.py, api.py, the CLI). A key a
+document may lack is `NotRequired`; one always there but maybe null is `X | None`. Only `typing` is imported,
+and other modules import this one only under TYPE_CHECKING: a query must stay cheap to start. No `from
+__future__ import annotations` here: `__required_keys__` must see `NotRequired` at run time (test_shapes.py).
 """
 
 from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar

@@ -1,4 +1,4 @@
-"""The JSON shapes of the query commands (the contract in docs/cli.md), from the store's typed reads.
+"""The JSON documents of the query commands (their shapes, the contract, are in shapes.py), from the store's reads.
 
 No SQL here: ipkb/query.py owns every read. The analysts' commands have theirs in views_analysis.py.
 """

@@ -1,4 +1,5 @@
-"""The JSON shapes of the analysts' commands: stats, coverage, timeline, facts (docs/analysis.md).
+"""The JSON documents of the analysts' commands: stats, coverage, timeline, facts (docs/analysis.md; their
+shapes are in shapes.py).
 
 Like views.py, no SQL: the figures and counts come from ipkb/query.py.
 """
