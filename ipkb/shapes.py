@@ -17,15 +17,13 @@ FactValue = int | float | str  # a figure as the YAML states it: a number, or te
 Direction = Literal["out", "in"]
 
 
-# One source behind a claim, with its words; `via`: the research note the quote was read in.
-class Citation(TypedDict):
+class Citation(TypedDict):  # one source behind a claim, with its words; `via`: the research note the quote was read in
     source: str
     quote: str | None
     via: NotRequired[str]
 
 
-# A former name's citation, as the build stores it: `via` always present (null when read in the source).
-class NameCitation(TypedDict):
+class NameCitation(TypedDict):  # a former name's citation as the build stores it: `via` always there, maybe null
     source: str
     quote: str | None
     via: str | None
@@ -38,8 +36,7 @@ class EntityRef(TypedDict):
     zh: str | None
 
 
-# A cited source with its bibliographic fields (those it has).
-class Source(TypedDict):
+class Source(TypedDict):  # a cited source with its bibliographic fields (those it has)
     id: str
     name: str
     title: NotRequired[str]
@@ -64,8 +61,7 @@ class Fact(TypedDict):
     sources: list[Citation]
 
 
-# A fact with the entity it is about (listed first): `facts`, and a source's `supports`.
-class EntityFact(Fact):
+class EntityFact(Fact):  # a fact with the entity it is about (listed first): `facts`, and a source's `supports`
     entity: EntityRef
 
 
@@ -79,8 +75,7 @@ class Relation(TypedDict):
     sources: list[Citation]
 
 
-# A relation as seen from one end (`show`): its direction and the other end.
-class RelationView(Relation):
+class RelationView(Relation):  # a relation as seen from one end (`show`): its direction and the other end
     direction: Direction
     other: EntityRef
 
@@ -129,15 +124,10 @@ class CoverageClaim(ClaimedTotal):
     undated_members: list[str]
 
 
-# A count per kind of claim: how many cite a source (`cited_by`), how many are inferred.
-class PerKind(TypedDict):
+class CitedBy(TypedDict):  # a count per kind of claim: how many cite a source (`cited_by`), how many are inferred
     entity: int
     relation: int
     fact: int
-
-
-CitedBy = PerKind
-Inferred = PerKind
 
 
 class SupportedEntity(TypedDict):
@@ -145,15 +135,13 @@ class SupportedEntity(TypedDict):
     sources: list[Citation]
 
 
-# Every claim a source backs, with the quote taken from it.
-class Supports(TypedDict):
+class Supports(TypedDict):  # every claim a source backs, with the quote taken from it
     entities: list[SupportedEntity]
     relations: list[SupportedRelation]
     facts: list[EntityFact]
 
 
-# What `show --as-of` adds: the day, the name then, whether it existed, relations of unknown date.
-class AsOf(TypedDict, total=False):
+class AsOf(TypedDict, total=False):  # `show --as-of`: the day, the name then, whether it existed, undated relations
     as_of: str
     name_as_of: str
     zh_as_of: str | None
@@ -161,8 +149,7 @@ class AsOf(TypedDict, total=False):
     relations_date_unknown: list[RelationView]
 
 
-# What `show` adds for a source: how many claims cite it, and those claims.
-class SourceUse(TypedDict, total=False):
+class SourceUse(TypedDict, total=False):  # what `show` adds for a source: how many claims cite it, and those claims
     cited_by: CitedBy
     supports: Supports
 
@@ -211,13 +198,11 @@ PathView = TypedDict(
 )
 
 
-# A row of `search` and `list`; `caveat` under --designation, for a holder by inference or plan only.
-class ListRow(EntityRef):
+class ListRow(EntityRef):  # `search`, `list`; `caveat` (--designation): for a holder by inference or plan only
     caveat: NotRequired[str | None]
 
 
-# A relation joining a neighbour to another entity of the neighbourhood (`other`, by id).
-class NeighborLink(TypedDict):
+class NeighborLink(TypedDict):  # a relation joining a neighbour to another entity of the neighbourhood (`other`, by id)
     type: str
     direction: Direction
     other: str
@@ -227,17 +212,12 @@ class NeighborLink(TypedDict):
     sources: list[Citation]
 
 
-# `neighbors`: an entity reached, its distance, and its links.
-class NeighborRow(EntityRef):
+class NeighborRow(EntityRef):  # `neighbors`: an entity reached, its distance, and its links
     depth: int
     relations: list[NeighborLink]
 
 
-# -- the analysts' commands (views_analysis.py, diff.py) ---------------------------------------------------
-
-
-# How many claims of a kind have a source, a quote, a quote from the source's own text.
-class CitationShare(TypedDict):
+class CitationShare(TypedDict):  # how many claims of a kind have a source, a quote, a quote from the source's own text
     total: int
     with_source: int
     with_quote: int
@@ -256,8 +236,7 @@ class StatsClaim(Claim):
     entity: EntityRef
 
 
-# The store's counts that `stats` shows as they are.
-class Counts(TypedDict):
+class Counts(TypedDict):  # the store's counts that `stats` shows as they are
     entities: int
     relations: int
     facts: int
@@ -267,24 +246,21 @@ class Counts(TypedDict):
     facts_by_metric: dict[str, int]
 
 
-# The store's counts behind `stats` (query_analysis): `cited` is (with a source, with a quote, quoted from
-# the source's own text) per claim kind.
+# The store's counts behind `stats`; `cited`: (with a source, with a quote, quoted from the source's text).
 class Tallies(Counts):
     cited: dict[str, tuple[int, int, int]]
-    inferred: Inferred
+    inferred: CitedBy
     warnings: int
 
 
-# `stats`.
-class Stats(Counts):
+class Stats(Counts):  # `stats`
     citations: CitationShares
-    inferred: Inferred
+    inferred: CitedBy
     warnings: int
     claimed_totals: list[StatsClaim]
 
 
-# What `coverage` lists by id (entities, sources) or file:line (claims).
-class Gaps(TypedDict):
+class Gaps(TypedDict):  # what `coverage` lists by id (entities, sources) or file:line (claims)
     entities_without_chinese_name: list[str]
     relations_without_quote: list[str]
     facts_without_quote: list[str]
@@ -298,14 +274,12 @@ class Share(TypedDict):
     share: float
 
 
-# `coverage`: claimed totals first, then the gaps, then how many facts are inferred.
-class CoverageReport(Gaps):
+class CoverageReport(Gaps):  # `coverage`: claimed totals first, then the gaps, then how many facts are inferred
     claimed_totals: list[CoverageClaim]
     facts_inferred: Share
 
 
-# `timeline`: a dated relation (or its end), a figure with a period, or a dated attribute.
-class TimelineEvent(TypedDict):
+class TimelineEvent(TypedDict):  # `timeline`: a dated relation (or its end), a figure with a period, or attribute
     date: str
     kind: Literal["relation", "fact", "attribute"]
     type: str
@@ -320,8 +294,7 @@ class TimelineEvent(TypedDict):
     sources: list[Citation]
 
 
-# `facts` with no arguments: each metric and how much it is used.
-class MetricOverview(TypedDict):
+class MetricOverview(TypedDict):  # `facts` with no arguments: each metric and how much it is used
     metric: str
     unit: str | None
     description: str
@@ -329,12 +302,39 @@ class MetricOverview(TypedDict):
     entities: int
 
 
-# A problem in `validate`, `verify`, `build` and error documents.
-class ProblemView(TypedDict):
-    file: str
-    line: int
+# An error (`{"ok": false, "errors": [...]}` on stderr, under --json) or a problem without its place.
+class Message(TypedDict):
     message: str
     hint: NotRequired[str]
+
+
+# A problem in the KB at file:line, in `validate`, `verify` and `build` and in error documents.
+class ProblemView(Message):
+    file: str
+    line: int
+
+
+class Checked(TypedDict):
+    ok: bool
+    errors: list[ProblemView]
+
+
+class Validation(Checked):  # `validate`
+    warnings: list[ProblemView]
+
+
+class Verification(Checked):  # `verify`: how many quotes were checked and found, and where
+    checked: int
+    found: int
+    no_text: int
+    found_in_research_notes: int
+
+
+class Built(TypedDict):  # `build`: where the database is, from which KB, and the KB's warnings
+    ok: bool
+    database: str
+    kb: str
+    warnings: list[ProblemView]
 
 
 class NameChange(TypedDict):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import types
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
+from pathlib import Path
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints, is_typeddict
 
 import pytest
 
 from ipkb import shapes
 from tests.conftest import BUNDLED_KB, invoke
+from tests.test_analysis import DATED, git
 
 SCALARS: dict[Any, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
 
@@ -22,17 +24,18 @@ def problems(value: object, shape: Any, where: str = "$") -> list[str]:
     """Why `value` does not fit `shape` (a TypedDict, list, dict, union, Literal or scalar type); [] if it does."""
     if shape is Any:
         return []
-    if is_typeddict(shape):
+    origin, args = get_origin(shape), get_args(shape)
+    if is_typeddict(origin or shape):
+        typed = origin or shape  # AddedRemoved[X] is the generic AddedRemoved with X for T
         if not isinstance(value, dict):
-            return [f"{where}: {type(value).__name__}, not a {shape.__name__}"]
-        out = [f"{where}: {shape.__name__} has no key {k!r}" for k in value if k not in shape.__annotations__]
-        out += [f"{where}: {shape.__name__} lacks {k!r}" for k in sorted(shape.__required_keys__ - value.keys())]
-        hints = get_type_hints(shape)
+            return [f"{where}: {type(value).__name__}, not a {typed.__name__}"]
+        out = [f"{where}: {typed.__name__} has no key {k!r}" for k in value if k not in typed.__annotations__]
+        out += [f"{where}: {typed.__name__} lacks {k!r}" for k in sorted(typed.__required_keys__ - value.keys())]
+        hints = hints_of(shape)
         for key, item in value.items():
             if key in hints:
                 out += problems(item, hints[key], f"{where}.{key}")
         return out
-    origin, args = get_origin(shape), get_args(shape)
     if origin in (Union, types.UnionType):
         fits = [problems(value, arg, where) for arg in args]
         return [] if any(not p for p in fits) else fits[0]  # none fits: the first alternative's reasons
@@ -54,6 +57,23 @@ def problems(value: object, shape: Any, where: str = "$") -> list[str]:
     if isinstance(value, kinds) and not (isinstance(value, bool) and shape is not bool):
         return []
     return [f"{where}: {value!r} is not {shape.__name__}"]
+
+
+def hints_of(shape: Any) -> dict[str, Any]:
+    """A TypedDict's keys and their types, with a generic one's type variables replaced by its arguments."""
+    typed = get_origin(shape) or shape
+    bound: dict[Any, Any] = {}
+    for base in (shape, *getattr(typed, "__orig_bases__", ())):
+        if is_typeddict(get_origin(base)):
+            bound.update(zip(get_origin(base).__parameters__, get_args(base), strict=True))
+
+    def substitute(hint: Any) -> Any:
+        if isinstance(hint, TypeVar):
+            return bound[hint]
+        params = getattr(hint, "__parameters__", ())
+        return hint[tuple(bound[p] for p in params)] if params else hint
+
+    return {key: substitute(hint) for key, hint in get_type_hints(typed).items()}
 
 
 CASES = [
@@ -92,6 +112,36 @@ def test_json_has_the_keys_its_shape_declares(args: list[str], shape: Any, bundl
     document = json.loads(result.stdout)
     assert document, "an empty answer checks nothing"
     assert problems(document, shape) == []
+
+
+@pytest.mark.parametrize(("args", "shape"), [(["validate"], shapes.Validation), (["build"], shapes.Built)])
+def test_the_kb_commands_json_has_its_shape(args: list[str], shape: Any, tmp_path: Path) -> None:
+    result = invoke(["--kb", str(BUNDLED_KB), "--db", str(tmp_path / "kb.sqlite"), *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert problems(json.loads(result.stdout), shape) == []
+
+
+def test_an_error_document_has_its_shape() -> None:
+    for args in (["show", "no-such-entity"], ["list", "--type", "no-such-type"]):
+        result = invoke(["--kb", str(BUNDLED_KB), *args, "--json"])
+        document = json.loads(result.stderr)
+        assert result.exit_code != 0 and document.keys() == {"ok", "errors"} and document["ok"] is False
+        assert problems(document["errors"], list[shapes.Message]) == []
+
+
+def test_diff_json_has_its_shape(mini_kb: Path) -> None:
+    repo = mini_kb.parent
+    git(repo, "init", "-q")
+    git(repo, "add", "kb")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    places = mini_kb / "entities" / "places.yaml"
+    places.write_text(
+        places.read_text().replace("value: 8.09", "value: 8.1").replace("name: Shaoxing\n", "name: Shaoxing City\n")
+    )
+    (mini_kb / "relations" / "dated.yaml").write_text(DATED)
+    report = json.loads(invoke(["--kb", str(mini_kb), "diff", "HEAD", "--json"]).stdout)
+    assert report["entities"]["renamed"] and report["facts"]["changed"] and report["relations"]["added"]
+    assert problems(report, shapes.Diff) == []
 
 
 def test_the_cases_reach_the_optional_parts() -> None:

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any, Optional
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, IpkbError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
     from ipkb.api import KB
     from ipkb.query import Store
+    from ipkb.shapes import Message
 
 
 class Options:
@@ -89,9 +90,11 @@ def emit(renderable: Any) -> None:
 def _render_error(error: IpkbError, as_json: bool) -> None:
     problems = error.problems if isinstance(error, InvalidKnowledgeBase) else []
     if as_json:
-        errors: list[Mapping[str, object]] = [p.as_dict() for p in problems if p.severity == "error"] or [
-            {"message": error.message, **({"hint": error.hint} if error.hint else {})}
-        ]
+        errors: list[Message] = [p.as_dict() for p in problems if p.severity == "error"]
+        if not errors:
+            errors = [{"message": error.message}]
+            if error.hint:
+                errors[0]["hint"] = error.hint
         sys.stderr.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False, indent=2) + "\n")
         return
     lines = [
