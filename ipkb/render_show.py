@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
 def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
     """The compact caveats of a fact or relation: qualifiers, target, inferred, and its note's letter."""
+    kind = str(item.get("kind", "actual"))  # a relation has none
     parts = [
         extra,
-        str(item.get("kind", "actual")) if item.get("kind", "actual") != "actual" else "",
+        kind if kind != "actual" else "",
         "inferred" if item["confidence"] == "inferred" else "",
         notes.mark(item["note"]),
     ]

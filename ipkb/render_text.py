@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, NameCitation, Qualifiers
+    from ipkb.shapes import Citation, FactValue, NameCitation, Qualifiers
 
 
 def qualifiers_text(q: Qualifiers) -> str:
@@ -28,7 +28,7 @@ def marks(sources: Iterable[Citation | NameCitation], numbers: dict[str, int]) -
     return "".join(f"[{n}]" for n in found)
 
 
-def format_value(value: Any) -> str:
+def format_value(value: FactValue) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
