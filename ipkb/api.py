@@ -1,20 +1,21 @@
 """The library face: `ipkb.open_kb()` gives a notebook or a script the answers the CLI gives.
 
-Each method returns the document that the matching command prints with `--json` (the contract in
-docs/cli.md), built by the same code: the CLI's query commands are these methods plus rendering. Heavy
-modules load inside the methods, so importing ipkb costs a query nothing.
+Each method returns the document that the matching command prints with `--json` (its shape, the contract,
+is in ipkb/shapes.py), built by the same code: the CLI's query commands are these methods plus rendering.
+Heavy modules load inside the methods, so importing ipkb costs a query nothing.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ipkb.errors import UsageError
 
 if TYPE_CHECKING:
     from ipkb.query import Edge, Store
+    from ipkb.shapes import Columns, ListRow, NeighborRow, PathView, ShowView
 
 
 def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: str | None = None) -> KB:
@@ -57,7 +58,7 @@ class KB:
             if name not in relation_types:
                 raise UsageError(f"unknown relation type {name!r}", hint="types: " + ", ".join(sorted(relation_types)))
 
-    def show(self, entity: str) -> dict[str, Any]:
+    def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""
         from ipkb import views
 
@@ -71,7 +72,7 @@ class KB:
         all_paths: bool = False,
         via: list[str] | None = None,
         max_hops: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> PathView:
         """The shortest chains of cited relations from `start` to `goal` (all of them with `all_paths`)."""
         from ipkb import views
         from ipkb.traverse import shortest_paths
@@ -80,7 +81,7 @@ class KB:
         a, b = self.resolve(start, goal)
         return views.path(self.store, a, b, shortest_paths(self.store, a, b, via, max_hops, all_paths), all_paths)
 
-    def search(self, text: str, types: list[str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    def search(self, text: str, types: list[str] | None = None, limit: int = 20) -> list[ListRow]:
         """Entities whose names, aliases or descriptions match `text`, best first."""
         from ipkb import views
 
@@ -91,13 +92,13 @@ class KB:
 
     def list_entities(
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[ListRow]:
         """Entities of some types, within a place (transitively), holding a designation."""
         return self.list_entities_as_of(types, within, designation)[0]
 
     def list_entities_as_of(
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[ListRow], int]:
         """list_entities, and under --as-of how many more match but have no known start date (not listed).
 
         Under --as-of an entity is listed when it is known to exist that day (its since and until), or is a
@@ -135,7 +136,7 @@ class KB:
             or None
             for holder, edge in conferred.items()
         }
-        return views.entity_list(rows, {holder: {"caveat": caveat} for holder, caveat in caveats.items()}), unknown
+        return views.entity_list(rows, caveats), unknown
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
         """Holder id -> the relation that confers `designation` on it (its qualifiers: batch, year, ...)."""
@@ -150,9 +151,7 @@ class KB:
         edges.sort(key=lambda e: relation_since(e.qualifiers, start) or "9999", reverse=True)  # the earliest wins below
         return {e.source_id: e for e in edges}
 
-    def with_columns(
-        self, rows: list[dict[str, Any]], columns: list[str], designation: str | None = None
-    ) -> list[dict[str, Any]]:
+    def with_columns(self, rows: list[ListRow], columns: list[str], designation: str | None = None) -> list[Columns]:
         """`rows` (from list_entities) with more columns: an entity field (`pinyin`, `description`), a relation
         type (`located_in`: the ids it leads to, `; `-joined), or, with `designation`, a qualifier of the
         relation that confers it (`batch`, `year`, `since`)."""
@@ -188,9 +187,9 @@ class KB:
         conferred = self._conferred(designation) if designation else {}
         from ipkb.timeframe import relation_since
 
-        out = []
+        out: list[Columns] = []
         for row in rows:
-            extended = dict(row)
+            extended: Columns = dict(row)
             for column in columns:
                 if column == "caveat":
                     continue  # list_entities_as_of set it: inferred or planned
@@ -210,7 +209,7 @@ class KB:
             out.append(extended)
         return out
 
-    def neighbors(self, entity: str, depth: int = 1, via: list[str] | None = None) -> list[dict[str, Any]]:
+    def neighbors(self, entity: str, depth: int = 1, via: list[str] | None = None) -> list[NeighborRow]:
         """Entities within `depth` relations of `entity`, with the relation that reached each."""
         from ipkb import views
         from ipkb.traverse import neighborhood

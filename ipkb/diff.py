@@ -8,10 +8,14 @@ import tarfile
 import tempfile
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ipkb.errors import InvalidKnowledgeBase, IpkbError, UsageError
 from ipkb.model import Citation, EntityRecord, Fact, KnowledgeBase, RelationRecord
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Changes, CitationChange, Diff, EntityRef, FactChange, RelationChange, Renamed
+    from ipkb.shapes import Citation as CitationView
 
 WORKTREE = "WORKTREE"
 
@@ -71,7 +75,7 @@ def _read_revision(kb: Path, revision: str) -> KnowledgeBase:
     return knowledge
 
 
-def _cites(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
+def _cites(citations: tuple[Citation, ...]) -> list[CitationView]:
     return [c.as_dict() for c in citations]
 
 
@@ -83,15 +87,15 @@ def _fact_key(f: Fact) -> str:
     return f"{f.entity} {f.metric} {f.period} {f.kind} {json.dumps(f.scope, sort_keys=True, ensure_ascii=False)}"
 
 
-def _entity(e: EntityRecord) -> dict[str, Any]:
+def _entity(e: EntityRecord) -> EntityRef:
     return {"id": e.id, "type": e.type, "name": e.name, "zh": e.zh}
 
 
-def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, Any]:
+def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> Changes:
     """Entities added, removed and renamed; relations added and removed; facts changed; citations changed."""
     added = sorted(set(new.entities) - set(old.entities))
     removed = sorted(set(old.entities) - set(new.entities))
-    renamed = [
+    renamed: list[Renamed] = [
         {
             "id": i,
             "from": {"name": old.entities[i].name, "zh": old.entities[i].zh},
@@ -105,7 +109,7 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, Any]:
     old_fact = {_fact_key(f): f for f in old.facts}
     new_fact = {_fact_key(f): f for f in new.facts}
 
-    def relation(r: RelationRecord) -> dict[str, Any]:
+    def relation(r: RelationRecord) -> RelationChange:
         return {
             "from": r.source_id,
             "type": r.type,
@@ -114,7 +118,7 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, Any]:
             "sources": _cites(r.sources),
         }
 
-    def fact(f: Fact) -> dict[str, Any]:
+    def fact(f: Fact) -> FactChange:
         return {
             "entity": f.entity,
             "metric": f.metric,
@@ -126,7 +130,7 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, Any]:
             "sources": _cites(f.sources),
         }
 
-    citations_changed: list[dict[str, Any]] = []
+    citations_changed: list[CitationChange] = []
     for before, after in ((old_rel, new_rel), (old_fact, new_fact)):
         for key in sorted(set(before) & set(after)):
             was, now = _cites(before[key].sources), _cites(after[key].sources)
@@ -155,5 +159,5 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def diff_revisions(kb: Path, old: str, new: str = WORKTREE) -> dict[str, Any]:
+def diff_revisions(kb: Path, old: str, new: str = WORKTREE) -> Diff:
     return {"from": old, "to": new, **diff_knowledge(_read_revision(kb, old), _read_revision(kb, new))}

@@ -20,12 +20,15 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from ipkb.graph_data import BATCH, citation, edge_data, facts_of, node_data, note_cited, relation_labels, sources_of
 from ipkb.query import Edge, Store
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Citation, GraphData, Qualifiers
 
 # The KB's order of relations: where they are written, then rowid only to break a tie (facts: graph_data).
 RELATION_ORDER = "file, line, rowid"
@@ -146,12 +149,12 @@ class StreamedGraph:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.graph: dict[str, Any] = {}
+        self.graph: GraphData = {}
         self.spool_dir: Path | None = None  # where writers that need a scratch file put it (None: TMPDIR)
         self._cited: set[str] = set()
         self._read: set[str] = set()  # "nodes" and "edges" once a pass over them has finished
 
-    def nodes(self, data: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
+    def nodes(self, data: bool = True) -> Iterator[tuple[str, GraphData]]:
         """(entity id, attributes) of every entity, in id order."""
         for rows in _batches(self.store.cursor("SELECT * FROM entity ORDER BY id")):
             for row, attributes in zip(rows, node_data(self.store, rows), strict=True):
@@ -159,7 +162,7 @@ class StreamedGraph:
                 yield row["id"], attributes
         self._read.add("nodes")
 
-    def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple[str, str, str, GraphData]]:
         """(source, target, key, attributes) of every relation that holds, in networkx's order.
 
         One query reads the relations by source, each with its citations; a source's relations are
@@ -180,13 +183,13 @@ class StreamedGraph:
                 yield edge.source_id, edge.target_id, key, attributes
         self._read.add("edges")
 
-    def qualifiers(self) -> Iterator[dict[str, Any]]:
+    def qualifiers(self) -> Iterator[Qualifiers]:
         """The qualifiers of every edge `edges` yields, in no particular order: one cheap pass, no citations."""
         for rows in _batches(self.store.cursor(f"SELECT * FROM relation r WHERE {BOTH_ENDS}")):
             for edge in self.store.in_time([Store.edge_of(row) for row in rows]):
                 yield edge.qualifiers
 
-    def facts(self) -> Iterator[tuple[str, dict[str, Any]]]:
+    def facts(self) -> Iterator[tuple[str, GraphData]]:
         """(entity id, fact) of every fact, entity by entity: what the nodes' `facts` attributes hold."""
         for rows in _batches(self.store.cursor("SELECT id FROM entity ORDER BY id")):
             ids = [r["id"] for r in rows]
@@ -195,7 +198,7 @@ class StreamedGraph:
                 for fact in facts.get(entity_id, []):
                     yield entity_id, fact
 
-    def sources(self) -> dict[str, dict[str, Any]]:
+    def sources(self) -> dict[str, GraphData]:
         """Every source an entity, relation or fact cites, as in `build_graph(store).graph["sources"]`."""
         for name, items in (("nodes", self.nodes), ("edges", self.edges)):
             if name not in self._read:
@@ -226,10 +229,10 @@ def _adjacency(edges: list[Edge]) -> tuple[list[Edge], list[str]]:
     return [edge for edge, _ in pairs], [key for _, key in pairs]
 
 
-def _relations_with_citations(rows: Iterable[sqlite3.Row]) -> tuple[list[Edge], dict[int, list[dict[str, Any]]]]:
+def _relations_with_citations(rows: Iterable[sqlite3.Row]) -> tuple[list[Edge], dict[int, list[Citation]]]:
     """Relations from rows of a relation joined to its citations (in order), and each one's citations."""
     edges: list[Edge] = []
-    cites: dict[int, list[dict[str, Any]]] = {}
+    cites: dict[int, list[Citation]] = {}
     for row in rows:
         rowid = row["rowid"]
         mine = cites.get(rowid)
@@ -242,15 +245,15 @@ def _relations_with_citations(rows: Iterable[sqlite3.Row]) -> tuple[list[Edge], 
     return edges, cites
 
 
-def cited_sources(graph: nx.MultiDiGraph[str] | StreamedGraph) -> dict[str, dict[str, Any]]:
+def cited_sources(graph: nx.MultiDiGraph[str] | StreamedGraph) -> dict[str, GraphData]:
     """`graph.graph["sources"]` of a built graph, `sources()` of a streamed one."""
     if isinstance(graph, StreamedGraph):
         return graph.sources()
-    sources: dict[str, dict[str, Any]] = graph.graph.get("sources", {})
+    sources: dict[str, GraphData] = graph.graph.get("sources", {})
     return sources
 
 
-def all_qualifiers(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[dict[str, Any]]:
+def all_qualifiers(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[Qualifiers]:
     """The `qualifiers` of every edge (in no particular order for a streamed graph)."""
     if isinstance(graph, StreamedGraph):
         yield from graph.qualifiers()
@@ -259,7 +262,7 @@ def all_qualifiers(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[dict
         yield data["qualifiers"]
 
 
-def all_facts(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[tuple[str, dict[str, Any]]]:
+def all_facts(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[tuple[str, GraphData]]:
     """(entity id, fact) of every node's facts, in node order."""
     if isinstance(graph, StreamedGraph):
         yield from graph.facts()

@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ipkb.query import Edge, Store
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Citation, GraphData
 
 BATCH = 500  # entities read (and looked up with IN) at a time
 FACT_ORDER = "entity_id, metric, period, file, line, rowid"  # where facts are written, rowid only to break a tie
 
 
-def node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+def node_data(store: Store, rows: list[sqlite3.Row]) -> list[GraphData]:
     """The attributes of these entity rows' nodes, with their aliases, citations and facts."""
     ids = [r["id"] for r in rows]
     entity_cites = store.citations("entity", ids)
@@ -25,7 +28,7 @@ def node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     aliases = aliases_of(store, ids)
     out = []
     for row in rows:
-        attributes: dict[str, Any] = {"type": row["type"], "name": row["name"], "label": row["name"]}
+        attributes: GraphData = {"type": row["type"], "name": row["name"], "label": row["name"]}
         if row["zh"]:
             attributes["zh"] = row["zh"]
             attributes["label"] = f"{row['name']} {row['zh']}"
@@ -49,7 +52,7 @@ def node_data(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     return out
 
 
-def edge_data(edges: list[Edge], citations: list[list[dict[str, Any]]], labels: dict[str, str]) -> list[dict[str, Any]]:
+def edge_data(edges: list[Edge], citations: list[list[Citation]], labels: dict[str, str]) -> list[GraphData]:
     """The attributes of these relations' edges, given each one's citations and the relation labels."""
     out = []
     for edge, sources in zip(edges, citations, strict=True):
@@ -70,9 +73,9 @@ def relation_labels(store: Store) -> dict[str, str]:
     return {name: row["label"] for name, row in store.relation_types().items()}
 
 
-def citation(source: str, quote: str | None, via: str | None) -> dict[str, Any]:
+def citation(source: str, quote: str | None, via: str | None) -> Citation:
     """A citation as `Store.citations` gives it, for the citations read together with their relations."""
-    cite: dict[str, Any] = {"source": source, "quote": quote}
+    cite: Citation = {"source": source, "quote": quote}
     if via:
         cite["via"] = via
     return cite
@@ -89,16 +92,16 @@ def aliases_of(store: Store, ids: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def facts_of(store: Store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def facts_of(store: Store, ids: list[str]) -> dict[str, list[GraphData]]:
     rows: list[sqlite3.Row] = []
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
         rows += store.rows(f"SELECT * FROM fact WHERE entity_id IN ({marks}) ORDER BY {FACT_ORDER}", chunk)
     rows = store.known(rows)
     cites = store.citations("fact", [str(r["rowid"]) for r in rows])
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[GraphData]] = {}
     for row in rows:
-        fact: dict[str, Any] = {"metric": row["metric"], "value": json.loads(row["value"])}
+        fact: GraphData = {"metric": row["metric"], "value": json.loads(row["value"])}
         for key in ("unit", "period"):
             if row[key]:
                 fact[key] = row[key]
@@ -114,7 +117,7 @@ def facts_of(store: Store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def note_cited(attributes: dict[str, Any], cited: set[str]) -> None:
+def note_cited(attributes: GraphData, cited: set[str]) -> None:
     """Add the sources (and `via`s) that a node's or an edge's citations, and its facts', name to `cited`."""
     for citations in (attributes["sources"], *(fact["sources"] for fact in attributes.get("facts", ()))):
         for citation in citations:
@@ -123,8 +126,8 @@ def note_cited(attributes: dict[str, Any], cited: set[str]) -> None:
                 cited.add(citation["via"])
 
 
-def sources_of(store: Store, ids: set[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+def sources_of(store: Store, ids: set[str]) -> dict[str, GraphData]:
+    out: dict[str, GraphData] = {}
     for source_id, row in sorted(store.entities(ids).items()):
         out[source_id] = {"name": row["name"], "type": row["type"], **json.loads(row["fields"])}
     return out

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipkb.timeframe import holds_on, period_end, period_start
 
+if TYPE_CHECKING:
+    from ipkb.shapes import Attributes, FormerName
 
-def former_names(row: Any) -> list[dict[str, Any]]:
+
+def former_names(row: Any) -> list[FormerName]:
     """The stored `former_names` of an entity row (`SELECT *`), oldest first ([] when it has none)."""
     text = row["former_names"]
-    value: list[dict[str, Any]] = json.loads(text) if text else []
+    value: list[FormerName] = json.loads(text) if text else []
     return value
 
 
@@ -28,7 +31,7 @@ def name_on(row: Any, date: Any) -> tuple[str, str | None]:
     return row["name"], row["zh"]
 
 
-def exists_on(fields: dict[str, Any], day: str) -> bool | None:
+def exists_on(fields: Attributes, day: str) -> bool | None:
     """Whether an entity existed on `day`, by its `since` and `until` (the rules of a relation's, see
     timeframe.holds_on): None when it has no `since`, so that the KB cannot tell."""
     return holds_on(fields, day, ("since",), ("until",))  # an entity's own fields, not a relation's qualifiers

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Attributes, ProblemView, Qualifiers
+    from ipkb.shapes import Citation as CitationView
 
 Severity = Literal["error", "warning"]
 
@@ -25,8 +29,8 @@ class Problem:
     hint: str | None = None
     severity: Severity = "error"
 
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"file": self.file, "line": self.line, "message": self.message}
+    def as_dict(self) -> ProblemView:
+        out: ProblemView = {"file": self.file, "line": self.line, "message": self.message}
         if self.hint:
             out["hint"] = self.hint
         return out
@@ -39,8 +43,8 @@ class Citation:
     via: str | None = None
     position: Position | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"source": self.source, "quote": self.quote}
+    def as_dict(self) -> CitationView:
+        out: CitationView = {"source": self.source, "quote": self.quote}
         if self.via:
             out["via"] = self.via
         return out
@@ -54,7 +58,7 @@ class Fact:
     unit: str | None
     period: str | None
     kind: str = "actual"
-    scope: dict[str, Any] = field(default_factory=dict)
+    scope: Qualifiers = field(default_factory=dict)
     confidence: str = "seen"
     note: str | None = None
     sources: tuple[Citation, ...] = ()
@@ -81,8 +85,8 @@ class EntityRecord:
     pinyin: str | None = None
     aliases: tuple[str, ...] = ()
     description: str | None = None
-    attributes: dict[str, Any] = field(default_factory=dict)
-    fields: dict[str, Any] = field(default_factory=dict)
+    attributes: Attributes = field(default_factory=dict)
+    fields: Attributes = field(default_factory=dict)
     confidence: str = "seen"
     note: str | None = None
     sources: tuple[Citation, ...] = ()
@@ -97,7 +101,7 @@ class RelationRecord:
     source_id: str
     type: str
     target_id: str
-    qualifiers: dict[str, Any] = field(default_factory=dict)
+    qualifiers: Qualifiers = field(default_factory=dict)
     confidence: str = "seen"
     note: str | None = None
     sources: tuple[Citation, ...] = ()

@@ -7,7 +7,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ipkb.errors import DamagedStore, IpkbError
 from ipkb.query_analysis import AnalystReads
@@ -15,13 +15,16 @@ from ipkb.roles import Roles
 from ipkb.text import char_phrase, fold
 from ipkb.timeframe import holds_on, known_on
 
+if TYPE_CHECKING:
+    from ipkb.shapes import Citation, Qualifiers
+
 
 class Edge(NamedTuple):  # not a dataclass: importing dataclasses costs every query about 10 ms
     rowid: int
     source_id: str
     type: str
     target_id: str
-    qualifiers: dict[str, Any]
+    qualifiers: Qualifiers
     confidence: str
     note: str | None
     file: str
@@ -206,9 +209,9 @@ class Store(AnalystReads):
         day = self.as_of
         return [f for f in facts if known_on(f["period"], day)]
 
-    def citations(self, owner_kind: str, owners: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    def citations(self, owner_kind: str, owners: Iterable[str]) -> dict[str, list[Citation]]:
         wanted = sorted(set(owners))
-        out: dict[str, list[dict[str, Any]]] = {o: [] for o in wanted}
+        out: dict[str, list[Citation]] = {o: [] for o in wanted}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -216,7 +219,7 @@ class Store(AnalystReads):
                 f"SELECT * FROM citation WHERE owner_kind = ? AND owner IN ({marks}) ORDER BY owner, ordinal",
                 (owner_kind, *chunk),
             ):
-                cite: dict[str, Any] = {"source": r["source_id"], "quote": r["quote"]}
+                cite: Citation = {"source": r["source_id"], "quote": r["quote"]}
                 if r["via"]:
                     cite["via"] = r["via"]
                 out[r["owner"]].append(cite)

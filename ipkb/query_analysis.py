@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Gaps, Tallies
 
 # the types whose entities are sources: the schema's roles (ipkb.roles) as the build stored them
 SOURCE_TYPES = "SELECT value FROM json_each((SELECT value FROM meta WHERE key = 'roles'), '$.sources')"
@@ -60,7 +63,7 @@ class AnalystReads:
         sql = "SELECT metric, COUNT(*) AS n, COUNT(DISTINCT entity_id) AS entities FROM fact GROUP BY metric"
         return {r["metric"]: (int(r["n"]), int(r["entities"])) for r in self.rows(sql)}
 
-    def tallies(self) -> dict[str, Any]:
+    def tallies(self) -> Tallies:
         """The counts behind `stats`: rows per table, per type, relation and metric, cited and inferred ones."""
 
         def count(sql: str) -> int:
@@ -74,6 +77,9 @@ class AnalystReads:
             own = " AND via IS NULL" if own_words else ""
             return count(f"SELECT COUNT(DISTINCT owner) FROM citation WHERE owner_kind = '{kind}'{quote}{own}")
 
+        def inferred(kind: str) -> int:
+            return count(f"SELECT COUNT(*) FROM {kind} WHERE confidence = 'inferred'")
+
         return {
             "entities": count("SELECT COUNT(*) FROM entity"),
             "relations": count("SELECT COUNT(*) FROM relation"),
@@ -86,14 +92,11 @@ class AnalystReads:
                 kind: (cited(kind, False), cited(kind, True), cited(kind, True, own_words=True))
                 for kind in ("relation", "fact")
             },
-            "inferred": {
-                kind: count(f"SELECT COUNT(*) FROM {kind} WHERE confidence = 'inferred'")
-                for kind in ("entity", "relation", "fact")
-            },
+            "inferred": {"entity": inferred("entity"), "relation": inferred("relation"), "fact": inferred("fact")},
             "warnings": count("SELECT COUNT(*) FROM problem WHERE severity = 'warning'"),
         }
 
-    def gaps(self) -> dict[str, list[str]]:
+    def gaps(self) -> Gaps:
         """What `coverage` lists: entities without a Chinese name, claims without a quote (file:line),
         sources cited once or never."""
 

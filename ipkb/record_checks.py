@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ipkb.fields import FieldChecks
 from ipkb.load import Mapping
@@ -16,6 +16,9 @@ from ipkb.schema import Schema
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end
 from ipkb.values import period_problem, valid_date
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Attributes, Qualifiers
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)  # with fullmatch: "x\n" is no id
 ENTITY_KEYS = (
@@ -111,7 +114,7 @@ class Validator(FieldChecks):
                 self.no_controls(file, line, f"attribute {key}", value)
             elif not self.finite(file, line, f"attribute {key}", value):
                 attributes = {k: v for k, v in attributes.items() if k != key}
-        fields: dict[str, Any] = {}
+        fields: Attributes = {}
         for key in extra:
             if key not in record:
                 continue
@@ -283,7 +286,7 @@ class Validator(FieldChecks):
                 did_you_mean(type_name, list(self.schema.relation_types)) or "declare it in schema.yaml",
             )
         allowed = RELATION_KEYS + (rtype.qualifiers if rtype else tuple(self.schema.qualifiers))
-        qualifiers: dict[str, Any] = {}
+        qualifiers: Qualifiers = {}
         for key in record:
             if key in RELATION_KEYS:
                 continue

@@ -5,8 +5,8 @@ loads only in the function that uses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -17,12 +17,13 @@ from ipkb.render_text import qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.model import Problem
+    from ipkb.shapes import NeighborLink, NeighborRow, OnePath, PathView
 
 
-def path(view: dict[str, Any]) -> RenderableType:
+def path(view: PathView) -> RenderableType:
     """Each hop on a line of its own, with its caveats (qualifiers, inferred, the relation's note) and the
     first quote behind it; wrapped lines stay indented under their hop."""
-    paths = view.get("paths") or [{"length": view["length"], "hops": view["hops"]}]
+    paths: list[OnePath] = view.get("paths") or [{"length": view["length"], "hops": view.get("hops", [])}]
     out: list[RenderableType] = []
     for index, p in enumerate(paths):
         if len(paths) > 1:
@@ -33,14 +34,14 @@ def path(view: dict[str, Any]) -> RenderableType:
             if i == 0:
                 out.append(Text.assemble((hop["from"]["name"], "bold"), (f" ({hop['from']['id']})", "dim")))
             qualifiers = qualifiers_text(hop["qualifiers"])
-            inferred = " · inferred" if hop["confidence"] == "inferred" else ""
-            label = f"{hop['label']}{' · ' + qualifiers if qualifiers else ''}{inferred}"
+            marked = " · inferred" if hop["confidence"] == "inferred" else ""
+            label = f"{hop['label']}{' · ' + qualifiers if qualifiers else ''}{marked}"
             step = Text.assemble(
                 (f"─{label}→ ", "yellow"), (hop["to"]["name"], "bold"), (f" ({hop['to']['id']})", "dim")
             )
             out.append(Hanging("  ", step))
-            if hop.get("note"):
-                out.append(Hanging("      note: ", Text(hop["note"], style="italic")))
+            if note := hop["note"]:
+                out.append(Hanging("      note: ", Text(note, style="italic")))
             if hop["sources"]:
                 first = hop["sources"][0]
                 if first.get("via"):  # the research note's words about the source, not the source's own
@@ -68,7 +69,7 @@ def path(view: dict[str, Any]) -> RenderableType:
 
 
 def entity_table(
-    rows: list[dict[str, Any]], extra_columns: Iterable[str] = (), columns: list[str] | None = None
+    rows: Sequence[Mapping[str, object]], extra_columns: Iterable[str] = (), columns: list[str] | None = None
 ) -> RenderableType:
     """Entities as a table: id, type, name, zh and `extra_columns`; or exactly `columns` (list --columns)."""
     if not rows:
@@ -81,8 +82,8 @@ def entity_table(
 
 
 def _reached_from(
-    view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]
-) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]]:
+    view: list[NeighborRow], labels: dict[str, tuple[str, str]]
+) -> Iterator[tuple[NeighborRow, NeighborRow, NeighborLink, str]]:
     """(node, parent, link, how) for each entity past the first: the first entity one hop nearer that reached
     it, the link between them, and that link's wording as read from the parent ("has sub-center")."""
     by_id = {n["id"]: n for n in view}
@@ -95,7 +96,7 @@ def _reached_from(
                 break
 
 
-def neighbor_table(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]) -> RenderableType:
+def neighbor_table(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
     """The neighbourhood as a flat table: each entity with the entity one hop nearer and how it links to it."""
     reached = {node["id"]: (parent["id"], how) for node, parent, _, how in _reached_from(view, labels)}
     rows = [
@@ -104,7 +105,7 @@ def neighbor_table(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]
     return entity_table(rows, ["depth", "from", "relation"])
 
 
-def neighbor_tree(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]) -> RenderableType:
+def neighbor_tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
     """The neighbourhood as a tree: each entity under the first entity that reached it."""
     from rich.tree import Tree
 
@@ -118,13 +119,13 @@ def neighbor_tree(view: list[dict[str, Any]], labels: dict[str, tuple[str, str]]
         caveats = " · ".join(
             c
             for c in (
-                qualifiers_text(link.get("qualifiers", {})),
-                "inferred" if link.get("confidence") == "inferred" else "",
-                notes.mark(link.get("note")),
+                qualifiers_text(link["qualifiers"]),
+                "inferred" if link["confidence"] == "inferred" else "",
+                notes.mark(link["note"]),
             )
             if c
         )
-        sources = " ".join(dict.fromkeys(c["source"] for c in link.get("sources", [])))
+        sources = " ".join(dict.fromkeys(c["source"] for c in link["sources"]))
         branches[node["id"]] = branches[parent["id"]].add(
             Text.assemble(
                 (f"{text} ", "yellow"),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -10,8 +11,11 @@ from rich.text import Text
 from ipkb.render_layout import Grid, Notes
 from ipkb.render_text import cited, format_value, qualifiers_text
 
+if TYPE_CHECKING:
+    from ipkb.shapes import CoverageReport, Diff, EntityFact, MetricOverview, Stats, StatsClaim, TimelineEvent
 
-def stats(view: dict[str, Any]) -> RenderableType:
+
+def stats(view: Stats) -> RenderableType:
     # the headline counts the things the KB is about apart from the sources it cites (JSON's `entities` is both)
     sources = f"{view['sources']} source{'' if view['sources'] == 1 else 's'}"
     summary = Text(
@@ -25,7 +29,7 @@ def stats(view: dict[str, Any]) -> RenderableType:
     for key, value in view["by_relation"].items():
         by_relation.add_row(key, str(value))
     cites = Grid("", "total", "with source", "with quote", "quoted from the source itself")
-    for key, c in view["citations"].items():
+    for key, c in (("relations", view["citations"]["relations"]), ("facts", view["citations"]["facts"])):
         cites.add_row(
             key,
             str(c["total"]),
@@ -41,7 +45,7 @@ def stats(view: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def coverage(claims: list[dict[str, Any]]) -> RenderableType:
+def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
     table = Grid(
         "entity",
         "metric",
@@ -67,7 +71,7 @@ def coverage(claims: list[dict[str, Any]]) -> RenderableType:
     return table
 
 
-def coverage_report(report: dict[str, Any]) -> RenderableType:
+def coverage_report(report: CoverageReport) -> RenderableType:
     inferred = report["facts_inferred"]
     lines = [
         coverage(report["claimed_totals"]),
@@ -85,7 +89,7 @@ def coverage_report(report: dict[str, Any]) -> RenderableType:
     return Group(*lines)
 
 
-def metrics(overview: list[dict[str, Any]]) -> RenderableType:
+def metrics(overview: list[MetricOverview]) -> RenderableType:
     table = Grid(
         "metric",
         "unit",
@@ -99,7 +103,7 @@ def metrics(overview: list[dict[str, Any]]) -> RenderableType:
     return table
 
 
-def metric_table(metric: str | None, rows: list[dict[str, Any]]) -> RenderableType:
+def metric_table(metric: str | None, rows: list[EntityFact]) -> RenderableType:
     """One metric's figures, titled by it; or (metric None) every figure, with a metric column."""
     if not rows:
         return Text(f"no facts for {metric}" if metric else "no facts", style="dim")
@@ -112,7 +116,7 @@ def metric_table(metric: str | None, rows: list[dict[str, Any]]) -> RenderableTy
     notes = Notes()
     for r in rows:
         kind = " · ".join(
-            f for f in (r["kind"], "inferred" if r["confidence"] == "inferred" else "", notes.mark(r.get("note"))) if f
+            f for f in (r["kind"], "inferred" if r["confidence"] == "inferred" else "", notes.mark(r["note"])) if f
         )
         scope = qualifiers_text(r["scope"])
         cells = (
@@ -129,7 +133,7 @@ def metric_table(metric: str | None, rows: list[dict[str, Any]]) -> RenderableTy
     return Group(table, Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
-def timeline(events: list[dict[str, Any]]) -> RenderableType:
+def timeline(events: list[TimelineEvent]) -> RenderableType:
     if not events:
         return Text("no dated events", style="dim")
     table = Grid("date", "event", "source")
@@ -137,7 +141,7 @@ def timeline(events: list[dict[str, Any]]) -> RenderableType:
         text = Text(e["subject"]["name"], style="bold")
         if e["kind"] == "relation":
             text.append(f" {e['event']} ")
-            text.append(e["object"]["name"], style="bold")
+            text.append(e["object"]["name"] if e["object"] else "", style="bold")
             details = qualifiers_text({k: v for k, v in e["qualifiers"].items() if k not in ("date", "year", "since")})
             if details:
                 text.append(f" · {details}", style="yellow")
@@ -154,16 +158,16 @@ def timeline(events: list[dict[str, Any]]) -> RenderableType:
     return table
 
 
-def diff(report: dict[str, Any]) -> RenderableType:
+def diff(report: Diff) -> RenderableType:
     parts: list[RenderableType] = [Text(f"{report['from']} → {report['to']}", style="bold")]
     entities, relations, facts = report["entities"], report["relations"], report["facts"]
     for sign, items in (("+", entities["added"]), ("-", entities["removed"])):
         parts += [Text(f"{sign} entity {e['id']} ({e['type']}): {e['name']}") for e in items]
     parts += [Text(f"~ entity {r['id']}: {r['from']['name']} → {r['to']['name']}") for r in entities["renamed"]]
-    for sign, items in (("+", relations["added"]), ("-", relations["removed"])):
-        parts += [Text(f"{sign} relation {r['from']} -{r['type']}-> {r['to']}") for r in items]
-    for sign, items in (("+", facts["added"]), ("-", facts["removed"])):
-        parts += [Text(f"{sign} fact {f['entity']} {f['metric']} {f['period'] or ''} = {f['value']}") for f in items]
+    for sign, rels in (("+", relations["added"]), ("-", relations["removed"])):
+        parts += [Text(f"{sign} relation {r['from']} -{r['type']}-> {r['to']}") for r in rels]
+    for sign, figures in (("+", facts["added"]), ("-", facts["removed"])):
+        parts += [Text(f"{sign} fact {f['entity']} {f['metric']} {f['period'] or ''} = {f['value']}") for f in figures]
     parts += [
         Text(f"~ fact {f['entity']} {f['metric']} {f['period'] or ''}: {f['old_value']} → {f['value']}")
         for f in facts["changed"]

@@ -8,7 +8,8 @@ a source's page lists every claim it supports.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -16,19 +17,23 @@ from rich.text import Text
 from ipkb.render_layout import Grid, Hanging, Notes
 from ipkb.render_text import format_value, marks, qualifiers_text
 
+if TYPE_CHECKING:
+    from ipkb.shapes import Citation, ClaimedTotal, EntityRef, Fact, RelationView, ShowView, Source
 
-def _flags(item: dict[str, Any], notes: Notes, extra: str = "") -> str:
+
+def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
     """The compact caveats of a fact or relation: qualifiers, target, inferred, and its note's letter."""
+    kind = str(item.get("kind", "actual"))  # a relation has none
     parts = [
         extra,
-        item["kind"] if item.get("kind", "actual") != "actual" else "",
+        kind if kind != "actual" else "",
         "inferred" if item["confidence"] == "inferred" else "",
-        notes.mark(item.get("note")),
+        notes.mark(item["note"]),
     ]
     return " · ".join(p for p in parts if p)
 
 
-def source_footnote(number: int, source: dict[str, Any], via: tuple[set[str], bool]) -> Hanging:
+def source_footnote(number: int, source: Source, via: tuple[set[str], bool]) -> Hanging:
     """`[n] “title”, publisher, date (file or URL)  id`, wrapped under its number; says where the quotes
     were read when that was a research note rather than the source."""
     title = source.get("title") or source["name"]
@@ -49,16 +54,17 @@ def source_footnote(number: int, source: dict[str, Any], via: tuple[set[str], bo
     return Hanging(f" [{number}] ", text)
 
 
-def _vias(view: dict[str, Any]) -> dict[str, tuple[set[str], bool]]:
+def _vias(view: ShowView) -> dict[str, tuple[set[str], bool]]:
     """source id -> the research notes some of its quotes in this view were read from, and whether all were."""
     read: dict[str, list[str | None]] = {}
-    cites = view["citations"] + [c for item in view["facts"] + view["relations"] for c in item["sources"]]
+    items: list[Fact | RelationView] = [*view["facts"], *view["relations"]]
+    cites = view["citations"] + [c for item in items for c in item["sources"]]
     for cite in cites:
         read.setdefault(cite["source"], []).append(cite.get("via"))
     return {source: ({v for v in vias if v}, all(vias)) for source, vias in read.items() if any(vias)}
 
 
-def _header(view: dict[str, Any], numbers: dict[str, int]) -> RenderableType:
+def _header(view: ShowView, numbers: dict[str, int]) -> RenderableType:
     from rich import box
     from rich.panel import Panel
 
@@ -72,14 +78,14 @@ def _header(view: dict[str, Any], numbers: dict[str, int]) -> RenderableType:
     if then != view["name"]:
         body.append(Text(f"named so on {view['as_of']}; now {view['name']}", style="dim"))
     body += _lifespan(view)
-    if view.get("description"):
-        body.append(Text(view["description"]))
+    if description := view["description"]:
+        body.append(Text(description))
     if view["aliases"]:
         body.append(Text("also: " + ", ".join(view["aliases"]), style="dim"))
     if view.get("confidence") == "inferred":
         body.append(Text("confidence: inferred (derived from its sources, not stated by them)", style="yellow"))
-    if view.get("note"):
-        body.append(Text("note: " + view["note"], style="italic"))
+    if note := view["note"]:
+        body.append(Text("note: " + note, style="italic"))
     for former in view.get("former_names", []):
         line = Text(f"formerly: {former['name']}" + (f" {former['zh']}" if former.get("zh") else ""), style="dim")
         line.append(f" (until {former['until']}) " + marks(former["sources"], numbers), style="dim")
@@ -96,7 +102,7 @@ def _header(view: dict[str, Any], numbers: dict[str, int]) -> RenderableType:
     )
 
 
-def _lifespan(view: dict[str, Any]) -> list[RenderableType]:
+def _lifespan(view: ShowView) -> list[RenderableType]:
     """Under --as-of, whether the entity existed that day, by its since and until."""
     fields, day = view["fields"], view.get("as_of")
     if day is None or view.get("exists_as_of") is not False:
@@ -106,7 +112,7 @@ def _lifespan(view: dict[str, Any]) -> list[RenderableType]:
     return [Text(f"no longer in existence on {day}: it lasted until {fields.get('until')}", style="yellow")]
 
 
-def _other(entity: dict[str, Any]) -> Text:
+def _other(entity: EntityRef) -> Text:
     name = Text(entity["name"])
     if entity.get("zh"):
         name.append(f" {entity['zh']}", style="dim")
@@ -114,7 +120,7 @@ def _other(entity: dict[str, Any]) -> Text:
     return name
 
 
-def show(view: dict[str, Any]) -> RenderableType:
+def show(view: ShowView) -> RenderableType:
     numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
     parts: list[RenderableType] = [_header(view, numbers)]
     attributes = {**view.get("fields", {}), **view.get("attributes", {})}
@@ -167,7 +173,7 @@ def show(view: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def _quote_lines(sources: list[dict[str, Any]], numbers: dict[str, int] | None) -> list[RenderableType]:
+def _quote_lines(sources: list[Citation], numbers: dict[str, int] | None) -> list[RenderableType]:
     out: list[RenderableType] = []
     for cite in sources:
         where = f"[{numbers[cite['source']]}]" if numbers and cite["source"] in numbers else cite["source"]
@@ -181,7 +187,7 @@ def _quote_lines(sources: list[dict[str, Any]], numbers: dict[str, int] | None) 
     return out
 
 
-def _fact_claim(fact: dict[str, Any], entity: dict[str, Any] | None = None) -> Text:
+def _fact_claim(fact: Fact, entity: EntityRef | None = None) -> Text:
     claim = Text()
     if entity:
         claim.append(f"{entity['name']} ({entity['id']}): ", style="bold")
@@ -190,7 +196,7 @@ def _fact_claim(fact: dict[str, Any], entity: dict[str, Any] | None = None) -> T
     return claim
 
 
-def show_quotes(view: dict[str, Any]) -> RenderableType:
+def show_quotes(view: ShowView) -> RenderableType:
     """`show --quotes`: every claim about the entity, each with the exact words of its sources."""
     numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
     parts: list[RenderableType] = [_header(view, numbers)]
@@ -220,7 +226,7 @@ def show_quotes(view: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def _supports(view: dict[str, Any]) -> list[RenderableType]:
+def _supports(view: ShowView) -> list[RenderableType]:
     """What a source backs: each claim with the quote taken from it."""
     supports = view["supports"]
     counts = view["cited_by"]
@@ -253,7 +259,7 @@ def _supports(view: dict[str, Any]) -> list[RenderableType]:
     return parts
 
 
-def completeness(claims: list[dict[str, Any]], numbers: dict[str, int] | None = None) -> list[RenderableType]:
+def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None) -> list[RenderableType]:
     """`15 listed (+8 undated) of 99 claimed`: how much of each claimed roster the KB can name."""
     table = Grid("members", "period", "listed", "of", "claimed", "source", title="How complete the lists are")
     table.justify = ["left", "left", "right", "left", "right", "left"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Citation, FactValue, NameCitation, Qualifiers
 
 
-def qualifiers_text(q: dict[str, Any]) -> str:
+def qualifiers_text(q: Qualifiers) -> str:
     parts = []
     for key, value in q.items():
         if key == "rank" and "rank_of" in q:
@@ -19,12 +23,12 @@ def qualifiers_text(q: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def marks(sources: list[dict[str, Any]], numbers: dict[str, int]) -> str:
+def marks(sources: Iterable[Citation | NameCitation], numbers: dict[str, int]) -> str:
     found = sorted({numbers[c["source"]] for c in sources if c["source"] in numbers})
     return "".join(f"[{n}]" for n in found)
 
 
-def format_value(value: Any) -> str:
+def format_value(value: FactValue) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
@@ -32,6 +36,6 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def cited(sources: list[dict[str, Any]]) -> str:
+def cited(sources: Iterable[Citation]) -> str:
     """The ids of the sources behind a claim, each once, in order."""
     return ", ".join(dict.fromkeys(c["source"] for c in sources))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipkb.errors import UsageError
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Qualifiers
 
 _MONTH_ENDS = {"02": "29", "04": "30", "06": "30", "09": "30", "11": "30"}
 
@@ -33,17 +36,17 @@ def period_end(period: Any) -> str | None:
     return last if len(last) == 10 else None
 
 
-def _first(qualifiers: dict[str, Any], keys: Sequence[str]) -> Any:
+def _first(qualifiers: Qualifiers, keys: Sequence[str]) -> Any:
     return next((qualifiers[k] for k in keys if qualifiers.get(k) is not None), None)
 
 
-def relation_since(qualifiers: dict[str, Any], start: Sequence[str]) -> str | None:
+def relation_since(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
     """When a relation began, as far as its `start` qualifiers say (the schema's roles: since, date or year)."""
     return period_start(_first(qualifiers, start))
 
 
 def holds_on(
-    qualifiers: dict[str, Any], day: str, start: Sequence[str], end: Sequence[str], undated_holds: bool = False
+    qualifiers: Qualifiers, day: str, start: Sequence[str], end: Sequence[str], undated_holds: bool = False
 ) -> bool | None:
     """Whether a relation held on `day`: False if it had not begun or had already ended, True if it had
     begun (by its first `start` qualifier: since, date or year in the schema's roles) and not ended (by its

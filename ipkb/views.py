@@ -1,4 +1,4 @@
-"""The JSON shapes of the query commands (the contract in docs/cli.md), from the store's typed reads.
+"""The JSON documents of the query commands (their shapes, the contract, are in shapes.py), from the store's reads.
 
 No SQL here: ipkb/query.py owns every read. The analysts' commands have theirs in views_analysis.py.
 """
@@ -8,21 +8,44 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from ipkb import timeframe
 from ipkb.lifespan import exists_on, former_names, name_on
 from ipkb.query import Edge, Store
 from ipkb.traverse import Step
 
-SOURCE_FIELDS = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
+if TYPE_CHECKING:
+    from ipkb.shapes import (
+        AsOf,
+        Citation,
+        CitedBy,
+        ClaimedTotal,
+        CoverageClaim,
+        EntityRef,
+        Fact,
+        Hop,
+        ListRow,
+        NeighborLink,
+        NeighborRow,
+        PathView,
+        RelationView,
+        ShowView,
+        Source,
+        SourceUse,
+        Supports,
+    )
+
+SourceField = Literal["title", "publisher", "author", "date", "language", "url", "file", "kind"]
+SOURCE_FIELDS: tuple[SourceField, ...] = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
 
 
-def entity_ref(row: sqlite3.Row) -> dict[str, Any]:
+def entity_ref(row: sqlite3.Row) -> EntityRef:
     return {"id": row["id"], "type": row["type"], "name": row["name"], "zh": row["zh"]}
 
 
-def _fact(row: sqlite3.Row, sources: list[dict[str, Any]]) -> dict[str, Any]:
+def _fact(row: sqlite3.Row, sources: list[Citation]) -> Fact:
     return {
         "metric": row["metric"],
         "value": json.loads(row["value"]),
@@ -37,8 +60,8 @@ def _fact(row: sqlite3.Row, sources: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def relation_view(
-    store: Store, edge: Edge, seen_from: str, others: dict[str, sqlite3.Row], sources: list[dict[str, Any]]
-) -> dict[str, Any]:
+    store: Store, edge: Edge, seen_from: str, others: dict[str, sqlite3.Row], sources: list[Citation]
+) -> RelationView:
     rtype = store.relation_types()[edge.type]
     outgoing = edge.source_id == seen_from
     other_id = edge.target_id if outgoing else edge.source_id
@@ -54,29 +77,34 @@ def relation_view(
     }
 
 
-def source_list(store: Store, source_ids: list[str]) -> list[dict[str, Any]]:
+def source_list(store: Store, source_ids: list[str]) -> list[Source]:
     """The cited sources, in order of first citation, with their bibliographic fields."""
     rows = store.entities(source_ids)
-    out = []
+    out: list[Source] = []
     for source_id in dict.fromkeys(source_ids):
         row = rows.get(source_id)
         if row is None:
             continue
         fields = json.loads(row["fields"])
-        out.append({"id": source_id, "name": row["name"], **{k: fields[k] for k in SOURCE_FIELDS if k in fields}})
+        source: Source = {"id": source_id, "name": row["name"]}
+        for key in SOURCE_FIELDS:
+            if key in fields:
+                source[key] = fields[key]
+        out.append(source)
     return out
 
 
-def _cited_ids(items: list[dict[str, Any]]) -> list[str]:
-    return [c["source"] for item in items for c in item["sources"]]
+def _cited_ids(items: Iterable[Sequence[Mapping[str, object]]]) -> list[str]:
+    """The source ids of each item's citations, in order."""
+    return [str(c["source"]) for sources in items for c in sources]
 
 
-def _relation_order(view: dict[str, Any]) -> tuple[bool, str, str, str]:
+def _relation_order(view: RelationView) -> tuple[bool, str, str, str]:
     """Outgoing first, then by label and the other entity's name: how show lists relations."""
     return (view["direction"] != "out", view["label"], view["other"]["name"], view["other"]["id"])
 
 
-def show(store: Store, entity_id: str) -> dict[str, Any]:
+def show(store: Store, entity_id: str) -> ShowView:
     row = store.entity(entity_id)
     assert row is not None, entity_id
     facts = store.facts_of(entity_id)
@@ -88,7 +116,27 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
     relations.sort(key=_relation_order)
     entity_sources = store.citations("entity", [entity_id])[entity_id]
     fact_views = [_fact(f, fact_cites[str(f["rowid"])]) for f in facts]
-    view: dict[str, Any] = {
+    fields = json.loads(row["fields"])
+    claimed_totals = [_claimed_total(claim) for claim in coverage_claims(store, entity_id)]
+    then: AsOf = {}
+    if store.as_of is not None:
+        then["as_of"] = store.as_of
+        then["name_as_of"], then["zh_as_of"] = name_on(row, store.as_of)
+        then["exists_as_of"] = exists_on(fields, store.as_of)
+        undated = store.edges_of(entity_id, date_unknown=True)
+        undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
+        others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
+        then["relations_date_unknown"] = sorted(
+            (relation_view(store, e, entity_id, others, undated_cites[str(e.rowid)]) for e in undated),
+            key=_relation_order,
+        )
+    formerly = former_names(row)
+    items = [*fact_views, *relations, *then.get("relations_date_unknown", []), *claimed_totals]  # all numbered
+    cited = _cited_ids([entity_sources, *(item["sources"] for item in items), *(f["sources"] for f in formerly)])
+    use: SourceUse = {}
+    if row["type"] in store.roles().sources:
+        use = {"cited_by": cited_by(store, entity_id), "supports": supports(store, entity_id)}
+    return {
         "id": row["id"],
         "type": row["type"],
         "name": row["name"],
@@ -96,45 +144,43 @@ def show(store: Store, entity_id: str) -> dict[str, Any]:
         "aliases": store.aliases(entity_id),
         "description": row["description"],
         "attributes": json.loads(row["attributes"]),
-        "fields": json.loads(row["fields"]),
+        "fields": fields,
         "confidence": row["confidence"],
         "note": row["note"],
         "defined_at": f"{row['file']}:{row['line']}",
         "citations": entity_sources,
-        "former_names": former_names(row),
+        "former_names": formerly,
         "facts": fact_views,
         "relations": relations,
+        "claimed_totals": claimed_totals,
+        **then,
+        "sources": source_list(store, cited),
+        **use,
     }
-    view["claimed_totals"] = [
-        {k: v for k, v in claim.items() if k not in ("entity", "members", "undated_members")}
-        for claim in coverage_claims(store, entity_id)
-    ]
-    if store.as_of is not None:
-        view["as_of"] = store.as_of
-        view["name_as_of"], view["zh_as_of"] = name_on(row, store.as_of)
-        view["exists_as_of"] = exists_on(view["fields"], store.as_of)
-        undated = store.edges_of(entity_id, date_unknown=True)
-        undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
-        others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
-        view["relations_date_unknown"] = sorted(
-            (relation_view(store, e, entity_id, others, undated_cites[str(e.rowid)]) for e in undated),
-            key=_relation_order,
-        )
-    undated_views = view.get("relations_date_unknown", [])  # their sources are numbered too
-    cited = [c["source"] for c in entity_sources] + _cited_ids(fact_views) + _cited_ids(relations + undated_views)
-    cited += _cited_ids(view["claimed_totals"]) + _cited_ids(view["former_names"])
-    view["sources"] = source_list(store, cited)
-    if row["type"] in store.roles().sources:
-        view["cited_by"] = cited_by(store, entity_id)
-        view["supports"] = supports(store, entity_id)
-    return view
 
 
-def supports(store: Store, source_id: str) -> dict[str, list[dict[str, Any]]]:
+def _claimed_total(claim: CoverageClaim) -> ClaimedTotal:
+    """A claim as `show` lists it: without the entity (the one shown) and the member lists."""
+    return {
+        "metric": claim["metric"],
+        "period": claim["period"],
+        "scope": claim["scope"],
+        "claimed": claim["claimed"],
+        "listed": claim["listed"],
+        "undated": claim["undated"],
+        "missing": claim["missing"],
+        "confidence": claim["confidence"],
+        "sources": claim["sources"],
+    }
+
+
+def supports(store: Store, source_id: str) -> Supports:
     """Every claim a source backs (directly, or as the research note a quote was taken from), with the quote."""
-    quotes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    quotes: dict[tuple[str, str], list[Citation]] = {}
     for r in store.cited_by(source_id):
-        cite = {"source": r["source_id"], "quote": r["quote"], **({"via": r["via"]} if r["via"] else {})}
+        cite: Citation = {"source": r["source_id"], "quote": r["quote"]}
+        if r["via"]:
+            cite["via"] = r["via"]
         quotes.setdefault((r["owner_kind"], r["owner"]), []).append(cite)
 
     def owners(kind: str) -> list[str]:
@@ -169,13 +215,13 @@ def supports(store: Store, source_id: str) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def cited_by(store: Store, source_id: str) -> dict[str, int]:
+def cited_by(store: Store, source_id: str) -> CitedBy:
     """How many entities, relations and facts cite a source (directly or via it)."""
     counts = Counter(kind for kind, _ in {(r["owner_kind"], r["owner"]) for r in store.cited_by(source_id)})
-    return {kind: counts.get(kind, 0) for kind in ("entity", "relation", "fact")}
+    return {"entity": counts["entity"], "relation": counts["relation"], "fact": counts["fact"]}
 
 
-def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[dict[str, Any]]) -> dict[str, Any]:
+def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[Citation]) -> Hop:
     rtype = store.relation_types()[step.edge.type]
     return {
         "from": entity_ref(names[step.start]),
@@ -191,30 +237,39 @@ def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[d
     }
 
 
-def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths: bool) -> dict[str, Any]:
+def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths: bool) -> PathView:
     ids = {start, goal} | {s.start for p in paths for s in p} | {s.end for p in paths for s in p}
     names = store.entities(ids)
     cites = store.citations("relation", [str(s.edge.rowid) for p in paths for s in p])
     shaped = [[hop(store, s, names, cites[str(s.edge.rowid)]) for s in p] for p in paths]
-    base = {"from": entity_ref(names[start]), "to": entity_ref(names[goal]), "length": len(paths[0])}
+    view: PathView = {"from": entity_ref(names[start]), "to": entity_ref(names[goal]), "length": len(paths[0])}
     if all_paths:
-        return {**base, "paths": [{"length": len(p), "hops": p} for p in shaped]}
-    return {**base, "hops": shaped[0]}
+        view["paths"] = [{"length": len(p), "hops": p} for p in shaped]
+    else:
+        view["hops"] = shaped[0]
+    return view
 
 
-def entity_list(rows: list[sqlite3.Row], extra: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    return [{**entity_ref(r), **(extra or {}).get(r["id"], {})} for r in rows]
+def entity_list(rows: list[sqlite3.Row], caveats: dict[str, str | None] | None = None) -> list[ListRow]:
+    """Rows of `search` and `list`; with `caveats` (list --designation), a `caveat` on each holder named in it."""
+    out: list[ListRow] = []
+    for r in rows:
+        row: ListRow = {"id": r["id"], "type": r["type"], "name": r["name"], "zh": r["zh"]}
+        if caveats is not None and r["id"] in caveats:
+            row["caveat"] = caveats[r["id"]]
+        out.append(row)
+    return out
 
 
-def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list[dict[str, Any]]:
+def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list[NeighborRow]:
     """The entities reached, nearest first, each with the relations that join it to the others, with the
     qualifiers, confidence, note and citations a reader needs to weigh each link."""
     rows = store.entities(distance)
     cites = store.citations("relation", [str(e.rowid) for e in edges])
     ordered = sorted(distance, key=lambda i: (distance[i], rows[i]["type"], rows[i]["name"], i))
-    out = []
+    out: list[NeighborRow] = []
     for entity_id in ordered:
-        links = [
+        links: list[NeighborLink] = [
             {
                 "type": e.type,
                 "direction": "out" if e.source_id == entity_id else "in",
@@ -231,7 +286,7 @@ def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list
     return out
 
 
-def coverage_claims(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
+def coverage_claims(store: Store, entity_id: str | None = None) -> list[CoverageClaim]:
     """Every claimed total (an actual fact whose metric counts members) beside the members the KB lists;
     only those about `entity_id` when given.
 
@@ -244,7 +299,7 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[dict[str
     facts = store.facts_where(list(metrics), entity_id, actual_only=True, order="entity")
     cites = store.citations("fact", [str(f["rowid"]) for f in facts])
     names = store.entities(f["entity_id"] for f in facts)
-    out = []
+    out: list[CoverageClaim] = []
     for fact in facts:
         metric = metrics[fact["metric"]]
         incoming = metric["counts_direction"] == "in"

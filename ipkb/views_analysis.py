@@ -1,4 +1,5 @@
-"""The JSON shapes of the analysts' commands: stats, coverage, timeline, facts (docs/analysis.md).
+"""The JSON documents of the analysts' commands: stats, coverage, timeline, facts (docs/analysis.md; their
+shapes are in shapes.py).
 
 Like views.py, no SQL: the figures and counts come from ipkb/query.py.
 """
@@ -6,24 +7,38 @@ Like views.py, no SQL: the figures and counts come from ipkb/query.py.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ipkb import timeframe
 from ipkb.lifespan import former_names, name_on
 from ipkb.query import Store
 from ipkb.views import _fact, coverage_claims, entity_ref
 
+if TYPE_CHECKING:
+    import sqlite3
 
-def stats(store: Store) -> dict[str, Any]:
+    from ipkb.shapes import (
+        Citation,
+        CitationShare,
+        CoverageReport,
+        EntityFact,
+        EntityRef,
+        MetricOverview,
+        Qualifiers,
+        Stats,
+        TimelineEvent,
+    )
+
+
+def stats(store: Store) -> Stats:
     tallies = store.tallies()
 
     def share(part: int, whole: int) -> float:
         return round(part / whole, 4) if whole else 1.0
 
-    citations = {}
-    for kind, total in (("relation", tallies["relations"]), ("fact", tallies["facts"])):
+    def shares(kind: str, total: int) -> CitationShare:
         with_source, with_quote, own_words = tallies["cited"][kind]
-        citations[kind + "s"] = {
+        return {
             "total": total,
             "with_source": with_source,
             "with_quote": with_quote,
@@ -32,14 +47,31 @@ def stats(store: Store) -> dict[str, Any]:
             "with_quote_from_source_text": own_words,
             "share_with_quote_from_source_text": share(own_words, total),
         }
+
     return {
-        **{k: tallies[k] for k in ("entities", "relations", "facts", "sources", "by_type", "by_relation")},
+        "entities": tallies["entities"],
+        "relations": tallies["relations"],
+        "facts": tallies["facts"],
+        "sources": tallies["sources"],
+        "by_type": tallies["by_type"],
+        "by_relation": tallies["by_relation"],
         "facts_by_metric": tallies["facts_by_metric"],
-        "citations": citations,
+        "citations": {
+            "relations": shares("relation", tallies["relations"]),
+            "facts": shares("fact", tallies["facts"]),
+        },
         "inferred": tallies["inferred"],
         "warnings": tallies["warnings"],
         "claimed_totals": [
-            {k: c[k] for k in ("entity", "metric", "period", "scope", "claimed", "listed", "undated")}
+            {
+                "entity": c["entity"],
+                "metric": c["metric"],
+                "period": c["period"],
+                "scope": c["scope"],
+                "claimed": c["claimed"],
+                "listed": c["listed"],
+                "undated": c["undated"],
+            }
             for c in coverage_claims(store)
         ],
     }
@@ -48,7 +80,7 @@ def stats(store: Store) -> dict[str, Any]:
 DATE_ATTRIBUTES = ("founded", "established", "effective", "issued", "approved", "date", "opened")
 
 
-def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]:
+def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
     """Dated events in order: relations with a date (designations, approvals, foundings), the ends of
     relations, figures with a period, and dated attributes; each with its citations."""
     types = store.relation_types()
@@ -62,24 +94,16 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
     )
     edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
     fact_cites = store.citations("fact", [str(f["rowid"]) for f in facts])
-    events: list[dict[str, Any]] = []
+    events: list[TimelineEvent] = []
     for edge in edges:
         q = edge.qualifiers
         start = next((q[k] for k in ("since", "date", "year") if q.get(k) is not None), None)
-        base = {
-            "kind": "relation",
-            "type": edge.type,
-            "subject": entity_ref(names[edge.source_id]),
-            "object": entity_ref(names[edge.target_id]),
-            "qualifiers": q,
-            "confidence": edge.confidence,
-            "sources": edge_cites[str(edge.rowid)],
-        }
+        subject, target = entity_ref(names[edge.source_id]), entity_ref(names[edge.target_id])
+        cites = edge_cites[str(edge.rowid)]
         label = types[edge.type]["label"]
-        if start is not None:
-            events.append({"date": str(start), "event": label, **base})
-        if q.get("until") is not None:
-            events.append({"date": str(q["until"]), "event": f"{label} (ended)", **base})
+        for date, event in ((start, label), (q.get("until"), f"{label} (ended)")):
+            if date is not None:
+                events.append(_relation_event(str(date), event, edge.type, subject, target, q, edge.confidence, cites))
     for fact in facts:
         events.append(
             {
@@ -122,10 +146,9 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
         )
     rows = {**names, **entity_rows}
     for event in events:  # each body by the name it had on the event's date (docs/analysis.md)
-        for role in ("subject", "object"):
-            if event[role] and former_names(rows[event[role]["id"]]):
-                name, zh = name_on(rows[event[role]["id"]], event["date"])
-                event[role] = {**event[role], "name": name, "zh": zh}
+        event["subject"] = _named_on(event["subject"], rows, event["date"])
+        if event["object"]:
+            event["object"] = _named_on(event["object"], rows, event["date"])
     events.sort(
         key=lambda e: (
             timeframe.period_start(e["date"]) or "9999",
@@ -138,7 +161,38 @@ def timeline(store: Store, entity_id: str | None = None) -> list[dict[str, Any]]
     return events
 
 
-def metrics_overview(store: Store) -> list[dict[str, Any]]:
+def _relation_event(
+    date: str,
+    event: str,
+    relation_type: str,
+    subject: EntityRef,
+    target: EntityRef,
+    qualifiers: Qualifiers,
+    confidence: str,
+    sources: list[Citation],
+) -> TimelineEvent:
+    return {
+        "date": date,
+        "event": event,
+        "kind": "relation",
+        "type": relation_type,
+        "subject": subject,
+        "object": target,
+        "qualifiers": qualifiers,
+        "confidence": confidence,
+        "sources": sources,
+    }
+
+
+def _named_on(ref: EntityRef, rows: dict[str, sqlite3.Row], date: str) -> EntityRef:
+    """An entity by the name it had on `date`, when it has been renamed."""
+    if not former_names(rows[ref["id"]]):
+        return ref
+    name, zh = name_on(rows[ref["id"]], date)
+    return {**ref, "name": name, "zh": zh}
+
+
+def metrics_overview(store: Store) -> list[MetricOverview]:
     counts = store.metric_usage()
     return [
         {
@@ -154,7 +208,7 @@ def metrics_overview(store: Store) -> list[dict[str, Any]]:
 
 def compare_metric(
     store: Store, metric: str | None, types: list[str] | None, within: set[str] | None, period: str | None
-) -> list[dict[str, Any]]:
+) -> list[EntityFact]:
     """One metric (or, with None, every metric) across entities: value, unit, period, target or actual,
     and the citations."""
     facts = store.facts_where([metric] if metric is not None else None, order="period")
@@ -170,7 +224,7 @@ def compare_metric(
     return [{"entity": entity_ref(names[f["entity_id"]]), **_fact(f, cites[str(f["rowid"])])} for f in facts]
 
 
-def coverage_report(store: Store) -> dict[str, Any]:
+def coverage_report(store: Store) -> CoverageReport:
     """How complete and how checkable the KB is."""
 
     gaps = store.gaps()

@@ -74,7 +74,8 @@ def test_a_query_on_a_built_kb_imports_nothing_heavy() -> None:
 def test_a_query_on_a_built_kb_imports_no_typer_nor_click(args: list[str]) -> None:
     """typer and click cost about 0.1 s to import: the fast path (ipkb/cli/fast.py) runs queries without them.
 
-    Nor does it define the build's record classes or import dataclasses (with inspect, about 10 ms).
+    Nor does it define the build's record classes or import dataclasses (with inspect, about 10 ms), nor the
+    JSON shapes (ipkb/shapes.py: for mypy, imported under TYPE_CHECKING only).
     """
     assert ipkb("build").returncode == 0
     result = subprocess.run(
@@ -82,7 +83,7 @@ def test_a_query_on_a_built_kb_imports_no_typer_nor_click(args: list[str]) -> No
     )
     assert result.returncode == 0, result.stderr[-2000:]
     modules = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    unwanted = {"typer", "click", "dataclasses", "ipkb.model"}
+    unwanted = {"typer", "click", "dataclasses", "ipkb.model", "ipkb.shapes"}
     found = unwanted & ({m.split(".")[0] for m in modules} | modules)
     assert not found, found
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from ipkb.api import KB
     from ipkb.query import Store
+    from ipkb.shapes import Message
 
 
 class Options:
@@ -74,18 +75,6 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=not unicode_stdout(), indent=2) + "\n")
 
 
-def output(document: Any, as_json: bool, renderer: str) -> None:
-    """One JSON document under --json; otherwise `renderer(document)`, where `renderer` names a function of
-    ipkb.render, or `module.function` for another ipkb module (rich loads only here)."""
-    if as_json:
-        emit_json(document)
-        return
-    import importlib
-
-    module, _, function = renderer.rpartition(".")
-    emit(getattr(importlib.import_module(f"ipkb.{module or 'render'}"), function)(document))
-
-
 def emit_note(text: str) -> None:
     """A line for the reader under an answer (not part of it): on stderr, so pipes get the answer alone."""
     sys.stderr.write(text + "\n")
@@ -101,9 +90,11 @@ def emit(renderable: Any) -> None:
 def _render_error(error: IpkbError, as_json: bool) -> None:
     problems = error.problems if isinstance(error, InvalidKnowledgeBase) else []
     if as_json:
-        errors = [p.as_dict() for p in problems if p.severity == "error"] or [
-            {"message": error.message, **({"hint": error.hint} if error.hint else {})}
-        ]
+        errors: list[Message] = [p.as_dict() for p in problems if p.severity == "error"]
+        if not errors:
+            errors = [{"message": error.message}]
+            if error.hint:
+                errors[0]["hint"] = error.hint
         sys.stderr.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False, indent=2) + "\n")
         return
     lines = [

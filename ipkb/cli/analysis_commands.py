@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import complete, emit, emit_json, kb_path, open_kb, open_store, output
+from ipkb.cli import complete, emit, emit_json, kb_path, open_kb, open_store
 from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, app, entity_argument
 from ipkb.errors import UsageError
 
@@ -20,7 +20,11 @@ def coverage(as_json: JsonOption = False) -> None:
     from ipkb import views_analysis
 
     report = views_analysis.coverage_report(open_store())
-    output(report, as_json, "render_analysis.coverage_report")
+    if as_json:
+        return emit_json(report)
+    from ipkb import render_analysis
+
+    emit(render_analysis.coverage_report(report))
 
 
 @app.command()
@@ -59,8 +63,11 @@ def facts(
     store = kb.store
     if metric is None and within is None and not types and period is None:
         overview = views_analysis.metrics_overview(store)
-        output(overview, as_json, "render_analysis.metrics")
-        return
+        if as_json:
+            return emit_json(overview)
+        from ipkb import render_analysis
+
+        return emit(render_analysis.metrics(overview))
     if metric is not None:
         metric = _metric_id(metric, list(store.metrics()))
     kb.check_types(types)
@@ -107,7 +114,11 @@ def timeline(
     kb = open_kb(as_of)
     entity_id = kb.resolve(entity)[0] if entity else None
     events = views_analysis.timeline(kb.store, entity_id)
-    output(events, as_json, "render_analysis.timeline")
+    if as_json:
+        return emit_json(events)
+    from ipkb import render_analysis
+
+    emit(render_analysis.timeline(events))
 
 
 @app.command()
@@ -127,4 +138,8 @@ def diff(
     from ipkb.diff import WORKTREE, diff_revisions
 
     report = diff_revisions(kb_path(), old, new or WORKTREE)
-    output(report, as_json, "render_analysis.diff")
+    if as_json:
+        return emit_json(report)
+    from ipkb import render_analysis
+
+    emit(render_analysis.diff(report))

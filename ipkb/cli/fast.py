@@ -103,6 +103,7 @@ VIA = Opt(
 # the global options the fast path reads; the typer callback in app.py declares them with their help
 GLOBALS = (Opt("--kb", "kb"), Opt("--db", "db"))
 
+Kwargs = dict[str, Any]  # a command function's keyword arguments: each option's value, of its own type
 COMPLETION_VARIABLE = "_IPKB_COMPLETE"  # click's shell completion for prog name "ipkb": typer's business
 
 
@@ -110,12 +111,12 @@ class _NotMine(Exception):
     """Something the fast path does not fully understand: typer takes the whole command line."""
 
 
-def _options(args: list[str], known: tuple[Opt, ...], stop_at_positional: bool) -> tuple[dict[str, Any], list[str]]:
+def _options(args: list[str], known: tuple[Opt, ...], stop_at_positional: bool) -> tuple[Kwargs, list[str]]:
     """Read options as click does (`--opt value`, `--opt=value`, the last of a repeated single option wins,
     repeatable options collect); return them with the positionals met. A group's options end at its first
     positional (the command name), which is returned with everything after it."""
     by_name = {o.name: o for o in known}
-    values: dict[str, Any] = {}
+    values: Kwargs = {}
     positionals: list[str] = []
     i = 0
     while i < len(args):

@@ -1,13 +1,16 @@
 """Commands about the knowledge base itself: validate, verify, build, stats, coverage."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, output, store_kb_path
+from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, store_kb_path
 from ipkb.cli.app import JsonOption, app
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Built, Validation, Verification
 
 
 @app.command()
@@ -21,7 +24,11 @@ def stats(as_json: JsonOption = False) -> None:
     from ipkb import views_analysis
 
     view = views_analysis.stats(open_store())
-    output(view, as_json, "render_analysis.stats")
+    if as_json:
+        return emit_json(view)
+    from ipkb import render_analysis
+
+    emit(render_analysis.stats(view))
 
 
 @app.command()
@@ -49,9 +56,12 @@ def validate(
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if as_json:
-        emit_json(
-            {"ok": not errors, "errors": [p.as_dict() for p in errors], "warnings": [p.as_dict() for p in warnings]}
-        )
+        validation: Validation = {
+            "ok": not errors,
+            "errors": [p.as_dict() for p in errors],
+            "warnings": [p.as_dict() for p in warnings],
+        }
+        emit_json(validation)
     else:
         from ipkb import render
 
@@ -90,16 +100,15 @@ def verify(
             hint="point --texts at the folder that holds seeds/ and research/ (e.g. ../shared)",
         )
     if as_json:
-        emit_json(
-            {
-                "ok": not report.problems,
-                "checked": report.checked,
-                "found": report.found,
-                "no_text": report.no_text,
-                "found_in_research_notes": report.via,
-                "errors": [p.as_dict() for p in report.problems],
-            }
-        )
+        verification: Verification = {
+            "ok": not report.problems,
+            "checked": report.checked,
+            "found": report.found,
+            "no_text": report.no_text,
+            "found_in_research_notes": report.via,
+            "errors": [p.as_dict() for p in report.problems],
+        }
+        emit_json(verification)
     else:
         from ipkb import render
 
@@ -138,6 +147,7 @@ def build(as_json: JsonOption = False) -> None:
     problems = build_store(kb, db)
     warnings = [p for p in problems if p.severity == "warning"]
     if as_json:
-        emit_json({"ok": True, "database": str(db), "kb": str(kb), "warnings": [p.as_dict() for p in warnings]})
+        built: Built = {"ok": True, "database": str(db), "kb": str(kb), "warnings": [p.as_dict() for p in warnings]}
+        emit_json(built)
     else:
         typer.echo(f"built {db}\n  from {kb} ({len(warnings)} warning(s); `ipkb validate` lists them)")

@@ -9,9 +9,14 @@ means adding one declared function here (and its answer in api.py if it is new).
 
 from __future__ import annotations
 
-from ipkb.cli import emit, emit_json, emit_note, open_kb, output
+from typing import TYPE_CHECKING
+
+from ipkb.cli import emit, emit_json, emit_note, open_kb
 from ipkb.cli.fast import AS_OF, JSON, MAX_INT, TYPES, VIA, Arg, Command, Opt, declare
 from ipkb.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 COMMANDS: dict[str, Command] = {}
 
@@ -39,7 +44,12 @@ def show(entity: str, quotes: bool, as_of: str | None, as_json: bool) -> None:
          ipkb show 湖州 --quotes
          ipkb show national-center --as-of 2020
     """
-    output(open_kb(as_of).show(entity), as_json, "render_show.show_quotes" if quotes else "render_show.show")
+    view = open_kb(as_of).show(entity)
+    if as_json:
+        return emit_json(view)
+    from ipkb import render_show
+
+    emit(render_show.show_quotes(view) if quotes else render_show.show(view))
 
 
 @declare(
@@ -68,7 +78,12 @@ def path(
     e.g. ipkb path keqiao national-center
          ipkb path keqiao national-center --all --via subcenter_of --via located_in --max-hops 4
     """
-    output(open_kb(as_of).path(start, goal, all_paths, via, max_hops), as_json, "path")
+    view = open_kb(as_of).path(start, goal, all_paths, via, max_hops)
+    if as_json:
+        return emit_json(view)
+    from ipkb import render
+
+    emit(render.path(view))
 
 
 @declare(
@@ -87,8 +102,12 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
          ipkb search "protection center" --type center --limit 50
     """
     hits = open_kb().search(text, types, min(limit, MAX_INT - 1) + 1)  # one more tells whether the list is cut
-    output(hits[:limit], as_json, "entity_table")
-    if len(hits) > limit and not as_json:
+    if as_json:
+        return emit_json(hits[:limit])
+    from ipkb import render
+
+    emit(render.entity_table(hits[:limit]))
+    if len(hits) > limit:
         emit_note(f"more than {limit} match: --limit N shows more")
 
 
@@ -130,11 +149,12 @@ def list_entities(
          ipkb list --designation national-ip-demonstration-city --columns id,name,located_in,year --format csv
     """
     kb = open_kb(as_of)
-    rows, without_start = kb.list_entities_as_of(types, within, designation)
-    marked = sum(1 for row in rows if row.get("caveat"))  # holders by inference or plan only
+    listed, without_start = kb.list_entities_as_of(types, within, designation)
+    marked = sum(1 for row in listed if row.get("caveat"))  # holders by inference or plan only
+    rows: Sequence[Mapping[str, object]] = listed
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
     if wanted:
-        rows = [{k: row[k] for k in wanted} for row in kb.with_columns(rows, wanted, designation)]
+        rows = [{k: row[k] for k in wanted} for row in kb.with_columns(listed, wanted, designation)]
     if marked and wanted and "caveat" not in wanted and not (as_json or table_format == "json"):
         emit_note(f"{marked} of these hold it only by inference or plan: add the column caveat to see which")
     if table_format in ("csv", "tsv"):
@@ -161,7 +181,7 @@ def list_entities(
         emit_note(f"{without_start} more without a known start date (not shown)")
 
 
-def write_delimited(rows: list[dict[str, object]], columns: list[str], delimiter: str) -> None:
+def write_delimited(rows: Sequence[Mapping[str, object]], columns: list[str], delimiter: str) -> None:
     """CSV or TSV with a header, for a spreadsheet (RFC 4180 quoting; None is an empty cell)."""
     import csv
     import sys

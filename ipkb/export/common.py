@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ipkb.shapes import GraphData
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -26,18 +29,18 @@ def scalar(value: Any) -> Any:
     return to_json(value) if isinstance(value, _CONTAINERS) else value
 
 
-def flat_node(data: dict[str, Any]) -> dict[str, Any]:
+def flat_node(data: GraphData) -> GraphData:
     """A node's attributes as scalars: JSON text for lists and dicts."""
     return {k: scalar(v) for k, v in data.items()}
 
 
-def flat_edge(data: dict[str, Any]) -> dict[str, Any]:
+def flat_edge(data: GraphData) -> GraphData:
     """An edge's attributes as scalars, and each qualifier also as its own `q_<name>`."""
     attributes = {k: scalar(value) for k, value in data.items()}
     attributes.update({f"q_{k}": scalar(value) for k, value in sorted(data["qualifiers"].items())})
     return attributes
 
 
-def two_line_label(data: dict[str, Any]) -> str:
+def two_line_label(data: GraphData) -> str:
     """The English name, and the Chinese name on a second line when there is one."""
     return f"{data['name']}\n{data['zh']}" if data.get("zh") else str(data["name"])

@@ -12,9 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import date
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.neo4j import CONSTRAINTS, Node, Relationship, nodes, relationships
+
+if TYPE_CHECKING:
+    from ipkb.shapes import GraphData
 
 STREAMS = True  # one statement a node, then one a relationship, each written as read
 _ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"})
@@ -40,7 +43,7 @@ def literal(value: Any) -> str:
     return string(str(value))
 
 
-def properties(values: dict[str, Any]) -> str:
+def properties(values: GraphData) -> str:
     return "{" + ", ".join(f"{k}: {literal(v)}" for k, v in values.items() if v is not None) + "}"
 
 

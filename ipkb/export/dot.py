@@ -12,10 +12,13 @@ import html
 import json
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
 from ipkb.export.style import colour, roles_of, text_colour
+
+if TYPE_CHECKING:
+    from ipkb.shapes import GraphData
 
 STREAMS = True  # nodes, then edges, each written as read
 FONT = "Noto Sans CJK SC,sans-serif"  # Debian's fonts-noto-cjk; any font with CJK glyphs will do
@@ -32,7 +35,7 @@ def attributes(values: dict[str, str]) -> str:
     return "[" + ", ".join(f"{k}={quote(v)}" for k, v in values.items()) + "]"
 
 
-def node_attributes(data: dict[str, Any], colours: Mapping[str, str]) -> dict[str, str]:
+def node_attributes(data: GraphData, colours: Mapping[str, str]) -> dict[str, str]:
     """What a node is drawn with and carries: label, colours, type, tooltip, note and `attr_<key>`s."""
     fill = colour(data["type"], colours)
     values = {"label": two_line_label(data), "fillcolor": fill, "fontcolor": text_colour(fill), "type": data["type"]}

@@ -22,11 +22,14 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import flat_edge, flat_node, rgb
 from ipkb.export.style import colour, roles_of
 from ipkb.export.xmlstream import DECLARATION, element, escape_attribute, indent, leaf, put, spool, start
+
+if TYPE_CHECKING:
+    from ipkb.shapes import GraphData
 
 STREAMS = True
 NS = "http://www.gexf.net/1.2draft"
@@ -37,7 +40,7 @@ TYPES: dict[type, str] = {str: "string", int: "long", float: "double", bool: "bo
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
-def viz(entity_type: str, colours: Mapping[str, str]) -> dict[str, Any]:
+def viz(entity_type: str, colours: Mapping[str, str]) -> GraphData:
     """A node's `viz` data: the colour of its type."""
     r, g, b = rgb(colour(entity_type, colours))
     return {"color": {"r": r, "g": g, "b": b, "a": 1.0}}
@@ -134,7 +137,7 @@ class _Attributes:
     def __init__(self) -> None:
         self.declared: dict[str, dict[str, set[str]]] = {}  # class -> title -> GEXF types of its values
 
-    def attvalues(self, data: dict[str, Any], of: str) -> list[str]:
+    def attvalues(self, data: GraphData, of: str) -> list[str]:
         """The `<attvalues>` element of one node or edge (none without attributes), noting new attributes."""
         if not data:
             return []

@@ -12,10 +12,13 @@ reject duplicates.
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import flat_edge, flat_node
 from ipkb.export.xmlstream import DECLARATION, element, escape_text, indent, leaf, put, spool, start
+
+if TYPE_CHECKING:
+    from ipkb.shapes import GraphData
 
 STREAMS = True
 HEAD = (
@@ -56,7 +59,7 @@ class _Keys:
         self.keys: dict[str, tuple[str, str, str]] = {}  # id -> (name, GraphML type, node or edge)
         self.opening: dict[tuple[str, type, str], str] = {}  # (name, Python type, scope) -> '<data key="id">'
 
-    def data(self, attributes: dict[str, Any], scope: str) -> list[str]:
+    def data(self, attributes: GraphData, scope: str) -> list[str]:
         """The `<data>` elements of one node or edge (by hand: this is the hot loop), noting new keys."""
         out = []
         for name, value in attributes.items():

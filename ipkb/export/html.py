@@ -18,10 +18,13 @@ import html
 import json
 import re
 from importlib.resources import files
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
 from ipkb.export.style import colour, roles_of, text_colour
+
+if TYPE_CHECKING:
+    from ipkb.shapes import GraphData
 
 HERE = files("ipkb.export")
 VENDOR = HERE / "vendor"
@@ -32,7 +35,7 @@ MAX_EDGES = 4500
 LIMIT_WHY = "a larger page takes more than about 5 s to draw in a browser; use gexf or graphml with Gephi for it"
 
 
-def page_data(graph: Any) -> dict[str, Any]:
+def page_data(graph: Any) -> GraphData:
     """What the page draws and shows: vis nodes and edges, per-entity details, sources, type colours."""
     types = sorted({data["type"] for _, data in graph.nodes(data=True)})
     colours = roles_of(graph).colours

@@ -7,10 +7,13 @@ citations; `graph.sources` describes every cited source.
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from ipkb.shapes import GraphData
 
 
-def document(graph: Any) -> dict[str, Any]:
+def document(graph: Any) -> GraphData:
     """The node-link document of `graph`."""
     return {
         "directed": True,

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.graph import all_facts, cited_sources
+
+if TYPE_CHECKING:
+    from ipkb.shapes import GraphData
 
 STREAMS = True  # entities, relations, facts and sources are each one pass over the store
 
 
-def records(graph: Any) -> Iterator[dict[str, Any]]:
+def records(graph: Any) -> Iterator[GraphData]:
     for node, data in graph.nodes(data=True):
         yield {"record": "entity", "id": node, **{k: v for k, v in data.items() if k != "facts"}}
     for u, v, key, data in graph.edges(keys=True, data=True):

@@ -24,9 +24,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipkb.export.common import to_json
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Citation, GraphData
 
 WHOLE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SOURCE_FIELDS = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
@@ -58,7 +61,7 @@ def whole_day(value: Any) -> date | None:
 class Node:
     id: str
     labels: tuple[str, ...]
-    properties: dict[str, Any]
+    properties: GraphData
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,7 @@ class Relationship:
     end: str
     type: str
     merge_on: tuple[str, ...]  # the properties that identify it between its two ends (for MERGE)
-    properties: dict[str, Any]
+    properties: GraphData
     start_label: str = "Entity"
     end_label: str = "Entity"
 
@@ -82,8 +85,8 @@ def fact_id(entity: str, n: int) -> str:
     return f"{entity}/fact/{n}"
 
 
-def entity_node(node: str, data: dict[str, Any]) -> Node:
-    values: dict[str, Any] = {"id": node, "type": data["type"], "name": data["name"]}
+def entity_node(node: str, data: GraphData) -> Node:
+    values: GraphData = {"id": node, "type": data["type"], "name": data["name"]}
     for key in ("zh", "pinyin", "description", "confidence", "note"):
         if data.get(key):
             values[key] = data[key]
@@ -104,8 +107,8 @@ def entity_node(node: str, data: dict[str, Any]) -> Node:
     return Node(node, ("Entity", label(data["type"])), values)
 
 
-def fact_node(entity: str, n: int, fact: dict[str, Any]) -> Node:
-    values: dict[str, Any] = {"id": fact_id(entity, n), "entity": entity, "metric": fact["metric"]}
+def fact_node(entity: str, n: int, fact: GraphData) -> Node:
+    values: GraphData = {"id": fact_id(entity, n), "entity": entity, "metric": fact["metric"]}
     value = fact["value"]
     if isinstance(value, int | float) and not isinstance(value, bool):
         values["value"] = float(value)
@@ -138,9 +141,9 @@ def nodes(graph: Any) -> Iterator[Node]:
                 yield entity_node(source_id, {"type": source["type"], "name": source["name"], "fields": fields})
 
 
-def _cites(owner: str, citations: list[dict[str, Any]], owner_label: str = "Entity") -> Iterator[Relationship]:
+def _cites(owner: str, citations: list[Citation], owner_label: str = "Entity") -> Iterator[Relationship]:
     for n, cite in enumerate(citations, start=1):
-        values: dict[str, Any] = {"n": n}
+        values: GraphData = {"n": n}
         if cite.get("quote"):
             values["quote"] = cite["quote"]
         if cite.get("via"):
@@ -148,8 +151,8 @@ def _cites(owner: str, citations: list[dict[str, Any]], owner_label: str = "Enti
         yield Relationship(owner, cite["source"], "CITES", ("n",), values, start_label=owner_label)
 
 
-def relation(u: str, v: str, key: str, data: dict[str, Any]) -> Relationship:
-    values: dict[str, Any] = {"key": key, "label": data["label"], "confidence": data["confidence"]}
+def relation(u: str, v: str, key: str, data: GraphData) -> Relationship:
+    values: GraphData = {"key": key, "label": data["label"], "confidence": data["confidence"]}
     if data.get("note"):
         values["note"] = data["note"]
     for name, value in sorted(data["qualifiers"].items()):

@@ -23,13 +23,16 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import quote
 
 from ipkb.errors import UsageError
 from ipkb.export import turtle, vocabulary
 from ipkb.export.style import roles_of
 from ipkb.export.turtle import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Block, Iri, Lit, Term
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Citation, GraphData
 
 STREAMS = True
 DEFAULT_BASE = "http://example.org/ipkb/"
@@ -153,7 +156,7 @@ class _Mapper:
         self.used.note(name, domain, value)
         return self.iris.of(self.iris.vocab, name), [value]
 
-    def cite(self, owner: Iri, citations: list[dict[str, Any]]) -> tuple[list[tuple[Iri, list[Term]]], list[Block]]:
+    def cite(self, owner: Iri, citations: list[Citation]) -> tuple[list[tuple[Iri, list[Term]]], list[Block]]:
         """The owner's `prov:wasDerivedFrom` and `prov:qualifiedDerivation`, and the derivation blocks."""
         if not citations:
             return [], []
@@ -170,16 +173,16 @@ class _Mapper:
                 (TYPE, [Iri(PROV + "Derivation")]),
                 (Iri(PROV + "entity"), [source]),
             ]
-            if cite.get("quote"):
+            if quote := cite["quote"]:
                 lang = self.languages.get(cite["source"])
-                predicates.append(self.vocab("quote", Lit(cite["quote"], lang=lang), "Derivation"))
-            if cite.get("via"):
-                predicates.append(self.vocab("via", self.iris.of(self.iris.entity, cite["via"]), "Derivation"))
+                predicates.append(self.vocab("quote", Lit(quote, lang=lang), "Derivation"))
+            if via := cite.get("via"):
+                predicates.append(self.vocab("via", self.iris.of(self.iris.entity, via), "Derivation"))
             blocks.append((node, predicates))
         owned = [(Iri(PROV + "wasDerivedFrom"), sources), (Iri(PROV + "qualifiedDerivation"), derivations)]
         return owned, blocks
 
-    def source_fields(self, fields: dict[str, Any]) -> list[tuple[Iri, list[Term]]]:
+    def source_fields(self, fields: GraphData) -> list[tuple[Iri, list[Term]]]:
         out: list[tuple[Iri, list[Term]]] = [(TYPE, [Iri(PROV + "Entity")])]
         for key, value in sorted(fields.items()):
             if key in SOURCE_FIELDS:
@@ -190,7 +193,7 @@ class _Mapper:
                 out.append(self.vocab(key, literal(value), "Source"))
         return out
 
-    def node(self, node: str, data: dict[str, Any]) -> Iterator[Block]:
+    def node(self, node: str, data: GraphData) -> Iterator[Block]:
         iris = self.iris
         subject = iris.of(iris.entity, node)
         out: list[tuple[Iri, list[Term]]] = [
@@ -225,7 +228,7 @@ class _Mapper:
         yield from derivations
         yield from facts
 
-    def fact(self, subject: Iri, fact: dict[str, Any]) -> Iterator[Block]:
+    def fact(self, subject: Iri, fact: GraphData) -> Iterator[Block]:
         out: list[tuple[Iri, list[Term]]] = [
             (TYPE, [Iri(self.iris.vocab + "Fact")]),
             self.vocab("metric", self.iris.of(self.iris.metric, fact["metric"]), "Fact"),
@@ -238,7 +241,7 @@ class _Mapper:
         yield subject, out + cited
         yield from derivations
 
-    def edge(self, u: str, v: str, key: str, data: dict[str, Any]) -> Iterator[Block]:
+    def edge(self, u: str, v: str, key: str, data: GraphData) -> Iterator[Block]:
         iris = self.iris
         subject, obj = iris.of(iris.entity, u), iris.of(iris.entity, v)
         predicate = iris.of(iris.relation, data["type"])
@@ -269,7 +272,7 @@ def _source_languages(graph: Any, source_types: frozenset[str]) -> dict[str, str
             "SELECT id, fields FROM entity WHERE type IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(source_types)),),
         )
-        fields: Iterator[tuple[str, dict[str, Any]]] = ((row["id"], json.loads(row["fields"])) for row in rows)
+        fields: Iterator[tuple[str, GraphData]] = ((row["id"], json.loads(row["fields"])) for row in rows)
     else:
         fields = iter(graph.graph.get("sources", {}).items())
     return {source: str(f["language"]) for source, f in fields if f.get("language")}

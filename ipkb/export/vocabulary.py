@@ -18,6 +18,7 @@ from ipkb.export.turtle import OWL, PROV, RDF, RDFS, XSD, Block, Iri, Lit, Term,
 if TYPE_CHECKING:
     from ipkb.query import Store
     from ipkb.roles import Roles
+    from ipkb.shapes import GraphData
 
 TYPE, LABEL, COMMENT = Iri(RDF + "type"), Iri(RDFS + "label"), Iri(RDFS + "comment")
 DOMAIN, RANGE, SUBCLASS = Iri(RDFS + "domain"), Iri(RDFS + "range"), Iri(RDFS + "subClassOf")
@@ -62,7 +63,7 @@ class IriScheme(Protocol):
     def of(self, namespace: str, name: str) -> Iri: ...
 
 
-def schema(store: Store) -> dict[str, Any]:
+def schema(store: Store) -> GraphData:
     """The KB's vocabulary: entity types (with descriptions), relation types (label, domain, range), metrics."""
     entity_types = {r["name"]: r["description"] for r in store.rows("SELECT name, description FROM entity_type")}
     relation_types = {
@@ -81,13 +82,13 @@ def schema(store: Store) -> dict[str, Any]:
     }
 
 
-def schema_of(graph: Any) -> dict[str, Any]:
+def schema_of(graph: Any) -> GraphData:
     """`schema` of a streamed graph's store, or what `build_graph` noted in a built graph."""
     from ipkb.graph import StreamedGraph
 
     if isinstance(graph, StreamedGraph):
         return schema(graph.store)
-    noted: dict[str, Any] = graph.graph.get("schema") or {"entity_types": {}, "relation_types": {}, "metrics": {}}
+    noted: GraphData = graph.graph.get("schema") or {"entity_types": {}, "relation_types": {}, "metrics": {}}
     return noted
 
 
@@ -109,7 +110,7 @@ def _class(iris: IriScheme, names: Iterable[str] | None) -> Term:
     return Iri(members[0]) if len(members) == 1 else Union(members)
 
 
-def declared(iris: IriScheme, schema: dict[str, Any], roles: Roles) -> Iterator[Block]:
+def declared(iris: IriScheme, schema: GraphData, roles: Roles) -> Iterator[Block]:
     """The classes and relation properties of the schema, and ipkb's own classes (source types are prov:Entity)."""
     owl_class = Iri(OWL + "Class")
     entity = Iri(iris.vocab + "Entity")

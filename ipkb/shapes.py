@@ -1,0 +1,398 @@
+"""The contract: every command's `--json` document (api.py returns the same) as TypedDicts, so that mypy checks
+the views that build them (views*.py, diff.py) against what reads them (render*.py, api.py, the CLI). A key a
+document may lack is `NotRequired`; one always there but maybe null is `X | None`. Only `typing` is imported,
+and other modules import this one only under TYPE_CHECKING: a query must stay cheap to start. No `from
+__future__ import annotations` here: `__required_keys__` must see `NotRequired` at run time (test_shapes.py).
+"""
+
+from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar
+
+# Free-form on purpose: the keys come from the KB's YAML and schema, not from the code.
+Qualifiers = dict[str, Any]  # a relation's qualifiers or a fact's scope: whichever the schema declares
+Attributes = dict[str, Any]  # an entity's attributes and fields: any the schema lets its type carry
+GraphData = dict[str, Any]  # a node's, edge's or graph's attributes in the export graph (networkx-style)
+Columns = dict[str, Any]  # a row of `list --columns`: whichever fields, relations and qualifiers were asked for
+FactValue = int | float | str  # a figure as the YAML states it: a number, or text
+
+Direction = Literal["out", "in"]
+
+
+class Citation(TypedDict):  # one source behind a claim, with its words; `via`: the research note the quote was read in
+    source: str
+    quote: str | None
+    via: NotRequired[str]
+
+
+class NameCitation(TypedDict):  # a former name's citation as the build stores it: `via` always there, maybe null
+    source: str
+    quote: str | None
+    via: str | None
+
+
+class EntityRef(TypedDict):
+    id: str
+    type: str
+    name: str
+    zh: str | None
+
+
+class Source(TypedDict):  # a cited source with its bibliographic fields (those it has)
+    id: str
+    name: str
+    title: NotRequired[str]
+    publisher: NotRequired[str]
+    author: NotRequired[str]
+    date: NotRequired[str]
+    language: NotRequired[str]
+    url: NotRequired[str]
+    file: NotRequired[str]
+    kind: NotRequired[str]
+
+
+class Fact(TypedDict):
+    metric: str
+    value: FactValue
+    unit: str | None
+    period: str | None
+    kind: str
+    scope: Qualifiers
+    confidence: str
+    note: str | None
+    sources: list[Citation]
+
+
+class EntityFact(Fact):  # a fact with the entity it is about (listed first): `facts`, and a source's `supports`
+    entity: EntityRef
+
+
+# A relation's type, its wording (`label`: read from the end it is seen from), caveats and citations.
+class Relation(TypedDict):
+    type: str
+    label: str
+    qualifiers: Qualifiers
+    confidence: str
+    note: str | None
+    sources: list[Citation]
+
+
+class RelationView(Relation):  # a relation as seen from one end (`show`): its direction and the other end
+    direction: Direction
+    other: EntityRef
+
+
+Ends = TypedDict("Ends", {"from": EntityRef, "to": EntityRef})
+
+
+class SupportedRelation(Ends, Relation):
+    """A relation a source backs (`show` of a source), from its source to its target."""
+
+
+class FormerName(TypedDict):
+    name: str
+    zh: str | None
+    until: str
+    sources: list[NameCitation]
+
+
+class Names(TypedDict):
+    en: str
+    zh: str | None
+    pinyin: str | None
+
+
+# A total an entity's fact claims (members of a relation), beside how many the KB lists by its period.
+class Claim(TypedDict):
+    metric: str
+    period: str | None
+    scope: Qualifiers
+    claimed: FactValue
+    listed: int
+    undated: int
+
+
+# A claimed total as `show` lists it (coverage's claim without the entity and the member lists).
+class ClaimedTotal(Claim):
+    missing: int | float | None
+    confidence: str
+    sources: list[Citation]
+
+
+# A claimed total beside the members the KB lists (dated by the period, and undated apart).
+class CoverageClaim(ClaimedTotal):
+    entity: EntityRef
+    members: list[str]
+    undated_members: list[str]
+
+
+class CitedBy(TypedDict):  # a count per kind of claim: how many cite a source (`cited_by`), how many are inferred
+    entity: int
+    relation: int
+    fact: int
+
+
+class SupportedEntity(TypedDict):
+    entity: EntityRef
+    sources: list[Citation]
+
+
+class Supports(TypedDict):  # every claim a source backs, with the quote taken from it
+    entities: list[SupportedEntity]
+    relations: list[SupportedRelation]
+    facts: list[EntityFact]
+
+
+class AsOf(TypedDict, total=False):  # `show --as-of`: the day, the name then, whether it existed, undated relations
+    as_of: str
+    name_as_of: str
+    zh_as_of: str | None
+    exists_as_of: bool | None
+    relations_date_unknown: list[RelationView]
+
+
+class SourceUse(TypedDict, total=False):  # what `show` adds for a source: how many claims cite it, and those claims
+    cited_by: CitedBy
+    supports: Supports
+
+
+# `show`: these keys in this order, the AsOf keys before `sources` and the SourceUse keys after it.
+class ShowView(AsOf, SourceUse):
+    id: str
+    type: str
+    name: str
+    names: Names
+    aliases: list[str]
+    description: str | None
+    attributes: Attributes
+    fields: Attributes
+    confidence: str
+    note: str | None
+    defined_at: str
+    citations: list[Citation]
+    former_names: list[FormerName]
+    facts: list[Fact]
+    relations: list[RelationView]
+    claimed_totals: list[ClaimedTotal]
+    sources: list[Source]
+
+
+# A step of a path, from where it stands to where it leads, `out` along the relation or `in` against it.
+class Hop(Ends, Relation):
+    direction: Direction
+    planned: bool  # the schema's planned status: not yet in place
+
+
+class OnePath(TypedDict):
+    length: int
+    hops: list[Hop]
+
+
+PathView = TypedDict(
+    "PathView",
+    {
+        "from": EntityRef,
+        "to": EntityRef,
+        "length": int,
+        "hops": NotRequired[list[Hop]],  # one path
+        "paths": NotRequired[list[OnePath]],  # --all: every shortest path
+    },
+)
+
+
+class ListRow(EntityRef):  # `search`, `list`; `caveat` (--designation): for a holder by inference or plan only
+    caveat: NotRequired[str | None]
+
+
+class NeighborLink(TypedDict):  # a relation joining a neighbour to another entity of the neighbourhood (`other`, by id)
+    type: str
+    direction: Direction
+    other: str
+    qualifiers: Qualifiers
+    confidence: str
+    note: str | None
+    sources: list[Citation]
+
+
+class NeighborRow(EntityRef):  # `neighbors`: an entity reached, its distance, and its links
+    depth: int
+    relations: list[NeighborLink]
+
+
+class CitationShare(TypedDict):  # how many claims of a kind have a source, a quote, a quote from the source's own text
+    total: int
+    with_source: int
+    with_quote: int
+    share_with_source: float
+    share_with_quote: float
+    with_quote_from_source_text: int
+    share_with_quote_from_source_text: float
+
+
+class CitationShares(TypedDict):
+    relations: CitationShare
+    facts: CitationShare
+
+
+class StatsClaim(Claim):
+    entity: EntityRef
+
+
+class Counts(TypedDict):  # the store's counts that `stats` shows as they are
+    entities: int
+    relations: int
+    facts: int
+    sources: int
+    by_type: dict[str, int]
+    by_relation: dict[str, int]
+    facts_by_metric: dict[str, int]
+
+
+# The store's counts behind `stats`; `cited`: (with a source, with a quote, quoted from the source's text).
+class Tallies(Counts):
+    cited: dict[str, tuple[int, int, int]]
+    inferred: CitedBy
+    warnings: int
+
+
+class Stats(Counts):  # `stats`
+    citations: CitationShares
+    inferred: CitedBy
+    warnings: int
+    claimed_totals: list[StatsClaim]
+
+
+class Gaps(TypedDict):  # what `coverage` lists by id (entities, sources) or file:line (claims)
+    entities_without_chinese_name: list[str]
+    relations_without_quote: list[str]
+    facts_without_quote: list[str]
+    sources_cited_once: list[str]
+    sources_never_cited: list[str]
+
+
+class Share(TypedDict):
+    count: int
+    of: int
+    share: float
+
+
+class CoverageReport(Gaps):  # `coverage`: claimed totals first, then the gaps, then how many facts are inferred
+    claimed_totals: list[CoverageClaim]
+    facts_inferred: Share
+
+
+class TimelineEvent(TypedDict):  # `timeline`: a dated relation (or its end), a figure with a period, or attribute
+    date: str
+    kind: Literal["relation", "fact", "attribute"]
+    type: str
+    event: str
+    subject: EntityRef
+    object: EntityRef | None
+    value: NotRequired[FactValue]  # a fact's
+    unit: NotRequired[str | None]  # a fact's
+    fact_kind: NotRequired[str]  # a fact's: actual or target
+    qualifiers: Qualifiers
+    confidence: str
+    sources: list[Citation]
+
+
+class MetricOverview(TypedDict):  # `facts` with no arguments: each metric and how much it is used
+    metric: str
+    unit: str | None
+    description: str
+    facts: int
+    entities: int
+
+
+# An error (`{"ok": false, "errors": [...]}` on stderr, under --json) or a problem without its place.
+class Message(TypedDict):
+    message: str
+    hint: NotRequired[str]
+
+
+# A problem in the KB at file:line, in `validate`, `verify` and `build` and in error documents.
+class ProblemView(Message):
+    file: str
+    line: int
+
+
+class Checked(TypedDict):
+    ok: bool
+    errors: list[ProblemView]
+
+
+class Validation(Checked):  # `validate`
+    warnings: list[ProblemView]
+
+
+class Verification(Checked):  # `verify`: how many quotes were checked and found, and where
+    checked: int
+    found: int
+    no_text: int
+    found_in_research_notes: int
+
+
+class Built(TypedDict):  # `build`: where the database is, from which KB, and the KB's warnings
+    ok: bool
+    database: str
+    kb: str
+    warnings: list[ProblemView]
+
+
+class NameChange(TypedDict):
+    name: str
+    zh: str | None
+
+
+Renamed = TypedDict("Renamed", {"id": str, "from": NameChange, "to": NameChange})
+RelationChange = TypedDict(
+    "RelationChange",
+    {"from": str, "type": str, "to": str, "qualifiers": Qualifiers, "sources": list[Citation]},
+)
+
+
+class FactChange(TypedDict):
+    entity: str
+    metric: str
+    period: str | None
+    kind: str
+    scope: Qualifiers
+    value: FactValue
+    unit: str | None
+    sources: list[Citation]
+
+
+class ChangedFact(FactChange):
+    old_value: FactValue
+    old_unit: str | None
+
+
+CitationChange = TypedDict("CitationChange", {"what": str, "from": list[Citation], "to": list[Citation]})
+
+
+T = TypeVar("T")
+
+
+class AddedRemoved(TypedDict, Generic[T]):
+    added: list[T]
+    removed: list[T]
+
+
+class EntityChanges(AddedRemoved[EntityRef]):
+    renamed: list[Renamed]
+
+
+class FactChanges(AddedRemoved[FactChange]):
+    changed: list[ChangedFact]
+
+
+class Changes(TypedDict):
+    entities: EntityChanges
+    relations: AddedRemoved[RelationChange]
+    facts: FactChanges
+    citations_changed: list[CitationChange]
+
+
+DiffEnds = TypedDict("DiffEnds", {"from": str, "to": str})  # the two revisions compared
+
+
+class Diff(DiffEnds, Changes):
+    """`diff`: the revisions, then the changes."""

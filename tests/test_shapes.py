@@ -1,0 +1,170 @@
+"""The `--json` documents of real commands on the bundled KB have exactly the keys ipkb/shapes.py declares.
+
+mypy checks that the views build their TypedDicts; this checks what they print: a key the TypedDict does
+not declare, a required key missing, or a value of another kind fails, at any depth the shape describes.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from pathlib import Path
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints, is_typeddict
+
+import pytest
+
+from ipkb import shapes
+from tests.conftest import BUNDLED_KB, invoke
+from tests.test_analysis import DATED, git
+
+SCALARS: dict[Any, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
+
+
+def problems(value: object, shape: Any, where: str = "$") -> list[str]:
+    """Why `value` does not fit `shape` (a TypedDict, list, dict, union, Literal or scalar type); [] if it does."""
+    if shape is Any:
+        return []
+    origin, args = get_origin(shape), get_args(shape)
+    if is_typeddict(origin or shape):
+        typed = origin or shape  # AddedRemoved[X] is the generic AddedRemoved with X for T
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, not a {typed.__name__}"]
+        out = [f"{where}: {typed.__name__} has no key {k!r}" for k in value if k not in typed.__annotations__]
+        out += [f"{where}: {typed.__name__} lacks {k!r}" for k in sorted(typed.__required_keys__ - value.keys())]
+        hints = hints_of(shape)
+        for key, item in value.items():
+            if key in hints:
+                out += problems(item, hints[key], f"{where}.{key}")
+        return out
+    if origin in (Union, types.UnionType):
+        fits = [problems(value, arg, where) for arg in args]
+        return [] if any(not p for p in fits) else fits[0]  # none fits: the first alternative's reasons
+    if origin is Literal:
+        return [] if value in args else [f"{where}: {value!r} is not one of {args}"]
+    if origin is list:
+        if not isinstance(value, list):
+            return [f"{where}: {type(value).__name__}, not a list"]
+        return [p for i, item in enumerate(value) for p in problems(item, args[0], f"{where}[{i}]")]
+    if origin is dict:
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, not a dict"]
+        return [p for k, item in value.items() for p in problems(item, args[1], f"{where}.{k}")]
+    if origin is tuple:
+        return [] if isinstance(value, list) else [f"{where}: {type(value).__name__}, not an array"]
+    if shape is type(None):
+        return [] if value is None else [f"{where}: {value!r}, not null"]
+    kinds = SCALARS[shape]
+    if isinstance(value, kinds) and not (isinstance(value, bool) and shape is not bool):
+        return []
+    return [f"{where}: {value!r} is not {shape.__name__}"]
+
+
+def hints_of(shape: Any) -> dict[str, Any]:
+    """A TypedDict's keys and their types, with a generic one's type variables replaced by its arguments."""
+    typed = get_origin(shape) or shape
+    bound: dict[Any, Any] = {}
+    for base in (shape, *getattr(typed, "__orig_bases__", ())):
+        if is_typeddict(get_origin(base)):
+            bound.update(zip(get_origin(base).__parameters__, get_args(base), strict=True))
+
+    def substitute(hint: Any) -> Any:
+        if isinstance(hint, TypeVar):
+            return bound[hint]
+        params = getattr(hint, "__parameters__", ())
+        return hint[tuple(bound[p] for p in params)] if params else hint
+
+    return {key: substitute(hint) for key, hint in get_type_hints(typed).items()}
+
+
+CASES = [
+    (["show", "huzhou"], shapes.ShowView),
+    (["show", "cnipa"], shapes.ShowView),  # former names, with their citations
+    (["show", "national-center", "--as-of", "2020"], shapes.ShowView),
+    (["show", "src-huzhou-2014"], shapes.ShowView),  # a source: cited_by, supports
+    (["show", "research-designations"], shapes.ShowView),
+    (["path", "keqiao", "national-center"], shapes.PathView),
+    (["path", "keqiao", "national-center", "--all"], shapes.PathView),
+    (["path", "huzhou", "huzhou"], shapes.PathView),
+    (["search", "柯桥"], list[shapes.ListRow]),
+    (["list", "--type", "center", "--in", "zhejiang"], list[shapes.ListRow]),
+    (["list", "--designation", "national-ip-demonstration-city"], list[shapes.ListRow]),
+    (["neighbors", "national-center", "--depth", "2"], list[shapes.NeighborRow]),
+    (["neighbors", "huzhou", "--as-of", "2015"], list[shapes.NeighborRow]),
+    (["stats"], shapes.Stats),
+    (["coverage"], shapes.CoverageReport),
+    (["timeline"], list[shapes.TimelineEvent]),
+    (["timeline", "national-center", "--as-of", "2020"], list[shapes.TimelineEvent]),
+    (["facts"], list[shapes.MetricOverview]),
+    (["facts", "--in", "huzhou"], list[shapes.EntityFact]),
+]
+
+
+@pytest.fixture(scope="module")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One database for every case: the bundled KB is built once."""
+    return str(tmp_path_factory.mktemp("db") / "kb.sqlite")
+
+
+@pytest.mark.parametrize(("args", "shape"), CASES, ids=[" ".join(a) for a, _ in CASES])
+def test_json_has_the_keys_its_shape_declares(args: list[str], shape: Any, bundled_db: str) -> None:
+    result = invoke(["--kb", str(BUNDLED_KB), "--db", bundled_db, *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document, "an empty answer checks nothing"
+    assert problems(document, shape) == []
+
+
+@pytest.mark.parametrize(("args", "shape"), [(["validate"], shapes.Validation), (["build"], shapes.Built)])
+def test_the_kb_commands_json_has_its_shape(args: list[str], shape: Any, tmp_path: Path) -> None:
+    result = invoke(["--kb", str(BUNDLED_KB), "--db", str(tmp_path / "kb.sqlite"), *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert problems(json.loads(result.stdout), shape) == []
+
+
+def test_an_error_document_has_its_shape() -> None:
+    for args in (["show", "no-such-entity"], ["list", "--type", "no-such-type"]):
+        result = invoke(["--kb", str(BUNDLED_KB), *args, "--json"])
+        document = json.loads(result.stderr)
+        assert result.exit_code != 0 and document.keys() == {"ok", "errors"} and document["ok"] is False
+        assert problems(document["errors"], list[shapes.Message]) == []
+
+
+def test_diff_json_has_its_shape(mini_kb: Path) -> None:
+    repo = mini_kb.parent
+    git(repo, "init", "-q")
+    git(repo, "add", "kb")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    places = mini_kb / "entities" / "places.yaml"
+    places.write_text(
+        places.read_text().replace("value: 8.09", "value: 8.1").replace("name: Shaoxing\n", "name: Shaoxing City\n")
+    )
+    (mini_kb / "relations" / "dated.yaml").write_text(DATED)
+    report = json.loads(invoke(["--kb", str(mini_kb), "diff", "HEAD", "--json"]).stdout)
+    assert report["entities"]["renamed"] and report["facts"]["changed"] and report["relations"]["added"]
+    assert problems(report, shapes.Diff) == []
+
+
+def test_the_cases_reach_the_optional_parts() -> None:
+    """The documents above hold the keys a shape marks optional, so the check reaches their shapes too."""
+    with_as_of = invoke(["--kb", str(BUNDLED_KB), "show", "national-center", "--as-of", "2020", "--json"])
+    assert shapes.AsOf.__optional_keys__ <= json.loads(with_as_of.stdout).keys()
+    source = invoke(["--kb", str(BUNDLED_KB), "show", "src-huzhou-2014", "--json"])
+    assert shapes.SourceUse.__optional_keys__ <= json.loads(source.stdout).keys()
+
+
+def test_the_check_fails_on_a_stray_or_missing_key() -> None:
+    ref = {"id": "huzhou", "type": "city", "name": "Huzhou", "zh": None}
+    assert problems(ref, shapes.EntityRef) == []
+    assert problems({**ref, "extra": 1}, shapes.EntityRef) == ["$: EntityRef has no key 'extra'"]
+    assert problems({k: v for k, v in ref.items() if k != "zh"}, shapes.EntityRef) == ["$: EntityRef lacks 'zh'"]
+    cite = {"source": "s", "quote": None, "via": None}  # a Citation's via is left out, never null
+    assert problems([{"entity": ref, "sources": [cite]}], list[shapes.SupportedEntity]) == [
+        "$[0].sources[0].via: None is not str"
+    ]
+
+
+def test_shapes_imports_only_typing() -> None:
+    """Importing ipkb.shapes costs a query nothing: it needs no module beyond typing."""
+    source = (BUNDLED_KB.parent / "ipkb" / "shapes.py").read_text(encoding="utf-8")
+    imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
+    assert [line.split()[1] for line in imports] == ["typing"]
