@@ -211,17 +211,59 @@ def bench_fixed(work: Path, env: dict[str, str], runs: int) -> list[Result]:
     ]
 
 
+# The targets of issue 17, beside the figures they judge: (case, KB size) -> (seconds, MB), either may be None.
+# A target relative to another case is given as (factor, case) in `RELATIVE`.
+TARGETS: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("build (full)", "100k"): (20, 400),
+    ("build (full)", "1M"): (180, 3072),
+    ("edit 1 file, then show X", "100k"): (1, 300),
+    ("edit 1 file, then show X", "1M"): (5, None),
+    ("list --in PROVINCE", "1M"): (0.5, None),
+    ("search an (in most names)", "1M"): (0.3, None),
+}
+FLOOR = "python -c 'import sqlite3'"
+RELATIVE: dict[str, tuple[float, str]] = {
+    "show huzhou (bundled)": (4, FLOOR),
+    "show huzhou --json (bundled)": (2.5, FLOOR),
+}
+
+
+def target_of(r: Result, results: list[Result]) -> str:
+    """The target for this figure and whether it is met ("" when the issue sets none)."""
+    medians = {(x.case, x.size): x.median for x in results if not x.failed}
+    if r.case in RELATIVE:
+        factor, base = RELATIVE[r.case]
+        floor = next((m for (case, _), m in medians.items() if case == base), None)
+        if floor is None:
+            return f"≤ {factor}× floor"
+        ratio = r.median / floor
+        return f"≤ {factor}× floor: {ratio:.1f}× {'met' if ratio <= factor else 'missed'}"
+    if r.case.startswith("export ") and r.size == "100k" and r.case != "export graphml":
+        graphml = medians.get(("export graphml", r.size))
+        if graphml is None:
+            return "≤ 3× GraphML, ≤ 300 MB"
+        met = r.median <= 3 * graphml and r.peak_kb <= 300 * 1024
+        return f"≤ 3× GraphML, ≤ 300 MB: {r.median / graphml:.1f}× {'met' if met else 'missed'}"
+    seconds, megabytes = TARGETS.get((r.case, r.size), (None, None))
+    if seconds is None and megabytes is None:
+        return ""
+    wanted = " ".join(x for x in (seconds and f"≤ {seconds} s", megabytes and f"≤ {megabytes:.0f} MB") if x)
+    met = (seconds is None or r.median <= seconds) and (megabytes is None or r.peak_kb <= megabytes * 1024)
+    return f"{wanted}: {'met' if met else 'missed'}"
+
+
 def table(results: list[Result]) -> str:
     lines = [
-        "| case | KB | median s | min–max s | peak RSS MB | runs |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| case | KB | median s | min–max s | peak RSS MB | runs | target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         if r.failed:
-            lines.append(f"| {r.case} | {r.size} | failed | {r.failed.splitlines()[-1][:80]} | | |")
+            lines.append(f"| {r.case} | {r.size} | failed | {r.failed.splitlines()[-1][:80]} | | | |")
             continue
         spread = f"{min(r.times):.3f}–{max(r.times):.3f}"
-        lines.append(f"| {r.case} | {r.size} | {r.median:.3f} | {spread} | {r.peak_kb / 1024:.0f} | {len(r.times)} |")
+        cells = f"{r.median:.3f} | {spread} | {r.peak_kb / 1024:.0f} | {len(r.times)} | {target_of(r, results)}"
+        lines.append(f"| {r.case} | {r.size} | {cells} |")
     return "\n".join(lines)
 
 
