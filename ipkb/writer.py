@@ -10,7 +10,6 @@ import json
 import marshal
 import sqlite3
 from collections.abc import Iterable, Mapping
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -209,15 +208,21 @@ def delete_rows(con: sqlite3.Connection, file: str) -> None:
         con.execute(sql, (file,))
 
 
-@cache
-def insert_sql(table: str, rowid: bool = True) -> str:
-    """`INSERT INTO table (columns) VALUES (:columns)` from the table's declaration in ipkb.tables; without
-    `rowid`, SQLite numbers the rows. A row lacking a column is an error (sqlite3.ProgrammingError)."""
-    from ipkb.tables import columns
+_INSERTS: dict[tuple[str, bool], str] = {}
 
-    names = [c for c in columns(table) if rowid or c != "rowid"]
-    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + c for c in names)})"
+
+def insert_sql(con: sqlite3.Connection, table: str, rowid: bool = True) -> str:
+    """`INSERT INTO table (columns) VALUES (:columns)`; without `rowid`, SQLite numbers the rows. A row
+    lacking a column is an error (sqlite3.ProgrammingError).
+
+    The columns are read from the store, whose tables `create` made from ipkb.tables' one declaration:
+    asking the declaration itself would import sqlmodel (half a second) into every rebuild."""
+    key = (table, rowid)
+    if key not in _INSERTS:
+        names = [row[1] for row in con.execute(f"PRAGMA table_info({table})") if rowid or row[1] != "rowid"]
+        _INSERTS[key] = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + c for c in names)})"
+    return _INSERTS[key]
 
 
 def insert(con: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]], rowid: bool = True) -> None:
-    con.executemany(insert_sql(table, rowid), rows)
+    con.executemany(insert_sql(con, table, rowid), rows)

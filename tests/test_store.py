@@ -230,3 +230,29 @@ def test_an_unwritable_database_place_is_a_clear_error(run, tmp_path: Path) -> N
     blocker.write_text("not a folder")
     result = run("--db", str(blocker / "kb.sqlite"), "show", "huzhou")
     assert result.exit_code == 1 and "cannot write the database" in result.stderr
+
+
+def test_the_writer_inserts_the_declared_columns_without_importing_sqlmodel(mini_kb: Path, tmp_path: Path) -> None:
+    """The writer reads the columns from the store (a rebuild must not pay sqlmodel's import); they are the
+    declared ones, in the declared order."""
+    from ipkb.tables import columns
+    from ipkb.writer import insert_sql
+
+    db = tmp_path / "db.sqlite"
+    build(mini_kb, db)
+    con = sqlite3.connect(db)
+    try:
+        for table in ("entity", "name", "relation", "fact", "citation", "part", "problem", "meta"):
+            listed = insert_sql(con, table).split("(", 1)[1].split(")", 1)[0].split(", ")
+            assert listed == list(columns(table)), table
+    finally:
+        con.close()
+    code = (
+        "import sys; from pathlib import Path; from ipkb.store import build; "
+        f"build(Path({str(mini_kb)!r}), Path({str(db)!r})); print('sqlmodel' in sys.modules)"
+    )
+    (mini_kb / "entities" / "places.yaml").write_text(
+        (mini_kb / "entities" / "places.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"  # a rebuild: the store is updated, sqlmodel never imported
