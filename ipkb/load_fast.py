@@ -25,7 +25,6 @@ try:
 except ImportError:  # pragma: no cover - a platform without its wheel: the careful way alone still works
     yaml_rs = None  # type: ignore[assignment]
 
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+|$)")
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
 # What YAML 1.1 and 1.2 may read differently, or what ipkb.load refuses or reports (aliases, tags, controls).
 _END = r"(?=[ \t]*(?:[,\]}#\r\n]|$))"  # where a plain scalar in a value or a flow collection ends
@@ -47,6 +46,7 @@ _UNSURE_STRING = re.compile(
     r"yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}.*)?"
 )
+_RISKY_FIRST = frozenset("yYnNoO0123456789")  # how every text _UNSURE_STRING matches begins
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # what the KB writes; other date-times go the careful way
 
 
@@ -57,40 +57,44 @@ class _Unsure(Exception):
 Token = tuple[int, int, str, str]  # line (1-based), indent, kind ("item" | "key" | "text"), key or text
 
 
+_LINE = re.compile(r"( *)((?:-(?: +|$))*)(?:([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+|$))?(.*)")
+_DASH = re.compile(r"- *")
+
+
 def _tokens(text: str) -> list[Token]:
     """The lines that open a block node: `- ` items and `key:` keys (a compact `- key:` gives both), with
     their indentation; a value written on the line, or a line of a multi-line scalar, is "text". The lines
     of a block scalar (`|`, `>`) are skipped."""
     out: list[Token] = []
+    append = out.append
     scalar_indent = -1  # inside a block scalar: the lines indented deeper than its key or dash
+    line = _LINE.match
     for number, raw in enumerate(text.split("\n"), 1):
-        stripped = raw.lstrip(" ")
-        indent = len(raw) - len(stripped)
-        if not stripped or stripped.startswith("#"):
-            continue
+        match = line(raw)
+        assert match is not None  # every group may be empty
+        spaces, dashes, key, rest = match.groups()
+        indent = len(spaces)
+        if not dashes and key is None and (not rest or rest[0] == "#"):
+            continue  # blank or comment
         if scalar_indent >= 0:
             if indent > scalar_indent:
                 continue
             scalar_indent = -1
-        if stripped[0] == "\t" or stripped.isspace():
-            raise _Unsure("a tab in the indentation, or a line of blanks")
         owner = indent  # the indent of the last item or key opened on this line
-        while stripped == "-" or stripped.startswith("- "):
-            out.append((number, indent, "item", ""))
-            owner = indent
-            rest = stripped[1:].lstrip(" ")
-            indent += len(stripped) - len(rest)
-            stripped = rest
-        if stripped and not stripped.startswith("#"):
-            match = _KEY.match(stripped)
-            if match:
-                out.append((number, indent, "key", match.group(1)))
+        if dashes:
+            for dash in _DASH.finditer(dashes):
+                append((number, indent, "item", ""))
                 owner = indent
-                stripped = stripped[match.end() :]
-        if _BLOCK_SCALAR.match(stripped):
+                indent += len(dash.group())
+        elif key is None and (rest[0] == "\t" or rest.isspace()):
+            raise _Unsure("a tab in the indentation, or a line of blanks")
+        if key is not None:
+            append((number, indent, "key", key))
+            owner = indent
+        if rest and rest[0] in "|>" and _BLOCK_SCALAR.match(rest):
             scalar_indent = owner
-        elif stripped and not stripped.startswith("#"):
-            out.append((number, indent + 1, "text", stripped))
+        elif rest and rest[0] != "#":
+            append((number, indent + 1, "text", rest))
     return out
 
 
@@ -162,16 +166,33 @@ class _Dater:
         return seq
 
     def mapping(self, values: dict[Any, Any], indent: int, depth: int) -> Mapping:
+        if depth >= MAX_DEPTH:
+            raise _Unsure("deep")
+        tokens, end, at, scalar = self.tokens, len(self.tokens), self.at, self.scalar
         mapping = Mapping()
-        mapping.line = self.tokens[self.at][0]
-        mapping.key_lines = {}
+        mapping.line = tokens[at][0]
+        key_lines: dict[str, int] = {}
+        mapping.key_lines = key_lines
         for key, item in values.items():
-            token = self.peek()
+            token = tokens[at] if at < end else None
             if token is None or token[2] != "key" or token[1] != indent or token[3] != key:
                 raise _Unsure("the keys")
-            self.at += 1
-            mapping.key_lines[key] = token[0]
-            mapping[key] = self.value(item, token, depth + 1)
+            at += 1
+            line = token[0]
+            key_lines[key] = line
+            if isinstance(item, (dict, list)):
+                self.at = at
+                mapping[key] = self.value(item, token, depth + 1)
+                at = self.at
+                continue
+            # The common case, as `value` does it, inline: a scalar after its key, maybe continued below.
+            if at < end and tokens[at][0] == line and tokens[at][2] == "text":
+                at += 1
+            scalar(item)
+            while at < end and tokens[at][1] > indent and tokens[at][2] == "text":
+                at += 1
+            mapping[key] = item
+        self.at = at
         token = self.peek()
         if token is not None and (token[1] > indent or (token[1] == indent and token[2] != "item")):
             raise _Unsure("a key left over")
@@ -201,7 +222,7 @@ class _Dater:
 
     @staticmethod
     def scalar(value: Any) -> None:
-        if isinstance(value, str) and len(value) < 64 and _UNSURE_STRING.fullmatch(value):
+        if type(value) is str and value[:1] in _RISKY_FIRST and len(value) < 64 and _UNSURE_STRING.fullmatch(value):
             date = _DATE.fullmatch(value)
             if date is None:
                 raise _Unsure("a text YAML 1.1 may read otherwise")
