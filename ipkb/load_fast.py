@@ -242,7 +242,9 @@ def read_fast(text: str) -> Sequence | None:
         return None
     try:
         document = yaml_rs.loads(text, parse_datetime=False)
-    except Exception:  # any refusal (syntax, duplicate keys, limits) is reported by ipkb.load
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # any refusal (syntax, duplicate keys, limits), even a Rust panic: ipkb.load reports
         return None
     if not isinstance(document, list) or not document:
         return None

@@ -161,3 +161,18 @@ def test_any_dumped_records_read_the_same_both_ways_or_go_the_careful_way(tmp_pa
             assert problems == [] and difference(fast, slow) is None, (text, difference(fast, slow))
 
     check()
+
+
+def test_any_text_is_read_or_declined_never_raised() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from([*"\n:[]{},|>#-'\"", "- ", "  ", "id: ", "a"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces | st.text(max_size=3), max_size=40).map("".join))
+    def check(text: str) -> None:
+        result = read_fast(text)
+        assert result is None or isinstance(result, Sequence)
+
+    check()
