@@ -10,7 +10,8 @@ Attribute values are Python values (lists and dicts for citations, facts and qua
 Two shapes, one set of attributes: `build_graph` fills a networkx `MultiDiGraph` (filtered exports, and
 the formats that need the whole graph at once), while `StreamedGraph` reads the whole KB from SQL in
 batches and yields the very same nodes and edges in the very same order, for the exporters that write as
-they read (`STREAMS = True` in their module). Both get their attributes from `ipkb.graph_data`.
+they read (`STREAMS = True` in their module). Both get their attributes from `ipkb.graph_data`,
+and read the store only through `ipkb.query_export` (the read layer).
 """
 
 from __future__ import annotations
@@ -24,16 +25,13 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ipkb.graph_data import BATCH, citation, edge_data, facts_of, node_data, note_cited, relation_labels, sources_of
+from ipkb import query_export as read
+from ipkb.graph_data import citation, edge_data, facts_of, node_data, note_cited, relation_labels, sources_of
 from ipkb.query import Edge, Store
+from ipkb.query_export import BATCH
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData, Qualifiers
-
-# The KB's order of relations: where they are written, then rowid only to break a tie (facts: graph_data).
-RELATION_ORDER = "file, line, rowid"
-# A relation `r` the graph keeps (as build_graph does: both ends are nodes), for the streamed queries
-BOTH_ENDS = " AND ".join(f"EXISTS (SELECT 1 FROM entity e WHERE e.id = r.{end})" for end in ("source_id", "target_id"))
 
 
 def select(
@@ -64,7 +62,7 @@ def select(
         inside = contained_in(store, within) | {within}
         ids = inside if ids is None else ids & inside
     if type_set:
-        typed = {r["id"] for r in store.rows("SELECT id, type FROM entity ORDER BY id") if r["type"] in type_set}
+        typed = {r["id"] for r in read.entity_type_rows(store) if r["type"] in type_set}
         ids = typed if ids is None else ids & typed
     edges = [
         e
@@ -97,7 +95,7 @@ def build_graph(
 ) -> nx.MultiDiGraph[str]:
     """Every entity a node and every relation an edge; restricted to `ids` (both ends) when given."""
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    rows = [r for r in store.rows("SELECT * FROM entity ORDER BY id") if ids is None or r["id"] in ids]
+    rows = [r for r in read.entity_rows(store) if ids is None or r["id"] in ids]
     cited: set[str] = set()
     for row, attributes in zip(rows, node_data(store, rows), strict=True):
         note_cited(attributes, cited)
@@ -156,7 +154,7 @@ class StreamedGraph:
 
     def nodes(self, data: bool = True) -> Iterator[tuple[str, GraphData]]:
         """(entity id, attributes) of every entity, in id order."""
-        for rows in _batches(self.store.cursor("SELECT * FROM entity ORDER BY id")):
+        for rows in _batches(read.stream_entity_rows(self.store)):
             for row, attributes in zip(rows, node_data(self.store, rows), strict=True):
                 note_cited(attributes, self._cited)
                 yield row["id"], attributes
@@ -169,11 +167,7 @@ class StreamedGraph:
         shaped together, since keys (`edge_keys`) number a source's repeats.
         """
         labels = relation_labels(self.store)
-        rows = self.store.cursor(
-            "SELECT r.*, c.source_id AS cite_source, c.quote AS cite_quote, c.via AS cite_via FROM relation r "
-            "LEFT JOIN citation c ON c.owner_kind = 'relation' AND c.owner = CAST(r.rowid AS TEXT) "
-            f"WHERE {BOTH_ENDS} ORDER BY r.source_id, {_of('r', RELATION_ORDER)}, c.ordinal"
-        )
+        rows = read.stream_kept_relations_cited(self.store)
         for _, group in groupby(rows, key=itemgetter("source_id")):
             edges, cites = _relations_with_citations(group)
             edges, edge_ids = _adjacency(self.store.in_time(edges))
@@ -185,13 +179,13 @@ class StreamedGraph:
 
     def qualifiers(self) -> Iterator[Qualifiers]:
         """The qualifiers of every edge `edges` yields, in no particular order: one cheap pass, no citations."""
-        for rows in _batches(self.store.cursor(f"SELECT * FROM relation r WHERE {BOTH_ENDS}")):
+        for rows in _batches(read.stream_kept_relations(self.store)):
             for edge in self.store.in_time([Store.edge_of(row) for row in rows]):
                 yield edge.qualifiers
 
     def facts(self) -> Iterator[tuple[str, GraphData]]:
         """(entity id, fact) of every fact, entity by entity: what the nodes' `facts` attributes hold."""
-        for rows in _batches(self.store.cursor("SELECT id FROM entity ORDER BY id")):
+        for rows in _batches(read.stream_entity_ids(self.store)):
             ids = [r["id"] for r in rows]
             facts = facts_of(self.store, ids)
             for entity_id in ids:
@@ -270,11 +264,6 @@ def all_facts(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[tuple[str
     for node, data in graph.nodes(data=True):
         for fact in data.get("facts", []):
             yield node, fact
-
-
-def _of(table: str, columns: str) -> str:
-    """`a, b` -> `t.a, t.b`."""
-    return ", ".join(f"{table}.{column}" for column in columns.split(", "))
 
 
 def _batches(rows: Iterator[sqlite3.Row]) -> Iterator[list[sqlite3.Row]]:

@@ -2,22 +2,20 @@
 
 `ipkb.graph.build_graph` (networkx) and `ipkb.graph.StreamedGraph` (streamed from SQL) both take each
 node's data from `node_data` and each edge's from `edge_data`, so they hold the very same attributes.
+The rows come from `ipkb.query_export` (the read layer); this module holds no SQL.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ipkb.query import Edge, Store
+from ipkb.query_export import alias_rows, fact_rows
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData
-
-BATCH = 500  # entities read (and looked up with IN) at a time
-FACT_ORDER = "entity_id, metric, period, file, line, rowid"  # where facts are written, rowid only to break a tie
 
 
 def node_data(store: Store, rows: list[sqlite3.Row]) -> list[GraphData]:
@@ -83,21 +81,13 @@ def citation(source: str, quote: str | None, via: str | None) -> Citation:
 
 def aliases_of(store: Store, ids: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for r in store.rows(
-            f"SELECT entity_id, text FROM name WHERE kind = 'alias' AND entity_id IN ({marks}) ORDER BY rowid", chunk
-        ):
-            out.setdefault(r["entity_id"], []).append(r["text"])
+    for r in alias_rows(store, ids):
+        out.setdefault(r["entity_id"], []).append(r["text"])
     return out
 
 
 def facts_of(store: Store, ids: list[str]) -> dict[str, list[GraphData]]:
-    rows: list[sqlite3.Row] = []
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        rows += store.rows(f"SELECT * FROM fact WHERE entity_id IN ({marks}) ORDER BY {FACT_ORDER}", chunk)
-    rows = store.known(rows)
+    rows = store.known(fact_rows(store, ids))
     cites = store.citations("fact", [str(r["rowid"]) for r in rows])
     out: dict[str, list[GraphData]] = {}
     for row in rows:
@@ -131,8 +121,3 @@ def sources_of(store: Store, ids: set[str]) -> dict[str, GraphData]:
     for source_id, row in sorted(store.entities(ids).items()):
         out[source_id] = {"name": row["name"], "type": row["type"], **json.loads(row["fields"])}
     return out
-
-
-def _chunks(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]

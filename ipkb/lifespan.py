@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def former_names(row: Any) -> list[FormerName]:
-    """The stored `former_names` of an entity row (`SELECT *`), oldest first ([] when it has none)."""
+    """The stored `former_names` of an entity row (all its columns), oldest first ([] when it has none)."""
     text = row["former_names"]
     value: list[FormerName] = json.loads(text) if text else []
     return value

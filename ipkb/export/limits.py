@@ -17,15 +17,15 @@ ADVICE = "export a part: --in PLACE, --root ENTITY --depth N, --type TYPE or --r
 
 def size(graph: Any) -> tuple[int, int]:
     """(entities, relations) that exporting `graph` writes."""
-    from ipkb.graph import BOTH_ENDS, StreamedGraph
+    from ipkb.graph import StreamedGraph
+    from ipkb.query_export import count_entities, count_kept_relations
 
     if isinstance(graph, StreamedGraph):
         store = graph.store
-        (nodes,) = store.rows("SELECT count(*) FROM entity")[0]
+        nodes = count_entities(store)
         if store.as_of is not None:  # some relations may not hold on that day: count those that do
-            return int(nodes), sum(1 for _ in graph.qualifiers())
-        (edges,) = store.rows(f"SELECT count(*) FROM relation r WHERE {BOTH_ENDS}")[0]
-        return int(nodes), int(edges)
+            return nodes, sum(1 for _ in graph.qualifiers())
+        return nodes, count_kept_relations(store)
     return int(graph.number_of_nodes()), int(graph.number_of_edges())
 
 

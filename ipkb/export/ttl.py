@@ -268,10 +268,9 @@ def _source_languages(graph: Any, source_types: frozenset[str]) -> dict[str, str
     from ipkb.graph import StreamedGraph
 
     if isinstance(graph, StreamedGraph):
-        rows = graph.store.cursor(
-            "SELECT id, fields FROM entity WHERE type IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(source_types)),),
-        )
+        from ipkb.query_export import stream_source_fields
+
+        rows = stream_source_fields(graph.store, source_types)
         fields: Iterator[tuple[str, GraphData]] = ((row["id"], json.loads(row["fields"])) for row in rows)
     else:
         fields = iter(graph.graph.get("sources", {}).items())

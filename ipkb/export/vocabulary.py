@@ -65,7 +65,9 @@ class IriScheme(Protocol):
 
 def schema(store: Store) -> GraphData:
     """The KB's vocabulary: entity types (with descriptions), relation types (label, domain, range), metrics."""
-    entity_types = {r["name"]: r["description"] for r in store.rows("SELECT name, description FROM entity_type")}
+    from ipkb.query_export import entity_type_descriptions
+
+    entity_types = entity_type_descriptions(store)
     relation_types = {
         name: {
             "label": row["label"],
