@@ -123,10 +123,13 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
 
 
-def test_diff_compares_revisions_as_facts(mini_kb: Path) -> None:
+def diff_after_edits(mini_kb: Path, *, empty_first: bool = False) -> dict:
+    """`diff HEAD --json` after committing the mini KB and then editing it: Shaoxing renamed, one fact's
+    value changed, dated relations added."""
     repo = mini_kb.parent
     git(repo, "init", "-q")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one", "--allow-empty")
+    if empty_first:
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one", "--allow-empty")
     git(repo, "add", "kb")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two")
     places = mini_kb / "entities" / "places.yaml"
@@ -134,7 +137,13 @@ def test_diff_compares_revisions_as_facts(mini_kb: Path) -> None:
         places.read_text().replace("value: 8.09", "value: 8.1").replace("name: Shaoxing\n", "name: Shaoxing City\n")
     )
     (mini_kb / "relations" / "dated.yaml").write_text(DATED)
-    report = json.loads(invoke(["--kb", str(mini_kb), "diff", "HEAD", "--json"]).stdout)
+    report: dict = json.loads(invoke(["--kb", str(mini_kb), "diff", "HEAD", "--json"]).stdout)
+    return report
+
+
+def test_diff_compares_revisions_as_facts(mini_kb: Path) -> None:
+    report = diff_after_edits(mini_kb, empty_first=True)
+    repo = mini_kb.parent
     assert report["entities"]["renamed"] == [
         {
             "id": "shaoxing",

@@ -15,7 +15,7 @@ import pytest
 
 from ipkb import shapes
 from tests.conftest import BUNDLED_KB, invoke
-from tests.test_analysis import DATED, git
+from tests.test_analysis import diff_after_edits
 
 SCALARS: dict[Any, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
 
@@ -130,16 +130,7 @@ def test_an_error_document_has_its_shape() -> None:
 
 
 def test_diff_json_has_its_shape(mini_kb: Path) -> None:
-    repo = mini_kb.parent
-    git(repo, "init", "-q")
-    git(repo, "add", "kb")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
-    places = mini_kb / "entities" / "places.yaml"
-    places.write_text(
-        places.read_text().replace("value: 8.09", "value: 8.1").replace("name: Shaoxing\n", "name: Shaoxing City\n")
-    )
-    (mini_kb / "relations" / "dated.yaml").write_text(DATED)
-    report = json.loads(invoke(["--kb", str(mini_kb), "diff", "HEAD", "--json"]).stdout)
+    report = diff_after_edits(mini_kb)
     assert report["entities"]["renamed"] and report["facts"]["changed"] and report["relations"]["added"]
     assert problems(report, shapes.Diff) == []
 
