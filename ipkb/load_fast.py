@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - a platform without its wheel: the care
     yaml_rs = None  # type: ignore[assignment]
 
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
-# What YAML 1.1 and 1.2 may read differently, or what ipkb.load refuses or reports (aliases, tags, controls).
+# What YAML 1.1 and 1.2 may read differently, or what ipkb.load refuses or reports (aliases, tags, controls):
 _END = r"(?=[ \t]*(?:[,\]}#\r\n]|$))"  # where a plain scalar in a value or a flow collection ends
 _MAYBE_NODE_PROPERTY = re.compile(r"[&*!]")  # a quick first look: most files have none
 _NODE_PROPERTY = re.compile(r"(?:^[ \t]*|[:\[{,][ \t]*|(?:^|[ \t])-[ \t]+)[&*!]", re.MULTILINE)  # anchor, alias, tag

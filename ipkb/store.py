@@ -273,11 +273,12 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     todo = [s for s in sources if previous.get(s.name, (None,))[0] != s.key]
     keys = {name: stored[0] for name, stored in previous.items()}
     kept = {s.name for s in sources} - {s.name for s in todo}
-    state = {"signature": signature}
+    by_name = {s.name: s for s in sources}
 
     def fill(tmp: Path) -> None:
         """Read the changed files and write each one's rows as it arrives; then the KB-wide checks, over
         every file's summary, decide whether the store is finished or dropped."""
+        nonlocal signature
         out = StoreWriter(tmp, db, schema, keys, kept)
         try:
             fresh: dict[str, Part] = {}
@@ -288,7 +289,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
                     if part.digest != file_digests[source.path]:  # saved again since it was hashed
                         part.key = part_key(schema_digest, source.name, part.digest)
                         file_digests[source.path] = part.digest
-                        state["signature"] = ""  # never matches: the next query compares contents
+                        signature = ""  # never matches: the next query compares contents
                     if clash is None:
                         try:
                             out.add(part)
@@ -314,12 +315,11 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
                 raise InvalidKnowledgeBase(sort_problems(found))
             if clash is not None:  # a conflict the checks do not know of
                 raise clash
-            meta.update(stat_signature=state["signature"], content_hash=_combine(kb, file_digests, unread))
+            meta.update(stat_signature=signature, content_hash=_combine(kb, file_digests, unread))
             out.finish(problems, meta)
         finally:
             out.close()
 
-    by_name = {s.name: s for s in sources}
     meta = {
         "store_version": STORE_VERSION,
         "checked_at": str(checked),

@@ -24,10 +24,10 @@ class Replaced(Exception):
 
 class StoreWriter:
     """Writes one build into the temporary store part by part, as the parts are read, so the build never
-    holds more than a few files' rows (see docs/performance.md, "The build").
+    holds more than a few files' rows (see docs/performance.md, "The build at 100k").
 
-    With `previous` (file -> part key of `db`) the store starts as a consistent copy of `db` whose rows of
-    removed files and of the files in `rewritten` are deleted; otherwise it is new, and its indexes are
+    With `previous` (file -> part key of `db`) the store starts as a consistent copy of `db` without the
+    rows of every file not in `kept` (removed, or to be read again); otherwise it is new, and its indexes are
     made after the bulk insert (one sort per index instead of a B-tree update per row).
 
     Raises Replaced if the copy is not the store `previous` was read from (another process replaced it).
