@@ -194,6 +194,45 @@ class Store(AnalystReads):
                     out[row["rowid"]] = self.edge_of(row)
         return self.in_time(sorted(out.values(), key=lambda e: e.order))
 
+    def located_within(self, place: str, relation_types: tuple[str, ...]) -> set[str]:
+        """Everything that lies within `place` along `relation_types`, transitively (not `place` itself): one
+        recursive query over the target index, so a province of 20,000 places costs one statement rather than
+        a round trip per level with every relation of each level decoded. Under `as_of` a relation counts only
+        on the days it holds, which SQL cannot judge, so the walk goes level by level in Python."""
+        if not relation_types:
+            return set()
+        marks = ",".join("?" * len(relation_types))
+        if self.as_of is not None:
+            inside: set[str] = set()
+            frontier = [place]
+            while frontier:
+                found = []
+                for edge in self.edges_into(frontier, relation_types):
+                    if edge.source_id not in inside and edge.source_id != place:
+                        inside.add(edge.source_id)
+                        found.append(edge.source_id)
+                frontier = found
+            return inside
+        sql = (
+            "WITH RECURSIVE inside(id) AS ("
+            f"SELECT source_id FROM relation WHERE target_id = ? AND type IN ({marks}) UNION "
+            f"SELECT r.source_id FROM relation r JOIN inside ON r.target_id = inside.id WHERE r.type IN ({marks})"
+            ") SELECT id FROM inside"
+        )
+        found_ids = {row[0] for row in self.rows(sql, [place, *relation_types, *relation_types])}
+        found_ids.discard(place)
+        return found_ids
+
+    def edges_into(self, ids: list[str], types: tuple[str, ...]) -> list[Edge]:
+        """Relations of the given types whose target is in `ids`, those that hold on `as_of`."""
+        out: list[Edge] = []
+        type_marks = ",".join("?" * len(types))
+        for start in range(0, len(ids), 400):
+            chunk = ids[start : start + 400]
+            sql = f"SELECT * FROM relation WHERE target_id IN ({','.join('?' * len(chunk))}) AND type IN ({type_marks})"
+            out += [self.edge_of(row) for row in self.rows(sql, [*chunk, *types])]
+        return self.in_time(sorted(out, key=lambda e: e.order))
+
     def all_edges(self) -> list[Edge]:
         return self.in_time([self.edge_of(r) for r in self.rows("SELECT * FROM relation ORDER BY file, line, rowid")])
 

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from ipkb.render_layout import Grid, Hanging, Notes
 from ipkb.render_layout import console as console  # the CLI's console, re-exported
+from ipkb.render_layout import print_to as print_to
 from ipkb.render_text import qualifiers_text
 
 if TYPE_CHECKING:

@@ -123,16 +123,4 @@ def contained_in(store: Store, place: str, relation_types: tuple[str, ...] | Non
     if relation_types is None:
         location = store.roles().location
         relation_types = (location,) if location else ()
-    if not relation_types:
-        return set()
-    inside: set[str] = set()
-    frontier = [place]
-    while frontier:
-        found = []
-        targets = set(frontier)
-        for edge in store.edges_touching(frontier, list(relation_types)):
-            if edge.target_id in targets and edge.source_id not in inside and edge.source_id != place:
-                inside.add(edge.source_id)
-                found.append(edge.source_id)
-        frontier = found
-    return inside
+    return store.located_within(place, relation_types)

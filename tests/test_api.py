@@ -53,3 +53,24 @@ def test_the_readme_example_runs() -> None:
     namespace: dict[str, object] = {}
     exec(example, namespace)  # the README's own lines, run as a reader would paste them
     assert namespace["kb"].__class__ is ipkb.KB
+
+
+def test_what_lies_within_a_place_is_the_transitive_closure(tmp_path: Path) -> None:
+    """`list --in` and `export --within` read containment with one recursive query (and level by level under
+    --as-of): both give, for every place of the bundled KB, exactly what a graph walk finds."""
+    import networkx as nx
+
+    db = tmp_path / "kb.sqlite"
+    today, far = ipkb.open_kb(None, db).store, ipkb.open_kb(None, db, as_of="2100").store
+    location = today.roles().location
+    assert location
+    edges = [e for e in today.all_edges() if e.type == location]
+    graph = nx.DiGraph((e.source_id, e.target_id) for e in edges)
+    checked = 0
+    for place in {e.target_id for e in edges}:
+        expected = nx.ancestors(graph, place)
+        assert today.located_within(place, (location,)) == expected, place
+        assert far.located_within(place, (location,)) <= expected  # the walk keeps what holds in 2100
+        checked += len(expected) > 1
+    assert checked > 20  # provinces and cities with things inside
+    assert far.located_within("zhejiang", (location,)) & {"huzhou", "keqiao"} == {"huzhou", "keqiao"}

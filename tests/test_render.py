@@ -9,9 +9,10 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
 
-from ipkb.render_layout import Grid
+from ipkb.render_layout import Grid, print_to
 
 WORD = st.one_of(
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789", min_size=1, max_size=30),
@@ -113,3 +114,51 @@ def test_piped_output_takes_the_width_of_the_users_terminal(tmp_path) -> None:  
     lines = result.stdout.decode().splitlines()
     assert result.returncode == 0 and len(lines) > 20
     assert max(cell_len(line) for line in lines) <= 64 < 80
+
+
+def print_both(renderable: RenderableType, width: int, terminal: bool = False) -> tuple[str, str]:
+    """`renderable` through rich's console.print and through print_to, on the same kind of console."""
+    out = []
+    for way in ("rich", "ipkb"):
+        console = Console(
+            file=io.StringIO(), width=width, no_color=not terminal, highlight=False, force_terminal=terminal
+        )
+        if way == "rich":
+            console.print(renderable)
+        else:
+            print_to(console, renderable)
+        out.append(console.file.getvalue())
+    return out[0], out[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(WORD, st.integers(0, 10**6).map(str), CELL, CELL).map(list), min_size=1, max_size=8),
+    width=st.sampled_from([40, 44, 60, 80, 120]),
+)
+def test_plain_output_is_what_rich_prints(rows: list[list[str]], width: int) -> None:
+    """A pipe gets a Grid's lines written straight out (fast for long lists): the same characters rich prints,
+    as a table, wrapped in its columns, or as records."""
+    rich_output, plain_output = print_both(Group(grid(rows), Text("n rows", style="dim")), width)
+    assert plain_output == rich_output
+
+
+def test_plain_output_matches_rich_on_awkward_cells() -> None:
+    table = Grid("", "", title="Notes", styles=("dim",), show_header=False)
+    table.add_row(Text("bold", style="bold"), "a line\nwith a break and a bell \x07 and 湖州市知识产权局")
+    table.add_row("x" * 70, "a word wider than the console: " + "y" * 90)
+    records = Grid("id", "name")
+    records.add_row("z" * 50, "words " * 30)
+    for width in (40, 60, 80, 120):
+        for renderable in (table, records, Group(table, Text("tail"), records)):
+            rich_output, plain_output = print_both(renderable, width)
+            assert plain_output == rich_output, width
+            assert "\x07" not in plain_output
+
+
+def test_a_terminal_still_gets_styles() -> None:
+    table = Grid("id", "name")
+    table.add_row("huzhou", "Huzhou")
+    rich_output, plain_output = print_both(table, 80, terminal=True)
+    assert plain_output == rich_output
+    assert "\x1b[1m" in plain_output  # the bold header

@@ -81,9 +81,9 @@ def emit_note(text: str) -> None:
 
 
 def emit(renderable: Any) -> None:
-    from ipkb.render import console
+    from ipkb.render import console, print_to
 
-    console().print(renderable)
+    print_to(console(), renderable)
 
 
 # -- the one place errors are rendered ---------------------------------------------------------------------
