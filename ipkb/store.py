@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the query path does not pay for defining the model's datacl
 # bumped by hand when what goes into unchanged columns changes meaning. Literals, so that a query, which
 # never imports sqlmodel, can compare them with the version a store was built with.
 STORE_EPOCH = "12"  # 11: the schema's roles in meta; 12: rows by column name
-TABLES_DIGEST = "6e86ee03852f3419"
+TABLES_DIGEST = "59112b7cd6c5d3af"
 STORE_VERSION = f"{STORE_EPOCH}.{TABLES_DIGEST}"
 # A stat signature is trusted only for files last written more than this before it was taken: a file
 # written again within the same timestamp tick (a few ms here, 2 s on FAT) keeps its size and mtime.
@@ -47,8 +47,9 @@ def _signature(kb: Path, stats: list[tuple[str, os.stat_result]]) -> tuple[str, 
     return json.dumps([STORE_VERSION, str(kb), rows]), max(st.st_mtime_ns for _, st in stats)
 
 
-def fingerprint(kb: Path) -> tuple[str, dict[Path, str]]:
-    """The KB's content hash (what `is_fresh` compares) and the SHA-256 of each file's bytes."""
+def fingerprint(kb: Path, known: dict[Path, str] | None = None) -> tuple[str, dict[Path, str]]:
+    """The KB's content hash (what `is_fresh` compares) and the SHA-256 of each file's bytes; the files in
+    `known` (from `unchanged_digests`) are not read again."""
     import hashlib  # here, not at the top: loading OpenSSL costs a query on a fresh store about 3 ms
 
     def file_digest(path: Path) -> str:
@@ -57,9 +58,41 @@ def fingerprint(kb: Path) -> tuple[str, dict[Path, str]]:
         except OSError as exc:  # the build reports it by name
             return f"unreadable: {exc.strerror}"
 
+    known = known or {}
     listed, unread = scan_kb(kb)
-    files = {path: file_digest(path) for path in (Path(name) for name, _ in listed)}
+    files = {path: known.get(path) or file_digest(path) for path in (Path(name) for name, _ in listed)}
     return _combine(kb, files, unread), files
+
+
+def unchanged_digests(kb: Path, db: Path, meta: dict[str, str]) -> dict[Path, str]:
+    """The SHA-256 the last build recorded for each record file whose size and mtime are still those it
+    had then, and which was last written well before that build looked (RACY_NS): at 1M entities reading
+    1 GB of YAML again to find the one file edited costs 5 s. The rule is make's and rsync's: a file whose
+    size and mtime are unchanged has not changed. Nothing when `db` is another KB's or another version's."""
+    if (meta.get("store_version"), meta.get("kb_path")) != (STORE_VERSION, str(kb)):
+        return {}
+    try:
+        _, _, rows = json.loads(meta.get("stat_signature") or "null") or (None, None, [])
+        trusted_before = int(meta.get("checked_at") or 0) - RACY_NS
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            digests = dict(con.execute("SELECT file, digest FROM part").fetchall())
+        finally:
+            con.close()
+    except (sqlite3.DatabaseError, ValueError, TypeError):
+        return {}
+    out: dict[Path, str] = {}
+    for relative, size, mtime in rows:
+        path = kb / relative
+        digest = digests.get(f"{kb.name}/{path.relative_to(kb).as_posix()}")
+        if digest and mtime < trusted_before:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if (info.st_size, info.st_mtime_ns) == (size, mtime):
+                out[path] = digest
+    return out
 
 
 def _combine(kb: Path, files: dict[Path, str], unread: list[Any]) -> str:
@@ -73,10 +106,6 @@ def _combine(kb: Path, files: dict[Path, str], unread: list[Any]) -> str:
     for name, _, message, _, _ in unread:
         digest.update(f"{printable_path(name[len(str(kb)) + 1 :])}\0{message}\0".encode())
     return digest.hexdigest()
-
-
-def content_hash(kb: Path) -> str:
-    return fingerprint(kb)[0]
 
 
 def read_meta(db: Path) -> dict[str, str] | None:
@@ -112,7 +141,7 @@ def _fresh(kb: Path, db: Path, meta: dict[str, str]) -> bool:
         trusted_since = int(meta.get("checked_at") or 0) - RACY_NS
         if meta.get("stat_signature") == signature and newest < trusted_since:
             return True
-        if meta.get("content_hash") != content_hash(kb):
+        if meta.get("content_hash") != fingerprint(kb, unchanged_digests(kb, db, meta))[0]:
             return False
     except (OSError, ValueError):  # a file vanished while being read: the KB is changing, so build
         return False
@@ -257,7 +286,9 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     files = [Path(path) for path, _ in listed]
     schema_bytes = _read(files[0])
     file_digests = {files[0]: sha256(schema_bytes).hexdigest()}
-    file_digests.update((path, sha256(_read(path)).hexdigest()) for path in files[1:])
+    old_meta = None if full else read_meta(db)
+    known = unchanged_digests(kb, db, old_meta) if old_meta else {}
+    file_digests.update((path, known.get(path) or sha256(_read(path)).hexdigest()) for path in files[1:])
     problems: list[Problem] = unread_problems(unread)
     schema_shown = display_path(files[0])
     schema = load_schema(files[0], schema_shown, problems, schema_bytes)

@@ -97,7 +97,9 @@ class StoreWriter:
         con.executemany("INSERT INTO relation_fts (rowid, qualifiers) VALUES (?, ?)", relation_texts)
         insert(con, "fact", facts)
         insert(con, "citation", citations, rowid=False)
-        insert(con, "part", [{"file": file, "key": part.key, "summary": summary, "problems": found}])
+        insert(
+            con, "part", [{"file": file, "key": part.key, "digest": part.digest, "summary": summary, "problems": found}]
+        )
 
     def finish(self, problems: list[Problem], meta: dict[str, str]) -> None:
         """Make the deferred indexes, record the build's problems and meta, and commit."""

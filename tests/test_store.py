@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ipkb.paths import default_db, yaml_files
+from ipkb.query import Store
 from ipkb.store import build, ensure_built, is_fresh, stat_signature
 
 
@@ -145,14 +146,44 @@ def test_a_touched_file_is_hashed_once_not_on_every_query(
     os.utime(mini_kb / "entities" / "places.yaml", ns=(1, 1))
     assert is_fresh(mini_kb, db)  # hashes the KB once and finds it unchanged
 
-    def no_hashing(kb: Path) -> str:
+    def no_hashing(kb: Path, known: object = None) -> str:
         raise AssertionError("the KB was hashed again")
 
-    monkeypatch.setattr("ipkb.store.content_hash", no_hashing)
+    monkeypatch.setattr("ipkb.store.fingerprint", no_hashing)
     assert is_fresh(mini_kb, db)
     (mini_kb / "entities" / "places.yaml").write_text("[]\n")  # a real edit is still seen
     monkeypatch.undo()
     assert not is_fresh(mini_kb, db)
+
+
+def test_a_rebuild_reads_only_the_files_whose_size_or_mtime_changed(
+    mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One edited file in a large KB: the staleness check and the rebuild read that file (and the schema),
+    not every file again; its new content is what the store then answers with."""
+    db = tmp_path / "kb.sqlite"
+    hour_ago = time.time_ns() - 3600 * 10**9
+    files = sorted(mini_kb.rglob("*.yaml"))
+    for path in files:
+        os.utime(path, ns=(hour_ago, hour_ago))  # written well before the build: their stat can be trusted
+    ensure_built(mini_kb, db)
+    edited = mini_kb / "entities" / "places.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Huzhou", "Huzhou Prefecture", 1), encoding="utf-8")
+    read: list[Path] = []
+    real_read_bytes = Path.read_bytes
+
+    def recording(path: Path) -> bytes:
+        read.append(path)
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", recording)
+    assert not is_fresh(mini_kb, db)
+    ensure_built(mini_kb, db)
+    assert set(read) == {edited, mini_kb / "schema.yaml"}, sorted(map(str, read))
+    monkeypatch.undo()
+    assert "Huzhou Prefecture" in {row["name"] for row in Store(db).rows("SELECT name FROM entity")}
+    (mini_kb / "relations" / "places.yaml").touch()  # a new mtime, the same bytes: read once, then trusted
+    assert is_fresh(mini_kb, db)
 
 
 @pytest.mark.parametrize("damage", ["zero-bytes", "truncated", "garbage"])
