@@ -58,7 +58,7 @@ class Cell(NamedTuple):
             spans = [Span(0, len(plain), style)] if style and plain else []
         if "\n" in plain:  # one line a cell; the same length, so the spans stay put
             plain = plain.replace("\n", " ")
-        return cls(plain, spans, cell_len(plain))
+        return cls(plain, spans, width_of(plain))
 
     def text(self) -> Text:
         return Text(self.plain, spans=self.spans)
@@ -68,6 +68,12 @@ class Cell(NamedTuple):
 
 
 EMPTY = Cell("", [], 0)
+
+
+def width_of(text: str) -> int:
+    """How many terminal cells `text` takes: rich's cell_len, without its table lookups for printable ASCII:
+    a long list measures a hundred thousand strings."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
 
 
 def _within(spans: list[Span], length: int) -> list[Span]:
@@ -142,7 +148,7 @@ class Grid:
             return widths
         # narrow the widest flexible column a cell at a time, never below its longest word
         floors = {
-            i: max((cell_len(w) for row in self.rows for w in row[i].plain.split()), default=0) for i in self.flexible
+            i: max((width_of(w) for row in self.rows for w in row[i].plain.split()), default=0) for i in self.flexible
         }
         if self.show_header:
             floors = {i: max([floor, *(cell_len(w) for w in self.headers[i].split())]) for i, floor in floors.items()}
@@ -219,14 +225,16 @@ class Grid:
                     continue
                 first = not self.show_header and i == 0
                 head = "" if first else (self.headers[i] if self.show_header else "")
-                fit = max(room, *(cell_len(word) for word in cell.plain.split()))  # wrap between words only
-                pieces = [cell] if first or cell.width <= room else cell.wrap(console, fit)
+                if first or cell.width <= room:
+                    pieces = [cell]
+                else:  # wrap between words only
+                    pieces = cell.wrap(console, max(room, *(width_of(word) for word in cell.plain.split())))
                 for k, piece in enumerate(pieces):
                     prefix = self.INDENT if first else self.INDENT + (head if k == 0 else "").ljust(label) + self.GAP
                     plain = piece.plain.rstrip()
                     spans = [Span(0, len(prefix), "bold")] if k == 0 and head else []
                     spans += [span.move(len(prefix)) for span in _within(piece.spans, len(plain))]
-                    yield Cell(prefix + plain, spans, cell_len(prefix) + cell_len(plain))
+                    yield Cell(prefix + plain, spans, width_of(prefix) + width_of(plain))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width

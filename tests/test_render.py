@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from ipkb.render_layout import Grid, print_to
+from ipkb.render_layout import Grid, print_to, width_of
 
 WORD = st.one_of(
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789", min_size=1, max_size=30),
@@ -162,3 +162,8 @@ def test_a_terminal_still_gets_styles() -> None:
     rich_output, plain_output = print_both(table, 80, terminal=True)
     assert plain_output == rich_output
     assert "\x1b[1m" in plain_output  # the bold header
+
+
+@given(st.text())
+def test_width_is_what_rich_measures(text: str) -> None:
+    assert width_of(text) == cell_len(text)
