@@ -201,7 +201,6 @@ class Store(AnalystReads):
         on the days it holds, which SQL cannot judge, so the walk goes level by level in Python."""
         if not relation_types:
             return set()
-        marks = ",".join("?" * len(relation_types))
         if self.as_of is not None:
             inside: set[str] = set()
             frontier = [place]
@@ -213,15 +212,22 @@ class Store(AnalystReads):
                         found.append(edge.source_id)
                 frontier = found
             return inside
-        sql = (
+        sql = self.located_within_sql(len(relation_types))
+        found_ids = {row[0] for row in self.rows(sql, [place, *relation_types, *relation_types])}
+        found_ids.discard(place)
+        return found_ids
+
+    @staticmethod
+    def located_within_sql(types: int) -> str:
+        """The recursive walk down from a place (parameters: the place, then the relation types twice); it
+        reads only the index on (target_id, type, source_id)."""
+        marks = ",".join("?" * types)
+        return (
             "WITH RECURSIVE inside(id) AS ("
             f"SELECT source_id FROM relation WHERE target_id = ? AND type IN ({marks}) UNION "
             f"SELECT r.source_id FROM relation r JOIN inside ON r.target_id = inside.id WHERE r.type IN ({marks})"
             ") SELECT id FROM inside"
         )
-        found_ids = {row[0] for row in self.rows(sql, [place, *relation_types, *relation_types])}
-        found_ids.discard(place)
-        return found_ids
 
     def edges_into(self, ids: list[str], types: tuple[str, ...]) -> list[Edge]:
         """Relations of the given types whose target is in `ids`, those that hold on `as_of`."""

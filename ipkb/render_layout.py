@@ -10,6 +10,7 @@ their column when the terminal is narrow.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Literal, NamedTuple
@@ -53,8 +54,8 @@ class Cell(NamedTuple):
         if isinstance(value, Text):
             plain = value.plain
             spans = [Span(0, len(plain), value.style), *value.spans] if value.style else list(value.spans)
-        else:
-            plain = strip_control_codes(value)  # as a Text would: nothing may move the cursor or ring
+        else:  # as a Text would, drop what could move the cursor or ring
+            plain = value if value.isprintable() else strip_control_codes(value)
             spans = [Span(0, len(plain), style)] if style and plain else []
         if "\n" in plain:  # one line a cell; the same length, so the spans stay put
             plain = plain.replace("\n", " ")
@@ -70,10 +71,18 @@ class Cell(NamedTuple):
 EMPTY = Cell("", [], 0)
 
 
+_ASCII_AND_HAN = re.compile("[\x20-\x7e\u4e00-\u9fff]*")
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
 def width_of(text: str) -> int:
-    """How many terminal cells `text` takes: rich's cell_len, without its table lookups for printable ASCII:
-    a long list measures a hundred thousand strings."""
-    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+    """How many terminal cells `text` takes: rich's cell_len, without its character-by-character lookups
+    for printable ASCII (one cell each) and CJK ideographs (two): a long list measures 400,000 strings."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if _ASCII_AND_HAN.fullmatch(text):
+        return len(text) + len(_HAN.findall(text))
+    return cell_len(text)
 
 
 def _within(spans: list[Span], length: int) -> list[Span]:
@@ -147,9 +156,7 @@ class Grid:
         if excess <= 0 or not self.flexible:
             return widths
         # narrow the widest flexible column a cell at a time, never below its longest word
-        floors = {
-            i: max((width_of(w) for row in self.rows for w in row[i].plain.split()), default=0) for i in self.flexible
-        }
+        floors = {i: self._longest_word(i) for i in self.flexible}
         if self.show_header:
             floors = {i: max([floor, *(cell_len(w) for w in self.headers[i].split())]) for i, floor in floors.items()}
         while excess > 0:
@@ -160,6 +167,15 @@ class Grid:
             widths[widest] -= 1
             excess -= 1
         return widths
+
+    def _longest_word(self, column: int) -> int:
+        """The width of the longest word in a column (a cell no wider than the longest so far is not split)."""
+        longest = 0
+        for row in self.rows:
+            cell = row[column]
+            if cell.width > longest:
+                longest = max(longest, *(width_of(word) for word in cell.plain.split() or [""]))
+        return longest
 
     def _line(self, cells: list[Cell], widths: list[int]) -> Cell:
         """One line of cells padded to their columns; its width is how wide it is at most (before the
@@ -232,9 +248,12 @@ class Grid:
                 for k, piece in enumerate(pieces):
                     prefix = self.INDENT if first else self.INDENT + (head if k == 0 else "").ljust(label) + self.GAP
                     plain = piece.plain.rstrip()
+                    shortened = len(plain) < len(piece.plain)
                     spans = [Span(0, len(prefix), "bold")] if k == 0 and head else []
-                    spans += [span.move(len(prefix)) for span in _within(piece.spans, len(plain))]
-                    yield Cell(prefix + plain, spans, width_of(prefix) + width_of(plain))
+                    if piece.spans:
+                        spans += [span.move(len(prefix)) for span in _within(piece.spans, len(plain))]
+                    used = width_of(plain) if shortened else piece.width
+                    yield Cell(prefix + plain, spans, width_of(prefix) + used)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width

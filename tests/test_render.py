@@ -164,6 +164,12 @@ def test_a_terminal_still_gets_styles() -> None:
     assert "\x1b[1m" in plain_output  # the bold header
 
 
-@given(st.text())
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(min_codepoint=0x0, max_codepoint=0xFFFF)), CELL))
 def test_width_is_what_rich_measures(text: str) -> None:
     assert width_of(text) == cell_len(text)
+
+
+def test_every_ideograph_takes_two_cells_as_rich_says() -> None:
+    ideographs = "".join(map(chr, range(0x4E00, 0xA000)))
+    assert all(width_of(c) == cell_len(c) == 2 for c in ideographs)
+    assert width_of("中国(大连) IP 中心") == cell_len("中国(大连) IP 中心")
