@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ipkb.errors import DamagedStore, IpkbError
 from ipkb.query_analysis import AnalystReads
+from ipkb.query_search import SearchReads
 from ipkb.roles import Roles
-from ipkb.text import char_phrase, fold
+from ipkb.text import fold
 from ipkb.timeframe import holds_on, known_on
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Edge(NamedTuple):  # not a dataclass: importing dataclasses costs every qu
         return (self.file, self.line, self.rowid)
 
 
-class Store(AnalystReads):
+class Store(SearchReads, AnalystReads):
     """A read-only connection to a built database."""
 
     def __init__(self, db: Path, as_of: str | None = None) -> None:
@@ -301,73 +302,7 @@ class Store(AnalystReads):
         except sqlite3.DatabaseError as exc:
             raise self._damaged(exc) from exc
 
-    # -- search and lists --------------------------------------------------------------------------------
-    def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
-        """Best matches first: the trigram index for 3+ characters, the character index for 1 or 2.
-
-        Full-width forms are folded first (NFKC: `（` is `(`, `２` is `2`). For 3+ characters an entity one
-        of whose names (id, name, Chinese name, alias, pinyin) equals the text comes first, then those with
-        a name that starts with it, then the rest by full-text rank: `huzhou` finds Huzhou before Zhuzhou.
-        A short text holding a space or punctuation mark, which the character index cannot spell, is looked
-        for with a substring scan of the names instead, shortest matching name first.
-        """
-        text = unicodedata.normalize("NFKC", text)
-        limit = min(limit, 1 << 40)  # more rows than any KB holds; the sums below stay within SQLite's integers
-        if len(text) >= 3:
-            named = self._named(fold(text), types, limit)
-            seen = {row["id"] for row, _ in named}
-            phrase = '"' + text.replace('"', '""') + '"'
-            ranked = self._ranked("entity_fts", "10.0, 1.0", phrase, types, limit + len(seen))
-            hits = (named + [(row, score) for row, score in ranked if row["id"] not in seen])[:limit]
-            if len(hits) < limit:  # then the entities that relations with that text (a document number) join
-                hits += self._named_by_relations(phrase, types, limit - len(hits), {row["id"] for row, _ in hits})
-            return hits
-        chars = char_phrase(text)
-        if chars:
-            return self._ranked("entity_chars", "1.0", chars, types, limit)
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        sql = (
-            "SELECT e.*, MIN(length(n.text)) AS score FROM name n JOIN entity e ON e.id = n.entity_id "
-            f"WHERE n.text LIKE ? ESCAPE '\\'{_type_clause(types)} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
-        )
-        return [(r, float(r["score"])) for r in self.rows(sql, [pattern, *(types or []), limit])]
-
-    def _named(self, folded: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
-        """Entities with a name equal to `folded` (score -2e6), then with a name starting with it (-1e6 plus
-        the name's length): below any bm25 score, so they sort first. One indexed range scan of `name`."""
-        if not folded:
-            return []
-        sql = (
-            "SELECT e.*, MIN(CASE WHEN n.folded = ? THEN -2e6 ELSE -1e6 + length(n.folded) END) AS score "
-            "FROM name n JOIN entity e ON e.id = n.entity_id WHERE n.folded >= ? AND n.folded < ?"
-            f"{_type_clause(types)} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
-        )
-        params = [folded, folded, folded + "\U0010ffff", *(types or []), limit]
-        return [(r, float(r["score"])) for r in self.rows(sql, params)]
-
-    def _named_by_relations(
-        self, phrase: str, types: list[str] | None, limit: int, skip: set[str]
-    ) -> list[tuple[sqlite3.Row, float]]:
-        """Both ends of the relations whose text qualifiers (document, role, ...) hold `phrase`, best first."""
-        sql = (
-            "SELECT r.source_id, r.target_id FROM relation_fts JOIN relation r ON r.rowid = relation_fts.rowid "
-            "WHERE relation_fts MATCH ? ORDER BY bm25(relation_fts), r.file, r.line LIMIT ?"
-        )
-        ids = [i for r in self.rows(sql, (phrase, 10 * limit + len(skip))) for i in (r[0], r[1]) if i not in skip]
-        rows = self.entities(ids)
-        found = [rows[i] for i in dict.fromkeys(ids) if i in rows and (not types or rows[i]["type"] in types)]
-        return [(row, 0.0) for row in found[:limit]]
-
-    def _ranked(
-        self, table: str, weights: str, phrase: str, types: list[str] | None, limit: int
-    ) -> list[tuple[sqlite3.Row, float]]:
-        """The entities whose entry in full-text index `table` holds `phrase`, best bm25 score first."""
-        sql = (
-            f"SELECT e.*, bm25({table}, {weights}) AS score FROM {table} JOIN entity e ON e.rowid = {table}.rowid "
-            f"WHERE {table} MATCH ?{_type_clause(types)} ORDER BY score, e.id LIMIT ?"
-        )
-        return [(r, r["score"]) for r in self.rows(sql, [phrase, *(types or []), limit])]
-
+    # -- lists (search: query_search.SearchReads) -------------------------------------------------------
     def list_entities(
         self, types: list[str] | None, within: set[str] | None, holders_of: set[str] | None
     ) -> list[sqlite3.Row]:
@@ -383,7 +318,3 @@ class Store(AnalystReads):
             and (within is None or r["id"] in within)
             and (holders_of is None or r["id"] in holders_of)
         ]
-
-
-def _type_clause(types: list[str] | None) -> str:
-    return f" AND e.type IN ({','.join('?' * len(types))})" if types else ""

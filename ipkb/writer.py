@@ -67,11 +67,13 @@ class StoreWriter:
         relation_texts: list[tuple[int, str]] = []
         owners: dict[str, list[str]] = {"entity": [], "relation": [], "fact": []}
         for entity, entity_names in zip(rows.entities, rows.names, strict=True):
-            entities.append({**entity, "rowid": self.entity_id, "file": file})
             names += [{**name, "entity_id": entity["id"]} for name in entity_names]
             distinct = list(dict.fromkeys(name["text"] for name in entity_names))
             fts.append((self.entity_id, " | ".join(distinct), entity["description"] or ""))
-            chars.append((self.entity_id, char_tokens(distinct)))
+            spelt = char_tokens(distinct)
+            chars_rowid = (spelt.count(" ") + 1) << 32 | self.entity_id  # short names first: see tables.py
+            chars.append((chars_rowid, spelt))
+            entities.append({**entity, "rowid": self.entity_id, "file": file, "chars_rowid": chars_rowid})
             owners["entity"].append(entity["id"])
             self.entity_id += 1
         for relation in rows.relations:
@@ -194,7 +196,7 @@ def delete_rows(con: sqlite3.Connection, file: str) -> None:
     """Remove everything one file put into the store."""
     for sql in (
         "DELETE FROM entity_fts WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
-        "DELETE FROM entity_chars WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
+        "DELETE FROM entity_chars WHERE rowid IN (SELECT chars_rowid FROM entity WHERE file = ?1)",
         "DELETE FROM relation_fts WHERE rowid IN (SELECT rowid FROM relation WHERE file = ?1)",
         "DELETE FROM name WHERE entity_id IN (SELECT id FROM entity WHERE file = ?1)",
         "DELETE FROM citation WHERE owner_kind = 'entity' AND owner IN (SELECT id FROM entity WHERE file = ?1)",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ipkb"
 # the read layer: Store, the analysts' reads, the exports' and the graph's reads
-READ_LAYER = {"query.py", "query_analysis.py", "query_export.py"}
+READ_LAYER = {"query.py", "query_analysis.py", "query_export.py", "query_search.py"}
 # the write side: a build reads what it replaces (meta, parts, indexes) from the file it writes
 WRITE_SIDE = {"store.py", "writer.py", "dbfile.py"}
 # SQL as this code base writes it: the keyword in capitals (prose may say "selected")

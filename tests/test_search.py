@@ -67,6 +67,36 @@ def test_a_short_text_never_matches_across_a_space_or_two_names(mini_kb: Path, t
     assert not any(finds(text) for text in ("xw", "乙v", "yv", "y甲", "kq"))
 
 
+def test_a_short_text_in_most_names_ranks_among_the_shortest_names(
+    mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two letters found in most names of a large KB: only the entities with the shortest names are ranked
+    (bm25 favours them anyway), so the answer does not cost a score for every match; a type filter that
+    those lack still finds the others."""
+    records = [
+        f"- {{id: zz-{n:02d}, type: city, name: Zz{'q' * n}, sources: [{{source: src-article}}]}}"
+        for n in reversed(range(30))  # written longest first: the file's order is not the ranking
+    ]
+    records.append(
+        "- {id: zz-county, type: county, name: Zz county with a long name, sources: [{source: src-article}]}"
+    )
+    (mini_kb / "entities" / "extra.yaml").write_text("\n".join(records) + "\n")
+    db = tmp_path / "kb.sqlite"
+    build(mini_kb, db)
+    store = Store(db)
+    everything = [row["id"] for row, _ in store.search("zz", None, limit=1000)]
+    assert len(everything) == 31 and everything[:3] == ["zz-00", "zz-01", "zz-02"]
+    listed_first = store.rows(
+        "SELECT e.id FROM entity_chars JOIN entity e ON e.chars_rowid = entity_chars.rowid "
+        """WHERE entity_chars MATCH '"z z"' LIMIT 3"""
+    )
+    assert [row["id"] for row in listed_first] == ["zz-00", "zz-01", "zz-02"]  # the index lists short names first
+    monkeypatch.setattr(Store, "SHORT_CANDIDATES", 5)
+    assert [row["id"] for row, _ in store.search("zz", None, limit=3)] == everything[:3]
+    assert [row["id"] for row, _ in store.search("zz", ["county"], limit=1)] == ["zz-county"]
+    assert len(store.search("zz", None, limit=1000)) == 31
+
+
 @pytest.mark.parametrize(
     ("text", "first"),
     [

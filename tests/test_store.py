@@ -72,7 +72,7 @@ def test_rows_are_built_by_the_declared_column_names(mini_kb: Path) -> None:
             made["fact"] += rows.facts
             made["citation"] += rows.citations
             made["name"] += [name for names in rows.names for name in names]
-    writer_adds = {"entity": {"rowid", "file"}, "relation": {"rowid", "file"}, "fact": {"rowid", "file"}}
+    writer_adds = {"entity": {"rowid", "file", "chars_rowid"}, "relation": {"rowid", "file"}, "fact": {"rowid", "file"}}
     writer_adds |= {"citation": {"rowid"}, "name": {"rowid", "entity_id"}}
     for table, rows in made.items():
         assert rows, table

@@ -1,0 +1,108 @@
+"""The store's full-text and name searches: part of `query.Store` (a mixin, as query_analysis is)."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from ipkb.text import char_phrase, fold
+
+
+class SearchReads:
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError  # query.Store's
+
+    def entities(self, ids: Iterable[str]) -> dict[str, sqlite3.Row]:
+        raise NotImplementedError  # query.Store's
+
+    def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
+        """Best matches first: the trigram index for 3+ characters, the character index for 1 or 2.
+
+        Full-width forms are folded first (NFKC: `（` is `(`, `２` is `2`). For 3+ characters an entity one
+        of whose names (id, name, Chinese name, alias, pinyin) equals the text comes first, then those with
+        a name that starts with it, then the rest by full-text rank: `huzhou` finds Huzhou before Zhuzhou.
+        A short text holding a space or punctuation mark, which the character index cannot spell, is looked
+        for with a substring scan of the names instead, shortest matching name first.
+        """
+        text = unicodedata.normalize("NFKC", text)
+        limit = min(limit, 1 << 40)  # more rows than any KB holds; the sums below stay within SQLite's integers
+        if len(text) >= 3:
+            named = self._named(fold(text), types, limit)
+            seen = {row["id"] for row, _ in named}
+            phrase = '"' + text.replace('"', '""') + '"'
+            ranked = self._ranked("entity_fts", "10.0, 1.0", phrase, types, limit + len(seen))
+            hits = (named + [(row, score) for row, score in ranked if row["id"] not in seen])[:limit]
+            if len(hits) < limit:  # then the entities that relations with that text (a document number) join
+                hits += self._named_by_relations(phrase, types, limit - len(hits), {row["id"] for row, _ in hits})
+            return hits
+        chars = char_phrase(text)
+        if chars:
+            return self._short(chars, types, limit)
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = (
+            "SELECT e.*, MIN(length(n.text)) AS score FROM name n JOIN entity e ON e.id = n.entity_id "
+            f"WHERE n.text LIKE ? ESCAPE '\\'{type_clause(types)} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
+        )
+        return [(r, float(r["score"])) for r in self.rows(sql, [pattern, *(types or []), limit])]
+
+    def _named(self, folded: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
+        """Entities with a name equal to `folded` (score -2e6), then with a name starting with it (-1e6 plus
+        the name's length): below any bm25 score, so they sort first. One indexed range scan of `name`."""
+        if not folded:
+            return []
+        sql = (
+            "SELECT e.*, MIN(CASE WHEN n.folded = ? THEN -2e6 ELSE -1e6 + length(n.folded) END) AS score "
+            "FROM name n JOIN entity e ON e.id = n.entity_id WHERE n.folded >= ? AND n.folded < ?"
+            f"{type_clause(types)} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
+        )
+        params = [folded, folded, folded + "\U0010ffff", *(types or []), limit]
+        return [(r, float(r["score"])) for r in self.rows(sql, params)]
+
+    def _named_by_relations(
+        self, phrase: str, types: list[str] | None, limit: int, skip: set[str]
+    ) -> list[tuple[sqlite3.Row, float]]:
+        """Both ends of the relations whose text qualifiers (document, role, ...) hold `phrase`, best first."""
+        sql = (
+            "SELECT r.source_id, r.target_id FROM relation_fts JOIN relation r ON r.rowid = relation_fts.rowid "
+            "WHERE relation_fts MATCH ? ORDER BY bm25(relation_fts), r.file, r.line LIMIT ?"
+        )
+        ids = [i for r in self.rows(sql, (phrase, 10 * limit + len(skip))) for i in (r[0], r[1]) if i not in skip]
+        rows = self.entities(ids)
+        found = [rows[i] for i in dict.fromkeys(ids) if i in rows and (not types or rows[i]["type"] in types)]
+        return [(row, 0.0) for row in found[:limit]]
+
+    SHORT_CANDIDATES = 1000
+
+    def _short(self, phrase: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
+        """A 1- or 2-character search, best bm25 score first. Two common letters are in most names of a large
+        KB, and bm25 costs about 2.5 µs a match (1.3 s at 1M), so when more than SHORT_CANDIDATES (or
+        `limit`) entities match, only that many are ranked: those with the shortest names, which entity_chars
+        lists first (its rowids grow with the names' length) and which bm25 favours anyway."""
+        candidates = max(self.SHORT_CANDIDATES, limit)
+        last = self.rows(
+            "SELECT rowid FROM entity_chars WHERE entity_chars MATCH ? LIMIT 1 OFFSET ?", (phrase, candidates - 1)
+        )
+        if last:
+            hits = self._ranked("entity_chars", "1.0", phrase, types, limit, below=last[0][0])
+            if len(hits) == limit:
+                return hits
+        return self._ranked("entity_chars", "1.0", phrase, types, limit)
+
+    def _ranked(
+        self, table: str, weights: str, phrase: str, types: list[str] | None, limit: int, below: int | None = None
+    ) -> list[tuple[sqlite3.Row, float]]:
+        """The entities whose entry in full-text index `table` holds `phrase`, best bm25 score first; with
+        `below`, only the entries up to that rowid."""
+        owner = f"{table}.rowid & 4294967295" if table == "entity_chars" else f"{table}.rowid"  # see chars_rowid
+        bound = f" AND {table}.rowid <= {int(below)}" if below is not None else ""
+        sql = (
+            f"SELECT e.*, bm25({table}, {weights}) AS score FROM {table} JOIN entity e ON e.rowid = {owner} "
+            f"WHERE {table} MATCH ?{bound}{type_clause(types)} ORDER BY score, e.id LIMIT ?"
+        )
+        return [(r, r["score"]) for r in self.rows(sql, [phrase, *(types or []), limit])]
+
+
+def type_clause(types: list[str] | None) -> str:
+    return f" AND e.type IN ({','.join('?' * len(types))})" if types else ""
