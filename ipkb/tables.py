@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Index, SQLModel
 
 
 class Meta(SQLModel, table=True):
