@@ -26,12 +26,12 @@ OWNERS = {
         "ipkb/cli/complete.py",
     ),
     "rich": ("ipkb/render",),  # render.py and its render_*.py siblings
-    "networkx": ("ipkb/graph.py", "ipkb/export/"),
+    "networkx": ("ipkb/export/graph.py", "ipkb/export/"),
     "rdflib": ("ipkb/export/",),
-    "sqlmodel": ("ipkb/tables.py", "ipkb/writer.py"),
-    "sqlalchemy": ("ipkb/writer.py",),
-    "yaml": ("ipkb/load.py",),
-    "pypinyin": ("ipkb/derive.py",),
+    "sqlmodel": ("ipkb/build/tables.py", "ipkb/build/writer.py"),
+    "sqlalchemy": ("ipkb/build/writer.py",),
+    "yaml": ("ipkb/build/load.py",),
+    "pypinyin": ("ipkb/build/derive.py",),
     "rapidfuzz": ("ipkb/suggest.py",),
 }
 

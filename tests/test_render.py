@@ -1,4 +1,4 @@
-"""Grid, the table of ipkb.render: columns stay aligned, lines fit the console, and no cell loses a character
+"""Grid, the table of ipkb.render.queries: columns stay aligned, lines fit the console, and no cell loses a character
 however narrow the console is."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 
-from ipkb.render_layout import Grid
+from ipkb.render.layout import Grid
 
 WORD = st.one_of(
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789", min_size=1, max_size=30),

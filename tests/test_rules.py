@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ipkb import store
+from ipkb.build import store
 from ipkb.errors import InvalidKnowledgeBase
 from tests.conftest import invoke
 

@@ -5,8 +5,8 @@ Each module has `write(graph, stream)`. A module whose format is several files (
 writes the files through ipkb.export.writefile: a failed export never leaves a partial file, and a
 device, FIFO or symlink named with -o stays what it is.
 
-`graph` is a networkx graph (`ipkb.graph.build_graph`) or, for a whole-KB export, an
-`ipkb.graph.StreamedGraph`. A module with `STREAMS = True` writes a StreamedGraph as it reads it, in
+`graph` is a networkx graph (`ipkb.export.graph.build_graph`) or, for a whole-KB export, an
+`ipkb.export.graph.StreamedGraph`. A module with `STREAMS = True` writes a StreamedGraph as it reads it, in
 bounded memory; for the others `export_to` first builds the networkx graph from it.
 """
 
@@ -99,7 +99,7 @@ def _ready(graph: Any, exporter: ModuleType, spool_dir: Path | None) -> Any:
 
     Streaming writers that need a scratch file (GraphML, GEXF) put it in `spool_dir`, beside the export.
     """
-    from ipkb.graph import StreamedGraph
+    from ipkb.export.graph import StreamedGraph
 
     if not isinstance(graph, StreamedGraph):
         return graph

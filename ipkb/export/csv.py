@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, BinaryIO
 
+from ipkb.export.graph import all_qualifiers
 from ipkb.export.neo4j import CONSTRAINTS, nodes, relationships, whole_day
-from ipkb.graph import all_qualifiers
 
 STREAMS = True  # the relationships file reads the qualifiers once more first, for its header
 FILES = ("-nodes.csv", "-relationships.csv", "-constraints.cypher")

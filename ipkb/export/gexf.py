@@ -64,7 +64,7 @@ def day(value: Any, end: bool) -> str | None:
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    """`graph`: a networkx MultiDiGraph or an `ipkb.graph.StreamedGraph`, written one node or edge at a time.
+    """`graph`: a networkx MultiDiGraph or an `ipkb.export.graph.StreamedGraph`, written one node or edge at a time.
 
     A node's `label` is an XML attribute, not a GEXF attribute; attributes are declared, node class first,
     before the nodes.

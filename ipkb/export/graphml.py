@@ -31,7 +31,7 @@ SCOPES = {"node": "n", "edge": "e"}
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    """`graph`: a networkx MultiDiGraph or an `ipkb.graph.StreamedGraph`, written one node or edge at a time."""
+    """`graph`: a networkx MultiDiGraph or an `ipkb.export.graph.StreamedGraph`, written one node or edge at a time."""
     keys = _Keys()
     with spool(getattr(graph, "spool_dir", None)) as body:
         for node, data in graph.nodes(data=True):

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ipkb.graph import all_facts, cited_sources
+from ipkb.export.graph import all_facts, cited_sources
 
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.render_layout import Grid, Hanging, Notes
-from ipkb.render_layout import console as console  # the CLI's console, re-exported
-from ipkb.render_text import qualifiers_text
+from ipkb.render.layout import Grid, Hanging, Notes
+from ipkb.render.layout import console as console  # the CLI's console, re-exported
+from ipkb.render.text import qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.model import Problem

@@ -215,7 +215,7 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
 def load_schema(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> Schema:
     """The schema (from `data`, its bytes, when already read), with its problems appended. An unreadable or
     empty file gives one problem, not two."""
-    from ipkb.load import read_yaml
+    from ipkb.build.load import read_yaml
 
     before = len(problems)
     data = read_yaml(path, display, problems, data)
