@@ -31,6 +31,7 @@ from ipkb.export.xmlstream import DECLARATION, element, escape_attribute, indent
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
+HELP = "Gephi"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True
 NS = "http://www.gexf.net/1.2draft"
 NS_VIZ = "http://www.gexf.net/1.2draft/viz"

@@ -20,6 +20,7 @@ from ipkb.export.xmlstream import DECLARATION, element, escape_text, indent, lea
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
+HELP = "Gephi, yEd, Cytoscape"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True
 HEAD = (
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '

@@ -34,6 +34,7 @@ from ipkb.export.turtle import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Block, Iri, 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData
 
+HELP = "RDF Turtle"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True
 DEFAULT_BASE = "http://example.org/ipkb/"
 DATES = (
