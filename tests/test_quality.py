@@ -26,7 +26,7 @@ OWNERS = {
         "ipkb/cli/complete.py",
     ),
     "rich": ("ipkb/render/",),
-    "networkx": ("ipkb/export/graph.py", "ipkb/export/"),
+    "networkx": ("ipkb/export/",),
     "rdflib": ("ipkb/export/",),
     "sqlmodel": ("ipkb/build/tables.py", "ipkb/build/writer.py"),
     "sqlalchemy": ("ipkb/build/writer.py",),

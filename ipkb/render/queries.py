@@ -1,5 +1,5 @@
 """Rich renderables for the graph queries (path, list, search, neighbors) and the KB's problems. The layout
-pieces are in render_layout, `show` in render_show, the analysis commands in render_analysis; rich.tree
+pieces are in layout.py, `show` in show.py, the analysis commands in analysis.py; rich.tree
 loads only in the function that uses it.
 """
 
