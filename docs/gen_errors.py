@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ipkb.validate import validate_folder
+from ipkb.build.validate import validate_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "bad_inputs"

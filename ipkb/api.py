@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ipkb.errors import UsageError
 
 if TYPE_CHECKING:
-    from ipkb.query import Edge, Store
+    from ipkb.read.query import Edge, Store
     from ipkb.shapes import Columns, ListRow, NeighborRow, PathView, ShowView
 
 
@@ -22,8 +22,8 @@ def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: s
     """The knowledge base in folder `kb` (default: `$IPKB_KB`, else the bundled one), compiled into `db`
     (default: `$IPKB_DB`, else the user's cache folder) and rebuilt first if any YAML file changed.
     `as_of` (YYYY, YYYY-MM or YYYY-MM-DD) hides what had not begun or had ended by then."""
+    from ipkb.build.store import open_built
     from ipkb.paths import resolve_db, resolve_kb
-    from ipkb.store import open_built
 
     day = None
     if as_of is not None:
@@ -43,7 +43,7 @@ class KB:
     def resolve(self, *names: str) -> list[str]:
         """Each name (id, English or Chinese name, alias, pinyin) as an entity id; raises EntityNotFound
         with "did you mean" suggestions, or AmbiguousEntity with the candidates."""
-        from ipkb.resolve import resolve
+        from ipkb.read.resolve import resolve
 
         return [resolve(self.store, name) for name in names]
 
@@ -60,7 +60,7 @@ class KB:
 
     def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""
-        from ipkb import views
+        from ipkb.read import views
 
         (entity_id,) = self.resolve(entity)
         return views.show(self.store, entity_id)
@@ -74,8 +74,8 @@ class KB:
         max_hops: int | None = None,
     ) -> PathView:
         """The shortest chains of cited relations from `start` to `goal` (all of them with `all_paths`)."""
-        from ipkb import views
-        from ipkb.traverse import shortest_paths
+        from ipkb.read import views
+        from ipkb.read.traverse import shortest_paths
 
         self.check_types(None, via)
         a, b = self.resolve(start, goal)
@@ -83,7 +83,7 @@ class KB:
 
     def search(self, text: str, types: list[str] | None = None, limit: int = 20) -> list[ListRow]:
         """Entities whose names, aliases or descriptions match `text`, best first."""
-        from ipkb import views
+        from ipkb.read import views
 
         if not text.strip():
             raise UsageError("search needs some text", hint="e.g. ipkb search 柯桥")
@@ -103,9 +103,9 @@ class KB:
 
         Under --as-of an entity is listed when it is known to exist that day (its since and until), or is a
         place (a city stays a city); one with no `since` is not taken to exist: the KB cannot tell."""
-        from ipkb import views
-        from ipkb.lifespan import exists_on
-        from ipkb.traverse import contained_in
+        from ipkb.read import views
+        from ipkb.read.lifespan import exists_on
+        from ipkb.read.traverse import contained_in
 
         self.check_types(types)
         inside = contained_in(self.store, self.resolve(within)[0]) if within else None
@@ -211,8 +211,8 @@ class KB:
 
     def neighbors(self, entity: str, depth: int = 1, via: list[str] | None = None) -> list[NeighborRow]:
         """Entities within `depth` relations of `entity`, with the relation that reached each."""
-        from ipkb import views
-        from ipkb.traverse import neighborhood
+        from ipkb.read import views
+        from ipkb.read.traverse import neighborhood
 
         self.check_types(None, via)
         (entity_id,) = self.resolve(entity)

@@ -1,6 +1,6 @@
 """The schema's roles: which relation, qualifier, status and entity types the code relies on, by role.
 
-kb/schema.yaml names them (`roles:`, and `colour`, `zh`, `pinyin` of each entity type); `ipkb.schema`
+kb/schema.yaml names them (`roles:`, and `colour`, `zh`, `pinyin` of each entity type); `ipkb.build.schema`
 reads them into a `Roles`, the build keeps it in the store's meta table as JSON, and a query reads it
 back with `Store.roles()`, so no Python module outside schema.py names a relation or entity type. Light on
 purpose (no dataclasses, no YAML): every query may load it.

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from ipkb.dbfile import APPLICATION_ID, TEMP_MARK
+from ipkb.build.dbfile import APPLICATION_ID, TEMP_MARK
+from ipkb.build.store import build, is_fresh, stat_signature
 from ipkb.paths import default_db
-from ipkb.store import build, is_fresh, stat_signature
 from tests.conftest import invoke
 
 
@@ -211,14 +211,14 @@ def test_an_edit_while_a_file_is_being_parsed_is_never_taken_as_built(
     run, mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 13 #4: save B, a build starts, save A during it, save B again (same size, same mtime)."""
-    import ipkb.parts
+    import ipkb.build.parts
 
     db = tmp_path / "kb.sqlite"
     places = mini_kb / "entities" / "places.yaml"
     rename_huzhou(mini_kb, "Huzhou BBBB")
     stamp = places.stat().st_mtime_ns - 10 * 10**9  # old enough that the stat signature would be trusted
     os.utime(places, ns=(stamp, stamp))
-    original = ipkb.parts.read_part
+    original = ipkb.build.parts.read_part
 
     def edited_during_the_build(source, schema):  # type: ignore[no-untyped-def]
         if source.path != places:
@@ -230,7 +230,7 @@ def test_an_edit_while_a_file_is_being_parsed_is_never_taken_as_built(
             rename_huzhou(mini_kb, "Huzhou BBBB")
             os.utime(places, ns=(stamp, stamp))  # as if it were never touched
 
-    monkeypatch.setattr(ipkb.parts, "read_part", edited_during_the_build)
+    monkeypatch.setattr(ipkb.build.parts, "read_part", edited_during_the_build)
     assert run("--db", str(db), "build").exit_code == 0
     monkeypatch.undo()
     assert not is_fresh(mini_kb, db)  # what was parsed (A) is not what is on disk (B)
@@ -254,15 +254,15 @@ def test_a_signature_is_trusted_only_once_the_files_are_older_than_the_check(
     mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Files written moments ago are hashed (their mtime tick may hide a second save); old ones are not."""
-    import ipkb.store
+    import ipkb.build.store
 
     db = tmp_path / "kb.sqlite"
     places = mini_kb / "entities" / "places.yaml"
     places.write_text(places.read_text())  # written just now
     build(mini_kb, db)
     hashed: list[Path] = []
-    real = ipkb.store.fingerprint
-    monkeypatch.setattr(ipkb.store, "fingerprint", lambda kb, known=None: hashed.append(kb) or real(kb, known))
+    real = ipkb.build.store.fingerprint
+    monkeypatch.setattr(ipkb.build.store, "fingerprint", lambda kb, known=None: hashed.append(kb) or real(kb, known))
     assert is_fresh(mini_kb, db) and len(hashed) == 1  # racy: hashed, and not remembered
     assert is_fresh(mini_kb, db) and len(hashed) == 2
     os.utime(places, ns=(10**18, 10**18))  # as if written long ago (2001)
@@ -276,12 +276,12 @@ def test_a_file_that_vanishes_mid_build_restarts_the_build(
     run, mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An editor that saves by delete-and-rename makes a file listed a moment ago vanish: build again."""
-    import ipkb.parts
+    import ipkb.build.parts
 
     extra = mini_kb / "entities" / "extra.yaml"
     body = "- id: deqing\n  type: county\n  name: Deqing County\n  sources: [{source: src-article}]\n"
     extra.write_text(body)
-    original, calls = ipkb.parts.read_part, []
+    original, calls = ipkb.build.parts.read_part, []
 
     def vanishing(source, schema):  # type: ignore[no-untyped-def]
         if source.path == extra and not calls:
@@ -293,7 +293,7 @@ def test_a_file_that_vanishes_mid_build_restarts_the_build(
                 extra.write_text(body)  # ... and back under the same name
         return original(source, schema)
 
-    monkeypatch.setattr(ipkb.parts, "read_part", vanishing)
+    monkeypatch.setattr(ipkb.build.parts, "read_part", vanishing)
     result = run("--db", str(tmp_path / "kb.sqlite"), "show", "deqing", "--json")
     assert calls and result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["name"] == "Deqing County"
@@ -388,19 +388,19 @@ def test_a_store_damaged_again_after_the_rebuild_is_a_clear_error(
     run, mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Retry once, not forever: damage that survives a rebuild is reported, without a traceback."""
-    import ipkb.store
+    import ipkb.build.store
 
     db = tmp_path / "kb.sqlite"
     assert run("--db", str(db), "build").exit_code == 0
     damage_page_of(db, "entity")
-    original = ipkb.store.build
+    original = ipkb.build.store.build
 
     def build_and_damage(kb: Path, target: Path, full: bool = False) -> object:
         problems = original(kb, target, full)
         damage_page_of(target, "entity")
         return problems
 
-    monkeypatch.setattr(ipkb.store, "build", build_and_damage)
+    monkeypatch.setattr(ipkb.build.store, "build", build_and_damage)
     result = run("--db", str(db), "show", "huzhou")
     assert result.exit_code == 1 and "is damaged" in result.stderr and "Traceback" not in result.stderr
 
@@ -409,7 +409,7 @@ def test_a_full_disk_is_a_clear_message_and_keeps_the_previous_database(
     run, mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Fault injection: the disk fills up while the rows are written."""
-    import ipkb.writer
+    import ipkb.build.writer
 
     db = tmp_path / "kb.sqlite"
     assert run("--db", str(db), "build").exit_code == 0
@@ -418,7 +418,7 @@ def test_a_full_disk_is_a_clear_message_and_keeps_the_previous_database(
     def disk_full(*args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(ipkb.writer.StoreWriter, "add", disk_full)
+    monkeypatch.setattr(ipkb.build.writer.StoreWriter, "add", disk_full)
     rename_huzhou(mini_kb, "Huzhou Edited")
     result = run("--db", str(db), "show", "huzhou")
     assert result.exit_code == 1 and "no space left" in result.stderr and "previous database is kept" in result.stderr
@@ -467,9 +467,9 @@ ls -a {mount} > {tmp_path}/listing
 def test_the_temporary_file_of_a_killed_build_is_removed_by_the_next_build(mini_kb: Path, tmp_path: Path) -> None:
     db = tmp_path / "kb.sqlite"
     script = (
-        "import sys, time; from pathlib import Path; import ipkb.writer\n"
-        "ipkb.writer.StoreWriter.add = lambda *a: (print('writing', flush=True), time.sleep(600))\n"
-        "from ipkb.store import build\n"
+        "import sys, time; from pathlib import Path; import ipkb.build.writer\n"
+        "ipkb.build.writer.StoreWriter.add = lambda *a: (print('writing', flush=True), time.sleep(600))\n"
+        "from ipkb.build.store import build\n"
         f"build(Path({str(mini_kb)!r}), Path({str(db)!r}))\n"
     )
     builder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

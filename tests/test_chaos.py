@@ -257,25 +257,25 @@ def test_a_database_replaced_during_the_freshness_check_is_not_the_one_answering
     mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Deterministic form of the race: another KB's build lands between the check and the answer."""
-    import ipkb.store
+    import ipkb.build.store
 
     one, two = two_kbs(tmp_path, mini_kb)
     db = tmp_path / "shared.sqlite"
-    ipkb.store.build(one.resolve(), db)
-    original = ipkb.store._fresh
+    ipkb.build.store.build(one.resolve(), db)
+    original = ipkb.build.store._fresh
 
     def replaced_meanwhile(kb: Path, target: Path, meta: dict[str, str]) -> bool:
-        ipkb.store.build(two.resolve(), target)  # another process, sharing the file, finishes a build now
+        ipkb.build.store.build(two.resolve(), target)  # another process, sharing the file, finishes a build now
         return original(kb, target, meta)
 
-    monkeypatch.setattr(ipkb.store, "_fresh", replaced_meanwhile)
+    monkeypatch.setattr(ipkb.build.store, "_fresh", replaced_meanwhile)
     result = invoke(["--kb", str(one), "--db", str(db), "show", "chaos-town", "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["name"] == "Chaos Town One"
 
 
 def test_a_remembered_signature_goes_only_into_the_build_it_was_checked_against(mini_kb: Path, tmp_path: Path) -> None:
     """A touched-but-unchanged check must not stamp its signature on a build that replaced the file."""
-    from ipkb.store import _remember_signature, build, read_meta, stat_signature
+    from ipkb.build.store import _remember_signature, build, read_meta, stat_signature
 
     db = tmp_path / "kb.sqlite"
     town = mini_kb / "entities" / "town.yaml"
@@ -295,22 +295,22 @@ def test_an_incremental_build_whose_old_store_was_replaced_meanwhile_starts_agai
     mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The rows to keep were chosen from one store; if another lands before the copy, build again."""
-    import ipkb.store
+    import ipkb.build.store
 
     one, two = two_kbs(tmp_path, mini_kb)
     db = tmp_path / "shared.sqlite"
-    ipkb.store.build(one.resolve(), db)
+    ipkb.build.store.build(one.resolve(), db)
     (one / "entities" / "places.yaml").write_text((one / "entities" / "places.yaml").read_text() + "\n")
-    original, calls = ipkb.store._previous_parts, []
+    original, calls = ipkb.build.store._previous_parts, []
 
     def replaced_after_reading(target: Path, kb: Path, schema_digest: str) -> object:
         parts = original(target, kb, schema_digest)
         if not calls:
             calls.append(kb)
-            ipkb.store.build(two.resolve(), target)  # another process lands its build now
+            ipkb.build.store.build(two.resolve(), target)  # another process lands its build now
         return parts
 
-    monkeypatch.setattr(ipkb.store, "_previous_parts", replaced_after_reading)
+    monkeypatch.setattr(ipkb.build.store, "_previous_parts", replaced_after_reading)
     result = invoke(["--kb", str(one), "--db", str(db), "show", "chaos-town", "--json"])
     assert calls and result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["name"] == "Chaos Town One"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ipkb.load import Mapping, read_yaml
+from ipkb.build.load import Mapping, read_yaml
+from ipkb.build.schema import load_schema
+from ipkb.build.validate import RawRecords, validate
 from ipkb.model import Problem
-from ipkb.schema import load_schema
-from ipkb.validate import RawRecords, validate
 from tests.conftest import BUNDLED_KB, REPO
 
 sys.path.insert(0, str(REPO / "docs"))

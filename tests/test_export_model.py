@@ -23,11 +23,11 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
+from ipkb.build.store import build
 from ipkb.export import export_to, turtle
+from ipkb.export.graph import StreamedGraph, build_graph
 from ipkb.export.ttl import blocks
-from ipkb.graph import StreamedGraph, build_graph
-from ipkb.query import Store
-from ipkb.store import build
+from ipkb.read.query import Store
 from tests.conftest import BUNDLED_KB, invoke
 from tests.test_streaming import odd_kb
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pydot
 import pytest
 
+from ipkb.build.schema import load_schema
 from ipkb.export.style import PALETTE, contrast, text_colour
-from ipkb.schema import load_schema
 from tests.browser import CHROMIUM, Browser, Tab
 from tests.conftest import BUNDLED_KB, REPO
 

@@ -401,7 +401,28 @@ def test_unknown_format_lists_the_formats(run, tmp_path: Path) -> None:
     result = run("export", "--format", "gml", "-o", str(tmp_path / "x"))
     assert result.exit_code == 2
     assert all(fmt in result.stderr for fmt in FORMATS)
+    assert "did you mean 'graphml'?" in result.stderr
     assert list(tmp_path.iterdir()) == [tmp_path / "cache"] or not (tmp_path / "x").exists()
+
+
+def test_the_registry_finds_every_format_module_and_nothing_else() -> None:
+    """A format is one module with `HELP` (read from its text, not imported): every module of ipkb/export that
+    writes a graph (`write(graph, stream)` or `write_files(graph, streams)`) is found, with the HELP it
+    declares, and no helper module is (turtle.py's `write` takes prefixes and blocks)."""
+    import ast
+    import importlib
+
+    folder = REPO / "ipkb" / "export"
+    writers = set()
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in ("write", "write_files") and node.args.args:
+                writers |= {path.stem} if node.args.args[0].arg == "graph" else set()
+    assert set(FORMATS) == writers
+    for fmt, words in FORMATS.items():
+        declared = importlib.import_module(f"ipkb.export.{fmt}").HELP
+        assert declared == words, fmt
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "csv", "html"])

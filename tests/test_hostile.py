@@ -339,12 +339,12 @@ def test_diff_takes_only_commits(mini_kb: Path) -> None:
 
 # -- the last resort ------------------------------------------------------------------------------------------
 def test_an_unexpected_exception_is_still_a_message(run, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ipkb.views
+    import ipkb.read.views
 
     def broken(*args: object) -> None:
         raise RuntimeError("something nobody expected")
 
-    monkeypatch.setattr(ipkb.views, "show", broken)
+    monkeypatch.setattr(ipkb.read.views, "show", broken)
     result = run("show", "huzhou")
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert (

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ipkb import parts, store
+from ipkb.build import parts, store
 from ipkb.errors import InvalidKnowledgeBase
 from tests.conftest import BUNDLED_KB, invoke
 

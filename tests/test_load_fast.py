@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from ipkb.load import Mapping, Sequence, read_yaml
-from ipkb.load_fast import read_fast
+from ipkb.build.load import Mapping, Sequence, read_yaml
+from ipkb.build.load_fast import read_fast
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("yaml_rs")
@@ -124,8 +124,8 @@ def test_what_yaml_versions_read_otherwise_or_pyyaml_reports_goes_the_careful_wa
 
 def test_a_build_reports_problems_with_the_careful_readers_lines(tmp_path: Path) -> None:
     """A file the fast way reads but the checks fault is read again carefully: the same messages as validate."""
+    from ipkb.build.store import build
     from ipkb.errors import InvalidKnowledgeBase
-    from ipkb.store import build
 
     kb = tmp_path / "kb"
     (kb / "entities").mkdir(parents=True)

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from ipkb.derive import pinyin_of
+from ipkb.build.derive import pinyin_of
+from ipkb.build.schema import load_schema
 from ipkb.model import Problem
-from ipkb.schema import load_schema
 from tests.conftest import BUNDLED_KB, invoke
 
 # the entity types whose names the bundled schema romanises as places (`pinyin: place`)

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ipkb.build.store import build
+from ipkb.build.validate import validate_folder
 from ipkb.errors import InvalidKnowledgeBase
-from ipkb.store import build
-from ipkb.validate import validate_folder
 from tests.conftest import FIXTURES
 
 KEYS = [

@@ -25,13 +25,13 @@ OWNERS = {
         "ipkb/cli/export_command.py",
         "ipkb/cli/complete.py",
     ),
-    "rich": ("ipkb/render",),  # render.py and its render_*.py siblings
-    "networkx": ("ipkb/graph.py", "ipkb/export/"),
+    "rich": ("ipkb/render/",),
+    "networkx": ("ipkb/export/",),
     "rdflib": ("ipkb/export/",),
-    "sqlmodel": ("ipkb/tables.py", "ipkb/writer.py"),
-    "sqlalchemy": ("ipkb/writer.py",),
-    "yaml": ("ipkb/load.py",),
-    "pypinyin": ("ipkb/derive.py",),
+    "sqlmodel": ("ipkb/build/tables.py", "ipkb/build/writer.py"),
+    "sqlalchemy": ("ipkb/build/writer.py",),
+    "yaml": ("ipkb/build/load.py",),
+    "pypinyin": ("ipkb/build/derive.py",),
     "rapidfuzz": ("ipkb/suggest.py",),
 }
 
@@ -58,6 +58,45 @@ def test_imports_respect_the_module_map(path: Path) -> None:
             assert name.startswith(OWNERS[top]), f"{name} imports {module}; only {OWNERS[top]} may"
         if module.startswith("ipkb.cli"):
             assert name.startswith("ipkb/cli/") or name == "ipkb/__main__.py", f"core module {name} imports the CLI"
+
+
+# package -> the packages of ipkb it may import (the core, the modules at the top, is open to all): the layout
+# of docs/architecture.md, with its two named exceptions
+LAYERS = {
+    "core": set(),
+    "build": {"core"},
+    "read": {"core"},
+    "render": {"core"},
+    "export": {"core", "read"},
+    "cli": {"core", "build", "read", "render", "export", "cli"},
+}
+CROSSINGS = {
+    ("ipkb/__main__.py", "cli"),  # python -m ipkb
+    ("ipkb/api.py", "build"),  # the library face: build the store if it is stale,
+    ("ipkb/api.py", "read"),  # then answer from it
+    ("ipkb/build/store.py", "read"),  # a fresh store is opened as the read side's Store
+    ("ipkb/read/diff.py", "build"),  # diff compares two revisions' YAML, read by the validator
+}
+
+
+def _layer(dotted: str) -> str:
+    """The package of a module (`build` for ipkb.build.x), or `core` for a module at the top."""
+    parts = dotted.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else "core"
+
+
+def test_each_package_imports_only_the_layers_below_it() -> None:
+    found = []
+    for path in MODULES:
+        name = path.relative_to(REPO).as_posix()
+        own = _layer(name.removesuffix(".py").replace("/", "."))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "ipkb":
+                modules = [f"{node.module}.{a.name}" for a in node.names] if node.module == "ipkb" else [node.module]
+                for layer in {_layer(module) for module in modules} - LAYERS[own] - {own, "core"}:
+                    if (name, layer) not in CROSSINGS:
+                        found.append(f"{name}:{node.lineno} imports from ipkb.{layer}")
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.skipif(shutil.which("ruff", path=str(Path(sys.executable).parent)) is None, reason="ruff not installed")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ipkb"
 # the read layer: Store, the analysts' reads, the exports' and the graph's reads
-READ_LAYER = {"query.py", "query_analysis.py", "query_export.py", "query_search.py"}
+READ_LAYER = {"read/query.py", "read/query_analysis.py", "read/query_export.py", "read/query_search.py"}
 # the write side: a build reads what it replaces (meta, parts, indexes) from the file it writes
-WRITE_SIDE = {"store.py", "writer.py", "dbfile.py"}
+WRITE_SIDE = {"build/store.py", "build/writer.py", "build/dbfile.py"}
 # SQL as this code base writes it: the keyword in capitals (prose may say "selected")
 SELECT = re.compile(r"\bSELECT\b")
 
@@ -40,5 +40,5 @@ def test_only_the_read_layer_and_the_write_side_hold_a_select() -> None:
 
 def test_the_scan_sees_a_select() -> None:
     # so the test above cannot pass by scanning nothing
-    assert _selects(PACKAGE / "query_export.py")
+    assert _selects(PACKAGE / "read" / "query_export.py")
     assert all((PACKAGE / name).is_file() for name in READ_LAYER | WRITE_SIDE)

@@ -1,4 +1,4 @@
-"""Grid, the table of ipkb.render: columns stay aligned, lines fit the console, and no cell loses a character
+"""Grid, the table of ipkb.render.queries: columns stay aligned, lines fit the console, and no cell loses a character
 however narrow the console is."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from ipkb.render_layout import Grid, print_to, width_of
+from ipkb.render.layout import Grid, print_to, width_of
 
 WORD = st.one_of(
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789", min_size=1, max_size=30),

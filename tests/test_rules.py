@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ipkb import store
+from ipkb.build import store
 from ipkb.errors import InvalidKnowledgeBase
 from tests.conftest import invoke
 
@@ -191,3 +191,26 @@ def test_a_source_kind_outside_the_schema_vocabulary_is_an_error(tmp_path: Path)
         result.stdout + result.stderr
     )
     assert "did you mean 'mirror'?" in result.stdout + result.stderr
+
+
+def test_a_field_every_entity_type_has_is_one_line_of_schema_yaml(mini_kb: Path) -> None:
+    """`entity_fields:` declares a field for every type (a type's own `fields:` win): read, checked by its kind,
+    kept in the store and shown, with no code; an undeclared key is still refused."""
+    schema = mini_kb / "schema.yaml"
+    schema.write_text(schema.read_text() + "\nentity_fields:\n  website: text\n  founded: date\n", encoding="utf-8")
+    write(mini_kb, "entities/lake.yaml", LAKE_TOWN + '  website: https://lake.example\n  founded: "2016-05"\n')
+    view = json.loads(invoke(["--kb", str(mini_kb), "show", "lake-town", "--json"]).stdout)
+    assert view["fields"]["website"] == "https://lake.example" and view["fields"]["founded"] == "2016-05"
+    assert "https://lake.example" in invoke(["--kb", str(mini_kb), "show", "lake-town"]).stdout
+    write(mini_kb, "entities/lake.yaml", LAKE_TOWN + '  founded: "2016-13"\n  web: x\n')
+    code, found = report(mini_kb)
+    assert code == 1
+    assert any("founded" in m for m in messages(found["errors"], "lake.yaml")), found
+    assert any("unknown key 'web'" in m for m in messages(found["errors"], "lake.yaml")), found
+
+
+def test_entity_fields_must_be_a_mapping(mini_kb: Path) -> None:
+    schema = mini_kb / "schema.yaml"
+    schema.write_text(schema.read_text() + "\nentity_fields: [website]\n", encoding="utf-8")
+    code, found = report(mini_kb)
+    assert code == 1 and any("entity_fields must map" in p["message"] for p in found["errors"]), found

@@ -1,4 +1,4 @@
-"""The schema's roles are data: no Python module but ipkb/schema.py names a relation or entity type of
+"""The schema's roles are data: no Python module but ipkb/build/schema.py names a relation or entity type of
 kb/schema.yaml, and the roles it declares are the ones the code acts on."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from ipkb.build.schema import load_schema, parse_schema
 from ipkb.model import Problem
-from ipkb.schema import load_schema, parse_schema
 from tests.conftest import REPO
 
 PACKAGE = REPO / "ipkb"
@@ -22,11 +22,11 @@ ALLOWED = {
     ("ipkb/export/graphml.py", "source"): "GraphML's own `source` attribute of an edge",
     ("ipkb/export/gexf.py", "source"): "GEXF's own `source` attribute of an edge",
     ("ipkb/export/jsonl.py", "source"): 'the record kind `{"record": "source"}` of the JSON Lines contract',
-    ("ipkb/render_analysis.py", "source"): "a column heading (the citation), not the entity type",
-    ("ipkb/render_analysis.py", "event"): "a column heading and a timeline row's key, not the entity type",
-    ("ipkb/derive.py", "person"): "the schema's `pinyin: person` style word, not the entity type",
-    ("ipkb/fields.py", "source"): "a citation's `source:` key as curators write it, not the entity type",
-    ("ipkb/render_show.py", "source"): "a column heading (the citation), not the entity type",
+    ("ipkb/render/analysis.py", "source"): "a column heading (the citation), not the entity type",
+    ("ipkb/render/analysis.py", "event"): "a column heading and a timeline row's key, not the entity type",
+    ("ipkb/build/derive.py", "person"): "the schema's `pinyin: person` style word, not the entity type",
+    ("ipkb/build/fields.py", "source"): "a citation's `source:` key as curators write it, not the entity type",
+    ("ipkb/render/show.py", "source"): "a column heading (the citation), not the entity type",
 }
 
 
@@ -71,7 +71,7 @@ def test_no_module_but_schema_py_names_a_type_or_relation() -> None:
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         shown = path.relative_to(REPO).as_posix()
-        if shown == "ipkb/schema.py":
+        if shown == "ipkb/build/schema.py":
             continue
         found += [
             f"{shown}:{line}: {name!r}" for line, name in named_types(path, names) if (shown, name) not in ALLOWED

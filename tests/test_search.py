@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ipkb.query import Store
-from ipkb.store import build
+from ipkb.build.store import build
+from ipkb.read.query import Store
 from tests.conftest import BUNDLED_KB
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from ipkb.build.store import build, ensure_built, is_fresh, stat_signature
 from ipkb.paths import default_db, yaml_files
-from ipkb.query import Store
-from ipkb.store import build, ensure_built, is_fresh, stat_signature
+from ipkb.read.query import Store
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -36,9 +36,9 @@ def test_the_store_version_changes_with_the_declared_tables() -> None:
     """A changed table or column (name, type, key, index) changes STORE_VERSION, or this test fails."""
     from sqlmodel import SQLModel
 
-    from ipkb import store, tables
+    from ipkb.build import store, tables
 
-    assert tables.digest() == store.TABLES_DIGEST, f"copy TABLES_DIGEST = {tables.digest()!r} into ipkb/store.py"
+    assert tables.digest() == store.TABLES_DIGEST, f"copy TABLES_DIGEST = {tables.digest()!r} into ipkb/build/store.py"
     assert f"{store.STORE_EPOCH}.{tables.digest()}" == store.STORE_VERSION
     entity = SQLModel.metadata.tables["entity"]
     column = entity.columns["note"]
@@ -56,9 +56,9 @@ def test_the_store_version_changes_with_the_declared_tables() -> None:
 
 def test_rows_are_built_by_the_declared_column_names(mini_kb: Path) -> None:
     """Each row a part makes has exactly its table's columns, less those only the writer knows."""
-    from ipkb.parts import Source, read_part
-    from ipkb.schema import load_schema
-    from ipkb.tables import columns
+    from ipkb.build.parts import Source, read_part
+    from ipkb.build.schema import load_schema
+    from ipkb.build.tables import columns
 
     problems: list = []
     schema = load_schema(mini_kb / "schema.yaml", "schema.yaml", problems)
@@ -153,7 +153,7 @@ def test_a_touched_file_is_hashed_once_not_on_every_query(
     def no_hashing(kb: Path, known: object = None) -> str:
         raise AssertionError("the KB was hashed again")
 
-    monkeypatch.setattr("ipkb.store.fingerprint", no_hashing)
+    monkeypatch.setattr("ipkb.build.store.fingerprint", no_hashing)
     assert is_fresh(mini_kb, db)
     (mini_kb / "entities" / "places.yaml").write_text("[]\n")  # a real edit is still seen
     monkeypatch.undo()
@@ -216,7 +216,8 @@ def test_a_build_killed_part_way_leaves_the_previous_database(mini_kb: Path, tmp
         [
             sys.executable,
             "-c",
-            f"from pathlib import Path; from ipkb.store import build; build(Path({str(mini_kb)!r}), Path({str(db)!r}))",
+            "from pathlib import Path; from ipkb.build.store import build; "
+            f"build(Path({str(mini_kb)!r}), Path({str(db)!r}))",
         ]
     )
     time.sleep(1.0)
@@ -270,8 +271,8 @@ def test_an_unwritable_database_place_is_a_clear_error(run, tmp_path: Path) -> N
 def test_the_writer_inserts_the_declared_columns_without_importing_sqlmodel(mini_kb: Path, tmp_path: Path) -> None:
     """The writer reads the columns from the store (a rebuild must not pay sqlmodel's import); they are the
     declared ones, in the declared order."""
-    from ipkb.tables import columns
-    from ipkb.writer import insert_sql
+    from ipkb.build.tables import columns
+    from ipkb.build.writer import insert_sql
 
     db = tmp_path / "db.sqlite"
     build(mini_kb, db)
@@ -283,7 +284,7 @@ def test_the_writer_inserts_the_declared_columns_without_importing_sqlmodel(mini
     finally:
         con.close()
     code = (
-        "import sys; from pathlib import Path; from ipkb.store import build; "
+        "import sys; from pathlib import Path; from ipkb.build.store import build; "
         f"build(Path({str(mini_kb)!r}), Path({str(db)!r})); print('sqlmodel' in sys.modules)"
     )
     (mini_kb / "entities" / "places.yaml").write_text(

@@ -10,11 +10,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import ipkb.graph
+import ipkb.export.graph
+from ipkb.build.store import build
 from ipkb.export import FORMATS, export_to, module
-from ipkb.graph import StreamedGraph, build_graph, export_graph
-from ipkb.query import Store
-from ipkb.store import build
+from ipkb.export.graph import StreamedGraph, build_graph, export_graph
+from ipkb.read.query import Store
 from tests.conftest import BUNDLED_KB, FIXTURES
 
 STREAMED = sorted(fmt for fmt in FORMATS if getattr(module(fmt), "STREAMS", False))
@@ -192,10 +192,10 @@ def test_order_does_not_depend_on_rowids(databases: dict[str, Path], tmp_path: P
         expected = exported(StreamedGraph(Store(databases["odd"])), fmt, tmp_path / "original" / fmt)
         assert exported(StreamedGraph(Store(shuffled)), fmt, tmp_path / "shuffled" / fmt) == expected, fmt
         store = Store(shuffled)
-        ids, edges = ipkb.graph.select(store, types=["county", "city", "province", "country"])
+        ids, edges = ipkb.export.graph.select(store, types=["county", "city", "province", "country"])
         filtered = exported(build_graph(store, ids, edges), fmt, tmp_path / "filtered-shuffled" / fmt)
         store = Store(databases["odd"])
-        ids, edges = ipkb.graph.select(store, types=["county", "city", "province", "country"])
+        ids, edges = ipkb.export.graph.select(store, types=["county", "city", "province", "country"])
         assert exported(build_graph(store, ids, edges), fmt, tmp_path / "filtered" / fmt) == filtered, fmt
 
 
@@ -203,7 +203,7 @@ def test_whole_export_streams_and_filtered_export_builds(run, tmp_path: Path, mo
     def no_graph(*args: object, **kwargs: object) -> nx.MultiDiGraph:
         raise AssertionError("a whole-KB export of a streamed format built the networkx graph")
 
-    monkeypatch.setattr(ipkb.graph, "build_graph", no_graph)
+    monkeypatch.setattr(ipkb.export.graph, "build_graph", no_graph)
     for fmt in STREAMED:
         result = run("export", "--format", fmt, "-o", str(tmp_path / f"kb.{fmt}"))
         assert result.exit_code == 0, result.stderr

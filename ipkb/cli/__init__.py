@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ipkb.api import KB
-    from ipkb.query import Store
+    from ipkb.read.query import Store
     from ipkb.shapes import Message
 
 
@@ -81,7 +81,7 @@ def emit_note(text: str) -> None:
 
 
 def emit(renderable: Any) -> None:
-    from ipkb.render import console, print_to
+    from ipkb.render.queries import console, print_to
 
     print_to(console(), renderable)
 
@@ -137,7 +137,7 @@ def _once_more_if_damaged(run: "Callable[[], None]") -> None:
     try:
         run()
     except DamagedStore as damaged:
-        from ipkb.store import distrust
+        from ipkb.build.store import distrust
 
         distrust(Path(str(damaged.db)))
         run()

@@ -17,12 +17,12 @@ def coverage(as_json: JsonOption = False) -> None:
     e.g. ipkb coverage
          ipkb coverage --json | jq '.claimed_totals[] | select(.missing > 0)'
     """
-    from ipkb import views_analysis
+    from ipkb.read import views_analysis
 
     report = views_analysis.coverage_report(open_store())
     if as_json:
         return emit_json(report)
-    from ipkb import render_analysis
+    from ipkb.render import analysis as render_analysis
 
     emit(render_analysis.coverage_report(report))
 
@@ -53,7 +53,7 @@ def facts(
     Without METRIC, but with --in, --type or --period: every figure of those entities. With nothing: the
     metrics, with how many facts each has.
     """
-    from ipkb import views_analysis
+    from ipkb.read import views_analysis
 
     if period is not None:
         from ipkb.timeframe import check_period_prefix
@@ -65,7 +65,7 @@ def facts(
         overview = views_analysis.metrics_overview(store)
         if as_json:
             return emit_json(overview)
-        from ipkb import render_analysis
+        from ipkb.render import analysis as render_analysis
 
         return emit(render_analysis.metrics(overview))
     if metric is not None:
@@ -73,7 +73,7 @@ def facts(
     kb.check_types(types)
     inside = None
     if within:
-        from ipkb.traverse import contained_in
+        from ipkb.read.traverse import contained_in
 
         place = kb.resolve(within)[0]
         inside = contained_in(store, place) | {place}
@@ -81,7 +81,7 @@ def facts(
     if as_json:
         emit_json(rows)
     else:
-        from ipkb import render_analysis
+        from ipkb.render import analysis as render_analysis
 
         emit(render_analysis.metric_table(metric, rows))
 
@@ -109,14 +109,14 @@ def timeline(
     e.g. ipkb timeline national-center
          ipkb timeline --as-of 2020
     """
-    from ipkb import views_analysis
+    from ipkb.read import views_analysis
 
     kb = open_kb(as_of)
     entity_id = kb.resolve(entity)[0] if entity else None
     events = views_analysis.timeline(kb.store, entity_id)
     if as_json:
         return emit_json(events)
-    from ipkb import render_analysis
+    from ipkb.render import analysis as render_analysis
 
     emit(render_analysis.timeline(events))
 
@@ -135,11 +135,11 @@ def diff(
     e.g. ipkb diff HEAD~1
          ipkb diff v0.1 main --json
     """
-    from ipkb.diff import WORKTREE, diff_revisions
+    from ipkb.read.diff import WORKTREE, diff_revisions
 
     report = diff_revisions(kb_path(), old, new or WORKTREE)
     if as_json:
         return emit_json(report)
-    from ipkb import render_analysis
+    from ipkb.render import analysis as render_analysis
 
     emit(render_analysis.diff(report))

@@ -6,13 +6,13 @@ import typer
 
 from ipkb.cli import complete, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, TypesOption, app
+from ipkb.export import FORMATS
 
 if TYPE_CHECKING:
-    from ipkb.query import Store
+    from ipkb.read.query import Store
 
 FORMAT_HELP = (
-    "Output format: csv (Neo4j import), cypher, dot, gexf, graphml, html, json, jsonl, mermaid, "
-    "png and svg (drawn by Graphviz), ttl. See docs/exports.md."
+    f"Output format: {', '.join(f'{name} ({words})' for name, words in FORMATS.items())}. See docs/exports.md."
 )
 
 
@@ -75,8 +75,8 @@ def export(
     exporter = module(fmt)
     if hasattr(exporter, "ready"):
         exporter.ready()  # svg and png: Graphviz is installed, before any graph is built
+    from ipkb.export.graph import export_graph
     from ipkb.export.limits import check
-    from ipkb.graph import export_graph
 
     graph = export_graph(store, root_id, depth, types, relations, place_id)
     if base_iri is not None:

@@ -21,12 +21,12 @@ def stats(as_json: JsonOption = False) -> None:
     e.g. ipkb stats
          ipkb stats --json
     """
-    from ipkb import views_analysis
+    from ipkb.read import views_analysis
 
     view = views_analysis.stats(open_store())
     if as_json:
         return emit_json(view)
-    from ipkb import render_analysis
+    from ipkb.render import analysis as render_analysis
 
     emit(render_analysis.stats(view))
 
@@ -45,12 +45,12 @@ def validate(
     e.g. ipkb validate
          ipkb --kb ./my-kb validate --json
     """
-    from ipkb.validate import validate_folder
+    from ipkb.build.validate import validate_folder
 
     _check_folders(texts or [])
     _, knowledge, problems = validate_folder(kb_path())
     if texts:
-        from ipkb.verify import verify_quotes
+        from ipkb.build.verify import verify_quotes
 
         problems += verify_quotes(knowledge, list(texts)).problems
     errors = [p for p in problems if p.severity == "error"]
@@ -63,7 +63,7 @@ def validate(
         }
         emit_json(validation)
     else:
-        from ipkb import render
+        from ipkb.render import queries as render
 
         if problems:
             emit(render.problems(problems))
@@ -85,8 +85,8 @@ def verify(
     \b
     e.g. ipkb verify --texts ../shared
     """
-    from ipkb.validate import validate_folder
-    from ipkb.verify import verify_quotes
+    from ipkb.build.validate import validate_folder
+    from ipkb.build.verify import verify_quotes
 
     _check_folders(texts)
     _, knowledge, problems = validate_folder(kb_path())
@@ -110,7 +110,7 @@ def verify(
         }
         emit_json(verification)
     else:
-        from ipkb import render
+        from ipkb.render import queries as render
 
         if report.problems:
             emit(render.problems(report.problems))
@@ -139,8 +139,8 @@ def build(as_json: JsonOption = False) -> None:
     e.g. ipkb build
          ipkb --kb ./my-kb --db ./my-kb.sqlite build
     """
+    from ipkb.build.store import build as build_store
     from ipkb.paths import resolve_db
-    from ipkb.store import build as build_store
 
     kb = store_kb_path()
     db = resolve_db(OPTIONS.db, kb)

@@ -47,7 +47,7 @@ def show(entity: str, quotes: bool, as_of: str | None, as_json: bool) -> None:
     view = open_kb(as_of).show(entity)
     if as_json:
         return emit_json(view)
-    from ipkb import render_show
+    from ipkb.render import show as render_show
 
     emit(render_show.show_quotes(view) if quotes else render_show.show(view))
 
@@ -81,7 +81,7 @@ def path(
     view = open_kb(as_of).path(start, goal, all_paths, via, max_hops)
     if as_json:
         return emit_json(view)
-    from ipkb import render
+    from ipkb.render import queries as render
 
     emit(render.path(view))
 
@@ -104,7 +104,7 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     hits = open_kb().search(text, types, min(limit, MAX_INT - 1) + 1)  # one more tells whether the list is cut
     if as_json:
         return emit_json(hits[:limit])
-    from ipkb import render
+    from ipkb.render import queries as render
 
     emit(render.entity_table(hits[:limit]))
     if len(hits) > limit:
@@ -166,15 +166,15 @@ def list_entities(
     if as_json or table_format == "json":
         emit_json(rows)
     else:
-        from ipkb import render
+        from ipkb.render import queries as render
 
         emit(render.entity_table(rows, ["caveat"] if marked else [], columns=wanted or None))
     if designation and not as_json and table_format is None:  # how much of the designation's roster this is
-        from ipkb import views
+        from ipkb.read import views
 
         claims = views.coverage_claims(kb.store, kb.resolve(designation)[0])
         if claims:
-            from ipkb.render_show import completeness
+            from ipkb.render.show import completeness
 
             emit(*completeness(claims))
     if without_start and not (as_json or table_format == "json"):
@@ -213,7 +213,7 @@ def neighbors(entity: str, depth: int, via: list[str] | None, tree: bool, as_of:
     if as_json:
         emit_json(rows)
         return
-    from ipkb import render
+    from ipkb.render import queries as render
 
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
     emit(render.neighbor_tree(rows, labels) if tree else render.neighbor_table(rows, labels))

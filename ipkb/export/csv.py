@@ -17,9 +17,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, BinaryIO
 
+from ipkb.export.graph import all_qualifiers
 from ipkb.export.neo4j import CONSTRAINTS, nodes, relationships, whole_day
-from ipkb.graph import all_qualifiers
 
+HELP = "Neo4j import"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True  # the relationships file reads the qualifiers once more first, for its header
 FILES = ("-nodes.csv", "-relationships.csv", "-constraints.cypher")
 # Node properties, with their Neo4j types: entities, sources' fields, then facts'

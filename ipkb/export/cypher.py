@@ -19,6 +19,7 @@ from ipkb.export.neo4j import CONSTRAINTS, Node, Relationship, nodes, relationsh
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
+HELP = "a Cypher script"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True  # one statement a node, then one a relationship, each written as read
 _ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"})
 

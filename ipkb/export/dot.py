@@ -20,6 +20,7 @@ from ipkb.export.style import colour, roles_of, text_colour
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
+HELP = "Graphviz source"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True  # nodes, then edges, each written as read
 FONT = "Noto Sans CJK SC,sans-serif"  # Debian's fonts-noto-cjk; any font with CJK glyphs will do
 LEGEND_ID = "ipkb legend"  # entity ids are [a-z0-9-]: no entity can take this one

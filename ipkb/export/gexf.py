@@ -31,6 +31,7 @@ from ipkb.export.xmlstream import DECLARATION, element, escape_attribute, indent
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
+HELP = "Gephi"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True
 NS = "http://www.gexf.net/1.2draft"
 NS_VIZ = "http://www.gexf.net/1.2draft/viz"
@@ -64,7 +65,7 @@ def day(value: Any, end: bool) -> str | None:
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    """`graph`: a networkx MultiDiGraph or an `ipkb.graph.StreamedGraph`, written one node or edge at a time.
+    """`graph`: a networkx MultiDiGraph or an `ipkb.export.graph.StreamedGraph`, written one node or edge at a time.
 
     A node's `label` is an XML attribute, not a GEXF attribute; attributes are declared, node class first,
     before the nodes.

@@ -20,6 +20,7 @@ from ipkb.export.xmlstream import DECLARATION, element, escape_text, indent, lea
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
+HELP = "Gephi, yEd, Cytoscape"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True
 HEAD = (
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -31,7 +32,7 @@ SCOPES = {"node": "n", "edge": "e"}
 
 
 def write(graph: Any, stream: BinaryIO) -> None:
-    """`graph`: a networkx MultiDiGraph or an `ipkb.graph.StreamedGraph`, written one node or edge at a time."""
+    """`graph`: a networkx MultiDiGraph or an `ipkb.export.graph.StreamedGraph`, written one node or edge at a time."""
     keys = _Keys()
     with spool(getattr(graph, "spool_dir", None)) as body:
         for node, data in graph.nodes(data=True):

@@ -26,6 +26,7 @@ from ipkb.export.style import colour, roles_of, text_colour
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
+HELP = "one page to open in a browser"  # its words in `ipkb export --help` (a module with HELP is a format)
 HERE = files("ipkb.export")
 VENDOR = HERE / "vendor"
 # Measured in headless Chromium (docs/exports.md): the bundled KB (541 entities) draws in about 2 s,

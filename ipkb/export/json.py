@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
 
+HELP = "node-link"  # its words in `ipkb export --help` (a module with HELP is a format)
+
+
 def document(graph: Any) -> GraphData:
     """The node-link document of `graph`."""
     return {

@@ -10,11 +10,12 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ipkb.graph import all_facts, cited_sources
+from ipkb.export.graph import all_facts, cited_sources
 
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
 
+HELP = "JSON Lines"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True  # entities, relations, facts and sources are each one pass over the store
 
 

@@ -17,8 +17,8 @@ ADVICE = "export a part: --in PLACE, --root ENTITY --depth N, --type TYPE or --r
 
 def size(graph: Any) -> tuple[int, int]:
     """(entities, relations) that exporting `graph` writes."""
-    from ipkb.graph import StreamedGraph
-    from ipkb.query_export import count_entities, count_kept_relations
+    from ipkb.export.graph import StreamedGraph
+    from ipkb.read.query_export import count_entities, count_kept_relations
 
     if isinstance(graph, StreamedGraph):
         store = graph.store

@@ -19,6 +19,7 @@ from ipkb.errors import ExportError
 from ipkb.export.limits import ADVICE
 from ipkb.export.style import colour, roles_of, text_colour
 
+HELP = "a flowchart"  # its words in `ipkb export --help` (a module with HELP is a format)
 MAX_EDGES = 500  # Mermaid's default maxEdges
 MAX_TEXT = 50_000  # Mermaid's default maxTextSize, in characters
 LIMIT_WHY = "Mermaid draws at most 500 edges"

@@ -124,7 +124,7 @@ def fact_node(entity: str, n: int, fact: GraphData) -> Node:
 
 def nodes(graph: Any) -> Iterator[Node]:
     """Every entity, each followed by its facts; then, in a filtered export, the cited sources it left out."""
-    from ipkb.graph import StreamedGraph
+    from ipkb.export.graph import StreamedGraph
 
     seen: set[str] = set()
     streamed = isinstance(graph, StreamedGraph)

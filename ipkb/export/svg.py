@@ -12,6 +12,8 @@ from ipkb.export.graphviz import MAX_EDGES as MAX_EDGES
 from ipkb.export.graphviz import ready as ready
 from ipkb.export.graphviz import render
 
+HELP = "drawn by Graphviz"  # its words in `ipkb export --help` (a module with HELP is a format)
+
 
 def write(graph: Any, stream: BinaryIO) -> None:
     render(graph, stream, "svg")

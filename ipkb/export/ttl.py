@@ -34,6 +34,7 @@ from ipkb.export.turtle import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Block, Iri, 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData
 
+HELP = "RDF Turtle"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True
 DEFAULT_BASE = "http://example.org/ipkb/"
 DATES = (
@@ -265,10 +266,10 @@ class _Mapper:
 
 def _source_languages(graph: Any, source_types: frozenset[str]) -> dict[str, str]:
     """Source id -> its `language` field as written (`zh`, `en (machine translation ...)`), where it has one."""
-    from ipkb.graph import StreamedGraph
+    from ipkb.export.graph import StreamedGraph
 
     if isinstance(graph, StreamedGraph):
-        from ipkb.query_export import stream_source_fields
+        from ipkb.read.query_export import stream_source_fields
 
         rows = stream_source_fields(graph.store, source_types)
         fields: Iterator[tuple[str, GraphData]] = ((row["id"], json.loads(row["fields"])) for row in rows)
@@ -279,7 +280,7 @@ def _source_languages(graph: Any, source_types: frozenset[str]) -> dict[str, str
 
 def blocks(graph: Any) -> Iterator[Block]:
     """Every block of the export of `graph` (a networkx graph or a StreamedGraph), vocabulary first."""
-    from ipkb.graph import StreamedGraph
+    from ipkb.export.graph import StreamedGraph
 
     mapper = _Mapper(graph)
     yield from vocabulary.declared(mapper.iris, vocabulary.schema_of(graph), mapper.roles)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ipkb.export.turtle import OWL, PROV, RDF, RDFS, XSD, Block, Iri, Lit, Term, Union
 
 if TYPE_CHECKING:
-    from ipkb.query import Store
+    from ipkb.read.query import Store
     from ipkb.roles import Roles
     from ipkb.shapes import GraphData
 
@@ -65,7 +65,7 @@ class IriScheme(Protocol):
 
 def schema(store: Store) -> GraphData:
     """The KB's vocabulary: entity types (with descriptions), relation types (label, domain, range), metrics."""
-    from ipkb.query_export import entity_type_descriptions
+    from ipkb.read.query_export import entity_type_descriptions
 
     entity_types = entity_type_descriptions(store)
     relation_types = {
@@ -86,7 +86,7 @@ def schema(store: Store) -> GraphData:
 
 def schema_of(graph: Any) -> GraphData:
     """`schema` of a streamed graph's store, or what `build_graph` noted in a built graph."""
-    from ipkb.graph import StreamedGraph
+    from ipkb.export.graph import StreamedGraph
 
     if isinstance(graph, StreamedGraph):
         return schema(graph.store)

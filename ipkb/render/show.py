@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.render_layout import Grid, Hanging, Notes
-from ipkb.render_text import format_value, marks, qualifiers_text
+from ipkb.render.layout import Grid, Hanging, Notes
+from ipkb.render.text import format_value, marks, qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, ClaimedTotal, EntityRef, Fact, RelationView, ShowView, Source

@@ -10,8 +10,8 @@ Attribute values are Python values (lists and dicts for citations, facts and qua
 Two shapes, one set of attributes: `build_graph` fills a networkx `MultiDiGraph` (filtered exports, and
 the formats that need the whole graph at once), while `StreamedGraph` reads the whole KB from SQL in
 batches and yields the very same nodes and edges in the very same order, for the exporters that write as
-they read (`STREAMS = True` in their module). Both get their attributes from `ipkb.graph_data`,
-and read the store only through `ipkb.query_export` (the read layer).
+they read (`STREAMS = True` in their module). Both get their attributes from `ipkb.export.graph_data`,
+and read the store only through `ipkb.read.query_export` (the read layer).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ipkb import query_export as read
-from ipkb.graph_data import citation, edge_data, facts_of, node_data, note_cited, relation_labels, sources_of
-from ipkb.query import Edge, Store
-from ipkb.query_export import BATCH
+from ipkb.export.graph_data import citation, edge_data, facts_of, node_data, note_cited, relation_labels, sources_of
+from ipkb.read import query_export as read
+from ipkb.read.query import Edge, Store
+from ipkb.read.query_export import BATCH
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData, Qualifiers
@@ -53,11 +53,11 @@ def select(
     relation_set = set(relations or ())
     ids: set[str] | None = None
     if root is not None:
-        from ipkb.traverse import neighborhood
+        from ipkb.read.traverse import neighborhood
 
         ids = set(neighborhood(store, root, depth, sorted(relation_set) or None)[0])
     if within is not None:
-        from ipkb.traverse import contained_in
+        from ipkb.read.traverse import contained_in
 
         inside = contained_in(store, within) | {within}
         ids = inside if ids is None else ids & inside

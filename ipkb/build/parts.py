@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ipkb.kb_checks import Summary, summarize
+from ipkb.build.kb_checks import Summary, summarize
+from ipkb.build.record_checks import FileRecords, check_file
+from ipkb.build.schema import Schema
 from ipkb.model import FormerName, Problem
-from ipkb.record_checks import FileRecords, check_file
-from ipkb.schema import Schema
 
 PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
 
@@ -33,7 +33,7 @@ class Source:
     key: str
 
 
-Row = dict[str, Any]  # column name -> value, for the table of the same name in ipkb.tables
+Row = dict[str, Any]  # column name -> value, for the table of the same name in ipkb.build.tables
 
 
 @dataclass
@@ -66,7 +66,7 @@ def part_key(schema_digest: str, name: str, content_digest: str) -> str:
 
 
 def read_part(source: Source, schema: Schema) -> Part:
-    from ipkb.load import read_records
+    from ipkb.build.load import read_records
 
     problems: list[Problem] = []
     data = source.path.read_bytes()  # read once: the part is made of exactly the bytes its digest names
@@ -88,7 +88,7 @@ def former_row(former: FormerName) -> dict[str, Any]:
 
 
 def to_rows(records: FileRecords, schema: Schema) -> Rows:
-    from ipkb.derive import name_rows, pinyin_of
+    from ipkb.build.derive import name_rows, pinyin_of
 
     def js(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -161,7 +161,7 @@ class _Converter:
 def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | None = None, fast: bool = False) -> Any:
     """Parse one YAML file (or `data`, its bytes already read and hashed); problems are appended, never raised.
 
-    With `fast`, a record file is first tried with ipkb.load_fast, which gives the same values and lines or
+    With `fast`, a record file is first tried with ipkb.build.load_fast, which gives the same values and lines or
     declines."""
     try:
         if data is None:  # opened without blocking and checked, so a FIFO put in place of a file cannot hang
@@ -189,7 +189,7 @@ def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | N
         problems.append(Problem(display, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8"))
         return None
     if fast:
-        from ipkb.load_fast import read_fast
+        from ipkb.build.load_fast import read_fast
 
         records = read_fast(text)
         if records is not None:

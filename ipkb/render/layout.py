@@ -21,14 +21,14 @@ from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.text import Span, Text
 
-from ipkb.terminal import columns
+from ipkb.render.terminal import columns
 
 Justify = Literal["left", "right"]
 
 
 def console(stderr: bool = False) -> Console:
     """A console on stdout (or stderr): styles only on a terminal that is not TERM=dumb, colour only without
-    NO_COLOR; as wide as ipkb.terminal.columns says."""
+    NO_COLOR; as wide as ipkb.render.terminal.columns says."""
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
     dumb = os.environ.get("TERM") in ("dumb", "unknown")

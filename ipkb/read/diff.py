@@ -53,7 +53,7 @@ def _commit(repo: Path, revision: str) -> str:
 
 
 def _read_revision(kb: Path, revision: str) -> KnowledgeBase:
-    from ipkb.validate import validate_folder
+    from ipkb.build.validate import validate_folder
 
     if revision == WORKTREE:
         _, knowledge, problems = validate_folder(kb)

@@ -1,7 +1,7 @@
 """The JSON documents of the analysts' commands: stats, coverage, timeline, facts (docs/analysis.md; their
 shapes are in shapes.py).
 
-Like views.py, no SQL: the figures and counts come from ipkb/query.py.
+Like views.py, no SQL: the figures and counts come from ipkb/read/query.py.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import json
 from typing import TYPE_CHECKING
 
 from ipkb import timeframe
-from ipkb.lifespan import former_names, name_on
-from ipkb.query import Store
-from ipkb.views import _fact, coverage_claims, entity_ref
+from ipkb.read.lifespan import former_names, name_on
+from ipkb.read.query import Store
+from ipkb.read.views import _fact, coverage_claims, entity_ref
 
 if TYPE_CHECKING:
     import sqlite3

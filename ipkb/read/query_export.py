@@ -1,4 +1,4 @@
-"""The store's reads for exports and their graph (`ipkb.graph`, `ipkb.graph_data`, `ipkb.export.*`).
+"""The store's reads for exports and their graph (`ipkb.export.graph`, `ipkb.export.graph_data`, `ipkb.export.*`).
 
 Part of the read layer with `query.py` (`Store`) and `query_analysis.py`: these three modules hold every
 read-side SELECT, so the graph and the exporters are pure functions of the rows read here. Functions take a
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ipkb.query import Store
+    from ipkb.read.query import Store
 
 # The KB's order of relations: where they are written, then rowid only to break a tie.
 RELATION_ORDER = "file, line, rowid"

@@ -1,5 +1,5 @@
 """Rich renderables for the graph queries (path, list, search, neighbors) and the KB's problems. The layout
-pieces are in render_layout, `show` in render_show, the analysis commands in render_analysis; rich.tree
+pieces are in layout.py, `show` in show.py, the analysis commands in analysis.py; rich.tree
 loads only in the function that uses it.
 """
 
@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.render_layout import Grid, Hanging, Notes
-from ipkb.render_layout import console as console  # the CLI's console, re-exported
-from ipkb.render_layout import print_to as print_to
-from ipkb.render_text import qualifiers_text
+from ipkb.render.layout import Grid, Hanging, Notes
+from ipkb.render.layout import console as console  # the CLI's console, re-exported
+from ipkb.render.layout import print_to as print_to
+from ipkb.render.text import qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.model import Problem

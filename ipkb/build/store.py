@@ -19,9 +19,9 @@ from ipkb.paths import printable_path, scan_kb, yaml_file_stats
 
 if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
     from ipkb.model import Problem
-    from ipkb.query import Store
+    from ipkb.read.query import Store
 
-# The store's version is derived: TABLES_DIGEST is ipkb.tables.digest() of the declared tables (a test
+# The store's version is derived: TABLES_DIGEST is ipkb.build.tables.digest() of the declared tables (a test
 # fails until it is copied here, so a changed column cannot keep the old version), and STORE_EPOCH is
 # bumped by hand when what goes into unchanged columns changes meaning. Literals, so that a query, which
 # never imports sqlmodel, can compare them with the version a store was built with.
@@ -186,7 +186,7 @@ def open_built(kb: Path, db: Path, as_of: str | None = None) -> Store:
     database replaced meanwhile by another process (a build of another KB sharing the file, or an older
     build finishing late) is never the one answering.
     """
-    from ipkb.query import Store
+    from ipkb.read.query import Store
 
     built = ""  # content hash of the build made by this call: accepted without checking the files again
     for _ in range(5):
@@ -227,7 +227,7 @@ def ensure_built(kb: Path, db: Path) -> Path:
 def build(kb: Path, db: Path, full: bool = False) -> list[Problem]:
     """Validate the KB and compile it into `db`. Raises InvalidKnowledgeBase on any error.
 
-    Only files whose bytes changed since the last build are read again (see ipkb.parts), unless `full`.
+    Only files whose bytes changed since the last build are read again (see ipkb.build.parts), unless `full`.
     A file that vanishes mid-build (an editor replacing it) restarts the build; a damaged old store
     makes it a full build. The cyclic garbage collector is paused meanwhile: a build allocates millions
     of small objects and frees almost none, so the collector's passes cost time (about a third of a 10k
@@ -235,7 +235,7 @@ def build(kb: Path, db: Path, full: bool = False) -> list[Problem]:
     """
     import gc
 
-    from ipkb.writer import Replaced
+    from ipkb.build.writer import Replaced
 
     enabled = gc.isenabled()
     gc.disable()
@@ -271,13 +271,13 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     from dataclasses import replace
     from hashlib import sha256
 
-    from ipkb.dbfile import check_replaceable, write_atomically
-    from ipkb.kb_checks import KbChecks
+    from ipkb.build.dbfile import check_replaceable, write_atomically
+    from ipkb.build.kb_checks import KbChecks
+    from ipkb.build.parts import Part, Source, part_key, read_parts
+    from ipkb.build.schema import load_schema, schema_broken
+    from ipkb.build.validate import display_path, sort_problems, unread_problems
+    from ipkb.build.writer import Replaced, StoreWriter
     from ipkb.model import Problem
-    from ipkb.parts import Part, Source, part_key, read_parts
-    from ipkb.schema import load_schema, schema_broken
-    from ipkb.validate import display_path, sort_problems, unread_problems
-    from ipkb.writer import Replaced, StoreWriter
 
     check_replaceable(db, kb)  # before any work; again just before the rename
     checked = time.time_ns()  # before the stat: a file written after it has a newer mtime, or is racy

@@ -1,6 +1,6 @@
 """The JSON documents of the query commands (their shapes, the contract, are in shapes.py), from the store's reads.
 
-No SQL here: ipkb/query.py owns every read. The analysts' commands have theirs in views_analysis.py.
+No SQL here: ipkb/read/query.py owns every read. The analysts' commands have theirs in views_analysis.py.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from ipkb import timeframe
-from ipkb.lifespan import exists_on, former_names, name_on
-from ipkb.query import Edge, Store
-from ipkb.traverse import Step
+from ipkb.read.lifespan import exists_on, former_names, name_on
+from ipkb.read.query import Edge, Store
+from ipkb.read.traverse import Step
 
 if TYPE_CHECKING:
     from ipkb.shapes import (

@@ -119,13 +119,13 @@ class CitationRow(SQLModel, table=True):
 
 
 class PartRow(SQLModel, table=True):
-    """What each record file contributed, so that a rebuild re-reads only changed files (see ipkb.parts)."""
+    """What each record file contributed, so that a rebuild re-reads only changed files (see ipkb.build.parts)."""
 
     __tablename__ = "part"
     file: str = Field(primary_key=True)
     key: str  # hash of the store version, the schema, the file's name and its bytes
     digest: str  # SHA-256 of its bytes: a rebuild need not read a file whose size and mtime are unchanged
-    summary: bytes  # marshal of ipkb.kb_checks.Summary: what the KB-wide checks need of the file
+    summary: bytes  # marshal of ipkb.build.kb_checks.Summary: what the KB-wide checks need of the file
     problems: bytes  # marshal of the file's own warnings: (line, message, hint, severity)
 
 
@@ -171,7 +171,7 @@ def columns(table: str) -> tuple[str, ...]:
 
 def digest() -> str:
     """A short hash of every declared table: names, columns with their types, keys and indexes, and the
-    full-text tables' DDL. ipkb.store.TABLES_DIGEST must equal it (tests/test_store.py checks), so a
+    full-text tables' DDL. ipkb.build.store.TABLES_DIGEST must equal it (tests/test_store.py checks), so a
     change to the tables changes STORE_VERSION and every older store is rebuilt."""
     import hashlib
 

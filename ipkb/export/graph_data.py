@@ -1,8 +1,8 @@
 """The attributes of an exported graph's nodes and edges: the one place that shapes them, for both graphs.
 
-`ipkb.graph.build_graph` (networkx) and `ipkb.graph.StreamedGraph` (streamed from SQL) both take each
+`ipkb.export.graph.build_graph` (networkx) and `ipkb.export.graph.StreamedGraph` (streamed from SQL) both take each
 node's data from `node_data` and each edge's from `edge_data`, so they hold the very same attributes.
-The rows come from `ipkb.query_export` (the read layer); this module holds no SQL.
+The rows come from `ipkb.read.query_export` (the read layer); this module holds no SQL.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING
 
-from ipkb.query import Edge, Store
-from ipkb.query_export import alias_rows, fact_rows
+from ipkb.read.query import Edge, Store
+from ipkb.read.query_export import alias_rows, fact_rows
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData

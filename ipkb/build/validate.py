@@ -9,12 +9,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipkb.kb_checks import KbChecks, Summary, summarize
-from ipkb.load import Mapping
+from ipkb.build.kb_checks import KbChecks, Summary, summarize
+from ipkb.build.load import Mapping
+from ipkb.build.record_checks import FileRecords, check_file
+from ipkb.build.schema import Schema
 from ipkb.model import KnowledgeBase, Problem
 from ipkb.paths import Unread, printable_path
-from ipkb.record_checks import FileRecords, check_file
-from ipkb.schema import Schema
 
 
 @dataclass
@@ -82,9 +82,9 @@ def unread_problems(unread: list[Unread], base: Path | None = None) -> list[Prob
 
 def read_folder(kb: Path, base: Path | None = None) -> tuple[Schema, RawRecords, list[Problem]]:
     """Parse schema.yaml and every record file of a KB folder."""
-    from ipkb.load import read_records
+    from ipkb.build.load import read_records
+    from ipkb.build.schema import load_schema, schema_broken
     from ipkb.paths import scan_kb
-    from ipkb.schema import load_schema, schema_broken
 
     files, unread = scan_kb(kb)
     problems = unread_problems(unread, base)

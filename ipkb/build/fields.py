@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipkb.load import Mapping
+from ipkb.build.load import Mapping
+from ipkb.build.schema import Schema
+from ipkb.build.values import control_character, not_finite, valid_date
 from ipkb.model import Citation, Position, Problem
-from ipkb.schema import Schema
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end, period_start
-from ipkb.values import control_character, not_finite, valid_date
 
 CITATION_KEYS = ("source", "quote", "via", "note")
 CONFIDENCE = ("seen", "inferred")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from ipkb.errors import NoPath
-from ipkb.query import Edge, Store
+from ipkb.read.query import Edge, Store
 
 MAX_PATHS = 100
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ipkb.errors import AmbiguousEntity, EntityNotFound
-from ipkb.query import Store
+from ipkb.read.query import Store
 from ipkb.text import fold
 
 

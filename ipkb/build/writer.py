@@ -1,4 +1,4 @@
-"""Writing a store's rows into a new SQLite file (the temporary file that ipkb.dbfile renames into place).
+"""Writing a store's rows into a new SQLite file (the temporary file that ipkb.build.dbfile renames into place).
 
 Imported only to build: sqlmodel creates the tables, then rows go in by `executemany` on the raw
 connection (the ORM is an order of magnitude slower for bulk loads).
@@ -143,7 +143,7 @@ def create(path: Path, schema: Any) -> None:
     from sqlalchemy.exc import DBAPIError
     from sqlmodel import SQLModel
 
-    from ipkb import tables
+    from ipkb.build import tables
 
     engine = create_engine(f"sqlite:///{path}")
     try:
@@ -219,7 +219,7 @@ def insert_sql(con: sqlite3.Connection, table: str, rowid: bool = True) -> str:
     """`INSERT INTO table (columns) VALUES (:columns)`; without `rowid`, SQLite numbers the rows. A row
     lacking a column is an error (sqlite3.ProgrammingError).
 
-    The columns are read from the store, whose tables `create` made from ipkb.tables' one declaration:
+    The columns are read from the store, whose tables `create` made from ipkb.build.tables' one declaration:
     asking the declaration itself would import sqlmodel (half a second) into every rebuild."""
     key = (table, rowid)
     if key not in _INSERTS:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ipkb.errors import DamagedStore, IpkbError
-from ipkb.query_analysis import AnalystReads
-from ipkb.query_search import SearchReads
+from ipkb.read.query_analysis import AnalystReads
+from ipkb.read.query_search import SearchReads
 from ipkb.roles import Roles
 from ipkb.text import fold
 from ipkb.timeframe import holds_on, known_on

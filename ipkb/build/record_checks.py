@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ipkb.fields import FieldChecks
-from ipkb.load import Mapping
+from ipkb.build.fields import FieldChecks
+from ipkb.build.load import Mapping
+from ipkb.build.schema import Schema
+from ipkb.build.values import period_problem, valid_date
 from ipkb.model import EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
-from ipkb.schema import Schema
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end
-from ipkb.values import period_problem, valid_date
 
 if TYPE_CHECKING:
     from ipkb.shapes import Attributes, Qualifiers

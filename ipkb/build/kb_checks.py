@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ipkb.build.record_checks import FileRecords
+from ipkb.build.schema import Schema
 from ipkb.model import EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
-from ipkb.record_checks import FileRecords
 from ipkb.roles import Roles
-from ipkb.schema import Schema
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end, period_start
 

@@ -76,7 +76,7 @@ def _types_of(
     return frozenset(out)
 
 
-TOP_KEYS = ("version", "entity_types", "qualifiers", "relation_types", "metrics", "roles")
+TOP_KEYS = ("version", "entity_types", "entity_fields", "qualifiers", "relation_types", "metrics", "roles")
 ENTITY_TYPE_KEYS = ("group", "description", "fields", "colour", "zh", "pinyin")
 ROLE_KEYS = ("location", "designation", "office", "start", "end", "planned", "places", "sources")
 PINYIN_STYLES = ("place", "person")
@@ -124,12 +124,17 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
         return int(getattr(mapping, "key_lines", {}).get(key, getattr(mapping, "line", 1)))
 
     groups: dict[str, set[str]] = {}
+    common = data.get("entity_fields") or {}  # the fields every entity type has, as a type's `fields:`
+    if not isinstance(common, dict):
+        line = line_of(data, "entity_fields")
+        problems.append(Problem(display, line, "entity_fields must map field names to text, date or a list of words"))
+        common = {}
     for name, spec in (data.get("entity_types") or {}).items():
         spec = spec if isinstance(spec, dict) else {}
         group = str(spec.get("group", name))
         fields = {
             str(k): tuple(str(x) for x in v) if isinstance(v, list) else str(v)
-            for k, v in (spec.get("fields") or {}).items()
+            for k, v in {**common, **(spec.get("fields") or {})}.items()
         }
         shown = {key: str(spec[key]) if spec.get(key) is not None else None for key in ("colour", "zh", "pinyin")}
         where = line_of(data["entity_types"], name)
@@ -215,7 +220,7 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
 def load_schema(path: Path, display: str, problems: list[Problem], data: bytes | None = None) -> Schema:
     """The schema (from `data`, its bytes, when already read), with its problems appended. An unreadable or
     empty file gives one problem, not two."""
-    from ipkb.load import read_yaml
+    from ipkb.build.load import read_yaml
 
     before = len(problems)
     data = read_yaml(path, display, problems, data)

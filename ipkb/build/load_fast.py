@@ -1,11 +1,11 @@
 """A fast way to read a plain, block-style record file: yaml-rs parses it, a scan of its lines dates each value.
 
-PyYAML's composer (ipkb.load) keeps every node's line, but builds a Python object per node and is most of a
+PyYAML's composer (ipkb.build.load) keeps every node's line, but builds a Python object per node and is most of a
 large build's time. yaml-rs (Rust) parses 10-15 times faster and keeps no lines; the records' lines (and those
 of their facts, citations and keys) come from a scan of the lines' indentation that is accepted only when it
 matches the parsed values exactly: every mapping's keys, in order, and every sequence's length.
 
-Anything this module is not sure of gives None, and the caller reads the file with ipkb.load instead: a file
+Anything this module is not sure of gives None, and the caller reads the file with ipkb.build.load instead: a file
 yaml-rs refuses, anchors, aliases or tags, control characters, multi-line flow collections, quoted or complex
 keys, a scalar YAML 1.1 (PyYAML) would read otherwise than YAML 1.2 (yes/no/on/off, 1e3, 0o17, 017, 1_000,
 1:30, an impossible date). So both ways give the same records with the same lines; tests/test_load_fast.py
@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ipkb.load import MAX_DEPTH, Mapping, Sequence
+from ipkb.build.load import MAX_DEPTH, Mapping, Sequence
 
 try:
     import yaml_rs
@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - a platform without its wheel: the care
     yaml_rs = None  # type: ignore[assignment]
 
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
-# What YAML 1.1 and 1.2 may read differently, or what ipkb.load refuses or reports (aliases, tags, controls):
+# What YAML 1.1 and 1.2 may read differently, or what ipkb.build.load refuses or reports (aliases, tags, controls):
 _END = r"(?=[ \t]*(?:[,\]}#\r\n]|$))"  # where a plain scalar in a value or a flow collection ends
 _MAYBE_NODE_PROPERTY = re.compile(r"[&*!]")  # a quick first look: most files have none
 _NODE_PROPERTY = re.compile(r"(?:^[ \t]*|[:\[{,][ \t]*|(?:^|[ \t])-[ \t]+)[&*!]", re.MULTILINE)  # anchor, alias, tag
@@ -41,7 +41,7 @@ _UNSURE_TEXT = re.compile(
     re.MULTILINE,
 )
 # Texts (so quoted, for YAML 1.2 reads them plain as numbers or booleans too) that a YAML 1.1 reader
-# resolves otherwise when plain: booleans, and the date-times ipkb.load keeps as text but may report.
+# resolves otherwise when plain: booleans, and the date-times ipkb.build.load keeps as text but may report.
 _UNSURE_STRING = re.compile(
     r"yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}.*)?"
@@ -51,7 +51,7 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # what the KB writes; o
 
 
 class _Unsure(Exception):
-    """The scan and the parsed values disagree, or the file uses something this module leaves to ipkb.load."""
+    """The scan and the parsed values disagree, or the file uses something this module leaves to ipkb.build.load."""
 
 
 Token = tuple[int, int, str, str]  # line (1-based), indent, kind ("item" | "key" | "text"), key or text
@@ -99,7 +99,7 @@ def _tokens(text: str) -> list[Token]:
 
 
 class _Dater:
-    """Rebuilds the parsed values as ipkb.load's Mapping and Sequence, each with its line and its keys' or
+    """Rebuilds the parsed values as ipkb.build.load's Mapping and Sequence, each with its line and its keys' or
     items' lines, by walking the values and the tokens together; any disagreement raises _Unsure."""
 
     def __init__(self, tokens: list[Token]) -> None:
@@ -226,7 +226,7 @@ class _Dater:
             date = _DATE.fullmatch(value)
             if date is None:
                 raise _Unsure("a text YAML 1.1 may read otherwise")
-            try:  # a date: PyYAML keeps the text (ipkb.load) but reports an impossible one
+            try:  # a date: PyYAML keeps the text (ipkb.build.load) but reports an impossible one
                 dt.date(int(date[1]), int(date[2]), int(date[3]))
             except ValueError as exc:
                 raise _Unsure("an impossible date") from exc
@@ -235,7 +235,7 @@ class _Dater:
 
 
 def read_fast(text: str) -> Sequence | None:
-    """The file's top-level list with every line ipkb.load would give it, or None to read it the careful way."""
+    """The file's top-level list with every line ipkb.build.load would give it, or None to read it the careful way."""
     if yaml_rs is None or _UNSURE_TEXT.search(text):
         return None
     if _MAYBE_NODE_PROPERTY.search(text) and _NODE_PROPERTY.search(text):
@@ -244,7 +244,7 @@ def read_fast(text: str) -> Sequence | None:
         document = yaml_rs.loads(text, parse_datetime=False)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # any refusal (syntax, duplicate keys, limits), even a Rust panic: ipkb.load reports
+    except BaseException:  # any refusal (syntax, duplicate keys, limits), even a Rust panic: ipkb.build.load reports
         return None
     if not isinstance(document, list) or not document:
         return None

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.render_layout import Grid, Notes
-from ipkb.render_text import cited, format_value, qualifiers_text
+from ipkb.render.layout import Grid, Notes
+from ipkb.render.text import cited, format_value, qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.shapes import CoverageReport, Diff, EntityFact, MetricOverview, Stats, StatsClaim, TimelineEvent
