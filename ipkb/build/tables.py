@@ -56,8 +56,8 @@ class EntityRow(SQLModel, table=True):
     former_names: str  # JSON list of {name, zh, until, sources: [{source, quote, via}]}, oldest first
     file: str = Field(index=True)  # relative to the KB's parent; a rebuild replaces a changed file's rows
     line: int
-    # Its row in entity_chars: how many characters its names have, times 2**32, plus its rowid. The index
-    # then lists the entities with the shortest names first (see query.Store.search).
+    # Its row in entity_chars: how many tokens (a character each) its names make there, times 2**32, plus
+    # its rowid. The index then lists the entities with the shortest names first (see read/query_search.py).
     chars_rowid: int
 
 
