@@ -49,14 +49,16 @@ class KB:
 
     def check_types(self, types: list[str] | None = None, relations: list[str] | None = None) -> None:
         """Raise UsageError for an entity or relation type that the schema does not declare."""
+        from ipkb.suggest import hint_listing
+
         known = self.store.entity_type_names()
         for name in types or []:
             if name not in known:
-                raise UsageError(f"unknown entity type {name!r}", hint="types: " + ", ".join(known))
-        relation_types = self.store.relation_types()
+                raise UsageError(f"unknown entity type {name!r}", hint=hint_listing(name, known, "types"))
+        relation_types = sorted(self.store.relation_types())
         for name in relations or []:
             if name not in relation_types:
-                raise UsageError(f"unknown relation type {name!r}", hint="types: " + ", ".join(sorted(relation_types)))
+                raise UsageError(f"unknown relation type {name!r}", hint=hint_listing(name, relation_types, "types"))
 
     def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""
@@ -165,12 +167,10 @@ class KB:
                 and column not in qualifiers
                 and column != "caveat"
             ):
-                from ipkb.suggest import did_you_mean
+                from ipkb.suggest import hint_listing
 
                 known = [*fields, *sorted(relation_types), *sorted(qualifiers), "caveat"]
-                raise UsageError(
-                    f"unknown column {column!r}", hint=did_you_mean(column, known) or "columns: " + ", ".join(known)
-                )
+                raise UsageError(f"unknown column {column!r}", hint=hint_listing(column, known, "columns"))
             if (
                 (column in qualifiers or column == "caveat")
                 and column not in fields

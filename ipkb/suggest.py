@@ -28,3 +28,11 @@ def did_you_mean(word: str, choices: Sequence[str], limit: int = 1) -> str | Non
     if not close:
         return None
     return f"did you mean {close[0]!r}?" if limit == 1 else f"did you mean: {', '.join(close)}"
+
+
+def hint_listing(word: str, choices: Sequence[str], what: str) -> str:
+    """A usage error's hint for an unknown word of a short closed list: the closest, then the whole list
+    (`did you mean 'city'? types: agency, brand, ...`)."""
+    listing = f"{what}: {', '.join(choices)}"
+    close = did_you_mean(word, choices)
+    return f"{close} {listing}" if close else listing

@@ -36,6 +36,11 @@ def test_names_resolve_and_errors_are_typed(mini_kb: Path) -> None:
     assert any("huzhou" in s for s in missing.value.suggestions)
     with pytest.raises(UsageError):
         kb.list_entities(["no-such-type"])
+    with pytest.raises(UsageError) as typo:
+        kb.list_entities(["citty"])
+    assert typo.value.hint is not None and typo.value.hint.startswith("did you mean 'city'? types: ")
+    typed = invoke(["--kb", str(mini_kb), "neighbors", "huzhou", "--via", "locatd_in"])
+    assert typed.exit_code == 2 and "did you mean 'located_in'?" in typed.stderr
 
 
 def test_a_kb_edit_is_seen_by_the_next_open(mini_kb: Path, tmp_path: Path) -> None:

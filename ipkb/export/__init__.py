@@ -50,11 +50,9 @@ class Writer(Protocol):
 def module(fmt: str) -> ModuleType:
     """The exporter module of `fmt`; an unknown format is a usage error that lists the formats."""
     if fmt not in FORMATS:
-        from ipkb.suggest import did_you_mean
+        from ipkb.suggest import hint_listing
 
-        known = f"formats: {', '.join(FORMATS)}"
-        close = did_you_mean(fmt, list(FORMATS))
-        raise UsageError(f"unknown export format {fmt!r}", hint=f"{close} {known}" if close else known)
+        raise UsageError(f"unknown export format {fmt!r}", hint=hint_listing(fmt, list(FORMATS), "formats"))
     return importlib.import_module(f"{__name__}.{fmt}")
 
 
