@@ -488,3 +488,50 @@ def test_the_temporary_file_of_a_killed_build_is_removed_by_the_next_build(mini_
     assert result.exit_code == 0, result.stderr
     assert not left[0].exists()
     assert all(p.exists() for p in [*others, running])
+
+
+@pytest.mark.parametrize("kernel", ["copies", "copies part, then refuses", "refuses", "is missing"])
+def test_a_rebuild_copies_the_store_exactly_whatever_the_kernel_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: str
+) -> None:
+    """The store a rebuild starts from is copied with copy_file_range (a reflink on btrfs or XFS); where the
+    kernel refuses it, or has no such call, a plain copy takes over from where it stopped."""
+    import errno
+
+    from ipkb.build.dbfile import copy_store
+
+    source, target = tmp_path / "kb.sqlite", tmp_path / "copy.sqlite"
+    source.write_bytes(os.urandom(3 * 1024 * 1024 + 17))
+    real = os.copy_file_range
+    calls: list[int] = []
+
+    def kernel_call(src: int, dst: int, count: int) -> int:
+        calls.append(count)
+        if kernel == "refuses" or (kernel == "copies part, then refuses" and len(calls) > 1):
+            raise OSError(errno.EXDEV, "cross-device")
+        return real(src, dst, min(count, 1024 * 1024) if kernel.startswith("copies part") else count)
+
+    if kernel == "is missing":
+        monkeypatch.delattr(os, "copy_file_range")
+    else:
+        monkeypatch.setattr(os, "copy_file_range", kernel_call)
+    copy_store(source, target)
+    assert target.read_bytes() == source.read_bytes()
+    assert kernel == "is missing" or calls
+
+
+def test_a_full_disk_while_copying_the_store_is_not_hidden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from ipkb.build.dbfile import copy_store
+
+    source = tmp_path / "kb.sqlite"
+    source.write_bytes(b"x" * 4096)
+
+    def full(src: int, dst: int, count: int) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "copy_file_range", full)
+    with pytest.raises(OSError) as caught:
+        copy_store(source, tmp_path / "copy.sqlite")
+    assert caught.value.errno == errno.ENOSPC

@@ -157,6 +157,34 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def copy_store(source: Path, target: Path) -> None:
+    """Copy the bytes of `source` into `target` with copy_file_range: the kernel copies without passing the
+    bytes through Python, and on filesystems that share extents (btrfs, XFS, NFS 4.2) the copy is a reflink,
+    made at once whatever the size (a 4.5 GB store at 1M takes 13 s to copy on ext4). Where the call is
+    missing or refused, a plain copy."""
+    import errno
+    import shutil
+
+    refused = (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP)  # anything else (a full disk) is raised
+    with open(source, "rb") as reading, open(target, "wb") as writing:
+        size, done = os.fstat(reading.fileno()).st_size, 0
+        try:
+            while done < size:
+                copied = os.copy_file_range(reading.fileno(), writing.fileno(), size - done)
+                if copied == 0:
+                    break
+                done += copied
+        except AttributeError:  # no copy_file_range on this system (macOS)
+            pass
+        except OSError as exc:
+            if exc.errno not in refused:
+                raise
+        if done < size:
+            reading.seek(done)
+            writing.seek(done)
+            shutil.copyfileobj(reading, writing, 1 << 20)
+
+
 def write_atomically(db: Path, kb: Path, fill: Callable[[Path], None]) -> None:
     """Have `fill` make the new store in a temporary file beside `db`, mark it, and rename it into place.
 

@@ -120,13 +120,13 @@ class StoreWriter:
 
 
 def _copy_store(db: Path, tmp: Path, previous: dict[str, str]) -> None:
-    import shutil
+    from ipkb.build.dbfile import copy_store
 
     source = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
     try:  # a plain copy (5 times faster than SQLite's backup), under a shared lock that keeps writers out
         source.execute("BEGIN")
         source.execute("SELECT COUNT(*) FROM meta").fetchone()
-        shutil.copyfile(db, tmp)
+        copy_store(db, tmp)
     finally:
         source.close()
     check = sqlite3.connect(tmp)
