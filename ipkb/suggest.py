@@ -32,7 +32,7 @@ def did_you_mean(word: str, choices: Sequence[str], limit: int = 1) -> str | Non
 
 def hint_listing(word: str, choices: Sequence[str], what: str) -> str:
     """A usage error's hint for an unknown word of a short closed list: the closest, then the whole list
-    (`did you mean 'city'? types: agency, brand, ...`)."""
+    (`did you mean 'graphml'? formats: csv, cypher, ...`)."""
     listing = f"{what}: {', '.join(choices)}"
     close = did_you_mean(word, choices)
     return f"{close} {listing}" if close else listing
