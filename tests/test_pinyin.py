@@ -82,3 +82,14 @@ def test_bundled_kb_resolves_shen_changyu_by_chinese_name_and_pinyin() -> None:
 
 def test_a_year_span_keeps_its_dash_tight() -> None:
     assert pinyin_of("专利转化运用专项行动方案(2023—2025年)", None).endswith("(2023—2025 Nián)")
+
+
+def test_one_syllable_of_a_long_place_name_names_nothing() -> None:
+    """`show shen` opened the Shenyang high-tech zone (its pinyin begins Shěn Yáng ...) and `show ke` opened
+    Karamay: one syllable of a long name is no name. A place's first pinyin word still names it when it is
+    the whole stem (Huzhou for Húzhōu Shì)."""
+    for query in ("shen", "ke", "zhong", "xin"):
+        result = invoke(["--kb", str(BUNDLED_KB), "show", query, "--json"])
+        assert result.exit_code != 0, (query, result.stdout[:80])
+    result = invoke(["--kb", str(BUNDLED_KB), "show", "huzhou", "--json"])
+    assert json.loads(result.stdout)["id"] == "huzhou"

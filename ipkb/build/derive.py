@@ -112,13 +112,16 @@ def pinyin_of(zh: str, style: str | None) -> str:
 
 def name_rows(entity: EntityRecord, pinyin: str | None, place: bool = False) -> list[dict[str, str]]:
     """Rows of the `name` table (text, folded, kind) for every way to name an entity, without repeats; a
-    `place` is also named by the first word of its pinyin (Huzhou for Húzhōu Shì)."""
+    `place` is also named by the first word of its pinyin when that word is its whole stem (Huzhou for
+    Húzhōu Shì, Chang-Zhu-Tan), not by one syllable of a longer name (not Shen for Shěn Yáng Gāo Xīn ...
+    Qū, which would answer `show shen` with that zone)."""
     rows: list[tuple[str, str, str]] = [(entity.id, fold(entity.id), "id"), (entity.name, fold(entity.name), "name")]
     if entity.zh:
         rows.append((entity.zh, fold(entity.zh), "zh"))
     if pinyin:
         rows.append((pinyin, fold(pinyin), "pinyin"))
-        first_word = pinyin.split()[0] if place else ""
+        words = pinyin.split()
+        first_word = words[0] if place and (len(words) == 2 or "-" in words[0]) else ""
         if first_word and fold(first_word) != fold(pinyin):
             rows.append((strip_tones(first_word), fold(first_word), "pinyin"))
     rows += [(alias, fold(alias), "alias") for alias in entity.aliases]

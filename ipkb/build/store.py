@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the query path does not pay for defining the model's datacl
 # fails until it is copied here, so a changed column cannot keep the old version), and STORE_EPOCH is
 # bumped by hand when what goes into unchanged columns changes meaning. Literals, so that a query, which
 # never imports sqlmodel, can compare them with the version a store was built with.
-STORE_EPOCH = "12"  # 11: the schema's roles in meta; 12: rows by column name
+STORE_EPOCH = "13"  # 12: rows by column name; 13: a place's first pinyin word only when it is its stem
 TABLES_DIGEST = "5cb3f2401c6d90b2"
 STORE_VERSION = f"{STORE_EPOCH}.{TABLES_DIGEST}"
 # A stat signature is trusted only for files last written more than this before it was taken: a file
