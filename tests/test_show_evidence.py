@@ -107,3 +107,17 @@ def test_list_of_a_designation_says_k_of_n_claimed(mini_kb: Path) -> None:
     )
     out = invoke(["--kb", str(mini_kb), "list", "--designation", "national-ip-demonstration-city"]).stdout
     assert "huzhou" in out and "1 of 25" in " ".join(out.split())
+
+
+def test_relations_of_unknown_date_keep_their_caveats_under_as_of() -> None:
+    """`show --as-of` lists the relations it cannot date apart; they keep the qualifiers, `inferred` and
+    note letters the plain `show` prints (they were dropped, hiding that a sub-center came later)."""
+    from tests.conftest import BUNDLED_KB
+
+    view = json.loads(show(BUNDLED_KB, "national-center", "--as-of", "2019", "--json").stdout)
+    undated = view["relations_date_unknown"]
+    assert any(r["confidence"] == "inferred" for r in undated) and any(r["note"] for r in undated)
+    out = show(BUNDLED_KB, "national-center", "--as-of", "2019", columns=120).stdout
+    section = " ".join(out.split("Date unknown", 1)[1].split())
+    assert section.count("inferred") >= sum(r["confidence"] == "inferred" for r in undated)
+    assert "subcenter_kind local" in section and re.search(r"\[[a-z]+\]", section)

@@ -33,6 +33,23 @@ def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _relation_grid(
+    relations: list[RelationView], notes: Notes, numbers: dict[str, int], title: str | None = None
+) -> Grid:
+    """Relations a line each: the label (once for a run of the same), the other end with its caveats
+    (qualifiers, inferred, the note's letter), the sources' numbers."""
+    grid = Grid("", "", "", title=title, styles=("bold",), show_header=False)
+    previous = None
+    for rel in relations:
+        name = _other(rel["other"])
+        details = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
+        if details:
+            name.append(f" · {details}", style="yellow")
+        grid.add_row(rel["label"] if rel["label"] != previous else "", name, marks(rel["sources"], numbers))
+        previous = rel["label"]
+    return grid
+
+
 def source_footnote(number: int, source: Source, via: tuple[set[str], bool]) -> Hanging:
     """`[n] “title”, publisher, date (file or URL)  id`, wrapped under its number; says where the quotes
     were read when that was a research note rather than the source."""
@@ -143,23 +160,11 @@ def show(view: ShowView) -> RenderableType:
             )
         parts += [Text(""), facts]
     if view["relations"]:
-        relations = Grid("", "", "", title="Relations", styles=("bold",), show_header=False)
-        previous = None
-        for rel in view["relations"]:
-            name = _other(rel["other"])
-            details = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
-            if details:
-                name.append(f" · {details}", style="yellow")
-            label = rel["label"] if rel["label"] != previous else ""
-            previous = rel["label"]
-            relations.add_row(label, name, marks(rel["sources"], numbers))
-        parts += [Text(""), relations]
+        parts += [Text(""), _relation_grid(view["relations"], notes, numbers, "Relations")]
     if view.get("relations_date_unknown"):
-        undated = Grid("", "", "", styles=("bold",), show_header=False)
-        for rel in view["relations_date_unknown"]:
-            undated.add_row(rel["label"], _other(rel["other"]), marks(rel["sources"], numbers))
         title = f"Date unknown: not dated in the KB, or only to a year or month that includes {view['as_of']}"
-        parts += [Text(""), Text(title, style="italic"), undated]
+        parts += [Text(""), Text(title, style="italic")]
+        parts.append(_relation_grid(view["relations_date_unknown"], notes, numbers))
     if view.get("claimed_totals"):
         parts += [Text(""), *completeness(view["claimed_totals"], numbers)]
     if notes.texts:
