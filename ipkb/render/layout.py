@@ -91,24 +91,22 @@ def _within(spans: list[Span], length: int) -> list[Span]:
 
 
 def print_to(console: Console, renderable: RenderableType) -> None:
-    """console.print(renderable), but where the console draws no styles (a pipe, a file, TERM=dumb) a Grid's
-    lines go straight to the stream as they are laid out: the same characters, without rich turning each line
-    into segments and holding the whole answer first. A list of 20,000 entities prints in a fraction of the
-    time, and its first lines reach `head` or `less` at once."""
+    """console.print(renderable), never cropped: a word wider than the console (an id, a URL) runs past its
+    edge whole, where a terminal wraps it without a line break, so it can be copied. Where the console draws
+    no styles (a pipe, a file, TERM=dumb) a Grid's lines go straight to the stream as they are laid out: the
+    same characters, without rich turning each line into segments and holding the whole answer first. A list
+    of 20,000 entities prints in a fraction of the time, and its first lines reach `head` or `less` at once."""
     if console.color_system is not None:
-        console.print(renderable)
+        console.print(renderable, crop=False)
     elif isinstance(renderable, Group):
         for item in renderable.renderables:
             print_to(console, item)
     elif isinstance(renderable, Grid):
-        write, width = console.file.write, console.width
-        for line in renderable.lines(console, width):
-            if line.width <= width:
-                write(line.plain + "\n")
-            else:
-                console.print(line.text())  # a word wider than the console: rich folds it, as it does with styles
+        write = console.file.write
+        for line in renderable.fitted_lines(console, console.width):
+            write(line.plain + "\n")
     else:
-        console.print(renderable)
+        console.print(renderable, crop=False)
 
 
 class Grid:
@@ -116,7 +114,8 @@ class Grid:
     box.SIMPLE_HEAD. Columns left entirely empty take no room. When the lines are wider than the console,
     the `flexible` columns (all, by default) narrow, the widest first, down to their longest word, and their cells wrap
     between words within the column. A word (an id, a metric, a Chinese name) is never cut: when even that
-    does not fit, each row is drawn as a record instead, one `header  value` line per cell."""
+    does not fit, each row is drawn as a record instead, one `header  value` line per cell; and a word wider
+    than the console itself (a long URL) runs past its edge whole, on a line of its own."""
 
     GAP = "  "
     INDENT = " "
@@ -255,14 +254,19 @@ class Grid:
                     used = width_of(plain) if shortened else piece.width
                     yield Cell(prefix + plain, spans, width_of(prefix) + used)
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+    def fitted_lines(self, console: Console, width: int) -> Iterator[Cell]:
+        """The lines, each at most `width` wide but for a word wider than that, which is kept whole (a title,
+        or a record's value wrapped at its longest word, is broken again between words)."""
         for line in self.lines(console, width):
             if line.width <= width:
-                yield from line.text().render(console)
-                yield Segment.line()
+                yield line
             else:
-                yield line.text()  # only a word wider than the console makes a line this wide: rich folds it
+                yield from (Cell.of(piece) for piece in wrap_whole_words(line.text(), width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.fitted_lines(console, options.max_width):
+            yield from line.text().render(console)
+            yield Segment.line()
 
 
 class Hanging:
@@ -274,9 +278,23 @@ class Hanging:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         indent = cell_len(self.prefix)
         room = max(options.max_width - indent, 12)
-        for number, line in enumerate(self.body.wrap(console, room, overflow="fold")):
+        for number, line in enumerate(wrap_whole_words(self.body, room)):
+            yield from Text.assemble((self.prefix if number == 0 else " " * indent, self.style), line).render(console)
+            yield Segment.line()
+
+
+def wrap_whole_words(text: Text, width: int) -> list[Text]:
+    """`text` in lines of at most `width` cells, broken between words only: a word longer than that (a URL,
+    an id) has a line of its own and stays whole, so it can be copied. Text.wrap either folds such a word
+    or, told not to, does not wrap at all; rich's own line divider does what is wanted here."""
+    from rich._wrap import divide_line
+
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        for line in paragraph.divide(divide_line(paragraph.plain, width, fold=False)):
             line.rstrip()
-            yield Text.assemble((self.prefix if number == 0 else " " * indent, self.style), line)
+            lines.append(line)
+    return lines
 
 
 class Notes:
