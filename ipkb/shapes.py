@@ -1,9 +1,8 @@
 """The contract: every command's `--json` document (api.py returns the same) as TypedDicts, so that mypy checks
-the views that build them (views*.py, diff.py) against what reads them (render*.py, api.py, the CLI). A key a
+the views that build them (views*.py, diff.py) against what reads them (render/, api.py, the CLI). A key a
 document may lack is `NotRequired`; one always there but maybe null is `X | None`. Only `typing` is imported,
-and other modules import this one only under TYPE_CHECKING: a query must stay cheap to start. No `from
-__future__ import annotations` here: `__required_keys__` must see `NotRequired` at run time (test_shapes.py).
-"""
+others import this only under TYPE_CHECKING (a query must start cheaply). No `from __future__ import
+annotations`: `__required_keys__` must see `NotRequired` at run time (test_shapes.py)."""
 
 from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar
 
@@ -100,7 +99,8 @@ class Names(TypedDict):
     pinyin: str | None
 
 
-# A total an entity's fact claims (members of a relation), beside how many the KB lists by its period.
+# A total an entity's fact claims (members of a relation), beside how many the KB lists by its period, with
+# what the claim rests on.
 class Claim(TypedDict):
     metric: str
     period: str | None
@@ -108,13 +108,13 @@ class Claim(TypedDict):
     claimed: FactValue
     listed: int
     undated: int
+    confidence: str
+    sources: list[Citation]
 
 
 # A claimed total as `show` lists it (coverage's claim without the entity and the member lists).
 class ClaimedTotal(Claim):
     missing: int | float | None
-    confidence: str
-    sources: list[Citation]
 
 
 # A claimed total beside the members the KB lists (dated by the period, and undated apart).

@@ -220,6 +220,9 @@ def test_coverage_sets_claims_beside_listed_members(run) -> None:
             "sources": [{"source": "src-article", "quote": "43 local sub centers in 27 provinces"}],
         }
     ]  # the planned Keqiao sub-center is not counted as a member
+    for command in ("coverage", "stats"):  # on screen too: the source of each total, and its words
+        shown = " ".join(run(command).stdout.split())
+        assert "43 0 [1]" in shown and "[1] src-article: “43 local sub centers in 27 provinces”" in shown, command
 
 
 def test_coverage_counts_members_by_period_and_keeps_undated_apart(run, mini_kb: Path) -> None:

@@ -71,6 +71,8 @@ def stats(store: Store) -> Stats:
                 "claimed": c["claimed"],
                 "listed": c["listed"],
                 "undated": c["undated"],
+                "confidence": c["confidence"],
+                "sources": c["sources"],
             }
             for c in coverage_claims(store)
         ],

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.render.layout import Grid, Notes
-from ipkb.render.text import cited, format_value, qualifiers_text
+from ipkb.render.layout import Grid, Hanging, Notes
+from ipkb.render.text import cited, format_value, marks, qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.shapes import CoverageReport, Diff, EntityFact, MetricOverview, Stats, StatsClaim, TimelineEvent
@@ -46,6 +46,8 @@ def stats(view: Stats) -> RenderableType:
 
 
 def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
+    """Each claimed total beside the members the KB lists, with the sources the claim rests on (numbered,
+    listed under the table with the words quoted) and `inferred` where it is."""
     table = Grid(
         "entity",
         "metric",
@@ -54,10 +56,18 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "claimed",
         "listed",
         "undated",
-        title="Claimed totals (members listed by the period; undated members apart)",
-        justify=("left", "left", "left", "left", "right", "right", "right"),
+        "source",
+        title="Claimed totals: members listed by the period; undated members (no date in the KB) apart",
+        justify=("left", "left", "left", "left", "right", "right", "right", "left"),
     )
+    numbers: dict[str, int] = {}
+    quoted: dict[str, list[str]] = {}
     for c in claims:
+        for citation in c["sources"]:
+            numbers.setdefault(citation["source"], len(numbers) + 1)
+            quotes, quote = quoted.setdefault(citation["source"], []), citation.get("quote")
+            if quote and quote not in quotes:
+                quotes.append(quote)
         scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
         table.add_row(
             c["entity"]["id"],
@@ -67,8 +77,13 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
             format_value(c["claimed"]),
             str(c["listed"]),
             str(c["undated"] or ""),
+            marks(c["sources"], numbers) + (" inferred" if c["confidence"] == "inferred" else ""),
         )
-    return table
+    footnotes = [
+        Hanging(f" [{n}] ", Text(f"{source}: " + " · ".join(f"\u201c{q}\u201d" for q in quoted[source])))
+        for source, n in numbers.items()
+    ]
+    return Group(table, *footnotes) if footnotes else table
 
 
 def coverage_report(report: CoverageReport) -> RenderableType:
