@@ -55,7 +55,7 @@ def test_notes_inferred_and_via_are_on_screen(evidence_kb: Path) -> None:
     flat = " ".join(out.split())
     assert "inferred · [a]" in flat
     assert "[a] No source states the province in so many words." in flat
-    assert "quotes read in research-note, not in this text" in flat
+    assert "quotes taken from our research notes (research-note), not checked in this source's text" in flat
 
 
 def test_quotes_prints_every_claim_with_its_words(evidence_kb: Path) -> None:

@@ -67,7 +67,10 @@ def source_footnote(number: int, source: Source, via: tuple[set[str], bool]) -> 
     notes, always = via
     if notes:
         which = "quotes" if always else "some quotes"
-        text.append(f" · {which} read in {', '.join(sorted(notes))}, not in this text", style="yellow")
+        where = ", ".join(sorted(notes))
+        text.append(
+            f" · {which} taken from our research notes ({where}), not checked in this source's text", style="yellow"
+        )
     return Hanging(f" [{number}] ", text)
 
 
