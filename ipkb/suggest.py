@@ -36,3 +36,14 @@ def hint_listing(word: str, choices: Sequence[str], what: str) -> str:
     listing = f"{what}: {', '.join(choices)}"
     close = did_you_mean(word, choices)
     return f"{close} {listing}" if close else listing
+
+
+def spoken(text: str) -> str | None:
+    """How `text` sounds, as toneless pinyin, when it holds Chinese characters (湖洲 -> huzhou): a name typed
+    with a character of the same sound is found by its pinyin. None for other text. pypinyin loads only here,
+    on the way to an error."""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return None
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text))

@@ -93,3 +93,10 @@ def test_one_syllable_of_a_long_place_name_names_nothing() -> None:
         assert result.exit_code != 0, (query, result.stdout[:80])
     result = invoke(["--kb", str(BUNDLED_KB), "show", "huzhou", "--json"])
     assert json.loads(result.stdout)["id"] == "huzhou"
+
+
+def test_a_chinese_name_typed_with_a_homophone_suggests_the_name_that_sounds_the_same() -> None:
+    """湖洲 for 湖州 (both húzhōu): fuzzy matching of characters offered only 湖南 and 湖北 entities."""
+    result = invoke(["--kb", str(BUNDLED_KB), "show", "湖洲"])
+    assert result.exit_code == 1
+    assert "did you mean: huzhou" in result.stderr

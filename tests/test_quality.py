@@ -31,7 +31,7 @@ OWNERS = {
     "sqlmodel": ("ipkb/build/tables.py", "ipkb/build/writer.py"),
     "sqlalchemy": ("ipkb/build/writer.py",),
     "yaml": ("ipkb/build/load.py",),
-    "pypinyin": ("ipkb/build/derive.py",),
+    "pypinyin": ("ipkb/build/derive.py", "ipkb/suggest.py"),
     "rapidfuzz": ("ipkb/suggest.py",),
 }
 

@@ -34,16 +34,20 @@ def resolve(store: Store, words: str) -> str:
 
 
 def suggestions(store: Store, text: str, limit: int = 5) -> list[str]:
-    """The closest names (fuzzy), shown as `id (name)`, one per entity."""
-    from ipkb.suggest import closest
+    """The names that sound the same (Chinese typed with a homophone: 湖洲 for 湖州), then the closest names
+    (fuzzy), shown as `id (name)`, one per entity."""
+    from ipkb.suggest import closest, spoken
 
-    names = store.all_names()
     out: list[str] = []
+
+    def offer(entity_id: str, name: str) -> None:
+        if len(out) < limit and not any(o.split(" ")[0] == entity_id for o in out):
+            out.append(entity_id if name == entity_id else f"{entity_id} ({name})")
+
+    sound = spoken(fold(text))
+    for entity_id, _, name in store.ids_by_folded_name(fold(sound)) if sound else []:
+        offer(entity_id, name)
+    names = store.all_names()
     for index in closest(text, [n for _, n in names], limit=limit * 4, cutoff=60):
-        entity_id, name = names[index]
-        label = entity_id if name == entity_id else f"{entity_id} ({name})"
-        if not any(o.split(" ")[0] == entity_id for o in out):
-            out.append(label)
-        if len(out) == limit:
-            break
+        offer(*names[index])
     return out
