@@ -99,8 +99,16 @@ def print_to(console: Console, renderable: RenderableType) -> None:
     if console.color_system is not None:
         console.print(renderable, crop=False)
     elif isinstance(renderable, Group):
-        for item in renderable.renderables:
-            print_to(console, item)
+        others: list[RenderableType] = []  # printed together: each console.print costs about 0.3 ms
+        for item in [*renderable.renderables, None]:
+            if item is None or isinstance(item, (Grid, Group)):
+                if others:
+                    console.print(Group(*others), crop=False)
+                    others = []
+                if item is not None:
+                    print_to(console, item)
+            else:
+                others.append(item)
     elif isinstance(renderable, Grid):
         write = console.file.write
         for line in renderable.fitted_lines(console, console.width):
