@@ -25,7 +25,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     # Plain help: rich's help renderer (and its Markdown parser) would add about 0.2 s to every --help.
     rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # help as wide as the terminal, up to 120 columns (click stops at 80: command summaries were cut short)
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
 
 
