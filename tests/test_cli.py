@@ -434,3 +434,16 @@ def test_every_commands_help_shows_an_example() -> None:
     assert {"show", "list", "export", "build", "stats"} <= set(names)
     missing = [name for name in names if "e.g. ipkb" not in invoke([name, "--help"]).stdout]
     assert not missing, f"no example in --help of: {missing}"
+
+
+def test_help_lists_each_command_with_its_whole_summary_on_a_wide_terminal() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "120"}
+    result = subprocess.run([sys.executable, "-m", "ipkb", "--help"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0
+    assert "The shortest chain of cited relations between two entities, in either direction." in result.stdout
+    commands = result.stdout.split("Commands:")[1].splitlines()
+    assert commands and not [line for line in commands if line.rstrip().endswith("...")]
