@@ -107,11 +107,12 @@ class KB:
         place (a city stays a city); one with no `since` is not taken to exist: the KB cannot tell."""
         from ipkb.read import views
         from ipkb.read.lifespan import exists_on
-        from ipkb.read.traverse import contained_in
+        from ipkb.read.traverse import placed_within
 
         self.check_types(types)
-        inside = contained_in(self.store, self.resolve(within)[0]) if within else None
+        placed = placed_within(self.store, self.resolve(within)[0]) if within else None
         conferred = self._conferred(designation) if designation else None
+        inside = set(placed) if placed is not None else None
         rows = self.store.list_entities(types, inside, set(conferred) if conferred is not None else None)
         day, unknown = self.store.as_of, 0
         if day is not None:
@@ -123,22 +124,25 @@ class KB:
                 elif exists is None:
                     unknown += 1
             rows = kept
-        if conferred is None:
-            return views.entity_list(rows), unknown
-        roles = self.store.roles()  # a holder by inference or by plan only is marked, not listed as plain fact
-        caveats = {
-            holder: " · ".join(
-                mark
-                for mark, applies in (
+        # what is listed only by inference or by plan is marked, not listed as plain fact
+        marks: dict[str, list[str]] = {}
+        for entity_id, by_stated in (placed or {}).items():
+            if not by_stated:
+                marks.setdefault(entity_id, []).append("inferred location")
+        roles = self.store.roles()
+        for holder, edge in (conferred or {}).items():
+            marks.setdefault(holder, [])
+            marks[holder] += [
+                m
+                for m, on in (
                     ("inferred", edge.confidence == "inferred"),
                     ("planned", roles.is_planned(edge.qualifiers)),
                 )
-                if applies
-            )
-            or None
-            for holder, edge in conferred.items()
-        }
-        return views.entity_list(rows, caveats), unknown
+                if on
+            ]
+        if conferred is None and not marks:
+            return views.entity_list(rows), unknown
+        return views.entity_list(rows, {i: " · ".join(m) or None for i, m in marks.items()}), unknown
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
         """Holder id -> the relation that confers `designation` on it (its qualifiers: batch, year, ...)."""

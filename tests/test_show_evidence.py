@@ -121,3 +121,22 @@ def test_relations_of_unknown_date_keep_their_caveats_under_as_of() -> None:
     section = " ".join(out.split("Date unknown", 1)[1].split())
     assert section.count("inferred") >= sum(r["confidence"] == "inferred" for r in undated)
     assert "subcenter_kind local" in section and re.search(r"\[[a-z]+\]", section)
+
+
+def test_list_in_a_place_marks_what_lies_there_only_by_inference(mini_kb: Path) -> None:
+    """`list --in` walks containment transitively; an entity placed by an inferred relation (or below one)
+    is marked, not listed as plain fact, as `list --designation` marks its holders."""
+    (mini_kb / "entities" / "towns.yaml").write_text(
+        "- {id: testtown, type: county, name: Testtown, sources: [{source: src-article}]}\n"
+        "- {id: testvillage, type: county, name: Testvillage, sources: [{source: src-article}]}\n"
+    )
+    (mini_kb / "relations" / "towns.yaml").write_text(
+        "- {from: testtown, type: located_in, to: huzhou, confidence: inferred, note: from its name,"
+        " sources: [{source: src-article}]}\n"
+        "- {from: testvillage, type: located_in, to: testtown, sources: [{source: src-article}]}\n"
+    )
+    rows = {r["id"]: r for r in json.loads(invoke(["--kb", str(mini_kb), "list", "--in", "zhejiang", "--json"]).stdout)}
+    assert rows["testtown"]["caveat"] == rows["testvillage"]["caveat"] == "inferred location"
+    assert "caveat" not in rows["huzhou"]
+    shown = invoke(["--kb", str(mini_kb), "list", "--in", "zhejiang"]).stdout
+    assert "inferred location" in " ".join(shown.split())

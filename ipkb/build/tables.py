@@ -74,13 +74,13 @@ class NameRow(SQLModel, table=True):
 
 class RelationRow(SQLModel, table=True):
     __tablename__ = "relation"
-    __table_args__ = (Index("ix_relation_target_id_type_source_id", "target_id", "type", "source_id"),)
+    __table_args__ = (Index("ix_relation_target_id_type_source_id", "target_id", "type", "source_id", "confidence"),)
     rowid: int = Field(primary_key=True)
     source_id: str = Field(index=True)
     # No index on type: no query selects by type alone, and with one SQLite read `source_id IN (...) AND
     # type IN (...)` through it, scanning every relation of the type per batch (`list --in`: 23 s at 1M).
     type: str
-    # Indexed with type and source_id (below): what lies within a place is then read from the index alone.
+    # Indexed with type, source_id and confidence (above): what lies within a place is read from the index.
     target_id: str
     qualifiers: str  # JSON object
     confidence: str

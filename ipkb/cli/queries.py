@@ -150,13 +150,13 @@ def list_entities(
     """
     kb = open_kb(as_of)
     listed, without_start = kb.list_entities_as_of(types, within, designation)
-    marked = sum(1 for row in listed if row.get("caveat"))  # holders by inference or plan only
+    marked = sum(1 for row in listed if row.get("caveat"))  # listed only by inference or plan
     rows: Sequence[Mapping[str, object]] = listed
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
     if wanted:
         rows = [{k: row[k] for k in wanted} for row in kb.with_columns(listed, wanted, designation)]
     if marked and wanted and "caveat" not in wanted and not (as_json or table_format == "json"):
-        emit_note(f"{marked} of these hold it only by inference or plan: add the column caveat to see which")
+        emit_note(f"{marked} of these are listed only by inference or plan: add the column caveat to see which")
     if table_format in ("csv", "tsv"):
         if as_json:
             raise UsageError(f"--json and --format {table_format} ask for two outputs", hint="give one of them")

@@ -195,39 +195,46 @@ class Store(SearchReads, AnalystReads):
                     out[row["rowid"]] = self.edge_of(row)
         return self.in_time(sorted(out.values(), key=lambda e: e.order))
 
-    def located_within(self, place: str, relation_types: tuple[str, ...]) -> set[str]:
-        """Everything that lies within `place` along `relation_types`, transitively (not `place` itself): one
-        recursive query over the target index, so a province of 20,000 places costs one statement rather than
-        a round trip per level with every relation of each level decoded. Under `as_of` a relation counts only
-        on the days it holds, which SQL cannot judge, so the walk goes level by level in Python."""
+    def located_within(self, place: str, relation_types: tuple[str, ...]) -> dict[str, bool]:
+        """Everything that lies within `place` along `relation_types`, transitively (not `place` itself), each
+        with whether a chain of relations none of which is inferred places it there (False: only by inference).
+        One recursive query over the covering index, so a province of 20,000 places costs one statement
+        rather than a round trip per level with every relation of each level decoded. Under `as_of` a
+        relation counts only on the days it holds, which SQL cannot judge, so the walk goes level by level."""
         if not relation_types:
-            return set()
-        if self.as_of is not None:
-            inside: set[str] = set()
-            frontier = [place]
-            while frontier:
-                found = []
-                for edge in self.edges_into(frontier, relation_types):
-                    if edge.source_id not in inside and edge.source_id != place:
-                        inside.add(edge.source_id)
-                        found.append(edge.source_id)
-                frontier = found
-            return inside
-        sql = self.located_within_sql(len(relation_types))
-        found_ids = {row[0] for row in self.rows(sql, [place, *relation_types, *relation_types])}
-        found_ids.discard(place)
-        return found_ids
+            return {}
+        if self.as_of is None:
+            sql = self.located_within_sql(len(relation_types))
+            found = {row[0]: bool(row[1]) for row in self.rows(sql, [place, *relation_types, *relation_types])}
+            found.pop(place, None)
+            return found
+        edges: list[Edge] = []
+        reached, frontier = {place}, [place]
+        while frontier:
+            level = self.edges_into(frontier, relation_types)
+            edges += level
+            frontier = [i for i in dict.fromkeys(e.source_id for e in level) if i not in reached]
+            reached.update(frontier)
+        stated, frontier = {place}, [place]
+        while frontier:  # again, along the relations that are not inferred only
+            ends = set(frontier)
+            frontier = [e.source_id for e in edges if e.target_id in ends and e.confidence != "inferred"]
+            frontier = [i for i in dict.fromkeys(frontier) if i not in stated]
+            stated.update(frontier)
+        return {i: i in stated for i in reached if i != place}
 
     @staticmethod
     def located_within_sql(types: int) -> str:
-        """The recursive walk down from a place (parameters: the place, then the relation types twice); it
-        reads only the index on (target_id, type, source_id)."""
+        """The recursive walk down from a place (parameters: the place, then the relation types twice), with
+        whether each step and those above it are stated rather than inferred; it reads only the index on
+        (target_id, type, source_id, confidence)."""
         marks = ",".join("?" * types)
         return (
-            "WITH RECURSIVE inside(id) AS ("
-            f"SELECT source_id FROM relation WHERE target_id = ? AND type IN ({marks}) UNION "
-            f"SELECT r.source_id FROM relation r JOIN inside ON r.target_id = inside.id WHERE r.type IN ({marks})"
-            ") SELECT id FROM inside"
+            "WITH RECURSIVE inside(id, stated) AS ("
+            f"SELECT source_id, confidence != 'inferred' FROM relation WHERE target_id = ? AND type IN ({marks}) "
+            "UNION SELECT r.source_id, inside.stated AND r.confidence != 'inferred' FROM relation r "
+            f"JOIN inside ON r.target_id = inside.id WHERE r.type IN ({marks})"
+            ") SELECT id, MAX(stated) FROM inside GROUP BY id"
         )
 
     def edges_into(self, ids: list[str], types: tuple[str, ...]) -> list[Edge]:

@@ -120,6 +120,11 @@ def neighborhood(
 
 def contained_in(store: Store, place: str, relation_types: tuple[str, ...] | None = None) -> set[str]:
     """Everything located within `place`, transitively (along the schema's location relation by default)."""
+    return set(placed_within(store, place, relation_types))
+
+
+def placed_within(store: Store, place: str, relation_types: tuple[str, ...] | None = None) -> dict[str, bool]:
+    """contained_in, each with whether it lies there by stated relations (False: only by an inferred one)."""
     if relation_types is None:
         location = store.roles().location
         relation_types = (location,) if location else ()
