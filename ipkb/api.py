@@ -125,23 +125,13 @@ class KB:
                     unknown += 1
             rows = kept
         # what is listed only by inference or by plan is marked, not listed as plain fact
-        marks: dict[str, list[str]] = {}
-        for entity_id, by_stated in (placed or {}).items():
-            if not by_stated:
-                marks.setdefault(entity_id, []).append("inferred location")
+        marks = {entity_id: ["inferred location"] for entity_id, stated in (placed or {}).items() if not stated}
         roles = self.store.roles()
         for holder, edge in (conferred or {}).items():
-            marks.setdefault(holder, [])
-            marks[holder] += [
-                m
-                for m, on in (
-                    ("inferred", edge.confidence == "inferred"),
-                    ("planned", roles.is_planned(edge.qualifiers)),
-                )
-                if on
-            ]
-        if conferred is None and not marks:
-            return views.entity_list(rows), unknown
+            planned = roles.is_planned(edge.qualifiers)
+            marks.setdefault(holder, []).extend(
+                mark for mark, on in (("inferred", edge.confidence == "inferred"), ("planned", planned)) if on
+            )
         return views.entity_list(rows, {i: " · ".join(m) or None for i, m in marks.items()}), unknown
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
