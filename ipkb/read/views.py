@@ -251,7 +251,7 @@ def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths
 
 
 def entity_list(rows: list[sqlite3.Row], caveats: dict[str, str | None] | None = None) -> list[ListRow]:
-    """Rows of `search` and `list`; with `caveats` (list --designation), a `caveat` on each holder named in it."""
+    """Rows of `search` and `list`; with `caveats` (list --designation, --in), a `caveat` on each entity named in it."""
     out: list[ListRow] = []
     for r in rows:
         row: ListRow = {"id": r["id"], "type": r["type"], "name": r["name"], "zh": r["zh"]}
