@@ -191,3 +191,13 @@ def test_a_word_wider_than_the_console_is_never_broken() -> None:
                 plain = re.sub("\x1b\\[[0-9;]*m", "", out)
                 assert f"({url})" in plain or url in plain.split(), (width, terminal)
                 assert all(cell_len(line) <= width for line in plain.splitlines() if url not in line)
+
+
+def test_chinese_without_spaces_still_wraps_between_characters() -> None:
+    quote = "“" + "国家知识产权局确定河北省石家庄市正定县等99个县(区)为2013年国家知识产权强县工程试点县(区)" * 2 + "”"
+    for width in (40, 60, 80):
+        for terminal in (False, True):
+            _, out = print_both(Hanging(" [1] ", Text(f"src-example: {quote}")), width, terminal)
+            plain = re.sub("\\x1b\\[[0-9;]*m", "", out)
+            assert all(cell_len(line) <= width for line in plain.splitlines()), width
+            assert "".join(line.strip() for line in plain.splitlines()).endswith(quote)

@@ -293,7 +293,8 @@ class Hanging:
 
 def wrap_whole_words(text: Text, width: int) -> list[Text]:
     """`text` in lines of at most `width` cells, broken between words only: a word longer than that (a URL,
-    an id) has a line of its own and stays whole, so it can be copied. Text.wrap either folds such a word
+    an id) has a line of its own and stays whole, so it can be copied; Chinese, written without spaces,
+    breaks between characters. Text.wrap either folds such a word
     or, told not to, does not wrap at all; rich's own line divider does what is wanted here."""
     from rich._wrap import divide_line
 
@@ -301,7 +302,10 @@ def wrap_whole_words(text: Text, width: int) -> list[Text]:
     for paragraph in text.split("\n", allow_blank=True):
         for line in paragraph.divide(divide_line(paragraph.plain, width, fold=False)):
             line.rstrip()
-            lines.append(line)
+            if line.cell_len > width and _HAN.search(line.plain):  # Chinese breaks between any two characters
+                lines += [piece for piece in line.divide(divide_line(line.plain, width, fold=True)) if piece.plain]
+            else:
+                lines.append(line)
     return lines
 
 
