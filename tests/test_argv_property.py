@@ -24,7 +24,10 @@ COMMANDS: dict[str, tuple[int, dict[str, str | None]]] = {
     "path": (2, {"--all": FLAG, "--via": "word", "--max-hops": "int", "--as-of": "date", "--json": FLAG}),
     "search": (1, {"--type": "word", "--limit": "int", "--json": FLAG}),
     "list": (0, {"--type": "word", "--in": "word", "--designation": "word", "--as-of": "date", "--json": FLAG}),
-    "neighbors": (1, {"--depth": "int", "--via": "word", "--tree": FLAG, "--as-of": "date", "--json": FLAG}),
+    "neighbors": (
+        1,
+        {"--depth": "int", "--via": "word", "--tree": FLAG, "--table": FLAG, "--as-of": "date", "--json": FLAG},
+    ),
     "coverage": (0, {"--json": FLAG}),
     "facts": (1, {"--type": "word", "--in": "word", "--period": "date", "--as-of": "date", "--json": FLAG}),
     "timeline": (1, {"--as-of": "date", "--json": FLAG}),

@@ -175,12 +175,14 @@ def test_neighbors_by_depth_and_tree(run) -> None:
     assert {"zhejiang", "national-center"} <= {n["id"] for n in two}
     tree = run("neighbors", "keqiao", "--tree").stdout
     assert "Keqiao District" in tree and "located in Shaoxing" in tree
+    assert run("neighbors", "keqiao").stdout == tree  # the tree, with caveats and sources, is the default
+    assert run("neighbors", "keqiao", "--table", "--tree").exit_code == 2
 
 
 @pytest.mark.parametrize("columns", [60, 80, 120])
 def test_neighbors_table_says_how_each_entity_is_reached(run, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
     monkeypatch.setenv("COLUMNS", str(columns))
-    out = run("neighbors", "keqiao").stdout
+    out = run("neighbors", "keqiao", "--table").stdout
     flat = " ".join(out.split())
     # Shaoxing is one hop from Keqiao, which lies in it: read from Keqiao, "located in"
     assert "from" in out and "relation" in out

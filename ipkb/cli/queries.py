@@ -197,17 +197,22 @@ def write_delimited(rows: Sequence[Mapping[str, object]], columns: list[str], de
     _entity("Where to start."),
     Opt("--depth", "depth", "int", help="How many hops out.", default=1, min=1, max=10),
     VIA,
-    Opt("--tree", "tree", "flag", help="Draw the neighbourhood as a tree."),
+    Opt("--table", "table", "flag", help="A flat table, an entity a line, instead of the tree (no caveats)."),
+    Opt("--tree", "tree", "flag", help="The tree, with each link's caveats and sources (the default)."),
     AS_OF,
     JSON,
 )
-def neighbors(entity: str, depth: int, via: list[str] | None, tree: bool, as_of: str | None, as_json: bool) -> None:
-    """Entities within N hops, with the relations that reach them.
+def neighbors(
+    entity: str, depth: int, via: list[str] | None, table: bool, tree: bool, as_of: str | None, as_json: bool
+) -> None:
+    """Entities within N hops, as a tree of the relations that reach them, with their caveats and sources.
 
     \b
-    e.g. ipkb neighbors national-center --depth 2 --tree
-         ipkb neighbors huzhou --via holds_designation
+    e.g. ipkb neighbors national-center --depth 2
+         ipkb neighbors huzhou --via holds_designation --table
     """
+    if table and tree:
+        raise UsageError("--table and --tree ask for two drawings", hint="give one of them")
     kb = open_kb(as_of)
     rows = kb.neighbors(entity, depth, via)
     if as_json:
@@ -216,4 +221,4 @@ def neighbors(entity: str, depth: int, via: list[str] | None, tree: bool, as_of:
     from ipkb.render import queries as render
 
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
-    emit(render.neighbor_tree(rows, labels) if tree else render.neighbor_table(rows, labels))
+    emit(render.neighbor_table(rows, labels) if table else render.neighbor_tree(rows, labels))
