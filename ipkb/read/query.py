@@ -182,15 +182,17 @@ class Store(SearchReads, AnalystReads):
             ]
         )
 
-    def edges_touching(self, ids: list[str], types: list[str] | None = None) -> list[Edge]:
-        """Relations with either end in `ids` (optionally of the given types)."""
+    def edges_touching(
+        self, ids: list[str], types: list[str] | None = None, ends: tuple[str, ...] = ("source_id", "target_id")
+    ) -> list[Edge]:
+        """Relations with either end in `ids` (or only the `ends` named), optionally of the given types."""
         out: dict[int, Edge] = {}
         type_clause = f" AND type IN ({','.join('?' * len(types))})" if types else ""
         for start in range(0, len(ids), 400):
             chunk = ids[start : start + 400]
             marks = ",".join("?" * len(chunk))
             params = [*chunk, *(types or [])]
-            for column in ("source_id", "target_id"):
+            for column in ends:
                 for row in self.rows(f"SELECT * FROM relation WHERE {column} IN ({marks}){type_clause}", params):
                     out[row["rowid"]] = self.edge_of(row)
         return self.in_time(sorted(out.values(), key=lambda e: e.order))
@@ -211,7 +213,7 @@ class Store(SearchReads, AnalystReads):
         edges: list[Edge] = []
         reached, frontier = {place}, [place]
         while frontier:
-            level = self.edges_into(frontier, relation_types)
+            level = self.edges_touching(frontier, list(relation_types), ends=("target_id",))
             edges += level
             frontier = [i for i in dict.fromkeys(e.source_id for e in level) if i not in reached]
             reached.update(frontier)
@@ -236,16 +238,6 @@ class Store(SearchReads, AnalystReads):
             f"JOIN inside ON r.target_id = inside.id WHERE r.type IN ({marks})"
             ") SELECT id, MAX(stated) FROM inside GROUP BY id"
         )
-
-    def edges_into(self, ids: list[str], types: tuple[str, ...]) -> list[Edge]:
-        """Relations of the given types whose target is in `ids`, those that hold on `as_of`."""
-        out: list[Edge] = []
-        type_marks = ",".join("?" * len(types))
-        for start in range(0, len(ids), 400):
-            chunk = ids[start : start + 400]
-            sql = f"SELECT * FROM relation WHERE target_id IN ({','.join('?' * len(chunk))}) AND type IN ({type_marks})"
-            out += [self.edge_of(row) for row in self.rows(sql, [*chunk, *types])]
-        return self.in_time(sorted(out, key=lambda e: e.order))
 
     def all_edges(self) -> list[Edge]:
         return self.in_time([self.edge_of(r) for r in self.rows("SELECT * FROM relation ORDER BY file, line, rowid")])
