@@ -13,8 +13,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "ipkb"
 # the read layer: Store, the analysts' reads, the exports' and the graph's reads
 READ_LAYER = {"read/query.py", "read/query_analysis.py", "read/query_export.py", "read/query_search.py"}
-# the write side: a build reads what it replaces (meta, parts, indexes) from the file it writes
-WRITE_SIDE = {"build/store.py", "build/writer.py", "build/dbfile.py"}
+# the write side: a build reads what it replaces (meta, parts, indexes) from the file it writes, and a
+# rebuild in place what the change affects
+WRITE_SIDE = {"build/store.py", "build/writer.py", "build/dbfile.py", "build/inplace.py"}
 # SQL as this code base writes it: the keyword in capitals (prose may say "selected")
 SELECT = re.compile(r"\bSELECT\b")
 

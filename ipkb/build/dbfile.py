@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ipkb.errors import DamagedStore, IpkbError, UsageError
@@ -185,6 +186,78 @@ def copy_store(source: Path, target: Path) -> None:
             shutil.copyfileobj(reading, writing, 1 << 20)
 
 
+def can_update_in_place() -> bool:
+    """Whether this system has the file lock (ipkb.build.dbfile.store_lock) that a rebuild in place needs."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:  # Windows: every rebuild makes a new store
+        return False
+    return True
+
+
+@contextmanager
+def store_lock(db: Path) -> Iterator[bool]:
+    """Hold the lock on `db` that a rebuild in place and the rename of a new store both take; yields
+    whether it is held (a folder that cannot be locked, e.g. on some network file systems: no).
+
+    Why: a rebuild in place keeps a rollback journal beside `db` until it commits. A store renamed over
+    `db` meanwhile would meet that journal, and SQLite would take it for the new file's own and play
+    the old file's pages into it. The lock keeps the two apart, and whoever renames settles a journal left
+    by a crash (`_settle_journal`). It is taken on the folder, so that no lock file is left beside the
+    user's files; builds of other stores there wait only while they rename or update in place."""
+    import fcntl
+
+    try:
+        fd = os.open(db.parent, os.O_RDONLY)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _settle_journal(db: Path) -> None:
+    """Play back the journal a crashed rebuild in place left beside `db` (SQLite does so when a writer opens
+    the file), or remove it if `db` cannot be opened: it belongs to the file about to be replaced."""
+    journal = db.with_name(db.name + "-journal")
+    if not journal.exists():
+        return
+    from ipkb.build.inplace import WAIT_SECONDS
+
+    try:
+        con = sqlite3.connect(db, timeout=WAIT_SECONDS)
+        try:
+            con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass
+    journal.unlink(missing_ok=True)
+
+
+def settle_journal(db: Path) -> None:
+    """Settle a journal a crashed rebuild in place left beside `db` (readers cannot: they open it read-only)."""
+    if can_update_in_place() and db.with_name(db.name + "-journal").exists():
+        with store_lock(db):
+            _settle_journal(db)
+
+
+def _rename_into_place(tmp: Path, db: Path) -> None:
+    if not can_update_in_place():
+        os.replace(tmp, db)
+        return
+    with store_lock(db):
+        _settle_journal(db)
+        os.replace(tmp, db)
+
+
 def write_atomically(db: Path, kb: Path, fill: Callable[[Path], None]) -> None:
     """Have `fill` make the new store in a temporary file beside `db`, mark it, and rename it into place.
 
@@ -196,7 +269,7 @@ def write_atomically(db: Path, kb: Path, fill: Callable[[Path], None]) -> None:
         remove_stale_temps(db)
         tmp = temp_path(db)
     except OSError as exc:
-        raise _write_error(db, exc) from exc
+        raise write_error(db, exc) from exc
     try:
         try:
             fill(tmp)
@@ -206,14 +279,14 @@ def write_atomically(db: Path, kb: Path, fill: Callable[[Path], None]) -> None:
             finally:
                 con.close()
             check_replaceable(db, kb)  # again: the place may have changed while the store was made
-            os.replace(tmp, db)
+            _rename_into_place(tmp, db)
         except (OSError, sqlite3.Error) as exc:
-            raise _write_error(db, exc) from exc
+            raise write_error(db, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _write_error(db: Path, exc: OSError | sqlite3.Error) -> IpkbError:
+def write_error(db: Path, exc: OSError | sqlite3.Error) -> IpkbError:
     if is_full(exc):
         return IpkbError(
             f"no space left on the disk to build the database {db}; the previous database is kept",

@@ -6,7 +6,10 @@ runs them over every file without reading unchanged files again.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ipkb.build.record_checks import FileRecords
 from ipkb.build.schema import Schema
@@ -15,32 +18,89 @@ from ipkb.roles import Roles
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end, period_start
 
+if TYPE_CHECKING:
+    from ipkb.build.parts import Rows
+
 # What the KB-wide checks need of a file, as plain tuples (cheap to keep in the store and to load again, so a
 # rebuild need not re-read unchanged files). Lines are within the file the summary belongs to.
 Text = str | None
 # id, type, zh, line, has a note, since, until, date (a source's publication date)
 EntityKey = tuple[str, str, Text, int, bool, Text, Text, Text]
-# from, type, to, qualifiers (canonical text), line, its date (since, date or year), status is planned
+# from, type, to, qualifiers (canonical JSON), line, its date (since, date or year), status is planned
 RelationKey = tuple[str, str, str, str, int, Text, bool]
-# entity, line, metric, period, scope (canonical text), kind, unit, value (canonical text), conflict
+# entity, line, metric, period, scope (canonical JSON), kind, unit, value (canonical text), conflict
 FactKey = tuple[str, int, str, Text, str, str, Text, str, bool]
 # source, via, line, when the claim it backs begins (an actual fact's period, a relation's date; else None)
 CitationKey = tuple[str, Text, int, Text]
 Summary = tuple[list[EntityKey], list[RelationKey], list[FactKey], list[CitationKey]]
 
 
-def summarize(records: FileRecords, roles: Roles) -> Summary:
+def entity_key(row: Mapping[str, Any]) -> EntityKey:
+    """An entity's summary from its row (ipkb.build.parts.to_rows, or the store's `entity` table)."""
+    fields = row["fields"]
+    dated = json.loads(fields) if any(k in fields for k in _DATED) else {}
+    return (
+        row["id"],
+        row["type"],
+        row["zh"],
+        row["line"] or 1,
+        bool(row["note"]),
+        dated.get("since"),
+        dated.get("until"),
+        dated.get("date"),
+    )
+
+
+_DATED = ('"since"', '"until"', '"date"')
+
+
+def relation_key(row: Mapping[str, Any], roles: Roles) -> RelationKey:
+    """A relation's summary from its row; its qualifiers' JSON (keys sorted) is their canonical text."""
+    qualifiers = row["qualifiers"]
+    values = json.loads(qualifiers) if qualifiers != "{}" else {}
+    start = roles.start_of(values)
+    return (
+        row["source_id"],
+        row["type"],
+        row["target_id"],
+        qualifiers,
+        row["line"] or 1,
+        None if start is None else str(start),
+        roles.is_planned(values),
+    )
+
+
+def fact_key(row: Mapping[str, Any]) -> FactKey:
+    """A fact's summary from its row; 17 and 17.0 are one value."""
+    value = json.loads(row["value"])
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    else:
+        text = str(value)
+    return (
+        row["entity_id"],
+        row["line"] or 1,
+        row["metric"],
+        row["period"],
+        row["scope"],
+        row["kind"],
+        row["unit"],
+        text,
+        bool(row["conflict"]),
+    )
+
+
+def summarize(records: FileRecords, rows: Rows, roles: Roles) -> Summary:
+    """A file's summary: its entities, relations and facts from the rows it puts in the store (so that a
+    rebuild in place summarizes stored rows the same way), its citations from its records (the citations of
+    former names are not rows)."""
+
     def line(position: Position | None) -> int:
         return position.line if position else 1
 
     def dated(r: RelationRecord) -> str | None:
         start = roles.start_of(r.qualifiers)
         return None if start is None else str(start)
-
-    def value(v: object) -> str:  # 17 and 17.0 are one value
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return str(int(v)) if float(v).is_integer() else repr(float(v))
-        return str(v)
 
     shared: dict[str, str] = {}
 
@@ -49,42 +109,19 @@ def summarize(records: FileRecords, roles: Roles) -> Summary:
         holds every file's summary (15 % of its peak memory at 100k)."""
         return shared.setdefault(text, text)
 
+    def relation(row: Mapping[str, Any]) -> RelationKey:
+        source_id, type_name, target_id, qualifiers, *rest = relation_key(row, roles)
+        return (one(source_id), one(type_name), one(target_id), one(qualifiers), *rest)  # type: ignore[return-value]
+
     claims: list[tuple[EntityRecord | FormerName | RelationRecord | Fact, str | None]]
     claims = [(e, None) for e in records.entities]
     claims += [(former, None) for e in records.entities for former in e.former_names]
     claims += [(r, None if roles.is_planned(r.qualifiers) else dated(r)) for r in records.relations]
     claims += [(f, f.period if f.kind == "actual" else None) for f in records.facts]
     return (
-        [
-            (e.id, e.type, e.zh, line(e.position), bool(e.note), e.since, e.until, e.fields.get("date"))
-            for e in records.entities
-        ],
-        [
-            (
-                one(r.source_id),
-                one(r.type),
-                one(r.target_id),
-                one(repr(sorted(r.qualifiers.items()))),
-                line(r.position),
-                dated(r),
-                roles.is_planned(r.qualifiers),
-            )
-            for r in records.relations
-        ],
-        [
-            (
-                f.entity,
-                line(f.position),
-                f.metric,
-                f.period,
-                repr(sorted(f.scope.items())),
-                f.kind,
-                f.unit,
-                value(f.value),
-                f.conflict,
-            )
-            for f in records.facts
-        ],
+        [entity_key(row) for row in rows.entities],
+        [relation(row) for row in rows.relations],
+        [fact_key(row) for row in rows.facts],
         [(one(c.source), c.via, line(c.position), claim) for owner, claim in claims for c in owner.sources],
     )
 
@@ -92,9 +129,16 @@ def summarize(records: FileRecords, roles: Roles) -> Summary:
 class KbChecks:
     """The checks that need the whole KB: unique ids, references, domains and ranges, cycles, repeats."""
 
-    def __init__(self, schema: Schema, summaries: list[tuple[str, Summary]]) -> None:
+    def __init__(
+        self,
+        schema: Schema,
+        summaries: list[tuple[str, Summary]],
+        every_id: Callable[[], list[str]] | None = None,
+    ) -> None:
+        """`every_id` lists the ids a "did you mean" chooses from, when `summaries` are not the whole KB."""
         self.schema = schema
         self.summaries = summaries
+        self.every_id = every_id
         self.problems: list[Problem] = []
         self.types: dict[str, str] = {}  # entity id -> type, first definition wins
 
@@ -136,7 +180,7 @@ class KbChecks:
 
         def missing(file: str, line: int, what: str, ref: str) -> None:
             if not ids:
-                ids.extend(types)
+                ids.extend(self.every_id() if self.every_id else types)
             self.error(file, line, f"{what} {ref!r} does not exist", did_you_mean(ref, ids))
 
         relation_types = self.schema.relation_types

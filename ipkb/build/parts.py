@@ -77,9 +77,8 @@ def read_part(source: Source, schema: Schema) -> Part:
         records = read_records(source.path, source.name, problems, data)
         typed, local = check_file(schema, source.folder, source.name, records)
     digest = hashlib.sha256(data).hexdigest()
-    return Part(
-        source.name, source.key, summarize(typed, schema.roles), problems + local, to_rows(typed, schema), digest
-    )
+    rows = to_rows(typed, schema)
+    return Part(source.name, source.key, summarize(typed, rows, schema.roles), problems + local, rows, digest)
 
 
 def former_row(former: FormerName) -> dict[str, Any]:
@@ -149,6 +148,7 @@ def to_rows(records: FileRecords, schema: Schema) -> Rows:
                 "scope": js(f.scope),
                 "confidence": f.confidence,
                 "note": f.note,
+                "conflict": f.conflict,
                 "line": line(f.position),
             }
         )

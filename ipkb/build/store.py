@@ -7,7 +7,6 @@ What the store guarantees, and the tests that hold it: docs/reliability.md, "The
 from __future__ import annotations
 
 import json
-import marshal
 import os
 import sqlite3
 import time
@@ -26,7 +25,7 @@ if TYPE_CHECKING:  # the query path does not pay for defining the model's datacl
 # bumped by hand when what goes into unchanged columns changes meaning. Literals, so that a query, which
 # never imports sqlmodel, can compare them with the version a store was built with.
 STORE_EPOCH = "13"  # 12: rows by column name; 13: a place's first pinyin word only when it is its stem
-TABLES_DIGEST = "bdfebefd1ba8a750"
+TABLES_DIGEST = "968d6089bbc96999"
 STORE_VERSION = f"{STORE_EPOCH}.{TABLES_DIGEST}"
 # A stat signature is trusted only for files last written more than this before it was taken: a file
 # written again within the same timestamp tick (a few ms here, 2 s on FAT) keeps its size and mtime.
@@ -203,7 +202,10 @@ def open_built(kb: Path, db: Path, as_of: str | None = None) -> Store:
         just_built = meta is not None and (meta.get("kb_path"), meta.get("content_hash")) == (str(kb), built)
         if meta is not None and (just_built or _fresh(kb, db, meta)):
             assert store is not None
-            return store
+            if store.snapshot() == meta.get("content_hash"):  # no rebuild in place landed since it was judged
+                return store
+            store.close()
+            continue
         if store is not None:
             store.close()
         build(kb, db)
@@ -271,15 +273,16 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     from dataclasses import replace
     from hashlib import sha256
 
-    from ipkb.build.dbfile import check_replaceable, write_atomically
+    from ipkb.build.dbfile import can_update_in_place, check_replaceable, settle_journal, write_atomically
+    from ipkb.build.inplace import Busy, update
     from ipkb.build.kb_checks import KbChecks
     from ipkb.build.parts import Part, Source, part_key, read_parts
     from ipkb.build.schema import load_schema, schema_broken
     from ipkb.build.validate import display_path, sort_problems, unread_problems
     from ipkb.build.writer import Replaced, StoreWriter
-    from ipkb.model import Problem
 
     check_replaceable(db, kb)  # before any work; again just before the rename
+    settle_journal(db)
     checked = time.time_ns()  # before the stat: a file written after it has a newer mtime, or is racy
     listed, unread = scan_kb(kb)
     signature, _ = _signature(kb, listed + [(path, info) for path, info, *_ in unread if info is not None])
@@ -300,53 +303,63 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
         for path in files[1:]
         for name in [f"{kb.name}/{path.relative_to(kb).as_posix()}"]
     ]
-    previous = {} if full else _previous_parts(db, kb, schema_digest)
-    todo = [s for s in sources if previous.get(s.name, (None,))[0] != s.key]
-    keys = {name: stored[0] for name, stored in previous.items()}
+    base = len(problems)  # the folder's and the schema's; the files' problems follow
+    keys = {} if full else _previous_parts(db, kb, schema_digest)
+    todo = [s for s in sources if keys.get(s.name) != s.key]
     kept = {s.name for s in sources} - {s.name for s in todo}
     by_name = {s.name: s for s in sources}
 
-    def fill(tmp: Path) -> None:
-        """Read the changed files and write each one's rows as it arrives; then the KB-wide checks, over
-        every file's summary, decide whether the store is finished or dropped."""
+    clashes: list[sqlite3.IntegrityError] = []
+
+    def write_fresh(out: StoreWriter, in_place: bool = False) -> dict[str, Part]:
+        """Read the changed files and write each one's rows as it arrives; keep only their summaries.
+
+        A row the store refuses (an id twice) is raised in place (a new store is built instead); in a new
+        store it is remembered, and the rest is read for the checks to say where."""
         nonlocal signature
-        out = StoreWriter(tmp, db, schema, keys, kept)
+        fresh: dict[str, Part] = {}
         try:
-            fresh: dict[str, Part] = {}
-            clash: sqlite3.IntegrityError | None = None
-            try:
-                for part in read_parts(todo, schema):
-                    source = by_name[part.name]
-                    if part.digest != file_digests[source.path]:  # saved again since it was hashed
-                        part.key = part_key(schema_digest, source.name, part.digest)
-                        file_digests[source.path] = part.digest
-                        signature = ""  # never matches: the next query compares contents
-                    if clash is None:
-                        try:
-                            out.add(part)
-                        except sqlite3.IntegrityError as exc:  # e.g. an id twice: the checks below say where
-                            clash = exc
-                    part.rows = None  # written: the build keeps only its summary and problems
-                    fresh[part.name] = part
-            except FileNotFoundError as exc:  # a file vanished under the build: start again
-                raise Replaced(exc.filename) from exc
-            parts: list[Part] = []
-            for source in sources:
-                if source.name in fresh:
-                    parts.append(fresh[source.name])
-                else:
-                    key, summary, stored = previous[source.name]
-                    parts.append(Part(source.name, key, summary, [Problem(source.name, *p) for p in stored]))
-            for part in parts:
-                problems.extend(part.problems)
-            problems.extend(KbChecks(schema, [(p.name, p.summary) for p in parts]).run())
-            if any(p.severity == "error" for p in problems):
-                shown = {p.name: display_path(kb.parent / p.name) for p in parts}
-                found = [replace(p, file=shown.get(p.file, p.file)) for p in problems]
-                raise InvalidKnowledgeBase(sort_problems(found))
-            if clash is not None:  # a conflict the checks do not know of
-                raise clash
-            meta.update(stat_signature=signature, content_hash=_combine(kb, file_digests, unread))
+            for part in read_parts(todo, schema):
+                source = by_name[part.name]
+                if part.digest != file_digests[source.path]:  # saved again since it was hashed
+                    part.key = part_key(schema_digest, source.name, part.digest)
+                    file_digests[source.path] = part.digest
+                    signature = ""  # never matches: the next query compares contents
+                if not clashes:
+                    try:
+                        out.add(part)
+                    except sqlite3.IntegrityError as exc:
+                        if in_place:
+                            raise
+                        clashes.append(exc)
+                part.rows = None  # written: the build keeps only its summary and problems
+                fresh[part.name] = part
+        except FileNotFoundError as exc:  # a file vanished under the build: start again
+            raise Replaced(exc.filename) from exc
+        return fresh
+
+    def finished(found: list[Problem]) -> list[Problem]:
+        """Every problem of the build; raises InvalidKnowledgeBase if one is an error."""
+        problems.extend(found)
+        if any(p.severity == "error" for p in problems):
+            shown = {s.name: display_path(s.path) for s in sources}
+            raise InvalidKnowledgeBase(sort_problems([replace(p, file=shown.get(p.file, p.file)) for p in problems]))
+        meta.update(stat_signature=signature, content_hash=_combine(kb, file_digests, unread))
+        return problems
+
+    def fill(tmp: Path) -> None:
+        """A new store: rows of the changed files as read, of the others copied from the last build's store;
+        then the KB-wide checks, over every file's summary, decide whether it is finished or dropped."""
+        out = StoreWriter.copied(tmp, db, keys, kept) if keys else StoreWriter.new(tmp, schema)
+        try:
+            stored = out.stored_parts(kept)
+            fresh = write_fresh(out)
+            parts = [fresh.get(s.name) or Part(s.name, *stored[s.name]) for s in sources]
+            found = [p for part in parts for p in part.problems]
+            found += KbChecks(schema, [(p.name, p.summary) for p in parts]).run()
+            finished(found)
+            if clashes:  # a conflict the checks do not know of
+                raise clashes[0]
             out.finish(problems, meta)
         finally:
             out.close()
@@ -359,29 +372,27 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
         "made_by": "ipkb",
         "roles": schema.roles.to_json(),  # what the code relies on, by role (ipkb.roles), for queries
     }  # with stat_signature and content_hash (of the bytes the store was made from), once all are read
+    if keys and can_update_in_place():
+        try:
+            update(db, schema, keys, kept, write_fresh, finished, meta, sources)
+            _BUILT[db] = meta["content_hash"]
+            return sort_problems(problems)
+        except (Busy, sqlite3.IntegrityError):  # readers kept it busy, or an id twice: a new store says where
+            del problems[base:]
+            clashes.clear()
     write_atomically(db, kb, fill)
     _BUILT[db] = meta["content_hash"]
     return sort_problems(problems)
 
 
-StoredPart = tuple[str, Any, list[tuple[Any, ...]]]  # key, summary, problems as (line, message, hint, severity)
+def _previous_parts(db: Path, kb: Path, schema_digest: str) -> dict[str, str]:
+    """The part key of each file `db` was built from, if it can be rebuilt from it (else nothing)."""
+    from ipkb.build.writer import stored_keys
 
-
-def _previous_parts(db: Path, kb: Path, schema_digest: str) -> dict[str, StoredPart]:
-    """The parts `db` was built from, if it can be updated in place of a full build (else nothing)."""
-    meta = read_meta(db)
-    if meta is None or (meta.get("store_version"), meta.get("kb_path"), meta.get("schema_digest")) != (
+    meta = read_meta(db) or {}
+    same = (meta.get("store_version"), meta.get("kb_path"), meta.get("schema_digest")) == (
         STORE_VERSION,
         str(kb),
         schema_digest,
-    ):
-        return {}
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            rows = con.execute("SELECT file, key, summary, problems FROM part").fetchall()
-        finally:
-            con.close()
-        return {file: (key, marshal.loads(summary), marshal.loads(found)) for file, key, summary, found in rows}
-    except (sqlite3.DatabaseError, ValueError, EOFError, TypeError):
-        return {}
+    )
+    return stored_keys(db) if same else {}

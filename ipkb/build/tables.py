@@ -46,7 +46,7 @@ class EntityRow(SQLModel, table=True):
     id: str = Field(unique=True)
     type: str = Field(index=True)
     name: str
-    zh: str | None
+    zh: str | None = Field(index=True)  # a rebuild in place finds the entities sharing a changed Chinese name
     pinyin: str | None
     description: str | None
     attributes: str  # JSON object
@@ -101,6 +101,7 @@ class FactRow(SQLModel, table=True):
     scope: str  # JSON object
     confidence: str
     note: str | None
+    conflict: bool  # declared to disagree with another fact of its key (the KB-wide checks allow it)
     file: str = Field(index=True)  # relative to the KB's parent; a rebuild replaces a changed file's rows
     line: int
 
@@ -114,7 +115,7 @@ class CitationRow(SQLModel, table=True):
     owner: str = Field(index=True)  # entity id, or relation/fact rowid as text
     source_id: str = Field(index=True)
     quote: str | None
-    via: str | None
+    via: str | None = Field(index=True)  # a rebuild in place finds what cites a changed source through a note
     ordinal: int
 
 

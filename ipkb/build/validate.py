@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ipkb.build.kb_checks import KbChecks, Summary, summarize
 from ipkb.build.load import Mapping
+from ipkb.build.parts import to_rows
 from ipkb.build.record_checks import FileRecords, check_file
 from ipkb.build.schema import Schema
 from ipkb.model import KnowledgeBase, Problem
@@ -51,7 +52,7 @@ def validate(
         for file, records in by_file.items():
             part, local = check_file(schema, folder, file, records)
             parts.append(part)
-            summaries.append((file, summarize(part, schema.roles)))
+            summaries.append((file, summarize(part, to_rows(part, schema), schema.roles)))
             found += local
     found += KbChecks(schema, summaries).run()
     return merge(parts), found

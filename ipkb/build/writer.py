@@ -23,36 +23,57 @@ class Replaced(Exception):
 
 
 class StoreWriter:
-    """Writes one build into the temporary store part by part, as the parts are read, so the build never
-    holds more than a few files' rows (see docs/performance.md, "The build at 100k").
+    """Writes one build into a store part by part, as the parts are read, so the build never holds more than
+    a few files' rows (see docs/performance.md, "The build at 100k").
 
-    With `previous` (file -> part key of `db`) the store starts as a consistent copy of `db` without the
-    rows of every file not in `kept` (removed, or to be read again); otherwise it is new, and its indexes are
-    made after the bulk insert (one sort per index instead of a B-tree update per row).
-
-    Raises Replaced if the copy is not the store `previous` was read from (another process replaced it).
+    Three ways to start (see the constructors): a new store, a copy of the last one, or the last one itself
+    within the caller's transaction (ipkb.build.inplace).
     """
 
     CACHE_KIB = 16 * 1024  # SQLite's page cache while building: index builds and FTS merges spill less
 
-    def __init__(self, tmp: Path, db: Path, schema: Any, previous: dict[str, str], kept: set[str]) -> None:
-        if previous:
-            _copy_store(db, tmp, previous)
-        else:
-            create(tmp, schema)
-        self.con = sqlite3.connect(tmp)
-        self.con.execute("PRAGMA journal_mode=OFF")  # a crash leaves only the temporary file, never `db`
-        self.con.execute("PRAGMA synchronous=OFF")
-        self.con.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")
-        self.deferred: list[str] = []
-        if not previous:
-            indexes = self.con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
-            for name, sql in indexes.fetchall():
-                self.con.execute(f'DROP INDEX "{name}"')
-                self.deferred.append(sql)
-        for name in sorted(set(previous) - kept):  # removed, or read again
-            delete_rows(self.con, name)
+    def __init__(self, con: sqlite3.Connection, gone: Iterable[str] = (), deferred: Iterable[str] = ()) -> None:
+        self.con = con
+        self.deferred = list(deferred)
+        for name in gone:  # removed, or read again
+            delete_rows(con, name)
         self.entity_id, self.relation_id, self.fact_id = (self._next_rowid(t) for t in ("entity", "relation", "fact"))
+
+    @classmethod
+    def new(cls, tmp: Path, schema: Any) -> StoreWriter:
+        """An empty store in `tmp`; its indexes are made after the bulk insert (one sort per index instead of
+        a B-tree update per row)."""
+        create(tmp, schema)
+        con = _connect_temporary(tmp)
+        deferred = []
+        indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        for name, sql in indexes.fetchall():
+            con.execute(f'DROP INDEX "{name}"')
+            deferred.append(sql)
+        return cls(con, deferred=deferred)
+
+    @classmethod
+    def copied(cls, tmp: Path, db: Path, previous: dict[str, str], kept: set[str]) -> StoreWriter:
+        """A consistent copy of `db` in `tmp`, without the rows of every file not in `kept`. Raises Replaced if
+        the copy is not the store `previous` (file -> part key) was read from (another process replaced it)."""
+        _copy_store(db, tmp, previous)
+        return cls(_connect_temporary(tmp), gone=sorted(set(previous) - kept))
+
+    @classmethod
+    def on(cls, con: sqlite3.Connection, gone: Iterable[str]) -> StoreWriter:
+        """The store `con` is open on, within the caller's transaction, without the rows of `gone`."""
+        return cls(con, gone=gone)
+
+    def stored_parts(self, files: Iterable[str]) -> dict[str, tuple[str, Any, list[Problem]]]:
+        """Key, summary and problems of each of `files` as the store holds them."""
+        from ipkb.model import Problem
+
+        wanted = set(files)
+        out = {}
+        for file, key, summary, found in self.con.execute("SELECT file, key, summary, problems FROM part"):
+            if file in wanted:
+                out[file] = (key, marshal.loads(summary), [Problem(file, *p) for p in marshal.loads(found)])
+        return out
 
     def _next_rowid(self, table: str) -> int:
         value: int = self.con.execute(f"SELECT COALESCE(MAX(rowid), 0) + 1 FROM {table}").fetchone()[0]
@@ -103,8 +124,9 @@ class StoreWriter:
             con, "part", [{"file": file, "key": part.key, "digest": part.digest, "summary": summary, "problems": found}]
         )
 
-    def finish(self, problems: list[Problem], meta: dict[str, str]) -> None:
-        """Make the deferred indexes, record the build's problems and meta, and commit."""
+    def finish(self, problems: list[Problem], meta: dict[str, str], commit: bool = True) -> None:
+        """Make the deferred indexes, record the build's problems and meta, and commit (unless the caller
+        commits)."""
         con = self.con
         for sql in self.deferred:
             con.execute(sql)
@@ -113,10 +135,32 @@ class StoreWriter:
         insert(con, "problem", [{f: getattr(p, f) for f in fields} for p in problems], rowid=False)
         con.execute("DELETE FROM meta")
         insert(con, "meta", [{"key": key, "value": value} for key, value in sorted(meta.items())])
-        con.commit()
+        if commit:
+            con.commit()
 
     def close(self) -> None:
         self.con.close()
+
+
+def stored_keys(db: Path) -> dict[str, str]:
+    """The part key of each file a store was built from (nothing when it cannot be read)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return dict(con.execute("SELECT file, key FROM part").fetchall())
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def _connect_temporary(tmp: Path) -> sqlite3.Connection:
+    """A connection for building the store in `tmp`: no journal, no syncing (a crash leaves only `tmp`)."""
+    con = sqlite3.connect(tmp)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute(f"PRAGMA cache_size=-{StoreWriter.CACHE_KIB}")
+    return con
 
 
 def _copy_store(db: Path, tmp: Path, previous: dict[str, str]) -> None:

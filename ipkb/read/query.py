@@ -48,7 +48,8 @@ class Store(SearchReads, AnalystReads):
         self.as_of = as_of
         self.db = db
         try:
-            self.con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            # A rebuild in place waits up to 20 s for readers (ipkb.build.inplace); meanwhile new ones wait.
+            self.con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
         except sqlite3.Error as exc:
             raise IpkbError(f"cannot open the database {db}: {exc}") from exc
         self.con.row_factory = sqlite3.Row
@@ -57,6 +58,16 @@ class Store(SearchReads, AnalystReads):
 
     def close(self) -> None:
         self.con.close()
+
+    def snapshot(self) -> str | None:
+        """Read from now on one state of the store: a rebuild in place that commits meanwhile is not seen
+        halfway through an answer. Returns the content hash of that state."""
+        try:
+            self.con.execute("BEGIN")
+            found = self.con.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from exc
+        return found[0] if found else None
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         try:
