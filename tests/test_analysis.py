@@ -7,8 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
-from tests.conftest import invoke
+from tests.conftest import BUNDLED_KB, invoke
 
 DATED = """\
 - {from: huzhou, type: holds_designation, to: national-ip-demonstration-city, year: 2012, until: 2016-06,
@@ -209,3 +210,21 @@ def test_facts_table_shows_each_figure_note(run, mini_kb: Path) -> None:
 def test_a_designation_year_column_falls_back_to_the_year_of_its_date(run, dated_kb: Path) -> None:
     csv_text = run("list", "--designation", "national-ip-demonstration-city", "--columns", "id,year", "--format", "csv")
     assert "shaoxing,2024" in csv_text.stdout.splitlines()  # shaoxing's relation has only `date: 2024-01-26`
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_claimed_totals_are_a_table_at_80_columns(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    """An entity id of 65 characters once turned the claimed totals into records below 150 columns: the
+    entity and metric now head their group of rows, so 80 columns hold the table (60 get records, headed)."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    longest = "national-ip-powerful-country-demonstration-park-creation-target"
+    for command in ("coverage", "stats"):
+        result = invoke(["--kb", str(BUNDLED_KB), command])
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        header = ["period", "scope", "claimed", "listed", "undated", "source"]
+        assert any(line.split() == header for line in lines) == (width >= 80), (command, width)
+        assert not any(line.startswith(" entity  ") for line in lines)  # no record's `entity` label either
+        assert all(cell_len(line) <= width for line in lines if longest not in line), (command, width)
+        heading = " ".join(result.stdout.split())
+        assert f"({longest}) · designee count" in heading and "(national-center) · subcenter count" in heading

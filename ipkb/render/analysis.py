@@ -47,10 +47,9 @@ def stats(view: Stats) -> RenderableType:
 
 def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
     """Each claimed total beside the members the KB lists, with the sources the claim rests on (numbered,
-    listed under the table with the words quoted) and `inferred` where it is."""
+    listed under the table with the words quoted) and `inferred` where it is. The claims of one entity and
+    metric sit under a heading naming both: an id can be 65 characters, too long for a column at 80."""
     table = Grid(
-        "entity",
-        "metric",
         "period",
         "scope",
         "claimed",
@@ -58,20 +57,24 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "undated",
         "source",
         title="Claimed totals: members listed by the period; undated members (no date in the KB) apart",
-        justify=("left", "left", "left", "left", "right", "right", "right", "left"),
+        justify=("left", "left", "right", "right", "right", "left"),
     )
     numbers: dict[str, int] = {}
     quoted: dict[str, list[str]] = {}
+    group: tuple[str, str] | None = None
     for c in claims:
         for citation in c["sources"]:
             numbers.setdefault(citation["source"], len(numbers) + 1)
             quotes, quote = quoted.setdefault(citation["source"], []), citation.get("quote")
             if quote and quote not in quotes:
                 quotes.append(quote)
+        if group != (c["entity"]["id"], c["metric"]):
+            group = (c["entity"]["id"], c["metric"])
+            heading = Text(c["entity"]["name"], style="bold")
+            heading.append(f" ({c['entity']['id']}) · {c['metric'].replace('_', ' ')}")
+            table.add_section(heading)
         scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
         table.add_row(
-            c["entity"]["id"],
-            c["metric"],
             c["period"] or "",
             scope,
             format_value(c["claimed"]),
