@@ -228,3 +228,20 @@ def test_claimed_totals_are_a_table_at_80_columns(monkeypatch: pytest.MonkeyPatc
         assert all(cell_len(line) <= width for line in lines if longest not in line), (command, width)
         heading = " ".join(result.stdout.split())
         assert f"({longest}) · designee count" in heading and "(national-center) · subcenter count" in heading
+
+
+def test_timeline_numbers_its_sources_and_lists_them_by_title(
+    run, dated_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source column of ids (src-...) told a reader little and, 30-odd characters wide, pushed the timeline
+    into records at 80 columns: it holds numbers now, and the sources are listed under the table by title."""
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("timeline").stdout.splitlines()
+    assert lines[0].split() == ["date", "event", "source"]
+    table = lines[: next(n for n, line in enumerate(lines) if line.startswith(" [1] "))]
+    assert all(line.rstrip().endswith("[1]") for line in table[2:] if line.startswith(" 20"))
+    assert "src-article" not in "\n".join(table)
+    assert " [1] “A test article”  src-article" in lines
+    bundled = invoke(["--kb", str(BUNDLED_KB), "timeline"]).stdout.splitlines()
+    assert bundled[0].split() == ["date", "event", "source"]  # a table at 80 columns, not records
+    assert all(cell_len(line) <= 80 for line in bundled)

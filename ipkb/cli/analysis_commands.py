@@ -116,9 +116,11 @@ def timeline(
     events = views_analysis.timeline(kb.store, entity_id)
     if as_json:
         return emit_json(events)
+    from ipkb.read.views import source_list
     from ipkb.render import analysis as render_analysis
 
-    emit(render_analysis.timeline(events))
+    cited = source_list(kb.store, [c["source"] for e in events for c in e["sources"]])
+    emit(render_analysis.timeline(events, {s["id"]: s.get("title") or s["name"] for s in cited}))
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -12,7 +12,47 @@ from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import cited, format_value, marks, qualifiers_text
 
 if TYPE_CHECKING:
-    from ipkb.shapes import CoverageReport, Diff, EntityFact, MetricOverview, Stats, StatsClaim, TimelineEvent
+    from ipkb.shapes import (
+        Citation,
+        CoverageReport,
+        Diff,
+        EntityFact,
+        MetricOverview,
+        Stats,
+        StatsClaim,
+        TimelineEvent,
+    )
+
+
+class SourceNotes:
+    """Sources numbered [1], [2], ... in the order a table cites them, listed under it: each by its title (when
+    `titles` has it), its id and (with `quotes`) the words quoted from it. A column of numbers stays narrow
+    where source ids (up to 40 characters) would push the table into records."""
+
+    def __init__(self, titles: Mapping[str, str] | None = None, quotes: bool = True) -> None:
+        self.titles, self.quotes = titles or {}, quotes
+        self.numbers: dict[str, int] = {}
+        self.quoted: dict[str, list[str]] = {}
+
+    def mark(self, sources: Sequence[Citation]) -> str:
+        """`[1][3]`: the numbers of these citations' sources, each source numbered when first met."""
+        for citation in sources:
+            self.numbers.setdefault(citation["source"], len(self.numbers) + 1)
+            quotes, quote = self.quoted.setdefault(citation["source"], []), citation.get("quote")
+            if self.quotes and quote and quote not in quotes:
+                quotes.append(quote)
+        return marks(sources, self.numbers)
+
+    def lines(self) -> list[RenderableType]:
+        """`[n] “title”  id: “quote” · “quote”`, a source a footnote, wrapped under its number."""
+        out: list[RenderableType] = []
+        for source, n in self.numbers.items():
+            title = self.titles.get(source)
+            text = Text(f"\u201c{title}\u201d  {source}" if title else source)
+            if self.quotes:
+                text.append(": " + " · ".join(f"\u201c{q}\u201d" for q in self.quoted[source]))
+            out.append(Hanging(f" [{n}] ", text))
+        return out
 
 
 def stats(view: Stats) -> RenderableType:
@@ -59,15 +99,9 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         title="Claimed totals: members listed by the period; undated members (no date in the KB) apart",
         justify=("left", "left", "right", "right", "right", "left"),
     )
-    numbers: dict[str, int] = {}
-    quoted: dict[str, list[str]] = {}
+    sources = SourceNotes()
     group: tuple[str, str] | None = None
     for c in claims:
-        for citation in c["sources"]:
-            numbers.setdefault(citation["source"], len(numbers) + 1)
-            quotes, quote = quoted.setdefault(citation["source"], []), citation.get("quote")
-            if quote and quote not in quotes:
-                quotes.append(quote)
         if group != (c["entity"]["id"], c["metric"]):
             group = (c["entity"]["id"], c["metric"])
             heading = Text(c["entity"]["name"], style="bold")
@@ -80,12 +114,9 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
             format_value(c["claimed"]),
             str(c["listed"]),
             str(c["undated"] or ""),
-            marks(c["sources"], numbers) + (" inferred" if c["confidence"] == "inferred" else ""),
+            sources.mark(c["sources"]) + (" inferred" if c["confidence"] == "inferred" else ""),
         )
-    footnotes = [
-        Hanging(f" [{n}] ", Text(f"{source}: " + " · ".join(f"\u201c{q}\u201d" for q in quoted[source])))
-        for source, n in numbers.items()
-    ]
+    footnotes = sources.lines()
     return Group(table, *footnotes) if footnotes else table
 
 
@@ -151,10 +182,13 @@ def metric_table(metric: str | None, rows: list[EntityFact]) -> RenderableType:
     return Group(table, Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
-def timeline(events: list[TimelineEvent]) -> RenderableType:
+def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None) -> RenderableType:
+    """The events a line each, their sources numbered and listed under the table by title (`titles`: id ->
+    title), as coverage lists its sources."""
     if not events:
         return Text("no dated events", style="dim")
     table = Grid("date", "event", "source")
+    sources = SourceNotes(titles, quotes=False)
     for e in events:
         text = Text(e["subject"]["name"], style="bold")
         if e["kind"] == "relation":
@@ -172,8 +206,8 @@ def timeline(events: list[TimelineEvent]) -> RenderableType:
             text.append(f" {e['event']}")
         if e["confidence"] == "inferred":
             text.append(" · inferred", style="yellow")
-        table.add_row(e["date"], text, cited(e["sources"]))
-    return table
+        table.add_row(e["date"], text, sources.mark(e["sources"]))
+    return Group(table, *sources.lines())
 
 
 def diff(report: Diff) -> RenderableType:
