@@ -245,3 +245,23 @@ def test_timeline_numbers_its_sources_and_lists_them_by_title(
     bundled = invoke(["--kb", str(BUNDLED_KB), "timeline"]).stdout.splitlines()
     assert bundled[0].split() == ["date", "event", "source"]  # a table at 80 columns, not records
     assert all(cell_len(line) <= 80 for line in bundled)
+
+
+@pytest.mark.parametrize("width", [80, 100, 140])
+def test_facts_keeps_metric_names_whole(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    """Every figure of Huzhou: the metric column, the widest, was the first to narrow, so names broke over two
+    to four lines up to 140 columns. It narrows last now, each entity heads its own rows instead of an entity
+    column, and the sources are numbers: from 100 columns every name is on one line, and at 80 the table
+    still breaks them only between words."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    shown = invoke(["--kb", str(BUNDLED_KB), "facts", "--in", "huzhou"]).stdout
+    lines = shown.splitlines()
+    assert lines[0].split() == ["metric", "value", "unit", "period", "kind", "source"]
+    assert " Huzhou (huzhou)" in lines and all(cell_len(line) <= width for line in lines)
+    metrics = {
+        f["metric"] for f in json.loads(invoke(["--kb", str(BUNDLED_KB), "facts", "--in", "huzhou", "--json"]).stdout)
+    }
+    words = set(shown.split())
+    assert all(word in words for metric in metrics for word in metric.split("_"))  # never cut inside a word
+    if width >= 100:
+        assert all(any(metric.replace("_", " ") in line for line in lines) for metric in metrics)

@@ -104,6 +104,13 @@ def test_a_section_heads_its_rows_across_the_whole_width() -> None:
     assert " period   2012" in records and " claimed  21" in records
 
 
+def test_a_column_named_last_narrows_only_when_no_other_can() -> None:
+    table = Grid("metric", "unit", last=(0,))
+    table.add_row("invention patents per 10k people", "patents per 10,000 people")
+    assert draw(table, 50).splitlines()[2] == " invention patents per 10k people  patents per"
+    assert draw(table, 30).splitlines()[2] == " invention patents     patents"  # then it narrows too
+
+
 def test_empty_columns_take_no_room() -> None:
     table = Grid("metric", "", "source")
     table.add_row("patent grants", "", "[1]")

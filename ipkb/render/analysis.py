@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import cited, format_value, marks, qualifiers_text
+from ipkb.render.text import format_value, marks, qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.shapes import (
@@ -152,34 +152,44 @@ def metrics(overview: list[MetricOverview]) -> RenderableType:
     return table
 
 
-def metric_table(metric: str | None, rows: list[EntityFact]) -> RenderableType:
-    """One metric's figures, titled by it; or (metric None) every figure, with a metric column."""
+def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str, str] | None = None) -> RenderableType:
+    """One metric's figures, titled by it, an entity a row; or (metric None) every figure, each entity's under
+    a heading that names it, a metric a row. A metric's name stays on one line while any other column can
+    still narrow. The sources are numbered and listed under the table by title (`titles`: id -> title)."""
     if not rows:
         return Text(f"no facts for {metric}" if metric else "no facts", style="dim")
-    columns = ("entity", "value", "unit", "period", "kind", "source")
+    columns = ("value", "unit", "period", "kind", "source")
     table = Grid(
-        *(columns if metric else ("metric", *columns)),
+        *(("entity", *columns) if metric else ("metric", *columns)),
         title=metric.replace("_", " ") if metric else None,
-        justify=("left", "right") if metric else ("left", "left", "right"),
+        justify=("left", "right"),
+        last=() if metric else (0,),
     )
-    notes = Notes()
+    if not metric:  # each entity's figures together, in the order of their periods
+        first = {entity: n for n, entity in enumerate(dict.fromkeys(r["entity"]["id"] for r in rows))}
+        rows = sorted(rows, key=lambda r: first[r["entity"]["id"]])
+    notes, sources = Notes(), SourceNotes(titles, quotes=False)
+    entity = None
     for r in rows:
         kind = " · ".join(
             f for f in (r["kind"], "inferred" if r["confidence"] == "inferred" else "", notes.mark(r["note"])) if f
         )
         scope = qualifiers_text(r["scope"])
-        cells = (
-            f"{r['entity']['name']} ({r['entity']['id']})",
+        name = f"{r['entity']['name']} ({r['entity']['id']})"
+        if not metric and entity != r["entity"]["id"]:
+            entity = r["entity"]["id"]
+            table.add_section(Text.assemble((r["entity"]["name"], "bold"), f" ({entity})"))
+        table.add_row(
+            name if metric else r["metric"].replace("_", " "),
             format_value(r["value"]),
             r["unit"] or "",
             (r["period"] or "") + (f" · {scope}" if scope else ""),
             kind,
-            cited(r["sources"]),
+            sources.mark(r["sources"]),
         )
-        table.add_row(*(cells if metric else (r["metric"].replace("_", " "), *cells)))
     if not notes.texts:
-        return table
-    return Group(table, Text(""), Text("Notes", style="italic"), *notes.lines())
+        return Group(table, *sources.lines())
+    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
 def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None) -> RenderableType:

@@ -121,7 +121,8 @@ class Grid:
     the `flexible` columns (all, by default) narrow, the widest first, down to their longest word, and their cells wrap
     between words within the column. A word (an id, a metric, a Chinese name) is never cut: when even that
     does not fit, each row is drawn as a record instead, one `header  value` line per cell; and a word wider
-    than the console itself (a long URL) runs past its edge whole, on a line of its own. A section heading
+    than the console itself (a long URL) runs past its edge whole, on a line of its own. Columns named `last`
+    (a metric's name, which reads badly in pieces) narrow only once no other can. A section heading
     (`add_section`) runs across the whole width above the rows it heads, in a table and in records alike."""
 
     GAP = "  "
@@ -135,12 +136,14 @@ class Grid:
         styles: Sequence[str] = (),
         flexible: Sequence[int] | None = None,
         show_header: bool = True,
+        last: Sequence[int] = (),
     ) -> None:
         self.headers = headers
         self.title = title
         self.justify: list[Justify] = [justify[i] if i < len(justify) else "left" for i in range(len(headers))]
         self.styles = [*styles, *[""] * (len(headers) - len(styles))]
         self.flexible = range(len(headers)) if flexible is None else flexible
+        self.last = set(last)  # flexible columns that narrow only once the others can narrow no more
         self.show_header = show_header
         self.rows: list[list[Cell]] = []
         self.sections: dict[int, Cell] = {}  # row index -> the heading drawn above it
@@ -172,7 +175,8 @@ class Grid:
         if self.show_header:
             floors = {i: max([floor, *(cell_len(w) for w in self.headers[i].split())]) for i, floor in floors.items()}
         while excess > 0:
-            narrowable = [i for i in self.flexible if widths[i] > floors[i]]
+            narrowable = [i for i in self.flexible if widths[i] > floors[i] and i not in self.last]
+            narrowable = narrowable or [i for i in self.flexible if widths[i] > floors[i]]
             if not narrowable:
                 return None
             widest = max(narrowable, key=lambda i: widths[i])
