@@ -15,7 +15,7 @@ from ipkb.errors import UsageError
 
 if TYPE_CHECKING:
     from ipkb.read.query import Edge, Store
-    from ipkb.shapes import Columns, ListRow, NeighborRow, PathView, ShowView
+    from ipkb.shapes import Columns, EntityRef, ListRow, NeighborRow, PathView, ShowView
 
 
 def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: str | None = None) -> KB:
@@ -107,10 +107,10 @@ class KB:
         place (a city stays a city); one with no `since` is not taken to exist: the KB cannot tell."""
         from ipkb.read import views
         from ipkb.read.lifespan import exists_on
-        from ipkb.read.traverse import placed_within
+        from ipkb.read.traverse import placed_within_by
 
         self.check_types(types)
-        placed = placed_within(self.store, self.resolve(within)[0]) if within else None
+        placed, parents = placed_within_by(self.store, self.resolve(within)[0]) if within else (None, {})
         conferred = self._conferred(designation) if designation else None
         inside = set(placed) if placed is not None else None
         rows = self.store.list_entities(types, inside, set(conferred) if conferred is not None else None)
@@ -132,7 +132,16 @@ class KB:
             marks.setdefault(holder, []).extend(
                 mark for mark, on in (("inferred", edge.confidence == "inferred"), ("planned", planned)) if on
             )
-        return views.entity_list(rows, {i: " · ".join(m) or None for i, m in marks.items()}), unknown
+        caveats = {i: " · ".join(m) or None for i, m in marks.items()}
+        lies_in = self._places([row["id"] for row in rows], parents) if placed is not None else None
+        return views.entity_list(rows, caveats, lies_in), unknown
+
+    def _places(self, ids: list[str], parents: dict[str, list[str]]) -> dict[str, list[EntityRef]]:
+        """Entity id -> the places it lies in directly (`parents`: ids), as entity refs."""
+        from ipkb.read import views
+
+        rows = self.store.entities({p for i in ids for p in parents.get(i, [])})
+        return {i: [views.entity_ref(rows[p]) for p in parents.get(i, []) if p in rows] for i in ids}
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
         """Holder id -> the relation that confers `designation` on it (its qualifiers: batch, year, ...)."""

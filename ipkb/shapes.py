@@ -80,6 +80,7 @@ class RelationView(Relation):  # a relation as seen from one end (`show`): its d
 
 
 Ends = TypedDict("Ends", {"from": EntityRef, "to": EntityRef})
+ListedIn = TypedDict("ListedIn", {"in": NotRequired[list[EntityRef]]})  # list --in: where each lies, directly
 
 
 class SupportedRelation(Ends, Relation):
@@ -198,7 +199,7 @@ PathView = TypedDict(
 )
 
 
-class ListRow(EntityRef):  # `search`, `list`; `caveat` (--designation): for a holder by inference or plan only
+class ListRow(EntityRef, ListedIn):  # `search`, `list`; `caveat` (--in, --designation): listed by inference or plan
     caveat: NotRequired[str | None]
 
 

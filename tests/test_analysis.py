@@ -7,8 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
-from tests.conftest import invoke
+from tests.conftest import BUNDLED_KB, invoke
 
 DATED = """\
 - {from: huzhou, type: holds_designation, to: national-ip-demonstration-city, year: 2012, until: 2016-06,
@@ -209,3 +210,58 @@ def test_facts_table_shows_each_figure_note(run, mini_kb: Path) -> None:
 def test_a_designation_year_column_falls_back_to_the_year_of_its_date(run, dated_kb: Path) -> None:
     csv_text = run("list", "--designation", "national-ip-demonstration-city", "--columns", "id,year", "--format", "csv")
     assert "shaoxing,2024" in csv_text.stdout.splitlines()  # shaoxing's relation has only `date: 2024-01-26`
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_claimed_totals_are_a_table_at_80_columns(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    """An entity id of 65 characters once turned the claimed totals into records below 150 columns: the
+    entity and metric now head their group of rows, so 80 columns hold the table (60 get records, headed)."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    longest = "national-ip-powerful-country-demonstration-park-creation-target"
+    for command in ("coverage", "stats"):
+        result = invoke(["--kb", str(BUNDLED_KB), command])
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        header = ["period", "scope", "claimed", "listed", "undated", "source"]
+        assert any(line.split() == header for line in lines) == (width >= 80), (command, width)
+        assert not any(line.startswith(" entity  ") for line in lines)  # no record's `entity` label either
+        assert all(cell_len(line) <= width for line in lines if longest not in line), (command, width)
+        heading = " ".join(result.stdout.split())
+        assert f"({longest}) · designee count" in heading and "(national-center) · subcenter count" in heading
+
+
+def test_timeline_numbers_its_sources_and_lists_them_by_title(
+    run, dated_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source column of ids (src-...) told a reader little and, 30-odd characters wide, pushed the timeline
+    into records at 80 columns: it holds numbers now, and the sources are listed under the table by title."""
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("timeline").stdout.splitlines()
+    assert lines[0].split() == ["date", "event", "source"]
+    table = lines[: next(n for n, line in enumerate(lines) if line.startswith(" [1] "))]
+    assert all(line.rstrip().endswith("[1]") for line in table[2:] if line.startswith(" 20"))
+    assert "src-article" not in "\n".join(table)
+    assert " [1] “A test article”  src-article" in lines
+    bundled = invoke(["--kb", str(BUNDLED_KB), "timeline"]).stdout.splitlines()
+    assert bundled[0].split() == ["date", "event", "source"]  # a table at 80 columns, not records
+    assert all(cell_len(line) <= 80 for line in bundled)
+
+
+@pytest.mark.parametrize("width", [80, 100, 140])
+def test_facts_keeps_metric_names_whole(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    """Every figure of Huzhou: the metric column, the widest, was the first to narrow, so names broke over two
+    to four lines up to 140 columns. It narrows last now, each entity heads its own rows instead of an entity
+    column, and the sources are numbers: from 100 columns every name is on one line, and at 80 the table
+    still breaks them only between words."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    shown = invoke(["--kb", str(BUNDLED_KB), "facts", "--in", "huzhou"]).stdout
+    lines = shown.splitlines()
+    assert lines[0].split() == ["metric", "value", "unit", "period", "kind", "source"]
+    assert " Huzhou (huzhou)" in lines and all(cell_len(line) <= width for line in lines)
+    metrics = {
+        f["metric"] for f in json.loads(invoke(["--kb", str(BUNDLED_KB), "facts", "--in", "huzhou", "--json"]).stdout)
+    }
+    words = set(shown.split())
+    assert all(word in words for metric in metrics for word in metric.split("_"))  # never cut inside a word
+    if width >= 100:
+        assert all(any(metric.replace("_", " ") in line for line in lines) for metric in metrics)

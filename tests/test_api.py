@@ -82,6 +82,10 @@ def test_what_lies_within_a_place_is_the_transitive_closure(tmp_path: Path) -> N
         assert {i for i, by_stated in found.items() if by_stated} == stated, place
         walked = far.located_within(place, (location,))
         assert set(walked) <= expected and all(found[i] or not s for i, s in walked.items()), place
+        for store in (today, far):  # and the places each lies in directly, on the way (list --in)
+            inside, parents = store.located_within_by(place, (location,))
+            region = set(inside) | {place}
+            assert parents == {i: sorted(set(graph.successors(i)) & region) for i in inside}, place
         checked += len(expected) > 1
         inferred += len(expected - stated)
     assert checked > 20 and inferred > 0  # provinces and cities with things inside, some placed by inference

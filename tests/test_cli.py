@@ -135,6 +135,20 @@ def test_list_filters_by_type_place_and_designation(run) -> None:
     assert {c["id"] for c in inside} == {"huzhou", "shaoxing", "keqiao"}
     holders = json.loads(run("list", "--designation", "national-ip-demonstration-city", "--json").stdout)
     assert [h["id"] for h in holders] == ["huzhou"]
+    assert all("in" not in c for c in cities)  # where each lies is said only under --in
+
+
+def test_list_in_a_place_says_where_each_lies_directly(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everything in Zhejiang: a county's city is in sight (and in --json), not only that it is in Zhejiang."""
+    rows = {r["id"]: r for r in json.loads(run("list", "--in", "zhejiang", "--json").stdout)}
+    assert [p["id"] for p in rows["keqiao"]["in"]] == ["shaoxing"] and rows["keqiao"]["in"][0]["name"] == "Shaoxing"
+    assert [p["name"] for p in rows["huzhou"]["in"]] == ["Zhejiang"]
+    inner = json.loads(run("list", "--in", "shaoxing", "--json").stdout)
+    assert [(r["id"], [p["id"] for p in r["in"]]) for r in inner] == [("keqiao", ["shaoxing"])]
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("list", "--in", "zhejiang").stdout.splitlines()
+    assert lines[0].split() == ["id", "type", "name", "zh", "located", "in"]
+    assert next(line for line in lines if line.startswith(" keqiao ")).split()[-1] == "Shaoxing"
     assert run("list", "--type", "planet").exit_code == 2
 
 

@@ -80,6 +80,37 @@ def test_grid_wraps_within_the_column() -> None:
     assert all(cell_len(line) <= 40 for line in lines)
 
 
+def test_a_section_heads_its_rows_across_the_whole_width() -> None:
+    """What a group of rows shares (coverage: the entity and metric) is said once, above them, in a table and
+    in records alike, so it needs no column of its own."""
+    table = Grid("period", "claimed")
+    table.add_section("National IP demonstration city (national-ip-demonstration-city) · designee count")
+    table.add_row("2012", "23")
+    table.add_row("2013", "18")
+    table.add_section("Sword Net campaigns (sword-net-campaign) · member count")
+    table.add_row("2025", "21")
+    lines = draw(table, 60).splitlines()
+    assert lines[:6] == [
+        " period  claimed",
+        " " + "─" * 15,
+        " National IP demonstration city",
+        " (national-ip-demonstration-city) · designee count",
+        " 2012    23",
+        " 2013    18",
+    ]
+    assert lines[6:] == ["", " Sword Net campaigns (sword-net-campaign) · member count", " 2025    21"]
+    records = draw(table, 14).splitlines()  # too narrow for the table: each row a record, under its heading
+    assert records[:3] == [" National IP", " demonstration", " city"]
+    assert " period   2012" in records and " claimed  21" in records
+
+
+def test_a_column_named_last_narrows_only_when_no_other_can() -> None:
+    table = Grid("metric", "unit", last=(0,))
+    table.add_row("invention patents per 10k people", "patents per 10,000 people")
+    assert draw(table, 50).splitlines()[2] == " invention patents per 10k people  patents per"
+    assert draw(table, 30).splitlines()[2] == " invention patents     patents"  # then it narrows too
+
+
 def test_empty_columns_take_no_room() -> None:
     table = Grid("metric", "", "source")
     table.add_row("patent grants", "", "[1]")
@@ -149,6 +180,7 @@ def test_plain_output_matches_rich_on_awkward_cells() -> None:
     table.add_row(Text("bold", style="bold"), "a line\nwith a break and a bell \x07 and 湖州市知识产权局")
     table.add_row("x" * 70, "a word wider than the console: " + "y" * 90)
     records = Grid("id", "name")
+    records.add_section(Text("a heading over the rows after it, " * 3, style="bold") + Text("q" * 90))
     records.add_row("z" * 50, "words " * 30)
     for width in (40, 60, 80, 120):
         for renderable in (table, records, Group(table, Text("tail"), records)):

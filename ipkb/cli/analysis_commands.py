@@ -1,12 +1,15 @@
 """Commands for analysts: coverage, facts, timeline, diff."""
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ipkb.cli import complete, emit, emit_json, kb_path, open_kb, open_store
 from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, app, entity_argument
 from ipkb.errors import UsageError
+
+if TYPE_CHECKING:
+    from ipkb.read.query import Store
 
 
 @app.command()
@@ -83,7 +86,11 @@ def facts(
     else:
         from ipkb.render import analysis as render_analysis
 
-        emit(render_analysis.metric_table(metric, rows))
+        emit(
+            render_analysis.metric_table(
+                metric, rows, _titles(store, [c["source"] for r in rows for c in r["sources"]])
+            )
+        )
 
 
 def _metric_id(typed: str, known: list[str]) -> str:
@@ -118,7 +125,14 @@ def timeline(
         return emit_json(events)
     from ipkb.render import analysis as render_analysis
 
-    emit(render_analysis.timeline(events))
+    emit(render_analysis.timeline(events, _titles(kb.store, [c["source"] for e in events for c in e["sources"]])))
+
+
+def _titles(store: "Store", source_ids: list[str]) -> dict[str, str]:
+    """Source id -> its title, else its name (as show names a source), for the numbered sources under a table."""
+    from ipkb.read.views import source_list
+
+    return {s["id"]: s.get("title") or s["name"] for s in source_list(store, source_ids)}
 
 
 @app.command()

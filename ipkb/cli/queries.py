@@ -115,7 +115,12 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     COMMANDS,
     "list",
     TYPES,
-    Opt("--in", "within", help="Only entities located within PLACE."),
+    Opt(
+        "--in",
+        "within",
+        help="Only entities located within PLACE, each with the place it lies in directly: the column `located in`; "
+        "under --json, `in`: a list of {id, type, name, zh}.",
+    ),
     Opt("--designation", "designation", help="Only holders of designation D."),
     Opt(
         "--columns",
@@ -168,7 +173,8 @@ def list_entities(
     else:
         from ipkb.render import queries as render
 
-        emit(render.entity_table(rows, ["caveat"] if marked else [], columns=wanted or None))
+        extra = [*(["in"] if within else []), *(["caveat"] if marked else [])]
+        emit(render.entity_table(rows, extra, columns=wanted or None))
     if designation and not as_json and table_format is None:  # how much of the designation's roster this is
         from ipkb.read import views
 

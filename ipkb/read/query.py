@@ -214,13 +214,21 @@ class Store(SearchReads, AnalystReads):
         One recursive query over the covering index, so a province of 20,000 places costs one statement
         rather than a round trip per level with every relation of each level decoded. Under `as_of` a
         relation counts only on the days it holds, which SQL cannot judge, so the walk goes level by level."""
+        return self.located_within_by(place, relation_types, parents=False)[0]
+
+    def located_within_by(
+        self, place: str, relation_types: tuple[str, ...], parents: bool = True
+    ) -> tuple[dict[str, bool], dict[str, list[str]]]:
+        """located_within, and (with `parents`) the places each lies in directly on the way: the targets of its
+        relations that are `place` or within it (a county's city), read from the same index in the same walk."""
         if not relation_types:
-            return {}
+            return {}, {}
         if self.as_of is None:
-            sql = self.located_within_sql(len(relation_types))
-            found = {row[0]: bool(row[1]) for row in self.rows(sql, [place, *relation_types, *relation_types])}
+            sql = self.located_within_sql(len(relation_types), parents)
+            rows = self.rows(sql, [place, *relation_types, *relation_types])
+            found = {row[0]: bool(row[1]) for row in rows}
             found.pop(place, None)
-            return found
+            return found, {row[0]: sorted(row[2].split(",")) for row in rows if row[0] != place} if parents else {}
         edges: list[Edge] = []
         reached, frontier = {place}, [place]
         while frontier:
@@ -234,20 +242,34 @@ class Store(SearchReads, AnalystReads):
             frontier = [e.source_id for e in edges if e.target_id in ends and e.confidence != "inferred"]
             frontier = [i for i in dict.fromkeys(frontier) if i not in stated]
             stated.update(frontier)
-        return {i: i in stated for i in reached if i != place}
+        direct: dict[str, set[str]] = {}
+        for e in edges if parents else ():
+            direct.setdefault(e.source_id, set()).add(e.target_id)
+        direct.pop(place, None)
+        return {i: i in stated for i in reached if i != place}, {i: sorted(p) for i, p in direct.items()}
 
     @staticmethod
-    def located_within_sql(types: int) -> str:
+    def located_within_sql(types: int, parents: bool = False) -> str:
         """The recursive walk down from a place (parameters: the place, then the relation types twice), with
-        whether each step and those above it are stated rather than inferred; it reads only the index on
-        (target_id, type, source_id, confidence)."""
+        whether each step and those above it are stated rather than inferred, and (`parents`) the ids each
+        step leads to, comma-joined (an id has no comma); it reads only the index on (target_id, type,
+        source_id, confidence)."""
         marks = ",".join("?" * types)
+        columns, first, step, parent = ("id, stated", "", "", "")
+        if parents:
+            columns, first, step, parent = (
+                "id, stated, parent",
+                ", target_id",
+                ", r.target_id",
+                ", group_concat(DISTINCT parent)",
+            )
         return (
-            "WITH RECURSIVE inside(id, stated) AS ("
-            f"SELECT source_id, confidence != 'inferred' FROM relation WHERE target_id = ? AND type IN ({marks}) "
-            "UNION SELECT r.source_id, inside.stated AND r.confidence != 'inferred' FROM relation r "
+            f"WITH RECURSIVE inside({columns}) AS ("
+            f"SELECT source_id, confidence != 'inferred'{first} FROM relation "
+            f"WHERE target_id = ? AND type IN ({marks}) "
+            f"UNION SELECT r.source_id, inside.stated AND r.confidence != 'inferred'{step} FROM relation r "
             f"JOIN inside ON r.target_id = inside.id WHERE r.type IN ({marks})"
-            ") SELECT id, MAX(stated) FROM inside GROUP BY id"
+            f") SELECT id, MAX(stated){parent} FROM inside GROUP BY id"
         )
 
     def all_edges(self) -> list[Edge]:

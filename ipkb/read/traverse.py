@@ -129,3 +129,10 @@ def placed_within(store: Store, place: str, relation_types: tuple[str, ...] | No
         location = store.roles().location
         relation_types = (location,) if location else ()
     return store.located_within(place, relation_types)
+
+
+def placed_within_by(store: Store, place: str) -> tuple[dict[str, bool], dict[str, list[str]]]:
+    """placed_within along the location relation, and the places each lies in directly on the way, `place` or
+    within it (a county's city): `list --in`."""
+    location = store.roles().location
+    return store.located_within_by(place, (location,) if location else ())

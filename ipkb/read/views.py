@@ -250,11 +250,18 @@ def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths
     return view
 
 
-def entity_list(rows: list[sqlite3.Row], caveats: dict[str, str | None] | None = None) -> list[ListRow]:
-    """Rows of `search` and `list`; with `caveats` (list --designation, --in), a `caveat` on each entity named in it."""
+def entity_list(
+    rows: list[sqlite3.Row],
+    caveats: dict[str, str | None] | None = None,
+    places: dict[str, list[EntityRef]] | None = None,
+) -> list[ListRow]:
+    """Rows of `search` and `list`; with `places` (list --in), where each lies directly (`in`); with `caveats`
+    (list --designation, --in), a `caveat` on each entity named in it."""
     out: list[ListRow] = []
     for r in rows:
         row: ListRow = {"id": r["id"], "type": r["type"], "name": r["name"], "zh": r["zh"]}
+        if places is not None:
+            row["in"] = places.get(r["id"], [])
         if caveats is not None and r["id"] in caveats:
             row["caveat"] = caveats[r["id"]]
         out.append(row)

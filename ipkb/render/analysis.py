@@ -2,17 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import cited, format_value, marks, qualifiers_text
+from ipkb.render.text import format_value, marks, qualifiers_text
 
 if TYPE_CHECKING:
-    from ipkb.shapes import CoverageReport, Diff, EntityFact, MetricOverview, Stats, StatsClaim, TimelineEvent
+    from ipkb.shapes import (
+        Citation,
+        CoverageReport,
+        Diff,
+        EntityFact,
+        MetricOverview,
+        Stats,
+        StatsClaim,
+        TimelineEvent,
+    )
+
+
+class SourceNotes:
+    """Sources numbered [1], [2], ... in the order a table cites them, listed under it: each by its title (when
+    `titles` has it), its id and (with `quotes`) the words quoted from it. A column of numbers stays narrow
+    where source ids (up to 40 characters) would push the table into records."""
+
+    def __init__(self, titles: Mapping[str, str] | None = None, quotes: bool = True) -> None:
+        self.titles, self.quotes = titles or {}, quotes
+        self.numbers: dict[str, int] = {}
+        self.quoted: dict[str, list[str]] = {}
+
+    def mark(self, sources: Sequence[Citation]) -> str:
+        """`[1][3]`: the numbers of these citations' sources, each source numbered when first met."""
+        for citation in sources:
+            self.numbers.setdefault(citation["source"], len(self.numbers) + 1)
+            quotes, quote = self.quoted.setdefault(citation["source"], []), citation.get("quote")
+            if self.quotes and quote and quote not in quotes:
+                quotes.append(quote)
+        return marks(sources, self.numbers)
+
+    def lines(self) -> list[RenderableType]:
+        """`[n] “title”  id: “quote” · “quote”`, a source a footnote, wrapped under its number."""
+        out: list[RenderableType] = []
+        for source, n in self.numbers.items():
+            title = self.titles.get(source)
+            text = Text(f"\u201c{title}\u201d  {source}" if title else source)
+            if self.quotes:
+                text.append(": " + " · ".join(f"\u201c{q}\u201d" for q in self.quoted[source]))
+            out.append(Hanging(f" [{n}] ", text))
+        return out
 
 
 def stats(view: Stats) -> RenderableType:
@@ -47,10 +87,9 @@ def stats(view: Stats) -> RenderableType:
 
 def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
     """Each claimed total beside the members the KB lists, with the sources the claim rests on (numbered,
-    listed under the table with the words quoted) and `inferred` where it is."""
+    listed under the table with the words quoted) and `inferred` where it is. The claims of one entity and
+    metric sit under a heading naming both: an id can be 65 characters, too long for a column at 80."""
     table = Grid(
-        "entity",
-        "metric",
         "period",
         "scope",
         "claimed",
@@ -58,31 +97,26 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "undated",
         "source",
         title="Claimed totals: members listed by the period; undated members (no date in the KB) apart",
-        justify=("left", "left", "left", "left", "right", "right", "right", "left"),
+        justify=("left", "left", "right", "right", "right", "left"),
     )
-    numbers: dict[str, int] = {}
-    quoted: dict[str, list[str]] = {}
+    sources = SourceNotes()
+    group: tuple[str, str] | None = None
     for c in claims:
-        for citation in c["sources"]:
-            numbers.setdefault(citation["source"], len(numbers) + 1)
-            quotes, quote = quoted.setdefault(citation["source"], []), citation.get("quote")
-            if quote and quote not in quotes:
-                quotes.append(quote)
+        if group != (c["entity"]["id"], c["metric"]):
+            group = (c["entity"]["id"], c["metric"])
+            heading = Text(c["entity"]["name"], style="bold")
+            heading.append(f" ({c['entity']['id']}) · {c['metric'].replace('_', ' ')}")
+            table.add_section(heading)
         scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
         table.add_row(
-            c["entity"]["id"],
-            c["metric"],
             c["period"] or "",
             scope,
             format_value(c["claimed"]),
             str(c["listed"]),
             str(c["undated"] or ""),
-            marks(c["sources"], numbers) + (" inferred" if c["confidence"] == "inferred" else ""),
+            sources.mark(c["sources"]) + (" inferred" if c["confidence"] == "inferred" else ""),
         )
-    footnotes = [
-        Hanging(f" [{n}] ", Text(f"{source}: " + " · ".join(f"\u201c{q}\u201d" for q in quoted[source])))
-        for source, n in numbers.items()
-    ]
+    footnotes = sources.lines()
     return Group(table, *footnotes) if footnotes else table
 
 
@@ -118,40 +152,53 @@ def metrics(overview: list[MetricOverview]) -> RenderableType:
     return table
 
 
-def metric_table(metric: str | None, rows: list[EntityFact]) -> RenderableType:
-    """One metric's figures, titled by it; or (metric None) every figure, with a metric column."""
+def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str, str] | None = None) -> RenderableType:
+    """One metric's figures, titled by it, an entity a row; or (metric None) every figure, each entity's under
+    a heading that names it, a metric a row. A metric's name stays on one line while any other column can
+    still narrow. The sources are numbered and listed under the table by title (`titles`: id -> title)."""
     if not rows:
         return Text(f"no facts for {metric}" if metric else "no facts", style="dim")
-    columns = ("entity", "value", "unit", "period", "kind", "source")
+    columns = ("value", "unit", "period", "kind", "source")
     table = Grid(
-        *(columns if metric else ("metric", *columns)),
+        *(("entity", *columns) if metric else ("metric", *columns)),
         title=metric.replace("_", " ") if metric else None,
-        justify=("left", "right") if metric else ("left", "left", "right"),
+        justify=("left", "right"),
+        last=() if metric else (0,),
     )
-    notes = Notes()
+    if not metric:  # each entity's figures together, in the order of their periods
+        first = {entity: n for n, entity in enumerate(dict.fromkeys(r["entity"]["id"] for r in rows))}
+        rows = sorted(rows, key=lambda r: first[r["entity"]["id"]])
+    notes, sources = Notes(), SourceNotes(titles, quotes=False)
+    entity = None
     for r in rows:
         kind = " · ".join(
             f for f in (r["kind"], "inferred" if r["confidence"] == "inferred" else "", notes.mark(r["note"])) if f
         )
         scope = qualifiers_text(r["scope"])
-        cells = (
-            f"{r['entity']['name']} ({r['entity']['id']})",
+        name = f"{r['entity']['name']} ({r['entity']['id']})"
+        if not metric and entity != r["entity"]["id"]:
+            entity = r["entity"]["id"]
+            table.add_section(Text.assemble((r["entity"]["name"], "bold"), f" ({entity})"))
+        table.add_row(
+            name if metric else r["metric"].replace("_", " "),
             format_value(r["value"]),
             r["unit"] or "",
             (r["period"] or "") + (f" · {scope}" if scope else ""),
             kind,
-            cited(r["sources"]),
+            sources.mark(r["sources"]),
         )
-        table.add_row(*(cells if metric else (r["metric"].replace("_", " "), *cells)))
     if not notes.texts:
-        return table
-    return Group(table, Text(""), Text("Notes", style="italic"), *notes.lines())
+        return Group(table, *sources.lines())
+    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
-def timeline(events: list[TimelineEvent]) -> RenderableType:
+def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None) -> RenderableType:
+    """The events a line each, their sources numbered and listed under the table by title (`titles`: id ->
+    title), as coverage lists its sources."""
     if not events:
         return Text("no dated events", style="dim")
     table = Grid("date", "event", "source")
+    sources = SourceNotes(titles, quotes=False)
     for e in events:
         text = Text(e["subject"]["name"], style="bold")
         if e["kind"] == "relation":
@@ -169,8 +216,8 @@ def timeline(events: list[TimelineEvent]) -> RenderableType:
             text.append(f" {e['event']}")
         if e["confidence"] == "inferred":
             text.append(" · inferred", style="yellow")
-        table.add_row(e["date"], text, cited(e["sources"]))
-    return table
+        table.add_row(e["date"], text, sources.mark(e["sources"]))
+    return Group(table, *sources.lines())
 
 
 def diff(report: Diff) -> RenderableType:

@@ -121,7 +121,9 @@ class Grid:
     the `flexible` columns (all, by default) narrow, the widest first, down to their longest word, and their cells wrap
     between words within the column. A word (an id, a metric, a Chinese name) is never cut: when even that
     does not fit, each row is drawn as a record instead, one `header  value` line per cell; and a word wider
-    than the console itself (a long URL) runs past its edge whole, on a line of its own."""
+    than the console itself (a long URL) runs past its edge whole, on a line of its own. Columns named `last`
+    (a metric's name, which reads badly in pieces) narrow only once no other can. A section heading
+    (`add_section`) runs across the whole width above the rows it heads, in a table and in records alike."""
 
     GAP = "  "
     INDENT = " "
@@ -134,14 +136,22 @@ class Grid:
         styles: Sequence[str] = (),
         flexible: Sequence[int] | None = None,
         show_header: bool = True,
+        last: Sequence[int] = (),
     ) -> None:
         self.headers = headers
         self.title = title
         self.justify: list[Justify] = [justify[i] if i < len(justify) else "left" for i in range(len(headers))]
         self.styles = [*styles, *[""] * (len(headers) - len(styles))]
         self.flexible = range(len(headers)) if flexible is None else flexible
+        self.last = set(last)  # flexible columns that narrow only once the others can narrow no more
         self.show_header = show_header
         self.rows: list[list[Cell]] = []
+        self.sections: dict[int, Cell] = {}  # row index -> the heading drawn above it
+
+    def add_section(self, heading: str | Text) -> None:
+        """A heading across the whole width above the rows added after it: what a group of rows has in common
+        (an entity and a metric), said once instead of in a column of its own; it wraps between words."""
+        self.sections[len(self.rows)] = Cell.of(heading)
 
     def add_row(self, *cells: str | Text) -> None:
         assert len(cells) == len(self.headers), cells
@@ -165,7 +175,8 @@ class Grid:
         if self.show_header:
             floors = {i: max([floor, *(cell_len(w) for w in self.headers[i].split())]) for i, floor in floors.items()}
         while excess > 0:
-            narrowable = [i for i in self.flexible if widths[i] > floors[i]]
+            narrowable = [i for i in self.flexible if widths[i] > floors[i] and i not in self.last]
+            narrowable = narrowable or [i for i in self.flexible if widths[i] > floors[i]]
             if not narrowable:
                 return None
             widest = max(narrowable, key=lambda i: widths[i])
@@ -229,8 +240,17 @@ class Grid:
             rule = sum(shown) + len(self.GAP) * (len(shown) - 1)
             line = "─" if console.encoding.lower().startswith("utf") else "-"  # ascii, latin-1: no box line
             yield Cell(self.INDENT + line * rule, [], len(self.INDENT) + rule)
-        for row in self.rows:
+        for n, row in enumerate(self.rows):
+            if n in self.sections:
+                yield from self._section(n, width, blank=n > 0)
             yield from self._row(console, row, widths)
+
+    def _section(self, index: int, width: int, blank: bool) -> Iterator[Cell]:
+        """The heading above row `index`, after a blank line (but at the top), broken between words."""
+        if blank:
+            yield EMPTY
+        for line in wrap_whole_words(self.sections[index].text(), max(width - len(self.INDENT), 1)):
+            yield Cell.of(Text(self.INDENT) + line)
 
     def _records(self, console: Console, width: int) -> Iterator[Cell]:
         """Each row as a record: `header  value` lines (values wrap between words; a word longer than the
@@ -241,6 +261,8 @@ class Grid:
         for n, row in enumerate(self.rows):
             if n:
                 yield EMPTY
+            if n in self.sections:
+                yield from self._section(n, width, blank=False)
             for i, cell in enumerate(row):
                 if not cell.width:
                     continue

@@ -72,14 +72,24 @@ def path(view: PathView) -> RenderableType:
 def entity_table(
     rows: Sequence[Mapping[str, object]], extra_columns: Iterable[str] = (), columns: list[str] | None = None
 ) -> RenderableType:
-    """Entities as a table: id, type, name, zh and `extra_columns`; or exactly `columns` (list --columns)."""
+    """Entities as a table: id, type, name, zh and `extra_columns`; or exactly `columns` (list --columns). The
+    places a row lies in (`in`, list --in) are shown by name, under `located in`."""
     if not rows:
         return Text("no entities", style="dim")
     columns = columns or ["id", "type", "name", "zh", *extra_columns]
-    table = Grid(*columns)
+    table = Grid(*("located in" if c == "in" else c for c in columns))
     for row in rows:
-        table.add_row(*[str(row.get(c) if row.get(c) is not None else "") for c in columns])
+        table.add_row(*[_cell(row.get(c)) for c in columns])
     return Group(table, Text(f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}", style="dim"))
+
+
+def _cell(value: object) -> str:
+    """A list cell as text: None is empty; places (`in`) by name, `; `-joined."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v["name"]) if isinstance(v, dict) else str(v) for v in value)
+    return str(value)
 
 
 def _reached_from(

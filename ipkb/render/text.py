@@ -34,8 +34,3 @@ def format_value(value: FactValue) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
-
-
-def cited(sources: Iterable[Citation]) -> str:
-    """The ids of the sources behind a claim, each once, in order."""
-    return ", ".join(dict.fromkeys(c["source"] for c in sources))
