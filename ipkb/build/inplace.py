@@ -99,6 +99,7 @@ def update(
                     raise Replaced(db)
                 gone = sorted(set(keys) - kept)
                 affected = Affected(con, schema, gone)
+                affected.reuse_pinyin()
                 out = StoreWriter.on(con, gone)
                 fresh = write_fresh(out, in_place=True)
                 found = affected.problems(
@@ -147,6 +148,17 @@ class Affected:
             self.local[file] = marshal.loads(blob)
             found.subtract((file, *p) for p in self.local[file])
         self.kb_wide = [Problem(*p) for p, n in found.items() for _ in range(n)]  # what the last checks found
+
+    def reuse_pinyin(self) -> None:
+        """Lend the files to read again the pinyin this store derived for their Chinese names."""
+        from ipkb.build.derive import reuse_pinyin
+
+        styles = self.schema.roles.pinyin
+        derived = self.con.execute(
+            "SELECT zh, type, pinyin FROM entity WHERE file IN (SELECT v FROM gone) AND zh IS NOT NULL "
+            "AND pinyin IS NOT NULL AND NOT pinyin_given"
+        )
+        reuse_pinyin({(zh, styles.get(kind)): pinyin for zh, kind, pinyin in derived})
 
     def problems(self, fresh: dict[str, tuple[Summary, list[Problem]]], order: Callable[[str], Any]) -> list[Problem]:
         """Every problem of the KB as it is now: local ones per file, and the KB-wide ones."""

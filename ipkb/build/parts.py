@@ -112,6 +112,7 @@ def to_rows(records: FileRecords, schema: Schema) -> Rows:
                 "name": e.name,
                 "zh": e.zh,
                 "pinyin": pinyin,
+                "pinyin_given": bool(e.pinyin),
                 "description": e.description,
                 "attributes": js(e.attributes),
                 "fields": js({**e.fields, **dated}),

@@ -48,6 +48,7 @@ class EntityRow(SQLModel, table=True):
     name: str
     zh: str | None = Field(index=True)  # a rebuild in place finds the entities sharing a changed Chinese name
     pinyin: str | None
+    pinyin_given: bool  # written in the YAML; else derived from zh (a rebuild in place reuses what it derived)
     description: str | None
     attributes: str  # JSON object
     fields: str  # JSON object: type-specific fields (e.g. a source's title, url, file)
