@@ -188,3 +188,15 @@ def test_answers_do_not_depend_on_the_build_history(mini_kb: Path, tmp_path: Pat
         fresh = invoke(["--kb", str(mini_kb), "--db", str(full), *args])
         assert incremental.exit_code == 0, incremental.stderr
         assert incremental.stdout == fresh.stdout, args
+
+
+def test_build_full_reads_every_file_again(mini_kb: Path, tmp_path: Path, counted: list[str]) -> None:
+    """`ipkb build --full` is how a user makes a rebuild read unchanged files too (a library upgrade)."""
+    db = tmp_path / "kb.sqlite"
+    assert invoke(["--kb", str(mini_kb), "--db", str(db), "build"]).exit_code == 0
+    counted.clear()
+    assert invoke(["--kb", str(mini_kb), "--db", str(db), "build"]).exit_code == 0
+    assert counted == []
+    result = invoke(["--kb", str(mini_kb), "--db", str(db), "build", "--full"])
+    assert result.exit_code == 0, result.stderr
+    assert len(counted) == 5

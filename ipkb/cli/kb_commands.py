@@ -130,13 +130,24 @@ def _check_folders(texts: list[Path]) -> None:
 
 
 @app.command()
-def build(as_json: JsonOption = False) -> None:
+def build(
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Read every file again, not only the changed ones (e.g. after upgrading pypinyin, whose "
+            "readings of unchanged names a rebuild keeps).",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Compile the KB into its SQLite database now, and say where it is.
 
     Queries build it themselves whenever a YAML file changed; this is for doing it ahead of time.
 
     \b
     e.g. ipkb build
+         ipkb build --full
          ipkb --kb ./my-kb --db ./my-kb.sqlite build
     """
     from ipkb.build.store import build as build_store
@@ -144,7 +155,7 @@ def build(as_json: JsonOption = False) -> None:
 
     kb = store_kb_path()
     db = resolve_db(OPTIONS.db, kb)
-    problems = build_store(kb, db)
+    problems = build_store(kb, db, full=full)
     warnings = [p for p in problems if p.severity == "warning"]
     if as_json:
         built: Built = {"ok": True, "database": str(db), "kb": str(kb), "warnings": [p.as_dict() for p in warnings]}
