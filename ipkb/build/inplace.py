@@ -127,8 +127,9 @@ def _temp(con: sqlite3.Connection, name: str, values: Iterable[Any]) -> None:
 class Affected:
     """What a change can affect, found from the store before and after the changed files' rows are replaced.
 
-    `before` runs on the last build's rows (it reads what the changed files held); `problems`, once the new
-    rows are in, checks the affected records and merges the result with the last build's other problems."""
+    Made on the last build's rows (it notes what the changed files held and the problems found then);
+    `problems`, once the new rows are in, checks the affected records and merges the result with the last
+    build's problems elsewhere."""
 
     def __init__(self, con: sqlite3.Connection, schema: Schema, gone: list[str]) -> None:
         self.con, self.schema, self.gone = con, schema, set(gone)
