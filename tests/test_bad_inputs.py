@@ -88,3 +88,19 @@ def test_hostile_files_as_a_real_process(case: str, tmp_path: Path) -> None:
     assert process.returncode == 1
     assert "Traceback" not in process.stderr + process.stdout
     assert not (tmp_path / "PWNED").exists() and not (kb / "PWNED").exists()
+
+
+def test_a_file_that_cannot_be_read_is_one_error_not_one_per_reference_to_its_ids(tmp_path: Path) -> None:
+    """A curator's YAML typo in a file of places made 500 "does not exist" errors elsewhere, each with a
+    misleading "did you mean"; the references to ids the file may define are now one message at the typo."""
+    kb = broken_kb("syntax-error-hides-its-ids", tmp_path)
+    errors = json.loads(invoke(["--kb", str(kb), "validate", "--json"]).stdout)["errors"]
+    assert len(errors) == 2 and not any("does not exist" in e["message"] for e in errors)
+    db = tmp_path / "kb.sqlite"
+    shutil.copyfile(CORPUS / "syntax-error-hides-its-ids" / "entities" / "places.yaml", tmp_path / "broken.yaml")
+    shutil.copyfile(FIXTURES / "mini" / "entities" / "places.yaml", kb / "entities" / "places.yaml")
+    assert invoke(["--kb", str(kb), "--db", str(db), "build"]).exit_code == 0
+    shutil.copyfile(tmp_path / "broken.yaml", kb / "entities" / "places.yaml")  # broken after a good build
+    result = invoke(["--kb", str(kb), "--db", str(db), "show", "huzhou"])
+    assert result.exit_code == 1 and "does not exist" not in result.stderr
+    assert "YAML syntax error" in result.stderr and "were not checked" in result.stderr

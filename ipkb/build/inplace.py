@@ -24,18 +24,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ipkb.build.kb_checks import (
+from ipkb.build.kb_checks import KbChecks
+from ipkb.build.schema import Schema
+from ipkb.build.summary import (
     CitationKey,
     EntityKey,
     FactKey,
-    KbChecks,
     RelationKey,
     Summary,
     entity_key,
     fact_key,
     relation_key,
 )
-from ipkb.build.schema import Schema
 from ipkb.model import Problem
 
 WAIT_SECONDS = 20.0  # how long the update waits for readers to finish before it gives up (Busy)
@@ -105,6 +105,7 @@ def update(
                 found = affected.problems(
                     {name: (part.summary, part.problems) for name, part in fresh.items()},
                     lambda name: order.get(name, len(order)),
+                    {name: part.unread for name, part in fresh.items() if part.unread is not None},
                 )
                 out.finish(finished(found), meta, commit=False)
                 mark(con)  # a store made by an ipkb from before the mark becomes a marked one
@@ -161,8 +162,11 @@ class Affected:
         )
         reuse_pinyin({(zh, styles.get(kind)): pinyin for zh, kind, pinyin in derived})
 
-    def problems(self, fresh: dict[str, tuple[Summary, list[Problem]]], order: Callable[[str], Any]) -> list[Problem]:
-        """Every problem of the KB as it is now: local ones per file, and the KB-wide ones."""
+    def problems(
+        self, fresh: dict[str, tuple[Summary, list[Problem]]], order: Callable[[str], Any], unread: dict[str, int]
+    ) -> list[Problem]:
+        """Every problem of the KB as it is now: local ones per file, and the KB-wide ones (`unread`: see
+        KbChecks)."""
         con = self.con
         for summary, _ in fresh.values():
             entities, relations, facts, _ = summary
@@ -228,7 +232,7 @@ class Affected:
         def every_id() -> list[str]:
             return [r[0] for r in con.execute("SELECT id FROM entity")]
 
-        checked = KbChecks(self.schema, summaries, every_id).run()
+        checked = KbChecks(self.schema, summaries, every_id, unread).run()
         kept = set(self.local) - self.gone - set(fresh)
         out = [Problem(file, *p) for file in kept for p in self.local[file]]
         out += [p for _, found in fresh.values() for p in found]

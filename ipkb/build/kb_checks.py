@@ -1,129 +1,16 @@
-"""KB-wide checks over the files' summaries: unique ids, references, domains and ranges, cycles, repeats.
-
-A summary is what these checks need of one file, as plain tuples: the store keeps it per file, so a rebuild
-runs them over every file without reading unchanged files again.
-"""
+"""KB-wide checks over the files' summaries (ipkb.build.summary): unique ids, references, domains and ranges,
+cycles, repeats, Chinese-name twins, one value per fact key, lifespans, source dates."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
-from ipkb.build.record_checks import FileRecords
 from ipkb.build.schema import Schema
-from ipkb.model import EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
-from ipkb.roles import Roles
+from ipkb.build.summary import Summary
+from ipkb.model import Position, Problem
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end, period_start
-
-if TYPE_CHECKING:
-    from ipkb.build.parts import Rows
-
-# What the KB-wide checks need of a file, as plain tuples (cheap to keep in the store and to load again, so a
-# rebuild need not re-read unchanged files). Lines are within the file the summary belongs to.
-Text = str | None
-# id, type, zh, line, has a note, since, until, date (a source's publication date)
-EntityKey = tuple[str, str, Text, int, bool, Text, Text, Text]
-# from, type, to, qualifiers (canonical JSON), line, its date (since, date or year), status is planned
-RelationKey = tuple[str, str, str, str, int, Text, bool]
-# entity, line, metric, period, scope (canonical JSON), kind, unit, value (canonical text), conflict
-FactKey = tuple[str, int, str, Text, str, str, Text, str, bool]
-# source, via, line, when the claim it backs begins (an actual fact's period, a relation's date; else None)
-CitationKey = tuple[str, Text, int, Text]
-Summary = tuple[list[EntityKey], list[RelationKey], list[FactKey], list[CitationKey]]
-
-
-def entity_key(row: Mapping[str, Any]) -> EntityKey:
-    """An entity's summary from its row (ipkb.build.parts.to_rows, or the store's `entity` table)."""
-    fields = row["fields"]
-    dated = json.loads(fields) if any(k in fields for k in _DATED) else {}
-    return (
-        row["id"],
-        row["type"],
-        row["zh"],
-        row["line"] or 1,
-        bool(row["note"]),
-        dated.get("since"),
-        dated.get("until"),
-        dated.get("date"),
-    )
-
-
-_DATED = ('"since"', '"until"', '"date"')
-
-
-def relation_key(row: Mapping[str, Any], roles: Roles) -> RelationKey:
-    """A relation's summary from its row; its qualifiers' JSON (keys sorted) is their canonical text."""
-    qualifiers = row["qualifiers"]
-    values = json.loads(qualifiers) if qualifiers != "{}" else {}
-    start = roles.start_of(values)
-    return (
-        row["source_id"],
-        row["type"],
-        row["target_id"],
-        qualifiers,
-        row["line"] or 1,
-        None if start is None else str(start),
-        roles.is_planned(values),
-    )
-
-
-def fact_key(row: Mapping[str, Any]) -> FactKey:
-    """A fact's summary from its row; 17 and 17.0 are one value."""
-    value = json.loads(row["value"])
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = str(int(value)) if float(value).is_integer() else repr(float(value))
-    else:
-        text = str(value)
-    return (
-        row["entity_id"],
-        row["line"] or 1,
-        row["metric"],
-        row["period"],
-        row["scope"],
-        row["kind"],
-        row["unit"],
-        text,
-        bool(row["conflict"]),
-    )
-
-
-def summarize(records: FileRecords, rows: Rows, roles: Roles) -> Summary:
-    """A file's summary: its entities, relations and facts from the rows it puts in the store (so that a
-    rebuild in place summarizes stored rows the same way), its citations from its records (the citations of
-    former names are not rows)."""
-
-    def line(position: Position | None) -> int:
-        return position.line if position else 1
-
-    def dated(r: RelationRecord) -> str | None:
-        start = roles.start_of(r.qualifiers)
-        return None if start is None else str(start)
-
-    shared: dict[str, str] = {}
-
-    def one(text: str) -> str:
-        """One object for equal strings: a file's summary repeats ids, types and qualifiers, and the build
-        holds every file's summary (15 % of its peak memory at 100k)."""
-        return shared.setdefault(text, text)
-
-    def relation(row: Mapping[str, Any]) -> RelationKey:
-        source_id, type_name, target_id, qualifiers, *rest = relation_key(row, roles)
-        return (one(source_id), one(type_name), one(target_id), one(qualifiers), *rest)  # type: ignore[return-value]
-
-    claims: list[tuple[EntityRecord | FormerName | RelationRecord | Fact, str | None]]
-    claims = [(e, None) for e in records.entities]
-    claims += [(former, None) for e in records.entities for former in e.former_names]
-    claims += [(r, None if roles.is_planned(r.qualifiers) else dated(r)) for r in records.relations]
-    claims += [(f, f.period if f.kind == "actual" else None) for f in records.facts]
-    return (
-        [entity_key(row) for row in rows.entities],
-        [relation(row) for row in rows.relations],
-        [fact_key(row) for row in rows.facts],
-        [(one(c.source), c.via, line(c.position), claim) for owner, claim in claims for c in owner.sources],
-    )
 
 
 class KbChecks:
@@ -134,11 +21,16 @@ class KbChecks:
         schema: Schema,
         summaries: list[tuple[str, Summary]],
         every_id: Callable[[], list[str]] | None = None,
+        unread: dict[str, int] | None = None,
     ) -> None:
-        """`every_id` lists the ids a "did you mean" chooses from, when `summaries` are not the whole KB."""
+        """`every_id` lists the ids a "did you mean" chooses from, when `summaries` are not the whole KB;
+        `unread` are the files none of whose records could be read (a YAML syntax error), each with the line of
+        its first error: their ids are unknown, so a reference to an id that does not exist is not an error
+        of its own then, but counted in one message at that line (see `references`)."""
         self.schema = schema
         self.summaries = summaries
         self.every_id = every_id
+        self.unread = unread or {}
         self.problems: list[Problem] = []
         self.types: dict[str, str] = {}  # entity id -> type, first definition wins
 
@@ -177,8 +69,12 @@ class KbChecks:
     def references(self) -> None:
         types = self.types
         ids: list[str] = []
+        unknown: dict[str, int] = {}  # with a file unread: id not found -> how many references
 
         def missing(file: str, line: int, what: str, ref: str) -> None:
+            if self.unread:
+                unknown[ref] = unknown.get(ref, 0) + 1
+                return
             if not ids:
                 ids.extend(self.every_id() if self.every_id else types)
             self.error(file, line, f"{what} {ref!r} does not exist", did_you_mean(ref, ids))
@@ -231,6 +127,17 @@ class KbChecks:
                         self.error(
                             file, line, f"{ref!r} is a {types[ref]}, not a source", "cite an entity of type source"
                         )
+
+        if unknown:  # one message, not one per reference to each id the unread files may define
+            named = ", ".join(sorted(unknown)[:5]) + (", ..." if len(unknown) > 5 else "")
+            for file, line in self.unread.items():
+                self.error(
+                    file,
+                    line,
+                    f"{sum(unknown.values())} reference(s) to {len(unknown)} id(s) not found ({named}) were not "
+                    "checked: errors keep every record of this file out, and it may define them",
+                    "fix this file first; the next build checks those references",
+                )
 
     def cycles(self) -> None:
         containment = {name for name, t in self.schema.relation_types.items() if t.containment}

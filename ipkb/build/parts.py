@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ipkb.build.kb_checks import Summary, summarize
 from ipkb.build.record_checks import FileRecords, check_file
 from ipkb.build.schema import Schema
+from ipkb.build.summary import Summary, summarize
 from ipkb.model import FormerName, Problem
 
 PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
@@ -59,6 +59,13 @@ class Part:
     problems: list[Problem]
     rows: Rows | None = None  # None for a part read back from the store (its rows are already there)
     digest: str = ""  # SHA-256 of the bytes parsed (store.build compares it with the bytes it hashed)
+
+    @property
+    def unread(self) -> int | None:
+        """The line of the first error, if errors kept every record of the file out (a YAML syntax error)."""
+        if any(self.summary[:3]):
+            return None
+        return min((p.line for p in self.problems if p.severity == "error"), default=None)
 
 
 def part_key(schema_digest: str, name: str, content_digest: str) -> str:

@@ -356,7 +356,8 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
             fresh = write_fresh(out)
             parts = [fresh.get(s.name) or Part(s.name, *stored[s.name]) for s in sources]
             found = [p for part in parts for p in part.problems]
-            found += KbChecks(schema, [(p.name, p.summary) for p in parts]).run()
+            unreadable = {p.name: p.unread for p in parts if p.unread is not None}
+            found += KbChecks(schema, [(p.name, p.summary) for p in parts], unread=unreadable).run()
             finished(found)
             if clashes:  # a conflict the checks do not know of
                 raise clashes[0]

@@ -127,7 +127,7 @@ class PartRow(SQLModel, table=True):
     file: str = Field(primary_key=True)
     key: str  # hash of the store version, the schema, the file's name and its bytes
     digest: str  # SHA-256 of its bytes: a rebuild need not read a file whose size and mtime are unchanged
-    summary: bytes  # marshal of ipkb.build.kb_checks.Summary: what the KB-wide checks need of the file
+    summary: bytes  # marshal of ipkb.build.summary.Summary: what the KB-wide checks need of the file
     problems: bytes  # marshal of the file's own warnings: (line, message, hint, severity)
 
 

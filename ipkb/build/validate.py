@@ -9,11 +9,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipkb.build.kb_checks import KbChecks, Summary, summarize
+from ipkb.build.kb_checks import KbChecks
 from ipkb.build.load import Mapping
 from ipkb.build.parts import to_rows
 from ipkb.build.record_checks import FileRecords, check_file
 from ipkb.build.schema import Schema
+from ipkb.build.summary import Summary, summarize
 from ipkb.model import KnowledgeBase, Problem
 from ipkb.paths import Unread, printable_path
 
@@ -54,7 +55,12 @@ def validate(
             parts.append(part)
             summaries.append((file, summarize(part, to_rows(part, schema), schema.roles)))
             found += local
-    found += KbChecks(schema, summaries).run()
+    with_records = {file for pairs in (raw.entities, raw.relations, raw.facts) for file, _ in pairs}
+    unread: dict[str, int] = {}  # files read for records none of which could be read: see KbChecks
+    for problem in found:
+        if problem.severity == "error" and problem.file not in with_records:
+            unread[problem.file] = min(problem.line, unread.get(problem.file, problem.line))
+    found += KbChecks(schema, summaries, unread=unread).run()
     return merge(parts), found
 
 
