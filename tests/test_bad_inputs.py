@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -104,3 +105,18 @@ def test_a_file_that_cannot_be_read_is_one_error_not_one_per_reference_to_its_id
     result = invoke(["--kb", str(kb), "--db", str(db), "show", "huzhou"])
     assert result.exit_code == 1 and "does not exist" not in result.stderr
     assert "YAML syntax error" in result.stderr and "were not checked" in result.stderr
+
+
+def test_validate_writes_each_problem_on_one_line_at_any_width(tmp_path: Path) -> None:
+    """Editors and CI read `file:line: severity: message` a line each; wrapping at 60 columns broke that."""
+    kb = broken_kb("syntax-error-hides-its-ids", tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "ipkb", "--kb", str(kb), "validate"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "60"},
+        check=False,
+    )
+    messages = [line for line in done.stdout.splitlines() if not line.startswith(("    hint:", "2 error(s)"))]
+    assert len(messages) == 2 and all(": error: " in line for line in messages), done.stdout
+    assert any(len(line) > 60 for line in messages)

@@ -152,10 +152,12 @@ def neighbor_tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -
 
 
 def problems(items: list[Problem]) -> RenderableType:
+    """One line per problem, `file:line: severity: message`, never wrapped (editors and CI read them so; a
+    terminal wraps long lines itself), its hint on the next line."""
     lines = []
     for p in items:
         colour = "red" if p.severity == "error" else "yellow"
-        text = Text(f"{p.file}:{p.line}: ", style="bold")
+        text = Text(f"{p.file}:{p.line}: ", style="bold", no_wrap=True, overflow="ignore")
         text.append(f"{p.severity}: ", style=colour)
         text.append(p.message)
         if p.hint:
