@@ -116,7 +116,9 @@ def test_a_duplicate_id_falls_back_to_a_new_store_that_says_where(warned_kb: Pat
     before = canonical(db)
     edit(warned_kb / "entities" / "extra.yaml", "- id: old-body", "- id: huzhou")
     found = problems_of(warned_kb, db)
-    assert any("duplicate id 'huzhou'" in p.message for p in found)
+    duplicate = next(p for p in found if "duplicate id 'huzhou'" in p.message)
+    first = duplicate.message.split("first defined at ")[1].rstrip(")").rsplit(":", 1)[0]
+    assert Path(first).exists() and Path(duplicate.file).exists()  # both as the user can open them
     assert canonical(db) == before
 
 

@@ -270,7 +270,6 @@ def _read(path: Path) -> bytes:
 
 
 def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
-    from dataclasses import replace
     from hashlib import sha256
 
     from ipkb.build.dbfile import can_update_in_place, check_replaceable, settle_journal, write_atomically
@@ -278,7 +277,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     from ipkb.build.kb_checks import KbChecks
     from ipkb.build.parts import Part, Source, part_key, read_parts
     from ipkb.build.schema import load_schema, schema_broken
-    from ipkb.build.validate import display_path, sort_problems, unread_problems
+    from ipkb.build.validate import as_shown, display_path, sort_problems, unread_problems
     from ipkb.build.writer import Replaced, StoreWriter
 
     check_replaceable(db, kb)  # before any work; again just before the rename
@@ -343,7 +342,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
         problems.extend(found)
         if any(p.severity == "error" for p in problems):
             shown = {s.name: display_path(s.path) for s in sources}
-            raise InvalidKnowledgeBase(sort_problems([replace(p, file=shown.get(p.file, p.file)) for p in problems]))
+            raise InvalidKnowledgeBase(sort_problems(as_shown(problems, shown)))
         meta.update(stat_signature=signature, content_hash=_combine(kb, file_digests, unread))
         return problems
 

@@ -72,6 +72,21 @@ def display_path(path: Path, base: Path | None = None) -> str:
         return str(path)
 
 
+def as_shown(problems: list[Problem], shown: dict[str, str]) -> list[Problem]:
+    """Problems with the files a build knows by name (kb/entities/x.yaml) as `shown` (display_path), also
+    where a message names one: "first defined at kb/entities/x.yaml:3"."""
+    import re
+    from dataclasses import replace
+
+    def paths(text: str) -> str:
+        return re.sub(r"\S+\.ya?ml(?=:\d)", lambda m: shown.get(m[0], m[0]), text)
+
+    return [
+        replace(p, file=shown.get(p.file, p.file), message=paths(p.message), hint=p.hint and paths(p.hint))
+        for p in problems
+    ]
+
+
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Errors first, then by file and line."""
     return sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line))
