@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from ipkb.errors import UsageError
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from ipkb.read.query import Edge, Store
     from ipkb.shapes import Columns, EntityRef, ListRow, NeighborRow, PathView, ShowView
 
@@ -133,15 +135,20 @@ class KB:
                 mark for mark, on in (("inferred", edge.confidence == "inferred"), ("planned", planned)) if on
             )
         caveats = {i: " · ".join(m) or None for i, m in marks.items()}
-        lies_in = self._places([row["id"] for row in rows], parents) if placed is not None else None
+        lies_in = self._places(rows, parents) if placed is not None else None
         return views.entity_list(rows, caveats, lies_in), unknown
 
-    def _places(self, ids: list[str], parents: dict[str, list[str]]) -> dict[str, list[EntityRef]]:
-        """Entity id -> the places it lies in directly (`parents`: ids), as entity refs."""
+    def _places(self, rows: list[sqlite3.Row], parents: dict[str, list[str]]) -> dict[str, list[EntityRef]]:
+        """Entity id -> the places it lies in directly (`parents`: ids), as entity refs; most are among `rows`
+        (a county's city is in the province too), so only the others are read."""
         from ipkb.read import views
 
-        rows = self.store.entities({p for i in ids for p in parents.get(i, [])})
-        return {i: [views.entity_ref(rows[p]) for p in parents.get(i, []) if p in rows] for i in ids}
+        known = {row["id"]: row for row in rows}
+        wanted = {p for row in rows for p in parents.get(row["id"], [])}
+        known.update(self.store.entities(wanted - known.keys()))
+        return {
+            row["id"]: [views.entity_ref(known[p]) for p in parents.get(row["id"], []) if p in known] for row in rows
+        }
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
         """Holder id -> the relation that confers `designation` on it (its qualifiers: batch, year, ...)."""
