@@ -69,10 +69,31 @@ def open_store(as_of: str | None = None) -> "Store":
     return open_kb(as_of).store
 
 
+# From this many items in a document's longest list, orjson writes it: the same text as json's indenting
+# encoder (pure Python) ten times as fast (0.36 s -> 0.035 s for 21,905 entities), but 30 ms to import.
+ORJSON_FROM = 2000
+
+
 def emit_json(document: Any) -> None:
     from ipkb.cli.edge import unicode_stdout
 
-    sys.stdout.write(json.dumps(document, ensure_ascii=not unicode_stdout(), indent=2) + "\n")
+    sys.stdout.write(json_text(document, ascii_only=not unicode_stdout()) + "\n")
+
+
+def json_text(document: Any, ascii_only: bool = False) -> str:
+    """`document` as JSON indented by 2, as json.dumps writes it."""
+    if isinstance(document, dict):
+        longest = max((len(v) for v in document.values() if isinstance(v, list)), default=0)
+    else:
+        longest = len(document) if isinstance(document, list) else 0
+    if not ascii_only and longest >= ORJSON_FROM:
+        try:
+            import orjson
+
+            return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+        except (ImportError, TypeError):  # not installed here, or a value it refuses (an int past 64 bits)
+            pass
+    return json.dumps(document, ensure_ascii=ascii_only, indent=2)
 
 
 def emit_note(text: str) -> None:
