@@ -319,6 +319,23 @@ def test_verify_reports_a_quote_missing_from_its_text(run, mini_kb: Path) -> Non
     assert "places.yaml:16: " in result.stdout and "quote not found" in result.stdout
 
 
+def test_verify_reads_a_markdown_note_without_its_bold_marks(run, mini_kb: Path, tmp_path: Path) -> None:
+    """A research note writes **43**; a quote of it need not copy the marks (they showed up in answers)."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "note.md").write_text("Hu said 21 were added in 2023, bringing the total to **43**.\n", encoding="utf-8")
+    (mini_kb / "entities" / "z-note.yaml").write_text(
+        "- id: research-note\n  type: source\n  name: Our note\n  file: note.md\n  kind: article\n"
+    )
+    relations = mini_kb / "relations" / "places.yaml"
+    quoted = '{source: src-article, quote: "bringing the total to 43", via: research-note}'
+    relations.write_text(relations.read_text().replace("{source: src-article}", quoted, 1))
+    result = run("verify", "--texts", str(texts), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["found"] == 1, result.stdout
+    relations.write_text(relations.read_text().replace("the total to 43", "the total to 44"))
+    assert run("verify", "--texts", str(texts)).exit_code == 1
+
+
 def test_build_says_where_the_database_is(run, isolated_cache: Path) -> None:
     result = run("build")
     assert result.exit_code == 0 and str(isolated_cache) in result.stdout

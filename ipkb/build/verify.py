@@ -26,6 +26,15 @@ def _find_text(relative: str, folders: list[Path]) -> Path | None:
     return None
 
 
+def _readable(path: Path) -> str:
+    """A text as its words read: spaces normalised, and in a Markdown file (our research notes) without the
+    bold and italic marks, so that a quote need not copy `**43**` to be found."""
+    text = normalize_space(path.read_text(encoding="utf-8", errors="replace"))
+    if path.suffix.lower() in (".md", ".markdown"):
+        text += "\n" + text.replace("**", "").replace("__", "")  # both: a quote may keep the marks too
+    return text
+
+
 def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport:
     texts: dict[str, str | None] = {}
     checked = found = no_text = via = 0
@@ -40,7 +49,7 @@ def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport
             continue
         if relative not in texts:
             path = _find_text(relative, folders)
-            texts[relative] = normalize_space(path.read_text(encoding="utf-8", errors="replace")) if path else None
+            texts[relative] = _readable(path) if path else None
         text = texts[relative]
         if text is None:
             no_text += 1
