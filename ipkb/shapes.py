@@ -292,6 +292,7 @@ class TimelineEvent(TypedDict):  # `timeline`: a dated relation (or its end), a 
     fact_kind: NotRequired[str]  # a fact's: actual or target
     qualifiers: Qualifiers
     confidence: str
+    note: str | None  # the relation's or figure's note: "more than", "nearly", a caveat on its scope
     sources: list[Citation]
 
 

@@ -265,3 +265,26 @@ def test_facts_keeps_metric_names_whole(monkeypatch: pytest.MonkeyPatch, width: 
     assert all(word in words for metric in metrics for word in metric.split("_"))  # never cut inside a word
     if width >= 100:
         assert all(any(metric.replace("_", " ") in line for line in lines) for metric in metrics)
+
+
+NOTED = """\
+- {entity: huzhou, metric: invention_patents_per_10k_people, value: 3500, period: "2013",
+   note: "More than 3,500, the article says.", sources: [{source: src-article, quote: "more than 3,500"}]}
+"""
+
+
+def test_timeline_keeps_each_rows_note_and_inferred_mark(run, dated_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`timeline huzhou` printed `ip consultations: 3,500` where the source says "more than 3,500": each
+    row's note was dropped. A row now carries its note's letter, as `show` does, the notes listed under the
+    table; --json carries the note."""
+    (dated_kb / "facts" / "noted.yaml").write_text(NOTED)
+    monkeypatch.setenv("COLUMNS", "80")
+    events = json.loads(run("timeline", "huzhou", "--json").stdout)
+    assert "More than 3,500, the article says." in {e["note"] for e in events}
+    lines = run("timeline", "huzhou").stdout.splitlines()
+    row = next(n for n, line in enumerate(lines) if "3,500" in line)
+    assert "[a]" in " ".join(lines[row : row + 3])
+    assert " [a] More than 3,500, the article says." in lines
+    bundled = invoke(["--kb", str(BUNDLED_KB), "timeline", "huzhou"]).stdout
+    flat = " ".join(bundled.split())
+    assert "Nearly 4,000 trained." in flat and "cannot tell whether 4th is among all 25" in flat

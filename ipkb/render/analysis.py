@@ -193,12 +193,13 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
 
 
 def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None) -> RenderableType:
-    """The events a line each, their sources numbered and listed under the table by title (`titles`: id ->
-    title), as coverage lists its sources."""
+    """The events a line each with their caveats as `show` gives them (`inferred`, and the note's letter, the
+    notes listed under the table: "more than 3,500", a rank's ambiguity), their sources numbered and listed
+    under the table by title (`titles`: id -> title), as coverage lists its sources."""
     if not events:
         return Text("no dated events", style="dim")
     table = Grid("date", "event", "source")
-    sources = SourceNotes(titles, quotes=False)
+    notes, sources = Notes(), SourceNotes(titles, quotes=False)
     for e in events:
         text = Text(e["subject"]["name"], style="bold")
         if e["kind"] == "relation":
@@ -214,10 +215,13 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(" (target)", style="yellow")
         else:
             text.append(f" {e['event']}")
-        if e["confidence"] == "inferred":
-            text.append(" · inferred", style="yellow")
+        caveats = " · ".join(c for c in ("inferred" if e["confidence"] == "inferred" else "", notes.mark(e["note"])) if c)
+        if caveats:
+            text.append(f" · {caveats}", style="yellow")
         table.add_row(e["date"], text, sources.mark(e["sources"]))
-    return Group(table, *sources.lines())
+    if not notes.texts:
+        return Group(table, *sources.lines())
+    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
 def diff(report: Diff) -> RenderableType:
