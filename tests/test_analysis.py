@@ -288,3 +288,21 @@ def test_timeline_keeps_each_rows_note_and_inferred_mark(run, dated_kb: Path, mo
     bundled = invoke(["--kb", str(BUNDLED_KB), "timeline", "huzhou"]).stdout
     flat = " ".join(bundled.split())
     assert "Nearly 4,000 trained." in flat and "cannot tell whether 4th is among all 25" in flat
+
+
+@pytest.mark.parametrize("command", ["coverage", "stats"])
+def test_claimed_totals_say_which_quotes_are_our_notes(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quotes under the claimed totals did not say which were our research notes' record of a source
+    (`via`) rather than its own words: such a quote now reads `research-x, our note on [n]: “...”`, as path's do."""
+    monkeypatch.setenv("COLUMNS", "400")
+    claims = json.loads(invoke(["--kb", str(BUNDLED_KB), "coverage", "--json"]).stdout)["claimed_totals"]
+    cites = [c for claim in claims for c in claim["sources"] if c.get("quote")]
+    noted = next(c for c in cites if c.get("via"))
+    own = next(
+        c for c in cites if not c.get("via") and not any(d.get("via") for d in cites if d["source"] == c["source"])
+    )
+    lines = invoke(["--kb", str(BUNDLED_KB), command]).stdout.splitlines()
+    footnote = next(line for line in lines if f"] {noted['source']}: " in line)
+    number = footnote.split("]")[0].strip() + "]"
+    assert f"{noted['via']}, our note on {number}: \u201c{noted['quote']}\u201d" in footnote
+    assert "our note" not in next(line for line in lines if f"] {own['source']}: " in line)

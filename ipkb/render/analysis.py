@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import format_value, marks, qualifiers_text
+from ipkb.render.text import format_value, marks, our_note_on, qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.shapes import (
@@ -32,25 +32,29 @@ class SourceNotes:
     def __init__(self, titles: Mapping[str, str] | None = None, quotes: bool = True) -> None:
         self.titles, self.quotes = titles or {}, quotes
         self.numbers: dict[str, int] = {}
-        self.quoted: dict[str, list[str]] = {}
+        self.quoted: dict[str, list[tuple[str, str | None]]] = {}  # source -> (quote, the research note it is from)
 
     def mark(self, sources: Sequence[Citation]) -> str:
         """`[1][3]`: the numbers of these citations' sources, each source numbered when first met."""
         for citation in sources:
             self.numbers.setdefault(citation["source"], len(self.numbers) + 1)
             quotes, quote = self.quoted.setdefault(citation["source"], []), citation.get("quote")
-            if self.quotes and quote and quote not in quotes:
-                quotes.append(quote)
+            if self.quotes and quote and (quote, citation.get("via")) not in quotes:
+                quotes.append((quote, citation.get("via")))
         return marks(sources, self.numbers)
 
     def lines(self) -> list[RenderableType]:
-        """`[n] “title”  id: “quote” · “quote”`, a source a footnote, wrapped under its number."""
+        """`[n] “title”  id: “quote” · research-x, our note on [n]: “quote”`, a source a footnote, wrapped under
+        its number; a quote read from our research notes (`via`) rather than the source says so, as path's do."""
         out: list[RenderableType] = []
         for source, n in self.numbers.items():
             title = self.titles.get(source)
             text = Text(f"\u201c{title}\u201d  {source}" if title else source)
-            if self.quotes:
-                text.append(": " + " · ".join(f"\u201c{q}\u201d" for q in self.quoted[source]))
+            for i, (quote, via) in enumerate(self.quoted[source] if self.quotes else []):
+                text.append(": " if i == 0 else " · ")
+                if via:
+                    text.append(our_note_on(via, f"[{n}]"), style="yellow")
+                text.append(f"\u201c{quote}\u201d")
             out.append(Hanging(f" [{n}] ", text))
         return out
 
@@ -215,7 +219,9 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(" (target)", style="yellow")
         else:
             text.append(f" {e['event']}")
-        caveats = " · ".join(c for c in ("inferred" if e["confidence"] == "inferred" else "", notes.mark(e["note"])) if c)
+        caveats = " · ".join(
+            c for c in ("inferred" if e["confidence"] == "inferred" else "", notes.mark(e["note"])) if c
+        )
         if caveats:
             text.append(f" · {caveats}", style="yellow")
         table.add_row(e["date"], text, sources.mark(e["sources"]))
