@@ -306,3 +306,38 @@ def test_claimed_totals_say_which_quotes_are_our_notes(command: str, monkeypatch
     number = footnote.split("]")[0].strip() + "]"
     assert f"{noted['via']}, our note on {number}: \u201c{noted['quote']}\u201d" in footnote
     assert "our note" not in next(line for line in lines if f"] {own['source']}: " in line)
+
+
+LATER = """\
+- {id: early-subcenter, type: center, name: Early sub-center, zh: 早分中心, sources: [src-article]}
+- {id: later-subcenter, type: center, name: Later sub-center, zh: 晚分中心, sources: [src-article]}
+- {id: batch-subcenter, type: center, name: Batch sub-center, zh: 批分中心, sources: [src-article]}
+"""
+LATER_RELATIONS = """\
+- {from: early-subcenter, type: subcenter_of, to: national-center, date: 2024-02-01, sources: [src-article]}
+- {from: later-subcenter, type: subcenter_of, to: national-center, year: 2024, sources: [src-article]}
+- {from: batch-subcenter, type: subcenter_of, to: national-center, batch: 3, year: 2024, sources: [src-article]}
+"""
+LATER_CLAIMS = """\
+- {entity: national-center, metric: subcenter_count, value: 43, period: "2024-03-14", sources: [src-article]}
+- {entity: national-center, metric: subcenter_count, value: 9, period: "2024-03-14", scope: {batch: 3},
+   sources: [src-article]}
+"""
+
+
+def test_coverage_does_not_list_members_whose_year_may_fall_after_the_claim(run, mini_kb: Path) -> None:
+    """`coverage` counted a batch-4 sub-center dated only "2024" as listed under a claim of 2024-03-14 (43,
+    the figure before batch 4). A member whose date is coarser than the claim's and may fall after it is
+    counted apart, as undated; one dated within the period, or placed by the claim's own scope (its batch),
+    is listed."""
+    (mini_kb / "entities" / "later.yaml").write_text(LATER)
+    (mini_kb / "relations" / "later.yaml").write_text(LATER_RELATIONS)
+    (mini_kb / "facts" / "claims.yaml").write_text(LATER_CLAIMS)
+    result = run("coverage", "--json")
+    assert result.exit_code == 0, result.stderr
+    claims = {(c["period"], tuple(c["scope"])): c for c in json.loads(result.stdout)["claimed_totals"]}
+    all_of_them, batch = claims[("2024-03-14", ())], claims[("2024-03-14", ("batch",))]
+    assert all_of_them["members"] == ["early-subcenter"]
+    assert set(all_of_them["undated_members"]) == {"later-subcenter", "batch-subcenter"}
+    assert batch["members"] == ["batch-subcenter"] and batch["undated"] == 0
+    assert "too coarse to tell whether it falls after" in " ".join(run("coverage").stdout.split())

@@ -100,7 +100,10 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "listed",
         "undated",
         "source",
-        title="Claimed totals: members listed by the period; undated members (no date in the KB) apart",
+        title=(
+            "Claimed totals: members listed by the period; undated members apart (no date in the KB, or one"
+            " too coarse to tell whether it falls after the period: 2024 against 2024-03-14)"
+        ),
         justify=("left", "left", "right", "right", "right", "left"),
     )
     sources = SourceNotes()
