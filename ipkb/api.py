@@ -92,6 +92,10 @@ class KB:
         self.check_types(types)
         return views.entity_list([row for row, _ in self.store.search(text.strip(), types, limit)])
 
+    def count_matches(self, text: str, types: list[str] | None = None, cap: int = 10_000) -> int:
+        """How many entities `search` would find with no limit, counted up to `cap` (cap + 1: more)."""
+        return len(self.store.search(text.strip(), types, cap + 1))
+
     def list_entities(
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
     ) -> list[ListRow]:

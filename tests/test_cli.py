@@ -385,10 +385,14 @@ def test_verify_refuses_a_folder_with_no_source_text(run, tmp_path: Path) -> Non
 
 
 def test_search_says_when_the_limit_cut_the_list(run) -> None:
+    """A cut list said `1 entity` (and only stderr that more match): it says `1 of N entities` now."""
+    n = len(json.loads(run("search", "zhou", "--limit", "100", "--json").stdout))
     cut = run("search", "zhou", "--limit", "1")
-    assert len(cut.stdout.splitlines()) == 4 and "more than 1 match" in cut.stderr  # header, rule, row, count
+    lines = cut.stdout.splitlines()
+    assert len(lines) == 4 and lines[-1] == f"1 of {n} entities"  # header, rule, row, count
+    assert f"{n} match: --limit {n} shows them all" in cut.stderr
     whole = run("search", "zhou", "--limit", "100")
-    assert "more than" not in whole.stderr
+    assert whole.stdout.splitlines()[-1] == f"{n} entities" and "match" not in whole.stderr
 
 
 @pytest.mark.parametrize(

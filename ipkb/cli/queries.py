@@ -101,14 +101,24 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     e.g. ipkb search 柯桥
          ipkb search "protection center" --type center --limit 50
     """
-    hits = open_kb().search(text, types, min(limit, MAX_INT - 1) + 1)  # one more tells whether the list is cut
+    kb = open_kb()
+    hits = kb.search(text, types, min(limit, MAX_INT - 1) + 1)  # one more tells whether the list is cut
     if as_json:
         return emit_json(hits[:limit])
     from ipkb.render import queries as render
 
-    emit(render.entity_table(hits[:limit]))
+    total = kb.count_matches(text, types, SEARCH_COUNT_CAP) if len(hits) > limit else len(hits)
+    emit(render.entity_table(hits[:limit], total=total, cap=SEARCH_COUNT_CAP))
     if len(hits) > limit:
-        emit_note(f"more than {limit} match: --limit N shows more")
+        more = f"--limit {total} shows them all" if total <= SEARCH_COUNT_CAP else "--limit N shows more"
+        emit_note(f"{_count(total)} match: {more}")
+
+
+SEARCH_COUNT_CAP = 10_000  # a cut list says how many match, up to this many (counting more costs a 1M KB too much)
+
+
+def _count(total: int) -> str:
+    return f"more than {SEARCH_COUNT_CAP:,}" if total > SEARCH_COUNT_CAP else f"{total:,}"
 
 
 @declare(
