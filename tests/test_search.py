@@ -144,6 +144,6 @@ def test_a_word_that_starts_with_the_text_ranks_above_one_that_only_contains_it(
     from tests.conftest import invoke
 
     result = invoke(["--kb", str(BUNDLED_KB), "search", "Huzhou", "--limit", "100", "--json"])
-    ids = [row["id"] for row in json.loads(result.stdout)]
+    ids = [row["id"] for row in json.loads(result.stdout)["entities"]]
     inside = min(ids.index(i) for i in ("zhuzhou", "changsha-zhuzhou-xiangtan-city-cluster"))
     assert all(ids.index(i) < inside for i in ("deqing", "anji", "picc", "src-wisor-44729"))
