@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from ipkb.read.query import Edge, Store
-    from ipkb.shapes import Columns, EntityRef, ListRow, NeighborRow, PathView, ShowView
+    from ipkb.shapes import Columns, EntityRef, ListRow, NeighborRow, PathView, SearchPage, ShowView
 
 
 def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: str | None = None) -> KB:
@@ -34,6 +34,9 @@ def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: s
         day = parse_day(as_of)
     folder = resolve_kb(kb)
     return KB(open_built(folder, resolve_db(db, folder), as_of=day))
+
+
+SEARCH_COUNT_CAP = 10_000  # search counts its matches up to this many: counting more costs a 1M KB too much
 
 
 class KB:
@@ -93,6 +96,21 @@ class KB:
             raise UsageError("search needs some text", hint="e.g. ipkb search 柯桥")
         self.check_types(types)
         return views.entity_list([row for row, _ in self.store.search(text.strip(), types, limit)])
+
+    def count_matches(self, text: str, types: list[str] | None = None, cap: int = SEARCH_COUNT_CAP) -> int:
+        """How many entities `search` would find with no limit, counted up to `cap` (cap + 1: more)."""
+        return len(self.store.search(text.strip(), types, cap + 1))
+
+    def search_page(self, text: str, types: list[str] | None = None, limit: int = 20) -> SearchPage:
+        """`search --json`: the best `limit` matches, with how many match in all (None: more than 10,000)
+        and whether the limit cut the list."""
+        hits = self.search(text, types, limit + 1)  # one more tells whether the list is cut
+        total = self.count_matches(text, types) if len(hits) > limit else len(hits)
+        return {
+            "total": total if total <= SEARCH_COUNT_CAP else None,
+            "truncated": len(hits) > limit,
+            "entities": hits[:limit],
+        }
 
     def list_entities(
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None

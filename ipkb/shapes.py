@@ -100,9 +100,7 @@ class Names(TypedDict):
     pinyin: str | None
 
 
-# A total an entity's fact claims (members of a relation), beside how many the KB lists by its period, with
-# what the claim rests on.
-class Claim(TypedDict):
+class Claim(TypedDict):  # a total a fact claims (members of a relation) beside those the KB lists, and its sources
     metric: str
     period: str | None
     scope: Qualifiers
@@ -113,13 +111,11 @@ class Claim(TypedDict):
     sources: list[Citation]
 
 
-# A claimed total as `show` lists it (coverage's claim without the entity and the member lists).
-class ClaimedTotal(Claim):
+class ClaimedTotal(Claim):  # as `show` lists it: coverage's claim without the entity and the member lists
     missing: int | float | None
 
 
-# A claimed total beside the members the KB lists (dated by the period, and undated apart).
-class CoverageClaim(ClaimedTotal):
+class CoverageClaim(ClaimedTotal):  # beside the members the KB lists (dated by the period, undated apart)
     entity: EntityRef
     members: list[str]
     undated_members: list[str]
@@ -155,8 +151,7 @@ class SourceUse(TypedDict, total=False):  # what `show` adds for a source: how m
     supports: Supports
 
 
-# `show`: these keys in this order, the AsOf keys before `sources` and the SourceUse keys after it.
-class ShowView(AsOf, SourceUse):
+class ShowView(AsOf, SourceUse):  # `show`: these keys in this order, AsOf's before `sources`, SourceUse's after
     id: str
     type: str
     name: str
@@ -176,8 +171,7 @@ class ShowView(AsOf, SourceUse):
     sources: list[Source]
 
 
-# A step of a path, from where it stands to where it leads, `out` along the relation or `in` against it.
-class Hop(Ends, Relation):
+class Hop(Ends, Relation):  # a step of a path, from where it stands: `out` along the relation, `in` against it
     direction: Direction
     planned: bool  # the schema's planned status: not yet in place
 
@@ -201,6 +195,12 @@ PathView = TypedDict(
 
 class ListRow(EntityRef, ListedIn):  # `search`, `list`; `caveat` (--in, --designation): listed by inference or plan
     caveat: NotRequired[str | None]
+
+
+class SearchPage(TypedDict):  # `search --json`: the best matches, and how many there are
+    total: int | None  # every match, counted up to 10,000; None: more than that
+    truncated: bool  # --limit left some out
+    entities: list[ListRow]
 
 
 class NeighborLink(TypedDict):  # a relation joining a neighbour to another entity of the neighbourhood (`other`, by id)
@@ -292,6 +292,7 @@ class TimelineEvent(TypedDict):  # `timeline`: a dated relation (or its end), a 
     fact_kind: NotRequired[str]  # a fact's: actual or target
     qualifiers: Qualifiers
     confidence: str
+    note: str | None  # the relation's or figure's note: "more than", "nearly", a caveat on its scope
     sources: list[Citation]
 
 
@@ -309,8 +310,7 @@ class Message(TypedDict):
     hint: NotRequired[str]
 
 
-# A problem in the KB at file:line, in `validate`, `verify` and `build` and in error documents.
-class ProblemView(Message):
+class ProblemView(Message):  # a problem in the KB at file:line: `validate`, `verify`, `build`, error documents
     file: str
     line: int
 

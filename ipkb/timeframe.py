@@ -45,6 +45,11 @@ def relation_since(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
     return period_start(_first(qualifiers, start))
 
 
+def relation_since_last(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
+    """The last day a relation's start date covers: "2024" -> "2024-12-31" (it began on some day of 2024)."""
+    return period_end(_first(qualifiers, start))
+
+
 def holds_on(
     qualifiers: Qualifiers, day: str, start: Sequence[str], end: Sequence[str], undated_holds: bool = False
 ) -> bool | None:

@@ -265,3 +265,79 @@ def test_facts_keeps_metric_names_whole(monkeypatch: pytest.MonkeyPatch, width: 
     assert all(word in words for metric in metrics for word in metric.split("_"))  # never cut inside a word
     if width >= 100:
         assert all(any(metric.replace("_", " ") in line for line in lines) for metric in metrics)
+
+
+NOTED = """\
+- {entity: huzhou, metric: invention_patents_per_10k_people, value: 3500, period: "2013",
+   note: "More than 3,500, the article says.", sources: [{source: src-article, quote: "more than 3,500"}]}
+"""
+
+
+def test_timeline_keeps_each_rows_note_and_inferred_mark(run, dated_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`timeline huzhou` printed `ip consultations: 3,500` where the source says "more than 3,500": each
+    row's note was dropped. A row now carries its note's letter, as `show` does, the notes listed under the
+    table; --json carries the note."""
+    (dated_kb / "facts" / "noted.yaml").write_text(NOTED)
+    monkeypatch.setenv("COLUMNS", "80")
+    events = json.loads(run("timeline", "huzhou", "--json").stdout)
+    assert "More than 3,500, the article says." in {e["note"] for e in events}
+    lines = run("timeline", "huzhou").stdout.splitlines()
+    row = next(n for n, line in enumerate(lines) if "3,500" in line)
+    assert "[a]" in " ".join(lines[row : row + 3])
+    assert " [a] More than 3,500, the article says." in lines
+    bundled = invoke(["--kb", str(BUNDLED_KB), "timeline", "huzhou"]).stdout
+    flat = " ".join(bundled.split())
+    assert "Nearly 4,000 trained." in flat and "cannot tell whether 4th is among all 25" in flat
+
+
+@pytest.mark.parametrize("command", ["coverage", "stats"])
+def test_claimed_totals_say_which_quotes_are_our_notes(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quotes under the claimed totals did not say which were our research notes' record of a source
+    (`via`) rather than its own words: such a quote now reads `research-x, our note on [n]: “...”`, as path's do."""
+    monkeypatch.setenv("COLUMNS", "400")
+    claims = json.loads(invoke(["--kb", str(BUNDLED_KB), "coverage", "--json"]).stdout)["claimed_totals"]
+    cites = [c for claim in claims for c in claim["sources"] if c.get("quote")]
+    noted = next(c for c in cites if c.get("via"))
+    own = next(
+        c for c in cites if not c.get("via") and not any(d.get("via") for d in cites if d["source"] == c["source"])
+    )
+    lines = invoke(["--kb", str(BUNDLED_KB), command]).stdout.splitlines()
+    footnote = next(line for line in lines if f"] {noted['source']}: " in line)
+    number = footnote.split("]")[0].strip() + "]"
+    assert f"{noted['via']}, our note on {number}: \u201c{noted['quote']}\u201d" in footnote
+    assert "our note" not in next(line for line in lines if f"] {own['source']}: " in line)
+
+
+LATER = """\
+- {id: early-subcenter, type: center, name: Early sub-center, zh: 早分中心, sources: [src-article]}
+- {id: later-subcenter, type: center, name: Later sub-center, zh: 晚分中心, sources: [src-article]}
+- {id: batch-subcenter, type: center, name: Batch sub-center, zh: 批分中心, sources: [src-article]}
+"""
+LATER_RELATIONS = """\
+- {from: early-subcenter, type: subcenter_of, to: national-center, date: 2024-02-01, sources: [src-article]}
+- {from: later-subcenter, type: subcenter_of, to: national-center, year: 2024, sources: [src-article]}
+- {from: batch-subcenter, type: subcenter_of, to: national-center, batch: 3, year: 2024, sources: [src-article]}
+"""
+LATER_CLAIMS = """\
+- {entity: national-center, metric: subcenter_count, value: 43, period: "2024-03-14", sources: [src-article]}
+- {entity: national-center, metric: subcenter_count, value: 9, period: "2024-03-14", scope: {batch: 3},
+   sources: [src-article]}
+"""
+
+
+def test_coverage_does_not_list_members_whose_year_may_fall_after_the_claim(run, mini_kb: Path) -> None:
+    """`coverage` counted a batch-4 sub-center dated only "2024" as listed under a claim of 2024-03-14 (43,
+    the figure before batch 4). A member whose date is coarser than the claim's and may fall after it is
+    counted apart, as undated; one dated within the period, or placed by the claim's own scope (its batch),
+    is listed."""
+    (mini_kb / "entities" / "later.yaml").write_text(LATER)
+    (mini_kb / "relations" / "later.yaml").write_text(LATER_RELATIONS)
+    (mini_kb / "facts" / "claims.yaml").write_text(LATER_CLAIMS)
+    result = run("coverage", "--json")
+    assert result.exit_code == 0, result.stderr
+    claims = {(c["period"], tuple(c["scope"])): c for c in json.loads(result.stdout)["claimed_totals"]}
+    all_of_them, batch = claims[("2024-03-14", ())], claims[("2024-03-14", ("batch",))]
+    assert all_of_them["members"] == ["early-subcenter"]
+    assert set(all_of_them["undated_members"]) == {"later-subcenter", "batch-subcenter"}
+    assert batch["members"] == ["batch-subcenter"] and batch["undated"] == 0
+    assert "too coarse to tell whether it falls after" in " ".join(run("coverage").stdout.split())

@@ -23,7 +23,8 @@ def test_every_query_equals_the_cli_json(mini_kb: Path) -> None:
     kb = ipkb.open_kb(mini_kb)
     assert kb.show("huzhou") == cli_json(mini_kb, "show", "huzhou")
     assert kb.path("keqiao", "national-center") == cli_json(mini_kb, "path", "keqiao", "national-center")
-    assert kb.search("zhou") == cli_json(mini_kb, "search", "zhou")
+    assert kb.search_page("zhou") == cli_json(mini_kb, "search", "zhou")
+    assert kb.search("zhou") == kb.search_page("zhou")["entities"]
     assert kb.list_entities(["city"]) == cli_json(mini_kb, "list", "--type", "city")
     assert kb.neighbors("huzhou", depth=2) == cli_json(mini_kb, "neighbors", "huzhou", "--depth", "2")
 

@@ -113,9 +113,9 @@ def test_search_finds_chinese_substrings_and_ranks(run) -> None:
         ("Huzhou", "huzhou"),
         ("ke bridge", "keqiao"),
     ):
-        hits = json.loads(run("search", text, "--json").stdout)
+        hits = json.loads(run("search", text, "--json").stdout)["entities"]
         assert hits and hits[0]["id"] == expected, (text, hits)
-    typed = json.loads(run("search", "zhou", "--type", "city", "--json").stdout)
+    typed = json.loads(run("search", "zhou", "--type", "city", "--json").stdout)["entities"]
     assert typed and all(h["type"] == "city" for h in typed)
 
 
@@ -123,7 +123,7 @@ def test_search_odd_input_answers_or_refuses_clearly(run) -> None:
     for text in ('"', "AND OR NOT", "huzhou*", "'; DROP TABLE entity; --", "x" * 5000, "%_", "(("):
         result = run("search", text, "--json")
         assert result.exit_code == 0, (text, result.stderr)
-        assert isinstance(json.loads(result.stdout), list)
+        assert isinstance(json.loads(result.stdout)["entities"], list)
     empty = run("search", "  ")
     assert empty.exit_code == 2 and "needs some text" in empty.stderr
 
@@ -402,10 +402,19 @@ def test_verify_refuses_a_folder_with_no_source_text(run, tmp_path: Path) -> Non
 
 
 def test_search_says_when_the_limit_cut_the_list(run) -> None:
+    """A cut list said `1 entity` (and only stderr that more match): it says `1 of N entities` now, and
+    --json carries `total` and `truncated`."""
+    n = len(json.loads(run("search", "zhou", "--limit", "100", "--json").stdout)["entities"])
+    page = json.loads(run("search", "zhou", "--limit", "1", "--json").stdout)
+    assert (page["total"], page["truncated"], len(page["entities"])) == (n, True, 1)
+    whole_page = json.loads(run("search", "zhou", "--limit", str(n), "--json").stdout)
+    assert (whole_page["total"], whole_page["truncated"]) == (n, False)
     cut = run("search", "zhou", "--limit", "1")
-    assert len(cut.stdout.splitlines()) == 4 and "more than 1 match" in cut.stderr  # header, rule, row, count
+    lines = cut.stdout.splitlines()
+    assert len(lines) == 4 and lines[-1] == f"1 of {n} entities"  # header, rule, row, count
+    assert f"{n} match: --limit {n} shows them all" in cut.stderr
     whole = run("search", "zhou", "--limit", "100")
-    assert "more than" not in whole.stderr
+    assert whole.stdout.splitlines()[-1] == f"{n} entities" and "match" not in whole.stderr
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ what a substring match of the names finds."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,15 @@ def test_a_document_number_finds_what_its_relations_join(mini_kb: Path, tmp_path
     found = [row["id"] for row, _ in Store(db).search("国知发保字〔2024〕4号", None, limit=10)]
     assert found == ["shaoxing", "national-ip-demonstration-city"]
     assert [row["id"] for row, _ in Store(db).search("〔2024〕4号", ["city"], limit=10)] == ["shaoxing"]
+
+
+def test_a_word_that_starts_with_the_text_ranks_above_one_that_only_contains_it() -> None:
+    """`ipkb search Huzhou` ranked Zhuzhou (株洲) and Changsha-Zhuzhou-Xiangtan above Deqing, Anji and PICC,
+    which the KB describes as Huzhou's, because "zhuzhou" contains "huzhou": a hit where the text starts a
+    word (of a name, then of a description) now comes before one where it sits inside a word."""
+    from tests.conftest import invoke
+
+    result = invoke(["--kb", str(BUNDLED_KB), "search", "Huzhou", "--limit", "100", "--json"])
+    ids = [row["id"] for row in json.loads(result.stdout)["entities"]]
+    inside = min(ids.index(i) for i in ("zhuzhou", "changsha-zhuzhou-xiangtan-city-cluster"))
+    assert all(ids.index(i) < inside for i in ("deqing", "anji", "picc", "src-wisor-44729"))

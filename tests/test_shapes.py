@@ -85,7 +85,7 @@ CASES = [
     (["path", "keqiao", "national-center"], shapes.PathView),
     (["path", "keqiao", "national-center", "--all"], shapes.PathView),
     (["path", "huzhou", "huzhou"], shapes.PathView),
-    (["search", "柯桥"], list[shapes.ListRow]),
+    (["search", "柯桥"], shapes.SearchPage),
     (["list", "--type", "center", "--in", "zhejiang"], list[shapes.ListRow]),
     (["list", "--designation", "national-ip-demonstration-city"], list[shapes.ListRow]),
     (["neighbors", "national-center", "--depth", "2"], list[shapes.NeighborRow]),

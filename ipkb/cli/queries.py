@@ -100,15 +100,26 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     \b
     e.g. ipkb search 柯桥
          ipkb search "protection center" --type center --limit 50
+
+    Under --json: {"total", "truncated", "entities"}: how many match in all (counted up to 10,000; null past
+    that), whether --limit left some out, and the entities shown.
     """
-    hits = open_kb().search(text, types, min(limit, MAX_INT - 1) + 1)  # one more tells whether the list is cut
+    from ipkb.api import SEARCH_COUNT_CAP
+
+    page = open_kb().search_page(text, types, min(limit, MAX_INT - 1))
     if as_json:
-        return emit_json(hits[:limit])
+        return emit_json(page)
     from ipkb.render import queries as render
 
-    emit(render.entity_table(hits[:limit]))
-    if len(hits) > limit:
-        emit_note(f"more than {limit} match: --limit N shows more")
+    total = page["total"]
+    emit(
+        render.entity_table(
+            page["entities"], total=SEARCH_COUNT_CAP + 1 if total is None else total, cap=SEARCH_COUNT_CAP
+        )
+    )
+    if page["truncated"]:
+        more = f"--limit {total} shows them all" if total is not None else "--limit N shows more"
+        emit_note(f"{total if total is not None else f'more than {SEARCH_COUNT_CAP:,}'} match: {more}")
 
 
 @declare(

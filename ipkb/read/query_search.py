@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from ipkb.text import char_phrase, fold
+from ipkb.text import char_phrase, fold, strip_tones
 
 
 class SearchReads:
@@ -22,7 +23,9 @@ class SearchReads:
 
         Full-width forms are folded first (NFKC: `（` is `(`, `２` is `2`). For 3+ characters an entity one
         of whose names (id, name, Chinese name, alias, pinyin) equals the text comes first, then those with
-        a name that starts with it, then the rest by full-text rank: `huzhou` finds Huzhou before Zhuzhou.
+        a name that starts with it, then the rest: first those where the text starts a word of a name, then
+        of a description, then the rest (the text inside a word), each by full-text rank: `huzhou` finds
+        Huzhou's own entities before Zhuzhou and Changsha-Zhuzhou-Xiangtan.
         A short text holding a space or punctuation mark, which the character index cannot spell, is looked
         for with a substring scan of the names instead, shortest matching name first.
         """
@@ -32,8 +35,9 @@ class SearchReads:
             named = self._named(fold(text), types, limit)
             seen = {row["id"] for row, _ in named}
             phrase = '"' + text.replace('"', '""') + '"'
-            ranked = self._ranked("entity_fts", "10.0, 1.0", phrase, types, limit + len(seen))
-            hits = (named + [(row, score) for row, score in ranked if row["id"] not in seen])[:limit]
+            ranked = self._ranked("entity_fts", "10.0, 1.0", phrase, types, max(limit, self.RERANK) + len(seen))
+            rest = self._word_starts_first(text, [(row, score) for row, score in ranked if row["id"] not in seen])
+            hits = (named + rest)[:limit]
             if len(hits) < limit:  # then the entities that relations with that text (a document number) join
                 hits += self._named_by_relations(phrase, types, limit - len(hits), {row["id"] for row, _ in hits})
             return hits
@@ -46,6 +50,27 @@ class SearchReads:
             f"WHERE n.text LIKE ? ESCAPE '\\'{type_clause(types)} GROUP BY e.id ORDER BY score, e.id LIMIT ?"
         )
         return [(r, float(r["score"])) for r in self.rows(sql, [pattern, *(types or []), limit])]
+
+    RERANK = 200  # full-text hits re-ranked by where the text falls in a word: more than a page of them
+
+    def _word_starts_first(self, text: str, hits: list[tuple[sqlite3.Row, float]]) -> list[tuple[sqlite3.Row, float]]:
+        """Hits with a name in which the text starts a word, then a description in which it does, then the rest
+        (the text inside a word: huzhou in Zhuzhou); full-text rank within each. Case and tones folded."""
+        if not hits or not text[:1].isascii():  # Chinese has no spaces between words: its rank stands
+            return hits
+        starts = re.compile(r"(?<![^\W_])" + re.escape(strip_tones(text).casefold()))
+        ids = [row["id"] for row, _ in hits]
+        names: dict[str, list[str]] = {}
+        sql = f"SELECT entity_id, text FROM name WHERE entity_id IN ({','.join('?' * len(ids))})"
+        for r in self.rows(sql, ids):
+            names.setdefault(r[0], []).append(r[1])
+
+        def tier(row: sqlite3.Row) -> int:
+            if any(starts.search(strip_tones(n).casefold()) for n in names.get(row["id"], [row["name"]])):
+                return 0
+            return 1 if starts.search(strip_tones(row["description"] or "").casefold()) else 2
+
+        return sorted(hits, key=lambda hit: tier(hit[0]))
 
     def _named(self, folded: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """Entities with a name equal to `folded` (score -2e6), then with a name starting with it (-1e6 plus

@@ -297,8 +297,10 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
     """Every claimed total (an actual fact whose metric counts members) beside the members the KB lists;
     only those about `entity_id` when given.
 
-    A member counts when its relation matches the fact's scope, is not merely planned, and is not dated
-    after the claim's period; members with no date are counted apart, as `undated`.
+    A member counts when its relation matches the fact's scope, is not merely planned, and is dated
+    within or before the claim's period; members with no date, or a date too coarse to place before the
+    period's end (a year, 2024, against a claim of 2024-03-14, unless the claim's scope names the member's
+    batch or year), are counted apart, as `undated`.
     """
     metrics = {name: m for name, m in store.metrics().items() if m["counts_relation"]}
     if not metrics:
@@ -313,6 +315,9 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
         other = "source_id" if incoming else "target_id"
         scope = json.loads(fact["scope"])
         period_end = timeframe.period_end(fact["period"])
+        # a claim about one batch or year's cohort (scope batch: 5, year: 2024) counts each member of it that
+        # began by the period's end, however coarse the member's date: the scope, not the date, places it
+        cohort = any(k in scope for k in ("batch", *store.roles().start))
         dated: set[str] = set()
         undated: set[str] = set()
         for rel in store.relations_at(fact["entity_id"], metric["counts_relation"], incoming):
@@ -322,8 +327,9 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
             since = timeframe.relation_since(qualifiers, store.roles().start)
             if since is None or period_end is None:
                 undated.add(rel[other])
-            elif since <= period_end:
-                dated.add(rel[other])
+            elif since <= period_end:  # began by the period's end, unless its date is coarser and may run past it
+                last = timeframe.relation_since_last(qualifiers, store.roles().start)
+                (undated if not cohort and last is not None and last > period_end else dated).add(rel[other])
         undated -= dated
         claimed = json.loads(fact["value"])
         out.append(

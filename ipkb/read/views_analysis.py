@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ipkb import timeframe
 from ipkb.read.lifespan import former_names, name_on
-from ipkb.read.query import Store
+from ipkb.read.query import Edge, Store
 from ipkb.read.views import _fact, coverage_claims, entity_ref
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
         EntityFact,
         EntityRef,
         MetricOverview,
-        Qualifiers,
         Stats,
         TimelineEvent,
     )
@@ -105,7 +104,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
         label = types[edge.type]["label"]
         for date, event in ((start, label), (q.get("until"), f"{label} (ended)")):
             if date is not None:
-                events.append(_relation_event(str(date), event, edge.type, subject, target, q, edge.confidence, cites))
+                events.append(_relation_event(str(date), event, edge, subject, target, cites))
     for fact in facts:
         events.append(
             {
@@ -120,6 +119,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
                 "fact_kind": fact["kind"],
                 "qualifiers": json.loads(fact["scope"]),
                 "confidence": fact["confidence"],
+                "note": fact["note"],
                 "sources": fact_cites[str(fact["rowid"])],
             }
         )
@@ -143,6 +143,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
                 "object": None,
                 "qualifiers": {},
                 "confidence": row["confidence"],
+                "note": None,
                 "sources": attr_cites[row["id"]],
             }
         )
@@ -164,24 +165,18 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
 
 
 def _relation_event(
-    date: str,
-    event: str,
-    relation_type: str,
-    subject: EntityRef,
-    target: EntityRef,
-    qualifiers: Qualifiers,
-    confidence: str,
-    sources: list[Citation],
+    date: str, event: str, edge: Edge, subject: EntityRef, target: EntityRef, sources: list[Citation]
 ) -> TimelineEvent:
     return {
         "date": date,
         "event": event,
         "kind": "relation",
-        "type": relation_type,
+        "type": edge.type,
         "subject": subject,
         "object": target,
-        "qualifiers": qualifiers,
-        "confidence": confidence,
+        "qualifiers": edge.qualifiers,
+        "confidence": edge.confidence,
+        "note": edge.note,
         "sources": sources,
     }
 

@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import format_value, marks, qualifiers_text
+from ipkb.render.text import format_value, marks, our_note_on, qualifiers_text
 
 if TYPE_CHECKING:
     from ipkb.shapes import (
@@ -32,25 +32,29 @@ class SourceNotes:
     def __init__(self, titles: Mapping[str, str] | None = None, quotes: bool = True) -> None:
         self.titles, self.quotes = titles or {}, quotes
         self.numbers: dict[str, int] = {}
-        self.quoted: dict[str, list[str]] = {}
+        self.quoted: dict[str, list[tuple[str, str | None]]] = {}  # source -> (quote, the research note it is from)
 
     def mark(self, sources: Sequence[Citation]) -> str:
         """`[1][3]`: the numbers of these citations' sources, each source numbered when first met."""
         for citation in sources:
             self.numbers.setdefault(citation["source"], len(self.numbers) + 1)
             quotes, quote = self.quoted.setdefault(citation["source"], []), citation.get("quote")
-            if self.quotes and quote and quote not in quotes:
-                quotes.append(quote)
+            if self.quotes and quote and (quote, citation.get("via")) not in quotes:
+                quotes.append((quote, citation.get("via")))
         return marks(sources, self.numbers)
 
     def lines(self) -> list[RenderableType]:
-        """`[n] “title”  id: “quote” · “quote”`, a source a footnote, wrapped under its number."""
+        """`[n] “title”  id: “quote” · research-x, our note on [n]: “quote”`, a source a footnote, wrapped under
+        its number; a quote read from our research notes (`via`) rather than the source says so, as path's do."""
         out: list[RenderableType] = []
         for source, n in self.numbers.items():
             title = self.titles.get(source)
             text = Text(f"\u201c{title}\u201d  {source}" if title else source)
-            if self.quotes:
-                text.append(": " + " · ".join(f"\u201c{q}\u201d" for q in self.quoted[source]))
+            for i, (quote, via) in enumerate(self.quoted[source] if self.quotes else []):
+                text.append(": " if i == 0 else " · ")
+                if via:
+                    text.append(our_note_on(via, f"[{n}]"), style="yellow")
+                text.append(f"\u201c{quote}\u201d")
             out.append(Hanging(f" [{n}] ", text))
         return out
 
@@ -96,7 +100,10 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "listed",
         "undated",
         "source",
-        title="Claimed totals: members listed by the period; undated members (no date in the KB) apart",
+        title=(
+            "Claimed totals: members listed by the period; undated members apart (no date in the KB, or one"
+            " too coarse to tell whether it falls after the period: 2024 against 2024-03-14)"
+        ),
         justify=("left", "left", "right", "right", "right", "left"),
     )
     sources = SourceNotes()
@@ -193,12 +200,13 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
 
 
 def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None) -> RenderableType:
-    """The events a line each, their sources numbered and listed under the table by title (`titles`: id ->
-    title), as coverage lists its sources."""
+    """The events a line each with their caveats as `show` gives them (`inferred`, and the note's letter, the
+    notes listed under the table: "more than 3,500", a rank's ambiguity), their sources numbered and listed
+    under the table by title (`titles`: id -> title), as coverage lists its sources."""
     if not events:
         return Text("no dated events", style="dim")
     table = Grid("date", "event", "source")
-    sources = SourceNotes(titles, quotes=False)
+    notes, sources = Notes(), SourceNotes(titles, quotes=False)
     for e in events:
         text = Text(e["subject"]["name"], style="bold")
         if e["kind"] == "relation":
@@ -214,10 +222,15 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(" (target)", style="yellow")
         else:
             text.append(f" {e['event']}")
-        if e["confidence"] == "inferred":
-            text.append(" · inferred", style="yellow")
+        caveats = " · ".join(
+            c for c in ("inferred" if e["confidence"] == "inferred" else "", notes.mark(e["note"])) if c
+        )
+        if caveats:
+            text.append(f" · {caveats}", style="yellow")
         table.add_row(e["date"], text, sources.mark(e["sources"]))
-    return Group(table, *sources.lines())
+    if not notes.texts:
+        return Group(table, *sources.lines())
+    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
 def diff(report: Diff) -> RenderableType:

@@ -70,17 +70,25 @@ def path(view: PathView) -> RenderableType:
 
 
 def entity_table(
-    rows: Sequence[Mapping[str, object]], extra_columns: Iterable[str] = (), columns: list[str] | None = None
+    rows: Sequence[Mapping[str, object]],
+    extra_columns: Iterable[str] = (),
+    columns: list[str] | None = None,
+    total: int | None = None,
+    cap: int = 0,
 ) -> RenderableType:
     """Entities as a table: id, type, name, zh and `extra_columns`; or exactly `columns` (list --columns). The
-    places a row lies in (`in`, list --in) are shown by name, under `located in`."""
+    places a row lies in (`in`, list --in) are shown by name, under `located in`. Under it `20 entities`, or
+    with a larger `total` (a search cut by --limit) `20 of 23 entities` (of more than `cap`, past it)."""
     if not rows:
         return Text("no entities", style="dim")
     columns = columns or ["id", "type", "name", "zh", *extra_columns]
     table = Grid(*("located in" if c == "in" else c for c in columns))
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in columns])
-    return Group(table, Text(f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}", style="dim"))
+    count = f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}"
+    if total is not None and total > len(rows):
+        count = f"{len(rows)} of {f'more than {cap:,}' if cap and total > cap else f'{total:,}'} entities"
+    return Group(table, Text(count, style="dim"))
 
 
 def _cell(value: object) -> str:

@@ -28,6 +28,12 @@ def marks(sources: Iterable[Citation | NameCitation], numbers: dict[str, int]) -
     return "".join(f"[{n}]" for n in found)
 
 
+def our_note_on(via: str, where: str) -> str:
+    """`research-x, our note on [3]: `: says a quote is our research note's record of a source (its `via`),
+    not the source's own words, as show's and path's quotes say it."""
+    return f"{via}, our note on {where}: "
+
+
 def format_value(value: FactValue) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
