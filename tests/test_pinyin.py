@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +102,23 @@ def test_a_chinese_name_typed_with_a_homophone_suggests_the_name_that_sounds_the
     result = invoke(["--kb", str(BUNDLED_KB), "show", "湖洲"])
     assert result.exit_code == 1
     assert "did you mean: huzhou" in result.stderr
+
+
+def test_reading_word_by_word_equals_pypinyins_reading_of_the_whole_name(tmp_path: Path) -> None:
+    """derive reads each word once (pypinyin's own segmentation, then a cache); that must be what lazy_pinyin
+    reads for the whole name, for every Chinese name of the bundled KB and some hard cases."""
+    import sqlite3
+
+    from pypinyin import Style, lazy_pinyin
+
+    from ipkb.build import derive
+    from ipkb.build.store import ensure_built
+
+    db = ensure_built(BUNDLED_KB.resolve(), tmp_path / "kb.sqlite")
+    names = [row[0] for row in sqlite3.connect(db).execute("SELECT zh FROM entity WHERE zh IS NOT NULL")]
+    names += ["长垣县", "长株潭", "申长雨", "西安", "银行行长", "重庆市", "12330知识产权", "A股", "(2023—2025年)"]
+    assert len(names) > 500
+    derive._teach_pypinyin()
+    for zh in names:
+        whole = [token for item in lazy_pinyin(zh, style=Style.TONE) for token in re.findall(r"\w+|[^\w\s]", item)]
+        assert derive._syllables(zh) == whole, zh
