@@ -1,0 +1,62 @@
+"""What a new user saw cut or lost in the bundled KB's views, seen as they see it at 60, 80 and 120 columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import BUNDLED_KB, invoke
+
+
+def ipkb(columns: int, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = invoke(["--kb", str(BUNDLED_KB), *args])
+    assert result.exit_code == 0, result.stderr + result.stdout
+    return result.stdout
+
+
+LONG_NAMED = [
+    (
+        "national-center",
+        "National Overseas Intellectual Property Dispute Response and Guidance Center",
+        "国家海外知识产权纠纷应对指导中心",
+    ),
+    (
+        "national-ip-powerful-country-demonstration-park-creation-target",
+        "Creation target for a national IP-powerful-country construction demonstration park",
+        "国家知识产权强国建设示范园区创建对象",
+    ),
+    (
+        "changsha-zhuzhou-xiangtan-national-innovation-demonstration-zone",
+        "Changsha-Zhuzhou-Xiangtan National Innovation Demonstration Zone",
+        "长株潭国家自主创新示范区",
+    ),
+    (
+        "ip-assistance-hotline-12330",
+        "12330 IP protection assistance hotline",
+        "12330知识产权维权援助与举报投诉公益电话",
+    ),
+]
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize(("entity", "name", "zh"), LONG_NAMED)
+def test_show_never_cuts_an_id_or_a_name(
+    monkeypatch: pytest.MonkeyPatch, columns: int, entity: str, name: str, zh: str
+) -> None:
+    out = ipkb(columns, monkeypatch, "show", entity)
+    box = out[: out.index("╯") + 1]
+    assert "…" not in box
+    lines = [line.strip("│╭╮╰╯─ ") for line in box.splitlines()]
+    assert any(line.endswith(entity) for line in lines)  # the id whole on one line, to copy
+    assert zh in "".join(lines)  # Chinese breaks between characters, but is all there
+    assert name in " ".join(lines)
+    for line in box.splitlines():  # only the id may run past the box's edge
+        assert len(line) <= columns or line.endswith(entity)
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_show_keeps_names_in_the_border_when_they_fit(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    lines = ipkb(columns, monkeypatch, "show", "huzhou").splitlines()
+    assert lines[0].startswith("╭─ Huzhou  湖州市  Húzhōu Shì ─") and lines[0].endswith("─╮")
+    footer = next(line for line in lines if line.startswith("╰"))
+    assert footer.endswith("─ city · huzhou ─╯") and len(footer) == columns
