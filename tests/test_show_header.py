@@ -60,3 +60,17 @@ def test_show_keeps_names_in_the_border_when_they_fit(monkeypatch: pytest.Monkey
     assert lines[0].startswith("╭─ Huzhou  湖州市  Húzhōu Shì ─") and lines[0].endswith("─╮")
     footer = next(line for line in lines if line.startswith("╰"))
     assert footer.endswith("─ city · huzhou ─╯") and len(footer) == columns
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_neighbors_tree_shows_every_relation_between_two_entities(
+    monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    out = ipkb(columns, monkeypatch, "neighbors", "huzhou")
+    flat = " ".join(out.replace("│", " ").split())
+    assert "batch 2 · 2013" in flat and "also holds · rank 4 of 25 · 2014" in flat  # one designation, twice
+    assert "cooperates with Huzhou TV" in flat and "also contains src-huzhou-2014" in flat
+    assert "also subject of src-huzhou-2014" in flat
+    tree = out[: out.index("Notes")]
+    edges = sum(line.lstrip("│ ").startswith(("├── ", "└── ", "also ")) for line in tree.splitlines())
+    assert edges == 16  # as many as --json lists

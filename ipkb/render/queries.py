@@ -117,16 +117,18 @@ def neighbor_table(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) 
 
 
 def neighbor_tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
-    """The neighbourhood as a tree: each entity under the first entity that reached it."""
+    """The neighbourhood as a tree: each entity under the first entity that reached it, with every relation
+    between the two (a city can hold one designation twice, in two years): the first beside its name, each
+    further one on a line of its own under it (`also holds · rank 4 of 25 · 2014`), each with its caveats
+    and sources."""
     from rich.tree import Tree
 
     root = view[0]
     tree = Tree(Text(f"{root['name']} ({root['type']} · {root['id']})", style="bold"))
     branches = {root["id"]: tree}
     notes = Notes()
-    for node, parent, link, text in _reached_from(view, labels):
-        if parent["id"] not in branches:
-            continue
+
+    def evidence(link: NeighborLink) -> Text:
         caveats = " · ".join(
             c
             for c in (
@@ -137,15 +139,24 @@ def neighbor_tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -
             if c
         )
         sources = " ".join(dict.fromkeys(c["source"] for c in link["sources"]))
-        branches[node["id"]] = branches[parent["id"]].add(
-            Text.assemble(
-                (f"{text} ", "yellow"),
-                node["name"],
-                (f" ({node['type']} · {node['id']})", "dim"),
-                (f" · {caveats}" if caveats else "", "yellow"),
-                (f"  {sources}" if sources else "", "cyan"),
-            )
+        return Text.assemble(
+            (f" · {caveats}" if caveats else "", "yellow"), (f"  {sources}" if sources else "", "cyan")
         )
+
+    for node, parent, link, text in _reached_from(view, labels):
+        if parent["id"] not in branches:
+            continue
+        label = Text.assemble((f"{text} ", "yellow"), node["name"], (f" ({node['type']} · {node['id']})", "dim"))
+        label.append_text(evidence(link))
+        for other in node["relations"]:
+            if other is link or other["other"] != parent["id"]:
+                continue
+            forward, inverse = labels[other["type"]]
+            label.append_text(
+                Text.assemble("\n", (f"also {inverse if other['direction'] == 'out' else forward}", "yellow"))
+            )
+            label.append_text(evidence(other))
+        branches[node["id"]] = branches[parent["id"]].add(label)
     if not notes.texts:
         return tree
     return Group(tree, Text(""), Text("Notes", style="italic"), *notes.lines())
