@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from tests.conftest import BUNDLED_KB, invoke
@@ -74,3 +76,23 @@ def test_neighbors_tree_shows_every_relation_between_two_entities(
     tree = out[: out.index("Notes")]
     edges = sum(line.lstrip("│ ").startswith(("├── ", "└── ", "also ")) for line in tree.splitlines())
     assert edges == 16  # as many as --json lists
+
+
+def test_chinese_breaks_between_characters_but_not_inside_a_number() -> None:
+    from rich.text import Text
+
+    from ipkb.render.layout import wrap_whole_words
+
+    quote = "建设周期为2019年6月至2022年6月,拨打12330或提交PCT申请"
+    for width in range(8, 40):
+        lines = [line.plain for line in wrap_whole_words(Text(quote), width)]
+        assert "".join(lines) == quote and all(Text(line).cell_len <= width for line in lines)
+        for before, after in pairwise(lines):
+            assert not (before[-1].isascii() and before[-1].isalnum() and after[0].isascii() and after[0].isalnum())
+    run = "中" + "A" * 30  # a run wider than the line is still folded to fit
+    assert all(Text(line.plain).cell_len <= 10 for line in wrap_whole_words(Text(run), 10))
+
+
+def test_coverage_keeps_years_whole_at_60_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = ipkb(60, monkeypatch, "coverage")
+    assert "2019年6月至2\n" not in out and "2019年6月至\n" in out

@@ -322,11 +322,35 @@ def wrap_whole_words(text: Text, width: int) -> list[Text]:
     for paragraph in text.split("\n", allow_blank=True):
         for line in paragraph.divide(divide_line(paragraph.plain, width, fold=False)):
             line.rstrip()
-            if line.cell_len > width and _HAN.search(line.plain):  # Chinese breaks between any two characters
-                lines += [piece for piece in line.divide(divide_line(line.plain, width, fold=True)) if piece.plain]
+            if line.cell_len > width and _HAN.search(line.plain):  # Chinese breaks between characters
+                lines += [piece for piece in line.divide(_han_breaks(line.plain, width)) if piece.plain]
             else:
                 lines.append(line)
     return lines
+
+
+_UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][A-Za-z0-9]+)*|.", re.DOTALL)
+
+
+def _han_breaks(plain: str, width: int) -> list[int]:
+    """Where to break a word of Chinese wider than `width` cells: between any two characters, but never inside
+    a run of ASCII letters and digits (2022, 12330, PCT, 86.73) unless that run alone is wider than the line."""
+    breaks, used = [], 0
+    for unit in _UNBROKEN.finditer(plain):
+        size = width_of(unit.group())
+        if used and used + size > width:
+            breaks.append(unit.start())
+            used = 0
+        if size <= width:
+            used += size
+            continue
+        for k, character in enumerate(unit.group()):  # a run wider than the line: folded where it must be
+            size = width_of(character)
+            if used and used + size > width:
+                breaks.append(unit.start() + k)
+                used = 0
+            used += size
+    return breaks
 
 
 class Notes:
