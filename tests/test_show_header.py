@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 
 import pytest
+from rich.cells import cell_len
 
 from tests.conftest import BUNDLED_KB, invoke
 
@@ -96,3 +98,32 @@ def test_chinese_breaks_between_characters_but_not_inside_a_number() -> None:
 def test_coverage_keeps_years_whole_at_60_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     out = ipkb(60, monkeypatch, "coverage")
     assert "2019年6月至2\n" not in out and "2019年6月至\n" in out
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+def test_neighbors_table_is_a_table_with_room_for_the_names(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    ids = [row["id"] for row in json.loads(invoke(["--kb", str(BUNDLED_KB), "neighbors", "huzhou", "--json"]).stdout)]
+    lines = ipkb(columns, monkeypatch, "neighbors", "huzhou", "--table").splitlines()
+    assert lines[0].split()[:3] == ["id", "name", "zh"] or lines[0].split()[:4] == ["id", "type", "name", "zh"]
+    starts = [line.split()[0] for line in lines[2:] if line.startswith(" ") and not line.startswith("  ")]
+    assert starts == ids  # an entity a line, not a record of a field a line
+    tv = next(line for line in lines if line.startswith(" huzhou-tv "))
+    assert "Huzhou TV" in tv and "cooperates" in tv
+    assert all(cell_len(line) <= columns for line in lines if line.startswith(" "))
+    if "from" not in lines[0].split():  # said once, under the table
+        assert "each one hop from huzhou" in " ".join(" ".join(lines[-3:]).split())
+
+
+def test_a_breakable_column_wraps_chinese_between_characters_not_inside_a_number() -> None:
+    from rich.console import Console
+
+    from ipkb.render.layout import Grid
+
+    table = Grid("id", "zh", breakable=(1,))
+    table.add_row("ip-assistance-hotline-12330", "12330知识产权维权援助与举报投诉公益电话")
+    console = Console(width=50, no_color=True, highlight=False)
+    lines = [line.plain for line in table.lines(console, 50)]
+    assert lines[2].startswith(" ip-assistance-hotline-12330  12330知识产权")  # a table, not a record
+    assert "".join(line[30:] for line in lines[2:]) == "12330知识产权维权援助与举报投诉公益电话"
+    assert all(cell_len(line) <= 50 for line in lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
 from ipkb.render.layout import Grid, Hanging, Notes
@@ -113,7 +113,50 @@ def neighbor_table(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) 
     rows = [
         {**n, "from": reached.get(n["id"], ("", ""))[0], "relation": reached.get(n["id"], ("", ""))[1]} for n in view
     ]
-    return entity_table(rows, ["depth", "from", "relation"])
+    return NeighborTable(rows)
+
+
+class NeighborTable:
+    """`neighbors --table`: an entity a line, the names given room first. Where the terminal is too narrow for
+    every column with the name and Chinese name readable, `depth` is left out, then `type`, then (when every
+    entity is one hop from the first, so it says nothing else) `from`, with a line saying what was left out;
+    only when even that does not fit is each entity drawn as a record."""
+
+    COLUMNS = ("id", "type", "name", "zh", "depth", "from", "relation")
+    NAME, ZH = 20, 12  # the least room the names are given before a column is left out
+
+    def __init__(self, rows: list[dict[str, object]]) -> None:
+        self.rows = rows
+
+    def grid(self, columns: Sequence[str]) -> Grid:
+        names = [columns.index(c) for c in ("name", "zh", "relation")]  # narrowed last, widest first
+        grid = Grid(*columns, last=names, breakable=[columns.index("zh")])
+        for row in self.rows:
+            grid.add_row(*[_cell(row.get(c)) for c in columns])
+        return grid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        one_hop = all(row["depth"] == 1 for row in self.rows[1:])
+        choices = [(), ("depth",), ("depth", "type"), *([("depth", "type", "from")] if one_hop else [])]
+        chosen: tuple[str, ...] = ()
+        grid = self.grid(self.COLUMNS)
+        for left_out in choices:
+            columns = [c for c in self.COLUMNS if c not in left_out]
+            candidate = self.grid(columns)
+            widths = candidate.widths(options.max_width)
+            if widths is None:
+                continue
+            chosen, grid = left_out, candidate
+            natural = candidate.widths(10**6) or widths
+            rooms = ((columns.index("name"), self.NAME), (columns.index("zh"), self.ZH))
+            if all(widths[i] >= min(natural[i], room) for i, room in rooms):
+                break
+        yield grid
+        count = f"{len(self.rows)} entit{'y' if len(self.rows) == 1 else 'ies'}"
+        if chosen:
+            hop = f"; each one hop from {self.rows[0]['id']}" if "from" in chosen else ""
+            count += f" · not shown at this width: {', '.join(chosen)}{hop} (--json has them)"
+        yield Text(count, style="dim")
 
 
 def neighbor_tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
