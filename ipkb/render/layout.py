@@ -65,6 +65,8 @@ class Cell(NamedTuple):
         return Text(self.plain, spans=self.spans)
 
     def wrap(self, console: Console, width: int) -> list[Cell]:
+        if _HAN.search(self.plain):  # between characters, but not inside 2022 or 12330
+            return [Cell.of(line) for line in wrap_whole_words(self.text(), width)]
         return [Cell.of(line) for line in self.text().wrap(console, width, overflow="fold")]
 
 
@@ -122,11 +124,13 @@ class Grid:
     between words within the column. A word (an id, a metric, a Chinese name) is never cut: when even that
     does not fit, each row is drawn as a record instead, one `header  value` line per cell; and a word wider
     than the console itself (a long URL) runs past its edge whole, on a line of its own. Columns named `last`
-    (a metric's name, which reads badly in pieces) narrow only once no other can. A section heading
-    (`add_section`) runs across the whole width above the rows it heads, in a table and in records alike."""
+    (a metric's name, which reads badly in pieces) narrow only once no other can; in `breakable` ones Chinese
+    breaks between characters (not inside 2022), BREAKABLE cells wide at least. A section heading (`add_section`)
+    runs across the whole width above the rows it heads, in a table and in records alike."""
 
     GAP = "  "
     INDENT = " "
+    BREAKABLE = 12  # six Chinese characters
 
     def __init__(
         self,
@@ -137,6 +141,7 @@ class Grid:
         flexible: Sequence[int] | None = None,
         show_header: bool = True,
         last: Sequence[int] = (),
+        breakable: Sequence[int] = (),
     ) -> None:
         self.headers = headers
         self.title = title
@@ -144,6 +149,7 @@ class Grid:
         self.styles = [*styles, *[""] * (len(headers) - len(styles))]
         self.flexible = range(len(headers)) if flexible is None else flexible
         self.last = set(last)  # flexible columns that narrow only once the others can narrow no more
+        self.breakable = set(breakable)  # columns whose Chinese may break between characters, BREAKABLE wide at least
         self.show_header = show_header
         self.rows: list[list[Cell]] = []
         self.sections: dict[int, Cell] = {}  # row index -> the heading drawn above it
@@ -156,6 +162,11 @@ class Grid:
     def add_row(self, *cells: str | Text) -> None:
         assert len(cells) == len(self.headers), cells
         self.rows.append([Cell.of(c, style) for c, style in zip(cells, self.styles, strict=True)])
+
+    def widths(self, available: int) -> list[int] | None:
+        """Each column's width in `available` cells (0: an empty column, not shown), or None when the columns
+        cannot fit without cutting a word and the rows are drawn as records."""
+        return self._widths(available)
 
     def _widths(self, available: int) -> list[int] | None:
         """Each column's width, or None when the columns cannot fit without cutting a word."""
@@ -190,8 +201,15 @@ class Grid:
         for row in self.rows:
             cell = row[column]
             if cell.width > longest:
-                longest = max(longest, *(width_of(word) for word in cell.plain.split() or [""]))
+                longest = max(longest, *(self._floor(word, column) for word in cell.plain.split() or [""]))
         return longest
+
+    def _floor(self, word: str, column: int) -> int:
+        """How narrow a word can be wrapped: not at all, but for Chinese in a `breakable` column."""
+        width = width_of(word)
+        if column not in self.breakable or width <= self.BREAKABLE or not _HAN.search(word):
+            return width
+        return max(self.BREAKABLE, *(width_of(unit) for unit in _UNBROKEN.findall(word)))
 
     def _line(self, cells: list[Cell], widths: list[int]) -> Cell:
         """One line of cells padded to their columns; its width is how wide it is at most (before the
@@ -322,11 +340,35 @@ def wrap_whole_words(text: Text, width: int) -> list[Text]:
     for paragraph in text.split("\n", allow_blank=True):
         for line in paragraph.divide(divide_line(paragraph.plain, width, fold=False)):
             line.rstrip()
-            if line.cell_len > width and _HAN.search(line.plain):  # Chinese breaks between any two characters
-                lines += [piece for piece in line.divide(divide_line(line.plain, width, fold=True)) if piece.plain]
+            if line.cell_len > width and _HAN.search(line.plain):  # Chinese breaks between characters
+                lines += [piece for piece in line.divide(_han_breaks(line.plain, width)) if piece.plain]
             else:
                 lines.append(line)
     return lines
+
+
+_UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][A-Za-z0-9]+)*|.", re.DOTALL)
+
+
+def _han_breaks(plain: str, width: int) -> list[int]:
+    """Where to break a word of Chinese wider than `width` cells: between any two characters, but never inside
+    a run of ASCII letters and digits (2022, 12330, PCT, 86.73) unless that run alone is wider than the line."""
+    breaks, used = [], 0
+    for unit in _UNBROKEN.finditer(plain):
+        size = width_of(unit.group())
+        if used and used + size > width:
+            breaks.append(unit.start())
+            used = 0
+        if size <= width:
+            used += size
+            continue
+        for k, character in enumerate(unit.group()):  # a run wider than the line: folded where it must be
+            size = width_of(character)
+            if used and used + size > width:
+                breaks.append(unit.start() + k)
+                used = 0
+            used += size
+    return breaks
 
 
 class Notes:

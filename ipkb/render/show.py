@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.text import Text
 
-from ipkb.render.layout import Grid, Hanging, Notes
+from ipkb.render.layout import Grid, Hanging, Notes, wrap_whole_words
 from ipkb.render.text import format_value, marks, qualifiers_text
 
 if TYPE_CHECKING:
@@ -85,15 +87,11 @@ def _vias(view: ShowView) -> dict[str, tuple[set[str], bool]]:
 
 
 def _header(view: ShowView, numbers: dict[str, int]) -> RenderableType:
-    from rich import box
-    from rich.panel import Panel
-
     names = view["names"]
     then = view.get("name_as_of", view["name"])  # under --as-of: the name it had on that day
-    title = Text(then, style="bold", overflow="ellipsis", no_wrap=True)
-    for extra in (view.get("zh_as_of", names.get("zh")), names.get("pinyin") if then == view["name"] else None):
-        if extra:
-            title.append(f"  {extra}")
+    others = [
+        e for e in (view.get("zh_as_of", names.get("zh")), names.get("pinyin") if then == view["name"] else None) if e
+    ]
     body: list[RenderableType] = []
     if then != view["name"]:
         body.append(Text(f"named so on {view['as_of']}; now {view['name']}", style="dim"))
@@ -112,14 +110,58 @@ def _header(view: ShowView, numbers: dict[str, int]) -> RenderableType:
         body.append(line)
     if view["citations"]:
         body.append(Text("sources: " + marks(view["citations"], numbers), style="dim"))
-    return Panel(
-        Group(*body) if body else Text(""),
-        title=title,
-        title_align="left",
-        subtitle=Text(f"{view['type']} · {view['id']}", overflow="ellipsis", no_wrap=True),
-        subtitle_align="right",
-        box=box.ROUNDED,
-    )
+    return HeaderBox(then, others, f"{view['type']} · {view['id']}", body)
+
+
+class HeaderBox:
+    """The entity's box: its names in the top border, its type and id in the bottom one, when they fit whole.
+    When they do not, they are never cut: the name, the Chinese name and pinyin, and the type and id are the
+    box's first lines, wrapped between words (Chinese between characters), and an id wider than the box runs
+    past its edge whole, on a line of its own, so it can be copied."""
+
+    def __init__(self, name: str, others: list[str], footer: str, body: list[RenderableType]) -> None:
+        self.name, self.others, self.footer, self.body = name, others, footer, body
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich import box
+        from rich.panel import Panel
+
+        width = options.max_width
+        title = Text(self.name, style="bold")
+        for extra in self.others:
+            title.append(f"  {extra}")
+        if title.cell_len + 2 <= width - 4 and cell_len(self.footer) + 2 <= width - 4:
+            subtitle = Text(self.footer)
+            yield Panel(
+                Group(*self.body) if self.body else Text(""),
+                title=title,
+                title_align="left",
+                subtitle=subtitle,
+                subtitle_align="right",
+                box=box.ROUNDED,
+            )
+            return
+        edges = box.ROUNDED.substitute(options, safe=console.safe_box)
+        inner = max(width - 4, 1)
+        heads = [Text(self.name, style="bold"), *map(Text, self.others), Text(self.footer, style="cyan")]
+        left, right = Segment(edges.mid_left + " "), Segment(" " + edges.mid_right)
+        yield Segment(edges.top_left + edges.top * (width - 2) + edges.top_right)
+        yield Segment.line()
+        for head in heads:
+            for piece in wrap_whole_words(head, inner):
+                yield left
+                yield from piece.render(console)
+                if piece.cell_len <= inner:  # a wider one (an id) runs past the edge whole, without a border
+                    yield Segment(" " * (inner - piece.cell_len))
+                    yield right
+                yield Segment.line()
+        for line in console.render_lines(Group(*self.body), options.update_width(inner), pad=True):
+            yield left
+            yield from line
+            yield right
+            yield Segment.line()
+        yield Segment(edges.bottom_left + edges.bottom * (width - 2) + edges.bottom_right)
+        yield Segment.line()
 
 
 def _lifespan(view: ShowView) -> list[RenderableType]:
