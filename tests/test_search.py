@@ -147,3 +147,15 @@ def test_a_word_that_starts_with_the_text_ranks_above_one_that_only_contains_it(
     ids = [row["id"] for row in json.loads(result.stdout)["entities"]]
     inside = min(ids.index(i) for i in ("zhuzhou", "changsha-zhuzhou-xiangtan-city-cluster"))
     assert all(ids.index(i) < inside for i in ("deqing", "anji", "picc", "src-wisor-44729"))
+
+
+@pytest.mark.parametrize("text", ["湖", "an", "z", "中心", "知识产权", "huzhou", "a-b"])
+@pytest.mark.parametrize("types", [None, ["city"], ["center", "source"]])
+def test_the_count_of_matches_is_what_search_finds_without_a_limit(
+    bundled: Store, text: str, types: list[str] | None
+) -> None:
+    """`search` says '20 of N': N, counted without ranking for a short text, must be the matches' number
+    (up to the cap, past which it is cap + 1)."""
+    everything = len(bundled.search(text, types, 100_000))
+    assert bundled.count_matches(text, types, 100_000) == everything
+    assert bundled.count_matches(text, types, 3) == min(everything, 4)

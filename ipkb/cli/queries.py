@@ -101,7 +101,7 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     e.g. ipkb search 柯桥
          ipkb search "protection center" --type center --limit 50
 
-    Under --json: {"total", "truncated", "entities"}: how many match in all (counted up to 10,000; null past
+    Under --json: {"total", "truncated", "entities"}: how many match in all (counted up to 1,000; null past
     that), whether --limit left some out, and the entities shown.
     """
     from ipkb.api import SEARCH_COUNT_CAP

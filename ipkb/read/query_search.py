@@ -100,6 +100,22 @@ class SearchReads:
 
     SHORT_CANDIDATES = 1000
 
+    def count_matches(self, text: str, types: list[str] | None, cap: int) -> int:
+        """How many entities `search` finds for `text`, counted up to cap + 1 (more than `cap`: cap + 1).
+        A 1- or 2-character text is counted in the character index without ranking or reading a row:
+        ranking 1,000 matches of `an` to count them doubled that search at 1M (0.15 s to 0.29 s)."""
+        text = unicodedata.normalize("NFKC", text)
+        chars = char_phrase(text) if len(text) < 3 else None
+        if not chars:
+            return len(self.search(text, types, cap + 1))
+        joined = " JOIN entity e ON e.rowid = entity_chars.rowid & 4294967295" if types else ""
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM entity_chars{joined} WHERE entity_chars MATCH ?"
+            f"{type_clause(types)} LIMIT ?)"
+        )
+        found: int = self.rows(sql, [chars, *(types or []), cap + 1])[0][0]
+        return found
+
     def _short(self, phrase: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """A 1- or 2-character search, best bm25 score first. Two common letters are in most names of a large
         KB, and bm25 costs about 2.5 µs a match (1.3 s at 1M), so when more than SHORT_CANDIDATES (or
