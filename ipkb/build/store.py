@@ -109,12 +109,17 @@ def _combine(kb: Path, files: dict[Path, str], unread: list[Any]) -> str:
 
 def read_meta(db: Path) -> dict[str, str] | None:
     """The built database's meta table, or None when it is missing, empty or corrupt."""
+    return _pairs(db, "SELECT key, value FROM meta")
+
+
+def _pairs(db: Path, sql: str) -> dict[str, str] | None:
+    """The two columns `sql` reads from `db` as a dict, or None when `db` is missing, empty or corrupt."""
     if not db.is_file() or db.stat().st_size == 0:
         return None
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            return dict(con.execute("SELECT key, value FROM meta").fetchall())
+            return dict(con.execute(sql).fetchall())
         finally:
             con.close()
     except sqlite3.DatabaseError:
@@ -387,12 +392,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
 
 def _previous_parts(db: Path, kb: Path, schema_digest: str) -> dict[str, str]:
     """The part key of each file `db` was built from, if it can be rebuilt from it (else nothing)."""
-    from ipkb.build.writer import stored_keys
-
     meta = read_meta(db) or {}
-    same = (meta.get("store_version"), meta.get("kb_path"), meta.get("schema_digest")) == (
-        STORE_VERSION,
-        str(kb),
-        schema_digest,
-    )
-    return stored_keys(db) if same else {}
+    if [meta.get(k) for k in ("store_version", "kb_path", "schema_digest")] != [STORE_VERSION, str(kb), schema_digest]:
+        return {}
+    return _pairs(db, "SELECT file, key FROM part") or {}

@@ -142,18 +142,6 @@ class StoreWriter:
         self.con.close()
 
 
-def stored_keys(db: Path) -> dict[str, str]:
-    """The part key of each file a store was built from (nothing when it cannot be read)."""
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            return dict(con.execute("SELECT file, key FROM part").fetchall())
-        finally:
-            con.close()
-    except sqlite3.DatabaseError:
-        return {}
-
-
 def _connect_temporary(tmp: Path) -> sqlite3.Connection:
     """A connection for building the store in `tmp`: no journal, no syncing (a crash leaves only `tmp`)."""
     con = sqlite3.connect(tmp)
