@@ -22,7 +22,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipkb.build.kb_checks import KbChecks
 from ipkb.build.schema import Schema
@@ -38,6 +38,9 @@ from ipkb.build.summary import (
 )
 from ipkb.model import Problem
 
+if TYPE_CHECKING:
+    from ipkb.build.parts import Part, Source
+
 WAIT_SECONDS = 20.0  # how long the update waits for readers to finish before it gives up (Busy)
 
 
@@ -45,7 +48,7 @@ class Busy(Exception):
     """Readers kept the store busy for WAIT_SECONDS: the caller builds a new store instead."""
 
 
-def begin(db: Any) -> sqlite3.Connection:
+def begin(db: Path) -> sqlite3.Connection:
     """A connection to `db` holding SQLite's write lock (readers go on reading the last build meanwhile).
 
     The rollback journal is SQLite's default: until COMMIT the file holds the last build's pages, and a
@@ -74,17 +77,18 @@ def commit(con: sqlite3.Connection) -> None:
 
 def update(
     db: Path,
-    schema: Any,
+    schema: Schema,
     keys: dict[str, str],
     kept: set[str],
-    write_fresh: Any,
-    finished: Any,
+    write_fresh: Callable[..., dict[str, Part]],
+    finished: Callable[[list[Problem]], list[Problem]],
     meta: dict[str, str],
-    sources: list[Any],
+    sources: list[Source],
 ) -> None:
-    """The rebuild in one transaction on `db` itself (ipkb.build.inplace), under the lock that keeps a new
-    store from being renamed over it meanwhile. Raises Busy or IntegrityError when a new store must be built
-    instead, Replaced when `db` is no longer the store `keys` came from."""
+    """The rebuild in one transaction on `db` itself, under the lock that keeps a new store from being
+    renamed over it meanwhile: `write_fresh` reads and writes the changed files, `finished` takes every
+    problem (and raises on an error). Raises Busy or IntegrityError when a new store must be built instead,
+    Replaced when `db` is no longer the store `keys` came from."""
     from ipkb.build.dbfile import mark, store_lock, write_error
     from ipkb.build.writer import Replaced, StoreWriter
 
