@@ -122,3 +122,16 @@ def test_reading_word_by_word_equals_pypinyins_reading_of_the_whole_name(tmp_pat
     for zh in names:
         whole = [token for item in lazy_pinyin(zh, style=Style.TONE) for token in re.findall(r"\w+|[^\w\s]", item)]
         assert derive._syllables(zh) == whole, zh
+
+
+def test_validate_does_not_load_pypinyin() -> None:
+    """validate summarizes rows for the KB-wide checks but never stores pinyin: loading pypinyin cost it 0.3 s."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from ipkb.build.validate import validate_folder; "
+        f"validate_folder(__import__('pathlib').Path({str(BUNDLED_KB)!r})); print('pypinyin' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

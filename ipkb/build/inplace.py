@@ -54,10 +54,12 @@ def begin(db: Path) -> sqlite3.Connection:
     The rollback journal is SQLite's default: until COMMIT the file holds the last build's pages, and a
     crash leaves a journal that the next writer plays back (see dbfile.store_lock for why nobody renames
     another store over `db` meanwhile)."""
+    from ipkb.build.writer import StoreWriter
+
     con = sqlite3.connect(db, timeout=WAIT_SECONDS, isolation_level=None)
     try:
         con.execute("PRAGMA journal_mode=DELETE")
-        con.execute("PRAGMA cache_size=-16384")
+        con.execute(f"PRAGMA cache_size=-{StoreWriter.CACHE_KIB}")
         con.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         con.close()

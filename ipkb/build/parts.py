@@ -93,7 +93,9 @@ def former_row(former: FormerName) -> dict[str, Any]:
     return {"name": former.name, "zh": former.zh, "until": former.until, "sources": cites}
 
 
-def to_rows(records: FileRecords, schema: Schema) -> Rows:
+def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
+    """The rows a file adds to the store; without `names`, no derived pinyin and no rows of the name table
+    (what the KB-wide checks read of rows needs neither, and pypinyin costs `validate` 0.3 s to load)."""
     from ipkb.build.derive import name_rows, pinyin_of
 
     def js(value: Any) -> str:
@@ -110,7 +112,9 @@ def to_rows(records: FileRecords, schema: Schema) -> Rows:
 
     rows = Rows()
     for index, e in enumerate(records.entities):
-        pinyin = e.pinyin or (pinyin_of(e.zh, schema.roles.pinyin.get(e.type)) if e.zh else None)
+        pinyin = e.pinyin
+        if names and e.zh and not pinyin:
+            pinyin = pinyin_of(e.zh, schema.roles.pinyin.get(e.type))
         dated = {k: v for k, v in (("since", e.since), ("until", e.until)) if v}
         rows.entities.append(
             {
@@ -129,7 +133,8 @@ def to_rows(records: FileRecords, schema: Schema) -> Rows:
                 "line": line(e.position),
             }
         )
-        rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places))
+        if names:
+            rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places))
         rows.citations += cited("entity", index, e.sources)
     for index, r in enumerate(records.relations):
         rows.relations.append(

@@ -53,7 +53,7 @@ def validate(
         for file, records in by_file.items():
             part, local = check_file(schema, folder, file, records)
             parts.append(part)
-            summaries.append((file, summarize(part, to_rows(part, schema), schema.roles)))
+            summaries.append((file, summarize(part, to_rows(part, schema, names=False), schema.roles)))
             found += local
     with_records = {file for pairs in (raw.entities, raw.relations, raw.facts) for file, _ in pairs}
     unread: dict[str, int] = {}  # files read for records none of which could be read: see KbChecks
