@@ -128,13 +128,19 @@ class KB:
         place (a city stays a city); one with no `since` is not taken to exist: the KB cannot tell."""
         from ipkb.read import views
         from ipkb.read.lifespan import exists_on
-        from ipkb.read.traverse import placed_within_by
+        from ipkb.read.traverse import entities_placed_within
 
         self.check_types(types)
-        placed, parents = placed_within_by(self.store, self.resolve(within)[0]) if within else (None, {})
         conferred = self._conferred(designation) if designation else None
-        inside = set(placed) if placed is not None else None
-        rows = self.store.list_entities(types, inside, set(conferred) if conferred is not None else None)
+        placed: dict[str, bool] | None = None
+        parents: dict[str, list[str]] = {}
+        found: list[sqlite3.Row] = []
+        if within:  # the entities' rows come with the walk down from the place
+            found, placed, parents = entities_placed_within(self.store, self.resolve(within)[0])
+            wanted = [r for r in found if not types or r["type"] in types]
+            rows = wanted if conferred is None else [r for r in wanted if r["id"] in conferred]
+        else:
+            rows = self.store.list_entities(types, set(conferred) if conferred is not None else None)
         day, unknown = self.store.as_of, 0
         if day is not None:
             places, kept = self.store.place_types(), []
@@ -154,20 +160,21 @@ class KB:
                 mark for mark, on in (("inferred", edge.confidence == "inferred"), ("planned", planned)) if on
             )
         caveats = {i: " · ".join(m) or None for i, m in marks.items()}
-        lies_in = self._places(rows, parents) if placed is not None else None
+        lies_in = self._places(rows, parents, found) if within else None
         return views.entity_list(rows, caveats, lies_in), unknown
 
-    def _places(self, rows: list[sqlite3.Row], parents: dict[str, list[str]]) -> dict[str, list[EntityRef]]:
-        """Entity id -> the places it lies in directly (`parents`: ids), as entity refs; most are among `rows`
-        (a county's city is in the province too), so only the others are read."""
+    def _places(
+        self, rows: list[sqlite3.Row], parents: dict[str, list[str]], inside: list[sqlite3.Row]
+    ) -> dict[str, list[EntityRef]]:
+        """Entity id -> the places it lies in directly (`parents`: ids), as entity refs; most are among the rows
+        of what lies `inside` the place (a county's city is in the province too), so only the others are read."""
         from ipkb.read import views
 
-        known = {row["id"]: row for row in rows}
+        known = {row["id"]: row for row in inside}
         wanted = {p for row in rows for p in parents.get(row["id"], [])}
         known.update(self.store.entities(wanted - known.keys()))
-        return {
-            row["id"]: [views.entity_ref(known[p]) for p in parents.get(row["id"], []) if p in known] for row in rows
-        }
+        refs = {p: views.entity_ref(known[p]) for p in wanted if p in known}  # a county's ref serves all in it
+        return {row["id"]: [refs[p] for p in parents.get(row["id"], []) if p in refs] for row in rows}
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
         """Holder id -> the relation that confers `designation` on it (its qualifiers: batch, year, ...)."""

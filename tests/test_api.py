@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from operator import itemgetter
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,17 @@ def test_every_query_equals_the_cli_json(mini_kb: Path) -> None:
     assert kb.search("zhou") == kb.search_page("zhou")["entities"]
     assert kb.list_entities(["city"]) == cli_json(mini_kb, "list", "--type", "city")
     assert kb.neighbors("huzhou", depth=2) == cli_json(mini_kb, "neighbors", "huzhou", "--depth", "2")
+
+
+def test_a_list_in_a_place_of_holders_is_both_lists_at_once(tmp_path: Path) -> None:
+    """`list --in P --designation D --type T` lists exactly the holders of D among what lies in P, of type T."""
+    kb = ipkb.open_kb(None, tmp_path / "kb.sqlite")
+    holders = kb.list_entities(designation="national-ip-demonstration-city")
+    inside = {row["id"] for row in kb.list_entities(within="zhejiang")}
+    both = kb.list_entities(["city"], within="zhejiang", designation="national-ip-demonstration-city")
+    assert [row["id"] for row in both] == [row["id"] for row in holders if row["id"] in inside]
+    assert 1 < len(both) < len(holders)
+    assert kb.list_entities(["center"], within="zhejiang", designation="national-ip-demonstration-city") == []
 
 
 def test_names_resolve_and_errors_are_typed(mini_kb: Path) -> None:
@@ -72,6 +84,7 @@ def test_what_lies_within_a_place_is_the_transitive_closure(tmp_path: Path) -> N
     location = today.roles().location
     assert location
     edges = [e for e in today.all_edges() if e.type == location]
+    by_type = itemgetter("type", "id")
     graph = nx.DiGraph((e.source_id, e.target_id) for e in edges)
     stated_graph = nx.DiGraph((e.source_id, e.target_id) for e in edges if e.confidence != "inferred")
     checked, inferred = 0, 0
@@ -87,6 +100,9 @@ def test_what_lies_within_a_place_is_the_transitive_closure(tmp_path: Path) -> N
             inside, parents = store.located_within_by(place, (location,))
             region = set(inside) | {place}
             assert parents == {i: sorted(set(graph.successors(i)) & region) for i in inside}, place
+            rows, placed, direct = store.entities_within(place, (location,))  # the walk with the rows
+            assert (placed, direct) == (inside, parents), place
+            assert [r["id"] for r in rows] == [r["id"] for r in sorted(store.entities(inside).values(), key=by_type)]
         checked += len(expected) > 1
         inferred += len(expected - stated)
     assert checked > 20 and inferred > 0  # provinces and cities with things inside, some placed by inference

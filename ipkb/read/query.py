@@ -248,6 +248,27 @@ class Store(SearchReads, AnalystReads):
         direct.pop(place, None)
         return {i: i in stated for i in reached if i != place}, {i: sorted(p) for i, p in direct.items()}
 
+    def entities_within(
+        self, place: str, relation_types: tuple[str, ...]
+    ) -> tuple[list[sqlite3.Row], dict[str, bool], dict[str, list[str]]]:
+        """located_within_by, with the entity rows (id, type, name, zh, fields) of what lies within, by type then
+        id: in one statement that joins the walk to the entities (under `as_of`, the walk, then the rows)."""
+        if self.as_of is not None or not relation_types:
+            placed, parents = self.located_within_by(place, relation_types)
+            found = sorted(self.entities(placed).values(), key=lambda r: (r["type"], r["id"]))
+            return found, placed, parents
+        rows = self.rows(
+            f"WITH placed(id, stated, parents) AS ({self.located_within_sql(len(relation_types), parents=True)}) "
+            "SELECT e.id, e.type, e.name, e.zh, e.fields, placed.stated, placed.parents FROM placed "
+            "JOIN entity e ON e.id = placed.id WHERE placed.id != ? ORDER BY e.type, e.id",
+            [place, *relation_types, *relation_types, place],
+        )
+        return (
+            rows,
+            {r["id"]: bool(r["stated"]) for r in rows},
+            {r["id"]: sorted(r["parents"].split(",")) for r in rows},
+        )
+
     @staticmethod
     def located_within_sql(types: int, parents: bool = False) -> str:
         """The recursive walk down from a place (parameters: the place, then the relation types twice), with
@@ -335,18 +356,8 @@ class Store(SearchReads, AnalystReads):
             raise self._damaged(exc) from exc
 
     # -- lists (search: query_search.SearchReads) -------------------------------------------------------
-    def list_entities(
-        self, types: list[str] | None, within: set[str] | None, holders_of: set[str] | None
-    ) -> list[sqlite3.Row]:
-        if within is not None and holders_of is None:  # read only the entities inside, not the whole table
-            rows = list(self.entities(within).values())
-            rows.sort(key=lambda r: (r["type"], r["id"]))
-        else:
-            rows = self.rows("SELECT * FROM entity ORDER BY type, id")
-        return [
-            r
-            for r in rows
-            if (not types or r["type"] in types)
-            and (within is None or r["id"] in within)
-            and (holders_of is None or r["id"] in holders_of)
-        ]
+    def list_entities(self, types: list[str] | None, holders_of: set[str] | None) -> list[sqlite3.Row]:
+        """Every entity (by type, then id), or those of `types`, or those holding a designation (`holders_of`).
+        What lies within a place comes with the walk down from it (entities_within)."""
+        rows = self.rows("SELECT * FROM entity ORDER BY type, id")
+        return [r for r in rows if (not types or r["type"] in types) and (holders_of is None or r["id"] in holders_of)]

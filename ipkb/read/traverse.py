@@ -6,6 +6,7 @@ part of the graph it needs instead of loading the whole graph into memory.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -131,8 +132,9 @@ def placed_within(store: Store, place: str, relation_types: tuple[str, ...] | No
     return store.located_within(place, relation_types)
 
 
-def placed_within_by(store: Store, place: str) -> tuple[dict[str, bool], dict[str, list[str]]]:
-    """placed_within along the location relation, and the places each lies in directly on the way, `place` or
-    within it (a county's city): `list --in`."""
+def entities_placed_within(store: Store, place: str) -> tuple[list[sqlite3.Row], dict[str, bool], dict[str, list[str]]]:
+    """What lies within `place` along the location relation (`list --in`): the entities' rows (by type, then
+    id); whether each lies there by stated relations (False: only by an inferred one); and the places each lies
+    in directly on the way, `place` or within it (a county's city)."""
     location = store.roles().location
-    return store.located_within_by(place, (location,) if location else ())
+    return store.entities_within(place, (location,) if location else ())
