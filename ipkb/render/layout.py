@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from rich.cells import cell_len
@@ -51,6 +52,8 @@ class Cell(NamedTuple):
 
     @classmethod
     def of(cls, value: str | Text, style: str = "") -> Cell:
+        if type(value) is str and not style and value.isprintable():  # most cells: plain text on one line
+            return cls(value, [], len(value) if value.isascii() else width_of(value))
         if isinstance(value, Text):
             plain = value.plain
             spans = [Span(0, len(plain), value.style), *value.spans] if value.style else list(value.spans)
@@ -166,15 +169,8 @@ class Grid:
     def widths(self, available: int) -> list[int] | None:
         """Each column's width in `available` cells (0: an empty column, not shown), or None when the columns
         cannot fit without cutting a word and the rows are drawn as records."""
-        return self._widths(available)
-
-    def _widths(self, available: int) -> list[int] | None:
-        """Each column's width, or None when the columns cannot fit without cutting a word."""
-        widths = [0] * len(self.headers)
-        for row in self.rows:
-            for i, cell in enumerate(row):
-                if cell.width > widths[i]:
-                    widths[i] = cell.width
+        columns = (map(itemgetter(i), self.rows) for i in range(len(self.headers)))
+        widths = [max((cell.width for cell in column), default=0) for column in columns]
         if self.show_header:  # a header over an empty column takes no room either
             widths = [max(w, cell_len(h)) if w else 0 for w, h in zip(widths, self.headers, strict=True)]
         shown = [w for w in widths if w]
@@ -196,13 +192,11 @@ class Grid:
         return widths
 
     def _longest_word(self, column: int) -> int:
-        """The width of the longest word in a column (a cell no wider than the longest so far is not split)."""
-        longest = 0
-        for row in self.rows:
-            cell = row[column]
-            if cell.width > longest:
-                longest = max(longest, *(self._floor(word, column) for word in cell.plain.split() or [""]))
-        return longest
+        """The width of the longest word in a column."""
+        text = " ".join(cell.plain for cell in map(itemgetter(column), self.rows))
+        if text.isascii():  # a word of printable ASCII (cells hold no control codes) is as wide as it is long
+            return max(map(len, text.split()), default=0)
+        return max((self._floor(word, column) for word in set(text.split())), default=0)
 
     def _floor(self, word: str, column: int) -> int:
         """How narrow a word can be wrapped: not at all, but for Chinese in a `breakable` column."""
@@ -246,7 +240,7 @@ class Grid:
 
     def lines(self, console: Console, width: int) -> Iterator[Cell]:
         """The lines to print, each with its width at most, one at a time."""
-        widths = self._widths(width)
+        widths = self.widths(width)
         if self.title:
             yield Cell.of(self.title, "italic")
         if widths is None:
@@ -276,6 +270,10 @@ class Grid:
         the first under it."""
         label = max((cell_len(h) for h in self.headers), default=0) if self.show_header else 2
         room = max(width - len(self.INDENT) - label - len(self.GAP), 1)
+        heads = [self.INDENT + h.ljust(label) + self.GAP if self.show_header and h else "" for h in self.headers]
+        under = self.INDENT + " " * label + self.GAP  # a wrapped value's lines after its first
+        bold = [[Span(0, len(head), "bold")] if head else [] for head in heads]
+        widths = {prefix: width_of(prefix) for prefix in [*heads, under, self.INDENT]}
         for n, row in enumerate(self.rows):
             if n:
                 yield EMPTY
@@ -285,20 +283,19 @@ class Grid:
                 if not cell.width:
                     continue
                 first = not self.show_header and i == 0
-                head = "" if first else (self.headers[i] if self.show_header else "")
+                head = "" if first else heads[i]
                 if first or cell.width <= room:
                     pieces = [cell]
                 else:  # wrap between words only
                     pieces = cell.wrap(console, max(room, *(width_of(word) for word in cell.plain.split())))
                 for k, piece in enumerate(pieces):
-                    prefix = self.INDENT if first else self.INDENT + (head if k == 0 else "").ljust(label) + self.GAP
+                    prefix = self.INDENT if first else (head if k == 0 and head else under)
                     plain = piece.plain.rstrip()
-                    shortened = len(plain) < len(piece.plain)
-                    spans = [Span(0, len(prefix), "bold")] if k == 0 and head else []
+                    spans = list(bold[i]) if k == 0 and head else []
                     if piece.spans:
                         spans += [span.move(len(prefix)) for span in _within(piece.spans, len(plain))]
-                    used = width_of(plain) if shortened else piece.width
-                    yield Cell(prefix + plain, spans, width_of(prefix) + used)
+                    used = width_of(plain) if len(plain) < len(piece.plain) else piece.width
+                    yield Cell(prefix + plain, spans, widths[prefix] + used)
 
     def fitted_lines(self, console: Console, width: int) -> Iterator[Cell]:
         """The lines, each at most `width` wide but for a word wider than that, which is kept whole (a title,
