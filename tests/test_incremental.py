@@ -11,7 +11,7 @@ import pytest
 
 from ipkb.build import parts, store
 from ipkb.errors import InvalidKnowledgeBase
-from tests.conftest import BUNDLED_KB, invoke
+from tests.conftest import BUNDLED_KB, REPO, invoke
 
 
 def canonical(db: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -163,6 +163,21 @@ def test_a_schema_change_rebuilds_everything(mini_kb: Path, tmp_path: Path, coun
     store.build(mini_kb, db)
     assert len(counted) == 5
     assert canonical(db) == full_build(mini_kb, tmp_path)
+
+
+def test_a_build_by_changed_code_reads_every_file_again(
+    mini_kb: Path, tmp_path: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new validation rule (or any change to the code that makes rows and problems) must not leave the
+    problems and rows the old code made of unchanged files: the next build reads them all again."""
+    db = tmp_path / "kb.sqlite"
+    store.build(mini_kb, db)
+    counted.clear()
+    monkeypatch.setattr(parts, "code_digest", lambda: "the code after an upgrade")
+    edit(mini_kb / "entities" / "places.yaml", "Prefecture-level city", "A prefecture-level city")
+    store.build(mini_kb, db)
+    assert len(counted) == 5
+    assert parts.BUILD_MODULES and all((REPO / "ipkb" / name).is_file() for name in parts.BUILD_MODULES)
 
 
 def test_reading_on_several_cores_gives_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ is all the KB-wide checks need of an unchanged file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -67,6 +68,28 @@ class Part:
         if any(self.summary[:3]):
             return None
         return min((p.line for p in self.problems if p.severity == "error"), default=None)
+
+
+# What turns YAML into rows and problems, besides ipkb/build itself: its digest is in every part's key.
+BUILD_MODULES = ("model.py", "roles.py", "suggest.py", "text.py", "timeframe.py")
+
+
+@functools.cache
+def code_digest() -> str:
+    """SHA-256 of ipkb's code that reads, checks and shapes records (ipkb/build and BUILD_MODULES). It goes
+    into every part's key, so a build by changed code (a new validation rule, another pinyin reading) reads
+    every file again instead of keeping the rows and problems the old code made of the unchanged ones."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.joinpath("build").glob("*.py")) + [package / name for name in BUILD_MODULES]:
+        digest.update(f"{path.name}\0".encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:  # not installed as files (a zip): the installed version stands for the code
+            from importlib.metadata import version
+
+            digest.update(version("ipkb").encode())
+    return digest.hexdigest()
 
 
 def part_key(schema_digest: str, name: str, content_digest: str) -> str:

@@ -274,7 +274,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     from ipkb.build.dbfile import can_update_in_place, check_replaceable, settle_journal, write_atomically
     from ipkb.build.inplace import Busy, update
     from ipkb.build.kb_checks import KbChecks
-    from ipkb.build.parts import Part, Source, part_key, read_bytes, read_parts
+    from ipkb.build.parts import Part, Source, code_digest, part_key, read_bytes, read_parts
     from ipkb.build.schema import load_schema, schema_broken
     from ipkb.build.validate import as_shown, display_path, sort_problems, unread_problems
     from ipkb.build.writer import Replaced, StoreWriter
@@ -295,7 +295,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     schema = load_schema(files[0], schema_shown, problems, schema_bytes)
     if schema_broken(problems, schema_shown):  # records are not checked against a broken vocabulary
         raise InvalidKnowledgeBase(sort_problems(problems))
-    schema_digest = sha256(f"{STORE_VERSION}\0{file_digests[files[0]]}".encode()).hexdigest()
+    schema_digest = sha256(f"{STORE_VERSION}\0{code_digest()}\0{file_digests[files[0]]}".encode()).hexdigest()
     sources = [
         Source(path, name, path.relative_to(kb).parts[0], part_key(schema_digest, name, file_digests[path]))
         for path in files[1:]
