@@ -363,3 +363,54 @@ def test_the_title_says_what_was_exported(run, tmp_path: Path) -> None:
         "<title>ipkb: the whole knowledge graph (12 entities, 7 relations)</title>"
         in run("export", "-f", "html").stdout
     )
+
+
+# -- inferred and planned links, as drawn ----------------------------------------------------------------------
+@pytest.fixture
+def caveat_kb(mini_kb: Path) -> Path:
+    """The mini KB with one inferred relation beside its two planned ones."""
+    (mini_kb / "relations" / "inferred.yaml").write_text(
+        "- from: keqiao\n  type: located_in\n  to: zhejiang\n  confidence: inferred\n"
+        "  note: Shaoxing lies in Zhejiang, so Keqiao does.\n  sources: [{source: src-article}]\n",
+        encoding="utf-8",
+    )
+    return mini_kb
+
+
+@needs_dot
+@needs_chromium
+def test_inferred_links_are_dashed_and_planned_ones_dotted_in_every_drawn_format(
+    run, caveat_kb: Path, tmp_path: Path
+) -> None:
+    """A picture is quoted like an answer: a link only inferred, or only planned, must not look stated."""
+    dot = export(run, "dot", tmp_path / "kb.dot", kb=caveat_kb).read_text(encoding="utf-8")
+    styled = {(e.get_source().strip('"'), e.get_destination().strip('"'), e.get("style")) for e in pydot_edges(dot)}
+    assert ("keqiao", "zhejiang", '"dashed"') in styled
+    assert ("keqiao", "keqiao-overseas-dispute-subcenter", '"dotted"') in styled
+    assert sum(style is not None for *_, style in styled) == 3  # the two planned relations and the inferred one
+    svg = export(run, "svg", tmp_path / "kb.svg", kb=caveat_kb).read_text(encoding="utf-8")
+    assert svg.count("stroke-dasharray") >= 3 and "inferred link" in svg and "planned link" in svg
+    mermaid = export(run, "mermaid", tmp_path / "kb.mmd", kb=caveat_kb).read_text(encoding="utf-8")
+    assert re.search(r'e_keqiao -\.->\|"located in \(inferred\)"\| e_zhejiang', mermaid)
+    assert mermaid.count("-.->") == 3
+    page = export(run, "html", tmp_path / "kb.html", kb=caveat_kb)
+    with Browser(tmp_path / "profile") as browser:
+        tab = drawn_page(browser, page, "#keqiao")
+        dashes = tab.eval(
+            "Object.fromEntries(window.ipkbNetwork.body.data.edges.get().map(e => [e.from + '>' + e.to, e.dashes]))"
+        )
+        legend = tab.eval("document.getElementById('legend').textContent")
+        details = tab.eval("document.getElementById('details').textContent")
+        (tmp_path / "caveats.png").write_bytes(tab.screenshot())
+        assert tab.errors == []
+    assert dashes["keqiao>zhejiang"] == [8, 6] and dashes["keqiao>keqiao-overseas-dispute-subcenter"] == [2, 5]
+    assert dashes["keqiao>shaoxing"] is False
+    assert "inferred link" in legend and "planned link" in legend
+    assert "located in (inferred) → Zhejiang" in details and "hosts (planned) → Keqiao overseas" in details
+
+
+def pydot_edges(dot: str) -> list[pydot.Edge]:
+    with warnings.catch_warnings():  # pydot's pyparsing calls are deprecated, not wrong
+        warnings.simplefilter("ignore", DeprecationWarning)
+        (graph,) = pydot.graph_from_dot_data(dot)
+    return list(graph.get_edges())

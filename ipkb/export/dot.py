@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
-from ipkb.export.style import colour, roles_of, text_colour
+from ipkb.export.style import CAVEATS, colour, link_caveat, roles_of, text_colour
 
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
@@ -52,13 +52,16 @@ def node_attributes(data: GraphData, colours: Mapping[str, str]) -> dict[str, st
     return values
 
 
-def legend(types: list[str], colours: Mapping[str, str]) -> str:
-    """One node whose HTML-like label is a table of the types drawn, each in its colour."""
+def legend(types: list[str], colours: Mapping[str, str], caveats: Sequence[str] = ()) -> str:
+    """One node whose HTML-like label is a table of the types drawn, each in its colour, and of the kinds of
+    link drawn with a broken line (inferred: dashed, planned: dotted)."""
     fills = {t: colour(t, colours) for t in types}
     rows = "".join(
         f'<TR><TD BGCOLOR="{fills[t]}"><FONT COLOR="{text_colour(fills[t])}">{html.escape(t)}</FONT></TD></TR>'
         for t in types
     )
+    marks = {"dashed": "- - - -", "dotted": "\u00b7 \u00b7 \u00b7 \u00b7"}
+    rows += "".join(f"<TR><TD>{marks[CAVEATS[c]]} {c} link</TD></TR>" for c in caveats)
     head = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"><TR><TD><B>type</B></TD></TR>'
     table = f"{head}{rows}</TABLE>"
     return f'  {quote(LEGEND_ID)} [shape="plaintext", style="", tooltip="legend", label=<{table}>];'
@@ -70,18 +73,23 @@ def lines(graph: Any, legend_and_title: bool = False) -> Iterator[str]:
     yield f'  node [shape="box", style="rounded,filled", fontname="{FONT}"];'
     yield f'  edge [fontname="{FONT}", fontsize="10"];'
     types: set[str] = set()
-    colours = roles_of(graph).colours
+    caveats: set[str] = set()
+    roles = roles_of(graph)
     for node, data in graph.nodes(data=True):
         types.add(data["type"])
-        yield f"  {quote(node)} {attributes(node_attributes(data, colours))};"
+        yield f"  {quote(node)} {attributes(node_attributes(data, roles.colours))};"
     for u, v, key, data in graph.edges(keys=True, data=True):
         values = {"label": data["label"], "type": data["type"], "key": key}
+        caveat = link_caveat(data, roles)
+        if caveat:  # a broken line, and the word beside the label: readable in black and white too
+            caveats.add(caveat)
+            values.update(label=f"{data['label']} ({caveat})", style=CAVEATS[caveat], caveat=caveat)
         yield f"  {quote(u)} -> {quote(v)} {attributes(values)};"
     if legend_and_title:
         if graph.graph.get("title"):
             yield f'  graph [label={quote("ipkb: " + graph.graph["title"])}, labelloc="t", fontsize="18"];'
         if types:
-            yield legend(sorted(types), colours)
+            yield legend(sorted(types), roles.colours, sorted(caveats))
     yield "}"
 
 

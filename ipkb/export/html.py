@@ -1,7 +1,8 @@
 """One self-contained HTML page: the graph drawn by vis-network (inlined from vendor/), no network needed.
 
 The page (`page.html`, its script `page.js`) colours nodes by type with a legend, labels them in English
-and Chinese, has a search box (id, name, Chinese name, pinyin, alias), shows a node's names, attributes,
+and Chinese, draws inferred links dashed and planned ones dotted (saying so in their labels and the
+legend), has a search box (id, name, Chinese name, pinyin, alias), shows a node's names, attributes,
 note, facts, relations and sources with their quotes when clicked or found, and `page.html#<entity id>`
 opens centred on that entity. Once drawn it sets `data-nodes-drawn`, `data-edges-drawn`, `data-focused`
 and `data-errors` on `<html>`, so a headless browser can check it.
@@ -21,7 +22,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
-from ipkb.export.style import colour, roles_of, text_colour
+from ipkb.export.style import colour, link_caveat, roles_of, text_colour
 
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
@@ -39,12 +40,21 @@ LIMIT_WHY = "a larger page takes more than about 5 s to draw in a browser; use g
 def page_data(graph: Any) -> GraphData:
     """What the page draws and shows: vis nodes and edges, per-entity details, sources, type colours."""
     types = sorted({data["type"] for _, data in graph.nodes(data=True)})
-    colours = roles_of(graph).colours
+    roles = roles_of(graph)
+    colours = roles.colours
     nodes = [
         {"id": node, "label": two_line_label(data), "group": data["type"]} for node, data in graph.nodes(data=True)
     ]
     edges = [
-        {"id": key, "from": u, "to": v, "label": data["label"], "type": data["type"], "sources": data["sources"]}
+        {
+            "id": key,
+            "from": u,
+            "to": v,
+            "label": data["label"],
+            "type": data["type"],
+            "sources": data["sources"],
+            "caveat": link_caveat(data, roles),  # inferred or planned: drawn with a broken line, and said
+        }
         for u, v, key, data in graph.edges(keys=True, data=True)
     ]
     details = {

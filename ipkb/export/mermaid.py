@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 from ipkb.errors import ExportError
 from ipkb.export.limits import ADVICE
-from ipkb.export.style import colour, roles_of, text_colour
+from ipkb.export.style import colour, link_caveat, roles_of, text_colour
 
 HELP = "a flowchart"  # its words in `ipkb export --help` (a module with HELP is a format)
 MAX_EDGES = 500  # Mermaid's default maxEdges
@@ -52,9 +52,12 @@ def lines(graph: Any) -> list[str]:
     for node, data in graph.nodes(data=True):
         label = text(str(data["name"])) + (f"<br/>{text(data['zh'])}" if data.get("zh") else "")
         out.append(f'  {ids[node]}["{label}"]:::t_{data["type"]}')
+    roles = roles_of(graph)
     for u, v, _, data in graph.edges(keys=True, data=True):
-        out.append(f'  {ids[u]} -->|"{text(data["label"])}"| {ids[v]}')
-    colours = roles_of(graph).colours
+        caveat = link_caveat(data, roles)  # inferred or planned: a dotted arrow, and the word in its label
+        label = text(data["label"] + (f" ({caveat})" if caveat else ""))
+        out.append(f'  {ids[u]} {"-.->" if caveat else "-->"}|"{label}"| {ids[v]}')
+    colours = roles.colours
     out += [
         f"  classDef t_{t} fill:{colour(t, colours)},stroke:#333,color:{text_colour(colour(t, colours))}" for t in types
     ]

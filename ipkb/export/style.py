@@ -31,6 +31,18 @@ def roles_of(graph: Any) -> Roles:
     return noted
 
 
+# How a drawn link says it is not a plain stated fact: the words beside its label, and Graphviz's line style
+CAVEATS = {"inferred": "dashed", "planned": "dotted"}
+
+
+def link_caveat(data: Mapping[str, Any], roles: Roles) -> str | None:
+    """ "planned" for a relation the schema's planned qualifier marks, "inferred" for an inferred one, else
+    None: the drawn formats draw these with a broken line and say so, as `show` and `path` do."""
+    if roles.is_planned(data.get("qualifiers") or {}):
+        return "planned"
+    return "inferred" if data.get("confidence") == "inferred" else None
+
+
 def colour(entity_type: str, colours: Mapping[str, str]) -> str:
     """A `#rrggbb` colour for an entity type: `colours` (the schema's, `roles_of(graph).colours`) has it, or
     the palette gives one from its name."""
