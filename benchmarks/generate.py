@@ -208,7 +208,7 @@ class Generator:
             "zh": zh,
             "aliases": [py_stem, f"{py_stem} {etype}"] if i % 3 else [py_stem],
             "description": f"Synthetic {etype} number {i} ({name}, {zh}) generated for benchmarks.",
-            "sources": [self.cite(name)],
+            "sources": [self.cite(f"{zh} {name}")],  # a quote that writes the Chinese name, as validate asks
         }
         if i % 4 == 0:
             record["attributes"] = {"rank": i % 100, "level": "synthetic"}

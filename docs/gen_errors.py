@@ -25,7 +25,10 @@ helps, and exits 1 if there is any error. Query commands refuse a KB with errors
 lines. Warnings do not block: an entity without a source; two entities of different types with the same
 Chinese name (of one type it is an error, unless one has a `note` saying how they differ); a repeated
 relation; a `*.yml` file, which is not read; a relation dated (`date`, `since` or `year`) outside the
-lifespan (`since`/`until`) of an entity it links; and a cited source dated before the claim it backs.
+lifespan (`since`/`until`) of an entity it links; a cited source dated before the claim it backs; and a
+Chinese name (`zh`, an alias, a former name's `zh`) that none of the entity's quotes writes (`the Chinese
+name '中国(大连)' is in none of this entity's quotes`): a name is what readers quote, so it must be one a
+source uses; full- and half-width brackets, curly and straight quotation marks and spaces may differ.
 
 That last one reads the rule "a cited source whose date is later than the claim's period" as the case it
 is meant to catch: a page published in 2020 cannot report what happened in 2022-2025, so a source whose

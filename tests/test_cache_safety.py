@@ -181,6 +181,40 @@ def test_an_old_unmarked_store_in_the_default_cache_is_replaced(run, mini_kb: Pa
     assert sqlite3.connect(db).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
+def test_the_cache_folder_loses_stores_whose_kb_folder_is_gone_and_nothing_else(
+    run, mini_kb: Path, tmp_path: Path, isolated_cache: Path
+) -> None:
+    """A store of a deleted KB folder is removed when another KB is built into the cache; the stores of live
+    KB folders, recent stores, links, other programs' files and any other store folder stay."""
+    import shutil
+
+    def store_of(name: str) -> Path:
+        kb = tmp_path / name
+        shutil.copytree(mini_kb, kb)
+        assert run("build", kb=kb).exit_code == 0
+        return default_db(kb.resolve())
+
+    gone, recent, alive = store_of("gone"), store_of("recent"), store_of("alive")
+    shutil.rmtree(tmp_path / "gone")
+    shutil.rmtree(tmp_path / "recent")
+    month_ago = time.time() - 30 * 24 * 3600
+    for path in (gone, alive):
+        os.utime(path, (month_ago, month_ago))
+    folder = gone.parent
+    (folder / "notes.sqlite").write_text("a user's file, not a store")
+    (folder / "link.sqlite").symlink_to(gone.with_name("elsewhere.sqlite"))
+    shutil.copyfile(gone, tmp_path / "kept.sqlite")  # a store outside the cache folder: never looked at
+    os.utime(tmp_path / "kept.sqlite", (month_ago, month_ago))
+
+    assert run("--db", str(tmp_path / "own.sqlite"), "build").exit_code == 0  # not into the cache: no pruning
+    assert gone.exists()
+    assert run("build").exit_code == 0  # the mini KB, into the cache folder
+    assert not gone.exists()
+    assert recent.exists() and alive.exists() and (folder / "notes.sqlite").exists()
+    assert (folder / "link.sqlite").is_symlink() and (tmp_path / "kept.sqlite").exists()
+    assert huzhou_name(run, "--kb", str(tmp_path / "alive")) == "Huzhou"
+
+
 def test_an_old_store_elsewhere_is_replaced_only_if_it_holds_nothing_but_ipkb_s_tables(
     run, mini_kb: Path, tmp_path: Path
 ) -> None:

@@ -295,7 +295,7 @@ def test_validate_and_verify_clean_kb(run) -> None:
     assert result.exit_code == 0 and json.loads(result.stdout) == {"ok": True, "errors": [], "warnings": []}
     texts = Path(__file__).parent / "fixtures"
     verified = run("verify", "--texts", str(texts), "--json")
-    assert verified.exit_code == 0 and json.loads(verified.stdout)["found"] == 13
+    assert verified.exit_code == 0 and json.loads(verified.stdout)["found"] == 20
 
 
 def test_validate_warns_of_a_repeated_relation_and_a_shared_chinese_name(run, mini_kb: Path) -> None:
@@ -303,7 +303,8 @@ def test_validate_warns_of_a_repeated_relation_and_a_shared_chinese_name(run, mi
         "- from: huzhou\n  type: located_in\n  to: zhejiang\n  sources: [{source: src-article}]\n"
     )
     (mini_kb / "entities" / "z-twin.yaml").write_text(  # same Chinese name, another type: a warning
-        "- id: huzhou-twin\n  type: county\n  name: Huzhou Twin\n  zh: 湖州市\n  sources: [{source: src-article}]\n"
+        "- id: huzhou-twin\n  type: county\n  name: Huzhou Twin\n  zh: 湖州市\n"
+        "  sources: [{source: src-article, quote: 湖州市}]\n"
     )
     result = run("validate", "--json")
     assert result.exit_code == 0, result.stderr

@@ -108,7 +108,8 @@ def test_a_source_dated_before_the_claim_it_backs_is_a_warning(mini_kb: Path) ->
 
 
 def test_a_chinese_name_twin_of_one_type_is_an_error_unless_a_note_tells_them_apart(mini_kb: Path) -> None:
-    twin = "- id: huzhou-2\n  type: city\n  name: Huzhou (2)\n  zh: 湖州市\n  sources: [{source: src-article}]\n"
+    twin = "- id: huzhou-2\n  type: city\n  name: Huzhou (2)\n  zh: 湖州市\n"
+    twin += "  sources: [{source: src-article, quote: 湖州市}]\n"
     write(mini_kb, "entities/twin.yaml", twin)
     code, found = report(mini_kb)
     assert code == 1 and any(
@@ -117,6 +118,28 @@ def test_a_chinese_name_twin_of_one_type_is_an_error_unless_a_note_tells_them_ap
     write(mini_kb, "entities/twin.yaml", twin + "  note: The 1983 city, before the merger.\n")
     code, found = report(mini_kb)
     assert code == 0 and not messages(found["warnings"], "twin.yaml")
+
+
+def test_a_chinese_name_no_quote_of_the_entity_gives_is_a_warning_at_its_line(mini_kb: Path) -> None:
+    """A Chinese name is read as what the entity is called; one that none of its quotes writes (a researcher's
+    rendering, a mixed form) is flagged at its own line. Brackets and quotation marks may differ in width."""
+    write(
+        mini_kb,
+        "entities/names.yaml",
+        "- id: lake\n  type: county\n  name: Lake\n  zh: 湖县\n  aliases:\n  - Lake County\n  - 中国(湖县)\n"
+        "  - 湖州市\n  former_names:\n  - {name: Old Lake, zh: 旧湖, until: '2001', sources: [{source: src-article}]}\n"
+        '  sources: [{source: src-article, quote: "湖州市"}]\n'
+        "- id: quoted\n  type: county\n  name: Quoted\n  zh: 关于“蓝天”的(通知)\n"
+        '  sources: [{source: src-article, quote: "关于\\"蓝天\\"的（通知）"}]\n',
+    )
+    code, found = report(mini_kb)
+    words = "is in none of this entity's quotes"
+    assert code == 0
+    assert messages(found["warnings"], "names.yaml") == [
+        f"4: the Chinese name '湖县' {words}",
+        f"7: the Chinese name '中国(湖县)' {words}",
+        f"9: the former Chinese name '旧湖' {words}",
+    ]
 
 
 def test_line_breaks_and_tabs_are_allowed_in_notes_and_descriptions_only(mini_kb: Path) -> None:

@@ -109,6 +109,21 @@ def _whose(db: Path) -> str:
     return "old-ipkb-clean" if tables <= IPKB_TABLES else "old-ipkb"
 
 
+def built_from(db: Path) -> str | None:
+    """The KB folder a store carrying ipkb's mark was built from; None for any other file."""
+    if _whose(db) != "ipkb":
+        return None
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            found = con.execute("SELECT value FROM meta WHERE key = 'kb_path'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return str(found[0]) if found and found[0] else None
+
+
 def mark(con: sqlite3.Connection) -> None:
     """Mark a database as ipkb's, in its header."""
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -18,6 +18,7 @@ from typing import Any
 from ipkb.build.record_checks import FileRecords, check_file
 from ipkb.build.schema import Schema
 from ipkb.build.summary import Summary, summarize
+from ipkb.errors import IpkbError
 from ipkb.model import FormerName, Problem
 
 PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
@@ -70,6 +71,16 @@ class Part:
 
 def part_key(schema_digest: str, name: str, content_digest: str) -> str:
     return hashlib.sha256(f"{schema_digest}\0{name}\0{content_digest}".encode()).hexdigest()
+
+
+def read_bytes(path: Path) -> bytes:
+    """A record file's bytes; a file gone meanwhile raises FileNotFoundError (the build starts again)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise IpkbError(f"cannot read {path}: {exc.strerror}", hint="check the file's permissions") from exc
 
 
 def read_part(source: Source, schema: Schema) -> Part:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ipkb.build.fields import FieldChecks
-from ipkb.build.load import Mapping
+from ipkb.build.load import Mapping, Sequence
 from ipkb.build.schema import Schema
 from ipkb.build.values import period_problem, valid_date
-from ipkb.model import EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
+from ipkb.model import Citation, EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end
 
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from ipkb.shapes import Attributes, Qualifiers
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)  # with fullmatch: "x\n" is no id
+_HAN = re.compile("[\u4e00-\u9fff]")
+_WIDE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "＂": '"', " ": None, "\u3000": None})
 ENTITY_KEYS = (
     "id",
     "type",
@@ -135,6 +137,8 @@ class Validator(FieldChecks):
                 f"entity {entity_id!r} cites no source for its name or description",
                 "add sources: [{source: ..., quote: ...}]",
             )
+        if not is_source:
+            self.chinese_names_quoted(file, record, sources, former_names)
         facts = record.get("facts") or []
         if not isinstance(facts, list):
             self.error(file, self.line(record, "facts"), "'facts' must be a list")
@@ -190,6 +194,30 @@ class Validator(FieldChecks):
             if name and name.strip() and until is not None:
                 out.append(FormerName(name, until, self.text(file, item, "zh"), sources))
         return tuple(sorted(out, key=lambda f: period_end(f.until) or ""))
+
+    def chinese_names_quoted(
+        self, file: str, record: Mapping, sources: tuple[Citation, ...], former_names: tuple[FormerName, ...]
+    ) -> None:
+        """A Chinese name (zh, alias, a former name's zh) is shown as the entity's official or known name, so
+        one of the entity's quotes must give it, as written: a name no source writes is an invention. Full- and
+        half-width brackets, curly and straight quotation marks and spaces do not count (sources mix them)."""
+        quotes = [_comparable(c.quote) for c in sources if c.quote]
+        named = [("zh", self.text(file, record, "zh"))]
+        aliases = record.get("aliases")
+        named += [("aliases", str(a)) for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+        for key, text in named:
+            if text and _HAN.search(text) and not any(_comparable(text) in q for q in quotes):
+                line = self.line(record, key)
+                if key == "aliases" and isinstance(aliases, Sequence):
+                    line = aliases.item_lines[aliases.index(text)]
+                hint = "cite a source whose quote gives it (sources: [{source: ..., quote: ...}]), or remove it"
+                self.warn(file, line, f"the Chinese name {text!r} is in none of this entity's quotes", hint)
+        for former in former_names:
+            own = [_comparable(c.quote) for c in former.sources if c.quote]
+            if former.zh and _HAN.search(former.zh) and not any(_comparable(former.zh) in q for q in own + quotes):
+                hint = "cite a source whose quote gives it under the former name's sources, or remove it"
+                message = f"the former Chinese name {former.zh!r} is in none of this entity's quotes"
+                self.warn(file, self.line(record, "former_names"), message, hint)
 
     def fact(self, file: str, record: Mapping, entity_id: str | None) -> None:
         allowed = FACT_KEYS if entity_id is not None else ("entity", *FACT_KEYS)
@@ -322,6 +350,12 @@ class Validator(FieldChecks):
                 position=Position(file, self.line(record)),
             )
         )
+
+
+def _comparable(text: str) -> str:
+    """`text` with full-width brackets and quotation marks as ASCII ones, without spaces: how names are compared
+    to quotes."""
+    return text.translate(_WIDE)
 
 
 def check_file(schema: Schema, folder: str, file: str, records: list[Mapping]) -> tuple[FileRecords, list[Problem]]:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ipkb.build.cache import prune_cache
 from ipkb.errors import DamagedStore, InvalidKnowledgeBase, IpkbError
 from ipkb.paths import printable_path, scan_kb, yaml_file_stats
 
@@ -249,7 +250,9 @@ def build(kb: Path, db: Path, full: bool = False) -> list[Problem]:
     try:
         for _ in range(3):
             try:
-                return _build(kb, db, full)
+                problems = _build(kb, db, full)
+                prune_cache(kb, db)
+                return problems
             except (FileNotFoundError, Replaced):  # a file, or the old store, changed under the build
                 continue
             except DamagedStore:
@@ -265,22 +268,13 @@ def build(kb: Path, db: Path, full: bool = False) -> list[Problem]:
             gc.enable()
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise
-    except OSError as exc:
-        raise IpkbError(f"cannot read {path}: {exc.strerror}", hint="check the file's permissions") from exc
-
-
 def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     from hashlib import sha256
 
     from ipkb.build.dbfile import can_update_in_place, check_replaceable, settle_journal, write_atomically
     from ipkb.build.inplace import Busy, update
     from ipkb.build.kb_checks import KbChecks
-    from ipkb.build.parts import Part, Source, part_key, read_parts
+    from ipkb.build.parts import Part, Source, part_key, read_bytes, read_parts
     from ipkb.build.schema import load_schema, schema_broken
     from ipkb.build.validate import as_shown, display_path, sort_problems, unread_problems
     from ipkb.build.writer import Replaced, StoreWriter
@@ -291,11 +285,11 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     listed, unread = scan_kb(kb)
     signature, _ = _signature(kb, listed + [(path, info) for path, info, *_ in unread if info is not None])
     files = [Path(path) for path, _ in listed]
-    schema_bytes = _read(files[0])
+    schema_bytes = read_bytes(files[0])
     file_digests = {files[0]: sha256(schema_bytes).hexdigest()}
     old_meta = None if full else read_meta(db)
     known = unchanged_digests(kb, db, old_meta) if old_meta else {}
-    file_digests.update((path, known.get(path) or sha256(_read(path)).hexdigest()) for path in files[1:])
+    file_digests.update((path, known.get(path) or sha256(read_bytes(path)).hexdigest()) for path in files[1:])
     problems: list[Problem] = unread_problems(unread)
     schema_shown = display_path(files[0])
     schema = load_schema(files[0], schema_shown, problems, schema_bytes)
