@@ -25,9 +25,9 @@ LONG_NAMED = [
         "国家海外知识产权纠纷应对指导中心",
     ),
     (
-        "national-ip-powerful-country-demonstration-park-creation-target",
-        "Creation target for a national IP-powerful-country construction demonstration park",
-        "国家知识产权强国建设示范园区创建对象",
+        "national-ip-strong-county-pilot-park",
+        "National-level IP-powerful-country construction pilot park",
+        "国家级知识产权强国建设试点园区",
     ),
     (
         "changsha-zhuzhou-xiangtan-national-innovation-demonstration-zone",
