@@ -64,7 +64,7 @@ def test_every_drawn_node_has_its_types_legend_colour_in_the_whole_bundled_kb(ru
         assert tab.eval(DRAWN) == str(expected)
         legend = tab.eval(
             """(() => { const out = {};
-              document.querySelectorAll("#legend > span").forEach(entry => {
+              document.querySelectorAll("#legend > span:not(.caveat)").forEach(entry => {
                 const rgb = getComputedStyle(entry.querySelector(".swatch")).backgroundColor.match(/\\d+/g);
                 out[entry.textContent] = "#" + rgb.slice(0, 3).map(c => (+c).toString(16).padStart(2, "0")).join("");
               });
