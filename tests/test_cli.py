@@ -482,6 +482,24 @@ def test_every_commands_help_shows_an_example() -> None:
     assert not missing, f"no example in --help of: {missing}"
 
 
+def test_help_shows_number_ranges_a_person_can_read() -> None:
+    """`--limit`'s top is SQLite's largest integer: help says `x>=1`, not `1<=x<=9223372036854775807`, for every
+    command; a number past that top is still refused."""
+    import typer.main
+    from typer.core import TyperGroup
+
+    from ipkb.cli.app import app
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    helps = {name: invoke([name, "--help"]).stdout for name in sorted(group.commands)}
+    assert not [name for name, text in helps.items() if "9223372036854775807" in text or "2**63" in text]
+    assert "[default: 20; x>=1]" in helps["search"]
+    assert "x>=1" in helps["path"] and "1<=x<=10" in helps["neighbors"]
+    too_big = invoke(["search", "hu", "--limit", str(2**63)])
+    assert too_big.exit_code == 2 and "9223372036854775807" in too_big.stderr
+
+
 def test_help_lists_each_command_with_its_whole_summary_on_a_wide_terminal() -> None:
     import os
     import subprocess
