@@ -345,6 +345,23 @@ def test_build_says_where_the_database_is(run, isolated_cache: Path) -> None:
     assert result.exit_code == 0 and str(isolated_cache) in result.stdout
 
 
+def test_build_says_whether_anything_changed(run, mini_kb: Path) -> None:
+    """A second `ipkb build` with no edit says the store was already up to date, not "built"; after an edit,
+    how many files it read again."""
+    first = run("build")
+    assert first.exit_code == 0 and first.stdout.startswith("built ") and "read all 5 record files" in first.stdout
+    again = run("build")
+    assert again.exit_code == 0 and again.stdout.startswith("already up to date: "), again.stdout
+    assert "no file changed" in again.stdout and "built" not in again.stdout.split("\n")[0]
+    built = json.loads(run("build", "--json").stdout)
+    assert (built["up_to_date"], built["files_read"]) == (True, 0)
+    edited = next((mini_kb / "entities").glob("*.yaml"))
+    edited.write_text(edited.read_text() + "\n")
+    changed = run("build")
+    assert changed.stdout.startswith("rebuilt ") and "read the 1 changed of 5 record files" in changed.stdout
+    assert run("build", "--full").stdout.startswith("built ")
+
+
 def test_db_option_and_environment(run, tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "chosen.sqlite"
     assert invoke(["--kb", str(tmp_path / "kb"), "--db", str(db), "build"]).exit_code == 0
