@@ -182,6 +182,26 @@ def test_list_marks_holders_by_inference_or_plan(mini_kb: Path) -> None:
     assert invoke(["--kb", str(mini_kb), "list", "--columns", "caveat"]).exit_code == 2
 
 
+def test_list_columns_take_every_column_the_table_shows(run) -> None:
+    """`list --in PLACE` shows `located in` (and `caveat` when one is marked): --columns takes both by the names
+    --json uses, `in` and `caveat`; a wrong name is a usage error that says which names there are."""
+    table = run("list", "--in", "zhejiang", "--columns", "id,in,caveat")
+    assert table.exit_code == 0, table.stderr
+    assert "located in" in table.stdout and any(
+        line.split()[:2] == ["huzhou", "Zhejiang"] for line in table.stdout.splitlines()
+    )
+    csv_text = run("list", "--in", "zhejiang", "--columns", "id,in,caveat", "--format", "csv").stdout.splitlines()
+    assert csv_text[0] == "id,in,caveat" and "huzhou,zhejiang," in csv_text
+    assert run("list", "--in", "zhejiang", "--columns", "caveat").exit_code == 0
+    rows = json.loads(run("list", "--in", "zhejiang", "--columns", "id,in", "--json").stdout)
+    assert {"id": "huzhou", "in": [{"id": "zhejiang", "type": "province", "name": "Zhejiang", "zh": "浙江省"}]} in rows
+    wrong = run("list", "--in", "zhejiang", "--columns", "id,cavaet")
+    assert wrong.exit_code == 2 and "did you mean 'caveat'?" in wrong.stderr
+    assert "columns: id, type, name, zh, pinyin, description, caveat, in; a relation type: " in wrong.stderr
+    no_place = run("list", "--columns", "in")
+    assert no_place.exit_code == 2 and "needs --in" in no_place.stderr
+
+
 def test_neighbors_by_depth_and_tree(run) -> None:
     one = json.loads(run("neighbors", "keqiao", "--json").stdout)
     assert {n["id"]: n["depth"] for n in one} == {"keqiao": 0, "shaoxing": 1, "keqiao-overseas-dispute-subcenter": 1}
