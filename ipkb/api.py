@@ -189,34 +189,41 @@ class KB:
         edges.sort(key=lambda e: relation_since(e.qualifiers, start) or "9999", reverse=True)  # the earliest wins below
         return {e.source_id: e for e in edges}
 
-    def with_columns(self, rows: list[ListRow], columns: list[str], designation: str | None = None) -> list[Columns]:
-        """`rows` (from list_entities) with more columns: an entity field (`pinyin`, `description`), a relation
-        type (`located_in`: the ids it leads to, `; `-joined), or, with `designation`, a qualifier of the
-        relation that confers it (`batch`, `year`, `since`)."""
+    def with_columns(
+        self, rows: list[ListRow], columns: list[str], designation: str | None = None, within: str | None = None
+    ) -> list[Columns]:
+        """`rows` (from list_entities) with more columns: an entity field (`pinyin`, `description`), with
+        `within` or `designation` `caveat` (listed only by inference or plan), with `within` (list --in)
+        `in`, where each lies directly, a
+        relation type (`located_in`: the ids it leads to, `; `-joined), or, with `designation`, a qualifier of
+        the relation that confers it (`batch`, `year`, `since`). A column it cannot show is a usage error
+        that lists the ones it can."""
         relation_types = self.store.relation_types()
         qualifiers = {q for r in relation_types.values() for q in json.loads(r["qualifiers"])}
         fields = ("id", "type", "name", "zh", "pinyin", "description")
+        own = [*fields, *(["caveat"] if within or designation else []), *(["in"] if within else [])]
         for column in columns:
-            if (
-                column not in fields
-                and column not in relation_types
-                and column not in qualifiers
-                and column != "caveat"
-            ):
-                from ipkb.suggest import hint_listing
-
-                known = [*fields, *sorted(relation_types), *sorted(qualifiers), "caveat"]
-                raise UsageError(f"unknown column {column!r}", hint=hint_listing(column, known, "columns"))
-            if (
-                (column in qualifiers or column == "caveat")
-                and column not in fields
-                and column not in relation_types
-                and not designation
-            ):
+            if column in own or column in relation_types or (designation and column in qualifiers):
+                continue
+            if column == "in":
+                raise UsageError("column 'in' is where each entity lies within PLACE: it needs --in PLACE")
+            if column == "caveat":
+                raise UsageError(
+                    "column 'caveat' marks entities that --in or --designation lists only by inference or plan: "
+                    "it needs one of them"
+                )
+            if column in qualifiers:
                 raise UsageError(
                     f"column {column!r} comes from the relation that confers a designation: it needs --designation",
                     hint="e.g. --designation X --columns batch",
                 )
+            from ipkb.suggest import did_you_mean
+
+            close = did_you_mean(column, [*own, *relation_types, *(sorted(qualifiers) if designation else [])])
+            listing = f"columns: {', '.join(own)}; a relation type: {', '.join(sorted(relation_types))}" + (
+                f"; of the designation: {', '.join(sorted(qualifiers))}" if designation else ""
+            )
+            raise UsageError(f"unknown column {column!r}", hint=f"{close} {listing}" if close else listing)
         ids = [row["id"] for row in rows]
         entities = self.store.entities(ids)
         edges = self.store.edges_touching(ids, [c for c in columns if c in relation_types] or None) if ids else []
@@ -227,9 +234,9 @@ class KB:
         for row in rows:
             extended: Columns = dict(row)
             for column in columns:
-                if column == "caveat":
-                    continue  # list_entities_as_of set it: inferred or planned
-                if column in fields:
+                if column in ("caveat", "in"):
+                    extended[column] = row.get(column)  # list_entities_as_of set them (a caveat only if any)
+                elif column in fields:
                     extended[column] = entities[row["id"]][column]
                 elif column in relation_types:
                     extended[column] = "; ".join(

@@ -335,6 +335,8 @@ class Built(TypedDict):  # `build`: where the database is, from which KB, and th
     ok: bool
     database: str
     kb: str
+    up_to_date: bool  # no file had changed since the last build
+    files_read: int  # record files read (the others' rows are kept from the last build)
     warnings: list[ProblemView]
 
 

@@ -230,6 +230,27 @@ def test_claimed_totals_are_a_table_at_80_columns(monkeypatch: pytest.MonkeyPatc
         assert f"({longest}) · designee count" in heading and "(national-center) · subcenter count" in heading
 
 
+@pytest.mark.parametrize(
+    ("args", "width", "header"),
+    [
+        (["facts", "designee_count"], 80, ["entity", "value", "unit", "period", "kind", "source"]),
+        (["neighbors", "huzhou", "--table"], 60, ["id", "name", "zh", "relation"]),
+    ],
+)
+def test_long_ids_wrap_in_their_column_instead_of_records(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], width: int, header: list[str]
+) -> None:
+    """An id too long for its column (national-ip-strong-county-project-demonstration) once turned `facts
+    METRIC` at 80 columns and `neighbors --table` at 60 into records; it breaks after a hyphen now."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = invoke(["--kb", str(BUNDLED_KB), *args])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert header in [line.split() for line in lines], result.stdout[:2000]
+    assert not [line for line in lines if line.split()[:1] == [header[1]]]  # no record's `value` or `name` line
+    assert all(cell_len(line) <= width for line in lines)
+
+
 def test_timeline_numbers_its_sources_and_lists_them_by_title(
     run, dated_kb: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -182,6 +182,26 @@ def test_list_marks_holders_by_inference_or_plan(mini_kb: Path) -> None:
     assert invoke(["--kb", str(mini_kb), "list", "--columns", "caveat"]).exit_code == 2
 
 
+def test_list_columns_take_every_column_the_table_shows(run) -> None:
+    """`list --in PLACE` shows `located in` (and `caveat` when one is marked): --columns takes both by the names
+    --json uses, `in` and `caveat`; a wrong name is a usage error that says which names there are."""
+    table = run("list", "--in", "zhejiang", "--columns", "id,in,caveat")
+    assert table.exit_code == 0, table.stderr
+    assert "located in" in table.stdout and any(
+        line.split()[:2] == ["huzhou", "Zhejiang"] for line in table.stdout.splitlines()
+    )
+    csv_text = run("list", "--in", "zhejiang", "--columns", "id,in,caveat", "--format", "csv").stdout.splitlines()
+    assert csv_text[0] == "id,in,caveat" and "huzhou,zhejiang," in csv_text
+    assert run("list", "--in", "zhejiang", "--columns", "caveat").exit_code == 0
+    rows = json.loads(run("list", "--in", "zhejiang", "--columns", "id,in", "--json").stdout)
+    assert {"id": "huzhou", "in": [{"id": "zhejiang", "type": "province", "name": "Zhejiang", "zh": "浙江省"}]} in rows
+    wrong = run("list", "--in", "zhejiang", "--columns", "id,cavaet")
+    assert wrong.exit_code == 2 and "did you mean 'caveat'?" in wrong.stderr
+    assert "columns: id, type, name, zh, pinyin, description, caveat, in; a relation type: " in wrong.stderr
+    no_place = run("list", "--columns", "in")
+    assert no_place.exit_code == 2 and "needs --in" in no_place.stderr
+
+
 def test_neighbors_by_depth_and_tree(run) -> None:
     one = json.loads(run("neighbors", "keqiao", "--json").stdout)
     assert {n["id"]: n["depth"] for n in one} == {"keqiao": 0, "shaoxing": 1, "keqiao-overseas-dispute-subcenter": 1}
@@ -346,6 +366,23 @@ def test_build_says_where_the_database_is(run, isolated_cache: Path) -> None:
     assert result.exit_code == 0 and str(isolated_cache) in result.stdout
 
 
+def test_build_says_whether_anything_changed(run, mini_kb: Path) -> None:
+    """A second `ipkb build` with no edit says the store was already up to date, not "built"; after an edit,
+    how many files it read again."""
+    first = run("build")
+    assert first.exit_code == 0 and first.stdout.startswith("built ") and "read all 5 record files" in first.stdout
+    again = run("build")
+    assert again.exit_code == 0 and again.stdout.startswith("already up to date: "), again.stdout
+    assert "no file changed" in again.stdout and "built" not in again.stdout.split("\n")[0]
+    built = json.loads(run("build", "--json").stdout)
+    assert (built["up_to_date"], built["files_read"]) == (True, 0)
+    edited = next((mini_kb / "entities").glob("*.yaml"))
+    edited.write_text(edited.read_text() + "\n")
+    changed = run("build")
+    assert changed.stdout.startswith("rebuilt ") and "read the 1 changed of 5 record files" in changed.stdout
+    assert run("build", "--full").stdout.startswith("built ")
+
+
 def test_db_option_and_environment(run, tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "chosen.sqlite"
     assert invoke(["--kb", str(tmp_path / "kb"), "--db", str(db), "build"]).exit_code == 0
@@ -481,6 +518,24 @@ def test_every_commands_help_shows_an_example() -> None:
     assert {"show", "list", "export", "build", "stats"} <= set(names)
     missing = [name for name in names if "e.g. ipkb" not in invoke([name, "--help"]).stdout]
     assert not missing, f"no example in --help of: {missing}"
+
+
+def test_help_shows_number_ranges_a_person_can_read() -> None:
+    """`--limit`'s top is SQLite's largest integer: help says `x>=1`, not `1<=x<=9223372036854775807`, for every
+    command; a number past that top is still refused."""
+    import typer.main
+    from typer.core import TyperGroup
+
+    from ipkb.cli.app import app
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    helps = {name: invoke([name, "--help"]).stdout for name in sorted(group.commands)}
+    assert not [name for name, text in helps.items() if "9223372036854775807" in text or "2**63" in text]
+    assert "[default: 20; x>=1]" in helps["search"]
+    assert "x>=1" in helps["path"] and "1<=x<=10" in helps["neighbors"]
+    too_big = invoke(["search", "hu", "--limit", str(2**63)])
+    assert too_big.exit_code == 2 and "9223372036854775807" in too_big.stderr
 
 
 def test_help_lists_each_command_with_its_whole_summary_on_a_wide_terminal() -> None:

@@ -19,7 +19,7 @@ from tests.conftest import BUNDLED_KB, Result, invoke
 # parameter-type classes, since typer 0.17 imports click while later versions vendor a copy of it
 GROUP = typer.main.get_command(app)
 assert isinstance(GROUP, TyperGroup)
-INT_TYPES = ("IntParamType", "IntRange")
+INT_TYPES = ("IntParamType", "IntRange", "AtLeast")
 
 
 def _type(parameter: TyperOption | TyperArgument) -> str:

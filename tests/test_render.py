@@ -71,6 +71,28 @@ def test_a_grid_too_wide_for_whole_words_becomes_records() -> None:
     assert lines[4] == "" and lines[5] == " id    keqiao"
 
 
+def test_an_id_column_breaks_after_hyphens_rather_than_turn_the_table_into_records() -> None:
+    """Told which columns hold ids, a grid too narrow for a whole id breaks it after a hyphen, and only once
+    every other column is as narrow as its words allow; without that, the same rows become records."""
+    rows = [
+        ["national-ip-strong-county-project-demonstration", "Strong-county project demonstration county", "22"],
+        ["keqiao", "Keqiao", "3"],
+    ]
+    table = Grid("id", "name", "count", hyphenated=(0,))
+    plain = Grid("id", "name", "count")
+    for row in rows:
+        table.add_row(*row)
+        plain.add_row(*row)
+    lines = draw(table, 40).splitlines()
+    assert lines[0].split() == ["id", "name", "count"]
+    assert [line.split()[0] for line in lines[2:6]] == ["national-ip-", "strong-county-", "project-", "demonstration"]
+    assert lines[2].split()[1:] == ["Strong-county", "22"]  # the name is only as narrow as its longest word
+    assert all(cell_len(line) <= 40 for line in lines)
+    assert not characters(" ".join(" ".join(r) for r in rows)) - characters("\n".join(lines))
+    assert draw(table, 120).splitlines()[2].split()[0] == rows[0][0]  # whole where it fits
+    assert draw(plain, 40).splitlines()[0].split() == ["id"]  # a record: the id too long for its line
+
+
 def test_grid_wraps_within_the_column() -> None:
     table = Grid("label", "text", "source", flexible=(1,), show_header=False)
     table.add_row("holds", "National IP demonstration city 国家知识产权示范城市 (designation) · rank 4 of 25", "[1]")

@@ -140,3 +140,43 @@ def test_list_in_a_place_marks_what_lies_there_only_by_inference(mini_kb: Path) 
     assert "caveat" not in rows["huzhou"]
     shown = invoke(["--kb", str(mini_kb), "list", "--in", "zhejiang"]).stdout
     assert "inferred location" in " ".join(shown.split())
+
+
+PEOPLE = """\
+- id: li-si
+  type: person
+  name: Li Si
+  zh: 李四
+  sources: [{source: src-article}]
+"""
+
+POSTS = """\
+- from: li-si
+  type: holds_role
+  to: national-center
+  role: Deputy Director
+  year: 2016
+  sources: [{source: src-article}]
+- from: li-si
+  type: holds_role
+  to: national-center
+  role: Director
+  since: 2011
+  until: 2018
+  sources: [{source: src-article}]
+"""
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_post_says_its_period_on_its_line(mini_kb: Path, columns: int) -> None:
+    """A post that ended, or one a source only saw held on a date, must not read as held now: its line says
+    `2011–2018` or `as of 2016` beside the role, not only in a note."""
+    (mini_kb / "entities" / "people.yaml").write_text(PEOPLE)
+    (mini_kb / "relations" / "people.yaml").write_text(POSTS)
+    out = show(mini_kb, "li-si", columns=columns).stdout
+    relations = out[out.index("Relations") :].split("\n\n")[0]
+    flat = " ".join(re.sub(r"\[\d+\]", "", relations).split())
+    assert "role Director · 2011–2018" in flat, relations
+    assert "role Deputy Director · as of 2016" in flat, relations
+    assert "2016 ·" not in flat and "since" not in flat and "until" not in flat
+    assert max(len(line) for line in out.splitlines()) <= columns

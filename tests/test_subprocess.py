@@ -88,6 +88,28 @@ def test_a_query_on_a_built_kb_imports_no_typer_nor_click(args: list[str]) -> No
     assert not found, found
 
 
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        ("list", {}),  # the fast path
+        ("list", {"IPKB_NO_FAST": "1"}),  # the same answer through typer, where click meets the pipe first
+        ("timeline", {}),  # a command only typer runs
+    ],
+)
+def test_a_long_answer_piped_into_head_exits_0_silently(args: str, env: dict[str, str]) -> None:
+    """`ipkb list | head -3` under `set -o pipefail`: the reader stopped early, which is no failure; and no
+    "Exception ignored ... BrokenPipeError" from the interpreter's last flush."""
+    shell = shutil.which("bash")
+    if shell is None:
+        pytest.skip("no bash")
+    command = f"set -o pipefail; '{sys.executable}' -m ipkb {args} | head -3"
+    result = subprocess.run(
+        [shell, "-c", command], capture_output=True, text=True, timeout=120, env={**os.environ, **env}
+    )
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert len(result.stdout.splitlines()) == 3
+
+
 def test_no_colour_when_piped_or_under_no_color() -> None:
     for env in ({}, {"NO_COLOR": "1"}):
         result = ipkb("show", "huzhou", env=env)

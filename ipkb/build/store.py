@@ -33,6 +33,7 @@ STORE_VERSION = f"{STORE_EPOCH}.{TABLES_DIGEST}"
 RACY_NS = 2 * 10**9
 _DISTRUSTED: set[Path] = set()  # databases this process found damaged: rebuilt in full, never reused
 _BUILT: dict[Path, str] = {}  # database -> content hash of the build just made (for open_built)
+READ: dict[Path, tuple[int, int]] = {}  # database -> (record files read, of how many) by its last build here
 
 
 def stat_signature(kb: Path) -> str:
@@ -306,7 +307,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     todo = [s for s in sources if keys.get(s.name) != s.key]
     kept = {s.name for s in sources} - {s.name for s in todo}
     by_name = {s.name: s for s in sources}
-
+    READ[db] = (len(todo), len(sources))
     clashes: list[sqlite3.IntegrityError] = []
 
     def write_fresh(out: StoreWriter, in_place: bool = False) -> dict[str, Part]:

@@ -132,18 +132,25 @@ def _render_error(error: IpkbError, as_json: bool) -> None:
 
 def _typer(args: list[str], as_json: bool) -> None:
     """The typer app, which exits through SystemExit. Under --json its usage errors (a missing argument, a
-    number out of range) become a UsageError, rendered like every other error: one JSON document on stderr."""
+    number out of range) become a UsageError, rendered like every other error: one JSON document on stderr.
+    click meets a closed pipe by wrapping stdout in a PacifyFlushWrapper and exiting 1: that becomes the
+    BrokenPipeError `main` answers on the fast path too."""
     from ipkb.cli.app import app
 
-    if not as_json:
-        app(args=args, prog_name="ipkb")
-        return
     try:
-        code = app(args=args, prog_name="ipkb", standalone_mode=False)
-    except Exception as error:
-        # click's usage errors (typer vendors click, so they are known by their shape, not their class)
-        if getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message"):
-            raise UsageError(error.format_message()) from error
+        if not as_json:
+            app(args=args, prog_name="ipkb")
+            return
+        try:
+            code = app(args=args, prog_name="ipkb", standalone_mode=False)
+        except Exception as error:
+            # click's usage errors (typer vendors click, so they are known by their shape, not their class)
+            if getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message"):
+                raise UsageError(error.format_message()) from error
+            raise
+    except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            raise BrokenPipeError from None
         raise
     if isinstance(code, int) and code:
         sys.exit(code)
@@ -202,10 +209,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
-        # `ipkb list | head`: as click does, quietly exit 1; point stdout at devnull so the interpreter's final
-        # flush does not complain either.
+        # `ipkb list | head`: the reader has all it wanted, which is no failure (a `set -o pipefail` script
+        # goes on): exit 0 without a word; stdout points at devnull so the interpreter's final flush is
+        # quiet too ("Exception ignored ... BrokenPipeError").
         edge.silence()
-        sys.exit(1)
+        sys.exit(0)
     except OSError as error:  # a full disk, a closed stdout: one line on stderr, never a traceback
         if os.environ.get("IPKB_DEBUG"):
             raise

@@ -16,7 +16,7 @@ import typer
 
 from ipkb import __version__
 from ipkb.cli import OPTIONS, complete
-from ipkb.cli.fast import AS_OF, JSON, TYPES, Command, Opt, default_of
+from ipkb.cli.fast import AS_OF, JSON, MAX_INT, TYPES, Command, Opt, default_of
 
 app = typer.Typer(
     name="ipkb",
@@ -28,6 +28,26 @@ app = typer.Typer(
     # help as wide as the terminal, up to 120 columns (click stops at 80: command summaries were cut short)
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
+
+
+def at_least(minimum: int | None) -> Any:
+    """click's IntRange from `minimum` to MAX_INT whose help says only `x>=minimum`: the top is SQLite's
+    largest integer, a limit of the store rather than of the option, and `1<=x<=9223372036854775807` in
+    --help reads like a bug. A number past it is still a usage error, and that error names the bound."""
+    # typer 0.17 imports click, later versions vendor a copy: take the one typer's own errors come from
+    click_types = importlib.import_module(typer.BadParameter.__module__.rpartition(".")[0] + ".types")
+
+    class AtLeast(click_types.IntRange):  # type: ignore[misc, name-defined]
+        def _describe_range(self) -> str:
+            return f"x>={self.min}"
+
+        def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+            number = click_types.INT.convert(value, param, ctx)
+            if number > MAX_INT:
+                self.fail(f"{number} is not in the range {self.min}<=x<={MAX_INT}.", param, ctx)
+            return super().convert(number, param, ctx)
+
+    return AtLeast(min=minimum, max=MAX_INT)
 
 
 def annotated(opt: Opt) -> Any:
@@ -49,6 +69,7 @@ def annotated(opt: Opt) -> Any:
         show_default=opt.show_default,
         min=opt.min,
         max=opt.max,
+        click_type=at_least(opt.min) if opt.max == MAX_INT else None,
         autocompletion=getattr(complete, opt.complete) if opt.complete else None,
     )
     return cast(Any, Annotated)[kind, info]

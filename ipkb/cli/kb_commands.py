@@ -150,15 +150,32 @@ def build(
          ipkb build --full
          ipkb --kb ./my-kb --db ./my-kb.sqlite build
     """
+    from ipkb.build.store import READ, is_fresh
     from ipkb.build.store import build as build_store
     from ipkb.paths import resolve_db
 
     kb = store_kb_path()
     db = resolve_db(OPTIONS.db, kb)
+    up_to_date = not full and is_fresh(kb, db)  # the build rewrites its meta either way: ask first
     problems = build_store(kb, db, full=full)
     warnings = [p for p in problems if p.severity == "warning"]
+    read, files = READ.get(db, (0, 0))
     if as_json:
-        built: Built = {"ok": True, "database": str(db), "kb": str(kb), "warnings": [p.as_dict() for p in warnings]}
+        built: Built = {
+            "ok": True,
+            "database": str(db),
+            "kb": str(kb),
+            "up_to_date": up_to_date,
+            "files_read": read,
+            "warnings": [p.as_dict() for p in warnings],
+        }
         emit_json(built)
+        return
+    warned = f"{len(warnings)} warning(s): `ipkb validate` lists them" if warnings else "no warnings"
+    if up_to_date:
+        said = f"already up to date: {db}\n  from {kb}\n  no file changed since the last build; {warned}"
+    elif read == files:
+        said = f"built {db}\n  from {kb}\n  read all {files} record files; {warned}"
     else:
-        typer.echo(f"built {db}\n  from {kb} ({len(warnings)} warning(s); `ipkb validate` lists them)")
+        said = f"rebuilt {db}\n  from {kb}\n  read the {read} changed of {files} record files; {warned}"
+    typer.echo(said)

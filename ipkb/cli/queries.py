@@ -136,8 +136,10 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     Opt(
         "--columns",
         "columns",
-        help="Columns to show, comma-separated or repeated: id, type, name, zh, pinyin, description, a relation "
-        "type (located_in: where it lies) or, with --designation, a qualifier of the designation (batch, year).",
+        help="Columns to show, comma-separated or repeated: id, type, name, zh, pinyin, description; caveat "
+        "(listed only by inference or plan; with --in or --designation); in (where it lies directly; with --in); "
+        "a relation type (located_in: where it lies); with --designation, a qualifier of the designation "
+        "(batch, year).",
         multiple=True,
     ),
     Opt(
@@ -170,7 +172,7 @@ def list_entities(
     rows: Sequence[Mapping[str, object]] = listed
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
     if wanted:
-        rows = [{k: row[k] for k in wanted} for row in kb.with_columns(listed, wanted, designation)]
+        rows = [{k: row[k] for k in wanted} for row in kb.with_columns(listed, wanted, designation, within)]
     if marked and wanted and "caveat" not in wanted and not (as_json or table_format == "json"):
         emit_note(f"{marked} of these are listed only by inference or plan: add the column caveat to see which")
     if table_format in ("csv", "tsv"):
@@ -199,13 +201,19 @@ def list_entities(
 
 
 def write_delimited(rows: Sequence[Mapping[str, object]], columns: list[str], delimiter: str) -> None:
-    """CSV or TSV with a header, for a spreadsheet (RFC 4180 quoting; None is an empty cell)."""
+    """CSV or TSV with a header, for a spreadsheet (RFC 4180 quoting; None is an empty cell; the places of
+    `in`, by id, `; `-joined like a relation type's column)."""
     import csv
     import sys
 
+    def cell(value: object) -> object:
+        if isinstance(value, list):
+            return "; ".join(str(v["id"]) if isinstance(v, dict) else str(v) for v in value)
+        return "" if value is None else value
+
     writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([["" if row.get(c) is None else row[c] for c in columns] for row in rows])
+    writer.writerows([[cell(row.get(c)) for c in columns] for row in rows])
 
 
 @declare(

@@ -171,6 +171,7 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
         title=metric.replace("_", " ") if metric else None,
         justify=("left", "right"),
         last=() if metric else (0,),
+        hyphenated=(0,) if metric else (),  # `Name (an-entity-id)`: the id breaks after a hyphen, not as records
     )
     if not metric:  # each entity's figures together, in the order of their periods
         first = {entity: n for n, entity in enumerate(dict.fromkeys(r["entity"]["id"] for r in rows))}

@@ -10,7 +10,6 @@ their column when the terminal is narrow.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from operator import itemgetter
@@ -23,6 +22,7 @@ from rich.segment import Segment
 from rich.text import Span, Text
 
 from ipkb.render.terminal import columns
+from ipkb.render.wrap import _HAN, _UNBROKEN, hyphen_pieces, width_of, wrap_whole_words
 
 Justify = Literal["left", "right"]
 
@@ -67,27 +67,13 @@ class Cell(NamedTuple):
     def text(self) -> Text:
         return Text(self.plain, spans=self.spans)
 
-    def wrap(self, console: Console, width: int) -> list[Cell]:
-        if _HAN.search(self.plain):  # between characters, but not inside 2022 or 12330
-            return [Cell.of(line) for line in wrap_whole_words(self.text(), width)]
+    def wrap(self, console: Console, width: int, hyphens: bool = False) -> list[Cell]:
+        if hyphens or _HAN.search(self.plain):  # between characters, but not inside 2022 or 12330
+            return [Cell.of(line) for line in wrap_whole_words(self.text(), width, hyphens)]
         return [Cell.of(line) for line in self.text().wrap(console, width, overflow="fold")]
 
 
 EMPTY = Cell("", [], 0)
-
-
-_ASCII_AND_HAN = re.compile("[\x20-\x7e\u4e00-\u9fff]*")
-_HAN = re.compile("[\u4e00-\u9fff]")
-
-
-def width_of(text: str) -> int:
-    """How many terminal cells `text` takes: rich's cell_len, without its character-by-character lookups
-    for printable ASCII (one cell each) and CJK ideographs (two): a long list measures 400,000 strings."""
-    if text.isascii() and text.isprintable():
-        return len(text)
-    if _ASCII_AND_HAN.fullmatch(text):
-        return len(text) + len(_HAN.findall(text))
-    return cell_len(text)
 
 
 def _within(spans: list[Span], length: int) -> list[Span]:
@@ -124,8 +110,9 @@ class Grid:
     """Rows of cells under a header, in aligned columns, drawn line by line; looks like a rich Table with
     box.SIMPLE_HEAD. Columns left entirely empty take no room. When the lines are wider than the console,
     the `flexible` columns (all, by default) narrow, the widest first, down to their longest word, and their cells wrap
-    between words within the column. A word (an id, a metric, a Chinese name) is never cut: when even that
-    does not fit, each row is drawn as a record instead, one `header  value` line per cell; and a word wider
+    between words within the column. A word (an id, a metric, a Chinese name) is never cut, but for an id in
+    a `hyphenated` column, which breaks after a hyphen once no other column can narrow: when even that does
+    not fit, each row is drawn as a record instead, one `header  value` line per cell; and a word wider
     than the console itself (a long URL) runs past its edge whole, on a line of its own. Columns named `last`
     (a metric's name, which reads badly in pieces) narrow only once no other can; in `breakable` ones Chinese
     breaks between characters (not inside 2022), BREAKABLE cells wide at least. A section heading (`add_section`)
@@ -145,6 +132,7 @@ class Grid:
         show_header: bool = True,
         last: Sequence[int] = (),
         breakable: Sequence[int] = (),
+        hyphenated: Sequence[int] = (),
     ) -> None:
         self.headers = headers
         self.title = title
@@ -153,6 +141,7 @@ class Grid:
         self.flexible = range(len(headers)) if flexible is None else flexible
         self.last = set(last)  # flexible columns that narrow only once the others can narrow no more
         self.breakable = set(breakable)  # columns whose Chinese may break between characters, BREAKABLE wide at least
+        self.hyphenated = set(hyphenated)  # columns of ids, which break after a hyphen rather than become records
         self.show_header = show_header
         self.rows: list[list[Cell]] = []
         self.sections: dict[int, Cell] = {}  # row index -> the heading drawn above it
@@ -177,29 +166,40 @@ class Grid:
         excess = len(self.INDENT) + sum(shown) + len(self.GAP) * (len(shown) - 1) - available
         if excess <= 0 or not self.flexible:
             return widths
-        # narrow the widest flexible column a cell at a time, never below its longest word
-        floors = {i: self._longest_word(i) for i in self.flexible}
+        # narrow the widest flexible column a cell at a time, never below its longest word; then, if that is not
+        # enough, the id columns (`hyphenated`) on their own, down to their longest piece between hyphens
+        excess = self._narrow(widths, excess, {i: self._longest_word(i) for i in self.flexible})
+        if excess > 0 and self.hyphenated:
+            excess = self._narrow(widths, excess, {i: self._longest_word(i, True) for i in self.hyphenated})
+        return widths if excess <= 0 else None
+
+    def _narrow(self, widths: list[int], excess: int, floors: dict[int, int]) -> int:
+        """Narrow `widths` (in place) by up to `excess` cells, the widest of the columns in `floors` first, none
+        below its floor (nor below its header's longest word); return how much is still too wide."""
         if self.show_header:
-            floors = {i: max([floor, *(cell_len(w) for w in self.headers[i].split())]) for i, floor in floors.items()}
+            floors = {i: max([f, *(cell_len(w) for w in self.headers[i].split())]) for i, f in floors.items()}
         while excess > 0:
-            narrowable = [i for i in self.flexible if widths[i] > floors[i] and i not in self.last]
-            narrowable = narrowable or [i for i in self.flexible if widths[i] > floors[i]]
+            narrowable = [i for i in floors if widths[i] > floors[i] and i not in self.last]
+            narrowable = narrowable or [i for i in floors if widths[i] > floors[i]]
             if not narrowable:
-                return None
+                return excess
             widest = max(narrowable, key=lambda i: widths[i])
             widths[widest] -= 1
             excess -= 1
-        return widths
+        return excess
 
-    def _longest_word(self, column: int) -> int:
-        """The width of the longest word in a column."""
+    def _longest_word(self, column: int, hyphens: bool = False) -> int:
+        """The width of the longest word in a column (with `hyphens`, of the longest piece of an id in it)."""
         text = " ".join(cell.plain for cell in map(itemgetter(column), self.rows))
-        if text.isascii():  # a word of printable ASCII (cells hold no control codes) is as wide as it is long
+        if text.isascii() and not hyphens:  # printable ASCII (cells hold no control codes): as wide as long
             return max(map(len, text.split()), default=0)
-        return max((self._floor(word, column) for word in set(text.split())), default=0)
+        return max((self._floor(word, column, hyphens) for word in set(text.split())), default=0)
 
-    def _floor(self, word: str, column: int) -> int:
-        """How narrow a word can be wrapped: not at all, but for Chinese in a `breakable` column."""
+    def _floor(self, word: str, column: int, hyphens: bool = False) -> int:
+        """How narrow a word can be wrapped: not at all, but for Chinese in a `breakable` column and, with
+        `hyphens`, an id in a `hyphenated` one."""
+        if hyphens and column in self.hyphenated and "-" in word:
+            return max(width_of(piece) for piece in hyphen_pieces(word))
         width = width_of(word)
         if column not in self.breakable or width <= self.BREAKABLE or not _HAN.search(word):
             return width
@@ -233,7 +233,8 @@ class Grid:
             yield self._line(cells, widths)
             return
         parts = [
-            [cell] if cell.width <= w or not w else cell.wrap(console, w) for cell, w in zip(cells, widths, strict=True)
+            [cell] if cell.width <= w or not w else cell.wrap(console, w, i in self.hyphenated)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
         ]
         for k in range(max(map(len, parts))):
             yield self._line([p[k] if k < len(p) else EMPTY for p in parts], widths)
@@ -324,48 +325,6 @@ class Hanging:
         for number, line in enumerate(wrap_whole_words(self.body, room)):
             yield from Text.assemble((self.prefix if number == 0 else " " * indent, self.style), line).render(console)
             yield Segment.line()
-
-
-def wrap_whole_words(text: Text, width: int) -> list[Text]:
-    """`text` in lines of at most `width` cells, broken between words only: a word longer than that (a URL,
-    an id) has a line of its own and stays whole, so it can be copied; Chinese, written without spaces,
-    breaks between characters. Text.wrap either folds such a word
-    or, told not to, does not wrap at all; rich's own line divider does what is wanted here."""
-    from rich._wrap import divide_line
-
-    lines: list[Text] = []
-    for paragraph in text.split("\n", allow_blank=True):
-        for line in paragraph.divide(divide_line(paragraph.plain, width, fold=False)):
-            line.rstrip()
-            if line.cell_len > width and _HAN.search(line.plain):  # Chinese breaks between characters
-                lines += [piece for piece in line.divide(_han_breaks(line.plain, width)) if piece.plain]
-            else:
-                lines.append(line)
-    return lines
-
-
-_UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][A-Za-z0-9]+)*|.", re.DOTALL)
-
-
-def _han_breaks(plain: str, width: int) -> list[int]:
-    """Where to break a word of Chinese wider than `width` cells: between any two characters, but never inside
-    a run of ASCII letters and digits (2022, 12330, PCT, 86.73) unless that run alone is wider than the line."""
-    breaks, used = [], 0
-    for unit in _UNBROKEN.finditer(plain):
-        size = width_of(unit.group())
-        if used and used + size > width:
-            breaks.append(unit.start())
-            used = 0
-        if size <= width:
-            used += size
-            continue
-        for k, character in enumerate(unit.group()):  # a run wider than the line: folded where it must be
-            size = width_of(character)
-            if used and used + size > width:
-                breaks.append(unit.start() + k)
-                used = 0
-            used += size
-    return breaks
 
 
 class Notes:

@@ -138,7 +138,8 @@ class NeighborTable:
 
     def grid(self, columns: Sequence[str]) -> Grid:
         names = [columns.index(c) for c in ("name", "zh", "relation")]  # narrowed last, widest first
-        grid = Grid(*columns, last=names, breakable=[columns.index("zh")])
+        ids = [columns.index(c) for c in ("id", "from") if c in columns]  # break after a hyphen, not as records
+        grid = Grid(*columns, last=names, breakable=[columns.index("zh")], hyphenated=ids)
         for row in self.rows:
             grid.add_row(*[_cell(row.get(c)) for c in columns])
         return grid

@@ -16,8 +16,9 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
-from ipkb.render.layout import Grid, Hanging, Notes, wrap_whole_words
+from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import format_value, marks, qualifiers_text
+from ipkb.render.wrap import wrap_whole_words
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, ClaimedTotal, EntityRef, Fact, RelationView, ShowView, Source

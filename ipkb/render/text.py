@@ -10,8 +10,25 @@ if TYPE_CHECKING:
 
 
 def qualifiers_text(q: Qualifiers) -> str:
-    parts = []
+    """A claim's qualifiers in a line: a post's `role` first, then its period, then the rest.
+
+    The period is what a reader needs to tell a past claim from a present one: `since` and `until` read as
+    `2005-06-19 – 2013-12-23` (`2011–2018` for years); a post dated only by the day or year a source saw it
+    held (a `date` or `year` with no `since` or `until`) reads `as of 2024`, not a bare year that looks
+    like its start."""
+    parts = [f"role {q['role']}"] if "role" in q else []
+    since, until = q.get("since"), q.get("until")
+    seen = q.get("date") or q.get("year")
+    dated = {"since", "until"} if since is not None and until is not None else set()
+    if dated:
+        years = len(str(since)) == len(str(until)) == 4
+        parts.append(f"{since}–{until}" if years else f"{since} – {until}")
+    elif "role" in q and seen is not None and since is None and until is None:
+        parts.append(f"as of {seen}")
+        dated = {"date", "year"}
     for key, value in q.items():
+        if key in dated or key == "role":
+            continue
         if key == "rank" and "rank_of" in q:
             parts.append(f"rank {value} of {q['rank_of']}")
         elif key == "rank_of":

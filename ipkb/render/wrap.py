@@ -1,0 +1,87 @@
+"""Where a line of text may break: between words, inside Chinese (between characters, never inside a run
+like 2022 or 12330), and, for ids that would not fit otherwise, after a hyphen; and how wide text is."""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+from rich.text import Text
+
+_ASCII_AND_HAN = re.compile("[\x20-\x7e\u4e00-\u9fff]*")
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def width_of(text: str) -> int:
+    """How many terminal cells `text` takes: rich's cell_len, without its character-by-character lookups
+    for printable ASCII (one cell each) and CJK ideographs (two): a long list measures 400,000 strings."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if _ASCII_AND_HAN.fullmatch(text):
+        return len(text) + len(_HAN.findall(text))
+    return cell_len(text)
+
+
+def wrap_whole_words(text: Text, width: int, hyphens: bool = False) -> list[Text]:
+    """`text` in lines of at most `width` cells, broken between words only: a word longer than that (a URL,
+    an id) has a line of its own and stays whole, so it can be copied; Chinese, written without spaces,
+    breaks between characters; with `hyphens`, a word wider than the line (an id) breaks after its hyphens
+    (`national-ip-` / `demonstration-city`). Text.wrap either folds such a word
+    or, told not to, does not wrap at all; rich's own line divider does what is wanted here."""
+    from rich._wrap import divide_line
+
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        for line in paragraph.divide(divide_line(paragraph.plain, width, fold=False)):
+            line.rstrip()
+            if line.cell_len > width and _HAN.search(line.plain):  # Chinese breaks between characters
+                lines += [piece for piece in line.divide(_han_breaks(line.plain, width)) if piece.plain]
+            elif line.cell_len > width and hyphens:  # an id breaks after a hyphen
+                lines += [piece for piece in line.divide(hyphen_breaks(line.plain, width)) if piece.plain]
+            else:
+                lines.append(line)
+    return lines
+
+
+_UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][A-Za-z0-9]+)*|.", re.DOTALL)
+
+
+def _han_breaks(plain: str, width: int) -> list[int]:
+    """Where to break a word of Chinese wider than `width` cells: between any two characters, but never inside
+    a run of ASCII letters and digits (2022, 12330, PCT, 86.73) unless that run alone is wider than the line."""
+    breaks, used = [], 0
+    for unit in _UNBROKEN.finditer(plain):
+        size = width_of(unit.group())
+        if used and used + size > width:
+            breaks.append(unit.start())
+            used = 0
+        if size <= width:
+            used += size
+            continue
+        for k, character in enumerate(unit.group()):  # a run wider than the line: folded where it must be
+            size = width_of(character)
+            if used and used + size > width:
+                breaks.append(unit.start() + k)
+                used = 0
+            used += size
+    return breaks
+
+
+_HYPHENATED = re.compile(r"[^-]*-+|[^-]+")  # a piece of a word up to and with its hyphens
+
+
+def hyphen_pieces(word: str) -> list[str]:
+    """`national-ip-city` -> `national-`, `ip-`, `city`: where an id may break when it cannot stay whole."""
+    return _HYPHENATED.findall(word)
+
+
+def hyphen_breaks(plain: str, width: int) -> list[int]:
+    """Where to break a word wider than `width` cells: after a hyphen, as few times as will fit."""
+    breaks, used = [], 0
+    for piece in _HYPHENATED.finditer(plain):
+        size = width_of(piece.group())
+        if used and used + size > width:
+            breaks.append(piece.start())
+            used = 0
+        used += size
+    return breaks
