@@ -64,6 +64,7 @@ class Fact:
     sources: tuple[Citation, ...] = ()
     position: Position | None = None
     conflict: bool = False  # known to disagree with another fact of the same key; its note says why both are kept
+    bound: str | None = None  # the value is a bound, not exact: "more than 600" (ipkb.figures)
 
 
 @dataclass(frozen=True)

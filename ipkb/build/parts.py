@@ -189,6 +189,7 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
                 "entity_id": f.entity,
                 "metric": f.metric,
                 "value": js(f.value),
+                "bound": f.bound,
                 "unit": f.unit,
                 "period": f.period,
                 "kind": f.kind,

@@ -13,6 +13,7 @@ from ipkb.build.fields import FieldChecks
 from ipkb.build.load import Mapping, Sequence
 from ipkb.build.schema import Schema
 from ipkb.build.values import period_problem, valid_date
+from ipkb.figures import BOUNDS
 from ipkb.model import Citation, EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end
@@ -42,7 +43,7 @@ ENTITY_KEYS = (
 )
 FORMER_NAME_KEYS = ("name", "zh", "until", "sources")
 RELATION_KEYS = ("from", "type", "to", "confidence", "note", "sources")
-FACT_KEYS = ("metric", "value", "unit", "period", "kind", "scope", "confidence", "note", "sources", "conflict")
+FACT_KEYS = ("metric", "value", "bound", "unit", "period", "kind", "scope", "confidence", "note", "sources", "conflict")
 FACT_KINDS = ("actual", "target")
 
 
@@ -245,6 +246,15 @@ class Validator(FieldChecks):
             self.no_controls(file, self.line(record, "value"), "value", value)
         elif not self.finite(file, self.line(record, "value"), "the value", value):
             value = None
+        bound = self.text(file, record, "bound")
+        if bound is not None and bound not in BOUNDS:
+            message = f"bound must be one of {', '.join(BOUNDS)}, not {bound!r}"
+            self.error(file, self.line(record, "bound"), message, did_you_mean(bound, list(BOUNDS)))
+            bound = None
+        elif bound is not None and not isinstance(value, (int, float)):
+            hint = "write the number as value (600) and the words as bound (more_than)"
+            self.error(file, self.line(record, "bound"), "a bound needs a number as its value", hint)
+            bound = None
         kind = record.get("kind", "actual")
         if kind not in FACT_KINDS:
             self.error(
@@ -294,6 +304,7 @@ class Validator(FieldChecks):
                 unit=unit,
                 period=period,
                 kind=str(kind),
+                bound=bound,
                 scope=dict(scope),
                 confidence=self.confidence(file, record),
                 note=note,
