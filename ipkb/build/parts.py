@@ -126,14 +126,17 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
         if names and e.zh and not pinyin:
             pinyin = pinyin_of(e.zh, schema.roles.pinyin.get(e.type))
         dated = {k: v for k, v in (("since", e.since), ("until", e.until)) if v}
-        row = dict(zip(AS_IS, _as_is(e), strict=True))
-        row["pinyin"] = pinyin
-        row["pinyin_given"] = bool(e.pinyin)
-        row["attributes"] = js(e.attributes)
-        row["fields"] = js({**e.fields, **dated})
-        row["former_names"] = js([former_row(f) for f in e.former_names])
-        row["line"] = line(e.position)
-        rows.entities.append(row)
+        rows.entities.append(
+            dict(
+                zip(AS_IS, _as_is(e), strict=True),
+                pinyin=pinyin,
+                pinyin_given=bool(e.pinyin),
+                attributes=js(e.attributes),
+                fields=js({**e.fields, **dated}),
+                former_names=js([former_row(f) for f in e.former_names]),
+                line=line(e.position),
+            )
+        )
         if names:
             rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places))
         rows.citations += cited("entity", index, e.sources)
