@@ -97,6 +97,13 @@ class EntityRecord:
     former_names: tuple[FormerName, ...] = ()  # the names it had until a date, oldest first
 
 
+# EntityRecord's plain texts: each is read from the entity's YAML key of its name and checked as text
+# (ipkb.build.record_checks), and kept as it is in the `entity` column of its name (ipkb.build.parts; pinyin is
+# derived from zh when not given). A new one is its attribute above, its name here and its column in
+# ipkb.build.tables (docs/architecture.md, "A store column").
+ENTITY_TEXTS = ("zh", "pinyin", "description", "note")
+
+
 @dataclass(frozen=True)
 class RelationRecord:
     source_id: str
