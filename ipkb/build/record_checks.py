@@ -201,7 +201,8 @@ class Validator(FieldChecks):
         one of the entity's quotes must give it, as written: a name no source writes is an invention. Full- and
         half-width brackets, curly and straight quotation marks and spaces do not count (sources mix them)."""
         quotes = [_comparable(c.quote) for c in sources if c.quote]
-        named = [("zh", self.text(file, record, "zh"))]
+        zh = record.get("zh")  # read raw: a zh that is not text has its error already
+        named = [("zh", zh)] if isinstance(zh, str) else []
         aliases = record.get("aliases")
         named += [("aliases", str(a)) for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
         for key, text in named:
