@@ -102,6 +102,12 @@ class KB:
         """How many entities `search` would find with no limit, counted up to `cap` (cap + 1: more)."""
         return self.store.count_matches(text.strip(), types, cap)
 
+    def suggest(self, text: str) -> list[str]:
+        """What `show` offers for a name it cannot find (`did you mean`): `id (name)`, closest first."""
+        from ipkb.read.resolve import suggestions
+
+        return suggestions(self.store, text.strip())
+
     def search_page(self, text: str, types: list[str] | None = None, limit: int = 20) -> SearchPage:
         """`search --json`: the best `limit` matches, with how many match in all (None: more than SEARCH_COUNT_CAP)
         and whether the limit cut the list."""

@@ -140,13 +140,13 @@ def test_a_document_number_finds_what_its_relations_join(mini_kb: Path, tmp_path
 def test_a_word_that_starts_with_the_text_ranks_above_one_that_only_contains_it() -> None:
     """`ipkb search Huzhou` ranked Zhuzhou (株洲) and Changsha-Zhuzhou-Xiangtan above Deqing, Anji and PICC,
     which the KB describes as Huzhou's, because "zhuzhou" contains "huzhou": a hit where the text starts a
-    word (of a name, then of a description) now comes before one where it sits inside a word."""
+    word (of a name, then of a description) comes first; one where it only sits inside a word is no longer found."""
     from tests.conftest import invoke
 
     result = invoke(["--kb", str(BUNDLED_KB), "search", "Huzhou", "--limit", "100", "--json"])
     ids = [row["id"] for row in json.loads(result.stdout)["entities"]]
-    inside = min(ids.index(i) for i in ("zhuzhou", "changsha-zhuzhou-xiangtan-city-cluster"))
-    assert all(ids.index(i) < inside for i in ("deqing", "anji", "picc", "src-wisor-44729"))
+    assert ids[0] == "huzhou" and {"deqing", "anji", "picc", "src-wisor-44729"} <= set(ids)
+    assert "zhuzhou" not in ids and "changsha-zhuzhou-xiangtan-city-cluster" not in ids
 
 
 @pytest.mark.parametrize("text", ["湖", "an", "z", "中心", "知识产权", "huzhou", "a-b"])
@@ -159,3 +159,96 @@ def test_the_count_of_matches_is_what_search_finds_without_a_limit(
     everything = len(bundled.search(text, types, 100_000))
     assert bundled.count_matches(text, types, 100_000) == everything
     assert bundled.count_matches(text, types, 3) == min(everything, 4)
+
+
+def ids(hits: list[tuple[object, float]]) -> list[str]:
+    return [row["id"] for row, _ in hits]  # type: ignore[index]
+
+
+def starts_a_word(store: Store, entity: str, word: str) -> bool:
+    import re
+
+    from ipkb.text import strip_tones
+
+    start = re.compile(r"(?<![^\W_])" + re.escape(word.casefold()))
+    texts = [r[0] for r in store.rows("SELECT text FROM name WHERE entity_id = ?", (entity,))]
+    texts += [r[0] or "" for r in store.rows("SELECT description FROM entity WHERE id = ?", (entity,))]
+    return any(start.search(strip_tones(text).casefold()) for text in texts)
+
+
+def test_a_latin_word_is_found_where_a_word_starts_not_inside_one(bundled: Store) -> None:
+    """`search hangzhou --type center` listed Changzhou's centers, "hangzhou" sitting inside "Changzhou": a
+    Latin word must start a word of a name or the description. A prefix still finds (hang: Hangzhou), and
+    Chinese, which has no spaces between words, is still found anywhere."""
+    centers = ids(bundled.search("hangzhou", ["center"], 100))
+    assert "hangzhou-digital-economy-ip-protection-center" in centers
+    assert not [i for i in centers if i.startswith("changzhou")], centers
+    everything = ids(bundled.search("hangzhou", None, 1000))
+    assert "hangzhou" in everything and "changzhou" not in everything and "guangzhou" not in everything
+    assert all(starts_a_word(bundled, entity, "hangzhou") for entity in everything)
+    assert set(centers) <= set(ids(bundled.search("hang", ["center"], 100)))
+    assert {"keqiao", "keqiao-ip-protection-center", "keqiao-textile-rapid-protection-center"} <= set(
+        ids(bundled.search("柯桥", None, 100))
+    )
+    assert {"china-textile-city", "dongsheng-road-market"} <= set(ids(bundled.search("轻纺城", None, 100)))
+
+
+def test_several_words_are_all_required_in_any_order(bundled: Store) -> None:
+    """`search "zhejiang protection center"` found nothing: the words were one phrase. Now each word must
+    start a word of a name, alias, pinyin or the description, in any order."""
+    for text in ("zhejiang protection center", "Center zhejiang PROTECTION"):
+        found = ids(bundled.search(text, ["center"], 50))
+        assert found and found[0] == "zhejiang-ip-protection-center", (text, found)
+        assert all(starts_a_word(bundled, e, w) for e in found for w in ("zhejiang", "protection", "center"))
+    assert bundled.count_matches("zhejiang protection center", None, 1000) == len(
+        bundled.search("zhejiang protection center", None, 1000)
+    )
+    assert bundled.search("zhejiang protection qqxqz", None, 50) == []
+    assert "keqiao-ip-protection-center" in ids(bundled.search("center 柯桥", None, 50))
+
+
+def test_a_search_that_finds_nothing_offers_what_show_would() -> None:
+    """`search keqaio` said only "no entities" while `show keqaio` offered "did you mean": now search offers
+    the same names, on stderr, and still exits 0 with its empty answer on stdout."""
+    from tests.conftest import invoke
+
+    searched = invoke(["--kb", str(BUNDLED_KB), "search", "keqaio"])
+    shown = invoke(["--kb", str(BUNDLED_KB), "show", "keqaio"])
+    offered = shown.stderr.split("did you mean: ")[1].splitlines()[0]
+    assert "keqiao" in offered
+    assert searched.exit_code == 0 and "no entities" in searched.stdout and "did you mean" not in searched.stdout
+    assert f"did you mean: {offered}" in searched.stderr
+
+
+def test_help_says_a_short_chinese_text_looks_in_names_only(mini_kb: Path, tmp_path: Path) -> None:
+    """`search 柯桥` found 3 and `search keqiao` 19: a 1- or 2-character text is looked for in names (aliases
+    included) only, which the character index holds; the help now says so, and it is so."""
+    from tests.conftest import invoke
+
+    (mini_kb / "entities" / "extra.yaml").write_text(
+        "- {id: by-alias, type: county, name: Xq, aliases: [甲乙镇], sources: [{source: src-article}]}\n"
+        "- {id: by-description, type: county, name: Xr, description: 甲乙镇的, sources: [{source: src-article}]}\n"
+    )
+    db = tmp_path / "kb.sqlite"
+    build(mini_kb, db)
+    assert ids(Store(db).search("甲乙", None, 10)) == ["by-alias"]
+    assert ids(Store(db).search("甲乙镇的", None, 10)) == ["by-description"]
+    text = " ".join(invoke(["search", "--help"]).stdout.split())
+    assert "A text of 1 or 2 characters (柯桥, an)" in text and "is looked for in names only" in text
+
+
+def test_several_words_in_a_real_process(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    args = ["--kb", str(BUNDLED_KB), "--db", str(tmp_path / "kb.sqlite"), "search"]
+    result = subprocess.run(
+        [sys.executable, "-m", "ipkb", *args, "zhejiang protection center", "--type", "center", "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert result.returncode == 0, result.stderr
+    found = [row["id"] for row in json.loads(result.stdout)["entities"]]
+    assert found[0] == "zhejiang-ip-protection-center" and "changzhou-robotics-ip-protection-center" not in found

@@ -89,24 +89,30 @@ def path(
 @declare(
     COMMANDS,
     "search",
-    Arg("text", "Words in any language; Chinese sub-strings are found."),
+    Arg("text", "Words in any language, all required, in any order."),
     TYPES,
     Opt("--limit", "limit", "int", help="At most N results.", default=20, min=1, max=MAX_INT),
     JSON,
 )
 def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> None:
-    """Entities whose names or aliases (for 3+ characters, also descriptions) contain the text, best first.
+    """Entities whose names (id, English and Chinese names, aliases, pinyin) or description hold every word.
+
+    A word in Latin letters must start a word there: hang finds Hangzhou; hangzhou does not find Changzhou.
+    Chinese is found anywhere: 柯桥 finds 柯桥区. A text of 1 or 2 characters (柯桥, an), and a word that
+    short in Chinese beside others, is looked for in names only, anywhere in them. Exact names first, then
+    names starting with the text. When nothing matches, the names `ipkb show` would suggest go to stderr.
 
     \b
     e.g. ipkb search 柯桥
-         ipkb search "protection center" --type center --limit 50
+         ipkb search "zhejiang protection center" --type center
 
     Under --json: {"total", "truncated", "entities"}: how many match in all (counted up to 1,000; null past
     that), whether --limit left some out, and the entities shown.
     """
     from ipkb.api import SEARCH_COUNT_CAP
 
-    page = open_kb().search_page(text, types, min(limit, MAX_INT - 1))
+    kb = open_kb()
+    page = kb.search_page(text, types, min(limit, MAX_INT - 1))
     if as_json:
         return emit_json(page)
     from ipkb.render import queries as render
@@ -117,6 +123,10 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
             page["entities"], total=SEARCH_COUNT_CAP + 1 if total is None else total, cap=SEARCH_COUNT_CAP
         )
     )
+    if not page["entities"]:
+        close = kb.suggest(text)  # the names `show` would offer
+        if close:
+            emit_note("did you mean: " + ", ".join(close))
     if page["truncated"]:
         more = f"--limit {total} shows them all" if total is not None else "--limit N shows more"
         emit_note(f"{total if total is not None else f'more than {SEARCH_COUNT_CAP:,}'} match: {more}")

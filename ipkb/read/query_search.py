@@ -19,27 +19,36 @@ class SearchReads:
         raise NotImplementedError  # query.Store's
 
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
-        """Best matches first: the trigram index for 3+ characters, the character index for 1 or 2.
+        """Best matches first: the trigram index for 3+ characters or several words, the character index for
+        a single word of 1 or 2 characters.
 
-        Full-width forms are folded first (NFKC: `（` is `(`, `２` is `2`). For 3+ characters an entity one
-        of whose names (id, name, Chinese name, alias, pinyin) equals the text comes first, then those with
-        a name that starts with it, then the rest: first those where the text starts a word of a name, then
-        of a description, then the rest (the text inside a word), each by full-text rank: `huzhou` finds
-        Huzhou's own entities before Zhuzhou and Changsha-Zhuzhou-Xiangtan.
-        A short text holding a space or punctuation mark, which the character index cannot spell, is looked
-        for with a substring scan of the names instead, shortest matching name first.
+        Full-width forms are folded first (NFKC: `（` is `(`, `２` is `2`). Words are all required, in any
+        order, each in a name (id, name, Chinese name, alias, pinyin) or the description. A word in Latin
+        letters is found where a word starts (`hang` finds Hangzhou; `hangzhou` does not find Changzhou), any
+        other word (Chinese has no spaces between words) anywhere. A word of 1 or 2 characters that the
+        trigram index cannot find (柯桥, or `a` beside other words) is looked for in the names only.
+        An entity one of whose names equals the text (spaces and punctuation folded) comes first, then those
+        with a name that starts with it, then the rest: first those where the words start words of names,
+        then of names or the description, each by full-text rank: `huzhou` finds Huzhou's own entities first.
+        A short single word holding a space or punctuation mark, which the character index cannot spell, is
+        looked for with a substring scan of the names instead, shortest matching name first.
         """
         text = unicodedata.normalize("NFKC", text)
         limit = min(limit, 1 << 40)  # more rows than any KB holds; the sums below stay within SQLite's integers
-        if len(text) >= 3:
+        if len(text) >= 3 or len(text.split()) > 1:
+            words, tri, chars = match_terms(text)
             named = self._named(fold(text), types, limit)
             seen = {row["id"] for row, _ in named}
-            phrase = '"' + text.replace('"', '""') + '"'
-            ranked = self._ranked("entity_fts", "10.0, 1.0", phrase, types, max(limit, self.RERANK) + len(seen))
-            rest = self._word_starts_first(text, [(row, score) for row, score in ranked if row["id"] not in seen])
+            wanted = max(limit, self.RERANK) + len(seen)
+            ranked = []
+            if tri:
+                ranked = self._ranked("entity_fts", "10.0, 1.0", tri, types, wanted, chars=chars)
+            elif chars:
+                ranked = self._short(chars, types, wanted)
+            rest = self._word_starts_first(words, [(row, score) for row, score in ranked if row["id"] not in seen])
             hits = (named + rest)[:limit]
-            if len(hits) < limit:  # then the entities that relations with that text (a document number) join
-                hits += self._named_by_relations(phrase, types, limit - len(hits), {row["id"] for row, _ in hits})
+            if len(hits) < limit and tri and not chars:  # then the entities that relations with that text join
+                hits += self._named_by_relations(tri, types, limit - len(hits), {row["id"] for row, _ in hits})
             return hits
         chars = char_phrase(text)
         if chars:
@@ -51,24 +60,31 @@ class SearchReads:
         )
         return [(r, float(r["score"])) for r in self.rows(sql, [pattern, *(types or []), limit])]
 
-    RERANK = 200  # full-text hits re-ranked by where the text falls in a word: more than a page of them
+    RERANK = 200  # full-text hits re-ranked by where the words fall in names: more than a page of them
 
-    def _word_starts_first(self, text: str, hits: list[tuple[sqlite3.Row, float]]) -> list[tuple[sqlite3.Row, float]]:
-        """Hits with a name in which the text starts a word, then a description in which it does, then the rest
-        (the text inside a word: huzhou in Zhuzhou); full-text rank within each. Case and tones folded."""
-        if not hits or not text[:1].isascii():  # Chinese has no spaces between words: its rank stands
+    def _word_starts_first(
+        self, words: list[str], hits: list[tuple[sqlite3.Row, float]]
+    ) -> list[tuple[sqlite3.Row, float]]:
+        """Hits in whose names every Latin word starts a word, then those where each starts a word of a name
+        or of the description, then the rest; full-text rank within each. Case and tones folded."""
+        if not hits or not words:  # Chinese has no spaces between words: its rank stands
             return hits
-        starts = re.compile(r"(?<![^\W_])" + re.escape(strip_tones(text).casefold()))
+        starts = [re.compile(r"(?<![^\W_])" + re.escape(strip_tones(word).casefold())) for word in words]
         ids = [row["id"] for row, _ in hits]
         names: dict[str, list[str]] = {}
         sql = f"SELECT entity_id, text FROM name WHERE entity_id IN ({','.join('?' * len(ids))})"
         for r in self.rows(sql, ids):
-            names.setdefault(r[0], []).append(r[1])
+            names.setdefault(r[0], []).append(strip_tones(r[1]).casefold())
 
         def tier(row: sqlite3.Row) -> int:
-            if any(starts.search(strip_tones(n).casefold()) for n in names.get(row["id"], [row["name"]])):
+            held = names.get(row["id"], [strip_tones(row["name"]).casefold()])
+            in_names = [any(start.search(name) for name in held) for start in starts]
+            if all(in_names):
                 return 0
-            return 1 if starts.search(strip_tones(row["description"] or "").casefold()) else 2
+            described = strip_tones(row["description"] or "").casefold()
+            return (
+                1 if all(found or start.search(described) for found, start in zip(in_names, starts, strict=True)) else 2
+            )
 
         return sorted(hits, key=lambda hit: tier(hit[0]))
 
@@ -132,17 +148,63 @@ class SearchReads:
         return self._ranked("entity_chars", "1.0", phrase, types, limit)
 
     def _ranked(
-        self, table: str, weights: str, phrase: str, types: list[str] | None, limit: int, below: int | None = None
+        self,
+        table: str,
+        weights: str,
+        phrase: str,
+        types: list[str] | None,
+        limit: int,
+        below: int | None = None,
+        chars: str | None = None,
     ) -> list[tuple[sqlite3.Row, float]]:
         """The entities whose entry in full-text index `table` holds `phrase`, best bm25 score first; with
-        `below`, only the entries up to that rowid."""
+        `below`, only the entries up to that rowid; with `chars`, only those whose names entity_chars finds."""
         owner = f"{table}.rowid & 4294967295" if table == "entity_chars" else f"{table}.rowid"  # see chars_rowid
         bound = f" AND {table}.rowid <= {int(below)}" if below is not None else ""
+        if chars:
+            bound += " AND e.chars_rowid IN (SELECT rowid FROM entity_chars WHERE entity_chars MATCH ?)"
         sql = (
             f"SELECT e.*, bm25({table}, {weights}) AS score FROM {table} JOIN entity e ON e.rowid = {owner} "
             f"WHERE {table} MATCH ?{bound}{type_clause(types)} ORDER BY score, e.id LIMIT ?"
         )
-        return [(r, r["score"]) for r in self.rows(sql, [phrase, *(types or []), limit])]
+        return [(r, r["score"]) for r in self.rows(sql, [phrase, *([chars] if chars else []), *(types or []), limit])]
+
+
+# What comes before a word in names and descriptions. The trigram index sees every character and knows no
+# words, so a Latin word is looked for after each of these, and at the start of a column (FTS5's `^`).
+WORD_GAPS = " -('.\"/\u201c\u2018&_,[\u00b7\uff08"
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_LATIN = re.compile(r"[a-z]")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def match_terms(text: str) -> tuple[list[str], str | None, str | None]:
+    """A search text's Latin words (to rank by), and the MATCH expressions that require all its words: one
+    for entity_fts (the trigrams of names and descriptions), one for entity_chars (names, a character a
+    token) holding the words too short for trigrams. A Latin word must start a word (`hangzhou` is not
+    found in Changzhou); any other word, such as Chinese, may sit anywhere."""
+    latin: list[str] = []
+    tri: list[str] = []
+    chars: list[str] = []
+    for word in text.split():
+        if not _CJK.search(word) and _LATIN.search(strip_tones(word).casefold()):
+            word = _EDGES.sub("", word)
+            latin.append(word)
+            if len(word) >= 2:  # a gap and two letters make a trigram; `^` needs three letters
+                starts = [quoted(gap + word) for gap in WORD_GAPS] + ([f"^{quoted(word)}"] if len(word) > 2 else [])
+                tri.append("(" + " OR ".join(starts) + ")")
+                continue
+        elif len(word) >= 3:
+            tri.append(quoted(word))
+            continue
+        phrase = char_phrase(word)  # None for a mark (`&`), which no index spells
+        if phrase:
+            chars.append(phrase)
+    return latin, " AND ".join(tri) or None, " AND ".join(chars) or None
 
 
 def type_clause(types: list[str] | None) -> str:
