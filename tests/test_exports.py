@@ -231,7 +231,8 @@ def test_mermaid_flowchart(run, tmp_path: Path) -> None:
     lines = export(run, "mermaid", tmp_path / "kb.mmd").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "flowchart LR"
     assert sum(1 for line in lines if re.match(r'  e_\w+\[".*"\]:::t_\w+$', line)) == 12
-    assert sum(1 for line in lines if re.match(r'  e_\w+ -->\|".*"\| e_\w+$', line)) == 7
+    assert sum(1 for line in lines if re.match(r'  e_\w+ -->\|".*"\| e_\w+$', line)) == 5
+    assert sum(1 for line in lines if re.match(r'  e_\w+ -\.->\|".*\(planned\)"\| e_\w+$', line)) == 2
     assert '  e_huzhou["Huzhou<br/>湖州市"]:::t_city' in lines
     assert '  e_keqiao -->|"located in"| e_shaoxing' in lines
 
