@@ -154,6 +154,6 @@ def diff(
     report = diff_revisions(kb_path(), old, new or WORKTREE)
     if as_json:
         return emit_json(report)
-    from ipkb.render import analysis as render_analysis
+    from ipkb.render.diff import diff as render_diff
 
-    emit(render_analysis.diff(report))
+    emit(render_diff(report))
