@@ -143,7 +143,8 @@ def diff(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What changed between two revisions of the KB, as entities, relations, facts and citations.
+    """What changed between two revisions of the KB: entities, relations and facts added, removed, or changed
+    field by field (notes and citations too).
 
     \b
     e.g. ipkb diff HEAD~1
