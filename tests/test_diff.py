@@ -203,3 +203,11 @@ def test_a_kb_folder_outside_git_is_said_to_be_so(mini_kb: Path, monkeypatch: py
     assert "fatal" not in result.stderr and "name a revision" not in result.stderr
     dash = invoke(["--kb", str(mini_kb), "diff", "--", "--output=x"])  # refused before git is asked
     assert dash.exit_code == 2 and "is not a revision" in dash.stderr
+
+
+def test_a_shortened_text_starts_at_a_word_near_its_change() -> None:
+    from ipkb.render.diff import shorten
+
+    assert shorten("Notice of August 2022 that named 38 cities", 12, 1) == "Notice of A…"  # not "…otice"
+    assert shorten("one two three four five six seven", 14, 16) == "…four five si…"
+    assert shorten("宁波国家高新技术产业开发区", 9) == "宁波国家…"  # by cells: a Chinese character takes two

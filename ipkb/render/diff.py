@@ -27,9 +27,9 @@ def shorten(text: str, width: int, start: int = 0) -> str:
     """`text` in at most `width` cells, from `start` (a word's beginning near it), with … where it is cut."""
     if width_of(text) <= width:
         return text
+    space = text.rfind(" ", 0, start)  # -1: none, so the text's start
+    start = space + 1 if start - space <= 10 else start  # a word's start near it
     if start > 0:
-        space = text.rfind(" ", 0, start)
-        start = space + 1 if space > 0 and start - space <= 10 else start
         text = "…" + text[start:]
     if width_of(text) <= width:
         return text
