@@ -102,6 +102,20 @@ def test_a_long_text_is_shortened_around_its_change_at_every_width(
     assert "demon" in before and "model" in after  # where they differ is shown, not their common start
 
 
+def test_a_sentence_added_to_a_long_text_is_what_its_line_shows(mini_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    committed(mini_kb)
+    edit(
+        mini_kb / "entities" / "places.yaml",
+        ("description: Prefecture-level city in northern Zhejiang.", f"description: {LONG}."),
+    )
+    git(mini_kb.parent, "commit", "-qam", "two")
+    edit(mini_kb / "entities" / "places.yaml", (f"description: {LONG}.", f"description: {LONG}. Renamed in 2020."))
+    monkeypatch.setenv("COLUMNS", "80")
+    [line] = [line for line in diff(mini_kb).stdout.splitlines() if line.startswith("    description: ")]
+    before, after = line.removeprefix("    description: ").split(" → ")
+    assert before.startswith("…") and after.startswith("…") and "Renamed in 2020." in after, line
+
+
 def test_notes_of_entities_relations_and_facts_are_changes(mini_kb: Path) -> None:
     committed(mini_kb)
     edit(

@@ -60,7 +60,8 @@ class Change:
         room = options.max_width - len(INDENT) - width_of(self.field) - 2 - 3
         before, after = self.before, self.after
         if width_of(before) + width_of(after) > room:
-            same = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), 0)
+            pairs = enumerate(zip(before, after, strict=False))
+            same = next((i for i, (a, b) in pairs if a != b), min(len(before), len(after)))  # one begins the other
             short = min(width_of(before), width_of(after))
             share = max(room - short, room // 2, 16) if short <= room // 2 else max(room // 2, 16)
             start = max(same - share // 5, 0)
