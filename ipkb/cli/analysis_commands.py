@@ -143,8 +143,9 @@ def diff(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What changed between two revisions of the KB: entities, relations and facts added, removed, or changed
-    field by field (notes and citations too).
+    """What changed between two revisions of the KB: records added, removed, or changed field by field.
+
+    A changed entity, relation or fact is followed by the fields that changed, notes and citations too.
 
     \b
     e.g. ipkb diff HEAD~1
