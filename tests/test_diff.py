@@ -225,3 +225,23 @@ def test_a_shortened_text_starts_at_a_word_near_its_change() -> None:
     assert shorten("Notice of August 2022 that named 38 cities", 12, 1) == "Notice of A…"  # not "…otice"
     assert shorten("one two three four five six seven", 14, 16) == "…four five si…"
     assert shorten("宁波国家高新技术产业开发区", 9) == "宁波国家…"  # by cells: a Chinese character takes two
+
+
+def test_every_other_field_of_a_record_counts_too(mini_kb: Path) -> None:
+    """Lifespan, attributes and confidence are compared as well: every field but a record's key and line."""
+    committed(mini_kb)
+    edit(
+        mini_kb / "entities" / "places.yaml",
+        (
+            "  name: Keqiao District\n",
+            "  name: Keqiao District\n  since: 2013-10-18\n  attributes: {level: district}\n",
+        ),
+    )
+    edit(mini_kb / "relations" / "places.yaml", ("  to: china\n", "  to: china\n  confidence: inferred\n"))
+    report = json.loads(diff(mini_kb, "--json").stdout)
+    assert problems(report, Diff) == []
+    assert {e["id"]: e["fields"] for e in report["entities"]["changed"]} == {
+        "keqiao": {"attributes.level": {"from": None, "to": "district"}, "since": {"from": None, "to": "2013-10-18"}}
+    }
+    assert [r["fields"] for r in report["relations"]["changed"]] == [{"confidence": {"from": "seen", "to": "inferred"}}]
+    assert "    attributes.level: (none) → district\n    since: (none) → 2013-10-18\n" in diff(mini_kb).stdout

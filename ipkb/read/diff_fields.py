@@ -4,6 +4,7 @@ A field's place in its file (its line) is not a change, nor is the order of a re
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -13,10 +14,6 @@ if TYPE_CHECKING:
     from ipkb.shapes import FormerName as FormerNameView
     from ipkb.shapes import NameCitation
     from ipkb.shapes_diff import CitationEdit, CitationsChange, FieldChanges, FieldValue
-
-# an entity's single-valued fields, in the order a record is written
-ENTITY_VALUES = ("type", "name", "zh", "pinyin", "description", "since", "until")
-CLAIM_VALUES = ("confidence", "note")  # every record's, written last
 
 
 def cites(citations: tuple[Citation, ...]) -> list[CitationView]:
@@ -56,11 +53,10 @@ def _take(citations: list[CitationView], counts: Counter[tuple[str, str | None, 
     return out
 
 
-def _values(fields: FieldChanges, names: tuple[str, ...], old: Any, new: Any) -> None:
-    for name in names:
-        was, now = getattr(old, name), getattr(new, name)
-        if was != now:
-            fields[name] = {"from": was, "to": now}
+def _field_names(record: Any, skip: tuple[str, ...]) -> list[str]:
+    """A record's fields in the order its class declares them, but for those that name it (its key) or place it
+    (position); a field added to the record later is compared without a change here."""
+    return [f.name for f in dataclasses.fields(record) if f.name not in (*skip, "position")]
 
 
 def _mapping(fields: FieldChanges, prefix: str, old: dict[str, FieldValue], new: dict[str, FieldValue]) -> None:
@@ -69,43 +65,47 @@ def _mapping(fields: FieldChanges, prefix: str, old: dict[str, FieldValue], new:
             fields[f"{prefix}{key}"] = {"from": old.get(key), "to": new.get(key)}
 
 
-def _claim(fields: FieldChanges, old: Any, new: Any) -> FieldChanges:
-    _values(fields, CLAIM_VALUES, old, new)
+def _former_name(f: FormerName) -> FormerNameView:
+    cited: list[NameCitation] = [{"source": c.source, "quote": c.quote, "via": c.via} for c in f.sources]
+    return {"name": f.name, "zh": f.zh, "until": f.until, "sources": cited}
+
+
+def _compare(old: Any, new: Any, skip: tuple[str, ...]) -> FieldChanges:
+    """The fields of `old` and `new` (one record in two revisions) that differ: a value `from` -> `to` (None
+    where absent); aliases and former names as the items added and removed; attributes and an entity type's own
+    fields key by key (`attributes.KEY`, `KEY`); sources, last, as citations (citations_change)."""
+    fields: FieldChanges = {}
+    for name in _field_names(old, skip):
+        was, now = getattr(old, name), getattr(new, name)
+        if name == "sources" or was == now:
+            continue
+        if name == "aliases":
+            fields[name] = {"added": [a for a in now if a not in was], "removed": [a for a in was if a not in now]}
+        elif name == "former_names":
+            before, after = [_former_name(f) for f in was], [_former_name(f) for f in now]
+            added, removed = [f for f in after if f not in before], [f for f in before if f not in after]
+            if added or removed:
+                fields[name] = {"added": added, "removed": removed}
+        elif name in ("attributes", "fields"):
+            _mapping(fields, "attributes." if name == "attributes" else "", was, now)
+        else:
+            fields[name] = {"from": was, "to": now}
     sources = citations_change(old.sources, new.sources)
     if sources is not None:
         fields["sources"] = sources
     return fields
 
 
-def _former_name(f: FormerName) -> FormerNameView:
-    cited: list[NameCitation] = [{"source": c.source, "quote": c.quote, "via": c.via} for c in f.sources]
-    return {"name": f.name, "zh": f.zh, "until": f.until, "sources": cited}
-
-
 def entity_fields(old: EntityRecord, new: EntityRecord) -> FieldChanges:
-    """The fields of an entity that differ: values `from` -> `to` (None where absent), aliases and former names
-    as items added and removed, attributes and the type's own fields key by key, then confidence, note, sources."""
-    fields: FieldChanges = {}
-    _values(fields, ENTITY_VALUES, old, new)
-    aliases = [a for a in new.aliases if a not in old.aliases], [a for a in old.aliases if a not in new.aliases]
-    if any(aliases):
-        fields["aliases"] = {"added": aliases[0], "removed": aliases[1]}
-    was, now = [_former_name(f) for f in old.former_names], [_former_name(f) for f in new.former_names]
-    names = [f for f in now if f not in was], [f for f in was if f not in now]
-    if any(names):
-        fields["former_names"] = {"added": names[0], "removed": names[1]}
-    _mapping(fields, "", old.fields, new.fields)
-    _mapping(fields, "attributes.", old.attributes, new.attributes)
-    return _claim(fields, old, new)
+    """The fields of an entity (the same id) that differ."""
+    return _compare(old, new, ("id",))
 
 
 def relation_fields(old: RelationRecord, new: RelationRecord) -> FieldChanges:
     """The fields of a relation (the same ends, type and qualifiers) that differ: confidence, note, sources."""
-    return _claim({}, old, new)
+    return _compare(old, new, ("source_id", "type", "target_id", "qualifiers"))
 
 
 def fact_fields(old: Fact, new: Fact) -> FieldChanges:
     """The fields of a fact (the same entity, metric, period, kind and scope) that differ."""
-    fields: FieldChanges = {}
-    _values(fields, ("value", "unit", "conflict"), old, new)
-    return _claim(fields, old, new)
+    return _compare(old, new, ("entity", "metric", "period", "kind", "scope"))
