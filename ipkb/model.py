@@ -64,6 +64,7 @@ class Fact:
     sources: tuple[Citation, ...] = ()
     position: Position | None = None
     conflict: bool = False  # known to disagree with another fact of the same key; its note says why both are kept
+    bound: str | None = None  # the value is a bound, not exact: "more than 600" (ipkb.figures)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,13 @@ class EntityRecord:
     since: str | None = None  # lifespan: when the entity came into being (ISO date text), if known
     until: str | None = None  # and when it ceased to be
     former_names: tuple[FormerName, ...] = ()  # the names it had until a date, oldest first
+
+
+# EntityRecord's plain texts: each is read from the entity's YAML key of its name and checked as text
+# (ipkb.build.record_checks), and kept as it is in the `entity` column of its name (ipkb.build.parts; pinyin is
+# derived from zh when not given). A new one is its attribute above, its name here and its column in
+# ipkb.build.tables (docs/architecture.md, "A store column").
+ENTITY_TEXTS = ("zh", "pinyin", "description", "note")
 
 
 @dataclass(frozen=True)

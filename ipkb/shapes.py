@@ -52,6 +52,7 @@ class Source(TypedDict):  # a cited source with its bibliographic fields (those 
 class Fact(TypedDict):
     metric: str
     value: FactValue
+    bound: str | None  # the value is a bound the source gives: more_than, at_least, about, nearly, at_most, less_than
     unit: str | None
     period: str | None
     kind: str
@@ -289,6 +290,7 @@ class TimelineEvent(TypedDict):  # `timeline`: a dated relation (or its end), a 
     subject: EntityRef
     object: EntityRef | None
     value: NotRequired[FactValue]  # a fact's
+    bound: NotRequired[str | None]  # a fact's: the value is a bound (more_than, about, ...)
     unit: NotRequired[str | None]  # a fact's
     fact_kind: NotRequired[str]  # a fact's: actual or target
     qualifiers: Qualifiers

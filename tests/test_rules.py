@@ -152,6 +152,24 @@ def test_line_breaks_and_tabs_are_allowed_in_notes_and_descriptions_only(mini_kb
     assert messages(found["errors"], "lake.yaml") == ["3: 'name' holds a control character (U+0009 at character 5)"]
 
 
+def test_an_entitys_texts_and_confidence_on_one_line_are_reported_in_the_order_of_its_attributes(
+    mini_kb: Path,
+) -> None:
+    """The plain texts are read from one list (ipkb.model.ENTITY_TEXTS) around the confidence, in EntityRecord's
+    order: a flow mapping's problems, all at one line, keep the order they have always had."""
+    texts = "zh: [x], pinyin: {a: 1}, description: [d], confidence: maybe, note: [n]"
+    write(mini_kb, "entities/lake.yaml", f"- {{id: lake-town, type: county, name: Lake Town, {texts}}}\n")
+    code, found = report(mini_kb)
+    assert code == 1
+    assert messages(found["errors"], "lake.yaml") == [
+        "1: 'zh' must be text, not Sequence",
+        "1: 'pinyin' must be text, not Mapping",
+        "1: 'description' must be text, not Sequence",
+        "1: confidence must be one of seen, inferred",
+        "1: 'note' must be text, not Sequence",
+    ]
+
+
 @pytest.mark.parametrize("case", ["empty-schema", "broken-schema"])
 def test_a_broken_schema_gives_its_own_error_and_nothing_else(case: str, tmp_path: Path) -> None:
     from tests.test_bad_inputs import broken_kb

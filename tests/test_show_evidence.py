@@ -180,3 +180,32 @@ def test_a_post_says_its_period_on_its_line(mini_kb: Path, columns: int) -> None
     assert "role Deputy Director · as of 2016" in flat, relations
     assert "2016 ·" not in flat and "since" not in flat and "until" not in flat
     assert max(len(line) for line in out.splitlines()) <= columns
+
+
+BOUNDED = """\
+- entity: huzhou
+  metric: patent_grants
+  value: 3500
+  bound: more_than
+  period: "2015"
+  sources: [{source: src-article, quote: "Huzhou City"}]
+"""
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_figure_the_source_gives_as_a_bound_is_never_printed_as_exact(
+    mini_kb: Path, columns: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "more than 3,500" printed as "3,500" is a different claim: every answer that prints the figure says the
+    bound, at every width, and --json gives it beside the value."""
+    (mini_kb / "facts" / "bounded.yaml").write_text(BOUNDED, encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    base = ["--kb", str(mini_kb)]
+    for args in (["show", "huzhou"], ["facts", "patent_grants"], ["timeline", "huzhou"]):
+        result = invoke([*base, *args])
+        assert result.exit_code == 0, result.stderr
+        assert re.search(r"more\s+than\s+3,500", result.stdout), (args, result.stdout)
+    facts = json.loads(invoke([*base, "show", "huzhou", "--json"]).stdout)["facts"]
+    bounded = [f for f in facts if f["metric"] == "patent_grants"]
+    assert [(f["value"], f["bound"]) for f in bounded] == [(3500, "more_than")]
+    assert all(f["bound"] is None for f in facts if f["metric"] != "patent_grants")

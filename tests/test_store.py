@@ -79,6 +79,48 @@ def test_rows_are_built_by_the_declared_column_names(mini_kb: Path) -> None:
         assert all(set(row) == set(columns(table)) - writer_adds[table] for row in rows), table
 
 
+# A plain text column added as docs/architecture.md says ("A store column"): an attribute of EntityRecord and its
+# name in ENTITY_TEXTS (model.py), and its column (tables.py). Done here in a fresh interpreter, before the build
+# modules are imported, so that no other file is edited and no other test sees the column.
+NEW_COLUMN = """
+import dataclasses, sqlite3, sys
+from pathlib import Path
+import ipkb.model as model
+
+@dataclasses.dataclass(frozen=True)
+class WithWebsite(model.EntityRecord):
+    website: str | None = None
+
+model.EntityRecord, model.ENTITY_TEXTS = WithWebsite, (*model.ENTITY_TEXTS, "website")
+from sqlalchemy import Column, String
+from ipkb.build import tables
+tables.EntityRow.__table__.append_column(Column("website", String, nullable=True))
+from ipkb.build.store import build
+from ipkb.build.validate import validate_folder
+
+kb, db, lake = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[1]) / "entities" / "lake.yaml"
+record = "- id: lake-town\\n  type: county\\n  name: Lake Town\\n  sources: [{source: src-article}]\\n"
+lake.write_text(record + "  website: https://lake.example\\n", encoding="utf-8")
+build(kb, db)
+print(sqlite3.connect(db).execute("SELECT website FROM entity WHERE id = 'lake-town'").fetchone()[0])
+lake.write_text(record + "  website: [x]\\n", encoding="utf-8")
+for problem in validate_folder(kb, kb)[2]:
+    print(f"{problem.file}:{problem.line}: {problem.message}")
+"""
+
+
+def test_a_plain_text_column_needs_only_its_attribute_and_its_column(mini_kb: Path, tmp_path: Path) -> None:
+    """The key is read and checked as text at its line, and its value stored in the column of its name."""
+    db = tmp_path / "kb.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-c", NEW_COLUMN, str(mini_kb), str(db)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    stored, *problems = done.stdout.splitlines()
+    assert stored == "https://lake.example"
+    assert problems == ["entities/lake.yaml:5: 'website' must be text, not Sequence"], problems
+
+
 def test_the_files_seen_are_every_yaml_file_in_the_record_folders_in_path_order(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     for name in ("entities/b.yaml", "entities/a/z.yaml", "entities/a-b.yaml", "relations/r.yaml", "facts/f.yaml"):

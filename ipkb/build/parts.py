@@ -13,6 +13,8 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from dataclasses import fields as attributes_of
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from ipkb.build.record_checks import FileRecords, check_file
 from ipkb.build.schema import Schema
 from ipkb.build.summary import Summary, summarize
 from ipkb.errors import IpkbError
-from ipkb.model import FormerName, Problem
+from ipkb.model import EntityRecord, FormerName, Problem
 
 PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
 
@@ -36,6 +38,14 @@ class Source:
 
 
 Row = dict[str, Any]  # column name -> value, for the table of the same name in ipkb.build.tables
+
+# The `entity` columns that hold the EntityRecord attribute of their name as it is: every attribute but those
+# converted in to_rows (pinyin, derived if not given; JSON; position's line) or kept in other rows (aliases in
+# `name`, sources in `citation`, since and until in `fields`). So a plain new column needs no line here, only its
+# attribute and its column (tests/test_store.py checks that an entity row has the table's columns, no others).
+CONVERTED = ("pinyin", "attributes", "fields", "former_names", "position", "aliases", "sources", "since", "until")
+AS_IS = tuple(a.name for a in attributes_of(EntityRecord) if a.name not in CONVERTED)
+_as_is = attrgetter(*AS_IS)
 
 
 @dataclass
@@ -151,21 +161,15 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
             pinyin = pinyin_of(e.zh, schema.roles.pinyin.get(e.type))
         dated = {k: v for k, v in (("since", e.since), ("until", e.until)) if v}
         rows.entities.append(
-            {
-                "id": e.id,
-                "type": e.type,
-                "name": e.name,
-                "zh": e.zh,
-                "pinyin": pinyin,
-                "pinyin_given": bool(e.pinyin),
-                "description": e.description,
-                "attributes": js(e.attributes),
-                "fields": js({**e.fields, **dated}),
-                "confidence": e.confidence,
-                "note": e.note,
-                "former_names": js([former_row(f) for f in e.former_names]),
-                "line": line(e.position),
-            }
+            dict(
+                zip(AS_IS, _as_is(e), strict=True),
+                pinyin=pinyin,
+                pinyin_given=bool(e.pinyin),
+                attributes=js(e.attributes),
+                fields=js({**e.fields, **dated}),
+                former_names=js([former_row(f) for f in e.former_names]),
+                line=line(e.position),
+            )
         )
         if names:
             rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places))
@@ -189,6 +193,7 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
                 "entity_id": f.entity,
                 "metric": f.metric,
                 "value": js(f.value),
+                "bound": f.bound,
                 "unit": f.unit,
                 "period": f.period,
                 "kind": f.kind,

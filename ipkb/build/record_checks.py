@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from dataclasses import fields as attributes_of
 from typing import TYPE_CHECKING
 
 from ipkb.build.fields import FieldChecks
 from ipkb.build.load import Mapping, Sequence
 from ipkb.build.schema import Schema
 from ipkb.build.values import period_problem, valid_date
-from ipkb.model import Citation, EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
+from ipkb.figures import BOUNDS
+from ipkb.model import ENTITY_TEXTS, Citation, EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
 from ipkb.suggest import did_you_mean
 from ipkb.timeframe import period_end
 
@@ -23,26 +25,19 @@ if TYPE_CHECKING:
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)  # with fullmatch: "x\n" is no id
 _HAN = re.compile("[\u4e00-\u9fff]")
 _WIDE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "＂": '"', " ": None, "\u3000": None})
-ENTITY_KEYS = (
-    "id",
-    "type",
-    "name",
-    "zh",
-    "pinyin",
-    "aliases",
-    "description",
-    "attributes",
-    "confidence",
-    "note",
-    "sources",
-    "facts",
-    "since",
-    "until",
-    "former_names",
+# The keys an entity may have, in the order `allowed keys:` lists them: EntityRecord's attributes but `fields`
+# (the keys its type declares in the schema, allowed by type) and `position`, with `facts` after `sources`.
+ENTITY_KEYS = tuple(
+    key
+    for attribute in attributes_of(EntityRecord)
+    for key in {"fields": (), "position": (), "sources": ("sources", "facts")}.get(attribute.name, (attribute.name,))
 )
+# Its plain texts (ipkb.model.ENTITY_TEXTS) and its confidence, checked in the order of its attributes: problems
+# on one line (a flow mapping) are listed in the order they are found.
+ENTITY_CHECKED = tuple(a.name for a in attributes_of(EntityRecord) if a.name in (*ENTITY_TEXTS, "confidence"))
 FORMER_NAME_KEYS = ("name", "zh", "until", "sources")
 RELATION_KEYS = ("from", "type", "to", "confidence", "note", "sources")
-FACT_KEYS = ("metric", "value", "unit", "period", "kind", "scope", "confidence", "note", "sources", "conflict")
+FACT_KEYS = ("metric", "value", "bound", "unit", "period", "kind", "scope", "confidence", "note", "sources", "conflict")
 FACT_KINDS = ("actual", "target")
 
 
@@ -153,24 +148,28 @@ class Validator(FieldChecks):
                     "a fact must be a mapping",
                     "write each fact as metric:, value:, period:, sources: lines",
                 )
+        texts: dict[str, str | None] = {}
+        confidence = "seen"
+        for key in ENTITY_CHECKED:
+            if key == "confidence":
+                confidence = self.confidence(file, record)
+            else:
+                texts[key] = self.text(file, record, key)
         self.records.entities.append(
             EntityRecord(
                 id=entity_id,
                 type=type_name or "",
                 name=name or entity_id,
-                zh=self.text(file, record, "zh"),
-                pinyin=self.text(file, record, "pinyin"),
                 aliases=tuple(str(a) for a in aliases),
-                description=self.text(file, record, "description"),
                 attributes=dict(attributes),
                 fields=fields,
-                confidence=self.confidence(file, record),
-                note=self.text(file, record, "note"),
+                confidence=confidence,
                 sources=sources,
                 position=Position(file, self.line(record)),
                 since=since,
                 until=until,
                 former_names=former_names,
+                **texts,
             )
         )
 
@@ -245,6 +244,15 @@ class Validator(FieldChecks):
             self.no_controls(file, self.line(record, "value"), "value", value)
         elif not self.finite(file, self.line(record, "value"), "the value", value):
             value = None
+        bound = self.text(file, record, "bound")
+        if bound is not None and bound not in BOUNDS:
+            message = f"bound must be one of {', '.join(BOUNDS)}, not {bound!r}"
+            self.error(file, self.line(record, "bound"), message, did_you_mean(bound, list(BOUNDS)))
+            bound = None
+        elif bound is not None and not isinstance(value, (int, float)):
+            hint = "write the number as value (600) and the words as bound (more_than)"
+            self.error(file, self.line(record, "bound"), "a bound needs a number as its value", hint)
+            bound = None
         kind = record.get("kind", "actual")
         if kind not in FACT_KINDS:
             self.error(
@@ -294,6 +302,7 @@ class Validator(FieldChecks):
                 unit=unit,
                 period=period,
                 kind=str(kind),
+                bound=bound,
                 scope=dict(scope),
                 confidence=self.confidence(file, record),
                 note=note,

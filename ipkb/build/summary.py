@@ -74,6 +74,8 @@ def fact_key(row: Mapping[str, Any]) -> FactKey:
         text = str(int(value)) if float(value).is_integer() else repr(float(value))
     else:
         text = str(value)
+    if row["bound"]:  # "more than 600" and "600" are different claims
+        text = f"{row['bound']} {text}"
     return (
         row["entity_id"],
         row["line"] or 1,

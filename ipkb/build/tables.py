@@ -96,6 +96,7 @@ class FactRow(SQLModel, table=True):
     entity_id: str = Field(index=True)
     metric: str = Field(index=True)
     value: str  # JSON scalar
+    bound: str | None  # more_than, about, ...: the value is a bound the source gives, not an exact figure
     unit: str | None
     period: str | None
     kind: str

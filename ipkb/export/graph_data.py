@@ -95,6 +95,8 @@ def facts_of(store: Store, ids: list[str]) -> dict[str, list[GraphData]]:
         for key in ("unit", "period"):
             if row[key]:
                 fact[key] = row[key]
+        if row["bound"]:
+            fact["bound"] = row["bound"]
         fact["kind"] = row["kind"]
         scope = json.loads(row["scope"])
         if scope:

@@ -49,6 +49,7 @@ def _fact(row: sqlite3.Row, sources: list[Citation]) -> Fact:
     return {
         "metric": row["metric"],
         "value": json.loads(row["value"]),
+        "bound": row["bound"],
         "unit": row["unit"],
         "period": row["period"],
         "kind": row["kind"],

@@ -115,6 +115,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
                 "subject": entity_ref(names[fact["entity_id"]]),
                 "object": None,
                 "value": json.loads(fact["value"]),
+                "bound": fact["bound"],
                 "unit": fact["unit"],
                 "fact_kind": fact["kind"],
                 "qualifiers": json.loads(fact["scope"]),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from ipkb.figures import bounded
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import format_value, marks, our_note_on, qualifiers_text
 
@@ -169,7 +170,7 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
         *(("entity", *columns) if metric else ("metric", *columns)),
         title=metric.replace("_", " ") if metric else None,
         justify=("left", "right"),
-        last=() if metric else (0,),
+        last=(1,) if metric else (0,),  # a bounded figure ("more than 3,500") or a metric name narrows last
         hyphenated=(0,) if metric else (),  # `Name (an-entity-id)`: the id breaks after a hyphen, not as records
     )
     if not metric:  # each entity's figures together, in the order of their periods
@@ -188,7 +189,7 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
             table.add_section(Text.assemble((r["entity"]["name"], "bold"), f" ({entity})"))
         table.add_row(
             name if metric else r["metric"].replace("_", " "),
-            format_value(r["value"]),
+            bounded(format_value(r["value"]), r["bound"]),
             r["unit"] or "",
             (r["period"] or "") + (f" · {scope}" if scope else ""),
             kind,
@@ -217,7 +218,7 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(f" · {details}", style="yellow")
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
-            text.append(f" {label}: {format_value(e['value'])} {e['unit'] or ''}")
+            text.append(f" {label}: {bounded(format_value(e['value']), e.get('bound'))} {e['unit'] or ''}")
             if e["fact_kind"] == "target":
                 text.append(" (target)", style="yellow")
         else:

@@ -16,6 +16,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
+from ipkb.figures import bounded
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import format_value, marks, qualifiers_text
 from ipkb.render.wrap import wrap_whole_words
@@ -194,11 +195,14 @@ def show(view: ShowView) -> RenderableType:
         parts.append(table)
     notes = Notes()
     if view["facts"]:
-        facts = Grid("metric", "value", "unit", "period", "", "source", title="Facts", justify=("left", "right"))
+        # a bounded figure ("more than 3,500") keeps its words on the number's line while other columns can narrow
+        facts = Grid(
+            "metric", "value", "unit", "period", "", "source", title="Facts", justify=("left", "right"), last=(1,)
+        )
         for fact in view["facts"]:
             facts.add_row(
                 fact["metric"].replace("_", " "),
-                format_value(fact["value"]),
+                bounded(format_value(fact["value"]), fact["bound"]),
                 fact["unit"] or "",
                 fact["period"] or "",
                 _flags(fact, notes, qualifiers_text(fact["scope"])),
@@ -242,7 +246,8 @@ def _fact_claim(fact: Fact, entity: EntityRef | None = None) -> Text:
     claim = Text()
     if entity:
         claim.append(f"{entity['name']} ({entity['id']}): ", style="bold")
-    claim.append(f"{fact['metric'].replace('_', ' ')} {format_value(fact['value'])} {fact['unit'] or ''}".rstrip())
+    figure = bounded(format_value(fact["value"]), fact["bound"])
+    claim.append(f"{fact['metric'].replace('_', ' ')} {figure} {fact['unit'] or ''}".rstrip())
     claim.append(f" · {fact['period']}" if fact.get("period") else "")
     return claim
 

@@ -1,0 +1,23 @@
+"""How a figure may be stated besides exactly: the bounds a fact's `bound` key takes, and their words.
+
+A source often gives a figure as a bound ("more than 600 services", "2.1万余起", "nearly 2,000 experts"). The
+fact keeps the number as its value, so figures sort and compare, and the bound beside it, so no answer
+prints the number as if it were exact. The build checks the key against BOUNDS; every answer prints
+`bounded(value, bound)`.
+"""
+
+from __future__ import annotations
+
+BOUNDS = {  # the key as written in YAML -> the words an answer prints before the number
+    "more_than": "more than",
+    "at_least": "at least",
+    "about": "about",
+    "nearly": "nearly",
+    "at_most": "at most",
+    "less_than": "less than",
+}
+
+
+def bounded(text: str, bound: str | None) -> str:
+    """A figure's text with its bound's words before it: "more than 3,500"."""
+    return f"{BOUNDS.get(bound, bound)} {text}" if bound else text
