@@ -58,6 +58,7 @@ class FactChange(TypedDict):
     kind: str
     scope: Qualifiers
     value: FactValue
+    bound: str | None  # the value is a bound the source gives (more_than, about, ...; ipkb.figures)
     unit: str | None
     sources: list[Citation]
 

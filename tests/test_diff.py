@@ -245,3 +245,13 @@ def test_every_other_field_of_a_record_counts_too(mini_kb: Path) -> None:
     }
     assert [r["fields"] for r in report["relations"]["changed"]] == [{"confidence": {"from": "seen", "to": "inferred"}}]
     assert "    attributes.level: (none) → district\n    since: (none) → 2013-10-18\n" in diff(mini_kb).stdout
+
+
+def test_a_figure_is_printed_with_its_bound(mini_kb: Path) -> None:
+    committed(mini_kb)
+    edit(mini_kb / "facts" / "claims.yaml", ("  value: 43\n", "  value: 43\n  bound: more_than\n"))
+    report = json.loads(diff(mini_kb, "--json").stdout)
+    assert problems(report, Diff) == []
+    [fact] = report["facts"]["changed"]
+    assert fact["bound"] == "more_than" and fact["fields"] == {"bound": {"from": None, "to": "more_than"}}
+    assert "~ fact national-center subcenter_count 2024\n    value: 43 → more than 43\n" in diff(mini_kb).stdout

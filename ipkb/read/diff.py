@@ -151,6 +151,7 @@ def _fact(f: Fact) -> FactChange:
         "kind": f.kind,
         "scope": f.scope,
         "value": f.value,
+        "bound": f.bound,
         "unit": f.unit,
         "sources": cites(f.sources),
     }

@@ -10,13 +10,24 @@ from typing import TYPE_CHECKING, cast
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
+from ipkb.figures import bounded
 from ipkb.render.layout import Hanging
 from ipkb.render.text import format_value, qualifiers_text
 from ipkb.render.wrap import width_of
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, FormerName, Qualifiers
-    from ipkb.shapes_diff import AddedRemoved, CitationsChange, Diff, FieldChange, FieldChanges, FieldValue, ValueChange
+    from ipkb.shapes_diff import (
+        AddedRemoved,
+        ChangedFact,
+        CitationsChange,
+        Diff,
+        FactChange,
+        FieldChange,
+        FieldChanges,
+        FieldValue,
+        ValueChange,
+    )
 
 INDENT = "    "
 SHOWN = 3  # citations of a kind listed on a sources line; the rest are counted
@@ -127,6 +138,24 @@ def _relation(ends: str, qualifiers: Qualifiers) -> str:
     return f"relation {ends}" + (f" ({q})" if q else "")
 
 
+def _figure(fact: FactChange) -> str:
+    return bounded(format_value(fact["value"]), fact["bound"])
+
+
+def _figures(fact: ChangedFact) -> FieldChanges:
+    """A changed fact's fields, its value and bound as one `value` line as every answer prints a figure:
+    `value: 600 → more than 600`."""
+    fields = fact["fields"]
+    if "value" not in fields and "bound" not in fields:
+        return fields
+    was = cast("ValueChange", fields["bound"])["from"] if "bound" in fields else fact["bound"]
+    value: ValueChange = {
+        "from": bounded(format_value(fact["old_value"]), str(was) if was else None),
+        "to": _figure(fact),
+    }
+    return {"value": value, **{k: v for k, v in fields.items() if k not in ("value", "bound")}}
+
+
 def diff(report: Diff) -> RenderableType:
     parts: list[RenderableType] = [Text(f"{report['from']} → {report['to']}", style="bold")]
     entities, relations, facts = report["entities"], report["relations"], report["facts"]
@@ -140,11 +169,10 @@ def diff(report: Diff) -> RenderableType:
         parts += _changed(_relation(f"{r['from']} -{r['type']}-> {r['to']}", r["qualifiers"]), r["fields"])
     for sign, figures in (("+", facts["added"]), ("-", facts["removed"])):
         parts += [
-            _record(sign, f"fact {f['entity']} {f['metric']} {f['period'] or ''} = {format_value(f['value'])}")
-            for f in figures
+            _record(sign, f"fact {f['entity']} {f['metric']} {f['period'] or ''} = {_figure(f)}") for f in figures
         ]
     for f in facts["changed"]:
-        parts += _changed(f"fact {f['entity']} {f['metric']} {f['period'] or ''}".rstrip(), f["fields"])
+        parts += _changed(f"fact {f['entity']} {f['metric']} {f['period'] or ''}".rstrip(), _figures(f))
     if len(parts) == 1:
         parts.append(Text("no changes", style="dim"))
     return Group(*parts)
