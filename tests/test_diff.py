@@ -255,3 +255,23 @@ def test_a_figure_is_printed_with_its_bound(mini_kb: Path) -> None:
     [fact] = report["facts"]["changed"]
     assert fact["bound"] == "more_than" and fact["fields"] == {"bound": {"from": None, "to": "more_than"}}
     assert "~ fact national-center subcenter_count 2024\n    value: 43 → more than 43\n" in diff(mini_kb).stdout
+
+
+def test_a_rewritten_quote_is_paired_with_the_likest_new_one(mini_kb: Path) -> None:
+    committed(mini_kb)
+    edit(
+        mini_kb / "relations" / "centers.yaml",
+        ('quote: "will build"}]', 'quote: "Keqiao will open a hall"}, {source: src-article, quote: "will build it"}]'),
+    )
+    report = json.loads(diff(mini_kb, "--json").stdout)
+    [relation] = report["relations"]["changed"]
+    assert relation["fields"]["sources"] == {
+        "added": [{"source": "src-article", "quote": "Keqiao will open a hall"}],
+        "removed": [],
+        "changed": [
+            {
+                "from": {"source": "src-article", "quote": "will build"},
+                "to": {"source": "src-article", "quote": "will build it"},
+            }
+        ],
+    }

@@ -26,7 +26,8 @@ def _key(citation: CitationView) -> tuple[str, str | None, str | None]:
 
 def citations_change(before: tuple[Citation, ...], after: tuple[Citation, ...]) -> CitationsChange | None:
     """The citations only one side has, as many times as it has them more; a source that lost one quote and
-    gained another is one citation `changed`. None when both sides cite the same (in any order)."""
+    gained another is one citation `changed` (of several gained, the likest). None when both sides cite the
+    same (in any order)."""
     was, now = cites(before), cites(after)
     surplus_was = Counter(map(_key, was)) - Counter(map(_key, now))
     surplus_now = Counter(map(_key, now)) - Counter(map(_key, was))
@@ -36,12 +37,19 @@ def citations_change(before: tuple[Citation, ...], after: tuple[Citation, ...]) 
         return None
     changed: list[CitationEdit] = []
     for old in list(removed):
-        new = next((c for c in added if c["source"] == old["source"]), None)
-        if new is not None:
+        same_source = [c for c in added if c["source"] == old["source"]]
+        if same_source:
+            new = max(same_source, key=lambda c: _likeness(old["quote"], c["quote"]))  # the first of the likest
             changed.append({"from": old, "to": new})
             removed.remove(old)
             added.remove(new)
     return {"added": added, "removed": removed, "changed": changed}
+
+
+def _likeness(a: str | None, b: str | None) -> float:
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a or "", b or "", autojunk=False).ratio()
 
 
 def _take(citations: list[CitationView], counts: Counter[tuple[str, str | None, str | None]]) -> list[CitationView]:
