@@ -1,10 +1,11 @@
 """The contract: every command's `--json` document (api.py returns the same) as TypedDicts, so that mypy checks
-the views that build them (views*.py, diff.py) against what reads them (render/, api.py, the CLI). A key a
-document may lack is `NotRequired`; one always there but maybe null is `X | None`. Only `typing` is imported,
-others import this only under TYPE_CHECKING (a query must start cheaply). No `from __future__ import
-annotations`: `__required_keys__` must see `NotRequired` at run time (test_shapes.py)."""
+the views that build them (views*.py, and diff.py, whose document is in shapes_diff.py) against what reads
+them (render/, api.py, the CLI). A key a document may lack is `NotRequired`; one always there but maybe null
+is `X | None`. Only `typing` is imported, others import this only under TYPE_CHECKING (a query must start
+cheaply). No `from __future__ import annotations`: `__required_keys__` must see `NotRequired` at run time
+(test_shapes.py)."""
 
-from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar
+from typing import Any, Literal, NotRequired, TypedDict
 
 # Free-form on purpose: the keys come from the KB's YAML and schema, not from the code.
 Qualifiers = dict[str, Any]  # a relation's qualifiers or a fact's scope: whichever the schema declares
@@ -340,64 +341,3 @@ class Built(TypedDict):  # `build`: where the database is, from which KB, and th
     up_to_date: bool  # no file had changed since the last build
     files_read: int  # record files read (the others' rows are kept from the last build)
     warnings: list[ProblemView]
-
-
-class NameChange(TypedDict):
-    name: str
-    zh: str | None
-
-
-Renamed = TypedDict("Renamed", {"id": str, "from": NameChange, "to": NameChange})
-RelationChange = TypedDict(
-    "RelationChange",
-    {"from": str, "type": str, "to": str, "qualifiers": Qualifiers, "sources": list[Citation]},
-)
-
-
-class FactChange(TypedDict):
-    entity: str
-    metric: str
-    period: str | None
-    kind: str
-    scope: Qualifiers
-    value: FactValue
-    unit: str | None
-    sources: list[Citation]
-
-
-class ChangedFact(FactChange):
-    old_value: FactValue
-    old_unit: str | None
-
-
-CitationChange = TypedDict("CitationChange", {"what": str, "from": list[Citation], "to": list[Citation]})
-
-
-T = TypeVar("T")
-
-
-class AddedRemoved(TypedDict, Generic[T]):
-    added: list[T]
-    removed: list[T]
-
-
-class EntityChanges(AddedRemoved[EntityRef]):
-    renamed: list[Renamed]
-
-
-class FactChanges(AddedRemoved[FactChange]):
-    changed: list[ChangedFact]
-
-
-class Changes(TypedDict):
-    entities: EntityChanges
-    relations: AddedRemoved[RelationChange]
-    facts: FactChanges
-    citations_changed: list[CitationChange]
-
-
-DiffEnds = TypedDict("DiffEnds", {"from": str, "to": str})  # the two revisions compared
-
-
-class Diff(DiffEnds, Changes):
-    """`diff`: the revisions, then the changes."""

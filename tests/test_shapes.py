@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_
 
 import pytest
 
-from ipkb import shapes
+from ipkb import shapes, shapes_diff
 from tests.conftest import BUNDLED_KB, invoke
 from tests.test_analysis import diff_after_edits
 
@@ -132,7 +132,7 @@ def test_an_error_document_has_its_shape() -> None:
 def test_diff_json_has_its_shape(mini_kb: Path) -> None:
     report = diff_after_edits(mini_kb)
     assert report["entities"]["renamed"] and report["facts"]["changed"] and report["relations"]["added"]
-    assert problems(report, shapes.Diff) == []
+    assert problems(report, shapes_diff.Diff) == []
 
 
 def test_the_cases_reach_the_optional_parts() -> None:

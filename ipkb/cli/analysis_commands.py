@@ -143,7 +143,9 @@ def diff(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What changed between two revisions of the KB, as entities, relations, facts and citations.
+    """What changed between two revisions of the KB: records added, removed, or changed field by field.
+
+    A changed entity, relation or fact is followed by the fields that changed, notes and citations too.
 
     \b
     e.g. ipkb diff HEAD~1
@@ -154,6 +156,6 @@ def diff(
     report = diff_revisions(kb_path(), old, new or WORKTREE)
     if as_json:
         return emit_json(report)
-    from ipkb.render import analysis as render_analysis
+    from ipkb.render.diff import diff as render_diff
 
-    emit(render_analysis.diff(report))
+    emit(render_diff(report))

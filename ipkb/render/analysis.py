@@ -1,4 +1,4 @@
-"""Rich renderables for the analysis commands: stats, coverage, metrics and facts, timeline, diff."""
+"""Rich renderables for the analysis commands: stats, coverage, metrics and facts, timeline (diff: diff.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from ipkb.shapes import (
         Citation,
         CoverageReport,
-        Diff,
         EntityFact,
         MetricOverview,
         Stats,
@@ -233,23 +232,3 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
     if not notes.texts:
         return Group(table, *sources.lines())
     return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
-
-
-def diff(report: Diff) -> RenderableType:
-    parts: list[RenderableType] = [Text(f"{report['from']} → {report['to']}", style="bold")]
-    entities, relations, facts = report["entities"], report["relations"], report["facts"]
-    for sign, items in (("+", entities["added"]), ("-", entities["removed"])):
-        parts += [Text(f"{sign} entity {e['id']} ({e['type']}): {e['name']}") for e in items]
-    parts += [Text(f"~ entity {r['id']}: {r['from']['name']} → {r['to']['name']}") for r in entities["renamed"]]
-    for sign, rels in (("+", relations["added"]), ("-", relations["removed"])):
-        parts += [Text(f"{sign} relation {r['from']} -{r['type']}-> {r['to']}") for r in rels]
-    for sign, figures in (("+", facts["added"]), ("-", facts["removed"])):
-        parts += [Text(f"{sign} fact {f['entity']} {f['metric']} {f['period'] or ''} = {f['value']}") for f in figures]
-    parts += [
-        Text(f"~ fact {f['entity']} {f['metric']} {f['period'] or ''}: {f['old_value']} → {f['value']}")
-        for f in facts["changed"]
-    ]
-    parts += [Text(f"~ citations of {c['what']}") for c in report["citations_changed"]]
-    if len(parts) == 1:
-        parts.append(Text("no changes", style="dim"))
-    return Group(*parts)
