@@ -1,0 +1,43 @@
+"""Findings of a new-user trial (ux8): each test fails without its fix."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+IPKB = str(Path(sys.executable).with_name("ipkb"))
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), **extra}
+
+
+def on_terminal(command: str, tmp_path: Path, columns: int = 80) -> subprocess.CompletedProcess[bytes]:
+    """`command` (a shell line) with stdout on a pseudo-terminal `columns` wide, as a person runs it."""
+    line = f"stty cols {columns}; {command}; echo EXIT=$?"
+    return subprocess.run(
+        ["script", "-qec", line, "/dev/null"],
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        env={k: v for k, v in _env(tmp_path).items() if k != "COLUMNS"},
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(shutil.which("script") is None or shutil.which("dot") is None, reason="needs script and Graphviz")
+def test_binary_export_refuses_a_terminal_but_not_a_pipe(tmp_path: Path) -> None:
+    shown = on_terminal(f"{IPKB} export --format png --root keqiao --depth 1", tmp_path)
+    text = shown.stdout.decode(errors="replace")
+    assert "EXIT=2" in text and "-o FILE" in text and "PNG" not in text, text
+    piped = subprocess.run(
+        [IPKB, "export", "--format", "png", "--root", "keqiao", "--depth", "1"],
+        capture_output=True,
+        env=_env(tmp_path),
+        timeout=120,
+    )
+    assert piped.returncode == 0 and piped.stdout.startswith(b"\x89PNG"), piped.stderr
