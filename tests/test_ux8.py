@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -41,3 +42,15 @@ def test_binary_export_refuses_a_terminal_but_not_a_pipe(tmp_path: Path) -> None
         timeout=120,
     )
     assert piped.returncode == 0 and piped.stdout.startswith(b"\x89PNG"), piped.stderr
+
+
+def test_verify_headline_counts_every_quote_and_what_each_was_checked_against(run) -> None:  # type: ignore[no-untyped-def]
+    texts = str(Path(__file__).parent / "fixtures")
+    report = json.loads(run("verify", "--texts", texts, "--json").stdout)
+    assert report["total"] == report["checked"] + report["no_text"]
+    assert report["checked_in_source_texts"] + report["checked_in_research_notes"] == report["checked"]
+    result = run("verify", "--texts", texts)
+    first = result.stdout.splitlines()[0]
+    assert result.exit_code == 0
+    assert first.startswith(f"{report['total']} quotes in all: {report['checked_in_source_texts']} checked against")
+    assert f"{report['no_text']} not checkable here" in first
