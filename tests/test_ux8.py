@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,3 +55,25 @@ def test_verify_headline_counts_every_quote_and_what_each_was_checked_against(ru
     assert result.exit_code == 0
     assert first.startswith(f"{report['total']} quotes in all: {report['checked_in_source_texts']} checked against")
     assert f"{report['no_text']} not checkable here" in first
+
+
+def _plain(result: subprocess.CompletedProcess[bytes]) -> list[str]:
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stdout.decode(errors="replace"))
+    return [line.rstrip("\r") for line in text.splitlines()]
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs script")
+def test_records_label_every_line_and_drop_the_separator_word(tmp_path: Path) -> None:
+    """Narrow terminals draw tables as records: a fact's note letter gets a label, and `16 of 23`'s `of`
+    (a word between two numbers, not a field) is not a record line `of  of`."""
+    shown = _plain(on_terminal(f"{IPKB} show huzhou", tmp_path, columns=60))
+    assert "EXIT=0" in shown[-1]
+    assert not [line for line in shown if re.fullmatch(r" {1,12}\[[a-z]+\]\s*", line)]
+    assert any(re.match(r" caveats +\[[a-z]+\]", line) for line in shown)
+    listed = _plain(on_terminal(f"{IPKB} list --designation national-ip-demonstration-city", tmp_path, columns=40))
+    assert any(line.startswith(" claimed ") for line in listed)  # the roster's completeness, as records
+    assert not [line for line in listed if re.fullmatch(r"\s*of\s+of\s*", line)]
+    for command in ("coverage", "show huzhou", "facts designee_count"):
+        for columns in (60, 80, 120):
+            lines = _plain(on_terminal(f"{IPKB} {command}", tmp_path, columns=columns))
+            assert "EXIT=0" in lines[-1] and not [line for line in lines if re.fullmatch(r" {1,12}\[[a-z]+\]\s*", line)]

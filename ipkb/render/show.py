@@ -194,7 +194,17 @@ def show(view: ShowView) -> RenderableType:
         parts.append(table)
     notes = Notes()
     if view["facts"]:
-        facts = Grid("metric", "value", "unit", "period", "", "source", title="Facts", justify=("left", "right"))
+        facts = Grid(
+            "metric",
+            "value",
+            "unit",
+            "period",
+            "",
+            "source",
+            title="Facts",
+            justify=("left", "right"),
+            record_headers=("metric", "value", "unit", "period", "caveats", "source"),  # [a] alone reads as noise
+        )
         for fact in view["facts"]:
             facts.add_row(
                 fact["metric"].replace("_", " "),
@@ -312,7 +322,16 @@ def _supports(view: ShowView) -> list[RenderableType]:
 
 def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None) -> list[RenderableType]:
     """`15 listed (+8 undated) of 99 claimed`: how much of each claimed roster the KB can name."""
-    table = Grid("members", "period", "listed", "of", "claimed", "source", title="How complete the lists are")
+    table = Grid(
+        "members",
+        "period",
+        "listed",
+        "of",
+        "claimed",
+        "source",
+        title="How complete the lists are",
+        record_headers=("members", "period", "listed", None, "claimed", "source"),  # `of` joins two numbers
+    )
     table.justify = ["left", "left", "right", "left", "right", "left"]
     for claim in claims:
         scope = qualifiers_text(claim["scope"])
