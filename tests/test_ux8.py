@@ -77,3 +77,22 @@ def test_records_label_every_line_and_drop_the_separator_word(tmp_path: Path) ->
         for columns in (60, 80, 120):
             lines = _plain(on_terminal(f"{IPKB} {command}", tmp_path, columns=columns))
             assert "EXIT=0" in lines[-1] and not [line for line in lines if re.fullmatch(r" {1,12}\[[a-z]+\]\s*", line)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["show huzhou", "path keqiao national-center", "neighbors huzhou", "coverage", "facts designee_count"],
+)
+def test_a_reader_that_stops_early_is_no_failure(command: str, tmp_path: Path) -> None:
+    """`ipkb show huzhou | head -2` under pipefail: exit 0, nothing on stderr. `| true` closes the pipe before
+    ipkb writes a byte, so the broken pipe is certain (head -2 may read it all first); both ways, and typer's."""
+    for reader in ("head -2", "true"):
+        for fast in ("", "1"):
+            result = subprocess.run(
+                ["bash", "-c", f"set -o pipefail; {IPKB} {command} | {reader}"],
+                capture_output=True,
+                env=_env(tmp_path, IPKB_NO_FAST=fast),
+                timeout=120,
+            )
+            assert (result.returncode, result.stderr) == (0, b""), (reader, fast, result.stderr)
+            assert len(result.stdout.splitlines()) == (2 if reader == "head -2" else 0)

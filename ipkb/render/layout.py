@@ -27,13 +27,22 @@ from ipkb.render.wrap import _HAN, _UNBROKEN, hyphen_pieces, width_of, wrap_whol
 Justify = Literal["left", "right"]
 
 
+class _Console(Console):
+    """rich's Console, but a reader that stops reading (`ipkb show x | head -2`) is no failure: rich's own
+    answer is exit 1; this raises the BrokenPipeError that `ipkb.cli.main` turns into a silent exit 0."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(stderr: bool = False) -> Console:
     """A console on stdout (or stderr): styles only on a terminal that is not TERM=dumb, colour only without
     NO_COLOR; as wide as ipkb.render.terminal.columns says."""
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
     dumb = os.environ.get("TERM") in ("dumb", "unknown")
-    return Console(
+    return _Console(
         file=stream,
         width=columns(stream, interactive),
         force_terminal=False if dumb else None,  # a dumb terminal gets plain text: no colour, no bold
