@@ -96,3 +96,15 @@ def test_a_reader_that_stops_early_is_no_failure(command: str, tmp_path: Path) -
             )
             assert (result.returncode, result.stderr) == (0, b""), (reader, fast, result.stderr)
             assert len(result.stdout.splitlines()) == (2 if reader == "head -2" else 0)
+
+
+def test_hops_are_counted_in_the_singular_for_one(tmp_path: Path) -> None:
+    def ipkb(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([IPKB, *args], capture_output=True, text=True, env=_env(tmp_path), timeout=120)
+
+    same = ipkb("path", "keqiao", "keqiao")
+    assert same.returncode == 0 and same.stdout.count("0 hops") == 1, same.stdout
+    far = ipkb("path", "keqiao", "national-center", "--max-hops", "1")
+    assert far.returncode == 1 and "within 1 hop\n" in far.stderr, far.stderr
+    near = ipkb("path", "keqiao", "shaoxing")
+    assert near.returncode == 0 and "1 hop ·" in near.stdout and "1 hops" not in near.stdout, near.stdout

@@ -9,6 +9,7 @@ from ipkb.cli import complete, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, TypesOption, app
 from ipkb.errors import UsageError
 from ipkb.export import FORMATS
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.read.query import Store
@@ -111,7 +112,7 @@ def describe(
     if place:
         parts.append(f"within {name(place)}")
     if root:
-        parts.append(f"{depth} hop{'s' if depth > 1 else ''} around {name(root)}")
+        parts.append(f"{counted(depth, 'hop')} around {name(root)}")
     if types:
         parts.append("types: " + ", ".join(types))
     if relations:
