@@ -108,3 +108,27 @@ def test_hops_are_counted_in_the_singular_for_one(tmp_path: Path) -> None:
     assert far.returncode == 1 and "within 1 hop\n" in far.stderr, far.stderr
     near = ipkb("path", "keqiao", "shaoxing")
     assert near.returncode == 0 and "1 hop ·" in near.stdout and "1 hops" not in near.stdout, near.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "show huzhou",
+        "list --type center --in zhejiang",
+        "neighbors huzhou",
+        "path keqiao shaoxing",
+        "facts --in huzhou",
+    ],
+)
+def test_as_of_is_said_under_the_answer_and_a_future_day_is_warned_of(command: str, tmp_path: Path) -> None:
+    def ipkb(*args: str) -> subprocess.CompletedProcess[str]:
+        env = _env(tmp_path, COLUMNS="120")
+        return subprocess.run([IPKB, *command.split(), *args], capture_output=True, text=True, env=env, timeout=120)
+
+    mark = "as of 2024-06-30: relations not yet begun or already ended are hidden"
+    then = ipkb("--as-of", "2024-06-30")
+    assert then.returncode == 0 and mark in then.stdout and "warning" not in then.stderr, then.stderr
+    assert mark not in ipkb().stdout
+    later = ipkb("--as-of", "2999", "--json")
+    assert later.returncode == 0 and json.loads(later.stdout) is not None
+    assert "warning: --as-of 2999 is later than today" in later.stderr

@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.text import Text
 
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import format_value, marks, qualifiers_text
+from ipkb.render.text import as_of_text, format_value, marks, qualifiers_text
 from ipkb.render.wrap import wrap_whole_words
 
 if TYPE_CHECKING:
@@ -183,9 +183,14 @@ def _other(entity: EntityRef) -> Text:
     return name
 
 
+def _as_of(view: ShowView) -> list[RenderableType]:
+    """Under the header, given --as-of: that the answer is of that day."""
+    return [Text(as_of_text(view["as_of"], figures=True), style="dim")] if "as_of" in view else []
+
+
 def show(view: ShowView) -> RenderableType:
     numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
-    parts: list[RenderableType] = [_header(view, numbers)]
+    parts: list[RenderableType] = [_header(view, numbers), *_as_of(view)]
     attributes = {**view.get("fields", {}), **view.get("attributes", {})}
     if attributes:
         table = Grid("", "", styles=("dim", ""), show_header=False)
@@ -260,7 +265,7 @@ def _fact_claim(fact: Fact, entity: EntityRef | None = None) -> Text:
 def show_quotes(view: ShowView) -> RenderableType:
     """`show --quotes`: every claim about the entity, each with the exact words of its sources."""
     numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
-    parts: list[RenderableType] = [_header(view, numbers)]
+    parts: list[RenderableType] = [_header(view, numbers), *_as_of(view)]
     notes = Notes()
     if view["citations"]:
         parts += [Text("The entity itself", style="italic"), *_quote_lines(view["citations"], numbers)]
