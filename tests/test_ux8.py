@@ -132,3 +132,24 @@ def test_as_of_is_said_under_the_answer_and_a_future_day_is_warned_of(command: s
     later = ipkb("--as-of", "2999", "--json")
     assert later.returncode == 0 and json.loads(later.stdout) is not None
     assert "warning: --as-of 2999 is later than today" in later.stderr
+
+
+def test_readme_says_which_method_gives_what_search_json_prints_and_ids_are_suggested(tmp_path: Path) -> None:
+    import ipkb
+    from ipkb.errors import EntityNotFound
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec(snippet.replace("ipkb.open_kb()", f"ipkb.open_kb(db={str(tmp_path / 'kb.sqlite')!r})"), scope)
+    printed = subprocess.run(
+        [IPKB, "--db", str(tmp_path / "kb.sqlite"), "search", "柯桥", "--json"], capture_output=True, env=_env(tmp_path)
+    )
+    assert scope["page"] == json.loads(printed.stdout) and scope["found"] == json.loads(printed.stdout)["entities"]
+    assert "kb.search_page" in readme and "`kb.search` returns just the" in readme
+    kb = ipkb.open_kb(db=tmp_path / "kb.sqlite")
+    with pytest.raises(EntityNotFound) as missing:
+        kb.show("suzhuo")
+    ids, shown = missing.value.suggested_ids, missing.value.suggestions
+    assert len(ids) == len(shown) and ids[0] == "suzhou-jiangsu" and shown[0] == "suzhou-jiangsu (Suzhou)"
+    assert kb.show(ids[0])["id"] == "suzhou-jiangsu"
