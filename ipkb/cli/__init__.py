@@ -78,11 +78,9 @@ def open_kb(as_of: str | None = None) -> "KB":
 def emit_as_of(kb: "KB", figures: bool = False) -> None:
     """A dim line above an answer given --as-of, so that it does not pass for today's."""
     if kb.store.as_of is not None:
-        from rich.text import Text
+        from ipkb.render.queries import as_of_line
 
-        from ipkb.render.text import as_of_text
-
-        emit(Text(as_of_text(kb.store.as_of, figures), style="dim"))
+        emit(as_of_line(kb.store.as_of, figures))
 
 
 def open_store(as_of: str | None = None) -> "Store":

@@ -14,12 +14,17 @@ from rich.text import Text
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.layout import console as console  # the CLI's console, re-exported
 from ipkb.render.layout import print_to as print_to
-from ipkb.render.text import qualifiers_text
+from ipkb.render.text import as_of_text, qualifiers_text
 from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.model import Problem
     from ipkb.shapes import NeighborLink, NeighborRow, OnePath, PathView
+
+
+def as_of_line(day: str, figures: bool = False) -> Text:
+    """The dim line above an answer given --as-of (show draws it under its box)."""
+    return Text(as_of_text(day, figures), style="dim")
 
 
 def path(view: PathView) -> RenderableType:
