@@ -58,8 +58,9 @@ repos:
 ```
 
 `ipkb verify --texts DIR` (or `ipkb validate --texts DIR`) also checks that every quote is found word
-for word in its source's text: `quote not found in seeds/000_....txt (...)`, hint `copy the words exactly
-from the source text`. Whitespace differences do not count; any other difference does.
+for word in its source's text (or its `via` note's), where DIR holds that text: `quote not found in
+seeds/000_....txt (...)`, hint `copy the words exactly from the source text`. Whitespace differences do
+not count; any other difference does.
 
 Each section below is one mistake from `tests/bad_inputs/`, the file that makes it, and what ipkb says.
 """

@@ -1,7 +1,11 @@
 """The library face: `ipkb.open_kb()` gives a notebook or a script the answers the CLI gives.
 
-Each method returns the document that the matching command prints with `--json` (its shape, the contract,
-is in ipkb/shapes.py), built by the same code: the CLI's query commands are these methods plus rendering.
+`show`, `path`, `search_page`, `list_entities` and `neighbors` return the document that the matching command
+prints with `--json` (its shape, the contract, is in ipkb/shapes.py), built by the same code: the CLI's
+query commands are these methods plus rendering. `search` returns only the entities of that page, a list;
+`ipkb search --json` prints `search_page`'s {total, truncated, entities}. A name no entity has raises
+`ipkb.errors.EntityNotFound`: its `suggestions` are for people (`suzhou-jiangsu (Suzhou)`, as the CLI's
+hint shows them), its `suggested_ids` the same entities' ids, for a program.
 Heavy modules load inside the methods, so importing ipkb costs a query nothing.
 """
 
@@ -90,7 +94,8 @@ class KB:
         return views.path(self.store, a, b, shortest_paths(self.store, a, b, via, max_hops, all_paths), all_paths)
 
     def search(self, text: str, types: list[str] | None = None, limit: int = 20) -> list[ListRow]:
-        """Entities whose names, aliases or descriptions match `text`, best first."""
+        """Entities whose names, aliases or descriptions match `text`, best first: a list, the `entities` of
+        `search_page` (which is what `ipkb search --json` prints)."""
         from ipkb.read import views
 
         if not text.strip():

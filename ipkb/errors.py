@@ -47,11 +47,16 @@ class KbNotFound(IpkbError):
 
 
 class EntityNotFound(IpkbError):
-    def __init__(self, query: str, suggestions: list[str]) -> None:
+    """No entity has this id or name. `suggestions` are for people, as the hint shows them: `id (name)`,
+    closest first (`suzhou-jiangsu (Suzhou)`); `suggested_ids` are the same entities' ids, in the same order,
+    for a program to pass back to `KB.show` and the rest."""
+
+    def __init__(self, query: str, suggestions: list[str], suggested_ids: list[str] | None = None) -> None:
         hint = "did you mean: " + ", ".join(suggestions) if suggestions else "try `ipkb search`"
         super().__init__(f"no entity matches {query!r}", hint=hint)
         self.query = query
         self.suggestions = suggestions
+        self.suggested_ids = suggested_ids if suggested_ids is not None else [s.split(" ")[0] for s in suggestions]
 
 
 class AmbiguousEntity(IpkbError):

@@ -328,9 +328,12 @@ class Validation(Checked):  # `validate`
 
 
 class Verification(Checked):  # `verify`: how many quotes were checked and found, and where
-    checked: int
+    total: int  # every quote in the KB: checked + no_text
+    checked: int  # looked up in a text: checked_in_source_texts + checked_in_research_notes
+    checked_in_source_texts: int  # in the cited source's own text
+    checked_in_research_notes: int  # in the research note the claim was read in (`via`)
     found: int
-    no_text: int
+    no_text: int  # not checkable here: neither the source nor its note has a text in the folders given
     found_in_research_notes: int
 
 

@@ -62,3 +62,8 @@ def char_phrase(text: str) -> str | None:
     if not text or _NOT_ALNUM.search(text):
         return None
     return '"' + " ".join(text) + '"'
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 hop`, `0 hops`, `2 hops`: a number and its noun, singular only for exactly one."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

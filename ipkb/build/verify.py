@@ -16,6 +16,12 @@ class VerifyReport:
     no_text: int  # quotes whose source has no text in the folders given
     problems: list[Problem]
     via: int = 0  # of those found, quotes looked up in a research note (`via`), not in the source's own text
+    checked_via: int = 0  # of those checked, quotes looked up in a research note rather than the source's text
+
+    @property
+    def total(self) -> int:
+        """Every quote in the KB: checked here or not."""
+        return self.checked + self.no_text
 
 
 def _find_text(relative: str, folders: list[Path]) -> Path | None:
@@ -37,7 +43,7 @@ def _readable(path: Path) -> str:
 
 def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport:
     texts: dict[str, str | None] = {}
-    checked = found = no_text = via = 0
+    checked = found = no_text = via = checked_via = 0
     problems: list[Problem] = []
     for owner, citation in knowledge.citations():
         if not citation.quote:
@@ -55,6 +61,7 @@ def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport
             no_text += 1
             continue
         checked += 1
+        checked_via += bool(citation.via)
         if normalize_space(citation.quote) in text:
             found += 1
             via += bool(citation.via)
@@ -68,4 +75,4 @@ def verify_quotes(knowledge: KnowledgeBase, folders: list[Path]) -> VerifyReport
                     "copy the words exactly from the source text",
                 )
             )
-    return VerifyReport(checked, found, no_text, problems, via)
+    return VerifyReport(checked, found, no_text, problems, via, checked_via)

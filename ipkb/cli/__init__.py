@@ -63,7 +63,24 @@ def open_kb(as_of: str | None = None) -> "KB":
     """The chosen KB (--kb, --db), rebuilt first if any YAML file changed; seen as of a day if given."""
     from ipkb.api import open_kb as open_
 
-    return open_(store_kb_path(), OPTIONS.db, as_of)
+    kb = open_(store_kb_path(), OPTIONS.db, as_of)
+    if as_of is not None:
+        import datetime as dt
+
+        from ipkb.timeframe import period_start
+
+        today = dt.date.today().isoformat()
+        if (period_start(as_of) or "") > today:
+            emit_note(f"warning: --as-of {as_of} is later than today ({today}): the KB knows the future only as plans")
+    return kb
+
+
+def emit_as_of(kb: "KB", figures: bool = False) -> None:
+    """A dim line above an answer given --as-of, so that it does not pass for today's."""
+    if kb.store.as_of is not None:
+        from ipkb.render.queries import as_of_line
+
+        emit(as_of_line(kb.store.as_of, figures))
 
 
 def open_store(as_of: str | None = None) -> "Store":

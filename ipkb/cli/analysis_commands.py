@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ipkb.cli import complete, emit, emit_json, kb_path, open_kb, open_store
+from ipkb.cli import complete, emit, emit_as_of, emit_json, kb_path, open_kb, open_store
 from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, app, entity_argument
 from ipkb.errors import UsageError
 
@@ -86,6 +86,7 @@ def facts(
     else:
         from ipkb.render import analysis as render_analysis
 
+        emit_as_of(kb, figures=True)
         emit(
             render_analysis.metric_table(
                 metric, rows, _titles(store, [c["source"] for r in rows for c in r["sources"]])

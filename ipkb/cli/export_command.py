@@ -1,12 +1,15 @@
 """The export command: the graph in formats other tools open."""
 
+import sys
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ipkb.cli import complete, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, TypesOption, app
+from ipkb.errors import UsageError
 from ipkb.export import FORMATS
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.read.query import Store
@@ -62,7 +65,11 @@ def export(
     """
     from ipkb.export import export_to, module
 
-    module(fmt)  # unknown formats fail before any work
+    if getattr(module(fmt), "BINARY", False) and output == "-" and sys.stdout.isatty():  # unknown: fails here
+        raise UsageError(
+            f"{fmt} is binary and stdout is a terminal: its bytes would fill the screen",
+            hint=f"write it to a file with -o FILE (e.g. -o ipkb.{fmt}), or pipe it: ipkb export --format {fmt} | ...",
+        )
     if base_iri is not None:
         from ipkb.export.ttl import check_base_iri
 
@@ -105,7 +112,7 @@ def describe(
     if place:
         parts.append(f"within {name(place)}")
     if root:
-        parts.append(f"{depth} hop{'s' if depth > 1 else ''} around {name(root)}")
+        parts.append(f"{counted(depth, 'hop')} around {name(root)}")
     if types:
         parts.append("types: " + ", ".join(types))
     if relations:

@@ -80,7 +80,9 @@ def verify(
     texts: Annotated[list[Path], typer.Option("--texts", help="Folder of source texts (repeatable).")],
     as_json: JsonOption = False,
 ) -> None:
-    """Check that every quote is found word for word in the text of its source.
+    """Check quotes word for word against the texts in these folders: the source's or its research note's.
+
+    Quotes whose source has no text there are counted as not checkable here.
 
     \b
     e.g. ipkb verify --texts ../shared
@@ -102,7 +104,10 @@ def verify(
     if as_json:
         verification: Verification = {
             "ok": not report.problems,
+            "total": report.total,
             "checked": report.checked,
+            "checked_in_source_texts": report.checked - report.checked_via,
+            "checked_in_research_notes": report.checked_via,
             "found": report.found,
             "no_text": report.no_text,
             "found_in_research_notes": report.via,
@@ -115,9 +120,15 @@ def verify(
         if report.problems:
             emit(render.problems(report.problems))
         typer.echo(
-            f"{report.found} of {report.checked} quotes found: {report.found - report.via} in their sources' own "
-            f"texts, {report.via} in the research notes they were read in (via); "
-            f"{report.no_text} quotes cite sources without a text here"
+            f"{report.total} quotes in all: {report.checked - report.checked_via} checked against their sources' own "
+            f"texts, {report.checked_via} against the research notes they were read in (via), "
+            f"{report.no_text} not checkable here (no text of their source in these folders)"
+        )
+        missing = report.checked - report.found
+        typer.echo(
+            f"all {report.checked} checked quotes found"
+            if not missing
+            else f"{report.found} of {report.checked} checked quotes found; {missing} not found (above)"
         )
     if report.problems:
         raise typer.Exit(ExitCode.DATA)

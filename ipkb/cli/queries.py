@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ipkb.cli import emit, emit_json, emit_note, open_kb
+from ipkb.cli import emit, emit_as_of, emit_json, emit_note, open_kb
 from ipkb.cli.fast import AS_OF, JSON, MAX_INT, TYPES, VIA, Arg, Command, Opt, declare
 from ipkb.errors import UsageError
 
@@ -78,11 +78,13 @@ def path(
     e.g. ipkb path keqiao national-center
          ipkb path keqiao national-center --all --via subcenter_of --via located_in --max-hops 4
     """
-    view = open_kb(as_of).path(start, goal, all_paths, via, max_hops)
+    kb = open_kb(as_of)
+    view = kb.path(start, goal, all_paths, via, max_hops)
     if as_json:
         return emit_json(view)
     from ipkb.render import queries as render
 
+    emit_as_of(kb)
     emit(render.path(view))
 
 
@@ -197,6 +199,7 @@ def list_entities(
         from ipkb.render import queries as render
 
         extra = [*(["in"] if within else []), *(["caveat"] if marked else [])]
+        emit_as_of(kb)
         emit(render.entity_table(rows, extra, columns=wanted or None))
     if designation and not as_json and table_format is None:  # how much of the designation's roster this is
         from ipkb.read import views
@@ -256,4 +259,5 @@ def neighbors(
     from ipkb.render import queries as render
 
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
+    emit_as_of(kb)
     emit(render.neighbor_table(rows, labels) if table else render.neighbor_tree(rows, labels))

@@ -13,6 +13,7 @@ from ipkb.export.graphviz import ready as ready
 from ipkb.export.graphviz import render
 
 HELP = "drawn by Graphviz"  # its words in `ipkb export --help` (a module with HELP is a format)
+BINARY = True  # bytes no terminal can show: `ipkb export` refuses to write them to one
 
 
 def write(graph: Any, stream: BinaryIO) -> None:

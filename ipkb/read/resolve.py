@@ -30,19 +30,29 @@ def resolve(store: Store, words: str) -> str:
                 return preferred.pop()
         if matches:
             raise AmbiguousEntity(words, matches)
-    raise EntityNotFound(words, suggestions(store, text))
+    offered = suggested(store, text)
+    raise EntityNotFound(words, shown(offered), [entity_id for entity_id, _ in offered])
 
 
-def suggestions(store: Store, text: str, limit: int = 5) -> list[str]:
+def suggestions(store: Store, text: str) -> list[str]:
+    """What "did you mean" offers for `text`, as shown: `id (name)`, closest first."""
+    return shown(suggested(store, text))
+
+
+def shown(offered: list[tuple[str, str]]) -> list[str]:
+    return [entity_id if name == entity_id else f"{entity_id} ({name})" for entity_id, name in offered]
+
+
+def suggested(store: Store, text: str, limit: int = 5) -> list[tuple[str, str]]:
     """The names that sound the same (Chinese typed with a homophone: 湖洲 for 湖州), then the closest names
-    (fuzzy), shown as `id (name)`, one per entity."""
+    (fuzzy): (id, name), one per entity."""
     from ipkb.suggest import closest, spoken
 
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
 
     def offer(entity_id: str, name: str) -> None:
-        if len(out) < limit and not any(o.split(" ")[0] == entity_id for o in out):
-            out.append(entity_id if name == entity_id else f"{entity_id} ({name})")
+        if len(out) < limit and not any(o[0] == entity_id for o in out):
+            out.append((entity_id, name))
 
     sound = spoken(fold(text))
     for entity_id, _, name in store.ids_by_folded_name(fold(sound)) if sound else []:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from ipkb.errors import NoPath
 from ipkb.read.query import Edge, Store
+from ipkb.text import counted
 
 MAX_PATHS = 100
 
@@ -80,7 +81,7 @@ def shortest_paths(
                         if not all_paths or len(paths) >= MAX_PATHS:
                             return paths
             return paths
-    limit = f" within {max_hops} hops" if max_hops is not None else ""
+    limit = f" within {counted(max_hops, 'hop')}" if max_hops is not None else ""
     only = f" using only {', '.join(via)}" if via else ""
     raise NoPath(
         f"no path between {start} and {goal}{limit}{only}",

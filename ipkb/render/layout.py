@@ -27,13 +27,22 @@ from ipkb.render.wrap import _HAN, _UNBROKEN, hyphen_pieces, width_of, wrap_whol
 Justify = Literal["left", "right"]
 
 
+class _Console(Console):
+    """rich's Console, but a reader that stops reading (`ipkb show x | head -2`) is no failure: rich's own
+    answer is exit 1; this raises the BrokenPipeError that `ipkb.cli.main` turns into a silent exit 0."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(stderr: bool = False) -> Console:
     """A console on stdout (or stderr): styles only on a terminal that is not TERM=dumb, colour only without
     NO_COLOR; as wide as ipkb.render.terminal.columns says."""
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
     dumb = os.environ.get("TERM") in ("dumb", "unknown")
-    return Console(
+    return _Console(
         file=stream,
         width=columns(stream, interactive),
         force_terminal=False if dumb else None,  # a dumb terminal gets plain text: no colour, no bold
@@ -116,7 +125,9 @@ class Grid:
     than the console itself (a long URL) runs past its edge whole, on a line of its own. Columns named `last`
     (a metric's name, which reads badly in pieces) narrow only once no other can; in `breakable` ones Chinese
     breaks between characters (not inside 2022), BREAKABLE cells wide at least. A section heading (`add_section`)
-    runs across the whole width above the rows it heads, in a table and in records alike."""
+    runs across the whole width above the rows it heads, in a table and in records alike. `record_headers`
+    labels the cells in records where the table's header would not: a column with no header gets a name, and
+    a column of separator words (the `of` in `16 of 23`) is left out (None)."""
 
     GAP = "  "
     INDENT = " "
@@ -133,8 +144,10 @@ class Grid:
         last: Sequence[int] = (),
         breakable: Sequence[int] = (),
         hyphenated: Sequence[int] = (),
+        record_headers: Sequence[str | None] = (),
     ) -> None:
         self.headers = headers
+        self.record_headers: Sequence[str | None] = record_headers or headers  # each cell's label in records
         self.title = title
         self.justify: list[Justify] = [justify[i] if i < len(justify) else "left" for i in range(len(headers))]
         self.styles = [*styles, *[""] * (len(headers) - len(styles))]
@@ -269,9 +282,11 @@ class Grid:
         """Each row as a record: `header  value` lines (values wrap between words; a word longer than the
         line stays whole on a line of its own), a blank line between rows. Headerless grids indent the cells after
         the first under it."""
-        label = max((cell_len(h) for h in self.headers), default=0) if self.show_header else 2
+        named = [h for h in self.record_headers if h is not None]
+        label = max((cell_len(h) for h in named), default=0) if self.show_header else 2
         room = max(width - len(self.INDENT) - label - len(self.GAP), 1)
-        heads = [self.INDENT + h.ljust(label) + self.GAP if self.show_header and h else "" for h in self.headers]
+        heads = [self.INDENT + h.ljust(label) + self.GAP if self.show_header and h else "" for h in named]
+        heads = [heads.pop(0) if h is not None else "" for h in self.record_headers]
         under = self.INDENT + " " * label + self.GAP  # a wrapped value's lines after its first
         bold = [[Span(0, len(head), "bold")] if head else [] for head in heads]
         widths = {prefix: width_of(prefix) for prefix in [*heads, under, self.INDENT]}
@@ -281,7 +296,7 @@ class Grid:
             if n in self.sections:
                 yield from self._section(n, width, blank=False)
             for i, cell in enumerate(row):
-                if not cell.width:
+                if not cell.width or self.record_headers[i] is None:
                     continue
                 first = not self.show_header and i == 0
                 head = "" if first else heads[i]

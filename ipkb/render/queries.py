@@ -14,11 +14,17 @@ from rich.text import Text
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.layout import console as console  # the CLI's console, re-exported
 from ipkb.render.layout import print_to as print_to
-from ipkb.render.text import qualifiers_text
+from ipkb.render.text import as_of_text, qualifiers_text
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.model import Problem
     from ipkb.shapes import NeighborLink, NeighborRow, OnePath, PathView
+
+
+def as_of_line(day: str, figures: bool = False) -> Text:
+    """The dim line above an answer given --as-of (show draws it under its box)."""
+    return Text(as_of_text(day, figures), style="dim")
 
 
 def path(view: PathView) -> RenderableType:
@@ -30,7 +36,7 @@ def path(view: PathView) -> RenderableType:
         if len(paths) > 1:
             out.append(Text(f"path {index + 1}", style="bold"))
         if not p["hops"]:
-            out.append(Text(f"{view['from']['name']} is {view['to']['name']}: 0 hops"))
+            out.append(Text(f"{view['from']['name']} is {view['to']['name']}: the same entity"))
         for i, hop in enumerate(p["hops"]):
             if i == 0:
                 out.append(Text.assemble((hop["from"]["name"], "bold"), (f" ({hop['from']['id']})", "dim")))
@@ -52,7 +58,7 @@ def path(view: PathView) -> RenderableType:
                 if first.get("quote"):
                     quote.append(f" \u201c{first['quote']}\u201d", style="green")
                 out.append(Hanging("      ", quote))
-    summary = f"{view['length']} hop{'s' if view['length'] != 1 else ''}"
+    summary = counted(view["length"], "hop")
     if len(paths) > 1:
         summary += f" · {len(paths)} shortest paths"
     hops = [h for p in paths for h in p["hops"]]
@@ -60,9 +66,7 @@ def path(view: PathView) -> RenderableType:
     summary += " · every hop cited" if cited and view["length"] else ""
     planned = sum(h["planned"] for h in hops)
     inferred = sum(h["confidence"] == "inferred" for h in hops)
-    caveats = [
-        f"{n} hop{'s' if n > 1 else ''} {what}" for n, what in ((planned, "only planned"), (inferred, "inferred")) if n
-    ]
+    caveats = [f"{counted(n, 'hop')} {what}" for n, what in ((planned, "only planned"), (inferred, "inferred")) if n]
     out.append(Text(summary, style="dim"))
     if caveats:
         out.append(Text("careful: " + ", ".join(caveats), style="yellow"))

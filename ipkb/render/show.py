@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ipkb.figures import bounded
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import format_value, marks, qualifiers_text
+from ipkb.render.text import as_of_text, format_value, marks, qualifiers_text
 from ipkb.render.wrap import wrap_whole_words
 
 if TYPE_CHECKING:
@@ -184,9 +184,14 @@ def _other(entity: EntityRef) -> Text:
     return name
 
 
+def _as_of(view: ShowView) -> list[RenderableType]:
+    """Under the header, given --as-of: that the answer is of that day."""
+    return [Text(as_of_text(view["as_of"], figures=True), style="dim")] if "as_of" in view else []
+
+
 def show(view: ShowView) -> RenderableType:
     numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
-    parts: list[RenderableType] = [_header(view, numbers)]
+    parts: list[RenderableType] = [_header(view, numbers), *_as_of(view)]
     attributes = {**view.get("fields", {}), **view.get("attributes", {})}
     if attributes:
         table = Grid("", "", styles=("dim", ""), show_header=False)
@@ -197,7 +202,16 @@ def show(view: ShowView) -> RenderableType:
     if view["facts"]:
         # a bounded figure ("more than 3,500") keeps its words on the number's line while other columns can narrow
         facts = Grid(
-            "metric", "value", "unit", "period", "", "source", title="Facts", justify=("left", "right"), last=(1,)
+            "metric",
+            "value",
+            "unit",
+            "period",
+            "",
+            "source",
+            title="Facts",
+            justify=("left", "right"),
+            last=(1,),
+            record_headers=("metric", "value", "unit", "period", "caveats", "source"),  # [a] alone reads as noise
         )
         for fact in view["facts"]:
             facts.add_row(
@@ -255,7 +269,7 @@ def _fact_claim(fact: Fact, entity: EntityRef | None = None) -> Text:
 def show_quotes(view: ShowView) -> RenderableType:
     """`show --quotes`: every claim about the entity, each with the exact words of its sources."""
     numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
-    parts: list[RenderableType] = [_header(view, numbers)]
+    parts: list[RenderableType] = [_header(view, numbers), *_as_of(view)]
     notes = Notes()
     if view["citations"]:
         parts += [Text("The entity itself", style="italic"), *_quote_lines(view["citations"], numbers)]
@@ -317,7 +331,16 @@ def _supports(view: ShowView) -> list[RenderableType]:
 
 def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None) -> list[RenderableType]:
     """`15 listed (+8 undated) of 99 claimed`: how much of each claimed roster the KB can name."""
-    table = Grid("members", "period", "listed", "of", "claimed", "source", title="How complete the lists are")
+    table = Grid(
+        "members",
+        "period",
+        "listed",
+        "of",
+        "claimed",
+        "source",
+        title="How complete the lists are",
+        record_headers=("members", "period", "listed", None, "claimed", "source"),  # `of` joins two numbers
+    )
     table.justify = ["left", "left", "right", "left", "right", "left"]
     for claim in claims:
         scope = qualifiers_text(claim["scope"])

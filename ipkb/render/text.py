@@ -57,3 +57,9 @@ def format_value(value: FactValue) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def as_of_text(day: str, figures: bool = False) -> str:
+    """The line under an answer given `--as-of DAY`, so that a reader knows it is not today's."""
+    hidden = "relations not yet begun or already ended are hidden"
+    return f"as of {day}: {hidden}" + (", and figures for later periods" if figures else "")
