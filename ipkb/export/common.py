@@ -35,9 +35,11 @@ def flat_node(data: GraphData) -> GraphData:
 
 
 def flat_edge(data: GraphData) -> GraphData:
-    """An edge's attributes as scalars, and each qualifier also as its own `q_<name>`."""
+    """An edge's attributes as scalars, and each qualifier also as its own `q_<name>` (a `cites` edge has none)."""
     attributes = {k: scalar(value) for k, value in data.items()}
-    attributes.update({f"q_{k}": scalar(value) for k, value in sorted(data["qualifiers"].items())})
+    qualifiers = data.get("qualifiers")
+    if qualifiers:
+        attributes.update({f"q_{k}": scalar(value) for k, value in sorted(qualifiers.items())})
     return attributes
 
 

@@ -22,7 +22,7 @@ def size(graph: Any) -> tuple[int, int]:
 
     if isinstance(graph, StreamedGraph):
         store = graph.store
-        nodes = count_entities(store)
+        nodes = count_entities(store, () if graph.with_sources else store.roles().sources)
         if store.as_of is not None:  # some relations may not hold on that day: count those that do
             return nodes, sum(1 for _ in graph.qualifiers())
         return nodes, count_kept_relations(store)

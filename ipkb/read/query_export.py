@@ -67,8 +67,33 @@ def stream_kept_relations_cited(store: Store) -> Iterator[sqlite3.Row]:
     )
 
 
-def count_entities(store: Store) -> int:
-    (nodes,) = store.rows("SELECT count(*) FROM entity")[0]
+# A citation `c` of an entity that cites another entity of the KB (what a `cites` edge joins)
+# (its owner is an entity: an entity's citations are stored with it)
+CITES_ENTITY = (
+    "c.owner_kind = 'entity' AND c.source_id <> c.owner AND EXISTS (SELECT 1 FROM entity e WHERE e.id = c.source_id)"
+)
+
+
+def stream_entity_citations(store: Store) -> Iterator[sqlite3.Row]:
+    """Rows (`entity_id`, `source_id`, `quote`) of every entity's own citations of another entity of the KB,
+    by entity id then in their order, one at a time (the `cites` edges of a streamed graph)."""
+    return store.cursor(
+        "SELECT c.owner AS entity_id, c.source_id, c.quote FROM citation c "
+        f"WHERE {CITES_ENTITY} ORDER BY c.owner, c.ordinal"
+    )
+
+
+def entity_citation_pairs(store: Store) -> list[sqlite3.Row]:
+    """Distinct rows (`entity_id`, `source_id`): which entity cites which other entity of the KB."""
+    return store.rows(f"SELECT DISTINCT c.owner AS entity_id, c.source_id FROM citation c WHERE {CITES_ENTITY}")
+
+
+def count_entities(store: Store, leaving_out: Iterable[str] = ()) -> int:
+    """Entities, but for those of the types `leaving_out`."""
+    (nodes,) = store.rows(
+        "SELECT count(*) FROM entity WHERE type NOT IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(leaving_out)),),
+    )[0]
     return int(nodes)
 
 
