@@ -26,7 +26,9 @@ _CONTAINERS = (list, dict)  # a tuple: `list | dict` would build a new union on 
 
 def scalar(value: Any) -> Any:
     """A value GraphML, GEXF or CSV can hold: scalars as they are, lists and dicts as JSON text."""
-    return to_json(value) if isinstance(value, _CONTAINERS) else value
+    if isinstance(value, _CONTAINERS):
+        return to_json(value) if value else ("[]" if isinstance(value, list) else "{}")  # empty: often, and cheap
+    return value
 
 
 def flat_node(data: GraphData) -> GraphData:
