@@ -70,8 +70,8 @@ def select(
     relation_set = set(relations or ())
     if root is not None and CITES in relation_set:
         raise UsageError(
-            f"--relation {CITES} cannot be walked from --root: a neighbourhood follows relations, not citations",
-            hint=f"export --relation {CITES} without --root (with --type to narrow it), or --root without it",
+            f"--root walks relations, not citations: it cannot take --relation {CITES}",
+            hint=f"drop --root (narrow --relation {CITES} with --type T --type source)",
         )
     ids: set[str] | None = None
     if root is not None:
