@@ -90,16 +90,29 @@ def entity_citation_pairs(store: Store) -> list[sqlite3.Row]:
 
 def count_entities(store: Store, leaving_out: Iterable[str] = ()) -> int:
     """Entities, but for those of the types `leaving_out`."""
-    (nodes,) = store.rows(
-        "SELECT count(*) FROM entity WHERE type NOT IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(leaving_out)),),
-    )[0]
+    (nodes,) = store.rows("SELECT count(*) FROM entity")[0]
+    if leaving_out:
+        (left,) = store.rows(
+            "SELECT count(*) FROM entity WHERE type IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(leaving_out)),),
+        )[0]
+        nodes -= left
     return int(nodes)
 
 
-def count_kept_relations(store: Store) -> int:
-    """Relations whose both ends are entities (what the whole KB's graph has as edges, time aside)."""
+def count_kept_relations(store: Store, leaving_out: Iterable[str] = ()) -> int:
+    """Relations whose both ends are entities (what the whole KB's graph has as edges, time aside), but for
+    those with an end of the types `leaving_out`."""
     (edges,) = store.rows(f"SELECT count(*) FROM relation r WHERE {BOTH_ENDS}")[0]
+    if leaving_out:  # few entities (sources): find their relations by index, not by every relation's ends
+        of_types = "(SELECT id FROM entity WHERE type IN (SELECT value FROM json_each(?)))"
+        types = json.dumps(sorted(leaving_out))
+        (touching,) = store.rows(
+            f"SELECT count(*) FROM relation r WHERE (r.source_id IN {of_types} OR r.target_id IN {of_types}) "
+            f"AND {BOTH_ENDS}",
+            (types, types),
+        )[0]
+        edges -= touching
     return int(edges)
 
 
