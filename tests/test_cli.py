@@ -286,7 +286,8 @@ def test_export_graphml_round_trip(run, tmp_path: Path) -> None:
     target = tmp_path / "kb.graphml"
     assert run("export", "--format", "graphml", "-o", str(target)).exit_code == 0
     graph = nx.read_graphml(target)
-    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 7
+    # the relations, then a cites edge from each of the 11 entities that cite src-article
+    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 7 + 11
     assert graph.nodes["huzhou"]["zh"] == "湖州市" and graph.nodes["huzhou"]["type"] == "city"
     assert graph.nodes["huzhou"]["label"] == "Huzhou 湖州市"
     edge = next(d for u, v, d in graph.edges(data=True) if (u, v) == ("huzhou", "national-ip-demonstration-city"))

@@ -263,12 +263,15 @@ def test_cypher_runs_in_falkordb_idempotently(loaded: Any, files: dict[str, Path
     before = counts(loaded)
     run_script(loaded, files[".cypher"])
     assert counts(loaded) == before
-    lines = files[".jsonl"].read_text(encoding="utf-8").splitlines()
-    relations = sum(1 for line in lines if '"record": "relation"' in line)
+    records = [json.loads(line) for line in files[".jsonl"].read_text(encoding="utf-8").splitlines()]
+    relations = [r for r in records if r["record"] == "relation"]
     kb_relations = loaded.query(
         "MATCH (:Entity)-[r]->(:Entity) WHERE NOT type(r) IN ['CITES', 'HAS_FACT'] RETURN count(r)"
     ).result_set[0][0]
-    assert kb_relations == relations
+    assert kb_relations == sum(1 for r in relations if r["type"] != "cites")
+    # the other formats' `cites` edges (one an entity and source) are Neo4j's CITES (one a citation)
+    cites = loaded.query("MATCH (a:Entity)-[:CITES]->(s:Entity) WHERE a.id <> s.id RETURN DISTINCT a.id, s.id")
+    assert {(a, s) for a, s in cites.result_set} == {(r["from"], r["to"]) for r in relations if r["type"] == "cites"}
 
 
 def test_falkordb_answers_like_neighbors_and_path(loaded: Any, db: Path) -> None:
@@ -386,12 +389,15 @@ def test_graphml_keys_are_unique_and_read_by_igraph(files: dict[str, Path]) -> N
     assert by_igraph.vs.find(id=NOTED)["note"] == NOTED_NOTE
 
 
-def test_gexf_edges_keep_their_keys_and_time_and_leave_sources_out(files: dict[str, Path]) -> None:
+def test_gexf_edges_keep_their_keys_and_time_and_link_sources(files: dict[str, Path]) -> None:
     graph = nx.read_gexf(files[".gexf"])
     assert graph.graph["mode"] == "dynamic" and graph.name == "ipkb"
-    assert not any(d["type"] == "source" for _, d in graph.nodes(data=True))
-    assert not [n for n in graph if graph.degree(n) == 0 and graph.nodes[n]["type"] == "source"]
     edges = {d["id"]: d for _, _, d in graph.edges(data=True)}
+    # a source is a node, linked from every entity that cites it: Gephi shows what it backs
+    cited = {(u, v) for u, v, d in graph.edges(data=True) if d["relation"] == "cites"}
+    entity_cites = {(node, c["source"]) for node, d in graph.nodes(data=True) for c in json.loads(d["sources"])}
+    assert cited and cited == {(u, s) for u, s in entity_cites if u != s}
+    assert all(graph.nodes[s]["type"] == "source" for _, s in cited)
     assert "keqiao>located_in>shaoxing" in edges or any(">located_in>" in k for k in edges)
     part = edges["wenzhou-apparel-rapid-protection-center>part_of>ip-protection-center-network"]
     assert part["start"] == "2016-07-13" and "end" not in part

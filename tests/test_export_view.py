@@ -58,7 +58,10 @@ def test_every_drawn_node_has_its_types_legend_colour_in_the_whole_bundled_kb(ru
     """vis-network's improved layout (over 100 nodes) re-draws nodes in their group's colours: 141 of 541 were
     drawn in vis's default palette when only the nodes carried a colour."""
     page = export(run, "html", tmp_path / "kb.html", kb=BUNDLED_KB)
-    expected = json.loads(run("stats", "--json", kb=BUNDLED_KB).stdout)["entities"]
+    entities = json.loads(run("stats", "--json", kb=BUNDLED_KB).stdout)["entities"]
+    sources = len(json.loads(run("list", "--type", "source", "--json", kb=BUNDLED_KB).stdout))
+    expected = entities - sources  # sources are not drawn: a ring of ~400 unlinked boxes (their quotes: details)
+    assert sources > 300
     with Browser(tmp_path / "profile") as browser:
         tab = drawn_page(browser, page)
         assert tab.eval(DRAWN) == str(expected)
@@ -78,6 +81,7 @@ def test_every_drawn_node_has_its_types_legend_colour_in_the_whole_bundled_kb(ru
         )
         assert tab.errors == []
     assert len(drawn) == expected and len(legend) >= 20
+    assert "source" not in {group for _, group, _, _ in drawn} and "source" not in legend
     wrong = [(node, group, fill) for node, group, fill, _ in drawn if fill != legend[group]]
     assert wrong == []
     assert all(font == text_colour(fill) for _, _, fill, font in drawn)
@@ -145,7 +149,7 @@ def test_page_with_an_unknown_hash_draws_everything_and_focuses_nothing(run, tmp
     page = export(run, "html", tmp_path / "kb.html")
     with Browser(tmp_path / "profile") as browser:
         tab = drawn_page(browser, page, "#no-such-entity")
-        assert tab.eval(DRAWN) == "12" and tab.eval("document.documentElement.dataset.focused") is None
+        assert tab.eval(DRAWN) == "11" and tab.eval("document.documentElement.dataset.focused") is None
         tab.eval("document.getElementById('search').focus()")
         tab.type("zzzz")
         assert tab.eval("document.getElementById('matches').innerText") == "no match"
@@ -174,10 +178,10 @@ def test_html_and_mermaid_refuse_what_they_cannot_draw_with_advice(
 ) -> None:
     import ipkb.export.html
 
-    monkeypatch.setattr(ipkb.export.html, "MAX_NODES", 11)
+    monkeypatch.setattr(ipkb.export.html, "MAX_NODES", 10)
     result = run("export", "-f", "html", "-o", str(tmp_path / "kb.html"))
     assert result.exit_code == 1 and not (tmp_path / "kb.html").exists()
-    assert "too large for html: 12 entities (at most 11)" in result.stderr
+    assert "too large for html: 11 entities (at most 10)" in result.stderr  # what it draws: not the source
     assert all(option in result.stderr for option in ("--in", "--root", "--type"))
     assert "Traceback" not in result.stderr
     assert run("export", "-f", "html", "--in", "zhejiang", "-o", str(tmp_path / "kb.html")).exit_code == 0
@@ -360,7 +364,7 @@ def test_the_title_says_what_was_exported(run, tmp_path: Path) -> None:
     title = "ipkb: 1 hop around Keqiao District 柯桥区; types: county, city (2 entities, 1 relation)"
     assert f"<title>{title}</title>" in page and f'<h1 id="title">{title}</h1>' in page
     assert (
-        "<title>ipkb: the whole knowledge graph (12 entities, 7 relations)</title>"
+        "<title>ipkb: the whole knowledge graph (11 entities, 7 relations)</title>"
         in run("export", "-f", "html").stdout
     )
 

@@ -49,7 +49,7 @@ def test_graphml_read_back_by_networkx_and_igraph(run, tmp_path: Path) -> None:
     by_nx = nx.read_graphml(target)
     by_igraph = igraph.Graph.Read_GraphML(str(target))
     assert by_nx.number_of_nodes() == by_igraph.vcount() == 12
-    assert by_nx.number_of_edges() == by_igraph.ecount() == 7
+    assert by_nx.number_of_edges() == by_igraph.ecount() == 7 + 11  # relations, and each entity's `cites`
     for vertex in by_igraph.vs:
         node = by_nx.nodes[vertex["id"]]
         for key in ("type", "name", "label", "confidence", "sources", "facts"):
@@ -59,18 +59,34 @@ def test_graphml_read_back_by_networkx_and_igraph(run, tmp_path: Path) -> None:
     igraph_edges = {
         (by_igraph.vs[e.source]["id"], by_igraph.vs[e.target]["id"], e["type"], e["qualifiers"]) for e in by_igraph.es
     }
-    nx_edges = {(u, v, d["type"], d["qualifiers"]) for u, v, d in by_nx.edges(data=True)}
-    assert igraph_edges == nx_edges
+    nx_edges = {(u, v, d["type"], d.get("qualifiers")) for u, v, d in by_nx.edges(data=True)}
+    assert {(u, v, t, q or None) for u, v, t, q in igraph_edges} == nx_edges  # igraph: "" for no qualifiers
     assert ("keqiao", "shaoxing", "located_in", "{}") in nx_edges  # direction kept
     holds = by_igraph.es.find(type="holds_designation")
     assert (holds["q_year"], holds["q_rank"]) == (2014, 4)
 
 
+def test_graphml_links_each_entity_to_the_sources_it_cites(run, tmp_path: Path) -> None:
+    """A source is no longer an unconnected node: each entity has one `cites` edge to each source it cites,
+    with the quotes of its citations (in order), so Gephi or networkx shows what a source backs."""
+    graph = nx.read_graphml(export(run, "graphml", tmp_path / "kb.graphml"), force_multigraph=True)
+    cites = {(u, v): d for u, v, d in graph.edges(data=True) if d["type"] == "cites"}
+    assert cites[("huzhou", "src-article")]["label"] == "cites"
+    assert json.loads(cites[("huzhou", "src-article")]["quotes"]) == ["Huzhou City", "湖州市"]  # one edge, both quotes
+    assert json.loads(cites[("island", "src-article")]["quotes"]) == []  # cited without a quote
+    assert {u for u, _ in cites} == {n for n, d in graph.nodes(data=True) if d["type"] != "source"}
+    assert {v for _, v in cites} == {"src-article"} and graph.degree("src-article") == 11
+    assert graph.has_edge("huzhou", "src-article", key="huzhou>cites>src-article")  # a stable id, like a relation's
+    assert not graph.has_edge("src-article", "huzhou")  # from the entity to the source
+
+
 def test_gexf_read_back_by_networkx(run, tmp_path: Path) -> None:
     target = export(run, "gexf", tmp_path / "kb.gexf")
     graph = nx.read_gexf(target)
-    assert graph.number_of_nodes() == 11 and graph.number_of_edges() == 7  # the source is left out
-    assert "src-article" not in graph
+    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 7 + 11  # the source, and what cites it
+    cites = graph.edges["huzhou", "src-article"]
+    assert (cites["relation"], cites["label"], cites["id"]) == ("cites", "cites", "huzhou>cites>src-article")
+    assert json.loads(cites["quotes"]) == ["Huzhou City", "湖州市"]
     assert graph.graph["mode"] == "static" and graph.name == "ipkb"
     assert {d["id"] for _, _, d in graph.edges(data=True)} >= {"keqiao>located_in>shaoxing"}  # stable ids
     huzhou = graph.nodes["huzhou"]
@@ -86,7 +102,12 @@ def test_gexf_read_back_by_networkx(run, tmp_path: Path) -> None:
 def test_json_node_link_with_names_facts_and_citations(run, tmp_path: Path) -> None:
     document = json.loads(export(run, "json", tmp_path / "kb.json").read_text(encoding="utf-8"))
     graph = nx.node_link_graph(document, directed=True, multigraph=True, edges="edges")
-    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 7
+    assert graph.number_of_nodes() == 12 and graph.number_of_edges() == 7 + 11
+    assert graph.edges["huzhou", "src-article", "huzhou>cites>src-article"] == {
+        "type": "cites",
+        "label": "cites",
+        "quotes": ["Huzhou City", "湖州市"],
+    }
     huzhou = graph.nodes["huzhou"]
     assert (huzhou["name"], huzhou["zh"], huzhou["aliases"]) == ("Huzhou", "湖州市", ["Huzhou City"])
     assert huzhou["facts"][0]["metric"] == "invention_patents_per_10k_people"
@@ -102,7 +123,13 @@ def test_jsonl_one_record_a_line(run, tmp_path: Path) -> None:
     lines = export(run, "jsonl", tmp_path / "kb.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     kinds = [r["record"] for r in records]
-    assert {k: kinds.count(k) for k in set(kinds)} == {"entity": 12, "relation": 7, "fact": 2, "source": 1}
+    assert {k: kinds.count(k) for k in set(kinds)} == {"entity": 12, "relation": 7 + 11, "fact": 2, "source": 1}
+    cites = next(r for r in records if r["record"] == "relation" and r["from"] == "keqiao" and r["type"] == "cites")
+    assert (cites["to"], cites["id"], cites["quotes"]) == (
+        "src-article",
+        "keqiao>cites>src-article",
+        ["Keqiao District", "柯桥区"],
+    )
     relation = next(r for r in records if r["record"] == "relation" and r["type"] == "hosts")
     assert (relation["from"], relation["to"], relation["qualifiers"]) == (
         "keqiao",
@@ -202,7 +229,8 @@ def test_dot_parsed_by_pydot_and_rendered_by_graphviz(run, tmp_path: Path) -> No
         warnings.simplefilter("ignore", DeprecationWarning)
         (graph,) = pydot.graph_from_dot_data(target.read_text(encoding="utf-8"))
     nodes = {n.get_name().strip('"'): n for n in graph.get_nodes() if n.get_name() not in ("graph", "node", "edge")}
-    assert len(nodes) == 12 and len(graph.get_edges()) == 7
+    assert len(nodes) == 11 and len(graph.get_edges()) == 7  # the source is not drawn: its citations are
+    assert "src-article" not in nodes
     assert nodes["huzhou"].get("label") == '"Huzhou\\n湖州市"'
     assert nodes["huzhou"].get("type").strip('"') == "city"
     edges = {(e.get_source().strip('"'), e.get_destination().strip('"')) for e in graph.get_edges()}
@@ -211,7 +239,7 @@ def test_dot_parsed_by_pydot_and_rendered_by_graphviz(run, tmp_path: Path) -> No
     if dot is None:
         pytest.skip("Graphviz `dot` is not installed: parsed by pydot only")
     svg = subprocess.run([dot, "-Tsvg", str(target)], capture_output=True, check=True, timeout=60).stdout
-    assert svg.count(b'class="node"') == 12 and svg.count(b'class="edge"') == 7
+    assert svg.count(b'class="node"') == 11 and svg.count(b'class="edge"') == 7
     assert "湖州市".encode() in svg
 
 
@@ -230,7 +258,7 @@ def test_the_whole_bundled_kb_draws_as_svg(tmp_path: Path) -> None:
 def test_mermaid_flowchart(run, tmp_path: Path) -> None:
     lines = export(run, "mermaid", tmp_path / "kb.mmd").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "flowchart LR"
-    assert sum(1 for line in lines if re.match(r'  e_\w+\[".*"\]:::t_\w+$', line)) == 12
+    assert sum(1 for line in lines if re.match(r'  e_\w+\[".*"\]:::t_\w+$', line)) == 11  # not the source
     assert sum(1 for line in lines if re.match(r'  e_\w+ -->\|".*"\| e_\w+$', line)) == 5
     assert sum(1 for line in lines if re.match(r'  e_\w+ -\.->\|".*\(planned\)"\| e_\w+$', line)) == 2
     assert '  e_huzhou["Huzhou<br/>湖州市"]:::t_city' in lines
@@ -337,7 +365,7 @@ def test_html_page_draws_every_node_in_headless_chromium(run, tmp_path: Path) ->
     assert root is not None, log[-2000:]
     attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', root.group(0)))
     assert attributes.get("data-errors") == "[]", attributes
-    assert attributes.get("data-nodes-drawn") == "12" and attributes.get("data-edges-drawn") == "7"
+    assert attributes.get("data-nodes-drawn") == "11" and attributes.get("data-edges-drawn") == "7"  # no source
     console = [line for line in log.splitlines() if "CONSOLE" in line]
     assert console == [], console
     shown, _ = chromium_dump(target.as_uri() + "#huzhou", tmp_path / "profile2")
@@ -365,6 +393,45 @@ def test_type_and_relation_filters_keep_both_ends(run) -> None:
     assert set(around.nodes) == {"keqiao", "shaoxing", "zhejiang"}
     for graph in (cities, located, around):
         assert all(u in graph and v in graph for u, v in graph.edges())
+
+
+def test_cites_edges_under_the_filters(run) -> None:
+    """`--relation cites` keeps the entities that cite a source and the sources; `--type` keeps a `cites` edge
+    when both ends are kept; `--root` never walks through a source (every entity of the mini KB cites the
+    same one, so a walk along `cites` would reach them all); `--in` holds no source, so no `cites`."""
+    cited = exported(run, "--relation", "cites")
+    assert {d["type"] for _, _, d in cited.edges(data=True)} == {"cites"} and cited.number_of_edges() == 11
+    assert "src-article" in cited and cited.number_of_nodes() == 12
+    typed = exported(run, "--type", "city", "--type", "source")
+    assert set(typed.nodes) == {"huzhou", "shaoxing", "taizhou-zhejiang", "taizhou-jiangsu", "src-article"}
+    assert {(u, v) for u, v, d in typed.edges(data=True) if d["type"] == "cites"} == {
+        (city, "src-article") for city in ("huzhou", "shaoxing", "taizhou-zhejiang", "taizhou-jiangsu")
+    }
+    for depth in ("1", "2"):
+        around = exported(run, "--root", "huzhou", "--depth", depth)
+        assert "src-article" not in around and "cites" not in {d["type"] for _, _, d in around.edges(data=True)}
+    assert set(exported(run, "--root", "huzhou", "--depth", "1").nodes) == {
+        "huzhou",
+        "zhejiang",
+        "national-ip-demonstration-city",
+    }  # not keqiao, china ... which cite the same source
+    assert set(exported(run, "--root", "island", "--depth", "2").nodes) == {"island"}  # no relations, one source
+    within = exported(run, "--in", "zhejiang")
+    assert "src-article" not in within and "cites" not in {d["type"] for _, _, d in within.edges(data=True)}
+    refused = run("export", "--root", "huzhou", "--relation", "cites")
+    assert refused.exit_code == 2 and "--root walks relations, not citations" in refused.stderr
+
+
+def test_drawn_formats_leave_sources_out_unless_asked(run, tmp_path: Path) -> None:
+    """A picture draws no source boxes (their citations stay in tooltips and the HTML details), unless
+    `--type source` asks for them: then they are drawn, with the `cites` edges to them."""
+    dot = export(run, "dot", tmp_path / "all.dot").read_text(encoding="utf-8")
+    assert '"src-article"' not in dot and "cites" not in dot
+    asked = export(run, "dot", tmp_path / "asked.dot", "--type", "city", "--type", "source").read_text(encoding="utf-8")
+    assert '"src-article" [label="Test article"' in asked
+    assert '"huzhou" -> "src-article" [label="cites", type="cites", key="huzhou>cites>src-article"];' in asked
+    mermaid = export(run, "mermaid", tmp_path / "asked.mmd", "--type", "source").read_text(encoding="utf-8")
+    assert "e_src_article[" in mermaid
 
 
 def test_unknown_type_or_relation_is_a_usage_error(run) -> None:

@@ -163,6 +163,7 @@ def test_odd_kb_exercises_what_it_should(databases: dict[str, Path], tmp_path: P
         ("shaoxing", "keqiao>located_in>shaoxing#3"),
         ("keqiao-overseas-dispute-subcenter", "keqiao>hosts>keqiao-overseas-dispute-subcenter"),
         ("zhejiang", "keqiao>located_in>zhejiang"),
+        ("src-article", "keqiao>cites>src-article"),  # its own citation: after its relations, as streamed
     ]
     assert graph.edges["keqiao", "shaoxing", "keqiao>located_in>shaoxing"]["qualifiers"] == {"since": "2015"}
     graphml = exported(StreamedGraph(Store(databases["odd"])), "graphml", tmp_path)["kb.graphml"].decode()

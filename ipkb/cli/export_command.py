@@ -48,7 +48,8 @@ def export(
         Optional[list[str]],
         typer.Option(
             "--relation",
-            help="Keep only relations of this type and the entities they join (repeatable).",
+            help="Keep only relations of this type and the entities they join (repeatable; cites: entities and the "
+            "sources they cite).",
             autocompletion=complete.relation_types,
         ),
     ] = None,
@@ -75,7 +76,9 @@ def export(
 
         check_base_iri(base_iri)
     kb = open_kb(as_of)
-    kb.check_types(types, relations)
+    from ipkb.export.graph_data import CITES
+
+    kb.check_types(types, [r for r in relations or () if r != CITES])  # cites: an export's edge to a source
     store = kb.store
     root_id = kb.resolve(root)[0] if root else None
     place_id = kb.resolve(within)[0] if within else None
@@ -85,7 +88,10 @@ def export(
     from ipkb.export.graph import export_graph
     from ipkb.export.limits import check
 
-    graph = export_graph(store, root_id, depth, types, relations, place_id)
+    # the drawn formats leave sources out (a picture's ring of boxes, their citations shown with what cites
+    # them) unless --type names a source type
+    draw_sources = not getattr(exporter, "DRAWN", False) or bool(set(types or ()) & store.roles().sources)
+    graph = export_graph(store, root_id, depth, types, relations, place_id, sources=draw_sources)
     if base_iri is not None:
         graph.graph["base_iri"] = base_iri
     check(fmt, exporter, graph)  # html, mermaid, svg, png: refuse what they cannot draw, before building it

@@ -26,7 +26,9 @@ _CONTAINERS = (list, dict)  # a tuple: `list | dict` would build a new union on 
 
 def scalar(value: Any) -> Any:
     """A value GraphML, GEXF or CSV can hold: scalars as they are, lists and dicts as JSON text."""
-    return to_json(value) if isinstance(value, _CONTAINERS) else value
+    if isinstance(value, _CONTAINERS):
+        return to_json(value) if value else ("[]" if isinstance(value, list) else "{}")  # empty: often, and cheap
+    return value
 
 
 def flat_node(data: GraphData) -> GraphData:
@@ -35,9 +37,11 @@ def flat_node(data: GraphData) -> GraphData:
 
 
 def flat_edge(data: GraphData) -> GraphData:
-    """An edge's attributes as scalars, and each qualifier also as its own `q_<name>`."""
+    """An edge's attributes as scalars, and each qualifier also as its own `q_<name>` (a `cites` edge has none)."""
     attributes = {k: scalar(value) for k, value in data.items()}
-    attributes.update({f"q_{k}": scalar(value) for k, value in sorted(data["qualifiers"].items())})
+    qualifiers = data.get("qualifiers")
+    if qualifiers:
+        attributes.update({f"q_{k}": scalar(value) for k, value in sorted(qualifiers.items())})
     return attributes
 
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 HELP = "Graphviz source"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True  # nodes, then edges, each written as read
+# a picture: source entities are not drawn unless asked for (--type), see ipkb.export.graph.export_graph
+DRAWN = True
 FONT = "Noto Sans CJK SC,sans-serif"  # Debian's fonts-noto-cjk; any font with CJK glyphs will do
 LEGEND_ID = "ipkb legend"  # entity ids are [a-z0-9-]: no entity can take this one
 

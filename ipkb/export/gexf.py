@@ -8,8 +8,8 @@ A relation with a `since` or `until` qualifier gets GEXF `start` / `end` dates (
 graph is `mode="dynamic"` when any relation has them), so Gephi's timeline plays the network's growth. A
 partial date covers its whole period: `since: 2015` starts 2015-01-01, `until: 2016-05` ends 2016-05-31.
 
-Sources (entities of type `source`) are left out: nothing in the graph links to them (citations are the
-`sources` attribute of each node and edge), so in Gephi they would only be a ring of unconnected nodes.
+Sources are nodes like any entity, linked by a `cites` edge (attribute `relation` = `cites`, with the
+`quotes`) from each entity that cites them, so Gephi shows which entities a source backs.
 
 One writer serves the built graph and the streamed whole KB alike, one node or edge at a time; the
 attribute declarations come before the graph, so the body goes to a scratch file while they are collected.
@@ -71,15 +71,11 @@ def write(graph: Any, stream: BinaryIO) -> None:
     before the nodes.
     """
     attributes = _Attributes()
-    left_out: set[str] = set()
     dynamic = False
-    roles = roles_of(graph)  # source types are not drawn (see above)
+    roles = roles_of(graph)
     with spool(getattr(graph, "spool_dir", None)) as body:
         any_node = any_edge = False
         for node, data in graph.nodes(data=True):
-            if data["type"] in roles.sources:
-                left_out.add(node)
-                continue
             if not any_node:
                 body.write(indent(2) + "<nodes>")
                 any_node = True
@@ -91,8 +87,6 @@ def write(graph: Any, stream: BinaryIO) -> None:
             body.write(indent(3) + element("node", [("id", node), ("label", label)], children, 3))
         body.write(indent(2) + ("</nodes>" if any_node else "<nodes />"))
         for source, target, key, data in graph.edges(keys=True, data=True):
-            if source in left_out or target in left_out:
-                continue
             if not any_edge:
                 body.write(indent(2) + "<edges>")
                 any_edge = True
@@ -100,7 +94,7 @@ def write(graph: Any, stream: BinaryIO) -> None:
             values["relation"] = values.pop("type")
             label = str(values.pop("label"))
             edge = [("source", source), ("target", target), ("id", key), ("label", label)]
-            qualifiers = data["qualifiers"]
+            qualifiers = data.get("qualifiers", {})
             for name, qualifier, end in (("start", "since", False), ("end", "until", True)):
                 when = day(qualifiers.get(qualifier), end)
                 if when is not None:

@@ -16,6 +16,7 @@ and read the store only through `ipkb.read.query_export` (the read layer).
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections.abc import Iterable, Iterator
 from itertools import groupby
@@ -25,7 +26,18 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ipkb.export.graph_data import citation, edge_data, facts_of, node_data, note_cited, relation_labels, sources_of
+from ipkb.errors import UsageError
+from ipkb.export.graph_data import (
+    CITES,
+    citation,
+    cites_data,
+    edge_data,
+    facts_of,
+    node_data,
+    note_cited,
+    relation_labels,
+    sources_of,
+)
 from ipkb.read import query_export as read
 from ipkb.read.query import Edge, Store
 from ipkb.read.query_export import BATCH
@@ -48,9 +60,19 @@ def select(
     entities of these types (and so only relations between two of them). `relations`: only relations of
     these types, and only the entities they touch. `within`: only that place and what lies within it,
     transitively (as `ipkb list --in`). Every kept relation has both ends kept.
+
+    `cites` (an entity's edge to a source it cites, `build_graph(cites=True)`) is a relation type here
+    too: `relations=["cites"]` keeps the entities that cite a source and the sources they cite. A walk
+    from `root` never follows citations (a source cited by many entities would put them all one hop apart),
+    so `cites` with `root` is a usage error.
     """
     type_set = set(types or ())
     relation_set = set(relations or ())
+    if root is not None and CITES in relation_set:
+        raise UsageError(
+            f"--root walks relations, not citations: it cannot take --relation {CITES}",
+            hint=f"drop --root (narrow --relation {CITES} with --type T --type source)",
+        )
     ids: set[str] | None = None
     if root is not None:
         from ipkb.read.traverse import neighborhood
@@ -71,6 +93,10 @@ def select(
     ]
     if relation_set:
         touched = {e.source_id for e in edges} | {e.target_id for e in edges}
+        if CITES in relation_set:
+            for pair in read.entity_citation_pairs(store):
+                if ids is None or (pair["entity_id"] in ids and pair["source_id"] in ids):
+                    touched.update((pair["entity_id"], pair["source_id"]))
         if root is not None:
             touched.add(root)
         ids = touched if ids is None else ids & touched
@@ -92,10 +118,18 @@ def build_graph(
     store: Store,
     ids: set[str] | None = None,
     edges: list[Edge] | None = None,
+    cites: bool = True,
+    sources: bool = True,
 ) -> nx.MultiDiGraph[str]:
-    """Every entity a node and every relation an edge; restricted to `ids` (both ends) when given."""
+    """Every entity a node and every relation an edge; restricted to `ids` (both ends) when given.
+
+    `cites`: also an edge of type `cites` from each entity to each source node it cites (after the
+    relations, `cites_data`). `sources=False` leaves out the entities of source types (what the drawn
+    formats do unless asked for them), and so every edge to or from them.
+    """
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    rows = [r for r in read.entity_rows(store) if ids is None or r["id"] in ids]
+    hidden = frozenset() if sources else store.roles().sources
+    rows = [r for r in read.entity_rows(store) if (ids is None or r["id"] in ids) and r["type"] not in hidden]
     cited: set[str] = set()
     for row, attributes in zip(rows, node_data(store, rows), strict=True):
         note_cited(attributes, cited)
@@ -103,17 +137,28 @@ def build_graph(
     if edges is None:
         edges = store.all_edges()
     edges = [e for e in edges if e.source_id in graph and e.target_id in graph]
-    cites = store.citations("relation", [str(e.rowid) for e in edges])
-    shaped = edge_data(edges, [cites[str(e.rowid)] for e in edges], relation_labels(store))
+    cited_by = store.citations("relation", [str(e.rowid) for e in edges])
+    shaped = edge_data(edges, [cited_by[str(e.rowid)] for e in edges], relation_labels(store))
     for edge, key, attributes in zip(edges, edge_keys(edges), shaped, strict=True):
         note_cited(attributes, cited)
         graph.add_edge(edge.source_id, edge.target_id, key=key, **attributes)
+    if cites:
+        for node in list(graph):
+            mine = graph.nodes[node]["sources"]
+            pairs = [(c["source"], c["quote"]) for c in mine if c["source"] in graph and c["source"] != node]
+            for target, attributes in cites_data(pairs):
+                graph.add_edge(node, target, key=cites_key(node, target), **attributes)
     graph.graph["sources"] = sources_of(store, cited)
     from ipkb.export.vocabulary import schema
 
     graph.graph["schema"] = schema(store)  # for RDF's vocabulary, which a streamed graph reads from its store
     graph.graph["roles"] = store.roles()  # type colours and source types (ipkb.export.style.roles_of)
     return graph
+
+
+def cites_key(entity: str, source: str) -> str:
+    """The key of a `cites` edge (one a pair): `entity>cites>source`, like a relation's."""
+    return f"{entity}>{CITES}>{source}"
 
 
 def export_graph(
@@ -123,16 +168,19 @@ def export_graph(
     types: Iterable[str] | None = None,
     relations: Iterable[str] | None = None,
     within: str | None = None,
+    sources: bool = True,
 ) -> nx.MultiDiGraph[str] | StreamedGraph:
     """The graph an `ipkb export` writes: the whole KB streamed, or `select` then `build_graph`.
 
     Without filters this reads nothing yet: `ipkb.export.export_to` streams it to the formats that can
     be written as they are read and builds the networkx graph (`StreamedGraph.to_networkx`) for the others.
+    `cites` edges are kept unless `relations` leaves them out; `sources=False` leaves out source entities.
     """
+    types, relations = list(types or ()), list(relations or ())
     if root is None and not types and not relations and within is None:
-        return StreamedGraph(store)
+        return StreamedGraph(store, sources)
     ids, edges = select(store, root, depth, types, relations, within)
-    return build_graph(store, ids, edges)
+    return build_graph(store, ids, edges, cites=not relations or CITES in relations, sources=sources)
 
 
 class StreamedGraph:
@@ -145,8 +193,9 @@ class StreamedGraph:
     settings (`base_iri`); `sources()` gives what `graph["sources"]` holds in a built graph.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, sources: bool = True) -> None:
         self.store = store
+        self.with_sources = sources  # False: no entities of source types, nor edges to or from them
         self.graph: GraphData = {}
         self.spool_dir: Path | None = None  # where writers that need a scratch file put it (None: TMPDIR)
         self._cited: set[str] = set()
@@ -154,7 +203,8 @@ class StreamedGraph:
 
     def nodes(self, data: bool = True) -> Iterator[tuple[str, GraphData]]:
         """(entity id, attributes) of every entity, in id order."""
-        for rows in _batches(read.stream_entity_rows(self.store)):
+        hidden = frozenset() if self.with_sources else self.store.roles().sources
+        for rows in _batches(r for r in read.stream_entity_rows(self.store) if r["type"] not in hidden):
             for row, attributes in zip(rows, node_data(self.store, rows), strict=True):
                 note_cited(attributes, self._cited)
                 yield row["id"], attributes
@@ -163,18 +213,29 @@ class StreamedGraph:
     def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple[str, str, str, GraphData]]:
         """(source, target, key, attributes) of every relation that holds, in networkx's order.
 
-        One query reads the relations by source, each with its citations; a source's relations are
-        shaped together, since keys (`edge_keys`) number a source's repeats.
+        One query reads the relations by source, each with its citations, and another each entity's own
+        citations (its `cites` edges, after its relations, as `build_graph` adds them); a source's relations
+        are shaped together, since keys (`edge_keys`) number a source's repeats.
         """
         labels = relation_labels(self.store)
-        rows = read.stream_kept_relations_cited(self.store)
-        for _, group in groupby(rows, key=itemgetter("source_id")):
-            edges, cites = _relations_with_citations(group)
-            edges, edge_ids = _adjacency(self.store.in_time(edges))
-            shaped = edge_data(edges, [cites[e.rowid] for e in edges], labels)
-            for edge, key, attributes in zip(edges, edge_ids, shaped, strict=True):
-                note_cited(attributes, self._cited)
-                yield edge.source_id, edge.target_id, key, attributes
+        hidden: set[str] = set()
+        if not self.with_sources:
+            hidden = {r["id"] for r in read.stream_source_fields(self.store, self.store.roles().sources)}
+        relations = groupby(read.stream_kept_relations_cited(self.store), key=itemgetter("source_id"))
+        cited = groupby(read.stream_entity_citations(self.store), key=itemgetter("entity_id"))
+        for node, relation_rows, cite_rows in _by_node(relations, cited if self.with_sources else iter(())):
+            items: list[tuple[str, str, GraphData]] = []
+            if relation_rows and node not in hidden:
+                edges, cites = _relations_with_citations(relation_rows)
+                edges = [e for e in self.store.in_time(edges) if e.target_id not in hidden]
+                shaped = edge_data(edges, [cites[e.rowid] for e in edges], labels)
+                for edge, key, attributes in zip(edges, edge_keys(edges), shaped, strict=True):
+                    note_cited(attributes, self._cited)
+                    items.append((edge.target_id, key, attributes))
+            pairs = ((row["source_id"], row["quote"]) for row in cite_rows)
+            items += [(target, cites_key(node, target), attributes) for target, attributes in cites_data(pairs)]
+            for target, key, attributes in _adjacency(items):
+                yield node, target, key, attributes
         self._read.add("edges")
 
     def qualifiers(self) -> Iterator[Qualifiers]:
@@ -202,25 +263,43 @@ class StreamedGraph:
 
     def to_networkx(self) -> nx.MultiDiGraph[str]:
         """The same graph built in memory, for the formats that need all of it at once."""
-        graph = build_graph(self.store)
+        graph = build_graph(self.store, sources=self.with_sources)
         graph.graph.update(self.graph)
         return graph
 
 
-def _adjacency(edges: list[Edge]) -> tuple[list[Edge], list[str]]:
-    """One source's relations (in KB order) in a MultiDiGraph's order, and their keys.
+Item = tuple[str, str, "GraphData"]  # (target, key, attributes) of one edge of a node
+
+
+def _adjacency(items: list[Item]) -> list[Item]:
+    """One node's edges (relations in KB order, then its `cites`) in a MultiDiGraph's order.
 
     networkx keeps a node's successors in the order each was first added, and a pair's edges in the
-    order added: so targets in the order they first appear, each with its relations in KB order.
+    order added: so targets in the order they first appear, each with its edges in the order added.
     """
-    keys = edge_keys(edges)
-    if len({edge.target_id for edge in edges}) == len(edges):  # the usual case: one relation a target
-        return edges, keys
-    by_target: dict[str, list[tuple[Edge, str]]] = {}
-    for edge, key in zip(edges, keys, strict=True):
-        by_target.setdefault(edge.target_id, []).append((edge, key))
-    pairs = [pair for same_target in by_target.values() for pair in same_target]
-    return [edge for edge, _ in pairs], [key for _, key in pairs]
+    if len({target for target, _, _ in items}) == len(items):  # the usual case: one edge a target
+        return items
+    by_target: dict[str, list[Item]] = {}
+    for item in items:
+        by_target.setdefault(item[0], []).append(item)
+    return [item for same_target in by_target.values() for item in same_target]
+
+
+def _by_node(
+    relations: Iterator[tuple[str, Iterator[sqlite3.Row]]], cited: Iterator[tuple[str, Iterator[sqlite3.Row]]]
+) -> Iterator[tuple[str, list[sqlite3.Row], list[sqlite3.Row]]]:
+    """(node, its relation rows, its citation rows) from two streams grouped by node in id order: one node
+    at a time, so memory holds only that node's rows."""
+    tagged = heapq.merge(
+        ((node, 0, list(rows)) for node, rows in relations),
+        ((node, 1, list(rows)) for node, rows in cited),
+        key=itemgetter(0, 1),
+    )
+    for node, parts in groupby(tagged, key=itemgetter(0)):
+        found: list[list[sqlite3.Row]] = [[], []]
+        for _, which, rows in parts:
+            found[which] = rows
+        yield node, found[0], found[1]
 
 
 def _relations_with_citations(rows: Iterable[sqlite3.Row]) -> tuple[list[Edge], dict[int, list[Citation]]]:
@@ -253,7 +332,7 @@ def all_qualifiers(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[Qual
         yield from graph.qualifiers()
         return
     for _, _, data in graph.edges(data=True):
-        yield data["qualifiers"]
+        yield data.get("qualifiers", {})  # a `cites` edge has none
 
 
 def all_facts(graph: nx.MultiDiGraph[str] | StreamedGraph) -> Iterator[tuple[str, GraphData]]:

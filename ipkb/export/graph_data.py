@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ipkb.read.query import Edge, Store
@@ -65,6 +66,20 @@ def edge_data(edges: list[Edge], citations: list[list[Citation]], labels: dict[s
             attributes["note"] = edge.note
         out.append(attributes)
     return out
+
+
+CITES = "cites"  # the type (and label) of an entity's edge to a source it cites: a citation, not a KB relation
+
+
+def cites_data(citations: Iterable[tuple[str, str | None]]) -> list[tuple[str, GraphData]]:
+    """(source id, attributes) of one entity's `cites` edges, given its own citations (source, quote) in
+    order: one edge a source, in the order first cited, with the quotes of every citation of it."""
+    quotes: dict[str, list[str]] = {}
+    for source, quote in citations:
+        mine = quotes.setdefault(source, [])
+        if quote:
+            mine.append(quote)
+    return [(source, {"type": CITES, "label": CITES, "quotes": said}) for source, said in quotes.items()]
 
 
 def relation_labels(store: Store) -> dict[str, str]:

@@ -17,6 +17,7 @@ TIMEOUT = 120  # seconds; dot's layered layout of a dense graph can run for hour
 INSTALL = "install Graphviz (Debian/Ubuntu: apt-get install graphviz fonts-noto-cjk; macOS: brew install graphviz)"
 
 
+DRAWN = True  # a picture: source entities are not drawn unless asked for (ipkb.export.graph.export_graph)
 MAX_EDGES = 1500  # the whole bundled KB (1048) draws in about 1 s; dense graphs far slower: docs/exports.md
 LIMIT_WHY = "Graphviz's layered drawing of more is unreadable and can take hours; use gexf or graphml with Gephi"
 

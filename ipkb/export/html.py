@@ -33,6 +33,8 @@ VENDOR = HERE / "vendor"
 # Measured in headless Chromium (docs/exports.md): the bundled KB (541 entities) draws in about 2 s,
 # 1500 entities with 4500 relations in about 5 s, 2000 with 6000 in 8 s, 4000 with 12000 in 14 s.
 MAX_NODES = 1500
+# a picture: source entities are not drawn unless asked for (--type), see ipkb.export.graph.export_graph
+DRAWN = True
 MAX_EDGES = 4500
 LIMIT_WHY = "a larger page takes more than about 5 s to draw in a browser; use gexf or graphml with Gephi for it"
 
@@ -52,7 +54,7 @@ def page_data(graph: Any) -> GraphData:
             "to": v,
             "label": data["label"],
             "type": data["type"],
-            "sources": data["sources"],
+            "sources": data.get("sources", []),
             "caveat": link_caveat(data, roles),  # inferred or planned: drawn with a broken line, and said
         }
         for u, v, key, data in graph.edges(keys=True, data=True)

@@ -22,10 +22,11 @@ def size(graph: Any) -> tuple[int, int]:
 
     if isinstance(graph, StreamedGraph):
         store = graph.store
-        nodes = count_entities(store)
+        left_out = () if graph.with_sources else store.roles().sources  # the drawn formats leave sources out
+        nodes = count_entities(store, left_out)
         if store.as_of is not None:  # some relations may not hold on that day: count those that do
             return nodes, sum(1 for _ in graph.qualifiers())
-        return nodes, count_kept_relations(store)
+        return nodes, count_kept_relations(store, left_out)
     return int(graph.number_of_nodes()), int(graph.number_of_edges())
 
 

@@ -23,6 +23,8 @@ HELP = "a flowchart"  # its words in `ipkb export --help` (a module with HELP is
 MAX_EDGES = 500  # Mermaid's default maxEdges
 MAX_TEXT = 50_000  # Mermaid's default maxTextSize, in characters
 LIMIT_WHY = "Mermaid draws at most 500 edges"
+# a picture: source entities are not drawn unless asked for (--type), see ipkb.export.graph.export_graph
+DRAWN = True
 
 
 def text(value: str) -> str:

@@ -12,7 +12,8 @@ Relationships:
   `q_<name>` (as written), a qualifier that is a whole day also as `<name>: date` (`since`, `until`),
   `sources` (the citations as JSON text) and `cites: string[]` (the ids of the sources they cite);
 - `(:Entity)-[:HAS_FACT]->(:Fact)`;
-- `(:Entity or :Fact)-[:CITES {n, quote, via}]->(:Source)`, one per citation (n counts from 1).
+- `(:Entity or :Fact)-[:CITES {n, quote, via}]->(:Source)`, one per citation (n counts from 1): these are
+  the graph's `cites` edges (one an entity and source, with the quotes), kept one a citation as before.
 
 `properties` and `relationships` give each the same names and values for both routes; the csv module
 turns them into typed columns, the cypher module into literals.
@@ -27,6 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ipkb.export.common import to_json
+from ipkb.export.graph_data import CITES
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData
@@ -168,9 +170,11 @@ def relation(u: str, v: str, key: str, data: GraphData) -> Relationship:
 
 
 def relationships(graph: Any) -> Iterator[Relationship]:
-    """Every relation, then every HAS_FACT and CITES (a second pass over the nodes)."""
+    """Every relation, then every HAS_FACT and CITES (a second pass over the nodes, which also gives the
+    graph's `cites` edges, one a citation, so these are not written twice)."""
     for u, v, key, data in graph.edges(keys=True, data=True):
-        yield relation(u, v, key, data)
+        if data["type"] != CITES:
+            yield relation(u, v, key, data)
     for node, data in graph.nodes(data=True):
         yield from _cites(node, data.get("sources", []))
         for n, fact in enumerate(data.get("facts", []), start=1):

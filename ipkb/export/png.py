@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
+from ipkb.export.graphviz import DRAWN as DRAWN
 from ipkb.export.graphviz import LIMIT_WHY as LIMIT_WHY
 from ipkb.export.graphviz import MAX_EDGES as MAX_EDGES
 from ipkb.export.graphviz import ready as ready

@@ -8,8 +8,10 @@ Each relation is a plain triple `<from> rel:<type> <to>` and also an `rdf:Statem
 reification) at `BASE statement/<from>/<type>/<to>[/<n>]` that carries its qualifiers (`vocab:year` ...),
 its confidence and its citations: `prov:wasDerivedFrom <source>` and, per citation, a
 `prov:qualifiedDerivation` node (`prov:Derivation`) with `prov:entity`, `vocab:quote` (tagged with the
-source's language) and `vocab:via`. Facts are `vocab:Fact` nodes at `BASE fact/<entity>/<n>`; sources are
-`prov:Entity` with Dublin Core terms. Every class and property of ipkb's own is declared (`rdfs:label`,
+source's language) and `vocab:via`. An entity that cites a source node of the export also links to it
+with `vocab:cites` (the graph's `cites` edge, not reified: its quotes are the derivations' `vocab:quote`s).
+Facts are `vocab:Fact` nodes at `BASE fact/<entity>/<n>`; sources are `prov:Entity` with Dublin Core terms.
+Every class and property of ipkb's own is declared (`rdfs:label`,
 domain, range: `ipkb.export.vocabulary`). Dates are typed by their precision: `xsd:gYear`,
 `xsd:gYearMonth`, `xsd:date`.
 
@@ -28,6 +30,7 @@ from urllib.parse import quote
 
 from ipkb.errors import UsageError
 from ipkb.export import turtle, vocabulary
+from ipkb.export.graph_data import CITES
 from ipkb.export.style import roles_of
 from ipkb.export.turtle import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Block, Iri, Lit, Term
 
@@ -245,6 +248,9 @@ class _Mapper:
     def edge(self, u: str, v: str, key: str, data: GraphData) -> Iterator[Block]:
         iris = self.iris
         subject, obj = iris.of(iris.entity, u), iris.of(iris.entity, v)
+        if data["type"] == CITES:  # a citation, already told by the entity's derivations: one plain triple
+            yield subject, [self.vocab(CITES, obj, "Entity")]
+            return
         predicate = iris.of(iris.relation, data["type"])
         yield subject, [(predicate, [obj])]
         statement = iris.statement(key)

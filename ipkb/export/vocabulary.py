@@ -29,6 +29,7 @@ ZH = {
     "Metric": "指标",
     "confidence": "可信度",
     "quote": "引文",
+    "cites": "引用",
     "note": "备注",
     "metric": "指标",
     "unit": "单位",
@@ -41,7 +42,7 @@ ZH = {
     "status": "状态",
 }
 # Where a `vocab:` property points, when it points at a resource
-OBJECT_RANGES = {"via": "type/Source", "fact": "vocab/Fact", "metric": "vocab/Metric"}
+OBJECT_RANGES = {"via": "type/Source", "cites": "type/Source", "fact": "vocab/Fact", "metric": "vocab/Metric"}
 # The classes the mapper's domain names stand for (relative to the base, or absolute)
 DOMAINS = {
     "Entity": "vocab/Entity",

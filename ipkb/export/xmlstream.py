@@ -48,21 +48,34 @@ def element(tag: str, attributes: Iterable[tuple[str, str]], children: list[str]
     if not children:
         return leaf(tag, attributes)
     inner = indent(level + 1)
-    return start(tag, attributes) + ">" + "".join(inner + child for child in children) + indent(level) + f"</{tag}>"
+    return start(tag, attributes) + ">" + inner + inner.join(children) + indent(level) + f"</{tag}>"
 
 
 class Spool:
-    """A scratch file for a document's body: text in, the same bytes out later (`copy_to`)."""
+    """A scratch file for a document's body: text in, the same bytes out later (`copy_to`).
+
+    Texts are gathered and encoded `GATHER` at a time: one encode and write for many small elements."""
+
+    GATHER = 512
 
     def __init__(self, file: BinaryIO) -> None:
         self._file = file
+        self._texts: list[str] = []
         self.empty = True
 
     def write(self, text: str) -> None:
         self.empty = False
-        self._file.write(text.encode(ENCODING, ERRORS))
+        texts = self._texts
+        texts.append(text)
+        if len(texts) >= self.GATHER:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._file.write("".join(self._texts).encode(ENCODING, ERRORS))
+        self._texts.clear()
 
     def copy_to(self, stream: BinaryIO) -> None:
+        self._flush()
         self._file.seek(0)
         shutil.copyfileobj(self._file, stream, 1 << 20)
 

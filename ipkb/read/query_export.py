@@ -67,14 +67,52 @@ def stream_kept_relations_cited(store: Store) -> Iterator[sqlite3.Row]:
     )
 
 
-def count_entities(store: Store) -> int:
+# A citation `c` of an entity that cites another entity of the KB (what a `cites` edge joins)
+# (its owner is an entity: an entity's citations are stored with it)
+CITES_ENTITY = (
+    "c.owner_kind = 'entity' AND c.source_id <> c.owner AND EXISTS (SELECT 1 FROM entity e WHERE e.id = c.source_id)"
+)
+
+
+def stream_entity_citations(store: Store) -> Iterator[sqlite3.Row]:
+    """Rows (`entity_id`, `source_id`, `quote`) of every entity's own citations of another entity of the KB,
+    by entity id then in their order, one at a time (the `cites` edges of a streamed graph)."""
+    return store.cursor(
+        "SELECT c.owner AS entity_id, c.source_id, c.quote FROM citation c "
+        f"WHERE {CITES_ENTITY} ORDER BY c.owner, c.ordinal"
+    )
+
+
+def entity_citation_pairs(store: Store) -> list[sqlite3.Row]:
+    """Distinct rows (`entity_id`, `source_id`): which entity cites which other entity of the KB."""
+    return store.rows(f"SELECT DISTINCT c.owner AS entity_id, c.source_id FROM citation c WHERE {CITES_ENTITY}")
+
+
+def count_entities(store: Store, leaving_out: Iterable[str] = ()) -> int:
+    """Entities, but for those of the types `leaving_out`."""
     (nodes,) = store.rows("SELECT count(*) FROM entity")[0]
+    if leaving_out:
+        (left,) = store.rows(
+            "SELECT count(*) FROM entity WHERE type IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(leaving_out)),),
+        )[0]
+        nodes -= left
     return int(nodes)
 
 
-def count_kept_relations(store: Store) -> int:
-    """Relations whose both ends are entities (what the whole KB's graph has as edges, time aside)."""
+def count_kept_relations(store: Store, leaving_out: Iterable[str] = ()) -> int:
+    """Relations whose both ends are entities (what the whole KB's graph has as edges, time aside), but for
+    those with an end of the types `leaving_out`."""
     (edges,) = store.rows(f"SELECT count(*) FROM relation r WHERE {BOTH_ENDS}")[0]
+    if leaving_out:  # few entities (sources): find their relations by index, not by every relation's ends
+        of_types = "(SELECT id FROM entity WHERE type IN (SELECT value FROM json_each(?)))"
+        types = json.dumps(sorted(leaving_out))
+        (touching,) = store.rows(
+            f"SELECT count(*) FROM relation r WHERE (r.source_id IN {of_types} OR r.target_id IN {of_types}) "
+            f"AND {BOTH_ENDS}",
+            (types, types),
+        )[0]
+        edges -= touching
     return int(edges)
 
 
