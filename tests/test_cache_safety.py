@@ -181,6 +181,25 @@ def test_an_old_unmarked_store_in_the_default_cache_is_replaced(run, mini_kb: Pa
     assert sqlite3.connect(db).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
+def test_a_new_store_is_on_disk_before_it_is_renamed_into_place(
+    mini_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store is written unsynced for speed; it must reach the disk before the rename makes it the store (a
+    power cut could leave a damaged one), and the rename too. The first edit at 1M paid 10-20 s for it."""
+    import ipkb.build.dbfile as dbfile
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: events.append(os.readlink(f"/proc/self/fd/{fd}")) or real_fsync(fd))
+    monkeypatch.setattr(dbfile.os, "replace", lambda a, b: events.append(f"rename {a}") or real_replace(a, b))
+    db = tmp_path / "kb.sqlite"
+    build(mini_kb, db)
+    renamed = next(i for i, e in enumerate(events) if e.startswith("rename "))
+    temp = events[renamed].removeprefix("rename ")
+    assert temp in events[:renamed]  # the file itself, before
+    assert str(tmp_path) in events[renamed + 1 :]  # its folder, after
+
+
 def test_the_cache_folder_loses_stores_whose_kb_folder_is_gone_and_nothing_else(
     run, mini_kb: Path, tmp_path: Path, isolated_cache: Path
 ) -> None:

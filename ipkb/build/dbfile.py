@@ -264,6 +264,20 @@ def settle_journal(db: Path) -> None:
             _settle_journal(db)
 
 
+def _flush(path: Path) -> None:
+    """fsync a file or folder. Without it the new store's pages, written with synchronous=OFF, would reach the
+    disk later: a power cut after the rename could leave a damaged store, and the first rebuild in place paid
+    for writing them all at its COMMIT (10-20 s at 1M entities, against 1.5-1.8 s for the next ones)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not path.is_dir():  # a folder some filesystems cannot sync: the rename stands anyway
+            raise
+    finally:
+        os.close(fd)
+
+
 def _rename_into_place(tmp: Path, db: Path) -> None:
     if not can_update_in_place():
         os.replace(tmp, db)
@@ -293,8 +307,10 @@ def write_atomically(db: Path, kb: Path, fill: Callable[[Path], None]) -> None:
                 mark(con)
             finally:
                 con.close()
+            _flush(tmp)  # on disk before it is named the store (built unsynced: see writer._connect_temporary)
             check_replaceable(db, kb)  # again: the place may have changed while the store was made
             _rename_into_place(tmp, db)
+            _flush(db.parent)  # and the rename with it
         except (OSError, sqlite3.Error) as exc:
             raise write_error(db, exc) from exc
     finally:
