@@ -428,9 +428,12 @@ def test_path_shows_each_hop_note_and_where_its_quote_was_read(run, mini_kb: Pat
         "  sources: [{source: src-article, quote: national intellectual property, via: src-article}]\n"
     )
     out = " ".join(run("path", "huzhou", "national-center", "--via", "hosts").stdout.split())
-    assert "note: Only planned, says the article." in out and "src-article, our note on [src-article]" in out
-    hop = json.loads(run("path", "huzhou", "national-center", "--via", "hosts", "--json").stdout)["hops"][0]
+    assert "note: Only planned, says the article." in out and "src-article, our note on [1]" in out
+    assert "[1] “A test article”, 2024-09-30" in out and "quotes taken from our research notes" in out
+    view = json.loads(run("path", "huzhou", "national-center", "--via", "hosts", "--json").stdout)
+    hop = view["hops"][0]
     assert hop["note"] == "Only planned, says the article." and hop["sources"][0]["via"] == "src-article"
+    assert [(s["id"], s["title"]) for s in view["sources"]] == [("src-article", "A test article")]
 
 
 def test_list_columns_show_in_the_table_too(run) -> None:

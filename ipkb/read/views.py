@@ -243,7 +243,13 @@ def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths
     names = store.entities(ids)
     cites = store.citations("relation", [str(s.edge.rowid) for p in paths for s in p])
     shaped = [[hop(store, s, names, cites[str(s.edge.rowid)]) for s in p] for p in paths]
-    view: PathView = {"from": entity_ref(names[start]), "to": entity_ref(names[goal]), "length": len(paths[0])}
+    cited = _cited_ids(hop["sources"] for p in shaped for hop in p)
+    view: PathView = {
+        "from": entity_ref(names[start]),
+        "to": entity_ref(names[goal]),
+        "length": len(paths[0]),
+        "sources": source_list(store, cited),
+    }
     if all_paths:
         view["paths"] = [{"length": len(p), "hops": p} for p in shaped]
     else:

@@ -31,6 +31,7 @@ def path(view: PathView) -> RenderableType:
     """Each hop on a line of its own, with its caveats (qualifiers, inferred, the relation's note) and the
     first quote behind it; wrapped lines stay indented under their hop."""
     paths: list[OnePath] = view.get("paths") or [{"length": view["length"], "hops": view.get("hops", [])}]
+    numbers = {s["id"]: n for n, s in enumerate(view["sources"], start=1)}
     out: list[RenderableType] = []
     for index, p in enumerate(paths):
         if len(paths) > 1:
@@ -51,10 +52,11 @@ def path(view: PathView) -> RenderableType:
                 out.append(Hanging("      note: ", Text(note, style="italic")))
             if hop["sources"]:
                 first = hop["sources"][0]
+                mark = f"[{numbers[first['source']]}]" if first["source"] in numbers else f"[{first['source']}]"
                 if first.get("via"):  # the research note's words about the source, not the source's own
-                    quote = Text(f"{first['via']}, our note on [{first['source']}]:", style="yellow")
+                    quote = Text(f"{first['via']}, our note on {mark}:", style="yellow")
                 else:
-                    quote = Text(f"[{first['source']}]", style="dim")
+                    quote = Text(mark, style="dim")
                 if first.get("quote"):
                     quote.append(f" \u201c{first['quote']}\u201d", style="green")
                 out.append(Hanging("      ", quote))
@@ -70,6 +72,16 @@ def path(view: PathView) -> RenderableType:
     out.append(Text(summary, style="dim"))
     if caveats:
         out.append(Text("careful: " + ", ".join(caveats), style="yellow"))
+    if view["sources"]:  # what each [n] is, as `show` lists its sources
+        from ipkb.render.show import source_footnote
+
+        read: dict[str, list[str | None]] = {}
+        for cite in (c for h in hops for c in h["sources"]):
+            read.setdefault(cite["source"], []).append(cite.get("via"))
+        out.append(Text(""))
+        for number, source in enumerate(view["sources"], start=1):
+            vias = read.get(source["id"], [])
+            out.append(source_footnote(number, source, ({v for v in vias if v}, all(vias))))
     return Group(*out)
 
 
