@@ -48,6 +48,7 @@ NODE_COLUMNS = (
     ("metric", ""),
     ("value", ":float"),
     ("value_text", ""),
+    ("bound", ""),
     ("unit", ""),
     ("period", ""),
     ("scope", ""),

@@ -4,8 +4,9 @@ Nodes:
 - `(:Entity:<Type> {id, type, name, zh, pinyin, description, confidence, note, aliases: string[],
   attributes})`; a source (`:Entity:Source`) also has its fields as properties (`title`, `url`, `date` as
   written ... and `published: date` when its date is a whole day).
-- `(:Fact {id: "<entity>/fact/<n>", entity, metric, value: float, value_text, unit, period, kind, scope,
-  confidence, note})`: `value` when the figure is a number, `value_text` when it is not ("about one third").
+- `(:Fact {id: "<entity>/fact/<n>", entity, metric, value: float, value_text, bound, unit, period, kind,
+  scope, confidence, note})`: `value` when the figure is a number, `value_text` when it is not ("about one
+  third"); `bound` (more_than, about, ...) when the source gives the figure as a bound.
 
 Relationships:
 - one per relation, `:<TYPE>` (`LOCATED_IN`) with `key`, `label`, `confidence`, `note`, each qualifier as
@@ -36,7 +37,10 @@ if TYPE_CHECKING:
 WHOLE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SOURCE_FIELDS = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
 ENTITY = ("id", "type", "name", "zh", "pinyin", "description", "confidence", "note", "aliases", "attributes")
-FACT = ("id", "entity", "metric", "value", "value_text", "unit", "period", "kind", "scope", "confidence", "note")
+FACT = (
+    *("id", "entity", "metric", "value", "value_text", "bound"),
+    *("unit", "period", "kind", "scope", "confidence", "note"),
+)
 
 
 def label(entity_type: str) -> str:
@@ -116,7 +120,7 @@ def fact_node(entity: str, n: int, fact: GraphData) -> Node:
         values["value"] = float(value)
     else:
         values["value_text"] = str(value)
-    for key in ("unit", "period", "kind", "confidence", "note"):
+    for key in ("bound", "unit", "period", "kind", "confidence", "note"):  # bound: "more than" the value
         if fact.get(key):
             values[key] = fact[key]
     if fact.get("scope"):

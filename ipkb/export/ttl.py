@@ -238,7 +238,7 @@ class _Mapper:
             self.vocab("metric", self.iris.of(self.iris.metric, fact["metric"]), "Fact"),
             (VALUE, [literal(fact["value"])]),
         ]
-        for key in ("unit", "period", "kind", "confidence", "note", "scope"):
+        for key in ("bound", "unit", "period", "kind", "confidence", "note", "scope"):  # bound: more_than, about, ...
             if fact.get(key):
                 out.append(self.vocab(key, literal(fact[key]), "Fact"))
         cited, derivations = self.cite(subject, fact["sources"])

@@ -33,6 +33,7 @@ ZH = {
     "note": "备注",
     "metric": "指标",
     "unit": "单位",
+    "bound": "数值界限",
     "period": "时期",
     "fact": "数据事实",
     "since": "起始",

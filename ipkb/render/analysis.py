@@ -170,7 +170,8 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
         *(("entity", *columns) if metric else ("metric", *columns)),
         title=metric.replace("_", " ") if metric else None,
         justify=("left", "right"),
-        last=(1,) if metric else (0,),  # a bounded figure ("more than 3,500") or a metric name narrows last
+        flexible=(0, 2, 3, 4, 5),  # never the value: "more than 3,500" is one figure, not three words
+        last=() if metric else (0,),  # a metric's name narrows last
         hyphenated=(0,) if metric else (),  # `Name (an-entity-id)`: the id breaks after a hyphen, not as records
     )
     if not metric:  # each entity's figures together, in the order of their periods

@@ -200,7 +200,6 @@ def show(view: ShowView) -> RenderableType:
         parts.append(table)
     notes = Notes()
     if view["facts"]:
-        # a bounded figure ("more than 3,500") keeps its words on the number's line while other columns can narrow
         facts = Grid(
             "metric",
             "value",
@@ -210,7 +209,7 @@ def show(view: ShowView) -> RenderableType:
             "source",
             title="Facts",
             justify=("left", "right"),
-            last=(1,),
+            flexible=(0, 2, 3, 4, 5),  # never the value: "more than 3,500" is one figure, not three words
             record_headers=("metric", "value", "unit", "period", "caveats", "source"),  # [a] alone reads as noise
         )
         for fact in view["facts"]:
