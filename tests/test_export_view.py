@@ -418,3 +418,11 @@ def pydot_edges(dot: str) -> list[pydot.Edge]:
         warnings.simplefilter("ignore", DeprecationWarning)
         (graph,) = pydot.graph_from_dot_data(dot)
     return list(graph.get_edges())
+
+
+def test_a_picture_of_cites_draws_the_sources_it_asks_for(run, mini_kb: Path, tmp_path: Path) -> None:
+    """Pictures leave sources out, but `--relation cites` asks for them: it drew every entity and no edge."""
+    dot = export(run, "dot", tmp_path / "kb.dot", "--relation", "cites", kb=mini_kb).read_text(encoding="utf-8")
+    edges = pydot_edges(dot)
+    assert edges and all(e.get("type") == '"cites"' for e in edges)
+    assert ("huzhou", "src-article") in {(e.get_source().strip('"'), e.get_destination().strip('"')) for e in edges}

@@ -89,8 +89,11 @@ def export(
     from ipkb.export.limits import check
 
     # the drawn formats leave sources out (a picture's ring of boxes, their citations shown with what cites
-    # them) unless --type names a source type
-    draw_sources = not getattr(exporter, "DRAWN", False) or bool(set(types or ()) & store.roles().sources)
+    # them) unless asked for: --type names a source type, --relation cites, or --root is a source
+    sources = store.roles().sources
+    root_row = store.entity(root_id) if root_id else None
+    asked = set(types or ()) & sources or CITES in (relations or ()) or (root_row and root_row["type"] in sources)
+    draw_sources = not getattr(exporter, "DRAWN", False) or bool(asked)
     graph = export_graph(store, root_id, depth, types, relations, place_id, sources=draw_sources)
     if base_iri is not None:
         graph.graph["base_iri"] = base_iri
