@@ -98,6 +98,8 @@ def test_path_between_disconnected_and_identical_entities(run) -> None:
     assert result.exit_code == 1 and "no path between island and huzhou" in result.stderr
     same = json.loads(run("path", "huzhou", "huzhou", "--json").stdout)
     assert same["length"] == 0 and same["hops"] == []
+    earlier = run("path", "keqiao", "national-center", "--as-of", "2010")  # hidden by the date, not missing
+    assert earlier.exit_code == 1 and "as of 2010" in earlier.stderr and "a later --as-of" in earlier.stderr
 
 
 def test_path_renders_for_people(run) -> None:

@@ -83,9 +83,11 @@ def shortest_paths(
             return paths
     limit = f" within {counted(max_hops, 'hop')}" if max_hops is not None else ""
     only = f" using only {', '.join(via)}" if via else ""
+    day = f" as of {store.as_of}" if store.as_of else ""  # relations not yet begun then are hidden
     raise NoPath(
-        f"no path between {start} and {goal}{limit}{only}",
-        hint="try more --max-hops, fewer --via restrictions, or `ipkb neighbors` on each end",
+        f"no path between {start} and {goal}{limit}{only}{day}",
+        hint=("try a later --as-of (or none), " if day else "try ")
+        + "more --max-hops, fewer --via restrictions, or `ipkb neighbors` on each end",
     )
 
 
