@@ -80,3 +80,11 @@ def test_export_and_facts_in_walk_the_same_way(mini_kb: Path) -> None:
     out = invoke(["--kb", str(kb), "facts", "patent_grants", "--in", "huzhou", "--json"])
     assert out.exit_code == 0, out.stderr
     assert "deqing-center" in out.stdout
+
+
+def test_a_hosted_at_role_naming_no_relation_is_a_schema_error(mini_kb: Path) -> None:
+    schema = mini_kb / "schema.yaml"
+    schema.write_text(schema.read_text().replace("roles:\n", "roles:\n  hosted_at: [hostz]\n", 1))
+    out = invoke(["--kb", str(mini_kb), "validate"])
+    assert out.exit_code == 1
+    assert "roles: hosted_at names unknown relation type 'hostz'" in out.stdout + out.stderr
