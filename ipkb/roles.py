@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 class Roles(NamedTuple):
     location: str | None = None  # the relation that places an entity within a place (`list --in`)
+    hosted_at: tuple[str, ...] = ()  # relations from a place to what it hosts: that too lies there, by inference
     designation: str | None = None  # the relation from a holder to the designation it holds
     office: str | None = None  # the relation from a person to the body or place where they hold a post
     start: tuple[str, ...] = ()  # the qualifiers that date a relation's start, the first given wins
@@ -45,6 +46,7 @@ class Roles(NamedTuple):
         planned = data.get("planned")
         return cls(
             location=data.get("location"),
+            hosted_at=tuple(data.get("hosted_at") or ()),
             designation=data.get("designation"),
             office=data.get("office"),
             start=tuple(data.get("start") or ()),

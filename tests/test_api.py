@@ -11,6 +11,7 @@ import pytest
 
 import ipkb
 from ipkb.errors import EntityNotFound, UsageError
+from ipkb.read.query import Store
 from tests.conftest import REPO, invoke
 
 
@@ -76,34 +77,47 @@ def test_the_readme_example_runs() -> None:
 def test_what_lies_within_a_place_is_the_transitive_closure(tmp_path: Path) -> None:
     """`list --in` and `export --within` read containment with one recursive query (and level by level under
     --as-of): both give, for every place of the bundled KB, exactly what a graph walk finds, and which of it
-    lies there only through an inferred relation."""
+    lies there only through an inferred relation. The walk also steps from a place to what it hosts (the
+    schema's hosted_at, e.g. a county that hosts a protection center): never stated, as the graph has it."""
     import networkx as nx
 
     db = tmp_path / "kb.sqlite"
     today, far = ipkb.open_kb(None, db).store, ipkb.open_kb(None, db, as_of="2100").store
-    location = today.roles().location
-    assert location
+    location, hosted = today.roles().location, today.roles().hosted_at
+    assert location and hosted
     edges = [e for e in today.all_edges() if e.type == location]
+    hosting = [e for e in today.all_edges() if e.type in hosted]
     by_type = itemgetter("type", "id")
-    graph = nx.DiGraph((e.source_id, e.target_id) for e in edges)
+
+    def graph_of(store: Store) -> nx.DiGraph:  # what a place hosts lies in it: an edge from the thing to its host
+        held = store.all_edges()  # under as_of, only the relations that hold then
+        return nx.DiGraph(
+            [(e.source_id, e.target_id) for e in held if e.type == location]
+            + [(e.target_id, e.source_id) for e in held if e.type in hosted]
+        )
+
+    graph, graphs = graph_of(today), {id(today): graph_of(today), id(far): graph_of(far)}
     stated_graph = nx.DiGraph((e.source_id, e.target_id) for e in edges if e.confidence != "inferred")
-    checked, inferred = 0, 0
-    for place in {e.target_id for e in edges}:
+    checked, inferred, only_hosted = 0, 0, 0
+    for place in {e.target_id for e in edges} | {e.source_id for e in hosting}:
         expected = nx.ancestors(graph, place)
         stated = nx.ancestors(stated_graph, place) if place in stated_graph else set()
-        found = today.located_within(place, (location,))
+        found = today.located_within(place, (location,), hosted)
         assert set(found) == expected, place
         assert {i for i, by_stated in found.items() if by_stated} == stated, place
-        walked = far.located_within(place, (location,))
+        walked = far.located_within(place, (location,), hosted)
         assert set(walked) <= expected and all(found[i] or not s for i, s in walked.items()), place
         for store in (today, far):  # and the places each lies in directly, on the way (list --in)
-            inside, parents = store.located_within_by(place, (location,))
+            inside, parents = store.located_within_by(place, (location,), hosted=hosted)
             region = set(inside) | {place}
-            assert parents == {i: sorted(set(graph.successors(i)) & region) for i in inside}, place
-            rows, placed, direct = store.entities_within(place, (location,))  # the walk with the rows
+            held = graphs[id(store)]
+            assert parents == {i: sorted(set(held.successors(i)) & region) for i in inside}, place
+            rows, placed, direct = store.entities_within(place, (location,), hosted)  # the walk with the rows
             assert (placed, direct) == (inside, parents), place
             assert [r["id"] for r in rows] == [r["id"] for r in sorted(store.entities(inside).values(), key=by_type)]
         checked += len(expected) > 1
         inferred += len(expected - stated)
+        only_hosted += len(expected - set(today.located_within(place, (location,))))
     assert checked > 20 and inferred > 0  # provinces and cities with things inside, some placed by inference
+    assert only_hosted > 0  # some lie in a place only because a place within it hosts them
     assert far.located_within("zhejiang", (location,)).keys() >= {"huzhou", "keqiao"}

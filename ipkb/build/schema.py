@@ -78,7 +78,7 @@ def _types_of(
 
 TOP_KEYS = ("version", "entity_types", "entity_fields", "qualifiers", "relation_types", "metrics", "roles")
 ENTITY_TYPE_KEYS = ("group", "description", "fields", "colour", "zh", "pinyin")
-ROLE_KEYS = ("location", "designation", "office", "start", "end", "planned", "places", "sources")
+ROLE_KEYS = ("location", "hosted_at", "designation", "office", "start", "end", "planned", "places", "sources")
 PINYIN_STYLES = ("place", "person")
 RELATION_TYPE_KEYS = ("label", "inverse", "domain", "range", "containment", "qualifiers", "description", "undated")
 METRIC_KEYS = ("unit", "description", "counts")
@@ -269,6 +269,14 @@ def _roles(spec: Any, schema: Schema, groups: dict[str, set[str]], display: str,
             return None
         return None if name is None else str(name)
 
+    def relations(key: str) -> tuple[str, ...]:
+        found = spec.get(key) or ()
+        names = tuple(str(n) for n in ([found] if isinstance(found, str) else found))
+        for name in names:
+            if name not in schema.relation_types:
+                problems.append(Problem(display, line(key), f"roles: {key} names unknown relation type {name!r}"))
+        return tuple(n for n in names if n in schema.relation_types)
+
     def qualifiers(key: str) -> tuple[str, ...]:
         names = tuple(str(q) for q in spec.get(key) or ())
         for q in names:
@@ -300,6 +308,7 @@ def _roles(spec: Any, schema: Schema, groups: dict[str, set[str]], display: str,
     kinds = schema.entity_types.values()
     return Roles(
         location=relation("location"),
+        hosted_at=relations("hosted_at"),
         designation=relation("designation"),
         office=relation("office"),
         start=qualifiers("start"),

@@ -75,9 +75,13 @@ class NameRow(SQLModel, table=True):
 
 class RelationRow(SQLModel, table=True):
     __tablename__ = "relation"
-    __table_args__ = (Index("ix_relation_target_id_type_source_id", "target_id", "type", "source_id", "confidence"),)
+    __table_args__ = (
+        Index("ix_relation_target_id_type_source_id", "target_id", "type", "source_id", "confidence"),
+        # What a place hosts (the schema's hosted_at) is read from this index alone in the walk down from a place.
+        Index("ix_relation_source_id_type_target_id", "source_id", "type", "target_id"),
+    )
     rowid: int = Field(primary_key=True)
-    source_id: str = Field(index=True)
+    source_id: str  # indexed with type and target_id (above)
     # No index on type: no query selects by type alone, and with one SQLite read `source_id IN (...) AND
     # type IN (...)` through it, scanning every relation of the type per batch (`list --in`: 23 s at 1M).
     type: str

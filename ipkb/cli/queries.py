@@ -141,8 +141,9 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     Opt(
         "--in",
         "within",
-        help="Only entities located within PLACE, each with the place it lies in directly: the column `located in`; "
-        "under --json, `in`: a list of {id, type, name, zh}.",
+        help="Only entities located within PLACE (or hosted by it or a place within it: caveat `inferred location`), "
+        "each with the place it lies in directly: the column `located in`; under --json, `in`: a list of "
+        "{id, type, name, zh}.",
     ),
     Opt("--designation", "designation", help="Only holders of designation D."),
     Opt(

@@ -208,36 +208,44 @@ class Store(SearchReads, AnalystReads):
                     out[row["rowid"]] = self.edge_of(row)
         return self.in_time(sorted(out.values(), key=lambda e: e.order))
 
-    def located_within(self, place: str, relation_types: tuple[str, ...]) -> dict[str, bool]:
+    def located_within(
+        self, place: str, relation_types: tuple[str, ...], hosted: tuple[str, ...] = ()
+    ) -> dict[str, bool]:
         """Everything that lies within `place` along `relation_types`, transitively (not `place` itself), each
         with whether a chain of relations none of which is inferred places it there (False: only by inference).
+        `hosted`: relations read the other way, from `place` or what lies within it to a thing hosted there
+        (the schema's `hosted_at`): that thing lies there too, but only by inference, as does what lies in it.
         One recursive query over the covering index, so a province of 20,000 places costs one statement
         rather than a round trip per level with every relation of each level decoded. Under `as_of` a
         relation counts only on the days it holds, which SQL cannot judge, so the walk goes level by level."""
-        return self.located_within_by(place, relation_types, parents=False)[0]
+        return self.located_within_by(place, relation_types, parents=False, hosted=hosted)[0]
 
     def located_within_by(
-        self, place: str, relation_types: tuple[str, ...], parents: bool = True
+        self, place: str, relation_types: tuple[str, ...], parents: bool = True, hosted: tuple[str, ...] = ()
     ) -> tuple[dict[str, bool], dict[str, list[str]]]:
         """located_within, and (with `parents`) the places each lies in directly on the way: the targets of its
-        relations that are `place` or within it (a county's city), read from the same index in the same walk."""
+        relations that are `place` or within it (a county's city; a center's host), read in the same walk."""
         if not relation_types:
             return {}, {}
         if self.as_of is None:
-            sql = self.located_within_sql(len(relation_types), parents)
-            rows = self.rows(sql, [place, *relation_types, *relation_types])
+            sql = self.located_within_sql(len(relation_types), parents, len(hosted))
+            rows = self.rows(sql, self._walk_params(place, relation_types, hosted))
             found = {row[0]: bool(row[1]) for row in rows}
             found.pop(place, None)
             return found, {row[0]: sorted(row[2].split(",")) for row in rows if row[0] != place} if parents else {}
         edges: list[Edge] = []
+        hosts: list[Edge] = []
         reached, frontier = {place}, [place]
         while frontier:
             level = self.edges_touching(frontier, list(relation_types), ends=("target_id",))
+            hosting = self.edges_touching(frontier, list(hosted), ends=("source_id",)) if hosted else []
             edges += level
-            frontier = [i for i in dict.fromkeys(e.source_id for e in level) if i not in reached]
+            hosts += hosting
+            stepped = [e.source_id for e in level] + [e.target_id for e in hosting]
+            frontier = [i for i in dict.fromkeys(stepped) if i not in reached]
             reached.update(frontier)
         stated, frontier = {place}, [place]
-        while frontier:  # again, along the relations that are not inferred only
+        while frontier:  # again, along the location relations that are not inferred only
             ends = set(frontier)
             frontier = [e.source_id for e in edges if e.target_id in ends and e.confidence != "inferred"]
             frontier = [i for i in dict.fromkeys(frontier) if i not in stated]
@@ -245,23 +253,26 @@ class Store(SearchReads, AnalystReads):
         direct: dict[str, set[str]] = {}
         for e in edges if parents else ():
             direct.setdefault(e.source_id, set()).add(e.target_id)
+        for e in hosts if parents else ():  # a hosted thing lies directly where its host is
+            direct.setdefault(e.target_id, set()).add(e.source_id)
         direct.pop(place, None)
         return {i: i in stated for i in reached if i != place}, {i: sorted(p) for i, p in direct.items()}
 
     def entities_within(
-        self, place: str, relation_types: tuple[str, ...]
+        self, place: str, relation_types: tuple[str, ...], hosted: tuple[str, ...] = ()
     ) -> tuple[list[sqlite3.Row], dict[str, bool], dict[str, list[str]]]:
         """located_within_by, with the entity rows (id, type, name, zh, fields) of what lies within, by type then
         id: in one statement that joins the walk to the entities (under `as_of`, the walk, then the rows)."""
         if self.as_of is not None or not relation_types:
-            placed, parents = self.located_within_by(place, relation_types)
+            placed, parents = self.located_within_by(place, relation_types, hosted=hosted)
             found = sorted(self.entities(placed).values(), key=lambda r: (r["type"], r["id"]))
             return found, placed, parents
+        walk = self.located_within_sql(len(relation_types), True, len(hosted))
         rows = self.rows(
-            f"WITH placed(id, stated, parents) AS ({self.located_within_sql(len(relation_types), parents=True)}) "
+            f"WITH placed(id, stated, parents) AS ({walk}) "
             "SELECT e.id, e.type, e.name, e.zh, e.fields, placed.stated, placed.parents FROM placed "
             "JOIN entity e ON e.id = placed.id WHERE placed.id != ? ORDER BY e.type, e.id",
-            [place, *relation_types, *relation_types, place],
+            [*self._walk_params(place, relation_types, hosted), place],
         )
         return (
             rows,
@@ -270,13 +281,23 @@ class Store(SearchReads, AnalystReads):
         )
 
     @staticmethod
-    def located_within_sql(types: int, parents: bool = False) -> str:
+    def _walk_params(place: str, relation_types: tuple[str, ...], hosted: tuple[str, ...]) -> list[str]:
+        """The parameters of located_within_sql, in its order."""
+        if not hosted:
+            return [place, *relation_types, *relation_types]
+        return [place, *relation_types, place, *hosted, *relation_types, *hosted]
+
+    @staticmethod
+    def located_within_sql(types: int, parents: bool = False, hosted: int = 0) -> str:
         """The recursive walk down from a place (parameters: the place, then the relation types twice), with
         whether each step and those above it are stated rather than inferred, and (`parents`) the ids each
         step leads to, comma-joined (an id has no comma); it reads only the index on (target_id, type,
-        source_id, confidence)."""
+        source_id, confidence). With `hosted` relation types (parameters: the place, the relation types, the
+        place, the hosted types, the relation types, the hosted types) it also steps from the place and from
+        each entity reached to what it hosts, never stated, reading only the index on (source_id, type, target_id)."""
         marks = ",".join("?" * types)
         columns, first, step, parent = ("id, stated", "", "", "")
+        host_first, host_step = "", ""
         if parents:
             columns, first, step, parent = (
                 "id, stated, parent",
@@ -284,14 +305,23 @@ class Store(SearchReads, AnalystReads):
                 ", r.target_id",
                 ", group_concat(DISTINCT parent)",
             )
-        return (
-            f"WITH RECURSIVE inside({columns}) AS ("
-            f"SELECT source_id, confidence != 'inferred'{first} FROM relation "
-            f"WHERE target_id = ? AND type IN ({marks}) "
-            f"UNION SELECT r.source_id, inside.stated AND r.confidence != 'inferred'{step} FROM relation r "
-            f"JOIN inside ON r.target_id = inside.id WHERE r.type IN ({marks})"
-            f") SELECT id, MAX(stated){parent} FROM inside GROUP BY id"
+            host_first, host_step = ", source_id", ", r.source_id"
+        seed = (
+            f"SELECT source_id, confidence != 'inferred'{first} FROM relation WHERE target_id = ? AND type IN ({marks})"
         )
+        down = (
+            f"SELECT r.source_id, inside.stated AND r.confidence != 'inferred'{step} FROM relation r "
+            f"JOIN inside ON r.target_id = inside.id WHERE r.type IN ({marks})"
+        )
+        if hosted:
+            hosts = ",".join("?" * hosted)
+            seed += f" UNION SELECT target_id, 0{host_first} FROM relation WHERE source_id = ? AND type IN ({hosts})"
+            down += (
+                f" UNION SELECT r.target_id, 0{host_step} FROM relation r "
+                f"JOIN inside ON r.source_id = inside.id WHERE r.type IN ({hosts})"
+            )
+        walk = f"WITH RECURSIVE inside({columns}) AS ({seed} UNION {down})"
+        return f"{walk} SELECT id, MAX(stated){parent} FROM inside GROUP BY id"
 
     def all_edges(self) -> list[Edge]:
         return self.in_time([self.edge_of(r) for r in self.rows("SELECT * FROM relation ORDER BY file, line, rowid")])

@@ -123,21 +123,23 @@ def neighborhood(
 
 
 def contained_in(store: Store, place: str, relation_types: tuple[str, ...] | None = None) -> set[str]:
-    """Everything located within `place`, transitively (along the schema's location relation by default)."""
+    """Everything located within `place`, transitively (along the schema's location relation by default, and
+    its hosted_at relations from a place to what it hosts)."""
     return set(placed_within(store, place, relation_types))
 
 
 def placed_within(store: Store, place: str, relation_types: tuple[str, ...] | None = None) -> dict[str, bool]:
     """contained_in, each with whether it lies there by stated relations (False: only by an inferred one)."""
     if relation_types is None:
-        location = store.roles().location
-        relation_types = (location,) if location else ()
+        roles = store.roles()
+        return store.located_within(place, (roles.location,) if roles.location else (), roles.hosted_at)
     return store.located_within(place, relation_types)
 
 
 def entities_placed_within(store: Store, place: str) -> tuple[list[sqlite3.Row], dict[str, bool], dict[str, list[str]]]:
-    """What lies within `place` along the location relation (`list --in`): the entities' rows (by type, then
-    id); whether each lies there by stated relations (False: only by an inferred one); and the places each lies
-    in directly on the way, `place` or within it (a county's city)."""
-    location = store.roles().location
-    return store.entities_within(place, (location,) if location else ())
+    """What lies within `place` along the location relation, or is hosted there (the schema's hosted_at), for
+    `list --in`: the entities' rows (by type, then id); whether each lies there by stated relations (False:
+    only by an inferred one or a hosted_at link); and the places each lies in directly on the way, `place` or
+    within it (a county's city, a center's host)."""
+    roles = store.roles()
+    return store.entities_within(place, (roles.location,) if roles.location else (), roles.hosted_at)
