@@ -88,3 +88,11 @@ def test_a_hosted_at_role_naming_no_relation_is_a_schema_error(mini_kb: Path) ->
     out = invoke(["--kb", str(mini_kb), "validate"])
     assert out.exit_code == 1
     assert "roles: hosted_at names unknown relation type 'hostz'" in out.stdout + out.stderr
+
+
+def test_a_hosting_only_planned_places_nothing(mini_kb: Path) -> None:
+    """Keqiao plans to host the overseas sub-center: until it does, the sub-center does not lie in Keqiao."""
+    kb = _hosting_kb(mini_kb)
+    relations = kb / "relations" / "hosting.yaml"
+    relations.write_text(relations.read_text().replace("since: '2018-03-01'", "status: planned"))
+    assert "deqing-center" not in _list(kb, "--in", "huzhou")

@@ -280,12 +280,14 @@ class Store(SearchReads, AnalystReads):
             {r["id"]: sorted(r["parents"].split(",")) for r in rows},
         )
 
-    @staticmethod
-    def _walk_params(place: str, relation_types: tuple[str, ...], hosted: tuple[str, ...]) -> list[str]:
-        """The parameters of located_within_sql, in its order."""
+    def _walk_params(self, place: str, relation_types: tuple[str, ...], hosted: tuple[str, ...]) -> list[str]:
+        """The parameters of located_within_sql, in its order. A hosting only planned places nothing: the
+        schema's planned qualifier (a JSON path and its value) is compared on each hosting step."""
         if not hosted:
             return [place, *relation_types, *relation_types]
-        return [place, *relation_types, place, *hosted, *relation_types, *hosted]
+        key, value = self.roles().planned or ("", "")
+        planned = [f'$."{key}"', str(value) if key else "\0none"]
+        return [place, *relation_types, place, *hosted, *planned, *relation_types, *hosted, *planned]
 
     @staticmethod
     def located_within_sql(types: int, parents: bool = False, hosted: int = 0) -> str:
@@ -293,8 +295,9 @@ class Store(SearchReads, AnalystReads):
         whether each step and those above it are stated rather than inferred, and (`parents`) the ids each
         step leads to, comma-joined (an id has no comma); it reads only the index on (target_id, type,
         source_id, confidence). With `hosted` relation types (parameters: the place, the relation types, the
-        place, the hosted types, the relation types, the hosted types) it also steps from the place and from
-        each entity reached to what it hosts, never stated, reading only the index on (source_id, type, target_id)."""
+        place, the hosted types, the planned marker, the relation types, the hosted types, the planned marker) it
+        also steps from the place and from each entity reached to what it hosts, unless only planned, never as
+        stated, through the index on (source_id, type, target_id) and the hosting's qualifiers."""
         marks = ",".join("?" * types)
         columns, first, step, parent = ("id, stated", "", "", "")
         host_first, host_step = "", ""
@@ -315,10 +318,14 @@ class Store(SearchReads, AnalystReads):
         )
         if hosted:
             hosts = ",".join("?" * hosted)
-            seed += f" UNION SELECT target_id, 0{host_first} FROM relation WHERE source_id = ? AND type IN ({hosts})"
+            not_planned = "coalesce(json_extract({}qualifiers, ?), '') != ?"
+            seed += (
+                f" UNION SELECT target_id, 0{host_first} FROM relation WHERE source_id = ? AND type IN ({hosts})"
+                f" AND {not_planned.format('')}"
+            )
             down += (
                 f" UNION SELECT r.target_id, 0{host_step} FROM relation r "
-                f"JOIN inside ON r.source_id = inside.id WHERE r.type IN ({hosts})"
+                f"JOIN inside ON r.source_id = inside.id WHERE r.type IN ({hosts}) AND {not_planned.format('r.')}"
             )
         walk = f"WITH RECURSIVE inside({columns}) AS ({seed} UNION {down})"
         return f"{walk} SELECT id, MAX(stated){parent} FROM inside GROUP BY id"
