@@ -170,8 +170,10 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
         *(("entity", *columns) if metric else ("metric", *columns)),
         title=metric.replace("_", " ") if metric else None,
         justify=("left", "right"),
-        flexible=(0, 2, 3, 4, 5),  # never the value: "more than 3,500" is one figure, not three words
-        last=() if metric else (0,),  # a metric's name narrows last
+        # one metric: never the value ("more than 3,500" is one figure); every metric: its names narrow last,
+        # and a bounded figure may wrap between its words first
+        flexible=(0, 2, 3, 4, 5) if metric else None,
+        last=() if metric else (0,),
         hyphenated=(0,) if metric else (),  # `Name (an-entity-id)`: the id breaks after a hyphen, not as records
     )
     if not metric:  # each entity's figures together, in the order of their periods
