@@ -281,8 +281,7 @@ class Store(SearchReads, AnalystReads):
         )
 
     def _walk_params(self, place: str, relation_types: tuple[str, ...], hosted: tuple[str, ...]) -> list[str]:
-        """The parameters of located_within_sql, in its order. A hosting only planned places nothing: the
-        schema's planned qualifier (a JSON path and its value) is compared on each hosting step."""
+        """located_within_sql's parameters; a hosting step compares the schema's planned qualifier (path, value)."""
         if not hosted:
             return [place, *relation_types, *relation_types]
         key, value = self.roles().planned or ("", "")
