@@ -447,6 +447,8 @@ def test_list_columns_show_in_the_table_too(run) -> None:
 def test_verify_refuses_a_folder_with_no_source_text(run, tmp_path: Path) -> None:
     result = run("verify", "--texts", str(tmp_path))
     assert result.exit_code == 2 and "no source text found" in result.stderr
+    bare = run("verify")  # a new user does not know the texts live outside the repository
+    assert bare.exit_code == 2 and "seeds/" in bare.stderr and "--texts ../shared" in bare.stderr
 
 
 def test_search_says_when_the_limit_cut_the_list(run) -> None:

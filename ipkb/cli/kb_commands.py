@@ -77,7 +77,7 @@ def validate(
 
 @app.command()
 def verify(
-    texts: Annotated[list[Path], typer.Option("--texts", help="Folder of source texts (repeatable).")],
+    texts: Annotated[Optional[list[Path]], typer.Option("--texts", help="Folder of source texts (repeatable).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check quotes word for word against the texts in these folders: the source's or its research note's.
@@ -90,6 +90,12 @@ def verify(
     from ipkb.build.validate import validate_folder
     from ipkb.build.verify import verify_quotes
 
+    if not texts:  # the texts are not in the repository: say where they are, not only that one is missing
+        raise UsageError(
+            "verify needs --texts FOLDER: the folder that holds the source texts (seeds/) and our research notes"
+            " (research/)",
+            hint="they are not in this repository; in the project they sit beside it: ipkb verify --texts ../shared",
+        )
     _check_folders(texts)
     _, knowledge, problems = validate_folder(kb_path())
     errors = [p for p in problems if p.severity == "error"]
