@@ -268,14 +268,15 @@ def _flush(path: Path) -> None:
     """fsync a file or folder. Without it the new store's pages, written with synchronous=OFF, would reach the
     disk later: a power cut after the rename could leave a damaged store, and the first rebuild in place paid
     for writing them all at its COMMIT (10-20 s at 1M entities, against 1.5-1.8 s for the next ones)."""
-    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except OSError:
-        if not path.is_dir():  # a folder some filesystems cannot sync: the rename stands anyway
+        if not path.is_dir():  # a folder that cannot be opened (Windows) or synced: the rename stands anyway
             raise
-    finally:
-        os.close(fd)
 
 
 def _rename_into_place(tmp: Path, db: Path) -> None:

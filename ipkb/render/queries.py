@@ -73,15 +73,12 @@ def path(view: PathView) -> RenderableType:
     if caveats:
         out.append(Text("careful: " + ", ".join(caveats), style="yellow"))
     if view["sources"]:  # what each [n] is, as `show` lists its sources
-        from ipkb.render.show import source_footnote
+        from ipkb.render.show import source_footnote, vias_of
 
-        read: dict[str, list[str | None]] = {}
-        for cite in (c for h in hops for c in h["sources"]):
-            read.setdefault(cite["source"], []).append(cite.get("via"))
+        vias = vias_of(c for h in hops for c in h["sources"])
         out.append(Text(""))
         for number, source in enumerate(view["sources"], start=1):
-            vias = read.get(source["id"], [])
-            out.append(source_footnote(number, source, ({v for v in vias if v}, all(vias))))
+            out.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
     return Group(*out)
 
 

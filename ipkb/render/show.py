@@ -8,7 +8,7 @@ a source's page lists every claim it supports.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -79,10 +79,14 @@ def source_footnote(number: int, source: Source, via: tuple[set[str], bool]) -> 
 
 
 def _vias(view: ShowView) -> dict[str, tuple[set[str], bool]]:
-    """source id -> the research notes some of its quotes in this view were read from, and whether all were."""
-    read: dict[str, list[str | None]] = {}
     items: list[Fact | RelationView] = [*view["facts"], *view["relations"]]
-    cites = view["citations"] + [c for item in items for c in item["sources"]]
+    return vias_of([*view["citations"], *(c for item in items for c in item["sources"])])
+
+
+def vias_of(cites: Iterable[Citation]) -> dict[str, tuple[set[str], bool]]:
+    """source id -> the research notes some of its quotes among `cites` were read from, and whether all were
+    (what `source_footnote` says of it)."""
+    read: dict[str, list[str | None]] = {}
     for cite in cites:
         read.setdefault(cite["source"], []).append(cite.get("via"))
     return {source: ({v for v in vias if v}, all(vias)) for source, vias in read.items() if any(vias)}
