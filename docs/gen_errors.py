@@ -28,7 +28,8 @@ relation; a `*.yml` file, which is not read; a relation dated (`date`, `since` o
 lifespan (`since`/`until`) of an entity it links; a cited source dated before the claim it backs; and a
 Chinese name (`zh`, an alias, a former name's `zh`) that none of the entity's quotes writes (`the Chinese
 name '中国(大连)' is in none of this entity's quotes`): a name is what readers quote, so it must be one a
-source uses; full- and half-width brackets, curly and straight quotation marks and spaces may differ.
+source uses; full- and half-width brackets, curly and straight quotation marks, spaces and the script
+(traditional or simplified characters, read through OpenCC) may differ.
 
 That last one reads the rule "a cited source whose date is later than the claim's period" as the case it
 is meant to catch: a page published in 2020 cannot report what happened in 2022-2025, so a source whose

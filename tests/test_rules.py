@@ -142,6 +142,24 @@ def test_a_chinese_name_no_quote_of_the_entity_gives_is_a_warning_at_its_line(mi
     ]
 
 
+def test_a_chinese_name_a_traditional_character_quote_writes_is_quoted_but_no_looser_match_is(mini_kb: Path) -> None:
+    """Stored copies of mainland pages are often traditional-character mirrors, some with pinyin readings
+    inserted (知識(shí)產(chǎn)權(quán)): they give the simplified name. A name they do not write still warns."""
+    mirror = "中國(黑龍江)知識產(chǎn)權(quán)保護(hù)中心成立"
+    write(
+        mini_kb,
+        "entities/mirror.yaml",
+        f"- id: hlj\n  type: county\n  name: HLJ\n  zh: 中国(黑龙江)知识产权保护中心\n"
+        f"  aliases: [中國(黑龍江)知識產權保護中心, 中国(吉林)知识产权保护中心]\n"
+        f"  sources: [{{source: src-article, quote: '{mirror}'}}]\n",
+    )
+    code, found = report(mini_kb)
+    assert code == 0
+    assert messages(found["warnings"], "mirror.yaml") == [
+        "5: the Chinese name '中国(吉林)知识产权保护中心' is in none of this entity's quotes"
+    ]
+
+
 def test_line_breaks_and_tabs_are_allowed_in_notes_and_descriptions_only(mini_kb: Path) -> None:
     entity = '- id: lake-town\n  type: county\n  name: "{name}"\n  description: "Two\\n\\tlines."\n'
     write(mini_kb, "entities/lake.yaml", entity.format(name="Lake Town") + '  note: "a\\tb\\nc"\n')

@@ -198,15 +198,17 @@ class Validator(FieldChecks):
         self, file: str, record: Mapping, sources: tuple[Citation, ...], former_names: tuple[FormerName, ...]
     ) -> None:
         """A Chinese name (zh, alias, a former name's zh) is shown as the entity's official or known name, so
-        one of the entity's quotes must give it, as written: a name no source writes is an invention. Full- and
-        half-width brackets, curly and straight quotation marks and spaces do not count (sources mix them)."""
+        one of the entity's quotes must give it: a name no source writes is an invention. Full- and half-width
+        brackets, curly and straight quotation marks and spaces do not count (sources mix them), nor does the
+        script: a quote in traditional characters gives the same name in simplified ones (han_script), and
+        the reverse."""
         quotes = [_comparable(c.quote) for c in sources if c.quote]
         zh = record.get("zh")  # read raw: a zh that is not text has its error already
         named = [("zh", zh)] if isinstance(zh, str) else []
         aliases = record.get("aliases")
         named += [("aliases", str(a)) for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
         for key, text in named:
-            if text and _HAN.search(text) and not any(_comparable(text) in q for q in quotes):
+            if text and _HAN.search(text) and not _quoted(_comparable(text), quotes):
                 line = self.line(record, key)
                 if key == "aliases" and isinstance(aliases, Sequence):
                     line = aliases.item_lines[aliases.index(text)]
@@ -214,7 +216,7 @@ class Validator(FieldChecks):
                 self.warn(file, line, f"the Chinese name {text!r} is in none of this entity's quotes", hint)
         for former in former_names:
             own = [_comparable(c.quote) for c in former.sources if c.quote]
-            if former.zh and _HAN.search(former.zh) and not any(_comparable(former.zh) in q for q in own + quotes):
+            if former.zh and _HAN.search(former.zh) and not _quoted(_comparable(former.zh), own + quotes):
                 hint = "cite a source whose quote gives it under the former name's sources, or remove it"
                 message = f"the former Chinese name {former.zh!r} is in none of this entity's quotes"
                 self.warn(file, self.line(record, "former_names"), message, hint)
@@ -366,6 +368,16 @@ def _comparable(text: str) -> str:
     """`text` with full-width brackets and quotation marks as ASCII ones, without spaces: how names are compared
     to quotes."""
     return text.translate(_WIDE)
+
+
+def _quoted(name: str, quotes: list[str]) -> bool:
+    """Whether one of `quotes` (already comparable) writes `name`, as written or in the other script."""
+    if any(name in quote for quote in quotes):
+        return True
+    from ipkb.build.han_script import read_as_simplified
+
+    simplified = read_as_simplified(name)
+    return any(simplified in read_as_simplified(quote) for quote in quotes if _HAN.search(quote))
 
 
 def check_file(schema: Schema, folder: str, file: str, records: list[Mapping]) -> tuple[FileRecords, list[Problem]]:

@@ -1,0 +1,33 @@
+"""Traditional-character quotes read in simplified characters, to check a Chinese name against them.
+
+Many of the stored copies of mainland pages are traditional-character mirrors, some with pinyin
+readings inserted after characters (知識(shí)產(chǎn)權(quán)). The KB writes a mainland body's name as it is officially
+written, in simplified characters; such a name is supported by a quote that writes the same name in
+traditional characters, and by nothing looser. The script conversion is OpenCC's standard `t2s` table (a
+maintained dictionary of one-to-many mappings that a hand-written table would get wrong), loaded only when
+a name is not found in its quotes as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
+
+# a pinyin reading with its tone marks, in brackets after the character it reads, as such mirrors insert it
+_INSERTED_READING = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+
+
+@cache
+def _to_simplified() -> OpenCC:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def read_as_simplified(text: str) -> str:
+    """`text` without inserted pinyin readings, converted from traditional to simplified characters."""
+    return str(_to_simplified().convert(_INSERTED_READING.sub("", text)))
