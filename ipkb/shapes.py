@@ -5,7 +5,7 @@ is `X | None`. Only `typing` is imported, others import this only under TYPE_CHE
 cheaply). No `from __future__ import annotations`: `__required_keys__` must see `NotRequired` at run time
 (test_shapes.py)."""
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict, TypeVar, get_args, get_origin, get_type_hints, is_typeddict
 
 # Free-form on purpose: the keys come from the KB's YAML and schema, not from the code.
 Qualifiers = dict[str, Any]  # a relation's qualifiers or a fact's scope: whichever the schema declares
@@ -201,7 +201,7 @@ class ListRow(EntityRef, ListedIn):  # `search`, `list`; `caveat` (--in, --desig
 
 
 class SearchPage(TypedDict):  # `search --json`: the best matches, and how many there are
-    total: int | None  # every match, counted up to 10,000; None: more than that
+    total: int | None  # every match, counted up to 10,000; null: more than that
     truncated: bool  # --limit left some out
     entities: list[ListRow]
 
@@ -345,3 +345,39 @@ class Built(TypedDict):  # `build`: where the database is, from which KB, and th
     up_to_date: bool  # no file had changed since the last build
     files_read: int  # record files read (the others' rows are kept from the last build)
     warnings: list[ProblemView]
+
+
+# The document each command prints under --json (`diff`'s: shapes_diff.DOCUMENTS). docs/gen_cli.py writes them
+# into docs/cli.md, and tests/test_shapes.py runs every command's examples against them.
+DOCUMENTS: dict[str, Any] = {
+    "show": ShowView,
+    "path": PathView,
+    "search": SearchPage,
+    "list": list[ListRow] | list[Columns],  # with --columns: the columns asked for, by their names
+    "neighbors": list[NeighborRow],
+    "coverage": CoverageReport,
+    "facts": list[MetricOverview] | list[EntityFact],  # with no metric: the metrics; with one, or --in: figures
+    "timeline": list[TimelineEvent],
+    "stats": Stats,
+    "validate": Validation,
+    "verify": Verification,
+    "build": Built,
+}
+
+
+def keys_of(shape: Any) -> dict[str, Any]:
+    """A TypedDict's keys and their types, a generic one's type variables replaced by its arguments
+    (AddedRemoved[EntityRef]'s `added` is a list[EntityRef]): what docs/cli.md and test_shapes.py read."""
+    typed = get_origin(shape) or shape
+    bound: dict[Any, Any] = {}
+    for base in (shape, *getattr(typed, "__orig_bases__", ())):
+        if is_typeddict(get_origin(base)):
+            bound.update(zip(get_origin(base).__parameters__, get_args(base), strict=True))
+
+    def substitute(hint: Any) -> Any:
+        if isinstance(hint, TypeVar):
+            return bound.get(hint, hint)
+        params = getattr(hint, "__parameters__", ())
+        return hint[tuple(bound.get(p, p) for p in params)] if params else hint
+
+    return {key: substitute(hint) for key, hint in get_type_hints(typed).items()}

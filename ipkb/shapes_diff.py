@@ -2,7 +2,7 @@
 record and field by field. Beside ipkb/shapes.py, whose parts it uses, and like it imported by other modules only
 under TYPE_CHECKING, and without `from __future__ import annotations` for the same reason (test_shapes.py)."""
 
-from typing import Generic, Literal, TypedDict, TypeVar
+from typing import Any, Generic, Literal, TypedDict, TypeVar
 
 from ipkb.shapes import Citation, EntityRef, FactValue, FormerName, Qualifiers
 
@@ -110,3 +110,6 @@ DiffEnds = TypedDict("DiffEnds", {"from": str, "to": str})  # the two revisions 
 
 class Diff(DiffEnds, Changes):
     """`diff`: the revisions, then the changes."""
+
+
+DOCUMENTS: dict[str, Any] = {"diff": Diff}  # beside shapes.DOCUMENTS

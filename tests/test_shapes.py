@@ -7,9 +7,11 @@ not declare, a required key missing, or a value of another kind fails, at any de
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import types
 from pathlib import Path
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints, is_typeddict
+from typing import Any, Literal, Union, get_args, get_origin, is_typeddict
 
 import pytest
 
@@ -31,7 +33,7 @@ def problems(value: object, shape: Any, where: str = "$") -> list[str]:
             return [f"{where}: {type(value).__name__}, not a {typed.__name__}"]
         out = [f"{where}: {typed.__name__} has no key {k!r}" for k in value if k not in typed.__annotations__]
         out += [f"{where}: {typed.__name__} lacks {k!r}" for k in sorted(typed.__required_keys__ - value.keys())]
-        hints = hints_of(shape)
+        hints = shapes.keys_of(shape)
         for key, item in value.items():
             if key in hints:
                 out += problems(item, hints[key], f"{where}.{key}")
@@ -57,23 +59,6 @@ def problems(value: object, shape: Any, where: str = "$") -> list[str]:
     if isinstance(value, kinds) and not (isinstance(value, bool) and shape is not bool):
         return []
     return [f"{where}: {value!r} is not {shape.__name__}"]
-
-
-def hints_of(shape: Any) -> dict[str, Any]:
-    """A TypedDict's keys and their types, with a generic one's type variables replaced by its arguments."""
-    typed = get_origin(shape) or shape
-    bound: dict[Any, Any] = {}
-    for base in (shape, *getattr(typed, "__orig_bases__", ())):
-        if is_typeddict(get_origin(base)):
-            bound.update(zip(get_origin(base).__parameters__, get_args(base), strict=True))
-
-    def substitute(hint: Any) -> Any:
-        if isinstance(hint, TypeVar):
-            return bound[hint]
-        params = getattr(hint, "__parameters__", ())
-        return hint[tuple(bound[p] for p in params)] if params else hint
-
-    return {key: substitute(hint) for key, hint in get_type_hints(typed).items()}
 
 
 CASES = [
@@ -112,6 +97,41 @@ def test_json_has_the_keys_its_shape_declares(args: list[str], shape: Any, bundl
     document = json.loads(result.stdout)
     assert document, "an empty answer checks nothing"
     assert problems(document, shape) == []
+
+
+def examples() -> list[tuple[str, list[str]]]:
+    """Every command's examples from its --help (the `e.g. ipkb ...` lines), as (command, arguments)."""
+    from typer.main import get_command
+
+    from ipkb.cli.app import app
+
+    found = []
+    for name, command in get_command(app).commands.items():  # type: ignore[attr-defined]
+        for line in re.findall(r"^\s*(?:e\.g\.\s+)?ipkb (.+)$", command.help or "", re.M):
+            found.append((name, shlex.split(line.split(" | ")[0])))
+    return found
+
+
+# What an example cannot run on here: a KB of the reader's own, git revisions, the source texts beside the checkout
+NOT_RUN_HERE = ("./my-kb", "diff", "verify", "export")
+
+
+@pytest.mark.parametrize(("name", "args"), examples(), ids=[" ".join(a) for _, a in examples()])
+def test_every_example_in_the_help_prints_the_document_its_command_declares(
+    name: str, args: list[str], bundled_db: str
+) -> None:
+    """A command's --json document is declared once (shapes.DOCUMENTS), and the examples its help gives are run
+    against it: a new command is checked without a case of its own here."""
+    documents = shapes.DOCUMENTS | shapes_diff.DOCUMENTS
+    assert name in documents or name == "export", f"declare {name}'s --json document in shapes.DOCUMENTS"
+    if any(word in args for word in NOT_RUN_HERE):
+        pytest.skip("needs what a reader has and this checkout has not")
+    drawn = ("--table", "--quotes", "--format", "-f")  # another output than the document: left out, with its value
+    as_json = [w for i, w in enumerate(args) if w not in drawn and (i == 0 or args[i - 1] not in drawn[2:])]
+    as_json += ["--json"] * ("--json" not in args)
+    result = invoke(["--kb", str(BUNDLED_KB), "--db", bundled_db, *as_json])
+    assert result.exit_code == 0, result.stderr
+    assert problems(json.loads(result.stdout), documents[name]) == []
 
 
 @pytest.mark.parametrize(("args", "shape"), [(["validate"], shapes.Validation), (["build"], shapes.Built)])
