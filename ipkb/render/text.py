@@ -26,6 +26,8 @@ def qualifiers_text(q: Qualifiers) -> str:
     elif "role" in q and seen is not None and since is None and until is None:
         parts.append(f"as of {seen}")
         dated = {"date", "year"}
+    if "year" in q and str(q.get("date", "")).startswith(str(q["year"])):
+        dated.add("year")  # 2022 · 2022-08 says the year twice: the date holds it
     for key, value in q.items():
         if key in dated or key == "role":
             continue
