@@ -275,3 +275,25 @@ def test_a_rewritten_quote_is_paired_with_the_likest_new_one(mini_kb: Path) -> N
             }
         ],
     }
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_full_prints_a_long_text_and_a_long_quote_whole_for_review(
+    mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """A curator reviewing a change reads the old and new texts whole: `--full` puts the old (-) over the new
+    (+), wrapped to the width, and each changed citation on a line of its own with its whole quote."""
+    committed(mini_kb)
+    edit(
+        mini_kb / "entities" / "places.yaml",
+        ("description: Prefecture-level city in northern Zhejiang.", f"description: {LONG}."),
+    )
+    edit(mini_kb / "relations" / "centers.yaml", ('quote: "will build"', f'quote: "will build {LONG}"'))
+    monkeypatch.setenv("COLUMNS", str(width))
+    shortened, full = diff(mini_kb).stdout, diff(mini_kb, "--full").stdout
+    assert LONG not in " ".join(shortened.split())
+    lines = full.splitlines()
+    assert all(width_of(line) <= width for line in lines), lines
+    joined = " ".join(full.split())
+    assert f"description: - Prefecture-level city in northern Zhejiang. + {LONG}." in joined
+    assert f"sources: ~ src-article “will build” → “will build {LONG}”" in joined

@@ -142,14 +142,19 @@ def diff(
     new: Annotated[
         Optional[str], typer.Argument(metavar="REV2", help="Another revision (default: the working tree).")
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Every changed text and quote whole, each citation on its own line.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """What changed between two revisions of the KB: records added, removed, or changed field by field.
 
-    A changed entity, relation or fact is followed by the fields that changed, notes and citations too.
+    A changed entity, relation or fact is followed by the fields that changed, notes and citations too; long
+    texts are shortened around where they differ (--full prints them whole).
 
     \b
     e.g. ipkb diff HEAD~1
+         ipkb diff HEAD~1 --full
          ipkb diff v0.1 main --json
     """
     from ipkb.read.diff import WORKTREE, diff_revisions
@@ -159,4 +164,4 @@ def diff(
         return emit_json(report)
     from ipkb.render.diff import diff as render_diff
 
-    emit(render_diff(report))
+    emit(render_diff(report, full))
