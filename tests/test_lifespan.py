@@ -77,6 +77,28 @@ def test_timeline_and_show_as_of_use_the_name_of_the_day(run, mini_kb: Path) -> 
     )
 
 
+def test_an_answer_as_of_a_date_names_the_other_entities_as_they_were_named_then(run, mini_kb: Path) -> None:
+    """A relation of 2015 seen --as-of 2016 names the office by its 2016 name, with today's beside it, in show,
+    path and neighbors; JSON keeps `name` and adds `name_as_of`. Without --as-of, today's name alone."""
+    renamed_kb(mini_kb)
+    view = json.loads(run("show", "late-center", "--as-of", "2016", "--json").stdout)
+    [office] = [r["other"] for r in view["relations"] if r["other"]["id"] == "demo-office"]
+    assert (office["name"], office["name_as_of"], office["zh_as_of"]) == (
+        "Demonstration Bureau",
+        "Demonstration Office",
+        "示范办公室",
+    )
+    then = "Demonstration Office 示范办公室 (agency, now Demonstration Bureau)"
+    assert then in run("show", "late-center", "--as-of", "2016").stdout
+    on_path = run("path", "late-center", "demo-office", "--as-of", "2016").stdout
+    assert "Demonstration Office (demo-office, now Demonstration Bureau)" in on_path
+    near = run("neighbors", "late-center", "--as-of", "2016").stdout
+    assert "Demonstration Office (agency · demo-office, now" in near
+    today = json.loads(run("show", "late-center", "--json").stdout)
+    assert not any("name_as_of" in r["other"] for r in today["relations"])
+    assert "Demonstration Bureau 示范局 (agency)" in run("show", "late-center").stdout
+
+
 def test_list_as_of_shows_what_is_known_to_exist_and_counts_the_undated_apart(run, mini_kb: Path) -> None:
     renamed_kb(mini_kb)
 

@@ -41,8 +41,15 @@ SourceField = Literal["title", "publisher", "author", "date", "language", "url",
 SOURCE_FIELDS: tuple[SourceField, ...] = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
 
 
-def entity_ref(row: sqlite3.Row) -> EntityRef:
-    return {"id": row["id"], "type": row["type"], "name": row["name"], "zh": row["zh"]}
+def entity_ref(row: sqlite3.Row, as_of: str | None = None) -> EntityRef:
+    """An entity as another answer names it; given a date, also the name it had then where that differs (a
+    relation of 2013 names SIPO, not CNIPA, whose name it took in 2018)."""
+    ref: EntityRef = {"id": row["id"], "type": row["type"], "name": row["name"], "zh": row["zh"]}
+    if as_of is not None and row["former_names"]:
+        name, zh = name_on(row, as_of)
+        if name != row["name"] or zh != row["zh"]:
+            ref["name_as_of"], ref["zh_as_of"] = name, zh
+    return ref
 
 
 def _fact(row: sqlite3.Row, sources: list[Citation]) -> Fact:
@@ -70,7 +77,7 @@ def relation_view(
         "direction": "out" if outgoing else "in",
         "type": edge.type,
         "label": rtype["label"] if outgoing else rtype["inverse"],
-        "other": entity_ref(others[other_id]),
+        "other": entity_ref(others[other_id], store.as_of),
         "qualifiers": edge.qualifiers,
         "confidence": edge.confidence,
         "note": edge.note,
@@ -225,11 +232,11 @@ def cited_by(store: Store, source_id: str) -> CitedBy:
 def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[Citation]) -> Hop:
     rtype = store.relation_types()[step.edge.type]
     return {
-        "from": entity_ref(names[step.start]),
+        "from": entity_ref(names[step.start], store.as_of),
         "type": step.edge.type,
         "label": rtype["label"] if step.forward else rtype["inverse"],
         "direction": "out" if step.forward else "in",
-        "to": entity_ref(names[step.end]),
+        "to": entity_ref(names[step.end], store.as_of),
         "qualifiers": step.edge.qualifiers,
         "confidence": step.edge.confidence,
         "planned": store.roles().is_planned(step.edge.qualifiers),  # the schema's planned status: not yet in place
@@ -245,8 +252,8 @@ def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths
     shaped = [[hop(store, s, names, cites[str(s.edge.rowid)]) for s in p] for p in paths]
     cited = _cited_ids(hop["sources"] for p in shaped for hop in p)
     view: PathView = {
-        "from": entity_ref(names[start]),
-        "to": entity_ref(names[goal]),
+        "from": entity_ref(names[start], store.as_of),
+        "to": entity_ref(names[goal], store.as_of),
         "length": len(paths[0]),
         "sources": source_list(store, cited),
     }
@@ -296,7 +303,7 @@ def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list
             for e in edges
             if entity_id in (e.source_id, e.target_id)
         ]
-        out.append({**entity_ref(rows[entity_id]), "depth": distance[entity_id], "relations": links})
+        out.append({**entity_ref(rows[entity_id], store.as_of), "depth": distance[entity_id], "relations": links})
     return out
 
 

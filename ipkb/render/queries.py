@@ -14,17 +14,23 @@ from rich.text import Text
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.layout import console as console  # the CLI's console, re-exported
 from ipkb.render.layout import print_to as print_to
-from ipkb.render.text import as_of_text, qualifiers_text
+from ipkb.render.text import as_of_text, qualifiers_text, then_and_now
 from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.model import Problem
-    from ipkb.shapes import NeighborLink, NeighborRow, OnePath, PathView
+    from ipkb.shapes import EntityRef, NeighborLink, NeighborRow, OnePath, PathView
 
 
 def as_of_line(day: str, figures: bool = False) -> Text:
     """The dim line above an answer given --as-of (show draws it under its box)."""
     return Text(as_of_text(day, figures), style="dim")
+
+
+def _named(entity: EntityRef) -> tuple[tuple[str, str], tuple[str, str]]:
+    """An entity on a path, bold, with its id (under --as-of, the name it had then, and today's)."""
+    shown, _, now = then_and_now(entity)
+    return (shown, "bold"), (f" ({entity['id']}{now})", "dim")
 
 
 def path(view: PathView) -> RenderableType:
@@ -40,13 +46,11 @@ def path(view: PathView) -> RenderableType:
             out.append(Text(f"{view['from']['name']} is {view['to']['name']}: the same entity"))
         for i, hop in enumerate(p["hops"]):
             if i == 0:
-                out.append(Text.assemble((hop["from"]["name"], "bold"), (f" ({hop['from']['id']})", "dim")))
+                out.append(Text.assemble(*_named(hop["from"])))
             qualifiers = qualifiers_text(hop["qualifiers"])
             marked = " · inferred" if hop["confidence"] == "inferred" else ""
             label = f"{hop['label']}{' · ' + qualifiers if qualifiers else ''}{marked}"
-            step = Text.assemble(
-                (f"─{label}→ ", "yellow"), (hop["to"]["name"], "bold"), (f" ({hop['to']['id']})", "dim")
-            )
+            step = Text.assemble((f"─{label}→ ", "yellow"), *_named(hop["to"]))
             out.append(Hanging("  ", step))
             if note := hop["note"]:
                 out.append(Hanging("      note: ", Text(note, style="italic")))
@@ -189,7 +193,8 @@ def neighbor_tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -
     from rich.tree import Tree
 
     root = view[0]
-    tree = Tree(Text(f"{root['name']} ({root['type']} · {root['id']})", style="bold"))
+    shown, _, now = then_and_now(root)
+    tree = Tree(Text(f"{shown} ({root['type']} · {root['id']}{now})", style="bold"))
     branches = {root["id"]: tree}
     notes = Notes()
 
@@ -211,7 +216,8 @@ def neighbor_tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -
     for node, parent, link, text in _reached_from(view, labels):
         if parent["id"] not in branches:
             continue
-        label = Text.assemble((f"{text} ", "yellow"), node["name"], (f" ({node['type']} · {node['id']})", "dim"))
+        shown, _, now = then_and_now(node)
+        label = Text.assemble((f"{text} ", "yellow"), shown, (f" ({node['type']} · {node['id']}{now})", "dim"))
         label.append_text(evidence(link))
         for other in node["relations"]:
             if other is link or other["other"] != parent["id"]:

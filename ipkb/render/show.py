@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ipkb.figures import bounded
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import as_of_text, format_value, marks, qualifiers_text
+from ipkb.render.text import as_of_text, format_value, marks, qualifiers_text, then_and_now
 from ipkb.render.wrap import wrap_whole_words
 
 if TYPE_CHECKING:
@@ -181,10 +181,11 @@ def _lifespan(view: ShowView) -> list[RenderableType]:
 
 
 def _other(entity: EntityRef) -> Text:
-    name = Text(entity["name"])
-    if entity.get("zh"):
-        name.append(f" {entity['zh']}", style="dim")
-    name.append(f" ({entity['type']})", style="dim")
+    shown, zh, now = then_and_now(entity)
+    name = Text(shown)
+    if zh:
+        name.append(f" {zh}", style="dim")
+    name.append(f" ({entity['type']}{now})", style="dim")
     return name
 
 

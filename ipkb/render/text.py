@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, FactValue, NameCitation, Qualifiers
+    from ipkb.shapes import Citation, EntityRef, FactValue, NameCitation, Qualifiers
 
 
 def qualifiers_text(q: Qualifiers) -> str:
@@ -65,3 +65,11 @@ def as_of_text(day: str, figures: bool = False) -> str:
     """The line under an answer given `--as-of DAY`, so that a reader knows it is not today's."""
     hidden = "relations not yet begun or already ended are hidden"
     return f"as of {day}: {hidden}" + (", and figures for later periods" if figures else "")
+
+
+def then_and_now(entity: EntityRef) -> tuple[str, str | None, str]:
+    """The name, Chinese name and a remark to print for an entity another answer names: under --as-of, the names
+    it had then, and ", now NAME" for the remark; else its names and no remark."""
+    if "name_as_of" in entity:
+        return entity["name_as_of"], entity.get("zh_as_of"), f", now {entity['name']}"
+    return entity["name"], entity["zh"], ""
