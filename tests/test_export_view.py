@@ -87,6 +87,30 @@ def test_every_drawn_node_has_its_types_legend_colour_in_the_whole_bundled_kb(ru
     assert all(font == text_colour(fill) for _, _, fill, font in drawn)
 
 
+@needs_chromium
+@pytest.mark.parametrize("root", ["huzhou", "keqiao", "national-center"])
+def test_a_hubs_neighbours_are_laid_out_without_overlapping_boxes(run, tmp_path: Path, root: str) -> None:
+    """A hub and its neighbours: with vis-network's default forces, boxes of up to 220 px were stacked on each
+    other (around Huzhou, a county hidden under an event); the layout keeps every pair of boxes apart."""
+    page = export(run, "html", tmp_path / "hub.html", "--root", root, "--depth", "1", kb=BUNDLED_KB)
+    with Browser(tmp_path / "profile") as browser:
+        tab = drawn_page(browser, page)
+        boxes = tab.eval(
+            """(() => { const net = window.ipkbNetwork;
+              return net.body.nodeIndices.map(id => { const b = net.getBoundingBox(id);
+                return [id, b.left, b.top, b.right, b.bottom]; }); })()"""
+        )
+        assert tab.errors == []
+    assert len(boxes) > 10
+    overlapping = [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert overlapping == [], [b for b in boxes if b[0] in {n for pair in overlapping for n in pair}]
+
+
 def test_text_colour_reads_well_on_every_fill() -> None:
     assert text_colour("#ffffff") == "#000000" and text_colour("#000000") == "#ffffff"
     colours = load_schema(BUNDLED_KB / "schema.yaml", "", []).roles.colours

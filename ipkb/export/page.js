@@ -170,6 +170,31 @@
     if (event.key === "Enter" && matches.length) { event.preventDefault(); focus(matches[0], true); }
   });
 
+  /* The forces treat a node as a round body, so wide boxes can still overlap once the layout settles: push
+     each overlapping pair apart along the axis where they overlap least, a few rounds, then fix the places. */
+  function spreadOut(net) {
+    var gap = 8, ids = net.body.nodeIndices;
+    var boxes = ids.map(function (id) {
+      var b = net.getBoundingBox(id), p = net.getPositions([id])[id];
+      return { id: id, x: p.x, y: p.y, w: (b.right - b.left + gap) / 2, h: (b.bottom - b.top + gap) / 2 };
+    });
+    for (var round = 0; round < 80; round++) {
+      var moved = false;
+      for (var i = 0; i < boxes.length; i++) {
+        for (var j = i + 1; j < boxes.length; j++) {
+          var a = boxes[i], b = boxes[j], dx = b.x - a.x, dy = b.y - a.y;
+          var ox = a.w + b.w - Math.abs(dx), oy = a.h + b.h - Math.abs(dy);
+          if (ox <= 0 || oy <= 0) { continue; }
+          moved = true;
+          if (ox < oy) { var sx = (dx >= 0 ? 1 : -1) * (ox / 2 + 0.5); a.x -= sx; b.x += sx; }
+          else { var sy = (dy >= 0 ? 1 : -1) * (oy / 2 + 0.5); a.y -= sy; b.y += sy; }
+        }
+      }
+      if (!moved) { break; }
+    }
+    boxes.forEach(function (box) { net.moveNode(box.id, box.x, box.y); });
+  }
+
   try {
     var groups = {};
     Object.keys(data.types).forEach(function (type) {
@@ -190,8 +215,11 @@
       groups: groups,
       layout: { randomSeed: 7 },
       nodes: { shape: "box", margin: 6, widthConstraint: { maximum: 220 } },
-      edges: { font: { size: 10, align: "middle" }, smooth: { type: "continuous" } },
-      physics: { solver: "forceAtlas2Based", stabilization: { iterations: 200 } },
+      edges: { font: { size: 10, align: "middle" }, smooth: { type: "curvedCW", roundness: 0.12 } }, /* two ways apart */
+      /* boxes of up to 220 px with two-line labels: strong repulsion, long springs and avoidOverlap keep them
+         apart (the defaults stacked a hub's neighbours on each other) */
+      physics: { solver: "forceAtlas2Based", stabilization: { iterations: 400 },
+                 forceAtlas2Based: { gravitationalConstant: -300, springLength: 200, avoidOverlap: 1 } },
       interaction: { hover: true }
     });
     window.ipkbNetwork = network;
@@ -200,6 +228,7 @@
     window.ipkbFocus = focus;
     var drawn = function () {
       network.setOptions({ physics: false }); /* laid out: keep it still (and the CPU idle) */
+      spreadOut(network);
       var wanted = wantedId();
       if (wanted && data.details[wanted]) { focus(wanted, false); }
       network.once("afterDrawing", function () {
