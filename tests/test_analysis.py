@@ -311,22 +311,36 @@ def test_timeline_keeps_each_rows_note_and_inferred_mark(run, dated_kb: Path, mo
     assert "Nearly 4,000 trained." in flat and "cannot tell whether 4th is among all 25" in flat
 
 
+NOTED_CLAIM = """\
+- id: src-page
+  type: source
+  name: A page
+  kind: article
+- id: src-notes
+  type: source
+  name: Our notes
+  kind: research-note
+"""
+
+
 @pytest.mark.parametrize("command", ["coverage", "stats"])
-def test_claimed_totals_say_which_quotes_are_our_notes(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_claimed_totals_say_which_quotes_are_our_notes(
+    command: str, run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The quotes under the claimed totals did not say which were our research notes' record of a source
     (`via`) rather than its own words: such a quote now reads `research-x, our note on [n]: “...”`, as path's do."""
+    (mini_kb / "entities" / "noted.yaml").write_text(NOTED_CLAIM)
+    claims = mini_kb / "facts" / "claims.yaml"
+    own = '{source: src-article, quote: "43 local sub centers in 27 provinces"}'
+    claims.write_text(claims.read_text().replace(own, own + ', {source: src-page, quote: "43 in all", via: src-notes}'))
     monkeypatch.setenv("COLUMNS", "400")
-    claims = json.loads(invoke(["--kb", str(BUNDLED_KB), "coverage", "--json"]).stdout)["claimed_totals"]
-    cites = [c for claim in claims for c in claim["sources"] if c.get("quote")]
-    noted = next(c for c in cites if c.get("via"))
-    own = next(
-        c for c in cites if not c.get("via") and not any(d.get("via") for d in cites if d["source"] == c["source"])
-    )
-    lines = invoke(["--kb", str(BUNDLED_KB), command]).stdout.splitlines()
-    footnote = next(line for line in lines if f"] {noted['source']}: " in line)
+    result = run(command)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    footnote = next(line for line in lines if "] src-page: " in line)
     number = footnote.split("]")[0].strip() + "]"
-    assert f"{noted['via']}, our note on {number}: \u201c{noted['quote']}\u201d" in footnote
-    assert "our note" not in next(line for line in lines if f"] {own['source']}: " in line)
+    assert f"src-notes, our note on {number}: \u201c43 in all\u201d" in footnote
+    assert "our note" not in next(line for line in lines if "] src-article: " in line)
 
 
 LATER = """\
