@@ -34,8 +34,8 @@ class EntityRef(TypedDict):
     type: str
     name: str
     zh: str | None
-    name_as_of: NotRequired[str]  # under --as-of, in show, path and neighbors: the name it had then, if another
-    zh_as_of: NotRequired[str | None]  # with name_as_of: the Chinese name it had then
+    name_then: NotRequired[str]  # its name then (--as-of's day, or the time of the relation naming it), if another
+    zh_then: NotRequired[str | None]  # with name_then: the Chinese name it had then
 
 
 class Source(TypedDict):  # a cited source with its bibliographic fields (those it has)

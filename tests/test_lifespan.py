@@ -77,26 +77,28 @@ def test_timeline_and_show_as_of_use_the_name_of_the_day(run, mini_kb: Path) -> 
     )
 
 
-def test_an_answer_as_of_a_date_names_the_other_entities_as_they_were_named_then(run, mini_kb: Path) -> None:
-    """A relation of 2015 seen --as-of 2016 names the office by its 2016 name, with today's beside it, in show,
-    path and neighbors; JSON keeps `name` and adds `name_as_of`. Without --as-of, today's name alone."""
+def test_an_answer_names_the_other_entities_as_they_were_named_then(run, mini_kb: Path) -> None:
+    """A relation of 2015 names the office by its 2015 name, with today's beside it, in show and path, and so does
+    any answer --as-of 2016 (neighbors too); one of 2019, after the renaming, names it by today's. JSON keeps
+    `name` and adds `name_then`."""
     renamed_kb(mini_kb)
     view = json.loads(run("show", "late-center", "--as-of", "2016", "--json").stdout)
     [office] = [r["other"] for r in view["relations"] if r["other"]["id"] == "demo-office"]
-    assert (office["name"], office["name_as_of"], office["zh_as_of"]) == (
+    assert (office["name"], office["name_then"], office["zh_then"]) == (
         "Demonstration Bureau",
         "Demonstration Office",
         "示范办公室",
     )
     then = "Demonstration Office 示范办公室 (agency, now Demonstration Bureau)"
     assert then in run("show", "late-center", "--as-of", "2016").stdout
-    on_path = run("path", "late-center", "demo-office", "--as-of", "2016").stdout
+    assert then in run("show", "late-center").stdout  # the relation is of 2015-06: no --as-of needed
+    on_path = run("path", "late-center", "demo-office").stdout
     assert "Demonstration Office (demo-office, now Demonstration Bureau)" in on_path
     near = run("neighbors", "late-center", "--as-of", "2016").stdout
     assert "Demonstration Office (agency · demo-office, now" in near
-    today = json.loads(run("show", "late-center", "--json").stdout)
-    assert not any("name_as_of" in r["other"] for r in today["relations"])
-    assert "Demonstration Bureau 示范局 (agency)" in run("show", "late-center").stdout
+    later = json.loads(run("show", "national-center", "--json").stdout)  # hosted since 2019-01, after 2018-03
+    assert not any("name_then" in r["other"] for r in later["relations"])
+    assert "Demonstration Bureau 示范局 (agency)" in run("show", "national-center").stdout
 
 
 def test_list_as_of_shows_what_is_known_to_exist_and_counts_the_undated_apart(run, mini_kb: Path) -> None:

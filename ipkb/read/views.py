@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         NeighborLink,
         NeighborRow,
         PathView,
+        Qualifiers,
         RelationView,
         ShowView,
         Source,
@@ -41,15 +42,25 @@ SourceField = Literal["title", "publisher", "author", "date", "language", "url",
 SOURCE_FIELDS: tuple[SourceField, ...] = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
 
 
-def entity_ref(row: sqlite3.Row, as_of: str | None = None) -> EntityRef:
-    """An entity as another answer names it; given a date, also the name it had then where that differs (a
+def entity_ref(row: sqlite3.Row, then: str | None = None) -> EntityRef:
+    """An entity as another answer names it; given a day, also the name it had then where that differs (a
     relation of 2013 names SIPO, not CNIPA, whose name it took in 2018)."""
     ref: EntityRef = {"id": row["id"], "type": row["type"], "name": row["name"], "zh": row["zh"]}
-    if as_of is not None and row["former_names"]:
-        name, zh = name_on(row, as_of)
+    if then is not None and row["former_names"]:
+        name, zh = name_on(row, then)
         if name != row["name"] or zh != row["zh"]:
-            ref["name_as_of"], ref["zh_as_of"] = name, zh
+            ref["name_then"], ref["zh_then"] = name, zh
     return ref
+
+
+def named_then(store: Store, qualifiers: Qualifiers) -> str | None:
+    """The day on which a relation names its ends: --as-of's, else the relation's own time, its end or else
+    its start (`since 2015` with SIPO, now CNIPA); None for an undated relation (today's names)."""
+    if store.as_of is not None:
+        return store.as_of
+    roles = store.roles()
+    when = next((qualifiers[k] for k in (*roles.end, *roles.start) if qualifiers.get(k) is not None), None)
+    return None if when is None else str(when)
 
 
 def _fact(row: sqlite3.Row, sources: list[Citation]) -> Fact:
@@ -77,7 +88,7 @@ def relation_view(
         "direction": "out" if outgoing else "in",
         "type": edge.type,
         "label": rtype["label"] if outgoing else rtype["inverse"],
-        "other": entity_ref(others[other_id], store.as_of),
+        "other": entity_ref(others[other_id], named_then(store, edge.qualifiers)),
         "qualifiers": edge.qualifiers,
         "confidence": edge.confidence,
         "note": edge.note,
@@ -232,11 +243,11 @@ def cited_by(store: Store, source_id: str) -> CitedBy:
 def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[Citation]) -> Hop:
     rtype = store.relation_types()[step.edge.type]
     return {
-        "from": entity_ref(names[step.start], store.as_of),
+        "from": entity_ref(names[step.start], named_then(store, step.edge.qualifiers)),
         "type": step.edge.type,
         "label": rtype["label"] if step.forward else rtype["inverse"],
         "direction": "out" if step.forward else "in",
-        "to": entity_ref(names[step.end], store.as_of),
+        "to": entity_ref(names[step.end], named_then(store, step.edge.qualifiers)),
         "qualifiers": step.edge.qualifiers,
         "confidence": step.edge.confidence,
         "planned": store.roles().is_planned(step.edge.qualifiers),  # the schema's planned status: not yet in place

@@ -68,8 +68,8 @@ def as_of_text(day: str, figures: bool = False) -> str:
 
 
 def then_and_now(entity: EntityRef) -> tuple[str, str | None, str]:
-    """The name, Chinese name and a remark to print for an entity another answer names: under --as-of, the names
-    it had then, and ", now NAME" for the remark; else its names and no remark."""
-    if "name_as_of" in entity:
-        return entity["name_as_of"], entity.get("zh_as_of"), f", now {entity['name']}"
+    """The name, Chinese name and a remark to print for an entity another answer names: the names it had then
+    (on --as-of's day, or when the relation naming it held) and ", now NAME"; else its names and no remark."""
+    if "name_then" in entity:
+        return entity["name_then"], entity.get("zh_then"), f", now {entity['name']}"
     return entity["name"], entity["zh"], ""
