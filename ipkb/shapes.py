@@ -200,6 +200,11 @@ class ListRow(EntityRef, ListedIn):  # `search`, `list`; `caveat` (--in, --desig
     caveat: NotRequired[str | None]
 
 
+class ListPage(TypedDict):  # `list --json`: the entities (as --columns asks), with --designation its claimed totals
+    entities: list[ListRow] | list[Columns]
+    claimed_totals: list[ClaimedTotal]  # as `show` gives them: listed (+undated) of claimed; [] without --designation
+
+
 class SearchPage(TypedDict):  # `search --json`: the best matches, and how many there are
     total: int | None  # every match, counted up to 10,000; None: more than that
     truncated: bool  # --limit left some out

@@ -35,7 +35,7 @@ def dated_kb(mini_kb: Path) -> Path:
 def holders(run, *args: str) -> set[str]:  # type: ignore[no-untyped-def]
     result = run("list", "--designation", "national-ip-demonstration-city", *args, "--json")
     assert result.exit_code == 0, result.stderr
-    return {e["id"] for e in json.loads(result.stdout)}
+    return {e["id"] for e in json.loads(result.stdout)["entities"]}
 
 
 def test_as_of_leaves_out_relations_not_begun_or_ended(run, dated_kb: Path) -> None:
@@ -185,7 +185,9 @@ def test_as_of_never_shows_an_undated_relation_as_true(run, dated_kb: Path) -> N
     assert view["as_of"] == "2019-12-31"
     assert "Date unknown" in run("show", "national-center", "--as-of", "2019").stdout
     assert "relations_date_unknown" not in json.loads(run("show", "national-center", "--json").stdout)
-    inside = {e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)}
+    inside = {
+        e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)["entities"]
+    }
     assert {"huzhou", "keqiao"} <= inside
 
 
