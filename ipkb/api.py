@@ -3,8 +3,8 @@
 `show`, `path`, `search_page`, `list_page` and `neighbors` return the document that the matching command
 prints with `--json` (its shape, the contract, is in ipkb/shapes.py), built by the same code: the CLI's
 query commands are these methods plus rendering. `search` and `list_entities` return only the entities of
-that page, a list; `ipkb search --json` prints `search_page`'s {total, truncated, entities}, `ipkb list
---json` `list_page`'s {entities, claimed_totals}. A name no entity has raises
+that page, a list; `ipkb search --json` prints `search_page`'s {total, truncated, entities, suggestions},
+`ipkb list --json` `list_page`'s {entities, claimed_totals}. A name no entity has raises
 `ipkb.errors.EntityNotFound`: its `suggestions` are for people (`suzhou-jiangsu (Suzhou)`, as the CLI's
 hint shows them), its `suggested_ids` the same entities' ids, for a program.
 Heavy modules load inside the methods, so importing ipkb costs a query nothing.
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         PathView,
         SearchPage,
         ShowView,
+        Suggestion,
     )
 
 
@@ -126,14 +127,21 @@ class KB:
 
     def search_page(self, text: str, types: list[str] | None = None, limit: int = 20) -> SearchPage:
         """`search --json`: the best `limit` matches, with how many match in all (None: more than SEARCH_COUNT_CAP)
-        and whether the limit cut the list."""
+        and whether the limit cut the list; when nothing matches, the names `show` would offer (`suggested`)."""
         hits = self.search(text, types, limit + 1)  # one more tells whether the list is cut
         total = self.count_matches(text, types) if len(hits) > limit else len(hits)
         return {
             "total": total if total <= SEARCH_COUNT_CAP else None,
             "truncated": len(hits) > limit,
             "entities": hits[:limit],
+            "suggestions": [] if hits else self.suggested(text),
         }
+
+    def suggested(self, text: str) -> list[Suggestion]:
+        """`suggest`'s names for a program: {id, name}, the name that came close (an alias, a Chinese name)."""
+        from ipkb.read.resolve import suggested
+
+        return [{"id": entity_id, "name": name} for entity_id, name in suggested(self.store, text.strip())]
 
     def list_entities(
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None

@@ -205,10 +205,16 @@ class ListPage(TypedDict):  # `list --json`: the entities (as --columns asks), w
     claimed_totals: list[ClaimedTotal]  # as `show` gives them: listed (+undated) of claimed; [] without --designation
 
 
+class Suggestion(TypedDict):  # a "did you mean": the entity, and its name that came close (an alias, a Chinese name)
+    id: str
+    name: str
+
+
 class SearchPage(TypedDict):  # `search --json`: the best matches, and how many there are
-    total: int | None  # every match, counted up to 10,000; None: more than that
+    total: int | None  # every match, counted up to 1,000; None: more than that
     truncated: bool  # --limit left some out
     entities: list[ListRow]
+    suggestions: list[Suggestion]  # when nothing matches, the names `show` would offer, closest first; else []
 
 
 class NeighborLink(TypedDict):  # a relation joining a neighbour to another entity of the neighbourhood (`other`, by id)

@@ -86,6 +86,7 @@ CASES = [
     (["path", "keqiao", "national-center", "--all"], shapes.PathView),
     (["path", "huzhou", "huzhou"], shapes.PathView),
     (["search", "柯桥"], shapes.SearchPage),
+    (["search", "keqaio"], shapes.SearchPage),  # nothing found: "did you mean" suggestions
     (["list", "--type", "center", "--in", "zhejiang"], shapes.ListPage),
     (["list", "--designation", "national-ip-demonstration-city"], shapes.ListPage),
     (["neighbors", "national-center", "--depth", "2"], list[shapes.NeighborRow]),

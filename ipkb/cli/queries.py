@@ -110,8 +110,9 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     e.g. ipkb search 柯桥
          ipkb search "zhejiang protection center" --type center
 
-    Under --json: {"total", "truncated", "entities"}: how many match in all (counted up to 1,000; null past
-    that), whether --limit left some out, and the entities shown.
+    Under --json: {"total", "truncated", "entities", "suggestions"}: how many match in all (counted up to
+    1,000; null past that), whether --limit left some out, the entities shown, and when none match, the
+    names "did you mean" offers ({id, name}; else []).
     """
     from ipkb.api import SEARCH_COUNT_CAP
 
@@ -127,10 +128,10 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
             page["entities"], total=SEARCH_COUNT_CAP + 1 if total is None else total, cap=SEARCH_COUNT_CAP
         )
     )
-    if not page["entities"]:
-        close = kb.suggest(text)  # the names `show` would offer
-        if close:
-            emit_note("did you mean: " + ", ".join(close))
+    if page["suggestions"]:  # nothing matched: the names `show` would offer
+        from ipkb.read.resolve import shown
+
+        emit_note("did you mean: " + ", ".join(shown([(s["id"], s["name"]) for s in page["suggestions"]])))
     if page["truncated"]:
         more = f"--limit {total} shows them all" if total is not None else "--limit N shows more"
         emit_note(f"{total if total is not None else f'more than {SEARCH_COUNT_CAP:,}'} match: {more}")
