@@ -355,4 +355,6 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
                 "sources": cites[str(fact["rowid"])],
             }
         )
+    # by time, not as text ("2024-01/2024-06" came after "2024-01-16"); the store's order among equals
+    out.sort(key=lambda c: (c["entity"]["id"], c["metric"], timeframe.period_order(c["period"])))
     return out
