@@ -1,9 +1,10 @@
 """The library face: `ipkb.open_kb()` gives a notebook or a script the answers the CLI gives.
 
-`show`, `path`, `search_page`, `list_entities` and `neighbors` return the document that the matching command
+`show`, `path`, `search_page`, `list_page` and `neighbors` return the document that the matching command
 prints with `--json` (its shape, the contract, is in ipkb/shapes.py), built by the same code: the CLI's
-query commands are these methods plus rendering. `search` returns only the entities of that page, a list;
-`ipkb search --json` prints `search_page`'s {total, truncated, entities}. A name no entity has raises
+query commands are these methods plus rendering. `search` and `list_entities` return only the entities of
+that page, a list; `ipkb search --json` prints `search_page`'s {total, truncated, entities, suggestions},
+`ipkb list --json` `list_page`'s {entities, claimed_totals}. A name no entity has raises
 `ipkb.errors.EntityNotFound`: its `suggestions` are for people (`suzhou-jiangsu (Suzhou)`, as the CLI's
 hint shows them), its `suggested_ids` the same entities' ids, for a program.
 Heavy modules load inside the methods, so importing ipkb costs a query nothing.
@@ -21,7 +22,18 @@ if TYPE_CHECKING:
     import sqlite3
 
     from ipkb.read.query import Edge, Store
-    from ipkb.shapes import Columns, EntityRef, ListRow, NeighborRow, PathView, SearchPage, ShowView
+    from ipkb.shapes import (
+        ClaimedTotal,
+        Columns,
+        EntityRef,
+        ListPage,
+        ListRow,
+        NeighborRow,
+        PathView,
+        SearchPage,
+        ShowView,
+        Suggestion,
+    )
 
 
 def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: str | None = None) -> KB:
@@ -115,20 +127,42 @@ class KB:
 
     def search_page(self, text: str, types: list[str] | None = None, limit: int = 20) -> SearchPage:
         """`search --json`: the best `limit` matches, with how many match in all (None: more than SEARCH_COUNT_CAP)
-        and whether the limit cut the list."""
+        and whether the limit cut the list; when nothing matches, the names `show` would offer (`suggested`)."""
         hits = self.search(text, types, limit + 1)  # one more tells whether the list is cut
         total = self.count_matches(text, types) if len(hits) > limit else len(hits)
         return {
             "total": total if total <= SEARCH_COUNT_CAP else None,
             "truncated": len(hits) > limit,
             "entities": hits[:limit],
+            "suggestions": [] if hits else self.suggested(text),
         }
+
+    def suggested(self, text: str) -> list[Suggestion]:
+        """`suggest`'s names for a program: {id, name}, the name that came close (an alias, a Chinese name)."""
+        from ipkb.read.resolve import suggested
+
+        return [{"id": entity_id, "name": name} for entity_id, name in suggested(self.store, text.strip())]
 
     def list_entities(
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
     ) -> list[ListRow]:
         """Entities of some types, within a place (transitively), holding a designation."""
         return self.list_entities_as_of(types, within, designation)[0]
+
+    def list_page(
+        self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
+    ) -> ListPage:
+        """`list --json`: list_entities's rows, and with a designation the totals of its holders that sources
+        claim, each beside how many the KB lists (`claimed_totals`, as `show` gives them)."""
+        rows = self.list_entities(types, within, designation)
+        return {"entities": rows, "claimed_totals": self.claimed_totals(designation) if designation else []}
+
+    def claimed_totals(self, entity: str) -> list[ClaimedTotal]:
+        """The totals sources claim of an entity's members (a designation's holders, a network's centres),
+        each beside how many of them the KB lists: `17 listed of 151 claimed`."""
+        from ipkb.read import views
+
+        return [views.claimed_total(c) for c in views.coverage_claims(self.store, self.resolve(entity)[0])]
 
     def list_entities_as_of(
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None

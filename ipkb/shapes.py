@@ -202,10 +202,21 @@ class ListRow(EntityRef, ListedIn):  # `search`, `list`; `caveat` (--in, --desig
     caveat: NotRequired[str | None]
 
 
+class ListPage(TypedDict):  # `list --json`: the entities (as --columns asks), with --designation its claimed totals
+    entities: list[ListRow] | list[Columns]
+    claimed_totals: list[ClaimedTotal]  # as `show` gives them: listed (+undated) of claimed; [] without --designation
+
+
+class Suggestion(TypedDict):  # a "did you mean": the entity, and its name that came close (an alias, a Chinese name)
+    id: str
+    name: str
+
+
 class SearchPage(TypedDict):  # `search --json`: the best matches, and how many there are
-    total: int | None  # every match, counted up to 10,000; null: more than that
+    total: int | None  # every match, counted up to 1,000; null: more than that
     truncated: bool  # --limit left some out
     entities: list[ListRow]
+    suggestions: list[Suggestion]  # when nothing matches, the names `show` would offer, closest first; else []
 
 
 class NeighborLink(TypedDict):  # a relation joining a neighbour to another entity of the neighbourhood (`other`, by id)
@@ -355,7 +366,7 @@ DOCUMENTS: dict[str, Any] = {
     "show": ShowView,
     "path": PathView,
     "search": SearchPage,
-    "list": list[ListRow] | list[Columns],  # with --columns: the columns asked for, by their names
+    "list": ListPage,
     "neighbors": list[NeighborRow],
     "coverage": CoverageReport,
     "facts": list[MetricOverview] | list[EntityFact],  # with no metric: the metrics; with one, or --in: figures

@@ -35,7 +35,7 @@ def dated_kb(mini_kb: Path) -> Path:
 def holders(run, *args: str) -> set[str]:  # type: ignore[no-untyped-def]
     result = run("list", "--designation", "national-ip-demonstration-city", *args, "--json")
     assert result.exit_code == 0, result.stderr
-    return {e["id"] for e in json.loads(result.stdout)}
+    return {e["id"] for e in json.loads(result.stdout)["entities"]}
 
 
 def test_as_of_leaves_out_relations_not_begun_or_ended(run, dated_kb: Path) -> None:
@@ -185,7 +185,9 @@ def test_as_of_never_shows_an_undated_relation_as_true(run, dated_kb: Path) -> N
     assert view["as_of"] == "2019-12-31"
     assert "Date unknown" in run("show", "national-center", "--as-of", "2019").stdout
     assert "relations_date_unknown" not in json.loads(run("show", "national-center", "--json").stdout)
-    inside = {e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)}
+    inside = {
+        e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)["entities"]
+    }
     assert {"huzhou", "keqiao"} <= inside
 
 
@@ -376,3 +378,35 @@ def test_coverage_does_not_list_members_whose_year_may_fall_after_the_claim(run,
     assert set(all_of_them["undated_members"]) == {"later-subcenter", "batch-subcenter"}
     assert batch["members"] == ["batch-subcenter"] and batch["undated"] == 0
     assert "too coarse to tell whether it falls after" in " ".join(run("coverage").stdout.split())
+
+
+PERIODS = ["2024-05", "2024", "2023-07/2024-06", "2024-01-16", "2025", "2024-01", "2023-07"]  # as the file lists them
+
+
+def test_coverage_lists_claims_in_time_order_not_text_order(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`coverage` sorted a roster's claims by their periods as text, which is time order only while each
+    period is one date: a range (2023-07/2024-06) came after its first month and every day of it. They go by
+    the day each period begins and, of two that begin the same day, the longer first (a range before its
+    first month, a year before its months and days), in the JSON, in `show`, and in the table as drawn at
+    60, 80 and 120 columns."""
+    (mini_kb / "facts" / "periods.yaml").write_text(
+        "".join(
+            f"- {{entity: national-ip-demonstration-city, metric: designee_count, value: {n + 20}, period: '{p}',\n"
+            "   sources: [{source: src-article, quote: 'national intellectual property demonstration cities'}]}\n"
+            for n, p in enumerate(PERIODS)
+        )
+    )
+    timed = ["2023-07/2024-06", "2023-07", "2024", "2024-01", "2024-01-16", "2024-05", "2025"]
+    report = json.loads(run("coverage", "--json").stdout)
+    claims = [c for c in report["claimed_totals"] if c["entity"]["id"] == "national-ip-demonstration-city"]
+    assert [c["period"] for c in claims] == timed, [c["period"] for c in claims]
+    shown = json.loads(run("show", "national-ip-demonstration-city", "--json").stdout)["claimed_totals"]
+    assert [c["period"] for c in shown] == timed
+    for width in ("60", "80", "120"):
+        monkeypatch.setenv("COLUMNS", width)
+        rows = (
+            run("coverage").stdout.split("(national-ip-demonstration-city)", 1)[1].split("[1] src-article")[0].split()
+        )
+        assert [word for word in rows if word[:1] == "2" and len(word) >= 4] == timed, (width, rows)

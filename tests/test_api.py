@@ -27,7 +27,8 @@ def test_every_query_equals_the_cli_json(mini_kb: Path) -> None:
     assert kb.path("keqiao", "national-center") == cli_json(mini_kb, "path", "keqiao", "national-center")
     assert kb.search_page("zhou") == cli_json(mini_kb, "search", "zhou")
     assert kb.search("zhou") == kb.search_page("zhou")["entities"]
-    assert kb.list_entities(["city"]) == cli_json(mini_kb, "list", "--type", "city")
+    assert kb.list_page(["city"]) == cli_json(mini_kb, "list", "--type", "city")
+    assert kb.list_entities(["city"]) == kb.list_page(["city"])["entities"]
     assert kb.neighbors("huzhou", depth=2) == cli_json(mini_kb, "neighbors", "huzhou", "--depth", "2")
 
 

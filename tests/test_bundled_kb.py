@@ -123,7 +123,7 @@ def test_economic_daily_figures() -> None:
 
 
 def test_hunan_article_designation_and_target() -> None:
-    holders = {e["id"] for e in ipkb_json("list", "--designation", "supporting-ip-strong-province-pilot")}
+    holders = {e["id"] for e in ipkb_json("list", "--designation", "supporting-ip-strong-province-pilot")["entities"]}
     assert "hunan" in holders
     cluster = ipkb_json("show", "changsha-zhuzhou-xiangtan-city-cluster")["facts"]
     assert any(f["kind"] == "target" and f["value"] == 24 and f["period"] == "2020" for f in cluster)
@@ -144,5 +144,5 @@ def test_national_center_lists_its_subcenters_with_batches() -> None:
 
 
 def test_list_in_a_province_is_transitive() -> None:
-    inside = {e["id"] for e in ipkb_json("list", "--in", "zhejiang")}
+    inside = {e["id"] for e in ipkb_json("list", "--in", "zhejiang")["entities"]}
     assert {"huzhou", "keqiao", "shaoxing", "anji"} <= inside

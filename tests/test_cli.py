@@ -131,21 +131,21 @@ def test_search_odd_input_answers_or_refuses_clearly(run) -> None:
 
 
 def test_list_filters_by_type_place_and_designation(run) -> None:
-    cities = json.loads(run("list", "--type", "city", "--json").stdout)
+    cities = json.loads(run("list", "--type", "city", "--json").stdout)["entities"]
     assert {c["id"] for c in cities} == {"huzhou", "shaoxing", "taizhou-jiangsu", "taizhou-zhejiang"}
-    inside = json.loads(run("list", "--in", "zhejiang", "--json").stdout)
+    inside = json.loads(run("list", "--in", "zhejiang", "--json").stdout)["entities"]
     assert {c["id"] for c in inside} == {"huzhou", "shaoxing", "keqiao"}
-    holders = json.loads(run("list", "--designation", "national-ip-demonstration-city", "--json").stdout)
+    holders = json.loads(run("list", "--designation", "national-ip-demonstration-city", "--json").stdout)["entities"]
     assert [h["id"] for h in holders] == ["huzhou"]
     assert all("in" not in c for c in cities)  # where each lies is said only under --in
 
 
 def test_list_in_a_place_says_where_each_lies_directly(run, monkeypatch: pytest.MonkeyPatch) -> None:
     """Everything in Zhejiang: a county's city is in sight (and in --json), not only that it is in Zhejiang."""
-    rows = {r["id"]: r for r in json.loads(run("list", "--in", "zhejiang", "--json").stdout)}
+    rows = {r["id"]: r for r in json.loads(run("list", "--in", "zhejiang", "--json").stdout)["entities"]}
     assert [p["id"] for p in rows["keqiao"]["in"]] == ["shaoxing"] and rows["keqiao"]["in"][0]["name"] == "Shaoxing"
     assert [p["name"] for p in rows["huzhou"]["in"]] == ["Zhejiang"]
-    inner = json.loads(run("list", "--in", "shaoxing", "--json").stdout)
+    inner = json.loads(run("list", "--in", "shaoxing", "--json").stdout)["entities"]
     assert [(r["id"], [p["id"] for p in r["in"]]) for r in inner] == [("keqiao", ["shaoxing"])]
     monkeypatch.setenv("COLUMNS", "80")
     lines = run("list", "--in", "zhejiang").stdout.splitlines()
@@ -174,7 +174,7 @@ def test_list_marks_holders_by_inference_or_plan(mini_kb: Path) -> None:
     in JSON, in CSV, and by a note when the chosen columns leave the mark out."""
     (mini_kb / "relations" / "marked.yaml").write_text(HOLDERS_BY_INFERENCE_AND_PLAN)
     args = ["--kb", str(mini_kb), "list", "--designation", "national-ip-demonstration-city"]
-    rows = {r["id"]: r["caveat"] for r in json.loads(invoke([*args, "--json"]).stdout)}
+    rows = {r["id"]: r["caveat"] for r in json.loads(invoke([*args, "--json"]).stdout)["entities"]}
     assert rows == {"huzhou": None, "keqiao": "inferred", "shaoxing": "planned"}
     table = invoke(args).stdout
     assert re.search(r"keqiao .* inferred", table) and re.search(r"shaoxing .* planned", table)
@@ -195,7 +195,7 @@ def test_list_columns_take_every_column_the_table_shows(run) -> None:
     csv_text = run("list", "--in", "zhejiang", "--columns", "id,in,caveat", "--format", "csv").stdout.splitlines()
     assert csv_text[0] == "id,in,caveat" and "huzhou,zhejiang," in csv_text
     assert run("list", "--in", "zhejiang", "--columns", "caveat").exit_code == 0
-    rows = json.loads(run("list", "--in", "zhejiang", "--columns", "id,in", "--json").stdout)
+    rows = json.loads(run("list", "--in", "zhejiang", "--columns", "id,in", "--json").stdout)["entities"]
     assert {"id": "huzhou", "in": [{"id": "zhejiang", "type": "province", "name": "Zhejiang", "zh": "浙江省"}]} in rows
     wrong = run("list", "--in", "zhejiang", "--columns", "id,cavaet")
     assert wrong.exit_code == 2 and "did you mean 'caveat'?" in wrong.stderr

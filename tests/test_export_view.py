@@ -59,7 +59,7 @@ def test_every_drawn_node_has_its_types_legend_colour_in_the_whole_bundled_kb(ru
     drawn in vis's default palette when only the nodes carried a colour."""
     page = export(run, "html", tmp_path / "kb.html", kb=BUNDLED_KB)
     entities = json.loads(run("stats", "--json", kb=BUNDLED_KB).stdout)["entities"]
-    sources = len(json.loads(run("list", "--type", "source", "--json", kb=BUNDLED_KB).stdout))
+    sources = len(json.loads(run("list", "--type", "source", "--json", kb=BUNDLED_KB).stdout)["entities"])
     expected = entities - sources  # sources are not drawn: a ring of ~400 unlinked boxes (their quotes: details)
     assert sources > 300
     with Browser(tmp_path / "profile") as browser:
@@ -242,7 +242,9 @@ def graph_of(run, *options: str) -> dict:  # type: ignore[no-untyped-def, type-a
 
 
 def test_in_keeps_a_place_what_lies_within_it_and_the_relations_among_them(run) -> None:
-    listed = {row["id"] for row in json.loads(run("list", "--in", "zhejiang", "--json", kb=BUNDLED_KB).stdout)}
+    listed = {
+        row["id"] for row in json.loads(run("list", "--in", "zhejiang", "--json", kb=BUNDLED_KB).stdout)["entities"]
+    }
     inside = graph_of(run, "--in", "zhejiang")
     ids = {node["id"] for node in inside["nodes"]}
     assert ids == listed | {"zhejiang"} and len(ids) > 20
@@ -256,7 +258,7 @@ def test_in_keeps_a_place_what_lies_within_it_and_the_relations_among_them(run) 
 
 def test_in_combines_with_type_and_root(run) -> None:
     listed = run("list", "--in", "zhejiang", "--type", "city", "--json", kb=BUNDLED_KB).stdout
-    cities = {row["id"] for row in json.loads(listed)}
+    cities = {row["id"] for row in json.loads(listed)["entities"]}
     typed = graph_of(run, "--in", "zhejiang", "--type", "city")
     assert {n["id"] for n in typed["nodes"]} == cities and "huzhou" in cities
     inside = {n["id"] for n in graph_of(run, "--in", "zhejiang")["nodes"]}

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import igraph
 import networkx as nx
@@ -119,11 +120,42 @@ def test_json_node_link_with_names_facts_and_citations(run, tmp_path: Path) -> N
     assert document["graph"]["sources"]["src-article"]["title"] == "A test article"
 
 
+def test_jsonl_writes_each_source_once_and_a_root_export_the_sources_it_cites(run, mini_kb: Path) -> None:
+    """A whole-KB jsonl listed every source twice (an entity record and a `source` record), and a --root
+    export that reached a source wrote it twice too. Each record once: a source is an entity record when
+    the export holds it, else a `source` record; a --root export holds every source its records cite
+    (or name as `via`), once, and no other."""
+
+    def records(*options: str) -> list[dict[str, Any]]:
+        result = run("export", "--format", "jsonl", *options)
+        assert result.exit_code == 0, result.stderr
+        return [json.loads(line) for line in result.stdout.splitlines()]
+
+    def ids(recs: list[dict[str, Any]], kind: str) -> list[str]:
+        return [r["id"] for r in recs if r["record"] == kind]
+
+    def cited(recs: list[dict[str, Any]]) -> set[str]:
+        named = [c for r in recs if r["record"] != "source" for c in r.get("sources", [])]
+        return {c["source"] for c in named} | {c["via"] for c in named if c.get("via")}
+
+    whole = records()
+    assert ids(whole, "source") == [] and "src-article" in ids(whole, "entity")
+    around = records("--root", "keqiao", "--depth", "1")
+    sources = ids(around, "source")
+    assert sources == sorted(set(sources)) == sorted(cited(around) - set(ids(around, "entity"))) == ["src-article"]
+    (mini_kb / "relations" / "published.yaml").write_text(
+        "- {from: src-article, type: published_by, to: national-center, sources: [src-article]}\n"
+    )
+    reached = records("--root", "national-center", "--depth", "1")  # the walk reaches the source itself
+    assert "src-article" in ids(reached, "entity") and ids(reached, "source") == []
+    assert cited(reached) <= set(ids(reached, "entity"))
+
+
 def test_jsonl_one_record_a_line(run, tmp_path: Path) -> None:
     lines = export(run, "jsonl", tmp_path / "kb.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     kinds = [r["record"] for r in records]
-    assert {k: kinds.count(k) for k in set(kinds)} == {"entity": 12, "relation": 7 + 11, "fact": 2, "source": 1}
+    assert {k: kinds.count(k) for k in set(kinds)} == {"entity": 12, "relation": 7 + 11, "fact": 2}  # sources: entities
     cites = next(r for r in records if r["record"] == "relation" and r["from"] == "keqiao" and r["type"] == "cites")
     assert (cites["to"], cites["id"], cites["quotes"]) == (
         "src-article",

@@ -5,6 +5,7 @@ click command, and by running a table of command lines both ways on the bundled 
 from __future__ import annotations
 
 import inspect
+import json
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,11 @@ TABLE: list[tuple[list[str], bool]] = [
     (["neighbors", "huzhou"], True),
     (["neighbors", "huzhou", "--depth", "2", "--tree"], True),
     (["neighbors", "huzhou", "--depth=10", "--via", "located_in", "--json"], True),
+    # a global option after the command: the same usage error both ways, without typer here
+    (["show", "huzhou", "--kb", str(BUNDLED_KB)], True),
+    (["show", "huzhou", "--db=x.sqlite", "--json"], True),
+    (["validate", "--kb", str(BUNDLED_KB)], True),
+    (["search", "--", "--kb"], False),  # after `--` it is the text looked for
     # everything below is typer's
     ([], False),
     (["--help"], False),
@@ -157,7 +163,6 @@ TABLE: list[tuple[list[str], bool]] = [
     (["show", "huzhou", "--as-of"], False),
     (["show", "--", "huzhou"], False),
     (["show", "-", "x"], False),
-    (["show", "huzhou", "--kb", str(BUNDLED_KB)], False),
     (["--json", "show", "huzhou"], False),
     (["--kb"], False),
     (["--kb", "--json", "show", "huzhou"], False),
@@ -194,3 +199,24 @@ def test_fast_path_and_typer_answer_alike(
 def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(fast.COMPLETION_VARIABLE, "complete_bash")
     assert fast.parse(["show", "huzhou"]) is None
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_a_global_option_after_the_command_says_where_it_goes(fast_path: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ipkb show huzhou --kb kb` met click's bare "No such option: --kb" (a new user's trial): the usage
+    error says --kb and --db go before the command, and how the command line reads with them there."""
+    if not fast_path:
+        monkeypatch.setenv("IPKB_NO_FAST", "1")
+    shown = invoke(["show", "huzhou", "--kb", "kb"])
+    assert shown.exit_code == 2 and shown.stdout == ""
+    assert shown.stderr == ("error: --kb is a global option: put it before the command\n  ipkb --kb kb show huzhou\n")
+    both = invoke(["--kb", "kb", "list", "--type", "city", "--db=my kb.sqlite", "--json"])
+    assert both.exit_code == 2
+    assert json.loads(both.stderr)["errors"] == [
+        {
+            "message": "--db is a global option: put it before the command",
+            "hint": "ipkb --kb kb '--db=my kb.sqlite' list --type city --json",
+        }
+    ]
+    left_off = invoke(["stats", "--db"])  # not a query: typer's command, and the value left off
+    assert (left_off.exit_code, left_off.stderr.splitlines()[-1]) == (2, "  ipkb --db FILE stats")

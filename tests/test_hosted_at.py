@@ -38,7 +38,7 @@ def _hosting_kb(kb: Path, role: bool = True) -> Path:
 def _list(kb: Path, *args: str) -> dict[str, dict[str, object]]:
     out = invoke(["--kb", str(kb), "list", "--type", "center", *args, "--json"])
     assert out.exit_code == 0, out.stderr
-    return {str(r["id"]): r for r in json.loads(out.stdout)}
+    return {str(r["id"]): r for r in json.loads(out.stdout)["entities"]}
 
 
 def test_list_in_finds_what_a_place_within_hosts_marked_as_inferred(mini_kb: Path) -> None:

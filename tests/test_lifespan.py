@@ -107,7 +107,7 @@ def test_list_as_of_shows_what_is_known_to_exist_and_counts_the_undated_apart(ru
     def listed(*args: str) -> set[str]:
         result = run("list", "--type", "agency", "--type", "center", *args, "--json")
         assert result.exit_code == 0, result.stderr
-        return {e["id"] for e in json.loads(result.stdout)}
+        return {e["id"] for e in json.loads(result.stdout)["entities"]}
 
     assert listed("--as-of", "2009") == set()  # the office dates from 2010: a year counts once it is over
     assert listed("--as-of", "2010") == {"demo-office"}
@@ -116,8 +116,10 @@ def test_list_as_of_shows_what_is_known_to_exist_and_counts_the_undated_apart(ru
     table = run("list", "--type", "center", "--as-of", "2020")
     assert "2 more without a known start date (not shown)" in table.stderr
     assert "national-center" not in table.stdout
-    assert json.loads(run("list", "--type", "center", "--as-of", "2020", "--json").stdout) == []
-    places = {e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)}
+    assert json.loads(run("list", "--type", "center", "--as-of", "2020", "--json").stdout)["entities"] == []
+    places = {
+        e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)["entities"]
+    }
     assert "huzhou" in places  # a place needs no start date
 
 
@@ -163,8 +165,8 @@ def test_bundled_kb_names_sipo_before_2018_and_finds_it() -> None:
     for event in early:
         names = {event[r]["name"] for r in ("subject", "object") if event[r] and event[r]["id"] == "cnipa"}
         assert names == {"State Intellectual Property Office"}, event
-    before = {e["id"] for e in json.loads(ipkb("list", "--type", "center", "--as-of", "2019-06"))}
-    after = {e["id"] for e in json.loads(ipkb("list", "--type", "center", "--as-of", "2019-07-10"))}
+    before = {e["id"] for e in json.loads(ipkb("list", "--type", "center", "--as-of", "2019-06"))["entities"]}
+    after = {e["id"] for e in json.loads(ipkb("list", "--type", "center", "--as-of", "2019-07-10"))["entities"]}
     assert "national-center" not in before and "national-center" in after  # founded 2019-07-10
 
 

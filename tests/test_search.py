@@ -220,6 +220,21 @@ def test_a_search_that_finds_nothing_offers_what_show_would() -> None:
     assert f"did you mean: {offered}" in searched.stderr
 
 
+def test_a_search_that_finds_nothing_keeps_its_suggestions_under_json() -> None:
+    """`search keqaio --json` gave {total: 0, ..., entities: []} and dropped the "did you mean" the text
+    output offers: the document now holds them (`suggestions`: {id, name}, the same names in the same
+    order), and [] when something matched."""
+    from tests.conftest import invoke
+
+    page = json.loads(invoke(["--kb", str(BUNDLED_KB), "search", "keqaio", "--json"]).stdout)
+    said = invoke(["--kb", str(BUNDLED_KB), "search", "keqaio"]).stderr.split("did you mean: ")[1].splitlines()[0]
+    assert page["entities"] == [] and page["suggestions"]
+    shown = [s["id"] if s["name"] == s["id"] else f"{s['id']} ({s['name']})" for s in page["suggestions"]]
+    assert ", ".join(shown) == said and page["suggestions"][0]["id"].startswith("keqiao")
+    found = json.loads(invoke(["--kb", str(BUNDLED_KB), "search", "keqiao", "--json"]).stdout)
+    assert found["entities"] and found["suggestions"] == []
+
+
 def test_help_says_a_short_chinese_text_looks_in_names_only(mini_kb: Path, tmp_path: Path) -> None:
     """`search 柯桥` found 3 and `search keqiao` 19: a 1- or 2-character text is looked for in names (aliases
     included) only, which the character index holds; the help now says so, and it is so."""

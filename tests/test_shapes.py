@@ -71,8 +71,9 @@ CASES = [
     (["path", "keqiao", "national-center", "--all"], shapes.PathView),
     (["path", "huzhou", "huzhou"], shapes.PathView),
     (["search", "柯桥"], shapes.SearchPage),
-    (["list", "--type", "center", "--in", "zhejiang"], list[shapes.ListRow]),
-    (["list", "--designation", "national-ip-demonstration-city"], list[shapes.ListRow]),
+    (["search", "keqaio"], shapes.SearchPage),  # nothing found: "did you mean" suggestions
+    (["list", "--type", "center", "--in", "zhejiang"], shapes.ListPage),
+    (["list", "--designation", "national-ip-demonstration-city"], shapes.ListPage),
     (["neighbors", "national-center", "--depth", "2"], list[shapes.NeighborRow]),
     (["neighbors", "huzhou", "--as-of", "2015"], list[shapes.NeighborRow]),
     (["stats"], shapes.Stats),

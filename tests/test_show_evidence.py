@@ -107,6 +107,23 @@ def test_list_of_a_designation_says_k_of_n_claimed(mini_kb: Path) -> None:
     )
     out = invoke(["--kb", str(mini_kb), "list", "--designation", "national-ip-demonstration-city"]).stdout
     assert "huzhou" in out and "1 of 25" in " ".join(out.split())
+    # a script piping --json keeps the same "1 of 25 claimed", in show's terms, and the rows as they were
+    args = ["--kb", str(mini_kb), "list", "--designation", "national-ip-demonstration-city"]
+    page = json.loads(invoke([*args, "--json"]).stdout)
+    assert [row["id"] for row in page["entities"]] == ["huzhou"]
+    (claim,) = page["claimed_totals"]
+    assert (claim["metric"], claim["period"], claim["listed"], claim["claimed"], claim["missing"]) == (
+        "designee_count",
+        "2014",
+        1,
+        25,
+        24,
+    )
+    assert claim["sources"][0]["source"] == "src-article"
+    assert json.loads(invoke([*args, "--format", "json"]).stdout) == page["entities"]  # the rows alone
+    assert json.loads(invoke(["--kb", str(mini_kb), "list", "--type", "city", "--json"]).stdout)["claimed_totals"] == []
+    both = invoke([*args, "--format", "json", "--json"])
+    assert both.exit_code == 2 and "--format json: the rows alone" in both.stderr
 
 
 def test_relations_of_unknown_date_keep_their_caveats_under_as_of() -> None:
@@ -135,7 +152,10 @@ def test_list_in_a_place_marks_what_lies_there_only_by_inference(mini_kb: Path) 
         " sources: [{source: src-article}]}\n"
         "- {from: testvillage, type: located_in, to: testtown, sources: [{source: src-article}]}\n"
     )
-    rows = {r["id"]: r for r in json.loads(invoke(["--kb", str(mini_kb), "list", "--in", "zhejiang", "--json"]).stdout)}
+    rows = {
+        r["id"]: r
+        for r in json.loads(invoke(["--kb", str(mini_kb), "list", "--in", "zhejiang", "--json"]).stdout)["entities"]
+    }
     assert rows["testtown"]["caveat"] == rows["testvillage"]["caveat"] == "inferred location"
     assert "caveat" not in rows["huzhou"]
     shown = invoke(["--kb", str(mini_kb), "list", "--in", "zhejiang"]).stdout

@@ -152,6 +152,11 @@ def _typer(args: list[str], as_json: bool) -> None:
     number out of range) become a UsageError, rendered like every other error: one JSON document on stderr.
     click meets a closed pipe by wrapping stdout in a PacifyFlushWrapper and exiting 1: that becomes the
     BrokenPipeError `main` answers on the fast path too."""
+    from ipkb.cli.fast import COMPLETION_VARIABLE, misplaced_globals
+
+    misplaced = None if COMPLETION_VARIABLE in os.environ else misplaced_globals(args)
+    if misplaced is not None:  # `show x --kb DIR`: click would say only "No such option: --kb"
+        raise misplaced
     from ipkb.cli.app import app
 
     try:

@@ -9,7 +9,9 @@ reads well-formed command lines without importing typer (about 35 ms of each que
 ... [options]` and None for anything else: --help, --version, an unknown or misspelt option, a missing or
 extra argument, a bad or out-of-range number, `--`, a value that starts with a dash, shell completion.
 `ipkb.cli.main` then hands those to the typer app, which stays the one authority on usage errors and help;
-a None here never changes what the user sees, only how long it takes. tests/test_fast_cli.py checks the
+a None here never changes what the user sees, only how long it takes. One usage error is said here, for
+any command, and by main's typer path in the same words: a global option after the command
+(`misplaced_globals`: `show x --kb DIR`, which click knows only as "No such option"). tests/test_fast_cli.py checks the
 typer commands built from the declarations against the declarations and runs command lines both ways.
 """
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from typing import Any, Literal, NamedTuple, TypeVar
+
+from ipkb.errors import UsageError
 
 Kind = Literal["flag", "str", "int"]
 Function = TypeVar("Function", bound=Callable[..., None])
@@ -103,6 +107,8 @@ VIA = Opt(
 # the global options the fast path reads; the typer callback in app.py declares them with their help
 GLOBALS = (Opt("--kb", "kb"), Opt("--db", "db"))
 
+GLOBAL_METAVARS = {"--kb": "DIR", "--db": "FILE"}  # a stand-in for a value left off: `show x --kb`
+
 Kwargs = dict[str, Any]  # a command function's keyword arguments: each option's value, of its own type
 COMPLETION_VARIABLE = "_IPKB_COMPLETE"  # click's shell completion for prog name "ipkb": typer's business
 
@@ -159,10 +165,58 @@ def _options(args: list[str], known: tuple[Opt, ...], stop_at_positional: bool) 
     return values, positionals
 
 
+def misplaced_globals(args: list[str]) -> UsageError | None:
+    """`ipkb show huzhou --kb kb`: a global option after the command, which click knows only as "No such
+    option: --kb". A usage error that says where it goes, with the command line put right; None if there is
+    none (or no command: `--help`, `--version` and the like are typer's). `--` ends the options."""
+    names = tuple(o.name for o in GLOBALS)
+    start = 0
+    while start < len(args) and args[start].partition("=")[0] in names:  # those before the command
+        start += 1 if "=" in args[start] else 2
+    if start >= len(args) or args[start].startswith("-"):
+        return None
+    wrong: list[str] = []
+    moved: list[str] = []
+    kept: list[str] = []
+    i = start + 1
+    while i < len(args):
+        arg = args[i]
+        name, equals, _ = arg.partition("=")
+        if arg == "--":
+            kept += args[i:]
+            break
+        if name not in names:
+            kept.append(arg)
+            i += 1
+            continue
+        wrong.append(name)
+        value = args[i + 1] if not equals and i + 1 < len(args) and not args[i + 1].startswith("-") else None
+        moved += [arg] if equals else [arg, value or GLOBAL_METAVARS[name]]
+        i += 1 if value is None else 2
+    if not wrong:
+        return None
+    import shlex
+
+    said = " and ".join(dict.fromkeys(wrong))
+    one = len(set(wrong)) == 1
+    return UsageError(
+        f"{said} {'is a global option' if one else 'are global options'}: put {'it' if one else 'them'} "
+        "before the command",
+        hint=shlex.join(["ipkb", *args[:start], *moved, args[start], *kept]),
+    )
+
+
 def parse(args: list[str]) -> Callable[[], None] | None:
     """A call that runs the query `args` ask for, or None when typer should handle them."""
     if COMPLETION_VARIABLE in os.environ:
         return None
+    misplaced = misplaced_globals(args)
+    if misplaced is not None:  # any command's: the same message typer's path gives (app.py), sooner
+
+        def refuse() -> None:
+            raise misplaced
+
+        return refuse
     from ipkb.cli.queries import COMMANDS
 
     try:

@@ -18,6 +18,8 @@ from ipkb.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from ipkb.shapes import Columns, ListPage, ListRow
+
 COMMANDS: dict[str, Command] = {}
 
 
@@ -108,8 +110,9 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     e.g. ipkb search 柯桥
          ipkb search "zhejiang protection center" --type center
 
-    Under --json: {"total", "truncated", "entities"}: how many match in all (counted up to 1,000; null past
-    that), whether --limit left some out, and the entities shown.
+    Under --json: {"total", "truncated", "entities", "suggestions"}: how many match in all (counted up to
+    1,000; null past that), whether --limit left some out, the entities shown, and when none match, the
+    names "did you mean" offers ({id, name}; else []).
     """
     from ipkb.api import SEARCH_COUNT_CAP
 
@@ -125,10 +128,10 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
             page["entities"], total=SEARCH_COUNT_CAP + 1 if total is None else total, cap=SEARCH_COUNT_CAP
         )
     )
-    if not page["entities"]:
-        close = kb.suggest(text)  # the names `show` would offer
-        if close:
-            emit_note("did you mean: " + ", ".join(close))
+    if page["suggestions"]:  # nothing matched: the names `show` would offer
+        from ipkb.read.resolve import shown
+
+        emit_note("did you mean: " + ", ".join(shown([(s["id"], s["name"]) for s in page["suggestions"]])))
     if page["truncated"]:
         more = f"--limit {total} shows them all" if total is not None else "--limit N shows more"
         emit_note(f"{total if total is not None else f'more than {SEARCH_COUNT_CAP:,}'} match: {more}")
@@ -178,39 +181,46 @@ def list_entities(
     \b
     e.g. ipkb list --type center --in zhejiang
          ipkb list --designation national-ip-demonstration-city --columns id,name,located_in,year --format csv
+
+    Under --json: {"entities", "claimed_totals"}: the entities, and with --designation each total of its
+    holders that a source claims beside how many the KB lists (as `show` gives them: listed, undated,
+    claimed, missing). --format json gives the rows alone.
     """
+    if as_json and table_format is not None:
+        raise UsageError(
+            f"--json and --format {table_format} ask for two outputs",
+            hint="give one of them"
+            + ("; --json: {entities, claimed_totals}, --format json: the rows alone" if table_format == "json" else ""),
+        )
     kb = open_kb(as_of)
     listed, without_start = kb.list_entities_as_of(types, within, designation)
     marked = sum(1 for row in listed if row.get("caveat"))  # listed only by inference or plan
-    rows: Sequence[Mapping[str, object]] = listed
+    rows: list[ListRow] | list[Columns] = listed
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
     if wanted:
         rows = [{k: row[k] for k in wanted} for row in kb.with_columns(listed, wanted, designation, within)]
     if marked and wanted and "caveat" not in wanted and not (as_json or table_format == "json"):
         emit_note(f"{marked} of these are listed only by inference or plan: add the column caveat to see which")
     if table_format in ("csv", "tsv"):
-        if as_json:
-            raise UsageError(f"--json and --format {table_format} ask for two outputs", hint="give one of them")
         default = ["id", "type", "name", "zh", *(["caveat"] if marked else [])]
         write_delimited(rows, wanted or default, "," if table_format == "csv" else "\t")
         return
-    if as_json or table_format == "json":
-        emit_json(rows)
-    else:
-        from ipkb.render import queries as render
+    claims = kb.claimed_totals(designation) if designation else []  # how much of the designation's roster this is
+    if as_json:
+        page: ListPage = {"entities": rows, "claimed_totals": claims}
+        return emit_json(page)
+    if table_format == "json":
+        return emit_json(rows)
+    from ipkb.render import queries as render
 
-        extra = [*(["in"] if within else []), *(["caveat"] if marked else [])]
-        emit_as_of(kb)
-        emit(render.entity_table(rows, extra, columns=wanted or None))
-    if designation and not as_json and table_format is None:  # how much of the designation's roster this is
-        from ipkb.read import views
+    extra = [*(["in"] if within else []), *(["caveat"] if marked else [])]
+    emit_as_of(kb)
+    emit(render.entity_table(rows, extra, columns=wanted or None))
+    if claims:
+        from ipkb.render.show import completeness
 
-        claims = views.coverage_claims(kb.store, kb.resolve(designation)[0])
-        if claims:
-            from ipkb.render.show import completeness
-
-            emit(*completeness(claims))
-    if without_start and not (as_json or table_format == "json"):
+        emit(*completeness(claims))
+    if without_start:
         emit_note(f"{without_start} more without a known start date (not shown)")
 
 

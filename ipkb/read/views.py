@@ -136,7 +136,7 @@ def show(store: Store, entity_id: str) -> ShowView:
     entity_sources = store.citations("entity", [entity_id])[entity_id]
     fact_views = [_fact(f, fact_cites[str(f["rowid"])]) for f in facts]
     fields = json.loads(row["fields"])
-    claimed_totals = [_claimed_total(claim) for claim in coverage_claims(store, entity_id)]
+    claimed_totals = [claimed_total(claim) for claim in coverage_claims(store, entity_id)]
     then: AsOf = {}
     if store.as_of is not None:
         then["as_of"] = store.as_of
@@ -178,7 +178,7 @@ def show(store: Store, entity_id: str) -> ShowView:
     }
 
 
-def _claimed_total(claim: CoverageClaim) -> ClaimedTotal:
+def claimed_total(claim: CoverageClaim) -> ClaimedTotal:
     """A claim as `show` lists it: without the entity (the one shown) and the member lists."""
     return {
         "metric": claim["metric"],
@@ -373,4 +373,6 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
                 "sources": cites[str(fact["rowid"])],
             }
         )
+    # by time, not as text ("2024-01/2024-06" came after "2024-01-16"); the store's order among equals
+    out.sort(key=lambda c: (c["entity"]["id"], c["metric"], timeframe.period_order(c["period"])))
     return out
