@@ -142,7 +142,8 @@ def show(store: Store, entity_id: str) -> ShowView:
         then["as_of"] = store.as_of
         then["name_as_of"], then["zh_as_of"] = name_on(row, store.as_of)
         then["exists_as_of"] = exists_on(fields, store.as_of)
-        undated = store.edges_of(entity_id, date_unknown=True)
+        # not yet in existence (or no longer): no relation of unknown date can have held then
+        undated = store.edges_of(entity_id, date_unknown=True) if then["exists_as_of"] is not False else []
         undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
         others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
         then["relations_date_unknown"] = sorted(
