@@ -196,14 +196,16 @@ class KB:
                 elif exists is None:
                     unknown += 1
             rows = kept
-        # what is listed only by inference or by plan is marked, not listed as plain fact
+        # what is listed only by inference, by plan or by an announcement is marked, not listed as plain fact
         marks = {entity_id: ["inferred location"] for entity_id, stated in (placed or {}).items() if not stated}
         roles = self.store.roles()
         for holder, edge in (conferred or {}).items():
-            planned = roles.is_planned(edge.qualifiers)
-            marks.setdefault(holder, []).extend(
-                mark for mark, on in (("inferred", edge.confidence == "inferred"), ("planned", planned)) if on
+            flags = (
+                ("inferred", edge.confidence == "inferred"),
+                ("planned", roles.is_planned(edge.qualifiers)),
+                ("announced", roles.is_announced(edge.qualifiers)),
             )
+            marks.setdefault(holder, []).extend(mark for mark, on in flags if on)
         caveats = {i: " · ".join(m) or None for i, m in marks.items()}
         lies_in = self._places(rows, parents, found) if within else None
         return views.entity_list(rows, caveats, lies_in), unknown
@@ -238,7 +240,7 @@ class KB:
         self, rows: list[ListRow], columns: list[str], designation: str | None = None, within: str | None = None
     ) -> list[Columns]:
         """`rows` (from list_entities) with more columns: an entity field (`pinyin`, `description`), with
-        `within` or `designation` `caveat` (listed only by inference or plan), with `within` (list --in)
+        `within` or `designation` `caveat` (listed only by inference, plan or announcement), with `within` (list --in)
         `in`, where each lies directly, a
         relation type (`located_in`: the ids it leads to, `; `-joined), or, with `designation`, a qualifier of
         the relation that confers it (`batch`, `year`, `since`). A column it cannot show is a usage error
@@ -254,8 +256,8 @@ class KB:
                 raise UsageError("column 'in' is where each entity lies within PLACE: it needs --in PLACE")
             if column == "caveat":
                 raise UsageError(
-                    "column 'caveat' marks entities that --in or --designation lists only by inference or plan: "
-                    "it needs one of them"
+                    "column 'caveat' marks entities that --in or --designation lists only by inference, plan or "
+                    "announcement: it needs one of them"
                 )
             if column in qualifiers:
                 raise UsageError(

@@ -21,6 +21,7 @@ class Roles(NamedTuple):
     start: tuple[str, ...] = ()  # the qualifiers that date a relation's start, the first given wins
     end: tuple[str, ...] = ()  # the qualifiers that date its end
     planned: tuple[str, str] | None = None  # (qualifier, value) that marks a relation as only planned
+    announced: tuple[str, str] | None = None  # (qualifier, value) that marks one only announced, pending a decision
     places: frozenset[str] = frozenset()  # entity types that are places: they exist at any date
     sources: frozenset[str] = frozenset()  # entity types whose entities are the sources that records cite
     colours: Mapping[str, str] = {}  # entity type -> `#rrggbb` in drawn exports
@@ -29,6 +30,10 @@ class Roles(NamedTuple):
 
     def is_planned(self, qualifiers: Mapping[str, Any]) -> bool:
         return self.planned is not None and qualifiers.get(self.planned[0]) == self.planned[1]
+
+    def is_announced(self, qualifiers: Mapping[str, Any]) -> bool:
+        """Only announced (a public notice before the final decision): taken as holding, but said so."""
+        return self.announced is not None and qualifiers.get(self.announced[0]) == self.announced[1]
 
     def start_of(self, qualifiers: Mapping[str, Any]) -> Any:
         """The first start qualifier a relation gives, or None."""
@@ -43,7 +48,7 @@ class Roles(NamedTuple):
         if not text:
             return cls()
         data = json.loads(text)
-        planned = data.get("planned")
+        planned, announced = data.get("planned"), data.get("announced")
         return cls(
             location=data.get("location"),
             hosted_at=tuple(data.get("hosted_at") or ()),
@@ -52,6 +57,7 @@ class Roles(NamedTuple):
             start=tuple(data.get("start") or ()),
             end=tuple(data.get("end") or ()),
             planned=(str(planned[0]), str(planned[1])) if planned else None,
+            announced=(str(announced[0]), str(announced[1])) if announced else None,
             places=frozenset(data.get("places") or ()),
             sources=frozenset(data.get("sources") or ()),
             colours=dict(data.get("colours") or {}),

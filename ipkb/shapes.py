@@ -198,7 +198,8 @@ PathView = TypedDict(
 )
 
 
-class ListRow(EntityRef, ListedIn):  # `search`, `list`; `caveat` (--in, --designation): listed by inference or plan
+# `search`, `list`; `caveat` (--in, --designation): listed by inference, plan or announcement
+class ListRow(EntityRef, ListedIn):
     caveat: NotRequired[str | None]
 
 

@@ -398,10 +398,12 @@ def test_the_title_says_what_was_exported(run, tmp_path: Path) -> None:
 # -- inferred and planned links, as drawn ----------------------------------------------------------------------
 @pytest.fixture
 def caveat_kb(mini_kb: Path) -> Path:
-    """The mini KB with one inferred relation beside its two planned ones."""
+    """The mini KB with one inferred relation beside its two planned ones, and one only announced."""
     (mini_kb / "relations" / "inferred.yaml").write_text(
         "- from: keqiao\n  type: located_in\n  to: zhejiang\n  confidence: inferred\n"
-        "  note: Shaoxing lies in Zhejiang, so Keqiao does.\n  sources: [{source: src-article}]\n",
+        "  note: Shaoxing lies in Zhejiang, so Keqiao does.\n  sources: [{source: src-article}]\n"
+        "- from: shaoxing\n  type: holds_designation\n  to: national-ip-demonstration-city\n  year: 2013\n"
+        "  status: announced\n  sources: [{source: src-article}]\n",
         encoding="utf-8",
     )
     return mini_kb
@@ -412,17 +414,18 @@ def caveat_kb(mini_kb: Path) -> Path:
 def test_inferred_links_are_dashed_and_planned_ones_dotted_in_every_drawn_format(
     run, caveat_kb: Path, tmp_path: Path
 ) -> None:
-    """A picture is quoted like an answer: a link only inferred, or only planned, must not look stated."""
+    """A picture is quoted like an answer: a link only inferred, planned or announced must not look stated."""
     dot = export(run, "dot", tmp_path / "kb.dot", kb=caveat_kb).read_text(encoding="utf-8")
     styled = {(e.get_source().strip('"'), e.get_destination().strip('"'), e.get("style")) for e in pydot_edges(dot)}
     assert ("keqiao", "zhejiang", '"dashed"') in styled
     assert ("keqiao", "keqiao-overseas-dispute-subcenter", '"dotted"') in styled
-    assert sum(style is not None for *_, style in styled) == 3  # the two planned relations and the inferred one
+    assert ("shaoxing", "national-ip-demonstration-city", '"dashed"') in styled and "holds (announced)" in dot
+    assert sum(style is not None for *_, style in styled) == 4  # the two planned, the inferred, the announced
     svg = export(run, "svg", tmp_path / "kb.svg", kb=caveat_kb).read_text(encoding="utf-8")
-    assert svg.count("stroke-dasharray") >= 3 and "inferred link" in svg and "planned link" in svg
+    assert svg.count("stroke-dasharray") >= 4 and "inferred link" in svg and "announced link" in svg
     mermaid = export(run, "mermaid", tmp_path / "kb.mmd", kb=caveat_kb).read_text(encoding="utf-8")
     assert re.search(r'e_keqiao -\.->\|"located in \(inferred\)"\| e_zhejiang', mermaid)
-    assert mermaid.count("-.->") == 3
+    assert mermaid.count("-.->") == 4
     page = export(run, "html", tmp_path / "kb.html", kb=caveat_kb)
     with Browser(tmp_path / "profile") as browser:
         tab = drawn_page(browser, page, "#keqiao")
@@ -434,9 +437,19 @@ def test_inferred_links_are_dashed_and_planned_ones_dotted_in_every_drawn_format
         (tmp_path / "caveats.png").write_bytes(tab.screenshot())
         assert tab.errors == []
     assert dashes["keqiao>zhejiang"] == [8, 6] and dashes["keqiao>keqiao-overseas-dispute-subcenter"] == [2, 5]
-    assert dashes["keqiao>shaoxing"] is False
-    assert "inferred link" in legend and "planned link" in legend
+    assert dashes["keqiao>shaoxing"] is False and dashes["shaoxing>national-ip-demonstration-city"] == [12, 4, 2, 4]
+    assert "inferred link" in legend and "planned link" in legend and "announced link" in legend
     assert "located in (inferred) → Zhejiang" in details and "hosts (planned) → Keqiao overseas" in details
+
+
+def test_list_marks_a_holder_only_announced(run, caveat_kb: Path) -> None:
+    """A public notice (公示) names holders before the final list: `list --designation` marks them, as it marks
+    the inferred and planned, and the table says so in its caveat column."""
+    page = json.loads(run("list", "--designation", "national-ip-demonstration-city", "--json").stdout)
+    caveats = {row["id"]: row.get("caveat") for row in page["entities"]}
+    assert caveats == {"huzhou": None, "shaoxing": "announced"}
+    table = run("list", "--designation", "national-ip-demonstration-city").stdout
+    assert re.search(r"shaoxing .* announced", table)
 
 
 def pydot_edges(dot: str) -> list[pydot.Edge]:

@@ -78,7 +78,18 @@ def _types_of(
 
 TOP_KEYS = ("version", "entity_types", "entity_fields", "qualifiers", "relation_types", "metrics", "roles")
 ENTITY_TYPE_KEYS = ("group", "description", "fields", "colour", "zh", "pinyin")
-ROLE_KEYS = ("location", "hosted_at", "designation", "office", "start", "end", "planned", "places", "sources")
+ROLE_KEYS = (
+    "location",
+    "hosted_at",
+    "designation",
+    "office",
+    "start",
+    "end",
+    "planned",
+    "announced",
+    "places",
+    "sources",
+)
 PINYIN_STYLES = ("place", "person")
 RELATION_TYPE_KEYS = ("label", "inverse", "domain", "range", "containment", "qualifiers", "description", "undated")
 METRIC_KEYS = ("unit", "description", "counts")
@@ -290,21 +301,20 @@ def _roles(spec: Any, schema: Schema, groups: dict[str, set[str]], display: str,
             _types_of([found] if isinstance(found, str) else found, groups, display, line(key), problems) or frozenset()
         )
 
-    planned = None
-    if isinstance(spec.get("planned"), dict) and len(spec["planned"]) == 1:
-        ((qualifier, value),) = spec["planned"].items()
-        allowed = schema.qualifiers.get(qualifier)
-        if not isinstance(allowed, tuple) or value not in allowed:
-            problems.append(
-                Problem(
-                    display, line("planned"), f"roles: planned {qualifier}: {value} is not a word of that qualifier"
-                )
-            )
-        planned = (str(qualifier), str(value))
-    elif spec.get("planned") is not None:
-        problems.append(
-            Problem(display, line("planned"), "roles: planned must be {qualifier: value}, e.g. {status: planned}")
-        )
+    def marker(key: str) -> tuple[str, str] | None:
+        """A role that marks relations by one word of a qualifier: `planned: {status: planned}`."""
+        if isinstance(spec.get(key), dict) and len(spec[key]) == 1:
+            ((qualifier, value),) = spec[key].items()
+            allowed = schema.qualifiers.get(qualifier)
+            if not isinstance(allowed, tuple) or value not in allowed:
+                message = f"roles: {key} {qualifier}: {value} is not a word of that qualifier"
+                problems.append(Problem(display, line(key), message))
+            return (str(qualifier), str(value))
+        if spec.get(key) is not None:
+            message = f"roles: {key} must be {{qualifier: value}}, e.g. {{status: {key}}}"
+            problems.append(Problem(display, line(key), message))
+        return None
+
     kinds = schema.entity_types.values()
     return Roles(
         location=relation("location"),
@@ -313,7 +323,8 @@ def _roles(spec: Any, schema: Schema, groups: dict[str, set[str]], display: str,
         office=relation("office"),
         start=qualifiers("start"),
         end=qualifiers("end"),
-        planned=planned,
+        planned=marker("planned"),
+        announced=marker("announced"),
         places=types("places"),
         sources=types("sources"),
         colours={t.name: t.colour for t in kinds if t.colour},

@@ -38,10 +38,11 @@
     entry.appendChild(document.createTextNode(type));
     legend.appendChild(entry);
   });
-  var DASHES = { inferred: [8, 6], planned: [2, 5] };
+  var DASHES = { inferred: [8, 6], planned: [2, 5], announced: [12, 4, 2, 4] };
   Object.keys(DASHES).forEach(function (caveat) {
     if (!data.edges.some(function (e) { return e.caveat === caveat; })) { return; }
-    var entry = el("span", (caveat === "inferred" ? "- - - " : "\u00b7 \u00b7 \u00b7 ") + caveat + " link", "caveat");
+    var marks = { inferred: "- - - ", planned: "\u00b7 \u00b7 \u00b7 ", announced: "\u2013 \u00b7 \u2013 " };
+    var entry = el("span", marks[caveat] + caveat + " link", "caveat");
     legend.appendChild(entry);
   });
   function linkLabel(e) { return e.caveat ? e.label + " (" + e.caveat + ")" : e.label; }

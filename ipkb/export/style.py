@@ -32,15 +32,19 @@ def roles_of(graph: Any) -> Roles:
 
 
 # How a drawn link says it is not a plain stated fact: the words beside its label, and Graphviz's line style
-CAVEATS = {"inferred": "dashed", "planned": "dotted"}
+CAVEATS = {"inferred": "dashed", "planned": "dotted", "announced": "dashed"}
 
 
 def link_caveat(data: Mapping[str, Any], roles: Roles) -> str | None:
-    """ "planned" for a relation the schema's planned qualifier marks, "inferred" for an inferred one, else
-    None: the drawn formats draw these with a broken line and say so, as `show` and `path` do."""
-    if roles.is_planned(data.get("qualifiers") or {}):
+    """ "planned" for a relation the schema's planned qualifier marks, "inferred" for an inferred one,
+    "announced" for one only announced, else None: the drawn formats draw these with a broken line and say
+    so (an announced link's label says which), as `show` and `path` do."""
+    qualifiers = data.get("qualifiers") or {}
+    if roles.is_planned(qualifiers):
         return "planned"
-    return "inferred" if data.get("confidence") == "inferred" else None
+    if data.get("confidence") == "inferred":
+        return "inferred"
+    return "announced" if roles.is_announced(qualifiers) else None
 
 
 def colour(entity_type: str, colours: Mapping[str, str]) -> str:
