@@ -175,7 +175,7 @@ class ShowView(AsOf, SourceUse):  # `show`: these keys in this order, AsOf's bef
     sources: list[Source]
 
 
-class Hop(Ends, Relation):  # a step of a path, from where it stands: `out` along the relation, `in` against it
+class Hop(Ends, Relation):  # a path's step (`out` along the relation, `in` against it), the quote naming its ends first
     direction: Direction
     planned: bool  # the schema's planned status: not yet in place
 
