@@ -193,7 +193,7 @@ PathView = TypedDict(
         "length": int,
         "hops": NotRequired[list[Hop]],  # one path
         "paths": NotRequired[list[OnePath]],  # --all: every shortest path
-        "sources": list[Source],  # the hops' sources, in order of first citation: what `[1]` stands for
+        "sources": list[Source],  # the hops' sources, those of the quotes printed first: what `[1]` stands for
     },
 )
 

@@ -93,3 +93,23 @@ def test_the_quote_printed_names_both_ends_else_the_subject_else_the_object_else
     assert first("nothing", "the demonstration-city list") == "the demonstration-city list"
     assert first("LAKE CITY is one", "huzhou, a demonstration city") == "huzhou, a demonstration city"
     assert first("湖州市", "Lake City") == "湖州市"  # ties keep the order written
+
+
+def test_the_footnotes_are_the_sources_of_the_printed_quotes_numbered_as_printed(mini_kb: Path) -> None:
+    kb = _kb(mini_kb)
+    for args in (
+        ["path", "huzhou", "keqiao"],
+        ["path", "huzhou", "keqiao", "--all"],
+        ["path", "national-ip-demonstration-city", "huzhou"],
+    ):
+        result = invoke(["--kb", str(kb), *args])
+        assert result.exit_code == 0, result.stderr
+        marks = re.findall(r"^ {6}\[(\d+)\]", result.stdout, re.M)
+        notes = _footnotes(result.stdout)
+        assert set(marks) == set(notes), (args, result.stdout)
+        assert sorted(notes, key=int) == [str(n) for n in range(1, len(notes) + 1)]  # no gaps
+        assert "src-other" not in result.stdout
+        view = json.loads(invoke(["--kb", str(kb), *args, "--json"]).stdout)
+        numbers = {s["id"]: str(n) for n, s in enumerate(view["sources"], start=1)}
+        assert all(numbers[source] == n for n, source in notes.items())  # the JSON's numbering too
+        assert "src-other" in numbers  # --json keeps every source the hops cite

@@ -271,12 +271,16 @@ def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[C
 
 
 def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths: bool) -> PathView:
+    paths = paths if all_paths else paths[:1]
     ids = {start, goal} | {s.start for p in paths for s in p} | {s.end for p in paths for s in p}
     names = store.entities(ids)
     cites = store.citations("relation", [str(s.edge.rowid) for p in paths for s in p])
     aliases = store.aliases_of(ids)
     shaped = [[hop(store, s, names, cites[str(s.edge.rowid)], aliases) for s in p] for p in paths]
-    cited = _cited_ids(hop["sources"] for p in shaped for hop in p)
+    # the source each hop's first citation (the one `path` prints) cites comes first, so [1] to [n] are those
+    cited = _cited_ids(
+        [*(hop["sources"][:1] for p in shaped for hop in p), *(hop["sources"] for p in shaped for hop in p)]
+    )
     view: PathView = {
         "from": entity_ref(names[start], store.as_of),
         "to": entity_ref(names[goal], store.as_of),
