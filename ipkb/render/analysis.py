@@ -11,6 +11,7 @@ from rich.text import Text
 from ipkb.figures import bounded
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import format_value, marks, our_note_on, qualifiers_text
+from ipkb.text import counted, unit_for
 
 if TYPE_CHECKING:
     from ipkb.shapes import (
@@ -61,10 +62,10 @@ class SourceNotes:
 
 def stats(view: Stats) -> RenderableType:
     # the headline counts the things the KB is about apart from the sources it cites (JSON's `entities` is both)
-    sources = f"{view['sources']} source{'' if view['sources'] == 1 else 's'}"
     summary = Text(
-        f"{view['entities'] - view['sources']} entities + {sources} · {view['relations']} relations · "
-        f"{view['facts']} facts · {view['warnings']} warnings"
+        f"{counted(view['entities'] - view['sources'], 'entity')} + {counted(view['sources'], 'source')} · "
+        f"{counted(view['relations'], 'relation')} · {counted(view['facts'], 'fact')} · "
+        f"{counted(view['warnings'], 'warning')}"
     )
     by_type = Grid("entity type", "count")
     for key, value in view["by_type"].items():
@@ -193,7 +194,7 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
         table.add_row(
             name if metric else r["metric"].replace("_", " "),
             bounded(format_value(r["value"]), r["bound"]),
-            r["unit"] or "",
+            unit_for(r["value"], r["unit"]),
             (r["period"] or "") + (f" · {scope}" if scope else ""),
             kind,
             sources.mark(r["sources"]),
@@ -221,7 +222,9 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(f" · {details}", style="yellow")
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
-            text.append(f" {label}: {bounded(format_value(e['value']), e.get('bound'))} {e['unit'] or ''}")
+            text.append(
+                f" {label}: {bounded(format_value(e['value']), e.get('bound'))} {unit_for(e['value'], e['unit'])}"
+            )
             if e["fact_kind"] == "target":
                 text.append(" (target)", style="yellow")
         else:

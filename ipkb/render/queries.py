@@ -106,7 +106,7 @@ def entity_table(
     table = Grid(*("located in" if c == "in" else c for c in columns))
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in columns])
-    count = f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}"
+    count = counted(len(rows), "entity")
     if total is not None and total > len(rows):
         count = f"{len(rows)} of {f'more than {cap:,}' if cap and total > cap else f'{total:,}'} entities"
     return Group(table, Text(count, style="dim"))
@@ -182,7 +182,7 @@ class NeighborTable:
             if all(widths[i] >= min(natural[i], room) for i, room in rooms):
                 break
         yield grid
-        count = f"{len(self.rows)} entit{'y' if len(self.rows) == 1 else 'ies'}"
+        count = counted(len(self.rows), "entity")
         if chosen:
             hop = f"; each one hop from {self.rows[0]['id']}" if "from" in chosen else ""
             count += f" · not shown at this width: {', '.join(chosen)}{hop} (--json has them)"
