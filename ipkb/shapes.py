@@ -227,10 +227,10 @@ class CitationShare(TypedDict):  # how many claims of a kind have a source, a qu
     total: int
     with_source: int
     with_quote: int
-    share_with_source: float
-    share_with_quote: float
+    share_with_source: float | None  # each share is null when there is no claim of the kind (total 0)
+    share_with_quote: float | None
     with_quote_from_source_text: int
-    share_with_quote_from_source_text: float
+    share_with_quote_from_source_text: float | None
 
 
 class CitationShares(TypedDict):
@@ -277,7 +277,7 @@ class Gaps(TypedDict):  # what `coverage` lists by id (entities, sources) or fil
 class Share(TypedDict):
     count: int
     of: int
-    share: float
+    share: float | None  # null when `of` is 0
 
 
 class CoverageReport(Gaps):  # `coverage`: claimed totals first, then the gaps, then how many facts are inferred

@@ -29,7 +29,7 @@ def stats(as_json: JsonOption = False) -> None:
         return emit_json(view)
     from ipkb.render import analysis as render_analysis
 
-    emit(render_analysis.stats(view))
+    emit(render_analysis.stats(view) if view["entities"] else render_analysis.empty_kb(kb_path(note=False)))
 
 
 @app.command()

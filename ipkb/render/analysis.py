@@ -67,27 +67,37 @@ def stats(view: Stats) -> RenderableType:
         f"{counted(view['relations'], 'relation')} · {counted(view['facts'], 'fact')} · "
         f"{counted(view['warnings'], 'warning')}"
     )
-    by_type = Grid("entity type", "count")
-    for key, value in view["by_type"].items():
-        by_type.add_row(key, str(value))
-    by_relation = Grid("relation type", "count")
-    for key, value in view["by_relation"].items():
-        by_relation.add_row(key, str(value))
+    parts: list[RenderableType] = [summary]
+    for heading, counts in (("entity type", view["by_type"]), ("relation type", view["by_relation"])):
+        if counts:  # an empty table would print only blank lines
+            table = Grid(heading, "count")
+            for key, value in counts.items():
+                table.add_row(key, str(value))
+            parts += [Text(""), table]
     cites = Grid("", "total", "with source", "with quote", "quoted from the source itself")
     for key, c in (("relations", view["citations"]["relations"]), ("facts", view["citations"]["facts"])):
         cites.add_row(
             key,
             str(c["total"]),
-            f"{c['with_source']} ({c['share_with_source']:.0%})",
-            f"{c['with_quote']} ({c['share_with_quote']:.0%})",
-            f"{c['with_quote_from_source_text']} ({c['share_with_quote_from_source_text']:.0%})",
+            share_of(c["with_source"], c["share_with_source"]),
+            share_of(c["with_quote"], c["share_with_quote"]),
+            share_of(c["with_quote_from_source_text"], c["share_with_quote_from_source_text"]),
         )
     note = "the rest are quoted from our research notes' record of the source (via), not its own text"
-    parts: list[RenderableType] = [summary, Text(""), by_type, Text(""), by_relation, Text(""), cites]
-    parts.append(Text(note, style="dim"))
+    parts += [Text(""), cites, Text(note, style="dim")]
     if view["claimed_totals"]:
         parts += [Text(""), coverage(view["claimed_totals"])]
     return Group(*parts)
+
+
+def share_of(count: int, share: float | None) -> str:
+    """`12 (75%)`; `–` where there is nothing to take a share of (a share of no claims is not 100%)."""
+    return "–" if share is None else f"{count} ({share:.0%})"
+
+
+def empty_kb(folder: object) -> Text:
+    """What `stats` and `coverage` say of a KB with no entities, rather than tables of nothing."""
+    return Text(f"the KB holds no entities yet (KB folder: {folder})")
 
 
 def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
@@ -130,8 +140,10 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
 
 def coverage_report(report: CoverageReport) -> RenderableType:
     inferred = report["facts_inferred"]
+    share = inferred["share"]
+    marked = "– (no facts)" if share is None else f"{inferred['count']} of {inferred['of']} ({share:.0%})"
     lines = [
-        coverage(report["claimed_totals"]),
+        coverage(report["claimed_totals"]) if report["claimed_totals"] else Text("claimed totals: none"),
         Text(""),
         Text(f"entities without a Chinese name: {len(report['entities_without_chinese_name'])}"),
         Text(f"relations without a quote: {len(report['relations_without_quote'])}"),
@@ -140,7 +152,7 @@ def coverage_report(report: CoverageReport) -> RenderableType:
             f"sources cited once only: {len(report['sources_cited_once'])}; "
             f"never cited: {len(report['sources_never_cited'])}"
         ),
-        Text(f"facts marked inferred: {inferred['count']} of {inferred['of']} ({inferred['share']:.0%})"),
+        Text(f"facts marked inferred: {marked}"),
         Text("`ipkb coverage --json` lists each of them", style="dim"),
     ]
     return Group(*lines)
