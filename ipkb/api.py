@@ -240,11 +240,10 @@ class KB:
         self, rows: list[ListRow], columns: list[str], designation: str | None = None, within: str | None = None
     ) -> list[Columns]:
         """`rows` (from list_entities) with more columns: an entity field (`pinyin`, `description`), with
-        `within` or `designation` `caveat` (listed only by inference, plan or announcement), with `within` (list --in)
-        `in`, where each lies directly, a
-        relation type (`located_in`: the ids it leads to, `; `-joined), or, with `designation`, a qualifier of
-        the relation that confers it (`batch`, `year`, `since`). A column it cannot show is a usage error
-        that lists the ones it can."""
+        `within` or `designation` `caveat` (listed only by inference, plan or announcement), with `within`
+        (list --in) `in`, where each lies directly, a relation type (`located_in`: the ids it leads to, each once,
+        `; `-joined), or, with `designation`, a qualifier of the relation that confers it (`batch`, `year`,
+        `since`). A column it cannot show is a usage error that lists the ones it can."""
         relation_types = self.store.relation_types()
         qualifiers = {q for r in relation_types.values() for q in json.loads(r["qualifiers"])}
         fields = ("id", "type", "name", "zh", "pinyin", "description")
@@ -286,8 +285,8 @@ class KB:
                 elif column in fields:
                     extended[column] = entities[row["id"]][column]
                 elif column in relation_types:
-                    extended[column] = "; ".join(
-                        e.target_id for e in edges if e.source_id == row["id"] and e.type == column
+                    extended[column] = "; ".join(  # each once: a city may hold a designation in two years
+                        dict.fromkeys(e.target_id for e in edges if e.source_id == row["id"] and e.type == column)
                     )
                 else:
                     edge = conferred.get(row["id"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+from ipkb.text import counted
+
 if TYPE_CHECKING:
     from ipkb.model import Problem
 
@@ -36,7 +38,7 @@ class InvalidKnowledgeBase(IpkbError):
     def __init__(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.severity == "error"]
         super().__init__(
-            f"the knowledge base has {len(errors)} error(s)",
+            f"the knowledge base has {counted(len(errors), 'error')}",
             hint="fix them, then run `ipkb validate` to check",
         )
         self.problems = problems

@@ -175,7 +175,7 @@ class ShowView(AsOf, SourceUse):  # `show`: these keys in this order, AsOf's bef
     sources: list[Source]
 
 
-class Hop(Ends, Relation):  # a step of a path, from where it stands: `out` along the relation, `in` against it
+class Hop(Ends, Relation):  # a path's step (`out` along the relation, `in` against it), the quote naming its ends first
     direction: Direction
     planned: bool  # the schema's planned status: not yet in place
 
@@ -193,7 +193,7 @@ PathView = TypedDict(
         "length": int,
         "hops": NotRequired[list[Hop]],  # one path
         "paths": NotRequired[list[OnePath]],  # --all: every shortest path
-        "sources": list[Source],  # the hops' sources, in order of first citation: what `[1]` stands for
+        "sources": list[Source],  # the hops' sources, those of the quotes printed first: what `[1]` stands for
     },
 )
 
@@ -239,10 +239,10 @@ class CitationShare(TypedDict):  # how many claims of a kind have a source, a qu
     total: int
     with_source: int
     with_quote: int
-    share_with_source: float
-    share_with_quote: float
+    share_with_source: float | None  # each share is null when there is no claim of the kind (total 0)
+    share_with_quote: float | None
     with_quote_from_source_text: int
-    share_with_quote_from_source_text: float
+    share_with_quote_from_source_text: float | None
 
 
 class CitationShares(TypedDict):
@@ -289,7 +289,7 @@ class Gaps(TypedDict):  # what `coverage` lists by id (entities, sources) or fil
 class Share(TypedDict):
     count: int
     of: int
-    share: float
+    share: float | None  # null when `of` is 0
 
 
 class CoverageReport(Gaps):  # `coverage`: claimed totals first, then the gaps, then how many facts are inferred

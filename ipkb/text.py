@@ -65,5 +65,28 @@ def char_phrase(text: str) -> str | None:
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """`1 hop`, `0 hops`, `2 hops`: a number and its noun, singular only for exactly one."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    """`1 hop`, `0 hops`, `2 hops`, `1 entity`, `3 entities`: a number and its noun, singular only for exactly
+    one (a noun in -y after a consonant takes -ies; any other plural is given). The one place a count meets a
+    noun: renderers, views and messages call it rather than write `entit{'y' if ...}` or `error(s)`."""
+    if n == 1:
+        return f"{n} {noun}"
+    if plural is None:
+        plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{n} {plural}"
+
+
+_PLURAL_ENDING = re.compile(r"(?<=[a-z])(ies|(?<![su])s)$")
+
+
+def unit_for(value: object, unit: str | None) -> str:
+    """A fact's unit as printed beside its value (`1 enterprise`, `2 enterprises`): the KB's unit, a plural as
+    metrics declare it, made singular for a value of exactly 1 where it is a simple English plural: its last
+    word (before any `per ...`) ends in -ies (`agencies`: agency) or -s (`days`, `working days`, `sub-centers`);
+    not -ss, -us. Any other unit is left as written: `yuan`, `percent`, `people`, `countries and regions`
+    (two nouns), and units not in English letters. --json keeps the KB's unit."""
+    if not unit or isinstance(value, bool) or not isinstance(value, (int, float)) or value != 1:
+        return unit or ""
+    head, per, rest = unit.partition(" per ")
+    if not head.isascii() or " and " in head or " or " in head:
+        return unit
+    return _PLURAL_ENDING.sub(lambda m: "y" if m.group(1) == "ies" else "", head) + per + rest

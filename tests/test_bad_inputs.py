@@ -117,6 +117,6 @@ def test_validate_writes_each_problem_on_one_line_at_any_width(tmp_path: Path) -
         env={**os.environ, "COLUMNS": "60"},
         check=False,
     )
-    messages = [line for line in done.stdout.splitlines() if not line.startswith(("    hint:", "2 error(s)"))]
+    messages = [line for line in done.stdout.splitlines() if not line.startswith(("    hint:", "2 errors"))]
     assert len(messages) == 2 and all(": error: " in line for line in messages), done.stdout
     assert any(len(line) > 60 for line in messages)

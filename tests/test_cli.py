@@ -444,6 +444,19 @@ def test_list_columns_show_in_the_table_too(run) -> None:
     assert run("list", "--format", "csv", "--json").exit_code == 2
 
 
+def test_a_relation_column_lists_each_target_once(run, mini_kb: Path) -> None:
+    """A city that holds one designation in two years listed it twice (`national-ip-demonstration-city;
+    national-ip-demonstration-city`) in a relation column: once now, in text, csv and json."""
+    with (mini_kb / "relations" / "centers.yaml").open("a") as f:
+        f.write("- {from: huzhou, type: holds_designation, to: national-ip-demonstration-city, year: 2012,\n")
+        f.write('   sources: [{source: src-article, quote: "ranks fourth in the country"}]}\n')
+    args = ["list", "--type", "city", "--columns", "id,holds_designation"]
+    assert any(line.split() == ["huzhou", "national-ip-demonstration-city"] for line in run(*args).stdout.splitlines())
+    assert "huzhou,national-ip-demonstration-city" in run(*args, "--format", "csv").stdout.splitlines()
+    rows = json.loads(run(*args, "--json").stdout)
+    assert {"id": "huzhou", "holds_designation": "national-ip-demonstration-city"} in rows
+
+
 def test_verify_refuses_a_folder_with_no_source_text(run, tmp_path: Path) -> None:
     result = run("verify", "--texts", str(tmp_path))
     assert result.exit_code == 2 and "no source text found" in result.stderr

@@ -22,7 +22,7 @@ import rdflib
 
 from ipkb.export import FORMATS
 from tests.browser import BASE_FLAGS
-from tests.conftest import REPO
+from tests.conftest import REPO, invoke
 
 BASE = "http://example.org/ipkb/"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -562,3 +562,15 @@ def test_failed_write_keeps_the_previous_file(run, tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1 and "No space left on device" in result.stderr
     assert target.read_text() == "previous export"
     assert sorted(p.name for p in target.parent.iterdir()) == ["kb.ttl"]
+
+
+def test_export_help_names_every_file_a_multi_file_format_writes() -> None:
+    """`export --help` said csv writes NAME-nodes.csv and NAME-relationships.csv: it writes NAME-constraints.cypher
+    too. The files are named once, in the format's HELP, from its FILES."""
+    from ipkb.export import module
+
+    for fmt in FORMATS:
+        for suffix in getattr(module(fmt), "FILES", ()):
+            assert f"NAME{suffix}" in FORMATS[fmt], (fmt, suffix)
+    shown = invoke(["export", "--help"]).stdout
+    assert "NAME-constraints.cypher" in shown and shown.count("NAME-nodes.csv") == 1

@@ -10,6 +10,7 @@ from ipkb.build.schema import Schema
 from ipkb.build.summary import Summary
 from ipkb.model import Position, Problem
 from ipkb.suggest import did_you_mean
+from ipkb.text import counted
 from ipkb.timeframe import period_end, period_start
 
 
@@ -134,8 +135,8 @@ class KbChecks:
                 self.error(
                     file,
                     line,
-                    f"{sum(unknown.values())} reference(s) to {len(unknown)} id(s) not found ({named}) were not "
-                    "checked: errors keep every record of this file out, and it may define them",
+                    f"{counted(sum(unknown.values()), 'reference')} to {counted(len(unknown), 'id')} not found "
+                    f"({named}) were not checked: errors keep every record of this file out, and it may define them",
                     "fix this file first; the next build checks those references",
                 )
 

@@ -38,10 +38,16 @@ OPTIONS = Options()
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
-def kb_path() -> Path:
+def kb_path(note: bool = True) -> Path:
+    """The chosen KB folder; a note on stderr if it has no entities/ folder, which a KB folder holds (with
+    schema.yaml and relations/, as the error for a folder without schema.yaml says), unless `note` is False
+    (the command has taken the path once already)."""
     from ipkb.paths import resolve_kb
 
-    return resolve_kb(OPTIONS.kb)
+    kb = resolve_kb(OPTIONS.kb)
+    if note and not (kb / "entities").is_dir():
+        emit_note(f"note: {kb} has no entities/ folder: a KB folder holds schema.yaml, entities/ and relations/")
+    return kb
 
 
 def store_kb_path() -> Path:

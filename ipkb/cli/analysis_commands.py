@@ -22,12 +22,17 @@ def coverage(as_json: JsonOption = False) -> None:
     """
     from ipkb.read import views_analysis
 
-    report = views_analysis.coverage_report(open_store())
+    store = open_store()
+    report = views_analysis.coverage_report(store)
     if as_json:
         return emit_json(report)
     from ipkb.render import analysis as render_analysis
 
-    emit(render_analysis.coverage_report(report))
+    emit(
+        render_analysis.coverage_report(report)
+        if store.tallies()["entities"]
+        else render_analysis.empty_kb(kb_path(note=False))
+    )
 
 
 @app.command()

@@ -27,7 +27,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help="File to write, or - for stdout; csv writes NAME-nodes.csv and NAME-relationships.csv.",
+            help="File to write, or - for stdout; csv writes several, named after it as --format says.",
         ),
     ] = "-",
     root: Annotated[

@@ -8,6 +8,7 @@ import typer
 from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, store_kb_path
 from ipkb.cli.app import JsonOption, app
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.shapes import Built, Validation, Verification
@@ -28,7 +29,7 @@ def stats(as_json: JsonOption = False) -> None:
         return emit_json(view)
     from ipkb.render import analysis as render_analysis
 
-    emit(render_analysis.stats(view))
+    emit(render_analysis.stats(view) if view["entities"] else render_analysis.empty_kb(kb_path(note=False)))
 
 
 @app.command()
@@ -68,8 +69,9 @@ def validate(
         if problems:
             emit(render.problems(problems))
         typer.echo(
-            f"{len(errors)} error(s), {len(warnings)} warning(s) in {len(knowledge.entities)} entities, "
-            f"{len(knowledge.relations)} relations, {len(knowledge.facts)} facts"
+            f"{counted(len(errors), 'error')}, {counted(len(warnings), 'warning')} in "
+            f"{counted(len(knowledge.entities), 'entity')}, {counted(len(knowledge.relations), 'relation')}, "
+            f"{counted(len(knowledge.facts), 'fact')}"
         )
     if errors:
         raise typer.Exit(ExitCode.DATA)
@@ -188,11 +190,11 @@ def build(
         }
         emit_json(built)
         return
-    warned = f"{len(warnings)} warning(s): `ipkb validate` lists them" if warnings else "no warnings"
+    warned = f"{counted(len(warnings), 'warning')}: `ipkb validate` lists them" if warnings else "no warnings"
     if up_to_date:
         said = f"already up to date: {db}\n  from {kb}\n  no file changed since the last build; {warned}"
     elif read == files:
-        said = f"built {db}\n  from {kb}\n  read all {files} record files; {warned}"
+        said = f"built {db}\n  from {kb}\n  read all {counted(files, 'record file')}; {warned}"
     else:
         said = f"rebuilt {db}\n  from {kb}\n  read the {read} changed of {files} record files; {warned}"
     typer.echo(said)

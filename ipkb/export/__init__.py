@@ -64,7 +64,7 @@ def writer(fmt: str) -> Writer:
 def targets(fmt: str, target: str) -> list[Path]:
     """The files an export to `target` writes: the target itself, or one per suffix of a multi-file format.
 
-    For csv, `-o kb` and `-o kb.csv` both write `kb-nodes.csv` and `kb-relationships.csv`.
+    For csv, `-o kb` and `-o kb.csv` both write `kb-nodes.csv`, `kb-relationships.csv` and `kb-constraints.cypher`.
     """
     files: tuple[str, ...] | None = getattr(module(fmt), "FILES", None)
     path = Path(target).expanduser()

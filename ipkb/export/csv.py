@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 from ipkb.export.graph import all_qualifiers
 from ipkb.export.neo4j import CONSTRAINTS, nodes, relationships, whole_day
 
-HELP = "Neo4j import"  # its words in `ipkb export --help` (a module with HELP is a format)
+HELP = "Neo4j import: NAME-nodes.csv, NAME-relationships.csv, NAME-constraints.cypher"  # in `export --help`; FILES
 STREAMS = True  # the relationships file reads the qualifiers once more first, for its header
 FILES = ("-nodes.csv", "-relationships.csv", "-constraints.cypher")
 # Node properties, with their Neo4j types: entities, sources' fields, then facts'

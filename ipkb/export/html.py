@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
 from ipkb.export.style import colour, link_caveat, roles_of, text_colour
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
@@ -88,7 +89,7 @@ def title(graph: Any) -> str:
     """`ipkb: <what was selected>`, with the numbers of entities and relations."""
     what = graph.graph.get("title") or "the knowledge graph"
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
-    return f"ipkb: {what} ({nodes} entit{'y' if nodes == 1 else 'ies'}, {edges} relation{'' if edges == 1 else 's'})"
+    return f"ipkb: {what} ({counted(nodes, 'entity')}, {counted(edges, 'relation')})"
 
 
 def write(graph: Any, stream: BinaryIO) -> None:

@@ -116,14 +116,6 @@ class Store(SearchReads, AnalystReads):
             out.update((r["id"], r) for r in self.rows(f"SELECT * FROM entity WHERE id IN ({marks})", chunk))
         return out
 
-    def aliases(self, entity_id: str) -> list[str]:
-        return [
-            r["text"]
-            for r in self.rows(
-                "SELECT text FROM name WHERE entity_id = ? AND kind = 'alias' ORDER BY rowid", (entity_id,)
-            )
-        ]
-
     def ids_by_folded_name(self, folded: str) -> list[tuple[str, str, str]]:
         """(entity id, kind, text as written) of every name that folds to `folded`."""
         return [

@@ -18,6 +18,22 @@ class SearchReads:
     def entities(self, ids: Iterable[str]) -> dict[str, sqlite3.Row]:
         raise NotImplementedError  # query.Store's
 
+    def aliases(self, entity_id: str) -> list[str]:
+        return self.aliases_of([entity_id]).get(entity_id, [])
+
+    def aliases_of(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """entity id -> its aliases, as written and in the order given, for each of `ids` that has any."""
+        wanted = sorted(set(ids))
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sql = (
+                f"SELECT entity_id, text FROM name WHERE kind = 'alias' AND entity_id IN ({','.join('?' * len(chunk))})"
+            )
+            for r in self.rows(sql + " ORDER BY rowid", chunk):
+                out.setdefault(r["entity_id"], []).append(r["text"])
+        return out
+
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """Best matches first: the trigram index for 3+ characters or several words, the character index for
         a single word of 1 or 2 characters.

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 def stats(store: Store) -> Stats:
     tallies = store.tallies()
 
-    def share(part: int, whole: int) -> float:
-        return round(part / whole, 4) if whole else 1.0
+    def share(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None  # no claims: no share, not 100%
 
     def shares(kind: str, total: int) -> CitationShare:
         with_source, with_quote, own_words = tallies["cited"][kind]
@@ -231,5 +231,5 @@ def coverage_report(store: Store) -> CoverageReport:
     return {
         "claimed_totals": coverage_claims(store),
         **gaps,
-        "facts_inferred": {"count": inferred, "of": facts, "share": round(inferred / facts, 4) if facts else 0.0},
+        "facts_inferred": {"count": inferred, "of": facts, "share": round(inferred / facts, 4) if facts else None},
     }

@@ -11,6 +11,7 @@ from rich.text import Text
 from ipkb.figures import bounded
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import format_value, marks, our_note_on, qualifiers_text
+from ipkb.text import counted, unit_for
 
 if TYPE_CHECKING:
     from ipkb.shapes import (
@@ -61,32 +62,42 @@ class SourceNotes:
 
 def stats(view: Stats) -> RenderableType:
     # the headline counts the things the KB is about apart from the sources it cites (JSON's `entities` is both)
-    sources = f"{view['sources']} source{'' if view['sources'] == 1 else 's'}"
     summary = Text(
-        f"{view['entities'] - view['sources']} entities + {sources} · {view['relations']} relations · "
-        f"{view['facts']} facts · {view['warnings']} warnings"
+        f"{counted(view['entities'] - view['sources'], 'entity')} + {counted(view['sources'], 'source')} · "
+        f"{counted(view['relations'], 'relation')} · {counted(view['facts'], 'fact')} · "
+        f"{counted(view['warnings'], 'warning')}"
     )
-    by_type = Grid("entity type", "count")
-    for key, value in view["by_type"].items():
-        by_type.add_row(key, str(value))
-    by_relation = Grid("relation type", "count")
-    for key, value in view["by_relation"].items():
-        by_relation.add_row(key, str(value))
+    parts: list[RenderableType] = [summary]
+    for heading, counts in (("entity type", view["by_type"]), ("relation type", view["by_relation"])):
+        if counts:  # an empty table would print only blank lines
+            table = Grid(heading, "count")
+            for key, value in counts.items():
+                table.add_row(key, str(value))
+            parts += [Text(""), table]
     cites = Grid("", "total", "with source", "with quote", "quoted from the source itself")
     for key, c in (("relations", view["citations"]["relations"]), ("facts", view["citations"]["facts"])):
         cites.add_row(
             key,
             str(c["total"]),
-            f"{c['with_source']} ({c['share_with_source']:.0%})",
-            f"{c['with_quote']} ({c['share_with_quote']:.0%})",
-            f"{c['with_quote_from_source_text']} ({c['share_with_quote_from_source_text']:.0%})",
+            share_of(c["with_source"], c["share_with_source"]),
+            share_of(c["with_quote"], c["share_with_quote"]),
+            share_of(c["with_quote_from_source_text"], c["share_with_quote_from_source_text"]),
         )
     note = "the rest are quoted from our research notes' record of the source (via), not its own text"
-    parts: list[RenderableType] = [summary, Text(""), by_type, Text(""), by_relation, Text(""), cites]
-    parts.append(Text(note, style="dim"))
+    parts += [Text(""), cites, Text(note, style="dim")]
     if view["claimed_totals"]:
         parts += [Text(""), coverage(view["claimed_totals"])]
     return Group(*parts)
+
+
+def share_of(count: int, share: float | None) -> str:
+    """`12 (75%)`; `–` where there is nothing to take a share of (a share of no claims is not 100%)."""
+    return "–" if share is None else f"{count} ({share:.0%})"
+
+
+def empty_kb(folder: object) -> Text:
+    """What `stats` and `coverage` say of a KB with no entities, rather than tables of nothing."""
+    return Text(f"the KB holds no entities yet (KB folder: {folder})")
 
 
 def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
@@ -129,8 +140,10 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
 
 def coverage_report(report: CoverageReport) -> RenderableType:
     inferred = report["facts_inferred"]
+    share = inferred["share"]
+    marked = "– (no facts)" if share is None else f"{inferred['count']} of {inferred['of']} ({share:.0%})"
     lines = [
-        coverage(report["claimed_totals"]),
+        coverage(report["claimed_totals"]) if report["claimed_totals"] else Text("claimed totals: none"),
         Text(""),
         Text(f"entities without a Chinese name: {len(report['entities_without_chinese_name'])}"),
         Text(f"relations without a quote: {len(report['relations_without_quote'])}"),
@@ -139,7 +152,7 @@ def coverage_report(report: CoverageReport) -> RenderableType:
             f"sources cited once only: {len(report['sources_cited_once'])}; "
             f"never cited: {len(report['sources_never_cited'])}"
         ),
-        Text(f"facts marked inferred: {inferred['count']} of {inferred['of']} ({inferred['share']:.0%})"),
+        Text(f"facts marked inferred: {marked}"),
         Text("`ipkb coverage --json` lists each of them", style="dim"),
     ]
     return Group(*lines)
@@ -193,7 +206,7 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
         table.add_row(
             name if metric else r["metric"].replace("_", " "),
             bounded(format_value(r["value"]), r["bound"]),
-            r["unit"] or "",
+            unit_for(r["value"], r["unit"]),
             (r["period"] or "") + (f" · {scope}" if scope else ""),
             kind,
             sources.mark(r["sources"]),
@@ -221,7 +234,9 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(f" · {details}", style="yellow")
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
-            text.append(f" {label}: {bounded(format_value(e['value']), e.get('bound'))} {e['unit'] or ''}")
+            text.append(
+                f" {label}: {bounded(format_value(e['value']), e.get('bound'))} {unit_for(e['value'], e['unit'])}"
+            )
             if e["fact_kind"] == "target":
                 text.append(" (target)", style="yellow")
         else:

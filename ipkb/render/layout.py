@@ -90,14 +90,32 @@ def _within(spans: list[Span], length: int) -> list[Span]:
     return [Span(s.start, min(s.end, length), s.style) for s in spans if s.start < length]
 
 
+class Trimmed:
+    """A renderable drawn without the spaces rich leaves at the end of a line it wrapped (`... includes ⏎`) or
+    pads (a tree's guides): no printed line ends in a space. Its lines are split, never cropped."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in Segment.split_lines(console.render(self.renderable, options)):
+            while line and not line[-1].control and not line[-1].text.rstrip():
+                line.pop()
+            if line and not line[-1].control:
+                line[-1] = Segment(line[-1].text.rstrip(), line[-1].style)
+            yield from line
+            yield Segment.line()
+
+
 def print_to(console: Console, renderable: RenderableType) -> None:
     """console.print(renderable), never cropped: a word wider than the console (an id, a URL) runs past its
-    edge whole, where a terminal wraps it without a line break, so it can be copied. Where the console draws
-    no styles (a pipe, a file, TERM=dumb) a Grid's lines go straight to the stream as they are laid out: the
-    same characters, without rich turning each line into segments and holding the whole answer first. A list
-    of 20,000 entities prints in a fraction of the time, and its first lines reach `head` or `less` at once."""
+    edge whole, where a terminal wraps it without a line break, so it can be copied; and never a line that
+    ends in a space (`Trimmed`). Where the console draws no styles (a pipe, a file, TERM=dumb) a Grid's lines
+    go straight to the stream as they are laid out: the same characters, without rich turning each line into
+    segments and holding the whole answer first. A list of 20,000 entities prints in a fraction of the time,
+    and its first lines reach `head` or `less` at once."""
     if console.color_system is not None:
-        console.print(renderable, crop=False)
+        console.print(Trimmed(renderable), crop=False)
     elif isinstance(renderable, Group):
         from itertools import groupby
 
@@ -106,13 +124,13 @@ def print_to(console: Console, renderable: RenderableType) -> None:
                 for item in items:
                     print_to(console, item)
             else:  # the texts between tables in one call: each console.print costs about 0.3 ms
-                console.print(Group(*items), crop=False)
+                console.print(Trimmed(Group(*items)), crop=False)
     elif isinstance(renderable, Grid):
         write = console.file.write
         for line in renderable.fitted_lines(console, console.width):
-            write(line.plain + "\n")
+            write(line.plain.rstrip(" ") + "\n")
     else:
-        console.print(renderable, crop=False)
+        console.print(Trimmed(renderable), crop=False)
 
 
 class Grid:

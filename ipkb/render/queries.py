@@ -35,7 +35,8 @@ def _named(entity: EntityRef) -> tuple[tuple[str, str], tuple[str, str]]:
 
 def path(view: PathView) -> RenderableType:
     """Each hop on a line of its own, with its caveats (qualifiers, inferred, the relation's note) and the
-    first quote behind it; wrapped lines stay indented under their hop."""
+    first quote behind it (the view puts first one that names the hop's ends); wrapped lines stay indented
+    under their hop. The footnotes are the sources of the quotes printed, numbered as in the view's `sources`."""
     paths: list[OnePath] = view.get("paths") or [{"length": view["length"], "hops": view.get("hops", [])}]
     numbers = {s["id"]: n for n, s in enumerate(view["sources"], start=1)}
     out: list[RenderableType] = []
@@ -76,13 +77,16 @@ def path(view: PathView) -> RenderableType:
     out.append(Text(summary, style="dim"))
     if caveats:
         out.append(Text("careful: " + ", ".join(caveats), style="yellow"))
-    if view["sources"]:  # what each [n] is, as `show` lists its sources
+    shown = [h["sources"][0] for h in hops if h["sources"]]  # the one quote printed under each hop
+    printed = {c["source"] for c in shown}
+    if printed:  # what each [n] printed is, as `show` lists its sources; the hops' other sources are in --json
         from ipkb.render.show import source_footnote, vias_of
 
-        vias = vias_of(c for h in hops for c in h["sources"])
+        vias = vias_of(shown)
         out.append(Text(""))
         for number, source in enumerate(view["sources"], start=1):
-            out.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
+            if source["id"] in printed:
+                out.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
     return Group(*out)
 
 
@@ -102,7 +106,7 @@ def entity_table(
     table = Grid(*("located in" if c == "in" else c for c in columns))
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in columns])
-    count = f"{len(rows)} entit{'y' if len(rows) == 1 else 'ies'}"
+    count = counted(len(rows), "entity")
     if total is not None and total > len(rows):
         count = f"{len(rows)} of {f'more than {cap:,}' if cap and total > cap else f'{total:,}'} entities"
     return Group(table, Text(count, style="dim"))
@@ -178,7 +182,7 @@ class NeighborTable:
             if all(widths[i] >= min(natural[i], room) for i, room in rooms):
                 break
         yield grid
-        count = f"{len(self.rows)} entit{'y' if len(self.rows) == 1 else 'ies'}"
+        count = counted(len(self.rows), "entity")
         if chosen:
             hop = f"; each one hop from {self.rows[0]['id']}" if "from" in chosen else ""
             count += f" · not shown at this width: {', '.join(chosen)}{hop} (--json has them)"

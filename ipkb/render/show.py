@@ -20,6 +20,7 @@ from ipkb.figures import bounded
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import as_of_text, format_value, marks, qualifiers_text, then_and_now
 from ipkb.render.wrap import wrap_whole_words
+from ipkb.text import counted, unit_for
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, ClaimedTotal, EntityRef, Fact, RelationView, ShowView, Source
@@ -221,7 +222,7 @@ def show(view: ShowView) -> RenderableType:
             facts.add_row(
                 fact["metric"].replace("_", " "),
                 bounded(format_value(fact["value"]), fact["bound"]),
-                fact["unit"] or "",
+                unit_for(fact["value"], fact["unit"]),
                 fact["period"] or "",
                 _flags(fact, notes, qualifiers_text(fact["scope"])),
                 marks(fact["sources"], numbers),
@@ -265,7 +266,7 @@ def _fact_claim(fact: Fact, entity: EntityRef | None = None) -> Text:
     if entity:
         claim.append(f"{entity['name']} ({entity['id']}): ", style="bold")
     figure = bounded(format_value(fact["value"]), fact["bound"])
-    claim.append(f"{fact['metric'].replace('_', ' ')} {figure} {fact['unit'] or ''}".rstrip())
+    claim.append(f"{fact['metric'].replace('_', ' ')} {figure} {unit_for(fact['value'], fact['unit'])}".rstrip())
     claim.append(f" · {fact['period']}" if fact.get("period") else "")
     return claim
 
@@ -308,11 +309,11 @@ def _supports(view: ShowView) -> list[RenderableType]:
         Text(
             "Supports "
             + ", ".join(
-                f"{n} {word if n == 1 else plural}"
-                for n, word, plural in (
-                    (counts["entity"], "entity", "entities"),
-                    (counts["relation"], "relation", "relations"),
-                    (counts["fact"], "fact", "facts"),
+                counted(n, word)
+                for n, word in (
+                    (counts["entity"], "entity"),
+                    (counts["relation"], "relation"),
+                    (counts["fact"], "fact"),
                 )
             ),
             style="italic",
