@@ -98,12 +98,12 @@ class KB:
         max_hops: int | None = None,
     ) -> PathView:
         """The shortest chains of cited relations from `start` to `goal` (all of them with `all_paths`)."""
-        from ipkb.read import views
+        from ipkb.read import views_path
         from ipkb.read.traverse import shortest_paths
 
         self.check_types(None, via)
         a, b = self.resolve(start, goal)
-        return views.path(self.store, a, b, shortest_paths(self.store, a, b, via, max_hops, all_paths), all_paths)
+        return views_path.path(self.store, a, b, shortest_paths(self.store, a, b, via, max_hops, all_paths), all_paths)
 
     def search(self, text: str, types: list[str] | None = None, limit: int = 20) -> list[ListRow]:
         """Entities whose names, aliases or descriptions match `text`, best first: a list, the `entities` of

@@ -453,7 +453,7 @@ def test_a_relation_column_lists_each_target_once(run, mini_kb: Path) -> None:
     args = ["list", "--type", "city", "--columns", "id,holds_designation"]
     assert any(line.split() == ["huzhou", "national-ip-demonstration-city"] for line in run(*args).stdout.splitlines())
     assert "huzhou,national-ip-demonstration-city" in run(*args, "--format", "csv").stdout.splitlines()
-    rows = json.loads(run(*args, "--json").stdout)
+    rows = json.loads(run(*args, "--json").stdout)["entities"]
     assert {"id": "huzhou", "holds_designation": "national-ip-demonstration-city"} in rows
 
 

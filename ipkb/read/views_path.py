@@ -1,0 +1,83 @@
+"""The `path` document: each hop with the quote that names its ends first, and the sources those quotes cite.
+
+Beside views.py (whose entity references, dating and source lists it uses); no SQL here either.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ipkb.read.query import Store
+from ipkb.read.traverse import Step
+from ipkb.read.views import _cited_ids, entity_ref, named_then, source_list
+from ipkb.text import fold
+
+if TYPE_CHECKING:
+    from ipkb.shapes import Citation, Hop, PathView
+
+AliasMap = Mapping[str, Sequence[str]]
+
+
+def _names_in(quote: str | None, row: sqlite3.Row, aliases: Sequence[str]) -> bool:
+    """Whether a quote names the entity: its name, Chinese name or an alias, folded, appears in it."""
+    folded = fold(quote or "")
+    return any(len(f) > 1 and f in folded for f in (fold(n) for n in (row["name"], row["zh"], *aliases) if n))
+
+
+def naming_first(sources: list[Citation], subject: sqlite3.Row, obj: sqlite3.Row, aliases: AliasMap) -> list[Citation]:
+    """A relation's citations with the one `path` prints first: one naming both ends, else one naming its subject
+    (the `from` of the record: the city that holds a designation many hold, the district a city contains), else
+    one naming its object, else as written. The rest keep their order."""
+
+    def rank(cite: Citation) -> tuple[bool, bool, bool]:
+        of_subject = _names_in(cite.get("quote"), subject, aliases.get(subject["id"], ()))
+        of_object = _names_in(cite.get("quote"), obj, aliases.get(obj["id"], ()))
+        return of_subject and of_object, of_subject, of_object
+
+    if not sources:
+        return sources
+    best = max(range(len(sources)), key=lambda i: rank(sources[i]))  # the first of the best
+    return [sources[best], *sources[:best], *sources[best + 1 :]]
+
+
+def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[Citation], aliases: AliasMap) -> Hop:
+    rtype = store.relation_types()[step.edge.type]
+    sources = naming_first(sources, names[step.edge.source_id], names[step.edge.target_id], aliases)
+    return {
+        "from": entity_ref(names[step.start], named_then(store, step.edge.qualifiers)),
+        "type": step.edge.type,
+        "label": rtype["label"] if step.forward else rtype["inverse"],
+        "direction": "out" if step.forward else "in",
+        "to": entity_ref(names[step.end], named_then(store, step.edge.qualifiers)),
+        "qualifiers": step.edge.qualifiers,
+        "confidence": step.edge.confidence,
+        "planned": store.roles().is_planned(step.edge.qualifiers),  # the schema's planned status: not yet in place
+        "note": step.edge.note,
+        "sources": sources,
+    }
+
+
+def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths: bool) -> PathView:
+    paths = paths if all_paths else paths[:1]
+    ids = {start, goal} | {s.start for p in paths for s in p} | {s.end for p in paths for s in p}
+    names = store.entities(ids)
+    cites = store.citations("relation", [str(s.edge.rowid) for p in paths for s in p])
+    aliases = store.aliases_of(ids)
+    shaped = [[hop(store, s, names, cites[str(s.edge.rowid)], aliases) for s in p] for p in paths]
+    # the source each hop's first citation (the one `path` prints) cites comes first, so [1] to [n] are those
+    cited = _cited_ids(
+        [*(hop["sources"][:1] for p in shaped for hop in p), *(hop["sources"] for p in shaped for hop in p)]
+    )
+    view: PathView = {
+        "from": entity_ref(names[start], store.as_of),
+        "to": entity_ref(names[goal], store.as_of),
+        "length": len(paths[0]),
+        "sources": source_list(store, cited),
+    }
+    if all_paths:
+        view["paths"] = [{"length": len(p), "hops": p} for p in shaped]
+    else:
+        view["hops"] = shaped[0]
+    return view
