@@ -91,7 +91,7 @@ def path(
 @declare(
     COMMANDS,
     "search",
-    Arg("text", "Words in any language, all required, in any order."),
+    Arg("text", "Words in any language, all required, in any order (quoted or not).", variadic=True),
     TYPES,
     Opt("--limit", "limit", "int", help="At most N results.", default=20, min=1, max=MAX_INT),
     JSON,
