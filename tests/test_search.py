@@ -252,3 +252,34 @@ def test_several_words_in_a_real_process(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     found = [row["id"] for row in json.loads(result.stdout)["entities"]]
     assert found[0] == "zhejiang-ip-protection-center" and "changzhou-robotics-ip-protection-center" not in found
+
+
+def found_ids(store: Store, text: str) -> set[str]:
+    return {row["id"] for row, _ in store.search(text, None, limit=100_000)}
+
+
+@pytest.mark.parametrize("typed", ["zhongxin", "zhong xin", "Zhōngxīn", "ZHONGXIN"])
+def test_pinyin_typed_with_or_without_spaces_finds_the_syllables_of_a_name(bundled: Store, typed: str) -> None:
+    """A name's pinyin is stored a syllable a word, with tones (中心: Zhōng Xīn); a user types it as one word
+    without tones, or as syllables: each finds the names whose pinyin holds that run of syllables."""
+    pinyin_holds = {
+        row["entity_id"]
+        for row in bundled.rows("SELECT entity_id FROM name WHERE kind = 'pinyin' AND text LIKE '%Zhōng Xīn%'")
+    }
+    assert len(pinyin_holds) > 20
+    assert pinyin_holds <= found_ids(bundled, typed)
+
+
+def test_pinyin_words_find_what_their_chinese_finds(bundled: Store) -> None:
+    chinese = found_ids(bundled, "示范城市")
+    assert len(chinese) >= 4 and chinese <= found_ids(bundled, "shifan chengshi")
+    assert "hubei-ip-protection-center" in found_ids(bundled, "bao hu") & found_ids(bundled, "baohu")
+
+
+@pytest.mark.parametrize(
+    ("typed", "not_found"), [("hangzhou", "changzhou"), ("zhoushi", "huzhou"), ("anzhou", "xianzhou")]
+)
+def test_pinyin_is_still_found_only_where_a_syllable_starts(bundled: Store, typed: str, not_found: str) -> None:
+    """The word-start rule holds for syllables: hangzhou (hang zhou) is not the end of Changzhou."""
+    found = found_ids(bundled, typed)
+    assert not any(i == not_found or i.startswith(not_found + "-") for i in found), sorted(found)
