@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
-from ipkb.text import char_phrase, fold, strip_tones, syllable_runs
+from ipkb.text import char_phrase, fold, has_han, simplified_instead, strip_tones, syllable_runs
 
 
 class SearchReads:
@@ -20,6 +20,15 @@ class SearchReads:
         raise NotImplementedError  # query.Store's
 
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
+        """`find`, and when it finds nothing for Chinese in traditional characters, `find` of the text in
+        simplified ones (寧波 finds 宁波, which the KB writes as a mainland body's name is written)."""
+        hits = self.find(text, types, limit)
+        if hits:
+            return hits
+        simple = simplified_instead(text)
+        return self.find(simple, types, limit) if simple else hits
+
+    def find(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """Best matches first: the trigram index for 3+ characters or several words, the character index for
         a single word of 1 or 2 characters.
 
@@ -170,7 +179,8 @@ class SearchReads:
             f"{type_clause(types)} LIMIT ?)"
         )
         found: int = self.rows(sql, [chars, *(types or []), cap + 1])[0][0]
-        return found
+        simple = None if found else simplified_instead(text)
+        return self.count_matches(simple, types, cap) if simple else found
 
     def _short(self, phrase: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """A 1- or 2-character search, best bm25 score first. Two common letters are in most names of a large
@@ -217,12 +227,6 @@ _LATIN = re.compile(r"[a-z]")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
-def _has_cjk(word: str) -> bool:
-    """Whether `word` holds a CJK character. Not a regular expression: compiling one with the astral ranges
-    took 2.3 ms at import, on every query."""
-    return any(0x2E80 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFAFF or 0x20000 <= ord(c) <= 0x3FFFF for c in word)
-
-
 def quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -236,7 +240,7 @@ def match_terms(text: str) -> tuple[list[str], str | None, str | None]:
     tri: list[str] = []
     chars: list[str] = []
     for word in text.split():
-        if not _has_cjk(word) and _LATIN.search(strip_tones(word).casefold()):
+        if not has_han(word) and _LATIN.search(strip_tones(word).casefold()):
             word = _EDGES.sub("", word)
             latin.append(word)
             if len(word) >= 2:  # a gap and two letters make a trigram; `^` needs three letters
