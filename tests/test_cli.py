@@ -54,6 +54,11 @@ def test_show_unknown_name_suggests_and_exits_1(run) -> None:
     assert result.stdout == ""
 
 
+def test_show_a_name_like_none_says_so(run) -> None:
+    result = run("show", "nosuch")
+    assert result.exit_code == 1 and "no similar name" in result.stderr and "did you mean" not in result.stderr
+
+
 def test_show_ambiguous_name_lists_candidates(run) -> None:
     result = run("show", "Tai Zhou")
     assert result.exit_code == 1

@@ -10,6 +10,7 @@ import pytest
 
 from ipkb.build.store import build
 from ipkb.read.query import Store
+from ipkb.read.resolve import suggested
 from tests.conftest import BUNDLED_KB
 
 
@@ -283,3 +284,35 @@ def test_pinyin_is_still_found_only_where_a_syllable_starts(bundled: Store, type
     """The word-start rule holds for syllables: hangzhou (hang zhou) is not the end of Changzhou."""
     found = found_ids(bundled, typed)
     assert not any(i == not_found or i.startswith(not_found + "-") for i in found), sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("huzou", "huzhou"),
+        ("keqioa", "keqiao"),
+        ("zhejang", "zhejiang"),
+        ("湖洲", "huzhou"),
+        ("杭洲", "hangzhou"),
+        ("src-huzhou-2041", "src-huzhou-2014"),
+        ("北京知识产权中心", "beijing-ip-protection-center"),
+    ],
+)
+def test_did_you_mean_offers_the_name_mistyped(bundled: Store, typed: str, first: str) -> None:
+    offered = [entity_id for entity_id, _ in suggested(bundled, typed)]
+    assert offered and offered[0] == first, offered
+
+
+@pytest.mark.parametrize("typed", ["nosuch", "nowhere", "xyz", "abc", "宿州", "宁坡"])
+def test_did_you_mean_offers_no_unrelated_name(bundled: Store, typed: str) -> None:
+    """Nothing is offered for a word no name resembles: not long names holding a few of its letters
+    (nosuch was offered rapid-collaborative-protection-scheme), not 苏州 for 宿州 (a different city that
+    sounds alike and shares only the 州 of many place names)."""
+    assert suggested(bundled, typed) == []
+
+
+@pytest.mark.parametrize("typed", ["huzou", "keqioa", "nowhere", "heze city", "germany", "abc", "cnpia"])
+def test_did_you_mean_offers_no_source_record_for_another_name(bundled: Store, typed: str) -> None:
+    sources = bundled.roles().sources
+    kinds = {row["type"] for row in bundled.entities([i for i, _ in suggested(bundled, typed)]).values()}
+    assert not kinds & sources, kinds
