@@ -316,3 +316,14 @@ def test_did_you_mean_offers_no_source_record_for_another_name(bundled: Store, t
     sources = bundled.roles().sources
     kinds = {row["type"] for row in bundled.entities([i for i, _ in suggested(bundled, typed)]).values()}
     assert not kinds & sources, kinds
+
+
+@pytest.mark.parametrize("text", ["bao hu", "shifan chengshi", "baohu center", "zhongxin 浙江", "hu zhongxin"])
+def test_both_ways_of_joining_syllables_to_other_words_find_the_same(
+    bundled: Store, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other words' few matches asked of entity_syllables one by one, or entity_syllables leading (when
+    they find more than FEW): the same entities either way."""
+    few = found_ids(bundled, text)
+    monkeypatch.setattr(Store, "FEW", 0)
+    assert found_ids(bundled, text) == few and few

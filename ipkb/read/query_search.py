@@ -119,23 +119,46 @@ class SearchReads:
             for chosen in combinations(spoken, size):
                 read = {i for i, _ in chosen}
                 _, tri, chars = match_terms(" ".join(w for i, w in enumerate(words) if i not in read))
-                sql = (
-                    "SELECT e.* FROM entity_syllables JOIN entity e ON e.rowid = entity_syllables.rowid & 4294967295 "
-                    "WHERE entity_syllables MATCH ?"
-                    + (" AND e.rowid IN (SELECT rowid FROM entity_fts WHERE entity_fts MATCH ?)" if tri else "")
-                    + (
-                        " AND e.chars_rowid IN (SELECT rowid FROM entity_chars WHERE entity_chars MATCH ?)"
-                        if chars
-                        else ""
-                    )
-                    + f"{type_clause(types)} ORDER BY entity_syllables.rowid LIMIT ?"
-                )
-                params = [" AND ".join(expr for _, expr in chosen), *(x for x in (tri, chars) if x), *(types or [])]
-                for row in self.rows(sql, [*params, limit + len(skip)]):
+                syllables = " AND ".join(expr for _, expr in chosen)
+                for row in self._syllables_and(syllables, tri, chars, types, limit + len(skip)):
                     if row["id"] not in skip and len(found) < limit:
                         skip.add(row["id"])
                         found.append((row, float(len(found))))
         return found
+
+    FEW = 2000  # entities the other words may find for entity_syllables to be asked about each of them alone
+
+    def _syllables_and(
+        self, syllables: str, tri: str | None, chars: str | None, types: list[str] | None, limit: int
+    ) -> list[sqlite3.Row]:
+        """Entities whose pinyin entity_syllables finds `syllables` in, and entity_fts `tri` (and entity_chars
+        `chars`) in their names, shortest names first. When `tri` finds FEW or fewer, entity_syllables is asked
+        about those alone (a lookup each); else it leads, and stops at `limit`: letting a common syllable lead
+        when the other words find few read all its matches (`bao hu`: `hu` and `bao` as typed, 0.28 s at 1M)."""
+        chars_clause = " AND e.chars_rowid IN (SELECT rowid FROM entity_chars WHERE entity_chars MATCH ?)"
+        known = (chars_clause if chars else "") + type_clause(types)
+        rest = [*([chars] if chars else []), *(types or [])]
+        if tri:
+            few = [
+                r[0]
+                for r in self.rows("SELECT rowid FROM entity_fts WHERE entity_fts MATCH ? LIMIT ?", (tri, self.FEW + 1))
+            ]
+            if not few:
+                return []
+            if len(few) <= self.FEW:
+                sql = (
+                    f"SELECT e.* FROM entity e CROSS JOIN entity_syllables ON entity_syllables.rowid = e.chars_rowid "
+                    f"WHERE e.rowid IN ({','.join('?' * len(few))}) AND entity_syllables MATCH ?{known} "
+                    "ORDER BY e.chars_rowid LIMIT ?"
+                )
+                return self.rows(sql, [*few, syllables, *rest, limit])
+            known = " AND e.rowid IN (SELECT rowid FROM entity_fts WHERE entity_fts MATCH ?)" + known
+            rest = [tri, *rest]
+        sql = (
+            "SELECT e.* FROM entity_syllables JOIN entity e ON e.rowid = entity_syllables.rowid & 4294967295 "
+            f"WHERE entity_syllables MATCH ?{known} ORDER BY entity_syllables.rowid LIMIT ?"
+        )
+        return self.rows(sql, [syllables, *rest, limit])
 
     def _named(self, folded: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """Entities with a name equal to `folded` (score -2e6), then with a name starting with it (-1e6 plus
