@@ -54,7 +54,7 @@ class EntityNotFound(IpkbError):
     for a program to pass back to `KB.show` and the rest."""
 
     def __init__(self, query: str, suggestions: list[str], suggested_ids: list[str] | None = None) -> None:
-        hint = "did you mean: " + ", ".join(suggestions) if suggestions else "try `ipkb search`"
+        hint = "did you mean: " + ", ".join(suggestions) if suggestions else "no similar name; try `ipkb search`"
         super().__init__(f"no entity matches {query!r}", hint=hint)
         self.query = query
         self.suggestions = suggestions

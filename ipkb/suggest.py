@@ -22,6 +22,20 @@ def closest(word: str, choices: Sequence[str], limit: int = 1, cutoff: float = 7
     return [index for _, _, index in matches]
 
 
+def closest_spelt(word: str, choices: Sequence[str], limit: int, cutoff: float = 75) -> list[int]:
+    """Indexes into `choices` of the words spelt most like `word`, best first, each scoring >= `cutoff` by
+    rapidfuzz's plain ratio of the whole words (both folded by the caller: ipkb.text.fold). For names: the
+    weighted ratio above scores any word found inside a long name 60 or more (`nosuch` was 60 like
+    rapid-collaborative-protection-scheme), where a whole-word ratio keeps typos (`huzou` 91 like huzhou,
+    `keqioa` 83 like keqiao) and drops the unrelated (`nosuch` 55 at best)."""
+    if not word or not choices:
+        return []
+    from rapidfuzz import fuzz, process
+
+    matches = process.extract(word, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+    return [index for _, _, index in matches]
+
+
 def did_you_mean(word: str, choices: Sequence[str], limit: int = 1) -> str | None:
     """`did you mean 'x'?` (or `did you mean: x, y`) for a hint, or None when nothing is close."""
     close = [choices[i] for i in closest(word, choices, limit)]

@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
 
 _CJK_SUFFIXES = ("自治区", "特别行政区", "市", "区", "县", "省")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -62,6 +67,78 @@ def char_phrase(text: str) -> str | None:
     if not text or _NOT_ALNUM.search(text):
         return None
     return '"' + " ".join(text) + '"'
+
+
+# The syllables of Mandarin in toneless pinyin (ü as u, as tones and marks fold), for reading a word typed
+# without spaces (zhongxin) as the syllables a name's pinyin spells apart (Zhōng Xīn).
+_SYLLABLE_LIST = """
+    a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen
+    ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci
+    cong cou cu cuan cui cun cuo da dai dan dang dao de dei deng di dia dian diao die ding diu dong dou du duan
+    dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou
+    gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui
+    hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke kei ken keng
+    kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin
+    ling liu lo long lou lu luan lue lun luo ma mai man mang mao me mei men meng mi mian miao mie min ming miu
+    mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nue nuo o
+    ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing
+    qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao
+    se sen seng sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo
+    si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun
+    tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan
+    yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang
+    zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui
+    zun zuo
+"""
+_SYLLABLES = frozenset(_SYLLABLE_LIST.split())
+_LONGEST_SYLLABLE = 6  # zhuang
+
+
+def syllable_runs(word: str, most: int = 2) -> list[str]:
+    """The ways to read `word` (letters, any case, no spaces) as pinyin syllables, spaced and lower-case,
+    fewest syllables first, at most `most`: `zhongxin` -> `zhong xin`, `xian` -> `xian`, `xi an`, `bao` ->
+    `bao`; none for a word that is not all syllables (`center`). A search looks for these in the pinyin of
+    names beside the word itself, so a word typed without spaces finds the syllables a pinyin spells apart."""
+    word = word.casefold()
+    if not (word.isascii() and word.isalpha()) or len(word) > 60:
+        return []
+    ends: dict[int, list[list[str]]] = {len(word): [[]]}  # from a position: the readings of the rest
+    for start in range(len(word) - 1, -1, -1):
+        readings: list[list[str]] = []
+        for end in range(start + 1, min(len(word), start + _LONGEST_SYLLABLE) + 1):
+            if word[start:end] in _SYLLABLES:
+                readings += [[word[start:end], *rest] for rest in ends.get(end, [])]
+        if readings:
+            ends[start] = sorted(readings, key=len)[:most]
+    return [" ".join(reading) for reading in ends.get(0, [])]
+
+
+def has_han(text: str) -> bool:
+    """Whether `text` holds a CJK character. Not a regular expression: compiling one with the astral ranges
+    took 2.3 ms at import, on every query."""
+    return any(0x2E80 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFAFF or 0x20000 <= ord(c) <= 0x3FFFF for c in text)
+
+
+@cache
+def _to_simplified() -> OpenCC:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """`text` with traditional characters written in simplified ones (OpenCC's standard `t2s` table: 寧波 is
+    宁波). OpenCC loads on the first call, which only a name or search that found nothing as typed makes."""
+    return str(_to_simplified().convert(text))
+
+
+def simplified_instead(text: str) -> str | None:
+    """`simplified(text)` when `text` holds Chinese that it changes, else None (without loading OpenCC for
+    text with no Chinese in it)."""
+    if not has_han(text):
+        return None
+    simple = simplified(text)
+    return simple if simple != text else None
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -54,6 +54,11 @@ def test_show_unknown_name_suggests_and_exits_1(run) -> None:
     assert result.stdout == ""
 
 
+def test_show_a_name_like_none_says_so(run) -> None:
+    result = run("show", "nosuch")
+    assert result.exit_code == 1 and "no similar name" in result.stderr and "did you mean" not in result.stderr
+
+
 def test_show_ambiguous_name_lists_candidates(run) -> None:
     result = run("show", "Tai Zhou")
     assert result.exit_code == 1
@@ -119,6 +124,20 @@ def test_search_finds_chinese_substrings_and_ranks(run) -> None:
         assert hits and hits[0]["id"] == expected, (text, hits)
     typed = json.loads(run("search", "zhou", "--type", "city", "--json").stdout)["entities"]
     assert typed and all(h["type"] == "city" for h in typed)
+
+
+@pytest.mark.parametrize("route", ["fast", "typer"])
+def test_search_takes_several_unquoted_words_as_one_text(run, monkeypatch: pytest.MonkeyPatch, route: str) -> None:
+    """`ipkb search keqiao qu` is `ipkb search "keqiao qu"` (the README: every word, in any order), on the
+    fast path and through typer alike; no word at all is still typer's usage error."""
+    if route == "typer":
+        monkeypatch.setenv("IPKB_NO_FAST", "1")
+    unquoted = run("search", "keqiao", "qu", "--json")
+    assert unquoted.exit_code == 0, unquoted.stderr
+    assert unquoted.stdout == run("search", "keqiao qu", "--json").stdout
+    assert json.loads(unquoted.stdout)["entities"][0]["id"] == "keqiao"
+    nothing = run("search")
+    assert nothing.exit_code == 2 and "Missing argument" in nothing.stderr
 
 
 def test_search_odd_input_answers_or_refuses_clearly(run) -> None:

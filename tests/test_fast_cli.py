@@ -66,7 +66,10 @@ def test_the_typer_command_is_the_declared_one(name: str) -> None:
     arguments = [p for p in command.params if isinstance(p, TyperArgument)]
     options = [p for p in command.params if isinstance(p, TyperOption)]
     assert len(arguments) + len(options) == len(command.params)
-    assert all(a.required and a.nargs == 1 and _type(a) == "StringParamType" and a.callback is None for a in arguments)
+    assert all(a.required and _type(a) == "StringParamType" and a.callback is None for a in arguments)
+    # a variadic argument (the last only) takes one or more words: click's nargs=-1
+    assert [a.nargs for a in arguments] == [-1 if a.variadic else 1 for a in spec.arguments]
+    assert not any(a.variadic for a in spec.arguments[:-1])
     assert tuple(a.name for a in arguments) == tuple(a.name for a in spec.arguments)
     assert sorted(_click_described(o) for o in options) == sorted(_described(o) for o in spec.options)  # type: ignore[type-var]
     declared = {o.dest: fast.default_of(o) for o in spec.options}
@@ -136,6 +139,9 @@ TABLE: list[tuple[list[str], bool]] = [
     (["search", "示范", "--limit=2", "--limit", "3"], True),
     (["search", "   "], True),
     (["search", "x", "--type", "planet"], True),
+    (["search", "keqiao", "qu"], True),  # several words are one text
+    (["search", "keqiao", "--limit", "1", "qu", "--json"], True),
+    (["search", "zhejiang", "protection", "center", "--type", "center"], True),
     (["list", "--type", "city"], True),
     (["list", "--in", "zhejiang", "--json"], True),
     (["list", "--in", "mars"], True),

@@ -42,6 +42,10 @@ def canonical(db: Path) -> dict[str, list[tuple[Any, ...]]]:
                 "SELECT e.id FROM entity_fts JOIN entity e ON e.rowid = entity_fts.rowid "
                 'WHERE entity_fts MATCH \'"zhou" OR "ent"\''
             ),
+            "syllables": rows(
+                "SELECT e.id FROM entity_syllables JOIN entity e ON e.chars_rowid = entity_syllables.rowid "
+                'WHERE entity_syllables MATCH \'"ke qiao" OR "shao xing" OR zhou OR qu\''
+            ),
             "problem": rows("SELECT file, line, message, hint, severity FROM problem"),
             "part": rows("SELECT file, key FROM part"),
         }

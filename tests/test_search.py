@@ -10,6 +10,7 @@ import pytest
 
 from ipkb.build.store import build
 from ipkb.read.query import Store
+from ipkb.read.resolve import suggested
 from tests.conftest import BUNDLED_KB
 
 
@@ -267,3 +268,77 @@ def test_several_words_in_a_real_process(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     found = [row["id"] for row in json.loads(result.stdout)["entities"]]
     assert found[0] == "zhejiang-ip-protection-center" and "changzhou-robotics-ip-protection-center" not in found
+
+
+def found_ids(store: Store, text: str) -> set[str]:
+    return {row["id"] for row, _ in store.search(text, None, limit=100_000)}
+
+
+@pytest.mark.parametrize("typed", ["zhongxin", "zhong xin", "Zhōngxīn", "ZHONGXIN"])
+def test_pinyin_typed_with_or_without_spaces_finds_the_syllables_of_a_name(bundled: Store, typed: str) -> None:
+    """A name's pinyin is stored a syllable a word, with tones (中心: Zhōng Xīn); a user types it as one word
+    without tones, or as syllables: each finds the names whose pinyin holds that run of syllables."""
+    pinyin_holds = {
+        row["entity_id"]
+        for row in bundled.rows("SELECT entity_id FROM name WHERE kind = 'pinyin' AND text LIKE '%Zhōng Xīn%'")
+    }
+    assert len(pinyin_holds) > 20
+    assert pinyin_holds <= found_ids(bundled, typed)
+
+
+def test_pinyin_words_find_what_their_chinese_finds(bundled: Store) -> None:
+    chinese = found_ids(bundled, "示范城市")
+    assert len(chinese) >= 4 and chinese <= found_ids(bundled, "shifan chengshi")
+    assert "hubei-ip-protection-center" in found_ids(bundled, "bao hu") & found_ids(bundled, "baohu")
+
+
+@pytest.mark.parametrize(
+    ("typed", "not_found"), [("hangzhou", "changzhou"), ("zhoushi", "huzhou"), ("anzhou", "xianzhou")]
+)
+def test_pinyin_is_still_found_only_where_a_syllable_starts(bundled: Store, typed: str, not_found: str) -> None:
+    """The word-start rule holds for syllables: hangzhou (hang zhou) is not the end of Changzhou."""
+    found = found_ids(bundled, typed)
+    assert not any(i == not_found or i.startswith(not_found + "-") for i in found), sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("huzou", "huzhou"),
+        ("keqioa", "keqiao"),
+        ("zhejang", "zhejiang"),
+        ("湖洲", "huzhou"),
+        ("杭洲", "hangzhou"),
+        ("src-huzhou-2041", "src-huzhou-2014"),
+        ("北京知识产权中心", "beijing-ip-protection-center"),
+    ],
+)
+def test_did_you_mean_offers_the_name_mistyped(bundled: Store, typed: str, first: str) -> None:
+    offered = [entity_id for entity_id, _ in suggested(bundled, typed)]
+    assert offered and offered[0] == first, offered
+
+
+@pytest.mark.parametrize("typed", ["nosuch", "nowhere", "xyz", "abc", "宿州", "宁坡"])
+def test_did_you_mean_offers_no_unrelated_name(bundled: Store, typed: str) -> None:
+    """Nothing is offered for a word no name resembles: not long names holding a few of its letters
+    (nosuch was offered rapid-collaborative-protection-scheme), not 苏州 for 宿州 (a different city that
+    sounds alike and shares only the 州 of many place names)."""
+    assert suggested(bundled, typed) == []
+
+
+@pytest.mark.parametrize("typed", ["huzou", "keqioa", "nowhere", "heze city", "germany", "abc", "cnpia"])
+def test_did_you_mean_offers_no_source_record_for_another_name(bundled: Store, typed: str) -> None:
+    sources = bundled.roles().sources
+    kinds = {row["type"] for row in bundled.entities([i for i, _ in suggested(bundled, typed)]).values()}
+    assert not kinds & sources, kinds
+
+
+@pytest.mark.parametrize("text", ["bao hu", "shifan chengshi", "baohu center", "zhongxin 浙江", "hu zhongxin"])
+def test_both_ways_of_joining_syllables_to_other_words_find_the_same(
+    bundled: Store, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other words' few matches asked of entity_syllables one by one, or entity_syllables leading (when
+    they find more than FEW): the same entities either way."""
+    few = found_ids(bundled, text)
+    monkeypatch.setattr(Store, "FEW", 0)
+    assert found_ids(bundled, text) == few and few

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("sqlmodel", "sqlalchemy", "networkx", "rich", "yaml", "pydantic", "pypinyin", "rapidfuzz")
+HEAVY = ("sqlmodel", "sqlalchemy", "networkx", "rich", "yaml", "pydantic", "pypinyin", "rapidfuzz", "opencc")
 
 
 def ipkb(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -60,6 +60,28 @@ def test_a_query_on_a_built_kb_imports_nothing_heavy() -> None:
     assert result.returncode == 0
     imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
     assert not imported & set(HEAVY), imported & set(HEAVY)
+
+
+def imported_by(*args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ipkb", *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
+
+
+def test_traditional_characters_find_the_simplified_name_and_only_they_load_opencc() -> None:
+    """寧波 is how Taiwan and Hong Kong write 宁波: a search or a name that finds nothing as typed is tried
+    in simplified characters (OpenCC), which a name that is found as typed never loads."""
+    assert ipkb("build").returncode == 0
+    found = ipkb("search", "寧波", "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["entities"][0]["id"] == "ningbo"
+    shown = ipkb("show", "寧波市", "--json")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == "ningbo", shown.stderr
+    assert "opencc" in imported_by("search", "寧波", "--json")
+    for args in (["show", "湖州", "--json"], ["search", "湖州", "--json"], ["search", "nosuchname", "--json"]):
+        assert "opencc" not in imported_by(*args), args
 
 
 @pytest.mark.parametrize(

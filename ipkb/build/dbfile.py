@@ -25,7 +25,7 @@ IPKB_TABLES = frozenset(
     + ["part", "problem", "sqlite_sequence", "sqlite_stat1"]
     + [
         f"{fts}{shadow}"
-        for fts in ("entity_fts", "entity_chars", "relation_fts")
+        for fts in ("entity_fts", "entity_chars", "entity_syllables", "relation_fts")
         for shadow in ("", "_data", "_idx", "_content", "_docsize", "_config")
     ]
 )

@@ -11,23 +11,13 @@ a name is not found in its quotes as written.
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from opencc import OpenCC
+from ipkb.text import simplified
 
 # a pinyin reading with its tone marks, in brackets after the character it reads, as such mirrors insert it
 _INSERTED_READING = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
 
-@cache
-def _to_simplified() -> OpenCC:
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
 def read_as_simplified(text: str) -> str:
     """`text` without inserted pinyin readings, converted from traditional to simplified characters."""
-    return str(_to_simplified().convert(_INSERTED_READING.sub("", text)))
+    return simplified(_INSERTED_READING.sub("", text))

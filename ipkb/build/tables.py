@@ -149,8 +149,8 @@ class ProblemRow(SQLModel, table=True):
 
 
 # (DDL, fallback for SQLite < 3.43, which has no contentless_delete): trigram search of names and
-# descriptions for texts of 3+ characters, and names spelt one character per token (ipkb.text.char_tokens)
-# for shorter ones.
+# descriptions for texts of 3+ characters, names spelt one character per token (ipkb.text.char_tokens)
+# for shorter ones, and the syllables of the pinyin names.
 FTS_TABLES = (
     (
         "CREATE VIRTUAL TABLE entity_fts USING fts5("
@@ -161,6 +161,12 @@ FTS_TABLES = (
         "CREATE VIRTUAL TABLE entity_chars USING fts5("
         "names, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')",
         "CREATE VIRTUAL TABLE entity_chars USING fts5(names, tokenize='unicode61 remove_diacritics 0')",
+    ),
+    (  # the pinyin of names, a syllable a token, tones folded (Zhōng Xīn: zhong, xin), so that `search zhongxin`
+        # finds the syllables a name's pinyin spells apart as a phrase of tokens; rowids as entity_chars'
+        "CREATE VIRTUAL TABLE entity_syllables USING fts5("
+        "pinyin, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')",
+        "CREATE VIRTUAL TABLE entity_syllables USING fts5(pinyin, tokenize='unicode61 remove_diacritics 2')",
     ),
     (  # the text qualifiers of relations (document numbers, roles, notes), so `search` finds what they name
         "CREATE VIRTUAL TABLE relation_fts USING fts5("

@@ -85,6 +85,7 @@ class StoreWriter:
 
         rows, file = part.rows, part.name
         entities, names, fts, chars, relations, facts = [], [], [], [], [], []
+        syllables: list[tuple[int, str]] = []
         relation_texts: list[tuple[int, str]] = []
         owners: dict[str, list[str]] = {"entity": [], "relation": [], "fact": []}
         for entity, entity_names in zip(rows.entities, rows.names, strict=True):
@@ -94,6 +95,9 @@ class StoreWriter:
             spelt = char_tokens(distinct)
             chars_rowid = (spelt.count(" ") + 1) << 32 | self.entity_id  # short names first: see tables.py
             chars.append((chars_rowid, spelt))
+            pinyin = [name["text"] for name in entity_names if name["kind"] == "pinyin"]
+            if pinyin:
+                syllables.append((chars_rowid, " | ".join(pinyin)))
             entities.append({**entity, "rowid": self.entity_id, "file": file, "chars_rowid": chars_rowid})
             owners["entity"].append(entity["id"])
             self.entity_id += 1
@@ -116,6 +120,7 @@ class StoreWriter:
         insert(con, "name", names, rowid=False)
         con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
         con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
+        con.executemany("INSERT INTO entity_syllables (rowid, pinyin) VALUES (?, ?)", syllables)
         insert(con, "relation", relations)
         con.executemany("INSERT INTO relation_fts (rowid, qualifiers) VALUES (?, ?)", relation_texts)
         insert(con, "fact", facts)
@@ -229,6 +234,7 @@ def delete_rows(con: sqlite3.Connection, file: str) -> None:
     for sql in (
         "DELETE FROM entity_fts WHERE rowid IN (SELECT rowid FROM entity WHERE file = ?1)",
         "DELETE FROM entity_chars WHERE rowid IN (SELECT chars_rowid FROM entity WHERE file = ?1)",
+        "DELETE FROM entity_syllables WHERE rowid IN (SELECT chars_rowid FROM entity WHERE file = ?1)",
         "DELETE FROM relation_fts WHERE rowid IN (SELECT rowid FROM relation WHERE file = ?1)",
         "DELETE FROM name WHERE entity_id IN (SELECT id FROM entity WHERE file = ?1)",
         "DELETE FROM citation WHERE owner_kind = 'entity' AND owner IN (SELECT id FROM entity WHERE file = ?1)",

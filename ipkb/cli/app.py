@@ -117,7 +117,7 @@ def add_command(command: Command) -> None:
             a.name,
             inspect.Parameter.KEYWORD_ONLY,
             annotation=Annotated[
-                str,
+                list[str] if a.variadic else str,
                 typer.Argument(
                     help=a.help,
                     metavar=a.metavar,
@@ -131,8 +131,12 @@ def add_command(command: Command) -> None:
         for o in command.options
     ]
 
+    joined = {a.name for a in command.arguments if a.variadic}  # several words, passed as one text
+
     def run(**values: Any) -> None:
-        command.function(**{k: v.value if isinstance(v, Enum) else v for k, v in values.items()})
+        command.function(
+            **{k: " ".join(v) if k in joined else v.value if isinstance(v, Enum) else v for k, v in values.items()}
+        )
 
     run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     run.__doc__ = command.help

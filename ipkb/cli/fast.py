@@ -46,12 +46,14 @@ class Opt(NamedTuple):
 
 
 class Arg(NamedTuple):
-    """A required positional argument, always a string."""
+    """A required positional argument, always a string. A `variadic` one (only the last) takes one or more
+    words, passed joined by single spaces: `search keqiao qu` means `search "keqiao qu"`."""
 
     name: str  # the keyword of the plain function
     help: str
     metavar: str | None = None
     complete: str | None = None
+    variadic: bool = False
 
 
 class Command(NamedTuple):
@@ -227,11 +229,14 @@ def parse(args: list[str]) -> Callable[[], None] | None:
         given, positionals = _options(rest[1:], command.options, stop_at_positional=False)
     except _NotMine:
         return None
-    if len(positionals) != len(command.arguments):
+    arguments = command.arguments
+    if arguments and arguments[-1].variadic and len(positionals) > len(arguments):
+        positionals = [*positionals[: len(arguments) - 1], " ".join(positionals[len(arguments) - 1 :])]
+    if len(positionals) != len(arguments):
         return None
     values = {o.dest: default_of(o) for o in command.options}
     values.update(given)
-    values.update(zip((a.name for a in command.arguments), positionals, strict=True))
+    values.update(zip((a.name for a in arguments), positionals, strict=True))
 
     def call() -> None:
         from ipkb.cli import OPTIONS

@@ -93,7 +93,7 @@ def path(
 @declare(
     COMMANDS,
     "search",
-    Arg("text", "Words in any language, all required, in any order."),
+    Arg("text", "Words in any language, all required, in any order (quoted or not).", variadic=True),
     TYPES,
     Opt("--limit", "limit", "int", help="At most N results.", default=20, min=1, max=MAX_INT),
     JSON,
@@ -102,6 +102,9 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     """Entities whose names (id, English and Chinese names, aliases, pinyin) or description hold every word.
 
     A word in Latin letters must start a word there: hang finds Hangzhou; hangzhou does not find Changzhou.
+    Pinyin needs no tones, and its syllables may be typed with or without spaces: zhongxin and zhong xin find
+    Zhōng Xīn (中心), from the syllable it starts at. Traditional characters that find nothing are looked for
+    in simplified ones: 寧波 finds 宁波.
     Chinese is found anywhere: 柯桥 finds 柯桥区. A text of 1 or 2 characters (柯桥, an), and a word that
     short in Chinese beside others, is looked for in names only, anywhere in them. Exact names first, then
     names starting with the text. When nothing matches, the names `ipkb show` would suggest go to stderr.

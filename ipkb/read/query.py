@@ -134,8 +134,10 @@ class Store(SearchReads, AnalystReads):
         )
         return [(r["id"], r["name"]) for r in self.rows(sql, (folded, folded + "\U0010ffff", limit))]
 
-    def all_names(self) -> list[tuple[str, str]]:
-        return [(r["entity_id"], r["text"]) for r in self.rows("SELECT entity_id, text FROM name")]
+    def all_names(self) -> list[tuple[str, str, str, str]]:
+        """Every name: (entity id, name, name folded, entity type)."""
+        sql = "SELECT n.entity_id, n.text, n.folded, e.type FROM name n JOIN entity e ON e.id = n.entity_id"
+        return [(r[0], r[1], r[2], r[3]) for r in self.rows(sql)]
 
     # -- relations, facts, citations ---------------------------------------------------------------------
     @staticmethod

@@ -4,34 +4,47 @@ from __future__ import annotations
 
 from ipkb.errors import AmbiguousEntity, EntityNotFound
 from ipkb.read.query import Store
-from ipkb.text import fold
+from ipkb.text import fold, has_han, simplified_instead
 
 
 def resolve(store: Store, words: str) -> str:
     """Exact id; then name, Chinese name, alias or pinyin with case, spaces, punctuation and 市/区/县/省 folded;
     among several, the one entity with a name written exactly so, or else the one whose match is a stated name
-    rather than a derived pinyin."""
+    rather than a derived pinyin. Chinese in traditional characters that finds nothing is tried in simplified
+    ones (寧波 is 宁波)."""
     text = words.strip()
+    found = named_as(store, text, words)
+    if found is None:
+        simple = simplified_instead(text)
+        found = named_as(store, simple, words) if simple else None
+    if found is not None:
+        return found
+    offered = suggested(store, text)
+    raise EntityNotFound(words, shown(offered), [entity_id for entity_id, _ in offered])
+
+
+def named_as(store: Store, text: str, words: str) -> str | None:
+    """The one entity `text` names (see `resolve`), None for none; AmbiguousEntity (for `words`) for several."""
     if store.entity(text) is not None:
         return text
     folded = fold(text)
-    if folded:
-        named = store.ids_by_folded_name(folded)
-        matches = sorted({entity_id for entity_id, _, _ in named})
-        if len(matches) == 1:
-            return matches[0]
-        # among several: a name written exactly so (芜湖县, not 芜湖市, both folded to 芜湖), then a name the
-        # KB states (name, zh, alias, former name) over one ipkb derived (pinyin, a place's first pinyin
-        # word: "Wuhu" is Wuhu city, not Wuhu County, whose pinyin begins Wúhú)
-        exact = {entity_id for entity_id, _, name in named if name.casefold() == text.casefold()}
-        stated = {entity_id for entity_id, kind, _ in named if kind != "pinyin"}
-        for preferred in (exact, stated):
-            if len(preferred) == 1:
-                return preferred.pop()
-        if matches:
-            raise AmbiguousEntity(words, matches)
-    offered = suggested(store, text)
-    raise EntityNotFound(words, shown(offered), [entity_id for entity_id, _ in offered])
+    if not folded:
+        return None
+    named = store.ids_by_folded_name(folded)
+    matches = sorted({entity_id for entity_id, _, _ in named})
+    if len(matches) == 1:
+        return matches[0]
+    # among several: a name written exactly so (芜湖县, not 芜湖市, both folded to 芜湖), then a name the
+    # KB states (name, zh, alias, former name) over one ipkb derived (pinyin, a place's first pinyin
+    # word: "Wuhu" is Wuhu city, not Wuhu County, whose pinyin begins Wúhú)
+    exact = {entity_id for entity_id, _, name in named if name.casefold() == text.casefold()}
+    stated = {entity_id for entity_id, kind, _ in named if kind != "pinyin"}
+    for preferred in (exact, stated):
+        if len(preferred) == 1:
+            return preferred.pop()
+    if matches:
+        raise AmbiguousEntity(words, matches)
+    return None
 
 
 def suggestions(store: Store, text: str) -> list[str]:
@@ -43,21 +56,44 @@ def shown(offered: list[tuple[str, str]]) -> list[str]:
     return [entity_id if name == entity_id else f"{entity_id} ({name})" for entity_id, name in offered]
 
 
+# Characters that end many place names (苏州, 湖州; 长沙市): sharing one of them alone does not make two
+# Chinese names alike.
+PLACE_ENDINGS = frozenset("州市区县省镇乡村旗盟")
+
+
 def suggested(store: Store, text: str, limit: int = 5) -> list[tuple[str, str]]:
-    """The names that sound the same (Chinese typed with a homophone: 湖洲 for 湖州), then the closest names
-    (fuzzy): (id, name), one per entity."""
-    from ipkb.suggest import closest, spoken
+    """The names that sound the same (Chinese typed with a homophone: 湖洲 for 湖州), then the names spelt most
+    alike (a typo: huzou, keqioa): (id, name), one per entity, none when nothing is close (`nosuch`). Chinese
+    is offered only names that share a character with it beyond a place name's ending (宿州 is not offered
+    苏州 for their common sound and 州), and a source record only for a name closest to a source's."""
+    from ipkb.suggest import closest_spelt, spoken
 
-    out: list[tuple[str, str]] = []
-
-    def offer(entity_id: str, name: str) -> None:
-        if len(out) < limit and not any(o[0] == entity_id for o in out):
-            out.append((entity_id, name))
-
-    sound = spoken(fold(text))
-    for entity_id, _, name in store.ids_by_folded_name(fold(sound)) if sound else []:
-        offer(entity_id, name)
+    folded = fold(text)
+    if not folded:
+        return []
+    han = {c for c in text if has_han(c)} - PLACE_ENDINGS
+    found: list[tuple[str, str, str]] = []  # (id, name, type), best first, an entity's best name only
+    sound = spoken(folded)
+    if sound:
+        heard = store.ids_by_folded_name(fold(sound))
+        rows = store.entities([entity_id for entity_id, _, _ in heard])
+        for entity_id, _, name in heard:
+            row = rows.get(entity_id)
+            if row is not None and any(c in (row["zh"] or "") for c in han):
+                found.append((entity_id, name, row["type"]))
     names = store.all_names()
-    for index in closest(text, [n for _, n in names], limit=limit * 4, cutoff=60):
-        offer(*names[index])
+    cutoff = 75
+    if has_han(text):  # only names holding one of its characters, the rest are not alike however spelt; and
+        # among those, more than half the characters alike (a mistyped Chinese name is more often a homophone,
+        # found above, than another character: 湖洲 is not 湖北 for their 湖, 60 keeps it out)
+        names, cutoff = [n for n in names if any(c in n[1] for c in han)], 60
+    for index in closest_spelt(folded, [n[2] for n in names], limit=limit * 4, cutoff=cutoff):
+        entity_id, name, _, kind = names[index]
+        found.append((entity_id, name, kind))
+    sources = store.roles().sources
+    wanted = bool(found) and found[0][2] in sources  # a source's name is offered sources, any other no source
+    out: list[tuple[str, str]] = []
+    for entity_id, name, kind in found:
+        if (kind in sources) == wanted and len(out) < limit and all(o[0] != entity_id for o in out):
+            out.append((entity_id, name))
     return out
