@@ -72,7 +72,7 @@ def test_neighbors_tree_shows_every_relation_between_two_entities(
 ) -> None:
     out = ipkb(columns, monkeypatch, "neighbors", "huzhou")
     flat = " ".join(out.replace("│", " ").split())
-    assert "batch 2 · 2013" in flat and "also holds · rank 4 of 25 · 2014" in flat  # one designation, twice
+    assert "batch 2 · 2013-07-24" in flat and "also holds · rank 4 · 2014" in flat  # one designation, twice
     assert "cooperates with Huzhou TV" in flat and "also contains src-huzhou-2014" in flat
     assert "also subject of src-huzhou-2014" in flat
     tree = out[: out.index("Notes")]
