@@ -21,3 +21,12 @@ BOUNDS = {  # the key as written in YAML -> the words an answer prints before th
 def bounded(text: str, bound: str | None) -> str:
     """A figure's text with its bound's words before it: "more than 3,500"."""
     return f"{BOUNDS.get(bound, bound)} {text}" if bound else text
+
+
+def format_value(value: object) -> str:
+    """A figure as an answer prints it: a whole number with thousands separators (17,249), else as given."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)

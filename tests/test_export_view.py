@@ -37,6 +37,11 @@ def rich_kb(mini_kb: Path) -> Path:
     assert marker in text
     extra = f"  attributes: {{level: prefecture, rank: 4}}\n  note: {json.dumps(NOTE)}\n"
     path.write_text(text.replace(marker, marker + extra), encoding="utf-8")
+    (mini_kb / "facts" / "bounded.yaml").write_text(
+        "- {entity: huzhou, metric: patent_applications, value: 17249, bound: more_than, period: '2014',\n"
+        '   sources: [{source: src-article, quote: "ranks fourth in the country"}]}\n',
+        encoding="utf-8",
+    )
     return mini_kb
 
 
@@ -133,6 +138,9 @@ def test_page_opens_centred_on_the_hash_entity_and_search_finds_and_focuses(run,
 
         details = tab.eval("document.getElementById('details').innerText")
         assert "湖州市" in details and "level\tprefecture" in details and NOTE in details
+        # a figure reads as in every answer: its bound, thousands separators, the metric's words, not its key
+        assert "patent applications: more than 17,249 applications (2014)" in details
+        assert "17249" not in details
         tooltip = tab.eval("window.ipkbNodes.get('huzhou').title")
         assert "level: prefecture" in tooltip and "rank: 4" in tooltip and f"Note: {NOTE}" in tooltip
 

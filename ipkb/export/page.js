@@ -83,8 +83,7 @@
       box.appendChild(el("h3", "Facts"));
       var facts = el("ul");
       node.facts.forEach(function (fact) {
-        var text = fact.metric + ": " + fact.value + (fact.unit ? " " + fact.unit : "") +
-          (fact.period ? " (" + fact.period + ")" : "");
+        var text = fact.metric.replace(/_/g, " ") + ": " + fact.shown + (fact.period ? " (" + fact.period + ")" : "");
         var item = el("li", text);
         item.appendChild(citeList(fact.sources));
         facts.appendChild(item);

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.figures import bounded
+from ipkb.figures import bounded, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import format_value, marks, our_note_on, qualifiers_text
+from ipkb.render.text import marks, our_note_on, qualifiers_text
 from ipkb.text import counted, unit_for
 
 if TYPE_CHECKING:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, cast
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
-from ipkb.figures import bounded
+from ipkb.figures import bounded, format_value
 from ipkb.render.layout import Hanging
-from ipkb.render.text import format_value, qualifiers_text
+from ipkb.render.text import qualifiers_text
 from ipkb.render.wrap import width_of
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
-from ipkb.figures import bounded
+from ipkb.figures import bounded, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import as_of_text, format_value, marks, qualifiers_text, then_and_now
+from ipkb.render.text import as_of_text, marks, qualifiers_text, then_and_now
 from ipkb.render.wrap import wrap_whole_words
 from ipkb.text import counted, unit_for
 

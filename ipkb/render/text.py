@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, EntityRef, FactValue, NameCitation, Qualifiers
+    from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers
 
 
 def qualifiers_text(q: Qualifiers) -> str:
@@ -51,14 +51,6 @@ def our_note_on(via: str, where: str) -> str:
     """`research-x, our note on [3]: `: says a quote is our research note's record of a source (its `via`),
     not the source's own words, as show's and path's quotes say it."""
     return f"{via}, our note on {where}: "
-
-
-def format_value(value: FactValue) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 def as_of_text(day: str, figures: bool = False) -> str:
