@@ -207,6 +207,24 @@ def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> N
     assert fast.parse(["show", "huzhou"]) is None
 
 
+def test_a_commands_option_before_the_command_says_where_it_goes() -> None:
+    """`ipkb --json show huzhou` met click's "No such option: --json (Possible options: --version)", which
+    points at the wrong option: the usage error says --json goes after the command, and shows the line so."""
+    shown = invoke(["--json", "show", "huzhou"])
+    assert shown.exit_code == 2 and shown.stdout == ""
+    assert json.loads(shown.stderr)["errors"] == [
+        {"message": "--json is an option of the command: put it after it", "hint": "ipkb show huzhou --json"}
+    ]
+    both = invoke(["--quotes", "--kb", "kb", "--as-of=2020", "show", "huzhou"])
+    assert both.exit_code == 2
+    assert both.stderr == (
+        "error: --quotes and --as-of=2020 are options of the command: put them after it\n"
+        "  ipkb --kb kb show huzhou --quotes --as-of=2020\n"
+    )
+    assert invoke(["--full", "diff", "HEAD"]).stderr.splitlines()[-1] == "  ipkb diff HEAD --full"  # typer's too
+    assert invoke(["--version"]).exit_code == 0 and "No such option" in invoke(["--nosuch"]).stderr
+
+
 @pytest.mark.parametrize("fast_path", [True, False])
 def test_a_global_option_after_the_command_says_where_it_goes(fast_path: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """`ipkb show huzhou --kb kb` met click's bare "No such option: --kb" (a new user's trial): the usage

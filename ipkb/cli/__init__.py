@@ -158,11 +158,19 @@ def _typer(args: list[str], as_json: bool) -> None:
     number out of range) become a UsageError, rendered like every other error: one JSON document on stderr.
     click meets a closed pipe by wrapping stdout in a PacifyFlushWrapper and exiting 1: that becomes the
     BrokenPipeError `main` answers on the fast path too."""
-    from ipkb.cli.fast import COMPLETION_VARIABLE, misplaced_globals
+    from ipkb.cli.fast import COMPLETION_VARIABLE, misplaced_globals, misplaced_options
 
-    misplaced = None if COMPLETION_VARIABLE in os.environ else misplaced_globals(args)
-    if misplaced is not None:  # `show x --kb DIR`: click would say only "No such option: --kb"
-        raise misplaced
+    def command_names() -> list[str]:
+        from typer.main import get_command
+
+        from ipkb.cli.app import app
+
+        return list(getattr(get_command(app), "commands", {}))
+
+    if COMPLETION_VARIABLE not in os.environ:  # click would say only "No such option: --kb" (or "--json")
+        misplaced = misplaced_globals(args) or misplaced_options(args, command_names)
+        if misplaced is not None:
+            raise misplaced
     from ipkb.cli.app import app
 
     try:

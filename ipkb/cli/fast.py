@@ -18,7 +18,7 @@ typer commands built from the declarations against the declarations and runs com
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Literal, NamedTuple, TypeVar
 
 from ipkb.errors import UsageError
@@ -205,6 +205,38 @@ def misplaced_globals(args: list[str]) -> UsageError | None:
         f"{said} {'is a global option' if one else 'are global options'}: put {'it' if one else 'them'} "
         "before the command",
         hint=shlex.join(["ipkb", *args[:start], *moved, args[start], *kept]),
+    )
+
+
+TYPERS_OWN = ("--help", "-h", "--version", "--install-completion", "--show-completion")
+
+
+def misplaced_options(args: list[str], commands: Callable[[], Collection[str]]) -> UsageError | None:
+    """`ipkb --json show huzhou`: a command's option before the command, which click reads as the group's and
+    answers "No such option: --json (Possible options: --version)". A usage error that says it goes after the
+    command, with the command line put right; None if there is none. `commands()` names the commands; it is
+    asked only when an option other than --kb/--db comes first."""
+    names = tuple(o.name for o in GLOBALS)
+    i, before, kept = 0, [], []
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        name, equals, _ = args[i].partition("=")
+        if name in TYPERS_OWN:
+            return None
+        if name in names:
+            kept += args[i : i + (1 if equals else 2)]
+            i += 1 if equals else 2
+            continue
+        before.append(args[i])
+        i += 1
+    if not before or i >= len(args) or args[i] not in commands():
+        return None
+    import shlex
+
+    said = " and ".join(before)
+    one = len(before) == 1
+    return UsageError(
+        f"{said} {'is an option' if one else 'are options'} of the command: put {'it' if one else 'them'} after it",
+        hint=shlex.join(["ipkb", *kept, *args[i:], *before]),
     )
 
 
