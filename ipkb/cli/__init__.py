@@ -161,11 +161,9 @@ def _typer(args: list[str], as_json: bool) -> None:
     from ipkb.cli.fast import COMPLETION_VARIABLE, misplaced_globals, misplaced_options
 
     def command_names() -> list[str]:
-        from typer.main import get_command
+        from ipkb.cli.app import command_names
 
-        from ipkb.cli.app import app
-
-        return list(getattr(get_command(app), "commands", {}))
+        return command_names()
 
     if COMPLETION_VARIABLE not in os.environ:  # click would say only "No such option: --kb" (or "--json")
         misplaced = misplaced_globals(args) or misplaced_options(args, command_names)

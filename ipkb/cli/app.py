@@ -154,3 +154,10 @@ def _register() -> None:
 
 
 _register()
+
+
+def command_names() -> list[str]:
+    """Every command's name, as typed: what a command's option put before it is checked against."""
+    from typer.main import get_command
+
+    return list(getattr(get_command(app), "commands", {}))
