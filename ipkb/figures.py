@@ -23,6 +23,13 @@ def bounded(text: str, bound: str | None) -> str:
     return f"{BOUNDS.get(bound, bound)} {text}" if bound else text
 
 
+def figure_text(value: object, bound: str | None, unit: str | None) -> str:
+    """A figure with its bound and unit, as a line of an answer prints it: "more than 3,500 consultations"."""
+    from ipkb.text import unit_for
+
+    return f"{bounded(format_value(value), bound)} {unit_for(value, unit)}".rstrip()
+
+
 def format_value(value: object) -> str:
     """A figure as an answer prints it: a whole number with thousands separators (17,249), else as given."""
     if isinstance(value, float) and value.is_integer():

@@ -9,30 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def closest(word: str, choices: Sequence[str], limit: int = 1, cutoff: float = 70) -> list[int]:
+def closest(word: str, choices: Sequence[str], limit: int = 1, cutoff: float = 70, whole: bool = False) -> list[int]:
     """Indexes into `choices` of the closest words, best first, at most `limit`, each scoring >= `cutoff`
-    (0-100; 70 keeps "did you mean 'counts'?" away from a stray '000 residents.')."""
+    (0-100; 70 keeps "did you mean 'counts'?" away from a stray '000 residents.').
+
+    `whole`: rapidfuzz's plain ratio of the whole words (both folded by the caller: ipkb.text.fold), for
+    names. The weighted ratio scores any word found inside a long name 60 or more (`nosuch` was 60 like
+    rapid-collaborative-protection-scheme), where a whole-word ratio keeps typos (`huzou` 91 like huzhou,
+    `keqioa` 83 like keqiao) and drops the unrelated (`nosuch` 55 at best)."""
     if not word.strip() or not choices:
         return []
     from rapidfuzz import fuzz, process, utils
 
-    matches = process.extract(
-        word, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=cutoff
-    )
-    return [index for _, _, index in matches]
-
-
-def closest_spelt(word: str, choices: Sequence[str], limit: int, cutoff: float = 75) -> list[int]:
-    """Indexes into `choices` of the words spelt most like `word`, best first, each scoring >= `cutoff` by
-    rapidfuzz's plain ratio of the whole words (both folded by the caller: ipkb.text.fold). For names: the
-    weighted ratio above scores any word found inside a long name 60 or more (`nosuch` was 60 like
-    rapid-collaborative-protection-scheme), where a whole-word ratio keeps typos (`huzou` 91 like huzhou,
-    `keqioa` 83 like keqiao) and drops the unrelated (`nosuch` 55 at best)."""
-    if not word or not choices:
-        return []
-    from rapidfuzz import fuzz, process
-
-    matches = process.extract(word, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+    scorer, processor = (fuzz.ratio, None) if whole else (fuzz.WRatio, utils.default_process)
+    matches = process.extract(word, choices, scorer=scorer, processor=processor, limit=limit, score_cutoff=cutoff)
     return [index for _, _, index in matches]
 
 

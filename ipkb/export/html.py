@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
 from ipkb.export.style import colour, link_caveat, roles_of, text_colour
-from ipkb.figures import bounded, format_value
-from ipkb.text import counted, unit_for
+from ipkb.figures import figure_text
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
@@ -71,7 +71,11 @@ def page_data(graph: Any) -> GraphData:
             "description": data.get("description"),
             "attributes": data.get("attributes", {}),
             "note": data.get("note"),
-            "facts": [{**fact, "shown": _figure(fact)} for fact in data.get("facts", [])],
+            # a figure as every answer prints it (bound, separators, unit): the page must not show a bound as exact
+            "facts": [
+                {**fact, "shown": figure_text(fact.get("value"), fact.get("bound"), fact.get("unit"))}
+                for fact in data.get("facts", [])
+            ],
             "sources": data.get("sources", []),
         }
         for node, data in graph.nodes(data=True)
@@ -106,11 +110,3 @@ def write(graph: Any, stream: BinaryIO) -> None:
     # one pass, so that text inside the data (a description saying "__VIS__") is never replaced
     page = re.sub(r"__(TITLE|HEADING|DATA|VIS|SCRIPT)__", lambda m: parts[m.group(1)], template)
     stream.write(page.encode("utf-8"))
-
-
-def _figure(fact: dict[str, Any]) -> str:
-    """A fact's figure as every answer prints it: its bound's words, thousands separators, its unit ("more than
-    3,500 consultations"): the page must not show a bound as an exact number."""
-    value = fact.get("value")
-    unit = unit_for(value, fact.get("unit"))
-    return bounded(format_value(value), fact.get("bound")) + (f" {unit}" if unit else "")

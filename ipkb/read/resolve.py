@@ -66,7 +66,7 @@ def suggested(store: Store, text: str, limit: int = 5) -> list[tuple[str, str]]:
     alike (a typo: huzou, keqioa): (id, name), one per entity, none when nothing is close (`nosuch`). Chinese
     is offered only names that share a character with it beyond a place name's ending (宿州 is not offered
     苏州 for their common sound and 州), and a source record only for a name closest to a source's."""
-    from ipkb.suggest import closest_spelt, spoken
+    from ipkb.suggest import closest, spoken
 
     folded = fold(text)
     if not folded:
@@ -87,7 +87,7 @@ def suggested(store: Store, text: str, limit: int = 5) -> list[tuple[str, str]]:
         # among those, more than half the characters alike (a mistyped Chinese name is more often a homophone,
         # found above, than another character: 湖洲 is not 湖北 for their 湖, 60 keeps it out)
         names, cutoff = [n for n in names if any(c in n[1] for c in han)], 60
-    for index in closest_spelt(folded, [n[2] for n in names], limit=limit * 4, cutoff=cutoff):
+    for index in closest(folded, [n[2] for n in names], limit=limit * 4, cutoff=cutoff, whole=True):
         entity_id, name, _, kind = names[index]
         found.append((entity_id, name, kind))
     sources = store.roles().sources

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.figures import bounded, format_value
+from ipkb.figures import bounded, figure_text, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import marks, our_note_on, qualifiers_text
 from ipkb.text import counted, unit_for
@@ -234,9 +234,7 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(f" · {details}", style="yellow")
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
-            text.append(
-                f" {label}: {bounded(format_value(e['value']), e.get('bound'))} {unit_for(e['value'], e['unit'])}"
-            )
+            text.append(f" {label}: {figure_text(e['value'], e.get('bound'), e['unit'])}")
             if e["fact_kind"] == "target":
                 text.append(" (target)", style="yellow")
         else:

@@ -16,7 +16,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
-from ipkb.figures import bounded, format_value
+from ipkb.figures import bounded, figure_text, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import as_of_text, marks, qualifiers_text, then_and_now
 from ipkb.render.wrap import wrap_whole_words
@@ -265,8 +265,7 @@ def _fact_claim(fact: Fact, entity: EntityRef | None = None) -> Text:
     claim = Text()
     if entity:
         claim.append(f"{entity['name']} ({entity['id']}): ", style="bold")
-    figure = bounded(format_value(fact["value"]), fact["bound"])
-    claim.append(f"{fact['metric'].replace('_', ' ')} {figure} {unit_for(fact['value'], fact['unit'])}".rstrip())
+    claim.append(f"{fact['metric'].replace('_', ' ')} {figure_text(fact['value'], fact['bound'], fact['unit'])}")
     claim.append(f" · {fact['period']}" if fact.get("period") else "")
     return claim
 
