@@ -22,7 +22,8 @@ from rich.segment import Segment
 from rich.text import Span, Text
 
 from ipkb.render.terminal import columns
-from ipkb.render.wrap import _HAN, _UNBROKEN, hyphen_pieces, width_of, wrap_whole_words
+from ipkb.render.wrap import _UNBROKEN, hyphen_pieces, width_of, wrap_whole_words
+from ipkb.text import has_han
 
 Justify = Literal["left", "right"]
 
@@ -77,7 +78,7 @@ class Cell(NamedTuple):
         return Text(self.plain, spans=self.spans)
 
     def wrap(self, console: Console, width: int, hyphens: bool = False) -> list[Cell]:
-        if hyphens or _HAN.search(self.plain):  # between characters, but not inside 2022 or 12330
+        if hyphens or has_han(self.plain):  # between characters, but not inside 2022 or 12330
             return [Cell.of(line) for line in wrap_whole_words(self.text(), width, hyphens)]
         return [Cell.of(line) for line in self.text().wrap(console, width, overflow="fold")]
 
@@ -232,7 +233,7 @@ class Grid:
         if hyphens and column in self.hyphenated and "-" in word:
             return max(width_of(piece) for piece in hyphen_pieces(word))
         width = width_of(word)
-        if column not in self.breakable or width <= self.BREAKABLE or not _HAN.search(word):
+        if column not in self.breakable or width <= self.BREAKABLE or not has_han(word):
             return width
         return max(self.BREAKABLE, *(width_of(unit) for unit in _UNBROKEN.findall(word)))
 
