@@ -12,8 +12,7 @@ Heavy modules load inside the methods, so importing ipkb costs a query nothing.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING
 
 from ipkb.errors import UsageError
@@ -36,7 +35,9 @@ if TYPE_CHECKING:
     )
 
 
-def open_kb(kb: str | Path | None = None, db: str | Path | None = None, as_of: str | None = None) -> KB:
+def open_kb(
+    kb: str | os.PathLike[str] | None = None, db: str | os.PathLike[str] | None = None, as_of: str | None = None
+) -> KB:
     """The knowledge base in folder `kb` (default: `$IPKB_KB`, else the bundled one), compiled into `db`
     (default: `$IPKB_DB`, else the user's cache folder) and rebuilt first if any YAML file changed.
     `as_of` (YYYY, YYYY-MM or YYYY-MM-DD) hides what had not begun or had ended by then."""
@@ -171,6 +172,8 @@ class KB:
 
         Under --as-of an entity is listed when it is known to exist that day (its since and until), or is a
         place (a city stays a city); one with no `since` is not taken to exist: the KB cannot tell."""
+        from json import loads
+
         from ipkb.read import views
         from ipkb.read.lifespan import exists_on
         from ipkb.read.traverse import entities_placed_within
@@ -190,7 +193,7 @@ class KB:
         if day is not None:
             places, kept = self.store.place_types(), []
             for row in rows:
-                exists = exists_on(json.loads(row["fields"]), day)
+                exists = exists_on(loads(row["fields"]), day)
                 if exists or (exists is None and row["type"] in places):
                     kept.append(row)
                 elif exists is None:
@@ -244,8 +247,10 @@ class KB:
         (list --in) `in`, where each lies directly, a relation type (`located_in`: the ids it leads to, each once,
         `; `-joined), or, with `designation`, a qualifier of the relation that confers it (`batch`, `year`,
         `since`). A column it cannot show is a usage error that lists the ones it can."""
+        from json import loads
+
         relation_types = self.store.relation_types()
-        qualifiers = {q for r in relation_types.values() for q in json.loads(r["qualifiers"])}
+        qualifiers = {q for r in relation_types.values() for q in loads(r["qualifiers"])}
         fields = ("id", "type", "name", "zh", "pinyin", "description")
         own = [*fields, *(["caveat"] if within or designation else []), *(["in"] if within else [])]
         for column in columns:

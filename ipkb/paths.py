@@ -1,4 +1,8 @@
-"""Where the KB folder and its compiled database live."""
+"""Where the KB folder and its compiled database live.
+
+Paths here are strings (os.path), not pathlib: every query passes through this module, and importing
+pathlib (with urllib.parse and ipaddress) cost each one about 6 ms of CPU. The build side uses pathlib.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +10,39 @@ import errno
 import os
 import stat
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipkb.errors import KbNotFound, UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 KB_SUBDIRS = ("entities", "relations", "facts")
 
 
-def bundled_kb() -> Path | None:
+def bundled_kb() -> str | None:
     """The KB shipped with ipkb: inside the wheel, or beside the package in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "kb", here.parent / "kb"):
-        if (candidate / "schema.yaml").is_file():
+    here = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (os.path.join(here, "kb"), os.path.join(os.path.dirname(here), "kb")):
+        if os.path.isfile(os.path.join(candidate, "schema.yaml")):
             return candidate
     return None
 
 
-def resolve_kb(option: str | Path | None) -> Path:
-    """`--kb`, then `$IPKB_KB`, then the bundled KB."""
-    chosen = option or os.environ.get("IPKB_KB")
+def resolve_kb(option: str | os.PathLike[str] | None) -> str:
+    """`--kb`, then `$IPKB_KB`, then the bundled KB: an absolute path with its links resolved."""
+    chosen = os.fspath(option) if option else os.environ.get("IPKB_KB")
     if chosen:
-        path = Path(chosen).expanduser()
-        if not path.is_dir():
+        path = os.path.expanduser(chosen)
+        if not os.path.isdir(path):
             raise KbNotFound(f"knowledge base folder not found: {path}", hint="pass --kb DIR or set IPKB_KB")
-        if not (path / "schema.yaml").is_file():
+        if not os.path.isfile(os.path.join(path, "schema.yaml")):
             raise KbNotFound(
                 f"{path} is not an ipkb knowledge base (no schema.yaml)",
                 hint="a KB folder holds schema.yaml, entities/ and relations/",
             )
-        return path.resolve()
+        return os.path.realpath(path)
     bundled = bundled_kb()
     if bundled is None:
         raise KbNotFound("no knowledge base given and none bundled", hint="pass --kb DIR or set IPKB_KB")
@@ -46,12 +54,14 @@ def resolve_kb(option: str | Path | None) -> Path:
 Unread = tuple[str, "os.stat_result | None", str, str, str]
 
 
-def yaml_files(kb: Path) -> list[Path]:
+def yaml_files(kb: str | os.PathLike[str]) -> list[Path]:
     """schema.yaml and every readable *.yaml under the KB's record folders, in a stable order."""
+    from pathlib import Path
+
     return [Path(path) for path, _ in scan_kb(kb)[0]]
 
 
-def yaml_file_stats(kb: Path) -> list[tuple[str, os.stat_result]]:
+def yaml_file_stats(kb: str | os.PathLike[str]) -> list[tuple[str, os.stat_result]]:
     """`yaml_files` as path strings, each with its stat, then each entry reported instead of read (see
     `scan_kb`) with its own lstat: so the stat signature also changes when such an entry comes, goes or is
     mended."""
@@ -59,7 +69,7 @@ def yaml_file_stats(kb: Path) -> list[tuple[str, os.stat_result]]:
     return files + [(path, info) for path, info, *_ in unread if info is not None]
 
 
-def scan_kb(kb: Path) -> tuple[list[tuple[str, os.stat_result]], list[Unread]]:
+def scan_kb(kb: str | os.PathLike[str]) -> tuple[list[tuple[str, os.stat_result]], list[Unread]]:
     """schema.yaml and the *.yaml record files with their stats, and the entries that will not be read.
 
     One entry that cannot be read (a link to itself or to nothing, a FIFO, a name that is not UTF-8, a
@@ -68,13 +78,14 @@ def scan_kb(kb: Path) -> tuple[list[tuple[str, os.stat_result]], list[Unread]]:
     it uses `os.scandir` rather than `Path.rglob`: at 4,000 files (1M entities) that is about 40 ms
     instead of 110 ms. Linked folders are followed, each real folder once.
     """
-    schema = str(kb / "schema.yaml")
+    kb = os.fspath(kb)
+    schema = os.path.join(kb, "schema.yaml")
     found = [(schema, os.stat(schema))]
     unread: list[Unread] = []
     seen: set[tuple[int, int]] = set()
     for sub in KB_SUBDIRS:
         files: list[tuple[str, os.stat_result]] = []
-        folders = [str(kb / sub)]
+        folders = [os.path.join(kb, sub)]
         while folders:
             folder = folders.pop()
             try:
@@ -85,7 +96,9 @@ def scan_kb(kb: Path) -> tuple[list[tuple[str, os.stat_result]], list[Unread]]:
                 with os.scandir(folder) as listing:
                     entries = list(listing)
             except OSError as exc:
-                if folder != str(kb / sub) or os.path.lexists(folder):  # else: a record folder the KB does not have
+                if folder != os.path.join(kb, sub) or os.path.lexists(
+                    folder
+                ):  # else: a record folder the KB does not have
                     unread.append(_unread(folder, exc, "error", "cannot list the folder"))
                 continue
             for entry in entries:
@@ -171,7 +184,7 @@ def printable_path(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace") if not _is_utf8(path) else path
 
 
-def default_db(kb: Path) -> Path:
+def default_db(kb: str | os.PathLike[str]) -> str:
     """One database per KB folder in the user cache that platformdirs names (honours XDG_CACHE_HOME).
 
     platformdirs costs a query about 10 ms (it imports tempfile, shutil, bz2, lzma and random), so the
@@ -179,13 +192,14 @@ def default_db(kb: Path) -> Path:
     (first build, another platform, an unusual HOME) platformdirs decides. tests/test_paths.py checks that
     the two agree.
     """
-    name = f"{kb.name}-{_sha256_hex(str(kb).encode())[:16]}.sqlite"
+    kb = os.fspath(kb)
+    name = f"{os.path.basename(kb)}-{_sha256_hex(kb.encode())[:16]}.sqlite"
     guess = linux_cache_guess()
     if guess is not None and os.path.lexists(os.path.join(guess, name)):
-        return Path(guess, name)
-    from platformdirs import user_cache_path
+        return os.path.join(guess, name)
+    from platformdirs import user_cache_dir
 
-    return user_cache_path("ipkb") / name
+    return os.path.join(user_cache_dir("ipkb"), name)
 
 
 def linux_cache_guess() -> str | None:
@@ -215,20 +229,35 @@ def _sha256_hex(data: bytes) -> str:
     return str(sha256(data).hexdigest())
 
 
-def resolve_db(option: str | Path | None, kb: Path) -> Path:
+def resolve_db(option: str | os.PathLike[str] | None, kb: str) -> str:
     """`--db`, then `$IPKB_DB`, then the default cache file. Never a place inside the KB folder.
 
     A chosen path is resolved: when it is a symbolic link, ipkb writes the file it points to and keeps the
     link (store.build checks that the file is one ipkb may replace).
     """
-    chosen = option or os.environ.get("IPKB_DB")
+    chosen = os.fspath(option) if option else os.environ.get("IPKB_DB")
     try:
-        db = Path(chosen).expanduser().resolve() if chosen else default_db(kb)
-    except (OSError, RuntimeError) as exc:  # a loop of links
+        db = _real(os.path.expanduser(chosen)) if chosen else default_db(kb)
+    except OSError as exc:  # a loop of links
         raise UsageError(f"cannot use {chosen} as the database: {exc}", hint="pass --db FILE") from exc
-    if db.is_relative_to(kb):  # also a cache folder (XDG_CACHE_HOME) set inside the KB
+    if is_within(db, kb):  # also a cache folder (XDG_CACHE_HOME) set inside the KB
         raise UsageError(
             f"the database {db} would be inside the knowledge base folder {kb}",
             hint="ipkb never writes into the KB folder: pass --db FILE (or set IPKB_DB) to a place outside it",
         )
     return db
+
+
+def _real(path: str) -> str:
+    """`path` absolute, with its links resolved, as Path.resolve does: a loop of links is an OSError."""
+    try:
+        return os.path.realpath(path, strict=True)
+    except OSError as exc:  # a database not built yet (or a link to one), a place it cannot be: said later
+        if exc.errno == errno.ELOOP:
+            raise
+        return os.path.realpath(path)
+
+
+def is_within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or lies inside it (both absolute)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

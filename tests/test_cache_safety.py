@@ -174,7 +174,7 @@ def strip_mark(db: Path, extra_table: bool = False) -> None:
 
 def test_an_old_unmarked_store_in_the_default_cache_is_replaced(run, mini_kb: Path) -> None:
     assert run("build").exit_code == 0
-    db = default_db(mini_kb.resolve())
+    db = Path(default_db(mini_kb.resolve()))
     strip_mark(db, extra_table=True)
     rename_huzhou(mini_kb, "Huzhou Upgraded")
     assert huzhou_name(run) == "Huzhou Upgraded"
@@ -211,7 +211,7 @@ def test_the_cache_folder_loses_stores_whose_kb_folder_is_gone_and_nothing_else(
         kb = tmp_path / name
         shutil.copytree(mini_kb, kb)
         assert run("build", kb=kb).exit_code == 0
-        return default_db(kb.resolve())
+        return Path(default_db(kb.resolve()))
 
     gone, recent, alive = store_of("gone"), store_of("recent"), store_of("alive")
     shutil.rmtree(tmp_path / "gone")
@@ -405,7 +405,7 @@ def damage_page_of(db: Path, table: str) -> None:
 @pytest.mark.parametrize("table", ["entity", "relation", "name", "entity_fts_data"])
 def test_a_damaged_page_in_the_middle_is_found_on_use_and_rebuilt(run, mini_kb: Path, table: str) -> None:
     assert run("build").exit_code == 0
-    db = default_db(mini_kb.resolve())
+    db = Path(default_db(mini_kb.resolve()))
     damage_page_of(db, table)
     assert is_fresh(mini_kb.resolve(), db)  # the cheap check does not see it: no per-query integrity check
     result = run("show", "huzhou", "--json") if table != "entity_fts_data" else run("search", "Huzhou", "--json")
@@ -417,7 +417,7 @@ def test_a_damaged_page_in_the_middle_is_found_on_use_and_rebuilt(run, mini_kb: 
 def test_a_damaged_page_met_by_a_typer_command_is_rebuilt_too(run, mini_kb: Path) -> None:
     """`stats` runs through typer, not the fast path: the same retry applies."""
     assert run("build").exit_code == 0
-    db = default_db(mini_kb.resolve())
+    db = Path(default_db(mini_kb.resolve()))
     damage_page_of(db, "entity")
     result = run("stats", "--json")
     assert result.exit_code == 0, result.stderr

@@ -45,11 +45,11 @@ def test_default_db_is_in_platformdirs_cache_and_named_by_the_kb_hash(
     if exists:
         expected.parent.mkdir(parents=True)
         expected.write_bytes(b"")
-    assert default_db(kb) == expected
+    assert Path(default_db(kb)) == expected
 
 
 def test_a_guess_whose_database_is_missing_asks_platformdirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Where the cheap rule and platformdirs could disagree, a missing file sends the question to platformdirs."""
     monkeypatch.setattr("ipkb.paths.linux_cache_guess", lambda: str(tmp_path / "elsewhere"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert default_db(tmp_path / "kb").parent == user_cache_path("ipkb")
+    assert Path(default_db(tmp_path / "kb")).parent == user_cache_path("ipkb")

@@ -244,7 +244,7 @@ def test_a_rebuild_reads_only_the_files_whose_size_or_mtime_changed(
 @pytest.mark.parametrize("damage", ["zero-bytes", "truncated", "garbage"])
 def test_a_damaged_cache_is_rebuilt(run, mini_kb: Path, damage: str) -> None:
     assert run("build").exit_code == 0
-    db = default_db(mini_kb.resolve())
+    db = Path(default_db(mini_kb.resolve()))
     data = db.read_bytes()
     db.write_bytes({"zero-bytes": b"", "truncated": data[: len(data) // 3], "garbage": b"x" * 5000}[damage])
     result = run("show", "huzhou", "--json")

@@ -97,7 +97,8 @@ def test_a_query_on_a_built_kb_imports_no_typer_nor_click(args: list[str]) -> No
     """typer and click cost about 0.1 s to import: the fast path (ipkb/cli/fast.py) runs queries without them.
 
     Nor does it define the build's record classes or import dataclasses (with inspect, about 10 ms), nor the
-    JSON shapes (ipkb/shapes.py: for mypy, imported under TYPE_CHECKING only).
+    JSON shapes (ipkb/shapes.py: for mypy, imported under TYPE_CHECKING only), nor pathlib (with urllib.parse
+    and ipaddress, about 6 ms of CPU: paths on the query path are strings, ipkb/paths.py).
     """
     assert ipkb("build").returncode == 0
     result = subprocess.run(
@@ -105,7 +106,7 @@ def test_a_query_on_a_built_kb_imports_no_typer_nor_click(args: list[str]) -> No
     )
     assert result.returncode == 0, result.stderr[-2000:]
     modules = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    unwanted = {"typer", "click", "dataclasses", "ipkb.model", "ipkb.shapes"}
+    unwanted = {"typer", "click", "dataclasses", "pathlib", "ipkb.model", "ipkb.shapes"}
     found = unwanted & ({m.split(".")[0] for m in modules} | modules)
     assert not found, found
 

@@ -13,22 +13,29 @@ import contextlib
 import os
 import stat
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ORPHAN_AGE_S = 24 * 3600
 
 
-def prune_cache(kb: Path, db: Path) -> list[Path]:
+def prune_cache(kb: str, db: str) -> list[Path]:
     """After `db` was built for `kb`: when it lies in the default cache folder, delete the stores there whose
     KB folder is gone. Returns what was deleted; a store that cannot be read or deleted is left alone."""
+    from pathlib import Path
+
     from ipkb.paths import default_db
 
-    if db.parent != default_db(kb).parent:
+    if os.path.dirname(db) != os.path.dirname(default_db(kb)):
         return []
-    return prune_orphans(db.parent, keep=db, now=time.time())
+    return prune_orphans(Path(db).parent, keep=Path(db), now=time.time())
 
 
 def prune_orphans(folder: Path, keep: Path, now: float) -> list[Path]:
+    from pathlib import Path
+
     from ipkb.build.dbfile import built_from
 
     removed: list[Path] = []

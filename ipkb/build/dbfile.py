@@ -68,7 +68,7 @@ def check_replaceable(db: Path, kb: Path) -> None:
         return
     from ipkb.paths import default_db
 
-    if db == default_db(kb) and verdict in ("old-ipkb", "unreadable"):
+    if str(db) == default_db(str(kb)) and verdict in ("old-ipkb", "unreadable"):
         return
     if verdict == "old-ipkb-clean":
         return

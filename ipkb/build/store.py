@@ -1,8 +1,7 @@
 """The compiled store: a cheap staleness check, and a build that is atomic (temp file + rename).
 
-Queries never import this module's heavy parts: sqlmodel and the validator load only in `build`.
-What the store guarantees, and the tests that hold it: docs/reliability.md, "The compiled cache".
-"""
+Queries never import this module's heavy parts: sqlmodel, the validator and pathlib load only in `build`.
+What the store guarantees, and the tests that hold it: docs/reliability.md, "The compiled cache"."""
 
 from __future__ import annotations
 
@@ -10,14 +9,15 @@ import json
 import os
 import sqlite3
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipkb.build.cache import prune_cache
 from ipkb.errors import DamagedStore, InvalidKnowledgeBase, IpkbError
 from ipkb.paths import printable_path, scan_kb, yaml_file_stats
 
-if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses
+if TYPE_CHECKING:  # the query path does not pay for defining the model's dataclasses, nor for pathlib
+    from pathlib import Path
+
     from ipkb.model import Problem
     from ipkb.read.query import Store
 
@@ -31,27 +31,28 @@ STORE_VERSION = f"{STORE_EPOCH}.{TABLES_DIGEST}"
 # A stat signature is trusted only for files last written more than this before it was taken: a file
 # written again within the same timestamp tick (a few ms here, 2 s on FAT) keeps its size and mtime.
 RACY_NS = 2 * 10**9
-_DISTRUSTED: set[Path] = set()  # databases this process found damaged: rebuilt in full, never reused
-_BUILT: dict[Path, str] = {}  # database -> content hash of the build just made (for open_built)
-READ: dict[Path, tuple[int, int]] = {}  # database -> (record files read, of how many) by its last build here
+_DISTRUSTED: set[str] = set()  # databases this process found damaged: rebuilt in full, never reused
+_BUILT: dict[str, str] = {}  # database -> content hash of the build just made (for open_built)
+READ: dict[str, tuple[int, int]] = {}  # database -> (record files read, of how many) by its last build here
 
 
-def stat_signature(kb: Path) -> str:
+def stat_signature(kb: str | os.PathLike[str]) -> str:
     """Path, size and mtime of every YAML file: changes when any file is edited, added, removed or renamed."""
-    return _signature(kb, yaml_file_stats(kb))[0]
+    return _signature(os.fspath(kb), yaml_file_stats(kb))[0]
 
 
-def _signature(kb: Path, stats: list[tuple[str, os.stat_result]]) -> tuple[str, int]:
+def _signature(kb: str, stats: list[tuple[str, os.stat_result]]) -> tuple[str, int]:
     """The stat signature, and the newest mtime in it (to tell whether the signature can be trusted)."""
-    prefix = len(str(kb)) + 1
+    prefix = len(kb) + 1
     rows = [[path[prefix:], st.st_size, st.st_mtime_ns] for path, st in stats]
-    return json.dumps([STORE_VERSION, str(kb), rows]), max(st.st_mtime_ns for _, st in stats)
+    return json.dumps([STORE_VERSION, kb, rows]), max(st.st_mtime_ns for _, st in stats)
 
 
-def fingerprint(kb: Path, known: dict[Path, str] | None = None) -> tuple[str, dict[Path, str]]:
+def fingerprint(kb: str, known: dict[Path, str] | None = None) -> tuple[str, dict[Path, str]]:
     """The KB's content hash (what `is_fresh` compares) and the SHA-256 of each file's bytes; the files in
     `known` (from `unchanged_digests`) are not read again."""
     import hashlib  # here, not at the top: loading OpenSSL costs a query on a fresh store about 3 ms
+    from pathlib import Path
 
     def file_digest(path: Path) -> str:
         try:
@@ -65,12 +66,14 @@ def fingerprint(kb: Path, known: dict[Path, str] | None = None) -> tuple[str, di
     return _combine(kb, files, unread), files
 
 
-def unchanged_digests(kb: Path, db: Path, meta: dict[str, str]) -> dict[Path, str]:
+def unchanged_digests(kb: str, db: str, meta: dict[str, str]) -> dict[Path, str]:
     """The SHA-256 the last build recorded for each record file whose size and mtime are still those it
     had then, and which was last written well before that build looked (RACY_NS): at 1M entities reading
     1 GB of YAML again to find the one file edited costs 5 s. The rule is make's and rsync's: a file whose
     size and mtime are unchanged has not changed. Nothing when `db` is another KB's or another version's."""
-    if (meta.get("store_version"), meta.get("kb_path")) != (STORE_VERSION, str(kb)):
+    from pathlib import Path
+
+    if (meta.get("store_version"), meta.get("kb_path")) != (STORE_VERSION, kb):
         return {}
     try:
         _, _, rows = json.loads(meta.get("stat_signature") or "null") or (None, None, [])
@@ -83,9 +86,10 @@ def unchanged_digests(kb: Path, db: Path, meta: dict[str, str]) -> dict[Path, st
     except (sqlite3.DatabaseError, ValueError, TypeError):
         return {}
     out: dict[Path, str] = {}
+    folder = Path(kb)
     for relative, size, mtime in rows:
-        path = kb / relative
-        digest = digests.get(f"{kb.name}/{path.relative_to(kb).as_posix()}")
+        path = folder / relative
+        digest = digests.get(f"{folder.name}/{path.relative_to(folder).as_posix()}")
         if digest and mtime < trusted_before:
             try:
                 info = path.stat()
@@ -96,7 +100,7 @@ def unchanged_digests(kb: Path, db: Path, meta: dict[str, str]) -> dict[Path, st
     return out
 
 
-def _combine(kb: Path, files: dict[Path, str], unread: list[Any]) -> str:
+def _combine(kb: str, files: dict[Path, str], unread: list[Any]) -> str:
     """The KB's content hash from the SHA-256 of each file's bytes, and the entries reported instead of
     read (a link to itself, a FIFO ...): their names and why count too, so mending one makes the store stale."""
     import hashlib
@@ -105,18 +109,18 @@ def _combine(kb: Path, files: dict[Path, str], unread: list[Any]) -> str:
     for path, file_digest in files.items():
         digest.update(f"{path.relative_to(kb)}\0{file_digest}\0".encode())
     for name, _, message, _, _ in unread:
-        digest.update(f"{printable_path(name[len(str(kb)) + 1 :])}\0{message}\0".encode())
+        digest.update(f"{printable_path(name[len(kb) + 1 :])}\0{message}\0".encode())
     return digest.hexdigest()
 
 
-def read_meta(db: Path) -> dict[str, str] | None:
+def read_meta(db: str) -> dict[str, str] | None:
     """The built database's meta table, or None when it is missing, empty or corrupt."""
     return _pairs(db, "SELECT key, value FROM meta")
 
 
-def _pairs(db: Path, sql: str) -> dict[str, str] | None:
+def _pairs(db: str, sql: str) -> dict[str, str] | None:
     """The two columns `sql` reads from `db` as a dict, or None when `db` is missing, empty or corrupt."""
-    if not db.is_file() or db.stat().st_size == 0:
+    if not os.path.isfile(db) or os.path.getsize(db) == 0:
         return None
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -128,18 +132,17 @@ def _pairs(db: Path, sql: str) -> dict[str, str] | None:
         return None
 
 
-def is_fresh(kb: Path, db: Path) -> bool:
-    """Whether `db` was built from the YAML as it is now, from this KB folder.
-
-    The stat signature decides when it matches and was taken well after the files' last writes (see
-    RACY_NS); otherwise the content hash does, and a match is remembered once it can be trusted.
-    """
+def is_fresh(kb: str | os.PathLike[str], db: str | os.PathLike[str]) -> bool:
+    """Whether `db` was built from the YAML as it is now, from this KB folder. The stat signature decides
+    when it matches and was taken well after the files' last writes (RACY_NS); otherwise the content hash
+    does, and a match is remembered once it can be trusted."""
+    kb, db = os.fspath(kb), os.fspath(db)
     meta = read_meta(db)
     return meta is not None and _fresh(kb, db, meta)
 
 
-def _fresh(kb: Path, db: Path, meta: dict[str, str]) -> bool:
-    if meta.get("store_version") != STORE_VERSION or meta.get("kb_path") != str(kb):
+def _fresh(kb: str, db: str, meta: dict[str, str]) -> bool:
+    if meta.get("store_version") != STORE_VERSION or meta.get("kb_path") != kb:
         return False
     checked = time.time_ns()
     try:
@@ -156,7 +159,7 @@ def _fresh(kb: Path, db: Path, meta: dict[str, str]) -> bool:
     return True
 
 
-def _remember_signature(db: Path, meta: dict[str, str], signature: str, checked: int) -> None:
+def _remember_signature(db: str, meta: dict[str, str], signature: str, checked: int) -> None:
     """Record the KB's new stat signature in place, in one SQLite transaction, if `db` is still the build
     `meta` was read from (another process may have replaced it with another build meanwhile).
 
@@ -180,12 +183,12 @@ def _remember_signature(db: Path, meta: dict[str, str], signature: str, checked:
         pass
 
 
-def distrust(db: Path) -> None:
+def distrust(db: str | os.PathLike[str]) -> None:
     """`db` was found damaged while being read: the next `open_built` or `ensure_built` rebuilds it in full."""
-    _DISTRUSTED.add(db)
+    _DISTRUSTED.add(os.fspath(db))
 
 
-def open_built(kb: Path, db: Path, as_of: str | None = None) -> Store:
+def open_built(kb: str | os.PathLike[str], db: str | os.PathLike[str], as_of: str | None = None) -> Store:
     """A read-only connection to `db` as built from the KB's files as they are now, building it if needed.
 
     Freshness is judged from the meta table read through the very connection that will answer, so a
@@ -194,6 +197,7 @@ def open_built(kb: Path, db: Path, as_of: str | None = None) -> Store:
     """
     from ipkb.read.query import Store
 
+    kb, db = os.fspath(kb), os.fspath(db)
     built = ""  # content hash of the build made by this call: accepted without checking the files again
     for _ in range(5):
         if db in _DISTRUSTED:
@@ -206,7 +210,7 @@ def open_built(kb: Path, db: Path, as_of: str | None = None) -> Store:
             meta: dict[str, str] | None = dict(store.con.execute("SELECT key, value FROM meta").fetchall())
         except (IpkbError, sqlite3.DatabaseError):
             meta = None
-        just_built = meta is not None and (meta.get("kb_path"), meta.get("content_hash")) == (str(kb), built)
+        just_built = meta is not None and (meta.get("kb_path"), meta.get("content_hash")) == (kb, built)
         if meta is not None and (just_built or _fresh(kb, db, meta)):
             assert store is not None
             if store.snapshot() == meta.get("content_hash"):  # no rebuild in place landed since it was judged
@@ -223,8 +227,9 @@ def open_built(kb: Path, db: Path, as_of: str | None = None) -> Store:
     )
 
 
-def ensure_built(kb: Path, db: Path) -> Path:
+def ensure_built(kb: str | os.PathLike[str], db: str | os.PathLike[str]) -> str:
     """Build the database if it is missing, stale, corrupt or distrusted; return its path."""
+    kb, db = os.fspath(kb), os.fspath(db)
     if db in _DISTRUSTED:
         build(kb, db, full=True)
         _DISTRUSTED.discard(db)
@@ -233,19 +238,18 @@ def ensure_built(kb: Path, db: Path) -> Path:
     return db
 
 
-def build(kb: Path, db: Path, full: bool = False) -> list[Problem]:
+def build(kb: str | os.PathLike[str], db: str | os.PathLike[str], full: bool = False) -> list[Problem]:
     """Validate the KB and compile it into `db`. Raises InvalidKnowledgeBase on any error.
 
-    Only files whose bytes changed since the last build are read again (see ipkb.build.parts), unless `full`.
-    A file that vanishes mid-build (an editor replacing it) restarts the build; a damaged old store
-    makes it a full build. The cyclic garbage collector is paused meanwhile: a build allocates millions
-    of small objects and frees almost none, so the collector's passes cost time (about a third of a 10k
-    build) and find nothing.
-    """
+    Only files whose bytes changed since the last build are read again (ipkb.build.parts), unless `full`.
+    A file vanishing mid-build (an editor replacing it) restarts it; a damaged old store makes it full.
+    The cycle collector is paused: a build frees almost none of its millions of objects, so its passes
+    (a third of a 10k build) find nothing."""
     import gc
 
     from ipkb.build.writer import Replaced
 
+    kb, db = os.fspath(kb), os.fspath(db)
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -269,8 +273,9 @@ def build(kb: Path, db: Path, full: bool = False) -> list[Problem]:
             gc.enable()
 
 
-def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
+def _build(kb: str, db: str, full: bool) -> list[Problem]:
     from hashlib import sha256
+    from pathlib import Path
 
     from ipkb.build.dbfile import can_update_in_place, check_replaceable, settle_journal, write_atomically
     from ipkb.build.inplace import Busy, update
@@ -280,8 +285,9 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     from ipkb.build.validate import as_shown, display_path, sort_problems, unread_problems
     from ipkb.build.writer import Replaced, StoreWriter
 
-    check_replaceable(db, kb)  # before any work; again just before the rename
-    settle_journal(db)
+    folder, db_file = Path(kb), Path(db)  # the build side speaks pathlib
+    check_replaceable(db_file, folder)  # before any work; again just before the rename
+    settle_journal(db_file)
     checked = time.time_ns()  # before the stat: a file written after it has a newer mtime, or is racy
     listed, unread = scan_kb(kb)
     signature, _ = _signature(kb, listed + [(path, info) for path, info, *_ in unread if info is not None])
@@ -298,9 +304,9 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
         raise InvalidKnowledgeBase(sort_problems(problems))
     schema_digest = sha256(f"{STORE_VERSION}\0{code_digest()}\0{file_digests[files[0]]}".encode()).hexdigest()
     sources = [
-        Source(path, name, path.relative_to(kb).parts[0], part_key(schema_digest, name, file_digests[path]))
+        Source(path, name, path.relative_to(folder).parts[0], part_key(schema_digest, name, file_digests[path]))
         for path in files[1:]
-        for name in [f"{kb.name}/{path.relative_to(kb).as_posix()}"]
+        for name in [f"{folder.name}/{path.relative_to(folder).as_posix()}"]
     ]
     base = len(problems)  # the folder's and the schema's; the files' problems follow
     keys = {} if full else _previous_parts(db, kb, schema_digest)
@@ -349,7 +355,7 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     def fill(tmp: Path) -> None:
         """A new store: rows of the changed files as read, of the others copied from the last build's store;
         then the KB-wide checks, over every file's summary, decide whether it is finished or dropped."""
-        out = StoreWriter.copied(tmp, db, keys, kept) if keys else StoreWriter.new(tmp, schema)
+        out = StoreWriter.copied(tmp, db_file, keys, kept) if keys else StoreWriter.new(tmp, schema)
         try:
             stored = out.stored_parts(kept)
             fresh = write_fresh(out)
@@ -367,27 +373,27 @@ def _build(kb: Path, db: Path, full: bool) -> list[Problem]:
     meta = {
         "store_version": STORE_VERSION,
         "checked_at": str(checked),
-        "kb_path": str(kb),  # a query for another KB folder rebuilds, even with identical files
+        "kb_path": kb,  # a query for another KB folder rebuilds, even with identical files
         "schema_digest": schema_digest,
         "made_by": "ipkb",
         "roles": schema.roles.to_json(),  # what the code relies on, by role (ipkb.roles), for queries
     }  # with stat_signature and content_hash (of the bytes the store was made from), once all are read
     if keys and can_update_in_place():
         try:
-            update(db, schema, keys, kept, write_fresh, finished, meta, sources)
+            update(db_file, schema, keys, kept, write_fresh, finished, meta, sources)
             _BUILT[db] = meta["content_hash"]
             return sort_problems(problems)
         except (Busy, sqlite3.IntegrityError):  # readers kept it busy, or an id twice: a new store says where
             del problems[base:]
             clashes.clear()
-    write_atomically(db, kb, fill)
+    write_atomically(db_file, folder, fill)
     _BUILT[db] = meta["content_hash"]
     return sort_problems(problems)
 
 
-def _previous_parts(db: Path, kb: Path, schema_digest: str) -> dict[str, str]:
+def _previous_parts(db: str, kb: str, schema_digest: str) -> dict[str, str]:
     """The part key of each file `db` was built from, if it can be rebuilt from it (else nothing)."""
     meta = read_meta(db) or {}
-    if [meta.get(k) for k in ("store_version", "kb_path", "schema_digest")] != [STORE_VERSION, str(kb), schema_digest]:
+    if [meta.get(k) for k in ("store_version", "kb_path", "schema_digest")] != [STORE_VERSION, kb, schema_digest]:
         return {}
     return _pairs(db, "SELECT file, key FROM part") or {}

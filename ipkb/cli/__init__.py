@@ -11,10 +11,8 @@ timeline, diff), kb_commands.py (validate, verify, build, stats), export_command
 """
 
 import gc
-import json
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, IpkbError, UsageError
@@ -38,26 +36,26 @@ OPTIONS = Options()
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
-def kb_path(note: bool = True) -> Path:
+def kb_path(note: bool = True) -> str:
     """The chosen KB folder; a note on stderr if it has no entities/ folder, which a KB folder holds (with
     schema.yaml and relations/, as the error for a folder without schema.yaml says), unless `note` is False
     (the command has taken the path once already)."""
     from ipkb.paths import resolve_kb
 
     kb = resolve_kb(OPTIONS.kb)
-    if note and not (kb / "entities").is_dir():
+    if note and not os.path.isdir(os.path.join(kb, "entities")):
         emit_note(f"note: {kb} has no entities/ folder: a KB folder holds schema.yaml, entities/ and relations/")
     return kb
 
 
-def store_kb_path() -> Path:
+def store_kb_path() -> str:
     """`kb_path()` for commands that compile the KB: the database records file names as UTF-8 text, so a
     folder whose name is not valid UTF-8 is a usage error here (validate and verify read it as it is)."""
     kb = kb_path()
     try:
-        str(kb).encode("utf-8")
+        kb.encode("utf-8")
     except UnicodeEncodeError:
-        shown = str(kb).encode("utf-8", "backslashreplace").decode("utf-8")
+        shown = kb.encode("utf-8", "backslashreplace").decode("utf-8")
         raise UsageError(
             f"the KB folder name {shown} is not valid UTF-8",
             hint="rename the folder, or link to it from a UTF-8 path and pass that with --kb",
@@ -117,6 +115,8 @@ def json_text(document: Any, ascii_only: bool = False) -> str:
             return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
         except (ImportError, TypeError):  # not installed here, or a value it refuses (an int past 64 bits)
             pass
+    import json
+
     return json.dumps(document, ensure_ascii=ascii_only, indent=2)
 
 
@@ -140,7 +140,7 @@ def _render_error(error: IpkbError, as_json: bool) -> None:
             errors = [{"message": error.message}]
             if error.hint:
                 errors[0]["hint"] = error.hint
-        sys.stderr.write(json.dumps({"ok": False, "errors": errors}, ensure_ascii=False, indent=2) + "\n")
+        sys.stderr.write(json_text({"ok": False, "errors": errors}) + "\n")
         return
     lines = [
         f"{p.file}:{p.line}: {p.message}" + (f"\n    hint: {p.hint}" if p.hint else "")
@@ -202,7 +202,7 @@ def _once_more_if_damaged(run: "Callable[[], None]") -> None:
     except DamagedStore as damaged:
         from ipkb.build.store import distrust
 
-        distrust(Path(str(damaged.db)))
+        distrust(str(damaged.db))
         run()
 
 

@@ -1,5 +1,6 @@
 """Commands for analysts: coverage, facts, timeline, diff."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -164,7 +165,7 @@ def diff(
     """
     from ipkb.read.diff import WORKTREE, diff_revisions
 
-    report = diff_revisions(kb_path(), old, new or WORKTREE)
+    report = diff_revisions(Path(kb_path()), old, new or WORKTREE)
     if as_json:
         return emit_json(report)
     from ipkb.render.diff import diff as render_diff

@@ -1,6 +1,7 @@
 """The export command: the graph in formats other tools open."""
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -99,7 +100,7 @@ def export(
         graph.graph["base_iri"] = base_iri
     check(fmt, exporter, graph)  # html, mermaid, svg, png: refuse what they cannot draw, before building it
     graph.graph["title"] = describe(store, root_id, depth, place_id, types, relations)
-    for path in export_to(graph, fmt, output, kb_path()):
+    for path in export_to(graph, fmt, output, Path(kb_path())):
         typer.echo(f"wrote {path}", err=True)
 
 

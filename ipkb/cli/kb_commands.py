@@ -49,7 +49,7 @@ def validate(
     from ipkb.build.validate import validate_folder
 
     _check_folders(texts or [])
-    _, knowledge, problems = validate_folder(kb_path())
+    _, knowledge, problems = validate_folder(Path(kb_path()))
     if texts:
         from ipkb.build.verify import verify_quotes
 
@@ -99,7 +99,7 @@ def verify(
             hint="they are not in this repository; in the project they sit beside it: ipkb verify --texts ../shared",
         )
     _check_folders(texts)
-    _, knowledge, problems = validate_folder(kb_path())
+    _, knowledge, problems = validate_folder(Path(kb_path()))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InvalidKnowledgeBase(problems)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ipkb.errors import DamagedStore, IpkbError
@@ -43,10 +43,10 @@ class Edge(NamedTuple):  # not a dataclass: importing dataclasses costs every qu
 class Store(SearchReads, AnalystReads):
     """A read-only connection to a built database."""
 
-    def __init__(self, db: Path, as_of: str | None = None) -> None:
+    def __init__(self, db: str | os.PathLike[str], as_of: str | None = None) -> None:
         """`as_of` (an ISO day) hides relations not yet begun or already ended then, and later figures."""
         self.as_of = as_of
-        self.db = db
+        self.db = os.fspath(db)
         try:
             # A rebuild in place waits up to 20 s for readers (ipkb.build.inplace); meanwhile new ones wait.
             self.con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
