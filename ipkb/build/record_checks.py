@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ipkb.build.fields import FieldChecks
 from ipkb.build.load import Mapping, Sequence
 from ipkb.build.schema import Schema
-from ipkb.build.values import period_problem, valid_date
+from ipkb.build.values import number_as_text, period_problem, valid_date
 from ipkb.figures import BOUNDS
 from ipkb.model import ENTITY_TEXTS, Citation, EntityRecord, Fact, FormerName, Position, Problem, RelationRecord
 from ipkb.suggest import did_you_mean
@@ -245,6 +245,8 @@ class Validator(FieldChecks):
             )
         elif isinstance(value, str):
             self.no_controls(file, self.line(record, "value"), "value", value)
+            if (hint := number_as_text(value)) is not None:
+                self.error(file, self.line(record, "value"), f"the value {value!r} is a number written as text", hint)
         elif not self.finite(file, self.line(record, "value"), "the value", value):
             value = None
         bound = self.text(file, record, "bound")

@@ -53,3 +53,21 @@ def control_character(text: str, multiline: bool = False) -> str | None:
 def not_finite(value: Any) -> bool:
     """True for .nan, .inf and -.inf (YAML floats that no figure can be)."""
     return isinstance(value, float) and not math.isfinite(value)
+
+
+_LEADING_NUMBER = re.compile(r"[+-]?[0-9][0-9,_ ]*(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def number_as_text(value: str) -> str | None:
+    """A hint when a fact's text value is a number written as text ("19,886", "3.19", "12679 patents",
+    "86.73%"), which would be stored as a string: listed with the words, never compared or summed. A range
+    ("5-6") and words ("double excellent") are text. None when the value is fine as text."""
+    text = value.strip()
+    found = _LEADING_NUMBER.match(text)
+    if found is None or re.fullmatch(r"[0-9.]+ ?[-–~] ?[0-9.]+", text):
+        return None
+    number = found.group().replace(",", "").replace("_", "").replace(" ", "")
+    rest = text[found.end() :].strip()
+    if rest:
+        return f"write the number alone (value: {number}); the unit comes from the metric ({rest!r} is not a value)"
+    return f"write the number without quotes or separators: value: {number}"
