@@ -398,7 +398,7 @@ def test_the_title_says_what_was_exported(run, tmp_path: Path) -> None:
     title = "ipkb: 1 hop around Keqiao District 柯桥区; types: county, city (2 entities, 1 relation)"
     assert f"<title>{title}</title>" in page and f'<h1 id="title">{title}</h1>' in page
     assert (
-        "<title>ipkb: the whole knowledge graph (11 entities, 7 relations)</title>"
+        "<title>ipkb: the whole knowledge graph; sources left out (11 entities, 7 relations)</title>"
         in run("export", "-f", "html").stdout
     )
 

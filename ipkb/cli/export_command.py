@@ -99,7 +99,9 @@ def export(
     if base_iri is not None:
         graph.graph["base_iri"] = base_iri
     check(fmt, exporter, graph)  # html, mermaid, svg, png: refuse what they cannot draw, before building it
-    graph.graph["title"] = describe(store, root_id, depth, place_id, types, relations)
+    title = describe(store, root_id, depth, place_id, types, relations)
+    # a picture without sources has fewer relations than `stats` counts: its title says why
+    graph.graph["title"] = title if draw_sources or types else f"{title}; sources left out"
     for path in export_to(graph, fmt, output, Path(kb_path())):
         typer.echo(f"wrote {path}", err=True)
 
