@@ -342,3 +342,11 @@ def test_both_ways_of_joining_syllables_to_other_words_find_the_same(
     few = found_ids(bundled, text)
     monkeypatch.setattr(Store, "FEW", 0)
     assert found_ids(bundled, text) == few and few
+
+
+def test_a_chinese_alias_is_found_by_its_pinyin_too(bundled: Store) -> None:
+    """Dalian's center has no official Chinese name in the KB, only the form a page writes, as an alias
+    (大连(国家级)知识产权保护中心): typed as pinyin, that alias finds it, as its characters do (trial)."""
+    assert "dalian-ip-protection-center" in found_ids(bundled, "保护中心")
+    assert found_ids(bundled, "baohu zhongxin dalian") == {"dalian-ip-protection-center"}
+    assert found_ids(bundled, "baohu zhongxin") == found_ids(bundled, "保护中心")

@@ -136,11 +136,13 @@ def derive_pinyin(zh: str, style: str | None) -> str:
     return _SPACED_DASH.sub(r"\1", _ASCII_QUOTED.sub(r'"\1"', text))
 
 
-def name_rows(entity: EntityRecord, pinyin: str | None, place: bool = False) -> list[dict[str, str]]:
+def name_rows(
+    entity: EntityRecord, pinyin: str | None, place: bool = False, alias_pinyin: list[str] | None = None
+) -> list[dict[str, str]]:
     """Rows of the `name` table (text, folded, kind) for every way to name an entity, without repeats; a
     `place` is also named by the first word of its pinyin when that word is its whole stem (Huzhou for
     Húzhōu Shì, Chang-Zhu-Tan), not by one syllable of a longer name (not Shen for Shěn Yáng Gāo Xīn ...
-    Qū, which would answer `show shen` with that zone)."""
+    Qū, which would answer `show shen` with that zone). `alias_pinyin`: the pinyin of its Chinese aliases."""
     rows: list[tuple[str, str, str]] = [(entity.id, fold(entity.id), "id"), (entity.name, fold(entity.name), "name")]
     if entity.zh:
         rows.append((entity.zh, fold(entity.zh), "zh"))
@@ -150,6 +152,7 @@ def name_rows(entity: EntityRecord, pinyin: str | None, place: bool = False) -> 
         first_word = words[0] if place and (len(words) == 2 or "-" in words[0]) else ""
         if first_word and fold(first_word) != fold(pinyin):
             rows.append((strip_tones(first_word), fold(first_word), "pinyin"))
+    rows += [(spoken, fold(spoken), "pinyin") for spoken in alias_pinyin or ()]
     rows += [(alias, fold(alias), "alias") for alias in entity.aliases]
     rows += [(former.name, fold(former.name), "former") for former in entity.former_names]
     seen: set[tuple[str, str]] = set()

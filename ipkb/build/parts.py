@@ -141,6 +141,7 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
     """The rows a file adds to the store; without `names`, no derived pinyin and no rows of the name table
     (what the KB-wide checks read of rows needs neither, and pypinyin costs `validate` 0.3 s to load)."""
     from ipkb.build.derive import name_rows, pinyin_of
+    from ipkb.text import has_han
 
     def js(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -171,8 +172,10 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
                 line=line(e.position),
             )
         )
-        if names:
-            rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places))
+        if names:  # a Chinese alias is found by its pinyin too (`search baohu zhongxin dalian`)
+            style = schema.roles.pinyin.get(e.type)
+            spoken = [pinyin_of(a, style) for a in e.aliases if a != e.zh and has_han(a)]
+            rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places, spoken))
         rows.citations += cited("entity", index, e.sources)
     for index, r in enumerate(records.relations):
         rows.relations.append(
