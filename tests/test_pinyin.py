@@ -38,6 +38,19 @@ PLACE_STYLED = {
         ("浦东新区", "county", "Pǔdōng Xīnqū"),
         ("内蒙古自治区", "province", "Nèiménggǔ Zìzhìqū"),
         ("安化县", "county", "Ānhuà Xiàn"),
+        # the trial's: place readings of 朝, 行, 长, 都 that pypinyin reads otherwise out of a place name
+        ("朝阳区", "county", "Cháoyáng Qū"),
+        ("朝阳市", "city", "Cháoyáng Shì"),
+        ("闵行区", "county", "Mǐnháng Qū"),
+        ("天长市", "county", "Tiāncháng Shì"),
+        ("花都区", "county", "Huādū Qū"),
+        # a four-character stem is one word; a division within its parent and a region's people apart
+        ("克拉玛依市", "city", "Kèlāmǎyī Shì"),
+        ("天津市滨海新区", "county", "Tiānjīn Shì Bīnhǎi Xīnqū"),
+        ("济南市市中区", "county", "Jǐnán Shì Shìzhōng Qū"),
+        ("宁夏回族自治区", "province", "Níngxià Huízú Zìzhìqū"),
+        ("新疆维吾尔自治区", "province", "Xīnjiāng Wéiwú'ěr Zìzhìqū"),
+        ("昌吉回族自治州", "city", "Chāngjí Huízú Zìzhìzhōu"),
     ],
 )
 def test_place_names(zh: str, entity_type: str, expected: str) -> None:

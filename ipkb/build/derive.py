@@ -8,13 +8,19 @@ from functools import lru_cache
 from ipkb.model import EntityRecord
 from ipkb.text import fold, strip_tones
 
-_SUFFIXES = ("自治区", "新区", "市", "区", "县", "省")
+_SUFFIXES = ("自治区", "自治州", "新区", "市", "区", "县", "省")
+_LEVELS = re.compile("(.+?[省市])(.+[区县市])$")  # 天津市 | 滨海新区: a division named within its parent
+_PEOPLE = re.compile("(.+?)(维吾尔|.族)$")  # 宁夏 | 回族 (自治区): the people of an autonomous region
 # Names missing from pypinyin's phrase dictionary, where it would read 长 as zhǎng. They are added
 # to that dictionary, so pypinyin's own phrase matching reads them right wherever they occur in a name.
 _PHRASES = {
     "长垣": [["cháng"], ["yuán"]],
     "长株潭": [["cháng"], ["zhū"], ["tán"]],
     "申长雨": [["shēn"], ["cháng"], ["yǔ"]],
+    "朝阳": [["cháo"], ["yáng"]],  # the places, not the morning sun (zhāoyáng)
+    "闵行": [["mǐn"], ["háng"]],
+    "天长": [["tiān"], ["cháng"]],
+    "花都": [["huā"], ["dū"]],
 }
 # A person's name is written surname, space, given name (GB/T 28039): Shēn Chángyǔ. Two-character surnames:
 _DOUBLE_SURNAMES = (
@@ -116,15 +122,8 @@ def derive_pinyin(zh: str, style: str | None) -> str:
     """Tone-marked pinyin in the entity type's `pinyin` style (kb/schema.yaml): `place`, a place's stem joined into
     one word (Húzhōu Shì); `person`, the given name joined after the surname (Shēn Chángyǔ); else syllable by
     syllable."""
-    stem, suffix = zh, ""
     if style == "place":
-        for candidate in _SUFFIXES:
-            if zh.endswith(candidate) and len(zh) > len(candidate) + 1:
-                stem, suffix = zh[: -len(candidate)], candidate
-                break
-        words = _words(stem, join=len(stem) <= 3)
-        if suffix:
-            words += _words(suffix, join=True)
+        words = _place_words(zh)
     elif style == "person" and 2 <= len(zh) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in zh):
         syllables = _syllables(zh)
         cut = 2 if zh[:2] in _DOUBLE_SURNAMES and len(zh) > 2 else 1
@@ -134,6 +133,26 @@ def derive_pinyin(zh: str, style: str | None) -> str:
     text = " ".join(_capitalised(w) for w in words)
     text = _SPACE_BEFORE_CLOSING.sub(r"\1", _SPACE_AFTER_OPENING.sub(r"\1", text))
     return _SPACED_DASH.sub(r"\1", _ASCII_QUOTED.sub(r'"\1"', text))
+
+
+def _place_words(zh: str) -> list[str]:
+    """A place's pinyin words (GB/T 16159): its stem joined when it is one word of up to four characters
+    (Húzhōu, Kèlāmǎyī), the kind of division apart (Shì, Zìzhìqū), a division named within its parent
+    in two parts (Tiānjīn Shì Bīnhǎi Xīnqū), an autonomous region's people as one word (Níngxià Huízú)."""
+    levels = _LEVELS.match(zh)
+    if levels:
+        return _place_words(levels.group(1)) + _place_words(levels.group(2))
+    stem, suffix = zh, ""
+    for candidate in _SUFFIXES:
+        if zh.endswith(candidate) and len(zh) > len(candidate) + 1:
+            stem, suffix = zh[: -len(candidate)], candidate
+            break
+    people = _PEOPLE.match(stem) if suffix.startswith("自治") else None
+    if people:
+        words = _words(people.group(1), join=True) + _words(people.group(2), join=True)
+    else:
+        words = _words(stem, join=len(stem) <= 4)
+    return words + (_words(suffix, join=True) if suffix else [])
 
 
 def name_rows(
