@@ -18,7 +18,8 @@ from tests.conftest import invoke
 from tests.test_incremental import canonical, edit
 
 # Records that draw every kind of KB-wide warning: a Chinese name shared across types, a repeated relation,
-# a relation dated outside an entity's lifespan, a source dated before the claim it backs.
+# a relation dated outside an entity's lifespan, a source dated before the claim it backs, two sources of one
+# address (the other in COPY, another file).
 EXTRA_ENTITIES = """\
 - id: keqiao-bureau
   type: center
@@ -36,6 +37,14 @@ EXTRA_ENTITIES = """\
   name: Early source
   date: 2001-05-01
   kind: article
+  url: https://example.org/early
+"""
+COPY = """\
+- id: src-early-copy
+  type: source
+  name: The early source again
+  kind: article
+  url: https://example.org/early
 """
 EXTRA_RELATIONS = """\
 - from: keqiao
@@ -54,6 +63,7 @@ EXTRA_RELATIONS = """\
 def warned_kb(mini_kb: Path) -> Path:
     (mini_kb / "entities" / "extra.yaml").write_text(EXTRA_ENTITIES, encoding="utf-8")
     (mini_kb / "relations" / "extra.yaml").write_text(EXTRA_RELATIONS, encoding="utf-8")
+    (mini_kb / "entities" / "copy.yaml").write_text(COPY, encoding="utf-8")
     return mini_kb
 
 
@@ -77,6 +87,8 @@ EDITS = [  # (file, old, new), each applied to the KB as the last left it
     ("entities/extra.yaml", 'until: "2005"', 'until: "2020"'),  # the relation now lies within the lifespan
     ("entities/extra.yaml", "date: 2001-05-01", "date: 2016-01-01"),  # the source is no longer too early
     ("entities/extra.yaml", "date: 2016-01-01", "date: 2001-05-01"),
+    ("entities/copy.yaml", "example.org/early", "example.org/later"),  # the warning in extra.yaml goes
+    ("entities/copy.yaml", "example.org/later", "example.org/early"),  # and comes back
     (
         "relations/extra.yaml",
         "- from: keqiao\n  type: located_in\n  to: shaoxing\n",
@@ -96,7 +108,7 @@ EDITS = [  # (file, old, new), each applied to the KB as the last left it
 def test_each_edit_gives_the_problems_and_store_of_a_full_build(warned_kb: Path, tmp_path: Path) -> None:
     db = tmp_path / "kb.sqlite"
     first = store.build(warned_kb, db)
-    kinds = {"same Chinese name", "repeats", "lifespan", "before the claim"}
+    kinds = {"same Chinese name", "repeats", "lifespan", "before the claim", "same address"}
     assert {k for k in kinds for p in first if k in p.message} == kinds  # the fixture draws every warning
     for file, old, new in EDITS:
         edit(warned_kb / file, old, new)

@@ -144,10 +144,15 @@ class Affected:
         inside = "file IN (SELECT v FROM gone)"
         self.ids: set[str] = set()
         self.zh: set[str] = set()
-        for entity_id, zh in con.execute(f"SELECT id, zh FROM entity WHERE {inside}"):
+        self.urls: set[str] = set()  # a source's address: two sources of one page are reported
+        for entity_id, zh, url in con.execute(
+            f"SELECT id, zh, json_extract(fields, '$.url') FROM entity WHERE {inside}"
+        ):
             self.ids.add(entity_id)
             if zh:
                 self.zh.add(zh)
+            if url:
+                self.urls.add(url)
         self.sources = {r[0] for r in con.execute(f"SELECT DISTINCT source_id FROM relation WHERE {inside}")}
         self.about = {r[0] for r in con.execute(f"SELECT DISTINCT entity_id FROM fact WHERE {inside}")}
         found = Counter(con.execute("SELECT file, line, message, hint, severity FROM problem"))
@@ -178,11 +183,13 @@ class Affected:
             entities, relations, facts, _ = summary
             self.ids.update(e[0] for e in entities)
             self.zh.update(e[2] for e in entities if e[2])
+            self.urls.update(e[8] for e in entities if e[8])
             self.sources.update(r[0] for r in relations)
             self.about.update(f[0] for f in facts)
         _temp(con, "fresh", fresh)
         _temp(con, "k_id", self.ids)
         _temp(con, "k_zh", self.zh)
+        _temp(con, "k_url", self.urls)
         _temp(con, "k_src", self.sources)
         _temp(con, "k_about", self.about)
         containment = sorted(name for name, t in self.schema.relation_types.items() if t.containment)
@@ -216,7 +223,10 @@ class Affected:
             for row in con.execute(f"SELECT * FROM fact WHERE {about} AND {outside}"):
                 of(row["file"])[2].append(fact_key(row))
                 full.add((row["file"], row["line"] or 1))
-            named = "(id IN (SELECT v FROM k_id) OR zh IN (SELECT v FROM k_zh))"
+            named = (
+                "(id IN (SELECT v FROM k_id) OR zh IN (SELECT v FROM k_zh) "
+                "OR json_extract(fields, '$.url') IN (SELECT v FROM k_url))"
+            )
             for row in con.execute(f"SELECT * FROM entity WHERE {named} AND {outside}"):
                 of(row["file"])[0].append(entity_key(row))
                 full.add((row["file"], row["line"] or 1))
@@ -277,7 +287,8 @@ class Affected:
         by_file: dict[str, Any],
         of: Callable[[str], Any],
     ) -> None:
-        """The entities the selected records point at and do not hold: their type and dates, no Chinese name."""
+        """The entities the selected records point at and do not hold: their type and dates, no Chinese name
+        nor address (those are checked where the records that hold them are)."""
         summaries = [s for s, _ in fresh.values()] + list(by_file.values())
         held = {e[0] for s in summaries for e in s[0]}
         wanted = {ref for s in summaries for r in s[1] for ref in (r[0], r[2])}
@@ -286,4 +297,4 @@ class Affected:
         _temp(self.con, "k_pointed", wanted - held)
         for row in self.con.execute("SELECT * FROM entity WHERE id IN (SELECT v FROM k_pointed)"):
             key = entity_key(row)
-            of(row["file"])[0].append((key[0], key[1], None, *key[3:]))
+            of(row["file"])[0].append((key[0], key[1], None, *key[3:8], None))

@@ -46,6 +46,7 @@ class KbChecks:
         self.references()
         self.cycles()
         self.consistency()
+        self.one_record_per_page()
         self.facts_agree()
         self.lifespans()
         self.source_dates()
@@ -229,6 +230,22 @@ class KbChecks:
                         line,
                         f"relation repeats the one at {Position(*first)}",
                         "merge their sources into one relation",
+                    )
+
+    def one_record_per_page(self) -> None:
+        """Two sources with one address are one page recorded twice: a reader would see two footnotes for it."""
+        first: dict[str, tuple[str, Position]] = {}
+        for file, (entities, _, _, _) in self.summaries:
+            for entity_id, _, _, line, *_, url in entities:
+                if not url:
+                    continue
+                earlier = first.setdefault(url.strip().rstrip("/"), (entity_id, Position(file, line)))
+                if earlier[0] != entity_id:
+                    self.warn(
+                        file,
+                        line,
+                        f"{entity_id!r} has the same address as {earlier[0]!r} ({earlier[1]}): {url}",
+                        "one page is one source: keep one of the two ids and cite it instead of the other",
                     )
 
     def facts_agree(self) -> None:

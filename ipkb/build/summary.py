@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 # What the KB-wide checks need of a file, as plain tuples (cheap to keep in the store and to load again, so a
 # rebuild need not re-read unchanged files). Lines are within the file the summary belongs to.
 Text = str | None
-# id, type, zh, line, has a note, since, until, date (a source's publication date)
-EntityKey = tuple[str, str, Text, int, bool, Text, Text, Text]
+# id, type, zh, line, has a note, since, until, date (a source's publication date), url (a source's address)
+EntityKey = tuple[str, str, Text, int, bool, Text, Text, Text, Text]
 # from, type, to, qualifiers (canonical JSON), line, its date (since, date or year), status is planned
 RelationKey = tuple[str, str, str, str, int, Text, bool]
 # entity, line, metric, period, scope (canonical JSON), kind, unit, value (canonical text), conflict
@@ -35,7 +35,7 @@ Summary = tuple[list[EntityKey], list[RelationKey], list[FactKey], list[Citation
 def entity_key(row: Mapping[str, Any]) -> EntityKey:
     """An entity's summary from its row (ipkb.build.parts.to_rows, or the store's `entity` table)."""
     fields = row["fields"]
-    dated = json.loads(fields) if any(k in fields for k in _DATED) else {}
+    dated = json.loads(fields) if any(k in fields for k in _READ) else {}
     return (
         row["id"],
         row["type"],
@@ -45,10 +45,11 @@ def entity_key(row: Mapping[str, Any]) -> EntityKey:
         dated.get("since"),
         dated.get("until"),
         dated.get("date"),
+        dated.get("url"),
     )
 
 
-_DATED = ('"since"', '"until"', '"date"')
+_READ = ('"since"', '"until"', '"date"', '"url"')  # the fields an entity's summary holds
 
 
 def relation_key(row: Mapping[str, Any], roles: Roles) -> RelationKey:
