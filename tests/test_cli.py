@@ -617,3 +617,13 @@ def test_a_long_json_answer_is_the_text_json_would_write(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(builtins, "__import__", no_orjson)
     assert json_text(document) == expected
+
+
+def test_an_entity_named_in_several_words_needs_no_quotes() -> None:
+    """`ipkb show Zhizheng District` is `ipkb show "Zhizheng District"`, as search's words are (trial)."""
+    unquoted, quoted = (
+        invoke(["show", "Zhizheng", "District", "--json"]),
+        invoke(["show", "Zhizheng District", "--json"]),
+    )
+    assert unquoted.exit_code == 0, unquoted.stderr
+    assert json.loads(unquoted.stdout)["id"] == "zhifu" and unquoted.stdout == quoted.stdout

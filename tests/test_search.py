@@ -311,6 +311,7 @@ def test_pinyin_is_still_found_only_where_a_syllable_starts(bundled: Store, type
         ("杭洲", "hangzhou"),
         ("src-huzhou-2041", "src-huzhou-2014"),
         ("北京知识产权中心", "beijing-ip-protection-center"),
+        ("Zhizheng", "zhifu"),  # the start of a garbled alias (Zhizheng District), not a typo of another name
     ],
 )
 def test_did_you_mean_offers_the_name_mistyped(bundled: Store, typed: str, first: str) -> None:

@@ -24,8 +24,9 @@ COMMANDS: dict[str, Command] = {}
 
 
 def _entity(help_text: str, metavar: str | None = None) -> Arg:
-    """An argument naming an entity, completed from the KB's names."""
-    return Arg("entity", help_text, metavar, complete="entities")
+    """An argument naming an entity, completed from the KB's names; its words need no quotes (`ipkb show
+    Zhizheng District`), as search's do not."""
+    return Arg("entity", help_text, metavar, complete="entities", variadic=True)
 
 
 @declare(

@@ -125,12 +125,15 @@ class Store(SearchReads, AnalystReads):
             )
         ]
 
-    def names_starting(self, typed: str, limit: int) -> list[tuple[str, str]]:
-        """(id, name) of the entities with a name (any kind) whose folded form starts with `typed`'s."""
+    def names_starting(self, typed: str, limit: int, stated: bool = False) -> list[tuple[str, str]]:
+        """(id, name) of the entities with a name whose folded form starts with `typed`'s: any kind of name, by
+        id (what completion offers); with `stated`, only the names the KB states (not a derived pinyin), the
+        shortest first (what "did you mean" offers)."""
         folded = fold(unicodedata.normalize("NFKC", typed))
+        kinds, order = ("AND n.kind != 'pinyin' ", "MIN(length(n.text)), e.id") if stated else ("", "e.id")
         sql = (
-            "SELECT DISTINCT e.id, e.name FROM name n JOIN entity e ON e.id = n.entity_id "
-            "WHERE n.folded >= ? AND n.folded < ? ORDER BY e.id LIMIT ?"
+            "SELECT e.id, e.name FROM name n JOIN entity e ON e.id = n.entity_id "
+            f"WHERE n.folded >= ? AND n.folded < ? {kinds}GROUP BY e.id ORDER BY {order} LIMIT ?"
         )
         return [(r["id"], r["name"]) for r in self.rows(sql, (folded, folded + "\U0010ffff", limit))]
 

@@ -62,10 +62,11 @@ PLACE_ENDINGS = frozenset("州市区县省镇乡村旗盟")
 
 
 def suggested(store: Store, text: str, limit: int = 5) -> list[tuple[str, str]]:
-    """The names that sound the same (Chinese typed with a homophone: 湖洲 for 湖州), then the names spelt most
-    alike (a typo: huzou, keqioa): (id, name), one per entity, none when nothing is close (`nosuch`). Chinese
-    is offered only names that share a character with it beyond a place name's ending (宿州 is not offered
-    苏州 for their common sound and 州), and a source record only for a name closest to a source's."""
+    """The names that sound the same (Chinese typed with a homophone: 湖洲 for 湖州), then the stated names
+    that start with it (four letters or more: Zhizheng), then the names spelt most alike (a typo: huzou,
+    keqioa): (id, name), one per entity, none when nothing is close (`nosuch`). Chinese is offered only names
+    that share a character with it beyond a place name's ending (宿州 is not offered 苏州 for their common
+    sound and 州), and a source record only for a name closest to a source's."""
     from ipkb.suggest import closest, spoken
 
     folded = fold(text)
@@ -81,6 +82,10 @@ def suggested(store: Store, text: str, limit: int = 5) -> list[tuple[str, str]]:
             row = rows.get(entity_id)
             if row is not None and any(c in (row["zh"] or "") for c in han):
                 found.append((entity_id, name, row["type"]))
+    if len(folded) >= 4:  # the start of a longer name: `Zhizheng` for the alias "Zhizheng District"
+        starting = store.names_starting(text, limit, stated=True)
+        rows = store.entities([entity_id for entity_id, _ in starting])
+        found += [(entity_id, name, rows[entity_id]["type"]) for entity_id, name in starting if entity_id in rows]
     names = store.all_names()
     cutoff = 75
     if has_han(text):  # only names holding one of its characters, the rest are not alike however spelt; and
