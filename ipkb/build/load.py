@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,21 @@ class _Converter:
         return mapping
 
 
+_OPENS_QUOTE = re.compile(r"""(?:^|[:,\[{-])[ \t]+(["'])(?:(?!\1).)*$""")  # a value that opens a quote, unclosed
+
+
+def _open_quote(lines: list[str], line: int) -> str | None:
+    """Where a quote left open began, when that is above the line YAML stopped at: its error points where the
+    quoted text ran into trouble, often lines below the missing quote."""
+    for number in range(min(line, len(lines)), max(0, line - 50), -1):
+        found = _OPENS_QUOTE.search(lines[number - 1].split(" #")[0])
+        if found is not None:
+            return (
+                None if number == line else f"line {number} opens a {found[1]} that it does not close: close it there"
+            )
+    return None
+
+
 def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | None = None, fast: bool = False) -> Any:
     """Parse one YAML file (or `data`, its bytes already read and hashed); problems are appended, never raised.
 
@@ -205,7 +221,7 @@ def read_yaml(path: Path, display: str, problems: list[Problem], data: bytes | N
         message = ": ".join(part for part in (context, str(exc.problem or "")) if part)
         lines = text.splitlines()
         has_tab = 0 < line <= len(lines) and "\t" in lines[line - 1]
-        hint = "YAML indents with spaces, never tabs: replace the tab" if has_tab else None
+        hint = "YAML indents with spaces, never tabs: replace the tab" if has_tab else _open_quote(lines, line)
         problems.append(Problem(display, line, f"YAML syntax error: {message}", hint))
         return None
     except yaml.reader.ReaderError:  # e.g. a NUL byte; found again here, as its position is in bytes or characters
