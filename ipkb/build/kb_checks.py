@@ -57,13 +57,12 @@ class KbChecks:
         types = self.types
         for file, (entities, _, _, _) in self.summaries:
             for entity_id, entity_type, _, line, *_ in entities:
-                if entity_id in first:
-                    self.error(
-                        file,
-                        line,
-                        f"duplicate id {entity_id!r} (first defined at {Position(*first[entity_id])})",
-                        "ids are unique across the whole KB; rename one",
-                    )
+                if entity_id in first:  # said at both places: the one a user just added may be either
+                    hint = "ids are unique across the whole KB; rename one"
+                    where = Position(*first[entity_id])
+                    self.error(file, line, f"duplicate id {entity_id!r} (first defined at {where})", hint)
+                    again = f"duplicate id {entity_id!r} (defined again at {Position(file, line)})"
+                    self.error(where.file, where.line, again, hint)
                     continue
                 first[entity_id] = (file, line)
                 types[entity_id] = entity_type
