@@ -1,0 +1,42 @@
+"""Findings of a new-user trial (cli-fix): each test fails without its fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+DESIGNATION = "national-ip-demonstration-city"
+CLAIM = """\
+- {entity: national-ip-demonstration-city, metric: designee_count, value: 25, period: "2014",
+   sources: [{source: src-article, quote: "national intellectual property demonstration cities"}]}
+"""
+LATER_HOLDER = """\
+- {from: shaoxing, type: holds_designation, to: national-ip-demonstration-city, date: 2014-07-24,
+   sources: [src-article]}
+"""
+
+
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_claimed_totals_under_as_of_count_only_the_holders_shown_then(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    """`list --designation D --as-of DAY` listed none of a batch named after DAY, yet its claimed total said
+    "18 of 18": "k of N" counted every holder ever. Under --as-of it counts only the holders shown then (one
+    the dates cannot place that day apart, as undated), in the table and in --json, in `list` and `show`."""
+    monkeypatch.setenv("COLUMNS", width)
+    (mini_kb / "facts" / "designees.yaml").write_text(CLAIM)
+    (mini_kb / "relations" / "later.yaml").write_text(LATER_HOLDER)
+    # huzhou holds it from "2014" (any day of it), shaoxing from 2014-07-24
+    for day, shown, undated in (("2014-07-01", [], 1), ("2015", ["huzhou", "shaoxing"], 0), (None, None, 0)):
+        as_of = ["--as-of", day] if day else []
+        page = json.loads(run("list", "--designation", DESIGNATION, *as_of, "--json").stdout)
+        listed = len(shown) if shown is not None else 2
+        if shown is not None:
+            assert [e["id"] for e in page["entities"]] == shown, day
+        (claim,) = page["claimed_totals"]
+        assert (claim["listed"], claim["undated"], claim["missing"]) == (listed, undated, 25 - listed - undated), day
+        assert json.loads(run("show", DESIGNATION, *as_of, "--json").stdout)["claimed_totals"] == [claim], day
+        table = " ".join(run("list", "--designation", DESIGNATION, *as_of).stdout.split())
+        assert f"2014 {listed} " in table and "of 25" in table, (day, table)  # 0 (+1 undated) of 25, wrapped at 60
