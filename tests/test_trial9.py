@@ -40,3 +40,21 @@ def test_claimed_totals_under_as_of_count_only_the_holders_shown_then(
         assert json.loads(run("show", DESIGNATION, *as_of, "--json").stdout)["claimed_totals"] == [claim], day
         table = " ".join(run("list", "--designation", DESIGNATION, *as_of).stdout.split())
         assert f"2014 {listed} " in table and "of 25" in table, (day, table)  # 0 (+1 undated) of 25, wrapped at 60
+
+
+def test_timeline_as_of_shows_no_event_after_that_day(run, mini_kb: Path) -> None:
+    """`timeline --as-of 2010` listed a post's end on 2013-12-23 ("holds role at (ended)"): a relation that
+    held in 2010 brought both its events. An end is dated by its end; under --as-of nothing after the day."""
+    (mini_kb / "relations" / "ended.yaml").write_text(
+        "- {from: shaoxing, type: holds_designation, to: national-ip-demonstration-city, since: 2005-06-19,\n"
+        "   until: 2013-12-23, sources: [src-article]}\n"
+    )
+    for day, ends in (("2010", False), ("2013-12-22", False), ("2013-12-23", True)):
+        result = run("timeline", "--as-of", day, "--json")
+        assert result.exit_code == 0, result.stderr
+        events = json.loads(result.stdout)
+        assert all(e["date"] <= day for e in events), [e["date"] for e in events]
+        shaoxing = [e["event"] for e in events if e["subject"]["id"] == "shaoxing"]
+        assert shaoxing == ["holds", *(["holds (ended)"] if ends else [])], (day, shaoxing)
+        drawn = run("timeline", "--as-of", day).stdout.splitlines()  # the relation's own `until` stays a qualifier
+        assert any(line.startswith(" 2013-12-23 ") for line in drawn) is ends, (day, drawn)

@@ -103,7 +103,8 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
         cites = edge_cites[str(edge.rowid)]
         label = types[edge.type]["label"]
         for date, event in ((start, label), (q.get("until"), f"{label} (ended)")):
-            if date is not None:
+            # under --as-of nothing after that day: an end yet to come is no event then (dated by its end)
+            if date is not None and (store.as_of is None or timeframe.known_on(date, store.as_of)):
                 events.append(_relation_event(str(date), event, edge, subject, target, cites))
     for fact in facts:
         events.append(
