@@ -58,3 +58,36 @@ def test_timeline_as_of_shows_no_event_after_that_day(run, mini_kb: Path) -> Non
         assert shaoxing == ["holds", *(["holds (ended)"] if ends else [])], (day, shaoxing)
         drawn = run("timeline", "--as-of", day).stdout.splitlines()  # the relation's own `until` stays a qualifier
         assert any(line.startswith(" 2013-12-23 ") for line in drawn) is ends, (day, drawn)
+
+
+LATE_SUBCENTERS = """\
+- {id: late-subcenter, type: center, name: Late sub-center, zh: 晚分中心, since: 2022-05-01, sources: [src-article]}
+- {id: gone-subcenter, type: center, name: Gone sub-center, zh: 旧分中心, since: 2015-01-01, until: 2018-12-31,
+   sources: [src-article]}
+- {id: lifeless-subcenter, type: center, name: Lifeless sub-center, zh: 无期分中心, sources: [src-article]}
+"""
+
+
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_show_as_of_says_a_whole_sentence_and_leaves_out_what_did_not_exist_yet(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    """`show national-center --as-of 2019` ended its banner mid-sentence ("..., and figures for later
+    periods") and listed under "Date unknown" undated relations of entities that its own dates say did not
+    exist that day. Those are left out; an entity of unknown lifespan is still listed there."""
+    monkeypatch.setenv("COLUMNS", width)
+    (mini_kb / "entities" / "late.yaml").write_text(LATE_SUBCENTERS)
+    (mini_kb / "relations" / "late.yaml").write_text(
+        "".join(
+            f"- {{from: {name}-subcenter, type: subcenter_of, to: national-center, sources: [src-article]}}\n"
+            for name in ("late", "gone", "lifeless")
+        )
+    )
+    for day, expected in (("2019", {"lifeless"}), ("2023", {"lifeless", "late"})):
+        view = json.loads(run("show", "national-center", "--as-of", day, "--json").stdout)
+        undated = {r["other"]["id"] for r in view["relations_date_unknown"]}
+        assert undated == {f"{name}-subcenter" for name in expected} | {"keqiao-overseas-dispute-subcenter"}, day
+        drawn = " ".join(run("show", "national-center", "--as-of", day).stdout.split())
+        assert "Lifeless sub-center" in drawn and ("Late sub-center" in drawn) is (day == "2023"), drawn
+        assert "Gone sub-center" not in drawn
+        assert "are hidden, and so are figures for later periods" in drawn, drawn

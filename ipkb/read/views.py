@@ -143,6 +143,8 @@ def show(store: Store, entity_id: str) -> ShowView:
         undated = store.edges_of(entity_id, date_unknown=True) if then["exists_as_of"] is not False else []
         undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
         others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
+        # nor one whose other end is known not to exist that day (by its own since and until)
+        undated = [e for e in undated if _other_exists(others, e, entity_id, store.as_of) is not False]
         then["relations_date_unknown"] = sorted(
             (relation_view(store, e, entity_id, others, undated_cites[str(e.rowid)]) for e in undated),
             key=_relation_order,
@@ -174,6 +176,12 @@ def show(store: Store, entity_id: str) -> ShowView:
         "sources": source_list(store, cited),
         **use,
     }
+
+
+def _other_exists(rows: Mapping[str, sqlite3.Row], edge: Edge, entity_id: str, day: str) -> bool | None:
+    """Whether the entity at a relation's other end existed on `day` (lifespan.exists_on; None: not known)."""
+    row = rows.get(edge.target_id if edge.source_id == entity_id else edge.source_id)
+    return None if row is None else exists_on(json.loads(row["fields"]), day)
 
 
 def claimed_total(claim: CoverageClaim) -> ClaimedTotal:
