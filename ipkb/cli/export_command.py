@@ -8,7 +8,7 @@ import typer
 
 from ipkb.cli import complete, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, TypesOption, app
-from ipkb.errors import UsageError
+from ipkb.errors import ExportError, UsageError
 from ipkb.export import FORMATS
 from ipkb.text import counted
 
@@ -100,7 +100,15 @@ def export(
         graph.graph["base_iri"] = base_iri
     check(fmt, exporter, graph)  # html, mermaid, svg, png: refuse what they cannot draw, before building it
     graph.graph["title"] = describe(store, root_id, depth, place_id, types, relations)
-    for path in export_to(graph, fmt, output, Path(kb_path())):
+    try:
+        written = export_to(graph, fmt, output, Path(kb_path()))
+    except BrokenPipeError:  # a reader that stopped early (quiet, cli.main), unless no one could read at all
+        from ipkb.cli.edge import HELD
+
+        if HELD & {1, 2}:  # `-o /dev/stdout` with stdout closed: a pipe with no reader holds its place
+            raise ExportError(f"cannot write {output}: standard output is closed") from None
+        raise
+    for path in written:
         typer.echo(f"wrote {path}", err=True)
 
 
