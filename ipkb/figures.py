@@ -37,3 +37,24 @@ def format_value(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` of `whole` as a fraction to 4 places (None of nothing: a share of no claims is not 100%), never
+    rounded to 1 or 0 unless it is all or none: 19,999 of 20,000 is 0.9999, not 1.0."""
+    if not whole:
+        return None
+    fraction = round(part / whole, 4)
+    return min(max(fraction, 0.0001 if part else 0.0), 0.9999 if part < whole else 1.0)
+
+
+def percent(part: int, whole: int) -> str:
+    """`part` of `whole` as people read it: whole percents (`75%`), but 100% only for all and 0% only for
+    none; near either end one decimal (`99.6%`, `0.4%`), and past that `>99.9%` or `<0.1%`."""
+    if part == whole or part == 0:
+        return "100%" if part else "0%"
+    exact = 100 * part / whole
+    text = f"{exact:.0f}%"
+    if text in ("0%", "100%"):
+        text = f"{exact:.1f}%"
+    return {"0.0%": "<0.1%", "100.0%": ">99.9%"}.get(text, text)

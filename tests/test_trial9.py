@@ -158,3 +158,35 @@ def test_a_reader_that_stops_early_is_no_error_on_any_output(tmp_path: Path, out
         process.stdout.close()
         error = process.stderr.read().decode()
         assert process.wait(60) == 0 and error == "", error
+
+
+def test_a_share_is_never_rounded_to_all_or_none() -> None:
+    """`stats` showed "236 (100%)" for 236 of 237 facts quoted from the source itself: 100% is for all, 0% for
+    none; near either end one decimal, past that >99.9% or <0.1%. The JSON share (to 4 places) likewise."""
+    from ipkb.figures import percent, share
+
+    cases = [(236, 237, "99.6%"), (1, 237, "0.4%"), (3, 4, "75%"), (237, 237, "100%"), (0, 237, "0%")]
+    cases += [(19_999, 20_000, ">99.9%"), (1, 20_000, "<0.1%"), (199, 200, "99.5%")]
+    for part, whole, text in cases:
+        assert percent(part, whole) == text, (part, whole)
+        fraction = share(part, whole)
+        assert fraction is not None and (fraction == 1.0) is (part == whole) and (fraction == 0.0) is (part == 0)
+    assert share(0, 0) is None
+
+
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_stats_says_99_6_percent_not_100(run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str) -> None:
+    monkeypatch.setenv("COLUMNS", width)
+    metric = "invention_patents_per_10k_people"
+    # the mini KB's 2 facts are quoted; 250 more are, and one is not: 252 of 253
+    quoted = "sources: [{source: src-article, quote: '8.09 invention patents per 10,000 people'}]"
+    (mini_kb / "facts" / "many.yaml").write_text(
+        "".join(
+            f"- {{entity: huzhou, metric: {metric}, value: 1, period: '{1700 + n}', {quoted}}}\n" for n in range(250)
+        )
+        + f"- {{entity: huzhou, metric: {metric}, value: 1, period: '1699', sources: [src-article]}}\n"
+    )
+    view = json.loads(run("stats", "--json").stdout)["citations"]["facts"]
+    assert (view["total"], view["with_quote"], view["share_with_quote"]) == (253, 252, 0.996)
+    drawn = " ".join(run("stats").stdout.split())
+    assert "facts 253 253 (100%) 252 (99.6%)" in drawn, drawn
