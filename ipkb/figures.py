@@ -23,11 +23,20 @@ def bounded(text: str, bound: str | None) -> str:
     return f"{BOUNDS.get(bound, bound)} {text}" if bound else text
 
 
-def figure_text(value: object, bound: str | None, unit: str | None) -> str:
-    """A figure with its bound and unit, as a line of an answer prints it: "more than 3,500 consultations"."""
+def figure_text(value: object, bound: str | None, unit: str | None, metric: str | None = None) -> str:
+    """A figure with its bound and unit, as a line of an answer prints it: "more than 3,500 consultations".
+    Printed after its `metric`'s words, a unit those words already end with is not said again: "patent
+    enforcement assessment rank 13", not "... rank 13 rank". Only a unit that names what the value is (rank,
+    grade), not one that counts (`guidance services: 2 services`, `1 service`: a plural that unit_for
+    makes singular for one), so that a figure of one and of two read alike."""
     from ipkb.text import unit_for
 
-    return f"{bounded(format_value(value), bound)} {unit_for(value, unit)}".rstrip()
+    said = unit_for(value, unit)
+    if metric and said and unit_for(1, unit) == unit:
+        words, unit_words = metric.replace("_", " ").lower().split(), said.lower().split()
+        if words[-len(unit_words) :] == unit_words:
+            said = ""
+    return f"{bounded(format_value(value), bound)} {said}".rstrip()
 
 
 def format_value(value: object) -> str:

@@ -190,3 +190,33 @@ def test_stats_says_99_6_percent_not_100(run, mini_kb: Path, monkeypatch: pytest
     assert (view["total"], view["with_quote"], view["share_with_quote"]) == (253, 252, 0.996)
     drawn = " ".join(run("stats").stdout.split())
     assert "facts 253 253 (100%) 252 (99.6%)" in drawn, drawn
+
+
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_a_unit_the_metric_already_names_is_not_said_twice(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    """`patent enforcement assessment rank 13 rank`: printed after its metric's words, a unit those words end
+    with is dropped (show's claims, timeline, the HTML page); other units stay (`ip composite ranking 3
+    rank`: ranking is not rank; a unit that counts, `guidance services: 2 services`, reads as one of one)."""
+    from ipkb.figures import figure_text
+
+    monkeypatch.setenv("COLUMNS", width)
+    assert figure_text(13, None, "rank", "patent_enforcement_assessment_rank") == "13"
+    assert figure_text("double excellent", None, "grade", "performance_evaluation_grade") == "double excellent"
+    assert figure_text(3, None, "rank", "ip_composite_ranking") == "3 rank"
+    assert figure_text(3500, "more_than", "consultations", "consultations") == "more than 3,500 consultations"
+    assert figure_text(1, None, "enterprises", "foreign_enterprises") == "1 enterprise"
+    assert figure_text(1, None, "sub-centers", "subcenter_count") == "1 sub-center"
+    cited = "sources: [{source: src-article, quote: 'ranks fourth in the country'}]"
+    (mini_kb / "facts" / "ranks.yaml").write_text(
+        f"- {{entity: huzhou, metric: patent_enforcement_assessment_rank, value: 13, period: '2014', {cited}}}\n"
+        f"- {{entity: huzhou, metric: ip_composite_ranking, value: 3, period: '2014', {cited}}}\n"
+    )
+    for command in (["show", "huzhou", "--quotes"], ["timeline", "huzhou"]):
+        drawn = " ".join(run(*command).stdout.split())
+        assert "rank 13 rank" not in drawn and "rank: 13 rank" not in drawn, drawn
+        assert "patent enforcement assessment rank 13" in drawn or "assessment rank: 13" in drawn, drawn
+        assert "ip composite ranking 3 rank" in drawn or "ip composite ranking: 3 rank" in drawn, drawn
+    fact = next(f for f in json.loads(run("show", "huzhou", "--json").stdout)["facts"] if f["metric"].endswith("_rank"))
+    assert fact["unit"] == "rank"  # --json keeps the KB's unit

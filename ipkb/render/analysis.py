@@ -235,7 +235,7 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(f" · {details}", style="yellow")
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
-            text.append(f" {label}: {figure_text(e['value'], e.get('bound'), e['unit'])}")
+            text.append(f" {label}: {figure_text(e['value'], e.get('bound'), e['unit'], e['event'])}")
             if e["fact_kind"] == "target":
                 text.append(" (target)", style="yellow")
         else:
