@@ -220,3 +220,23 @@ def test_a_unit_the_metric_already_names_is_not_said_twice(
         assert "ip composite ranking 3 rank" in drawn or "ip composite ranking: 3 rank" in drawn, drawn
     fact = next(f for f in json.loads(run("show", "huzhou", "--json").stdout)["facts"] if f["metric"].endswith("_rank"))
     assert fact["unit"] == "rank"  # --json keeps the KB's unit
+
+
+def test_an_article_fits_its_word() -> None:
+    """`batch must be a integer, not 'two'`: the one message that names a qualifier's kind says `an integer`."""
+    from ipkb.text import a_or_an
+
+    words = ["integer", "agency", "event", "organization", "city", "date", "year", "number", "text", "unit", "zone"]
+    assert [a_or_an(w) for w in words] == [
+        "an integer",
+        "an agency",
+        "an event",
+        "an organization",
+        "a city",
+        "a date",
+        "a year",
+        "a number",
+        "a text",
+        "a unit",
+        "a zone",
+    ]
