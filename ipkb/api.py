@@ -70,6 +70,31 @@ class KB:
 
         return [resolve(self.store, name) for name in names]
 
+    def resolve_as(self, name: str, option: str, role: str) -> str:
+        """The entity id `name` names, which `option` needs to be of a role's types: `a place` (the schema's
+        place types) or `a designation` (the range of its designation relation); else a UsageError that says
+        what it is and what is expected (`huzhou` is a city, not a designation), with how to list those."""
+        from json import loads
+
+        from ipkb.text import a_or_an
+
+        (entity_id,) = self.resolve(name)
+        roles = self.store.roles()
+        if role == "a place":
+            wanted: list[str] | None = sorted(roles.places) or None  # a schema without places: any
+        else:
+            confers = self.store.relation_types().get(roles.designation or "")
+            wanted = sorted(loads(confers["range"])) if confers is not None and confers["range"] else None
+        row = self.store.entity(entity_id)
+        if wanted is None or row is None or row["type"] in wanted:
+            return entity_id
+        kinds = f" ({', '.join(wanted[:-1])} or {wanted[-1]})" if len(wanted) > 1 else ""
+        listing = " ".join(f"--type {t}" for t in wanted)
+        raise UsageError(
+            f"{option} {name}: {entity_id} ({row['name']}) is {a_or_an(row['type'])}, not {role}",
+            hint=f"{option} takes {role}{kinds}; list them: ipkb list {listing}",
+        )
+
     def check_types(self, types: list[str] | None = None, relations: list[str] | None = None) -> None:
         """Raise UsageError for an entity or relation type that the schema does not declare."""
         from ipkb.suggest import hint_listing
@@ -184,7 +209,7 @@ class KB:
         parents: dict[str, list[str]] = {}
         found: list[sqlite3.Row] = []
         if within:  # the entities' rows come with the walk down from the place
-            found, placed, parents = entities_placed_within(self.store, self.resolve(within)[0])
+            found, placed, parents = entities_placed_within(self.store, self.resolve_as(within, "--in", "a place"))
             wanted = [r for r in found if not types or r["type"] in types]
             rows = wanted if conferred is None else [r for r in wanted if r["id"] in conferred]
         else:
@@ -230,7 +255,7 @@ class KB:
         """Holder id -> the relation that confers `designation` on it (its qualifiers: batch, year, ...)."""
         from ipkb.timeframe import relation_since
 
-        (designation_id,) = self.resolve(designation)
+        designation_id = self.resolve_as(designation, "--designation", "a designation")
         holds = self.store.roles().designation
         if holds is None:  # a schema without a designation role: nothing is conferred
             return {}

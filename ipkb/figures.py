@@ -23,11 +23,20 @@ def bounded(text: str, bound: str | None) -> str:
     return f"{BOUNDS.get(bound, bound)} {text}" if bound else text
 
 
-def figure_text(value: object, bound: str | None, unit: str | None) -> str:
-    """A figure with its bound and unit, as a line of an answer prints it: "more than 3,500 consultations"."""
+def figure_text(value: object, bound: str | None, unit: str | None, metric: str | None = None) -> str:
+    """A figure with its bound and unit, as a line of an answer prints it: "more than 3,500 consultations".
+    Printed after its `metric`'s words, a unit those words already end with is not said again: "patent
+    enforcement assessment rank 13", not "... rank 13 rank". Only a unit that names what the value is (rank,
+    grade), not one that counts (`guidance services: 2 services`, `1 service`: a plural that unit_for
+    makes singular for one), so that a figure of one and of two read alike."""
     from ipkb.text import unit_for
 
-    return f"{bounded(format_value(value), bound)} {unit_for(value, unit)}".rstrip()
+    said = unit_for(value, unit)
+    if metric and said and unit_for(1, unit) == unit:
+        words, unit_words = metric.replace("_", " ").lower().split(), said.lower().split()
+        if words[-len(unit_words) :] == unit_words:
+            said = ""
+    return f"{bounded(format_value(value), bound)} {said}".rstrip()
 
 
 def format_value(value: object) -> str:
@@ -37,3 +46,24 @@ def format_value(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` of `whole` as a fraction to 4 places (None of nothing: a share of no claims is not 100%), never
+    rounded to 1 or 0 unless it is all or none: 19,999 of 20,000 is 0.9999, not 1.0."""
+    if not whole:
+        return None
+    fraction = round(part / whole, 4)
+    return min(max(fraction, 0.0001 if part else 0.0), 0.9999 if part < whole else 1.0)
+
+
+def percent(part: int, whole: int) -> str:
+    """`part` of `whole` as people read it: whole percents (`75%`), but 100% only for all and 0% only for
+    none; near either end one decimal (`99.6%`, `0.4%`), and past that `>99.9%` or `<0.1%`."""
+    if part == whole or part == 0:
+        return "100%" if part else "0%"
+    exact = 100 * part / whole
+    text = f"{exact:.0f}%"
+    if text in ("0%", "100%"):
+        text = f"{exact:.1f}%"
+    return {"0.0%": "<0.1%", "100.0%": ">99.9%"}.get(text, text)

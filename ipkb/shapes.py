@@ -239,7 +239,7 @@ class CitationShare(TypedDict):  # how many claims of a kind have a source, a qu
     total: int
     with_source: int
     with_quote: int
-    share_with_source: float | None  # each share is null when there is no claim of the kind (total 0)
+    share_with_source: float | None  # to 4 places (1.0 only for all, 0.0 for none); null when total is 0
     share_with_quote: float | None
     with_quote_from_source_text: int
     share_with_quote_from_source_text: float | None
@@ -289,7 +289,7 @@ class Gaps(TypedDict):  # what `coverage` lists by id (entities, sources) or fil
 class Share(TypedDict):
     count: int
     of: int
-    share: float | None  # null when `of` is 0
+    share: float | None  # to 4 places (1.0 only for all, 0.0 for none); null when `of` is 0
 
 
 class CoverageReport(Gaps):  # `coverage`: claimed totals first, then the gaps, then how many facts are inferred

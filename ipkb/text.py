@@ -169,3 +169,9 @@ def unit_for(value: object, unit: str | None) -> str:
     if not head.isascii() or " and " in head or " or " in head:
         return unit
     return _PLURAL_ENDING.sub(lambda m: "y" if m.group(1) == "ies" else "", head) + per + rest
+
+
+def a_or_an(word: str) -> str:
+    """`word` after its indefinite article, as English says it: `an integer`, `an agency`, `a city`, `a unit`."""
+    sounds_like_you = word.lower().startswith(("uni", "use", "usu", "uti", "eu", "one"))
+    return f"{'an' if word[:1].lower() in 'aeiou' and not sounds_like_you else 'a'} {word}"

@@ -94,33 +94,43 @@ def known_on(period: Any, day: str) -> bool:
 # which would then compare as text against the KB's ASCII dates and answer as of no day at all.
 # Compiled on first use (re caches them): every query imports this module, few parse a date.
 _DAY = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
-_PERIOD_PREFIX = r"[0-9]{1,4}(?:-[0-9]{0,2}(?:-[0-9]{0,2})?)?(?:/[0-9-]*)?"
 
 
-def parse_day(text: str) -> str:
-    """--as-of DATE -> ISO day; YYYY and YYYY-MM mean their last day."""
+def _is_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits, a day the calendar has."""
     import datetime as dt
 
     match = re.fullmatch(_DAY, text, re.ASCII)
     try:
         if match is None:
-            raise ValueError(text)
+            return False
         year, month, day = (int(part) if part else 1 for part in match.groups())
         dt.date(year, month, day)
     except ValueError:
-        raise UsageError(
-            f"--as-of {text!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY in ASCII digits"
-        ) from None
+        return False
+    return True
+
+
+def parse_day(text: str) -> str:
+    """--as-of DATE -> ISO day; YYYY and YYYY-MM mean their last day."""
+    if not _is_date(text):
+        raise UsageError(f"--as-of {text!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY in ASCII digits")
     end = period_end(text)
     assert end is not None
     return end
 
 
 def check_period_prefix(text: str) -> str:
-    """`facts --period P`: the start of a period as the KB writes it (2014, 2021-06, 2021/2025), ASCII only."""
-    if not re.fullmatch(_PERIOD_PREFIX, text, re.ASCII):
+    """`facts --period P`: a date or a period as the KB writes them (2014, 2021-06, 2021/2025), ASCII only,
+    by the rule `validate` holds the KB's periods to; it matches the periods that begin with it (2014:
+    2014-05 and 2014/2016 too). `14` or `201` is no period: it would match nothing, or not what was meant."""
+    ends = text.split("/")
+    if len(ends) > 2 or not all(_is_date(end) for end in ends):
         raise UsageError(
-            f"--period {text!r} is not the start of a period",
-            hint="write it in ASCII digits as the KB does, e.g. 2014, 2021-06 or 2021/2025",
+            f"--period {text!r} is not a date or a period",
+            hint="write it in ASCII digits as the KB does: YYYY, YYYY-MM, YYYY-MM-DD or START/END, "
+            "e.g. 2014, 2021-06 or 2021/2025",
         )
+    if len(ends) == 2 and (period_start(ends[0]) or "") > (period_start(ends[1]) or ""):
+        raise UsageError(f"--period {text!r} ends before it starts", hint="write the earlier date first")
     return text

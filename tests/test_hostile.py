@@ -294,9 +294,10 @@ def test_parse_day_reads_iso_days_in_ascii() -> None:
     for bad in ("２０１９", "2019-13", "2019-02-30", "19", "2019-6", " 2019", "2019-06-02T00"):
         with pytest.raises(UsageError):
             parse_day(bad)
-    assert check_period_prefix("2021/2025") == "2021/2025" and check_period_prefix("20") == "20"
-    with pytest.raises(UsageError):
-        check_period_prefix("２０")
+    assert check_period_prefix("2021/2025") == "2021/2025" and check_period_prefix("2021-06") == "2021-06"
+    for bad in ("２０", "20", "14", "2021/", "2025/2021"):
+        with pytest.raises(UsageError):
+            check_period_prefix(bad)
 
 
 # -- diff never hands git an option ---------------------------------------------------------------------------

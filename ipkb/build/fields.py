@@ -10,6 +10,7 @@ from ipkb.build.schema import Schema
 from ipkb.build.values import control_character, not_finite, valid_date
 from ipkb.model import Citation, Position, Problem
 from ipkb.suggest import did_you_mean
+from ipkb.text import a_or_an
 from ipkb.timeframe import period_end, period_start
 
 CITATION_KEYS = ("source", "quote", "via", "note")
@@ -182,7 +183,7 @@ class FieldChecks:
                 "year": "write a year as a number, e.g. 2014",
                 "date": DATE_HINT,
             }.get(kind)
-            self.error(file, line, f"{name} must be a {kind}, not {value!r}", hint)
+            self.error(file, line, f"{name} must be {a_or_an(kind)}, not {value!r}", hint)
         elif isinstance(value, str):
             self.no_controls(file, line, name, value)
         return str(value) if kind == "date" else value

@@ -10,7 +10,7 @@ from ipkb.build.schema import Schema
 from ipkb.build.summary import Summary
 from ipkb.model import Position, Problem
 from ipkb.suggest import did_you_mean
-from ipkb.text import counted
+from ipkb.text import a_or_an, counted
 from ipkb.timeframe import period_end, period_start
 
 
@@ -112,7 +112,7 @@ class KbChecks:
                         self.error(
                             file,
                             line,
-                            f"{type_name} cannot have a {types[ref]} ({ref}) as its '{end}' end",
+                            f"{type_name} cannot have {a_or_an(types[ref])} ({ref}) as its '{end}' end",
                             f"its {side} is: {', '.join(sorted(allowed))}",
                         )
             for entity_id, line, *_ in facts:
@@ -125,9 +125,8 @@ class KbChecks:
                     if ref not in types:
                         missing(file, line, "cited source", ref)
                     elif types[ref] not in source_types:
-                        self.error(
-                            file, line, f"{ref!r} is a {types[ref]}, not a source", "cite an entity of type source"
-                        )
+                        said = f"{ref!r} is {a_or_an(types[ref])}, not a source"
+                        self.error(file, line, said, "cite an entity of type source")
 
         if unknown:  # one message, not one per reference to each id the unread files may define
             named = ", ".join(sorted(unknown)[:5]) + (", ..." if len(unknown) > 5 else "")

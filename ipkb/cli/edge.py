@@ -53,9 +53,14 @@ def prepare() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+HELD: set[int] = set()  # the standard descriptors that were closed when ipkb started (see _hold)
+
+
 def _hold(fd: int) -> None:
     """Stdin reads /dev/null; stdout and stderr become a pipe with no reader, so that a write to them by
-    another way (`-o /dev/stdout`) fails as a broken pipe instead of vanishing with exit 0."""
+    another way (`-o /dev/stdout`) fails as a broken pipe instead of vanishing with exit 0 (and, as they are
+    in HELD, is reported as a failure, not taken for a reader that stopped early)."""
+    HELD.add(fd)
     opened = [os.open(os.devnull, os.O_RDONLY)] if fd == 0 else list(os.pipe())
     source = opened[-1]  # /dev/null, or the pipe's write end
     if source != fd:

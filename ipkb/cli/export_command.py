@@ -8,7 +8,7 @@ import typer
 
 from ipkb.cli import complete, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, TypesOption, app
-from ipkb.errors import UsageError
+from ipkb.errors import ExportError, UsageError
 from ipkb.export import FORMATS
 from ipkb.text import counted
 
@@ -102,7 +102,15 @@ def export(
     title = describe(store, root_id, depth, place_id, types, relations)
     # a picture without sources has fewer relations than `stats` counts: its title says why
     graph.graph["title"] = title if draw_sources or types else f"{title}; sources left out"
-    for path in export_to(graph, fmt, output, Path(kb_path())):
+    try:
+        written = export_to(graph, fmt, output, Path(kb_path()))
+    except BrokenPipeError:  # a reader that stopped early (quiet, cli.main), unless no one could read at all
+        from ipkb.cli.edge import HELD
+
+        if HELD & {1, 2}:  # `-o /dev/stdout` with stdout closed: a pipe with no reader holds its place
+            raise ExportError(f"cannot write {output}: standard output is closed") from None
+        raise
+    for path in written:
         typer.echo(f"wrote {path}", err=True)
 
 

@@ -73,7 +73,7 @@ def page_data(graph: Any) -> GraphData:
             "note": data.get("note"),
             # a figure as every answer prints it (bound, separators, unit): the page must not show a bound as exact
             "facts": [
-                {**fact, "shown": figure_text(fact.get("value"), fact.get("bound"), fact.get("unit"))}
+                {**fact, "shown": figure_text(fact.get("value"), fact.get("bound"), fact.get("unit"), fact["metric"])}
                 for fact in data.get("facts", [])
             ],
             "sources": data.get("sources", []),

@@ -89,6 +89,8 @@ def write_all(targets: list[Target], write: Callable[[list[BinaryIO]], None]) ->
             write(streams)
         for name, current in temporary:
             os.replace(name, current.real)
+    except BrokenPipeError:  # -o /dev/stdout | head, a FIFO whose reader left: quiet, as `-o -` is (cli.main)
+        raise
     except OSError as exc:
         raise ExportError(
             f"cannot write {current.path}: {exc.strerror}",

@@ -143,6 +143,8 @@ def show(store: Store, entity_id: str) -> ShowView:
         undated = store.edges_of(entity_id, date_unknown=True) if then["exists_as_of"] is not False else []
         undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
         others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
+        # nor one whose other end is known not to exist that day (by its own since and until)
+        undated = [e for e in undated if _other_exists(others, e, entity_id, store.as_of) is not False]
         then["relations_date_unknown"] = sorted(
             (relation_view(store, e, entity_id, others, undated_cites[str(e.rowid)]) for e in undated),
             key=_relation_order,
@@ -174,6 +176,12 @@ def show(store: Store, entity_id: str) -> ShowView:
         "sources": source_list(store, cited),
         **use,
     }
+
+
+def _other_exists(rows: Mapping[str, sqlite3.Row], edge: Edge, entity_id: str, day: str) -> bool | None:
+    """Whether the entity at a relation's other end existed on `day` (lifespan.exists_on; None: not known)."""
+    row = rows.get(edge.target_id if edge.source_id == entity_id else edge.source_id)
+    return None if row is None else exists_on(json.loads(row["fields"]), day)
 
 
 def claimed_total(claim: CoverageClaim) -> ClaimedTotal:
@@ -288,7 +296,9 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
     A member counts when its relation matches the fact's scope, is not merely planned, and is dated
     within or before the claim's period; members with no date, or a date too coarse to place before the
     period's end (a year, 2024, against a claim of 2024-03-14, unless the claim's scope names the member's
-    batch or year), are counted apart, as `undated`.
+    batch or year), are counted apart, as `undated`. Under `as_of` only the members shown as of that day count
+    (as `list --as-of` shows them): one whose relation had not begun or had ended then, or that did not exist
+    yet, not at all; one whose relation or lifespan the dates cannot place on that day, as undated.
     """
     metrics = {name: m for name, m in store.metrics().items() if m["counts_relation"]}
     if not metrics:
@@ -296,6 +306,7 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
     facts = store.facts_where(list(metrics), entity_id, actual_only=True, order="entity")
     cites = store.citations("fact", [str(f["rowid"]) for f in facts])
     names = store.entities(f["entity_id"] for f in facts)
+    relation_types = store.relation_types()
     out: list[CoverageClaim] = []
     for fact in facts:
         metric = metrics[fact["metric"]]
@@ -306,6 +317,8 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
         # a claim about one batch or year's cohort (scope batch: 5, year: 2024) counts each member of it that
         # began by the period's end, however coarse the member's date: the scope, not the date, places it
         cohort = any(k in scope for k in ("batch", *store.roles().start))
+        dates = (store.roles().start, store.roles().end)
+        timeless = bool(relation_types[metric["counts_relation"]]["undated_holds"])
         dated: set[str] = set()
         undated: set[str] = set()
         for rel in store.relations_at(fact["entity_id"], metric["counts_relation"], incoming):
@@ -313,12 +326,17 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
             if store.roles().is_planned(qualifiers) or not all(qualifiers.get(k) == v for k, v in scope.items()):
                 continue
             since = timeframe.relation_since(qualifiers, store.roles().start)
-            if since is None or period_end is None:
+            held = True if store.as_of is None else timeframe.holds_on(qualifiers, store.as_of, *dates, timeless)
+            if held is False:  # under --as-of: not yet begun, or already ended
+                continue
+            if held is None or since is None or period_end is None:  # held is None: not known to hold then
                 undated.add(rel[other])
             elif since <= period_end:  # began by the period's end, unless its date is coarser and may run past it
                 last = timeframe.relation_since_last(qualifiers, store.roles().start)
                 (undated if not cohort and last is not None and last > period_end else dated).add(rel[other])
         undated -= dated
+        if store.as_of is not None:
+            dated, undated = _existing_then(store, store.as_of, dated, undated)
         claimed = json.loads(fact["value"])
         out.append(
             {
@@ -339,3 +357,15 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
     # by time, not as text ("2024-01/2024-06" came after "2024-01-16"); the store's order among equals
     out.sort(key=lambda c: (c["entity"]["id"], c["metric"], timeframe.period_order(c["period"])))
     return out
+
+
+def _existing_then(store: Store, day: str, dated: set[str], undated: set[str]) -> tuple[set[str], set[str]]:
+    """A claim's (dated, undated) members less those that did not exist on `day`; a dated one whose lifespan
+    cannot tell is undated, unless it is a place (taken to exist at any date, as `list --as-of` does)."""
+    rows, places = store.entities(dated | undated), store.place_types()
+    exists = {m: exists_on(json.loads(r["fields"]), day) for m, r in rows.items()}
+    unknown = {m for m in dated if exists.get(m) is None and (m not in rows or rows[m]["type"] not in places)}
+    return (
+        {m for m in dated if exists.get(m) is not False} - unknown,
+        {m for m in undated | unknown if exists.get(m) is not False},
+    )

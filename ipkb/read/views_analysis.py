@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ipkb import timeframe
+from ipkb.figures import share
 from ipkb.read.lifespan import former_names, name_on
 from ipkb.read.query import Edge, Store
 from ipkb.read.views import _fact, coverage_claims, entity_ref
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
 
 def stats(store: Store) -> Stats:
     tallies = store.tallies()
-
-    def share(part: int, whole: int) -> float | None:
-        return round(part / whole, 4) if whole else None  # no claims: no share, not 100%
 
     def shares(kind: str, total: int) -> CitationShare:
         with_source, with_quote, own_words = tallies["cited"][kind]
@@ -103,7 +101,8 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
         cites = edge_cites[str(edge.rowid)]
         label = types[edge.type]["label"]
         for date, event in ((start, label), (q.get("until"), f"{label} (ended)")):
-            if date is not None:
+            # under --as-of nothing after that day: an end yet to come is no event then (dated by its end)
+            if date is not None and (store.as_of is None or timeframe.known_on(date, store.as_of)):
                 events.append(_relation_event(str(date), event, edge, subject, target, cites))
     for fact in facts:
         events.append(
@@ -231,5 +230,5 @@ def coverage_report(store: Store) -> CoverageReport:
     return {
         "claimed_totals": coverage_claims(store),
         **gaps,
-        "facts_inferred": {"count": inferred, "of": facts, "share": round(inferred / facts, 4) if facts else None},
+        "facts_inferred": {"count": inferred, "of": facts, "share": share(inferred, facts)},
     }

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.figures import bounded, figure_text, format_value
+from ipkb.figures import bounded, figure_text, format_value, percent
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import marks, our_note_on, qualifiers_text
 from ipkb.text import counted, unit_for
@@ -79,9 +79,9 @@ def stats(view: Stats) -> RenderableType:
         cites.add_row(
             key,
             str(c["total"]),
-            share_of(c["with_source"], c["share_with_source"]),
-            share_of(c["with_quote"], c["share_with_quote"]),
-            share_of(c["with_quote_from_source_text"], c["share_with_quote_from_source_text"]),
+            share_of(c["with_source"], c["total"]),
+            share_of(c["with_quote"], c["total"]),
+            share_of(c["with_quote_from_source_text"], c["total"]),
         )
     note = "the rest are quoted from our research notes' record of the source (via), not its own text"
     parts += [Text(""), cites, Text(note, style="dim")]
@@ -90,9 +90,10 @@ def stats(view: Stats) -> RenderableType:
     return Group(*parts)
 
 
-def share_of(count: int, share: float | None) -> str:
-    """`12 (75%)`; `–` where there is nothing to take a share of (a share of no claims is not 100%)."""
-    return "–" if share is None else f"{count} ({share:.0%})"
+def share_of(count: int, total: int) -> str:
+    """`12 (75%)`, `236 (99.6%)`; `–` where there is nothing to take a share of (a share of no claims is not
+    100%)."""
+    return f"{count} ({percent(count, total)})" if total else "–"
 
 
 def empty_kb(folder: object) -> Text:
@@ -140,8 +141,8 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
 
 def coverage_report(report: CoverageReport) -> RenderableType:
     inferred = report["facts_inferred"]
-    share = inferred["share"]
-    marked = "– (no facts)" if share is None else f"{inferred['count']} of {inferred['of']} ({share:.0%})"
+    count, total = inferred["count"], inferred["of"]
+    marked = f"{count} of {total} ({percent(count, total)})" if total else "– (no facts)"
     lines = [
         coverage(report["claimed_totals"]) if report["claimed_totals"] else Text("claimed totals: none"),
         Text(""),
@@ -234,7 +235,7 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
                 text.append(f" · {details}", style="yellow")
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
-            text.append(f" {label}: {figure_text(e['value'], e.get('bound'), e['unit'])}")
+            text.append(f" {label}: {figure_text(e['value'], e.get('bound'), e['unit'], e['event'])}")
             if e["fact_kind"] == "target":
                 text.append(" (target)", style="yellow")
         else:

@@ -265,7 +265,8 @@ def _fact_claim(fact: Fact, entity: EntityRef | None = None) -> Text:
     claim = Text()
     if entity:
         claim.append(f"{entity['name']} ({entity['id']}): ", style="bold")
-    claim.append(f"{fact['metric'].replace('_', ' ')} {figure_text(fact['value'], fact['bound'], fact['unit'])}")
+    figure = figure_text(fact["value"], fact["bound"], fact["unit"], fact["metric"])  # "... rank 13", not "13 rank"
+    claim.append(f"{fact['metric'].replace('_', ' ')} {figure}")
     claim.append(f" · {fact['period']}" if fact.get("period") else "")
     return claim
 

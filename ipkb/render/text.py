@@ -56,7 +56,7 @@ def our_note_on(via: str, where: str) -> str:
 def as_of_text(day: str, figures: bool = False) -> str:
     """The line under an answer given `--as-of DAY`, so that a reader knows it is not today's."""
     hidden = "relations not yet begun or already ended are hidden"
-    return f"as of {day}: {hidden}" + (", and figures for later periods" if figures else "")
+    return f"as of {day}: {hidden}" + (", and so are figures for later periods" if figures else "")
 
 
 def then_and_now(entity: EntityRef) -> tuple[str, str | None, str]:
