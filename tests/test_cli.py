@@ -627,3 +627,10 @@ def test_an_entity_named_in_several_words_needs_no_quotes() -> None:
     )
     assert unquoted.exit_code == 0, unquoted.stderr
     assert json.loads(unquoted.stdout)["id"] == "zhifu" and unquoted.stdout == quoted.stdout
+
+
+def test_validate_counts_entities_and_sources_as_stats_does(run) -> None:
+    """The trial read '1072 entities' from validate and '610 entities + 462 sources' from stats."""
+    last = run("validate").stdout.strip().splitlines()[-1]
+    stats = run("stats").stdout.splitlines()[0]
+    assert "11 entities + 1 source" in last and stats.startswith("11 entities + 1 source")

@@ -100,8 +100,9 @@ def export(
         graph.graph["base_iri"] = base_iri
     check(fmt, exporter, graph)  # html, mermaid, svg, png: refuse what they cannot draw, before building it
     title = describe(store, root_id, depth, place_id, types, relations)
-    # a picture without sources has fewer relations than `stats` counts: its title says why
-    graph.graph["title"] = title if draw_sources or types else f"{title}; sources left out"
+    # a picture of the whole KB without its sources has fewer relations than `stats` counts: its title says why
+    whole = not (root_id or place_id or types or relations)
+    graph.graph["title"] = f"{title}; sources left out" if whole and not draw_sources else title
     try:
         written = export_to(graph, fmt, output, Path(kb_path()))
     except BrokenPipeError:  # a reader that stopped early (quiet, cli.main), unless no one could read at all

@@ -49,7 +49,7 @@ def validate(
     from ipkb.build.validate import validate_folder
 
     _check_folders(texts or [])
-    _, knowledge, problems = validate_folder(Path(kb_path()))
+    schema, knowledge, problems = validate_folder(Path(kb_path()))
     if texts:
         from ipkb.build.verify import verify_quotes
 
@@ -68,10 +68,11 @@ def validate(
 
         if problems:
             emit(render.problems(problems))
+        sources = sum(e.type in schema.roles.sources for e in knowledge.entities.values())  # counted as stats does
         typer.echo(
             f"{counted(len(errors), 'error')}, {counted(len(warnings), 'warning')} in "
-            f"{counted(len(knowledge.entities), 'entity')}, {counted(len(knowledge.relations), 'relation')}, "
-            f"{counted(len(knowledge.facts), 'fact')}"
+            f"{counted(len(knowledge.entities) - sources, 'entity')} + {counted(sources, 'source')}, "
+            f"{counted(len(knowledge.relations), 'relation')}, {counted(len(knowledge.facts), 'fact')}"
         )
     if errors:
         raise typer.Exit(ExitCode.DATA)
