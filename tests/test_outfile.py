@@ -213,3 +213,41 @@ def test_a_multi_file_format_needs_file_names(built: Path, null_device: Path) ->
         result = export_process(built, "-f", "csv", "-o", target)
         assert result.returncode == 2 and b"csv writes 3 files, not one stream" in result.stderr
     assert not list(null_device.parent.glob("*.csv"))
+
+
+@pytest.mark.parametrize("output", ["/dev/stdout", "-", "fifo"])
+def test_a_reader_that_stops_early_is_no_error_on_any_output(tmp_path: Path, output: str) -> None:
+    """`export -o /dev/stdout | head -c 100` said "cannot write /dev/stdout: Broken pipe" and exited 1, where
+    `-o - | head` is quiet and exits 0: a reader that has what it wanted is no failure, whatever -o names
+    (the bundled KB: its 2 MB of GraphML outrun any pipe's buffer)."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import BUNDLED_KB
+
+    ipkb = str(Path(sys.executable).with_name("ipkb"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    subprocess.run([ipkb, "--kb", str(BUNDLED_KB), "stats"], env=env, capture_output=True, check=True)  # built
+    target = output
+    if output == "fifo":
+        target = str(tmp_path / "fifo")
+        os.mkfifo(target)
+    command = [ipkb, "--kb", str(BUNDLED_KB), "export", "--format", "graphml", "-o", target]
+
+    def read_a_little() -> None:
+        with open(target, "rb") as fifo:
+            fifo.read(100)
+
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        if output == "fifo":
+            reader = threading.Thread(target=read_a_little)
+            reader.start()
+            reader.join(60)
+        else:
+            process.stdout.read(100)
+        process.stdout.close()
+        error = process.stderr.read().decode()
+        assert process.wait(60) == 0 and error == "", error

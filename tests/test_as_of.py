@@ -1,0 +1,93 @@
+"""Answers as of a day: what held then, counted as shown then, and nothing dated later."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+DESIGNATION = "national-ip-demonstration-city"
+CLAIM = """\
+- {entity: national-ip-demonstration-city, metric: designee_count, value: 25, period: "2014",
+   sources: [{source: src-article, quote: "national intellectual property demonstration cities"}]}
+"""
+LATER_HOLDER = """\
+- {from: shaoxing, type: holds_designation, to: national-ip-demonstration-city, date: 2014-07-24,
+   sources: [src-article]}
+"""
+
+
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_claimed_totals_under_as_of_count_only_the_holders_shown_then(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    """`list --designation D --as-of DAY` listed none of a batch named after DAY, yet its claimed total said
+    "18 of 18": "k of N" counted every holder ever. Under --as-of it counts only the holders shown then (one
+    the dates cannot place that day apart, as undated), in the table and in --json, in `list` and `show`."""
+    monkeypatch.setenv("COLUMNS", width)
+    (mini_kb / "facts" / "designees.yaml").write_text(CLAIM)
+    (mini_kb / "relations" / "later.yaml").write_text(LATER_HOLDER)
+    # huzhou holds it from "2014" (any day of it), shaoxing from 2014-07-24
+    for day, shown, undated in (("2014-07-01", [], 1), ("2015", ["huzhou", "shaoxing"], 0), (None, None, 0)):
+        as_of = ["--as-of", day] if day else []
+        page = json.loads(run("list", "--designation", DESIGNATION, *as_of, "--json").stdout)
+        listed = len(shown) if shown is not None else 2
+        if shown is not None:
+            assert [e["id"] for e in page["entities"]] == shown, day
+        (claim,) = page["claimed_totals"]
+        assert (claim["listed"], claim["undated"], claim["missing"]) == (listed, undated, 25 - listed - undated), day
+        assert json.loads(run("show", DESIGNATION, *as_of, "--json").stdout)["claimed_totals"] == [claim], day
+        table = " ".join(run("list", "--designation", DESIGNATION, *as_of).stdout.split())
+        assert f"2014 {listed} " in table and "of 25" in table, (day, table)  # 0 (+1 undated) of 25, wrapped at 60
+
+
+def test_timeline_as_of_shows_no_event_after_that_day(run, mini_kb: Path) -> None:
+    """`timeline --as-of 2010` listed a post's end on 2013-12-23 ("holds role at (ended)"): a relation that
+    held in 2010 brought both its events. An end is dated by its end; under --as-of nothing after the day."""
+    (mini_kb / "relations" / "ended.yaml").write_text(
+        "- {from: shaoxing, type: holds_designation, to: national-ip-demonstration-city, since: 2005-06-19,\n"
+        "   until: 2013-12-23, sources: [src-article]}\n"
+    )
+    for day, ends in (("2010", False), ("2013-12-22", False), ("2013-12-23", True)):
+        result = run("timeline", "--as-of", day, "--json")
+        assert result.exit_code == 0, result.stderr
+        events = json.loads(result.stdout)
+        assert all(e["date"] <= day for e in events), [e["date"] for e in events]
+        shaoxing = [e["event"] for e in events if e["subject"]["id"] == "shaoxing"]
+        assert shaoxing == ["holds", *(["holds (ended)"] if ends else [])], (day, shaoxing)
+        drawn = run("timeline", "--as-of", day).stdout.splitlines()  # the relation's own `until` stays a qualifier
+        assert any(line.startswith(" 2013-12-23 ") for line in drawn) is ends, (day, drawn)
+
+
+LATE_SUBCENTERS = """\
+- {id: late-subcenter, type: center, name: Late sub-center, zh: 晚分中心, since: 2022-05-01, sources: [src-article]}
+- {id: gone-subcenter, type: center, name: Gone sub-center, zh: 旧分中心, since: 2015-01-01, until: 2018-12-31,
+   sources: [src-article]}
+- {id: lifeless-subcenter, type: center, name: Lifeless sub-center, zh: 无期分中心, sources: [src-article]}
+"""
+
+
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_show_as_of_says_a_whole_sentence_and_leaves_out_what_did_not_exist_yet(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    """`show national-center --as-of 2019` ended its banner mid-sentence ("..., and figures for later
+    periods") and listed under "Date unknown" undated relations of entities that its own dates say did not
+    exist that day. Those are left out; an entity of unknown lifespan is still listed there."""
+    monkeypatch.setenv("COLUMNS", width)
+    (mini_kb / "entities" / "late.yaml").write_text(LATE_SUBCENTERS)
+    (mini_kb / "relations" / "late.yaml").write_text(
+        "".join(
+            f"- {{from: {name}-subcenter, type: subcenter_of, to: national-center, sources: [src-article]}}\n"
+            for name in ("late", "gone", "lifeless")
+        )
+    )
+    for day, expected in (("2019", {"lifeless"}), ("2023", {"lifeless", "late"})):
+        view = json.loads(run("show", "national-center", "--as-of", day, "--json").stdout)
+        undated = {r["other"]["id"] for r in view["relations_date_unknown"]}
+        assert undated == {f"{name}-subcenter" for name in expected} | {"keqiao-overseas-dispute-subcenter"}, day
+        drawn = " ".join(run("show", "national-center", "--as-of", day).stdout.split())
+        assert "Lifeless sub-center" in drawn and ("Late sub-center" in drawn) is (day == "2023"), drawn
+        assert "Gone sub-center" not in drawn
+        assert "are hidden, and so are figures for later periods" in drawn, drawn

@@ -1,0 +1,36 @@
+"""A question that cannot have an answer is a usage error that says why, not an empty answer with exit 0."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["list", "--designation", "huzhou"], ["huzhou (Huzhou) is a city, not a designation", "--type designation"]),
+        (["list", "--in", "national-center"], ["is a center, not a place", "--type city"]),
+        (["facts", "--period", "14"], ["--period '14' is not a date or a period", "2021/2025"]),
+    ],
+)
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_wrong_question_is_a_usage_error_not_an_empty_answer(
+    run, args: list[str], words: list[str], as_json: bool
+) -> None:
+    """`list --designation huzhou` (a city), `list --in cnipa` (an agency) and `facts --period 14` answered
+    "no entities" / "no facts" and exit 0: a question that cannot have an answer is a usage error (exit 2)
+    that says what the entity is, what is expected, and how to list what is."""
+    result = run(*args, *(["--json"] if as_json else []))
+    assert result.exit_code == 2 and result.stdout == "", (result.exit_code, result.stdout, result.stderr)
+    said = " ".join(result.stderr.split())
+    assert all(w in said for w in words), said
+    if as_json:
+        assert json.loads(result.stderr)["ok"] is False
+
+
+def test_a_right_question_still_answers(run) -> None:
+    assert "huzhou" in run("list", "--designation", "national-ip-demonstration-city").stdout
+    assert "keqiao" in run("list", "--in", "zhejiang").stdout
+    assert run("facts", "--period", "2014").exit_code == 0 and run("facts", "--period", "2014/2015").exit_code == 0
