@@ -91,3 +91,6 @@ def test_show_as_of_says_a_whole_sentence_and_leaves_out_what_did_not_exist_yet(
         assert "Lifeless sub-center" in drawn and ("Late sub-center" in drawn) is (day == "2023"), drawn
         assert "Gone sub-center" not in drawn
         assert "are hidden, and so are figures for later periods" in drawn, drawn
+        assert "description" not in drawn  # it has none
+    described = " ".join(run("show", "huzhou", "--as-of", "2019").stdout.split())
+    assert "the description is today's" in described, described  # a description may tell of later years

@@ -192,7 +192,9 @@ def _other(entity: EntityRef) -> Text:
 
 def _as_of(view: ShowView) -> list[RenderableType]:
     """Under the header, given --as-of: that the answer is of that day."""
-    return [Text(as_of_text(view["as_of"], figures=True), style="dim")] if "as_of" in view else []
+    if "as_of" not in view:
+        return []
+    return [Text(as_of_text(view["as_of"], figures=True, described=bool(view["description"])), style="dim")]
 
 
 def show(view: ShowView) -> RenderableType:
