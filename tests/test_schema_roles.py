@@ -27,6 +27,7 @@ ALLOWED = {
     ("ipkb/build/derive.py", "person"): "the schema's `pinyin: person` style word, not the entity type",
     ("ipkb/build/fields.py", "source"): "a citation's `source:` key as curators write it, not the entity type",
     ("ipkb/render/show.py", "source"): "a column heading (the citation), not the entity type",
+    ("ipkb/render/text.py", "source"): "the noun of a count (`468 sources`), not the entity type",
 }
 
 

@@ -68,10 +68,12 @@ def validate(
 
         if problems:
             emit(render.problems(problems))
-        sources = sum(e.type in schema.roles.sources for e in knowledge.entities.values())  # counted as stats does
+        from ipkb.render.text import entities_and_sources
+
+        sources = sum(e.type in schema.roles.sources for e in knowledge.entities.values())
         typer.echo(
             f"{counted(len(errors), 'error')}, {counted(len(warnings), 'warning')} in "
-            f"{counted(len(knowledge.entities) - sources, 'entity')} + {counted(sources, 'source')}, "
+            f"{entities_and_sources(len(knowledge.entities), sources)}, "
             f"{counted(len(knowledge.relations), 'relation')}, {counted(len(knowledge.facts), 'fact')}"
         )
     if errors:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ipkb.figures import bounded, figure_text, format_value, percent
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import marks, our_note_on, qualifiers_text
+from ipkb.render.text import entities_and_sources, marks, our_note_on, qualifiers_text
 from ipkb.text import counted, unit_for
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class SourceNotes:
 def stats(view: Stats) -> RenderableType:
     # the headline counts the things the KB is about apart from the sources it cites (JSON's `entities` is both)
     summary = Text(
-        f"{counted(view['entities'] - view['sources'], 'entity')} + {counted(view['sources'], 'source')} · "
+        f"{entities_and_sources(view['entities'], view['sources'])} · "
         f"{counted(view['relations'], 'relation')} · {counted(view['facts'], 'fact')} · "
         f"{counted(view['warnings'], 'warning')}"
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ipkb.text import counted
+
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers
 
@@ -51,6 +53,12 @@ def our_note_on(via: str, where: str) -> str:
     """`research-x, our note on [3]: `: says a quote is our research note's record of a source (its `via`),
     not the source's own words, as show's and path's quotes say it."""
     return f"{via}, our note on {where}: "
+
+
+def entities_and_sources(entities: int, sources: int) -> str:
+    """`613 entities + 468 sources`: what the KB is about apart from the sources it cites, of `entities` in all
+    (the head of stats and the tail of validate say it alike)."""
+    return f"{counted(entities - sources, 'entity')} + {counted(sources, 'source')}"
 
 
 def as_of_text(day: str, figures: bool = False, described: bool = False) -> str:
