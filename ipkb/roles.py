@@ -20,6 +20,7 @@ class Roles(NamedTuple):
     office: str | None = None  # the relation from a person to the body or place where they hold a post
     start: tuple[str, ...] = ()  # the qualifiers that date a relation's start, the first given wins
     end: tuple[str, ...] = ()  # the qualifiers that date its end
+    seen: tuple[str, ...] = ()  # on the office relation without since or until: the day or year a source saw it
     planned: tuple[str, str] | None = None  # (qualifier, value) that marks a relation as only planned
     announced: tuple[str, str] | None = None  # (qualifier, value) that marks one only announced, pending a decision
     places: frozenset[str] = frozenset()  # entity types that are places: they exist at any date
@@ -34,6 +35,13 @@ class Roles(NamedTuple):
     def is_announced(self, qualifiers: Mapping[str, Any]) -> bool:
         """Only announced (a public notice before the final decision): taken as holding, but said so."""
         return self.announced is not None and qualifiers.get(self.announced[0]) == self.announced[1]
+
+    def dating(self, relation_type: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """The qualifiers that date a relation of this type: (start, end, seen). A post (the office relation)
+        dated only by a day or year a source saw it held has no known start: that day is `seen`."""
+        if relation_type == self.office and self.seen:
+            return tuple(k for k in self.start if k not in self.seen), self.end, self.seen
+        return self.start, self.end, ()
 
     def start_of(self, qualifiers: Mapping[str, Any]) -> Any:
         """The first start qualifier a relation gives, or None."""
@@ -56,6 +64,7 @@ class Roles(NamedTuple):
             office=data.get("office"),
             start=tuple(data.get("start") or ()),
             end=tuple(data.get("end") or ()),
+            seen=tuple(data.get("seen") or ()),
             planned=(str(planned[0]), str(planned[1])) if planned else None,
             announced=(str(announced[0]), str(announced[1])) if announced else None,
             places=frozenset(data.get("places") or ()),

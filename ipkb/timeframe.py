@@ -64,19 +64,28 @@ def relation_since_last(qualifiers: Qualifiers, start: Sequence[str]) -> str | N
 
 
 def holds_on(
-    qualifiers: Qualifiers, day: str, start: Sequence[str], end: Sequence[str], undated_holds: bool = False
+    qualifiers: Qualifiers,
+    day: str,
+    start: Sequence[str],
+    end: Sequence[str],
+    undated_holds: bool = False,
+    seen: Sequence[str] = (),
 ) -> bool | None:
     """Whether a relation held on `day`: False if it had not begun or had already ended, True if it had
     begun (by its first `start` qualifier: since, date or year in the schema's roles) and not ended (by its
     `end`: until), None (not known) if it carries no start date, unless its type declares `undated: holds`
     (a city's province), when it holds until its end. A start given as a year or month is known to have
-    passed only once that year or month is over."""
+    passed only once that year or month is over. A relation with no start but a `seen` date (a post a
+    source saw held that day or year) holds within that day or year, and is not known to at any other."""
     until = period_end(_first(qualifiers, end))
     if until is not None and day > until:
         return False
     began = _first(qualifiers, start)
     since, since_end = period_start(began), period_end(began)
     if since is None:
+        at = _first(qualifiers, seen)
+        if at is not None and (period_start(at) or "") <= day <= (period_end(at) or ""):
+            return True
         return True if undated_holds else None
     if day < since:
         return False

@@ -94,3 +94,26 @@ def test_show_as_of_says_a_whole_sentence_and_leaves_out_what_did_not_exist_yet(
         assert "description" not in drawn  # it has none
     described = " ".join(run("show", "huzhou", "--as-of", "2019").stdout.split())
     assert "the description is today's" in described, described  # a description may tell of later years
+
+
+SEEN_POST = """\
+- {id: deputy, type: person, name: A Deputy, sources: [src-article]}
+"""
+SEEN_ROLE = """\
+- {from: deputy, type: holds_role, to: national-center, role: deputy head, date: 2019-07-10, sources: [src-article]}
+"""
+
+
+def test_a_post_seen_on_a_day_is_not_taken_to_begin_that_day(run, mini_kb: Path) -> None:
+    """A deputy a 2019 article names is no appointment of 2019-07-10: as of an earlier or a later day the KB
+    cannot tell whether the post was held (Date unknown), as of that day it was; the timeline says `(seen)`.
+    The trial found CNIPA as of 2023 without a deputy a 2024 source names, and 2019 sightings as appointments."""
+    (mini_kb / "entities" / "deputy.yaml").write_text(SEEN_POST)
+    (mini_kb / "relations" / "deputy.yaml").write_text(SEEN_ROLE)
+    for day, held in (("2019-07-10", True), ("2018", None), ("2023", None)):
+        view = json.loads(run("show", "deputy", "--as-of", day, "--json").stdout)
+        holding = [r["type"] for r in view["relations"]]
+        unknown = [r["type"] for r in view["relations_date_unknown"]]
+        assert (holding, unknown) == ((["holds_role"], []) if held else ([], ["holds_role"])), day
+    events = json.loads(run("timeline", "deputy", "--json").stdout)
+    assert [(e["date"], e["event"]) for e in events] == [("2019-07-10", "holds role at (seen)")]

@@ -159,22 +159,16 @@ class Store(SearchReads, AnalystReads):
 
     def in_time(self, edges: list[Edge]) -> list[Edge]:
         """The relations known to hold on `as_of` (all of them without it): see timeframe.holds_on."""
-        if self.as_of is None:
-            return edges
-        day, timeless = self.as_of, self._timeless()
-        start, end = self.roles().start, self.roles().end
-        return [e for e in edges if holds_on(e.qualifiers, day, start, end, e.type in timeless)]
+        return edges if self.as_of is None else [e for e in edges if self._held(e)]
 
     def date_unknown(self, edges: list[Edge]) -> list[Edge]:
         """The relations that carry no start date, so cannot be said to hold on `as_of` (none without it)."""
-        if self.as_of is None:
-            return []
-        day, timeless = self.as_of, self._timeless()
-        start, end = self.roles().start, self.roles().end
-        return [e for e in edges if holds_on(e.qualifiers, day, start, end, e.type in timeless) is None]
+        return [] if self.as_of is None else [e for e in edges if self._held(e) is None]
 
-    def _timeless(self) -> set[str]:
-        return {name for name, r in self.relation_types().items() if r["undated_holds"]}
+    def _held(self, edge: Edge) -> bool | None:
+        start, end, seen = self.roles().dating(edge.type)
+        timeless = bool(self.relation_types()[edge.type]["undated_holds"])  # a city's province: holds undated
+        return holds_on(edge.qualifiers, self.as_of or "", start, end, timeless, seen)
 
     def edges_of(self, entity_id: str, date_unknown: bool = False) -> list[Edge]:
         """An entity's relations both ways that hold on `as_of`; with `date_unknown`, those whose dates

@@ -84,7 +84,8 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
     relations, figures with a period, and dated attributes; each with its citations."""
     types = store.relation_types()
     edges = store.edges_of(entity_id) if entity_id else store.all_edges()
-    edges = [e for e in edges if any(e.qualifiers.get(k) is not None for k in ("since", "date", "year", "until"))]
+    roles = store.roles()
+    edges = [e for e in edges if any(e.qualifiers.get(k) is not None for k in (*roles.start, *roles.end))]
     facts = store.facts_of(entity_id) if entity_id else store.facts_where(dated_only=True)
     facts = [f for f in facts if f["period"]]
     entity_rows = store.entities([entity_id]) if entity_id else {r["id"]: r for r in store.all_entities()}
@@ -96,11 +97,15 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     for edge in edges:
         q = edge.qualifiers
-        start = next((q[k] for k in ("since", "date", "year") if q.get(k) is not None), None)
+        starts, ends, seen = roles.dating(edge.type)
+        start = next((q[k] for k in starts if q.get(k) is not None), None)
+        sighting = None if start is not None else next((q[k] for k in seen if q.get(k) is not None), None)
+        end = next((q[k] for k in ends if q.get(k) is not None), None)
         subject, target = entity_ref(names[edge.source_id]), entity_ref(names[edge.target_id])
         cites = edge_cites[str(edge.rowid)]
         label = types[edge.type]["label"]
-        for date, event in ((start, label), (q.get("until"), f"{label} (ended)")):
+        # a post seen held on a day is no appointment that day: `(seen)`, as its end is `(ended)`
+        for date, event in ((start, label), (sighting, f"{label} (seen)"), (end, f"{label} (ended)")):
             # under --as-of nothing after that day: an end yet to come is no event then (dated by its end)
             if date is not None and (store.as_of is None or timeframe.known_on(date, store.as_of)):
                 events.append(_relation_event(str(date), event, edge, subject, target, cites))

@@ -233,7 +233,10 @@ def show(view: ShowView) -> RenderableType:
     if view["relations"]:
         parts += [Text(""), _relation_grid(view["relations"], notes, numbers, "Relations")]
     if view.get("relations_date_unknown"):
-        title = f"Date unknown: not dated in the KB, or only to a year or month that includes {view['as_of']}"
+        title = (
+            f"Date unknown: not dated in the KB, or only to a year or month that includes {view['as_of']}, "
+            "or a post a source saw held on another day"
+        )
         parts += [Text(""), Text(title, style="italic")]
         parts.append(_relation_grid(view["relations_date_unknown"], notes, numbers))
     if view.get("claimed_totals"):
