@@ -66,3 +66,17 @@ def test_path_all_lists_planned_then_announced_then_inferred_last(run, chains_kb
         "kq-announced",
         "keqiao-overseas-dispute-subcenter",
     ]
+
+
+def test_path_flags_a_hop_only_announced_as_it_flags_a_planned_one(run, chains_kb: Path) -> None:
+    """A chain that rests on a public notice (公示) says so, in --json per hop and under the text's hops."""
+    view = json.loads(run("path", "national-center", "keqiao", "--all", "--json").stdout)
+    flags = {p["hops"][0]["to"]["id"]: [(h["planned"], h["announced"]) for h in p["hops"]] for p in view["paths"]}
+    assert flags["kq-announced"] == [(False, False), (False, True)]
+    assert flags["kq-stated-a"] == [(False, False), (False, False)]
+    assert flags["keqiao-overseas-dispute-subcenter"] == [(True, False), (True, False)]
+    out = run("path", "keqiao", "kq-announced").stdout
+    assert "─hosts · announced→" in out and "careful: 1 hop only announced" in out
+    every = run("path", "keqiao", "national-center", "--all").stdout
+    assert "careful: 2 hops only planned, 1 hop only announced, 1 hop inferred" in every
+    assert "careful" not in run("path", "keqiao", "kq-stated-a").stdout
