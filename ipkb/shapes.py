@@ -178,6 +178,7 @@ class ShowView(AsOf, SourceUse):  # `show`: these keys in this order, AsOf's bef
 class Hop(Ends, Relation):  # a path's step (`out` along the relation, `in` against it), the quote naming its ends first
     direction: Direction
     planned: bool  # the schema's planned status: not yet in place
+    announced: bool  # the schema's announced status: a public notice before the final decision, not yet confirmed
 
 
 class OnePath(TypedDict):

@@ -208,44 +208,89 @@ def test_turtle_parsed_by_rdflib_with_labels_reification_and_provenance(run, tmp
 
 
 def test_sparql_neighbourhood_and_path_answer_like_the_cli(run, tmp_path: Path) -> None:
+    """The CLI lists planned links too (flagged), so SPARQL that answers like it asks the reified statements:
+    the path from Keqiao to the national center is only planned, and no plain triple asserts it."""
     rdf = rdf_graph(run, tmp_path)
     neighbours = rdf.query(
         """
         PREFIX e: <http://example.org/ipkb/entity/>
         SELECT DISTINCT ?n WHERE {
-          { e:keqiao ?p ?n } UNION { ?n ?p e:keqiao }
-          FILTER(STRSTARTS(STR(?p), "http://example.org/ipkb/relation/"))
+          ?s a rdf:Statement .
+          { ?s rdf:subject e:keqiao ; rdf:object ?n } UNION { ?s rdf:subject ?n ; rdf:object e:keqiao }
         }
-        """
+        """,
+        initNs={"rdf": rdflib.RDF},
     )
     by_sparql = {str(r[0]).rsplit("/", 1)[1] for r in neighbours}
     cli = json.loads(run("neighbors", "keqiao", "--depth", "1", "--json").stdout)
     assert by_sparql == {n["id"] for n in cli if n["depth"] == 1} == {"shaoxing", "keqiao-overseas-dispute-subcenter"}
 
     path = json.loads(run("path", "keqiao", "national-center", "--json").stdout)
-    hops = [(h["from"]["id"], h["type"], h["to"]["id"]) for h in path["hops"]]
+    hops = [(h["from"]["id"], h["type"], h["to"]["id"], h["planned"]) for h in path["hops"]]
     two_hops = rdf.query(
         """
         PREFIX e: <http://example.org/ipkb/entity/>
-        SELECT ?p1 ?middle ?p2 WHERE {
-          e:keqiao ?p1 ?middle . ?middle ?p2 e:national-center .
-          FILTER(STRSTARTS(STR(?p1), "http://example.org/ipkb/relation/"))
-          FILTER(STRSTARTS(STR(?p2), "http://example.org/ipkb/relation/"))
+        PREFIX vocab: <http://example.org/ipkb/vocab/>
+        SELECT ?p1 ?middle ?p2 ?status1 ?status2 WHERE {
+          ?s1 rdf:subject e:keqiao ; rdf:predicate ?p1 ; rdf:object ?middle ; vocab:status ?status1 .
+          ?s2 rdf:subject ?middle ; rdf:predicate ?p2 ; rdf:object e:national-center ; vocab:status ?status2 .
         }
-        """
+        """,
+        initNs={"rdf": rdflib.RDF},
     )
     by_sparql_path = [
         [
-            ("keqiao", str(p1).rsplit("/", 1)[1], str(m).rsplit("/", 1)[1]),
-            (str(m).rsplit("/", 1)[1], str(p2).rsplit("/", 1)[1], "national-center"),
+            ("keqiao", str(p1).rsplit("/", 1)[1], str(m).rsplit("/", 1)[1], str(s1) == "planned"),
+            (str(m).rsplit("/", 1)[1], str(p2).rsplit("/", 1)[1], "national-center", str(s2) == "planned"),
         ]
-        for p1, m, p2 in two_hops
+        for p1, m, p2, s1, s2 in two_hops
     ]
-    assert by_sparql_path == [hops]
-    assert rdf.query(
+    assert by_sparql_path == [hops] and all(planned for *_, planned in hops)
+    assert not rdf.query(
         "PREFIX e: <http://example.org/ipkb/entity/> PREFIX rel: <http://example.org/ipkb/relation/> "
         "ASK { e:keqiao (rel:hosts|rel:subcenter_of)+ e:national-center }"
     ).askAnswer
+
+
+ANNOUNCED = (
+    "- from: shaoxing\n  type: holds_designation\n  to: national-ip-demonstration-city\n  year: 2013\n"
+    "  status: announced\n  sources: [{source: src-article}]\n"
+)
+
+
+def test_turtle_asserts_no_relation_only_planned_or_announced(run, mini_kb: Path, tmp_path: Path) -> None:
+    """A store reads a plain triple as fact: a relation only planned or only announced is no plain triple, only
+    its statement with its status; a stated one is both. Asked in rdflib and in Oxigraph."""
+    import pyoxigraph
+
+    (mini_kb / "relations" / "announced.yaml").write_text(ANNOUNCED, encoding="utf-8")
+    target = export(run, "ttl", tmp_path / "kb.ttl")
+    by_rdflib = rdflib.Graph().parse(target, format="turtle")
+    by_oxigraph = pyoxigraph.Store()
+    by_oxigraph.load(path=str(target), format=pyoxigraph.RdfFormat.TURTLE)
+    prefix = f"PREFIX e: <{BASE}entity/> PREFIX rel: <{BASE}relation/> PREFIX vocab: <{BASE}vocab/> "
+    prefix += "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+    cases = {
+        ("keqiao", "hosts", "keqiao-overseas-dispute-subcenter"): "planned",
+        ("shaoxing", "holds_designation", "national-ip-demonstration-city"): "announced",
+        ("keqiao", "located_in", "shaoxing"): None,
+        ("huzhou", "holds_designation", "national-ip-demonstration-city"): None,
+    }
+    for (u, kind, v), status in cases.items():
+        plain = prefix + f"ASK {{ e:{u} rel:{kind} e:{v} }}"
+        stated = prefix + f"ASK {{ ?s rdf:subject e:{u} ; rdf:predicate rel:{kind} ; rdf:object e:{v} }}"
+        for ask in (lambda q: by_rdflib.query(q).askAnswer, by_oxigraph.query):
+            assert bool(ask(plain)) is (status is None), (u, kind, v)
+            assert bool(ask(stated)), (u, kind, v)
+        if status:
+            with_status = prefix + f'ASK {{ ?s rdf:subject e:{u} ; rdf:object e:{v} ; vocab:status "{status}" }}'
+            assert by_rdflib.query(with_status).askAnswer and bool(by_oxigraph.query(with_status))
+    near = rdf_graph(run, tmp_path, "--root", "keqiao", "--depth", "1")  # a filtered export, built in memory
+    planned = prefix + "ASK { e:keqiao rel:hosts e:keqiao-overseas-dispute-subcenter }"
+    assert (
+        not near.query(planned).askAnswer
+        and near.query(prefix + "ASK { e:keqiao rel:located_in e:shaoxing }").askAnswer
+    )
 
 
 def test_base_iri_option(run, tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def show(entity: str, quotes: bool, as_of: str | None, as_json: bool) -> None:
     "path",
     Arg("start", "Where the path starts.", "A", complete="entities"),
     Arg("goal", "Where it ends.", "B", complete="entities"),
-    Opt("--all", "all_paths", "flag", help="Every shortest path, not just one."),
+    Opt("--all", "all_paths", "flag", help="Every shortest path (up to 100), not just one, the surest first."),
     VIA,
     Opt("--max-hops", "max_hops", "int", help="Give up beyond N hops.", min=1),
     AS_OF,
@@ -76,6 +76,8 @@ def path(
     as_json: bool,
 ) -> None:
     """The shortest chain of cited relations between two entities, in either direction.
+
+    Of equally short chains, the one with the fewest hops only planned, then only announced, then inferred.
 
     \b
     e.g. ipkb path keqiao national-center

@@ -4,12 +4,15 @@ IRIs, with BASE the graph's `base_iri` (`--base-iri`, default `DEFAULT_BASE`):
 `BASE entity/<id>` for entities and sources, `BASE relation/<type>` for relation properties,
 `BASE type/<Type>` for classes, `BASE metric/<name>`, `BASE vocab/<term>` for ipkb's own terms.
 
-Each relation is a plain triple `<from> rel:<type> <to>` and also an `rdf:Statement` (standard
-reification) at `BASE statement/<from>/<type>/<to>[/<n>]` that carries its qualifiers (`vocab:year` ...),
-its confidence and its citations: `prov:wasDerivedFrom <source>` and, per citation, a
-`prov:qualifiedDerivation` node (`prov:Derivation`) with `prov:entity`, `vocab:quote` (tagged with the
-source's language) and `vocab:via`. An entity that cites a source node of the export also links to it
-with `vocab:cites` (the graph's `cites` edge, not reified: its quotes are the derivations' `vocab:quote`s).
+Each relation is an `rdf:Statement` (standard reification) at `BASE statement/<from>/<type>/<to>[/<n>]`
+that carries its qualifiers (`vocab:year`, `vocab:status` ...), its confidence and its citations, and, unless
+it is only planned or only announced (the schema's `planned` and `announced` roles), also a plain triple
+`<from> rel:<type> <to>`: a triple store takes a plain triple as fact, and a plan or a public notice is not
+one yet (a query that wants them asks the statements). Citations are `prov:wasDerivedFrom <source>` and,
+per citation, a `prov:qualifiedDerivation` node (`prov:Derivation`) with `prov:entity`, `vocab:quote`
+(tagged with the source's language) and `vocab:via`. An entity that cites a source node of the export also
+links to it with `vocab:cites` (the graph's `cites` edge, not reified: its quotes are the derivations'
+`vocab:quote`s).
 Facts are `vocab:Fact` nodes at `BASE fact/<entity>/<n>`; sources are `prov:Entity` with Dublin Core terms.
 Every class and property of ipkb's own is declared (`rdfs:label`,
 domain, range: `ipkb.export.vocabulary`). Dates are typed by their precision: `xsd:gYear`,
@@ -252,7 +255,8 @@ class _Mapper:
             yield subject, [self.vocab(CITES, obj, "Entity")]
             return
         predicate = iris.of(iris.relation, data["type"])
-        yield subject, [(predicate, [obj])]
+        if not (self.roles.is_planned(data["qualifiers"]) or self.roles.is_announced(data["qualifiers"])):
+            yield subject, [(predicate, [obj])]  # asserted: a store reads a plain triple as fact, so only what holds
         statement = iris.statement(key)
         out: list[tuple[Iri, list[Term]]] = [
             (TYPE, [Iri(RDF + "Statement")]),

@@ -7,14 +7,16 @@ part of the graph it needs instead of loading the whole graph into memory.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import NamedTuple
 
 from ipkb.errors import NoPath
 from ipkb.read.query import Edge, Store
+from ipkb.roles import Roles
 from ipkb.text import counted
 
-MAX_PATHS = 100
+MAX_PATHS = 100  # the most shortest paths weighed against each other (and --all lists): the first the search finds
 
 
 class Step(NamedTuple):
@@ -48,7 +50,8 @@ def shortest_paths(
     max_hops: int | None = None,
     all_paths: bool = False,
 ) -> list[list[Step]]:
-    """All shortest paths (or the first) between two entities, relations walked in either direction."""
+    """The shortest paths between two entities, relations walked in either direction: with `all_paths` every one
+    (up to MAX_PATHS), else the one resting least on planned, announced and inferred hops (`caveats`)."""
     if start == goal:
         return [[]]
     # parents[side][node] = [(previous node, edge)]; side 0 grows from start, side 1 from goal
@@ -72,15 +75,11 @@ def shortest_paths(
         meeting = sorted(set(layer) & set(parents[1 - side]))
         if meeting:
             nearest = min(distance[1 - side][m] for m in meeting)
-            meeting = [m for m in meeting if distance[1 - side][m] == nearest]
-            paths = []
-            for middle in meeting:
-                for head in _walk(parents[0], middle, start):
-                    for tail in _walk(parents[1], middle, goal):
-                        paths.append(head + [Step(s.end, s.edge, s.start) for s in reversed(tail)])
-                        if not all_paths or len(paths) >= MAX_PATHS:
-                            return paths
-            return paths
+            middles = [m for m in meeting if distance[1 - side][m] == nearest]
+            found = list(islice(_joined(parents, middles, start, goal), MAX_PATHS))
+            roles = store.roles()
+            found.sort(key=lambda p: caveats(roles, p))  # stable: equally sure paths keep the order found
+            return found if all_paths else found[:1]
     limit = f" within {counted(max_hops, 'hop')}" if max_hops is not None else ""
     only = f" using only {', '.join(via)}" if via else ""
     day = f" as of {store.as_of}" if store.as_of else ""  # relations not yet begun then are hidden
@@ -89,6 +88,25 @@ def shortest_paths(
         hint=("try a later --as-of (or none), " if day else "try ")
         + "more --max-hops, fewer --via restrictions, or `ipkb neighbors` on each end",
     )
+
+
+def caveats(roles: Roles, path: Sequence[Step]) -> tuple[int, int, int]:
+    """How many hops of `path` are only planned, only announced, inferred: of equally short paths, `path`
+    prefers the fewest planned, then announced, then inferred hops, so a chain rests on what holds."""
+    planned = sum(roles.is_planned(s.edge.qualifiers) for s in path)
+    announced = sum(roles.is_announced(s.edge.qualifiers) for s in path)
+    inferred = sum(s.edge.confidence == "inferred" for s in path)
+    return planned, announced, inferred
+
+
+def _joined(
+    parents: list[dict[str, list[tuple[str, Edge]]]], middles: list[str], start: str, goal: str
+) -> Iterator[list[Step]]:
+    """Every path start -> goal through one of `middles`, where the two searches met, in the order found."""
+    for middle in middles:
+        for head in _walk(parents[0], middle, start):
+            for tail in _walk(parents[1], middle, goal):
+                yield head + [Step(s.end, s.edge, s.start) for s in reversed(tail)]
 
 
 def _walk(parents: dict[str, list[tuple[str, Edge]]], node: str, root: str) -> Iterator[list[Step]]:

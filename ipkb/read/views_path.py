@@ -43,7 +43,7 @@ def naming_first(sources: list[Citation], subject: sqlite3.Row, obj: sqlite3.Row
 
 
 def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[Citation], aliases: AliasMap) -> Hop:
-    rtype = store.relation_types()[step.edge.type]
+    rtype, roles = store.relation_types()[step.edge.type], store.roles()
     sources = naming_first(sources, names[step.edge.source_id], names[step.edge.target_id], aliases)
     return {
         "from": entity_ref(names[step.start], named_then(store, step.edge.qualifiers)),
@@ -53,7 +53,8 @@ def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[C
         "to": entity_ref(names[step.end], named_then(store, step.edge.qualifiers)),
         "qualifiers": step.edge.qualifiers,
         "confidence": step.edge.confidence,
-        "planned": store.roles().is_planned(step.edge.qualifiers),  # the schema's planned status: not yet in place
+        "planned": roles.is_planned(step.edge.qualifiers),  # the schema's planned status: not yet in place
+        "announced": roles.is_announced(step.edge.qualifiers),  # only announced: holds, pending the final decision
         "note": step.edge.note,
         "sources": sources,
     }

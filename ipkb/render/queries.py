@@ -72,8 +72,10 @@ def path(view: PathView) -> RenderableType:
     cited = all(h["sources"] for h in hops)
     summary += " · every hop cited" if cited and view["length"] else ""
     planned = sum(h["planned"] for h in hops)
+    announced = sum(h["announced"] for h in hops)
     inferred = sum(h["confidence"] == "inferred" for h in hops)
-    caveats = [f"{counted(n, 'hop')} {what}" for n, what in ((planned, "only planned"), (inferred, "inferred")) if n]
+    flagged = ((planned, "only planned"), (announced, "only announced"), (inferred, "inferred"))
+    caveats = [f"{counted(n, 'hop')} {what}" for n, what in flagged if n]
     out.append(Text(summary, style="dim"))
     if caveats:
         out.append(Text("careful: " + ", ".join(caveats), style="yellow"))
