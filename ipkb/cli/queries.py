@@ -188,7 +188,8 @@ def list_entities(
 
     Under --json: {"entities", "claimed_totals"}: the entities, and with --designation each total of its
     holders that a source claims beside how many the KB lists (as `show` gives them: listed, undated,
-    claimed, missing). --format json gives the rows alone.
+    claimed, missing); with --as-of, "without_start_date": how many more match but have no known start date, so
+    are not listed. --format json, csv and tsv give the rows alone.
     """
     if as_json and table_format is not None:
         raise UsageError(
@@ -212,6 +213,8 @@ def list_entities(
     claims = kb.claimed_totals(designation) if designation else []  # how much of the designation's roster this is
     if as_json:
         page: ListPage = {"entities": rows, "claimed_totals": claims}
+        if kb.store.as_of is not None:  # what the text's note says, under --as-of only
+            page["without_start_date"] = without_start
         return emit_json(page)
     if table_format == "json":
         return emit_json(rows)
