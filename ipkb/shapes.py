@@ -206,8 +206,7 @@ class ListRow(EntityRef, ListedIn):
 class ListPage(TypedDict):  # `list --json`: the entities (as --columns asks), with --designation its claimed totals
     entities: list[ListRow] | list[Columns]
     claimed_totals: list[ClaimedTotal]  # as `show` gives them: listed (+undated) of claimed; [] without --designation
-    # under --as-of only: how many more match but are not listed, having no known start date (the text's note)
-    without_start_date: NotRequired[int]
+    without_start_date: NotRequired[int]  # under --as-of only: how many more match, unlisted: no known start date
 
 
 class Suggestion(TypedDict):  # a "did you mean": the entity, and its name that came close (an alias, a Chinese name)
