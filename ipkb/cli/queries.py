@@ -104,8 +104,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
 
     A word in Latin letters must start a word there: hang finds Hangzhou; hangzhou does not find Changzhou.
     Pinyin needs no tones, and its syllables may be typed with or without spaces: zhongxin and zhong xin find
-    Zhōng Xīn (中心), from the syllable it starts at. Traditional characters that find nothing are looked for
-    in simplified ones: 寧波 finds 宁波.
+    Zhōng Xīn (中心), from the syllable it starts at. Traditional characters are looked for in simplified ones
+    too: 寧波 finds 宁波, 知識產權 what 知识产权 finds.
     Chinese is found anywhere: 柯桥 finds 柯桥区. A text of 1 or 2 characters (柯桥, an), and a word that
     short in Chinese beside others, is looked for in names only, anywhere in them. Exact names first, then
     names starting with the text. When nothing matches, the names `ipkb show` would suggest go to stderr.
