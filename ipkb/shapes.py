@@ -207,6 +207,7 @@ class ListRow(EntityRef, ListedIn):
 class ListPage(TypedDict):  # `list --json`: the entities (as --columns asks), with --designation its claimed totals
     entities: list[ListRow] | list[Columns]
     claimed_totals: list[ClaimedTotal]  # as `show` gives them: listed (+undated) of claimed; [] without --designation
+    without_start_date: NotRequired[int]  # under --as-of only: how many more match, unlisted: no known start date
 
 
 class Suggestion(TypedDict):  # a "did you mean": the entity, and its name that came close (an alias, a Chinese name)

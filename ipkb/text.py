@@ -134,6 +134,20 @@ def simplified(text: str) -> str:
     return str(_to_simplified().convert(text))
 
 
+def may_be_traditional(text: str) -> bool:
+    """Whether `text` holds a Han character outside GB2312, the mainland's character set, which has the
+    simplified forms (知识, 宁) but not their traditional ones (知識, 寧): a cheap test (a C codec, no OpenCC)
+    of whether reading `text` in simplified characters could change it. A traditional form GB2312 also
+    holds (後) passes unseen, so a text found as typed is not read so for it alone."""
+    if not has_han(text):
+        return False
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def simplified_instead(text: str) -> str | None:
     """`simplified(text)` when `text` holds Chinese that it changes, else None (without loading OpenCC for
     text with no Chinese in it)."""

@@ -410,3 +410,26 @@ def test_coverage_lists_claims_in_time_order_not_text_order(
             run("coverage").stdout.split("(national-ip-demonstration-city)", 1)[1].split("[1] src-article")[0].split()
         )
         assert [word for word in rows if word[:1] == "2" and len(word) >= 4] == timed, (width, rows)
+
+
+GRANT_PERIODS = ["2022", "2021-08-19", "2015", "2014-05", "2021", "2014/2016"]  # written out of order on purpose
+
+
+def test_facts_and_show_list_periods_in_time_order_not_text_order(run, mini_kb: Path) -> None:
+    """The trial: periods were sorted as text, so `2014-05` came before `2014/2016` ("-" sorts before "/"),
+    though the span began first. `facts METRIC` and `show`'s facts now list periods by time
+    (timeframe.period_order: by the day each begins, the longer first: 2021 before 2021-08-19 before 2022)."""
+    (mini_kb / "facts" / "grants.yaml").write_text(
+        "".join(
+            f'- {{entity: huzhou, metric: patent_grants, value: {n}, period: "{p}",\n'
+            '   sources: [{source: src-article, quote: "patents"}]}\n'
+            for n, p in enumerate(GRANT_PERIODS, start=1)
+        )
+    )
+    in_time = ["2014/2016", "2014-05", "2015", "2021", "2021-08-19", "2022"]
+    compared = json.loads(run("facts", "patent_grants", "--json").stdout)
+    assert [f["period"] for f in compared if f["entity"]["id"] == "huzhou"] == in_time
+    shown = json.loads(run("show", "huzhou", "--json").stdout)["facts"]
+    assert [f["period"] for f in shown if f["metric"] == "patent_grants"] == in_time
+    table = run("facts", "patent_grants").stdout
+    assert [table.index(p) for p in in_time] == sorted(table.index(p) for p in in_time)

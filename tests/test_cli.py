@@ -634,3 +634,25 @@ def test_validate_counts_entities_and_sources_as_stats_does(run) -> None:
     last = run("validate").stdout.strip().splitlines()[-1]
     stats = run("stats").stdout.splitlines()[0]
     assert "11 entities + 1 source" in last and stats.startswith("11 entities + 1 source")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "--bogus", "huzhou"),  # click: an unknown option
+        ("nosuch",),  # an unknown command
+        ("list", "--format", "xml"),  # a value not among the choices
+        ("show",),  # a missing argument
+        ("list", "--type", "nosuch"),  # ipkb's own usage error
+        ("show", "huzou"),  # a lookup error
+    ],
+)
+def test_every_error_is_headed_error_colon_as_docs_errors_md_says(run, args: tuple[str, ...]) -> None:
+    """The trial: ipkb's errors said `error: ...` (docs/errors.md, reliability.md) but click's usage errors
+    `Error: ...`, two styles for one kind of line. Every error now says `error:`, click's keeping its usage
+    line and how to get help above it, and its exit code."""
+    result = run(*args)
+    assert result.exit_code in (1, 2), result
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("error: ") for line in lines), result.stderr
+    assert not any(line.startswith("Error:") for line in lines), result.stderr

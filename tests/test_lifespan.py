@@ -189,3 +189,20 @@ def test_verify_checks_a_former_names_quote_like_any_other(run, mini_kb: Path) -
     assert result.exit_code == 1
     assert "renamed.yaml:" in result.stdout and "demo-office formerly Demonstration Office" in result.stdout
     assert before["checked"] == json.loads(run("verify", "--texts", str(texts), "--json").stdout)["checked"]
+
+
+def test_list_as_of_json_carries_the_count_the_text_gives_of_entities_without_a_start_date(run, mini_kb: Path) -> None:
+    """The trial: `list --as-of` said on stderr "2 more without a known start date (not shown)", but --json
+    said nothing of them, so a script took the list for all there was. --json now carries the same count
+    (`without_start_date`, only under --as-of); --format csv/tsv/json stay the rows alone."""
+    renamed_kb(mini_kb)
+    args = ("list", "--type", "center", "--as-of", "2020")
+    assert "2 more without a known start date (not shown)" in run(*args).stderr
+    page = json.loads(run(*args, "--json").stdout)
+    assert page["without_start_date"] == 2
+    assert "without_start_date" not in json.loads(run("list", "--type", "center", "--json").stdout)
+    rows = run(*args, "--format", "csv")
+    assert rows.exit_code == 0 and rows.stdout.splitlines() == ["id,type,name,zh"]
+    from ipkb import open_kb
+
+    assert open_kb(mini_kb, as_of="2020").list_page(["center"])["without_start_date"] == 2

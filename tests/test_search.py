@@ -11,7 +11,8 @@ import pytest
 from ipkb.build.store import build
 from ipkb.read.query import Store
 from ipkb.read.resolve import suggested
-from tests.conftest import BUNDLED_KB
+from ipkb.text import may_be_traditional, simplified
+from tests.conftest import BUNDLED_KB, invoke
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,8 @@ def test_every_short_text_finds_exactly_the_entities_whose_names_hold_it(bundled
     texts = {t for t in texts if t.isalnum()}  # the rest are looked for by a substring scan
     assert len(texts) > 500 and any("\u4e00" <= t[0] <= "\u9fff" for t in texts)
     for text in sorted(texts):
-        expected = {entity for entity, held in names.items() if any(text in name for name in held)}
+        forms = {text, simplified(text)} if may_be_traditional(text) else {text}  # 中國 finds 中国 too
+        expected = {entity for entity, held in names.items() if any(f in name for f in forms for name in held)}
         found = {row["id"] for row, _ in bundled.search(text, None, limit=100_000)}
         assert found == expected, text
 
@@ -351,3 +353,21 @@ def test_a_chinese_alias_is_found_by_its_pinyin_too(bundled: Store) -> None:
     assert "dalian-ip-protection-center" in found_ids(bundled, "保护中心")
     assert found_ids(bundled, "baohu zhongxin dalian") == {"dalian-ip-protection-center"}
     assert found_ids(bundled, "baohu zhongxin") == found_ids(bundled, "保护中心")
+
+
+@pytest.mark.parametrize("traditional, simple", [("知識產權保護中心", "知识产权保护中心"), ("知識", "知识")])
+def test_traditional_characters_find_what_the_simplified_find_even_when_some_match_as_typed(
+    traditional: str, simple: str
+) -> None:
+    """The trial: `search 知識產權保護中心` found 3 centres (those whose aliases are written in traditional
+    characters) where `search 知识产权保护中心` found 57, since the simplified form was tried only when the
+    text found nothing as typed. Both forms are now looked for, the matches as typed first."""
+
+    def found(text: str) -> tuple[list[str], int | None]:
+        result = invoke(["--kb", str(BUNDLED_KB), "search", text, "--limit", "1000", "--json"])
+        assert result.exit_code == 0, result.stderr
+        page = json.loads(result.stdout)
+        return [e["id"] for e in page["entities"]], page["total"]
+
+    (typed, typed_total), (wanted, wanted_total) = found(traditional), found(simple)
+    assert set(typed) == set(wanted) and typed_total == wanted_total == len(wanted)

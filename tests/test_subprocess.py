@@ -80,7 +80,9 @@ def test_traditional_characters_find_the_simplified_name_and_only_they_load_open
     shown = ipkb("show", "寧波市", "--json")
     assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == "ningbo", shown.stderr
     assert "opencc" in imported_by("search", "寧波", "--json")
-    for args in (["show", "湖州", "--json"], ["search", "湖州", "--json"], ["search", "nosuchname", "--json"]):
+    assert "opencc" in imported_by("search", "知識產權", "--json")  # found as typed too, and read simplified
+    plain = (["show", "湖州", "--json"], ["search", "湖州", "--json"], ["search", "知识产权保护中心", "--json"])
+    for args in (*plain, ["search", "nosuchname", "--json"]):
         assert "opencc" not in imported_by(*args), args
 
 

@@ -172,15 +172,19 @@ def _typer(args: list[str], as_json: bool) -> None:
     from ipkb.cli.app import app
 
     try:
-        if not as_json:
-            app(args=args, prog_name="ipkb")
-            return
         try:
             code = app(args=args, prog_name="ipkb", standalone_mode=False)
         except Exception as error:
-            # click's usage errors (typer vendors click, so they are known by their shape, not their class)
-            if getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message"):
-                raise UsageError(error.format_message()) from error
+            # click's errors (typer vendors click, so they are known by their shape, not their class)
+            exit_code = getattr(error, "exit_code", None)
+            if isinstance(exit_code, int) and hasattr(error, "format_message"):
+                if as_json and exit_code == 2:
+                    raise UsageError(error.format_message()) from error
+                _show_click_error(error)
+                sys.exit(exit_code)
+            if type(error).__name__ == "Abort":  # end of input at a prompt
+                sys.stderr.write("Aborted!\n")
+                sys.exit(1)
             raise
     except SystemExit:
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":
@@ -188,6 +192,17 @@ def _typer(args: list[str], as_json: bool) -> None:
         raise
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def _show_click_error(error: Any) -> None:
+    """A click error as click shows it (the usage line, how to get help), but headed `error:` like every
+    other error of ipkb (docs/errors.md), not click's `Error:`."""
+    import io
+
+    shown = io.StringIO()
+    error.show(file=shown)
+    message = error.format_message()
+    sys.stderr.write(shown.getvalue().replace(f"Error: {message}", f"error: {message}", 1))
 
 
 def _once_more_if_damaged(run: "Callable[[], None]") -> None:

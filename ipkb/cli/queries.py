@@ -106,8 +106,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
 
     A word in Latin letters must start a word there: hang finds Hangzhou; hangzhou does not find Changzhou.
     Pinyin needs no tones, and its syllables may be typed with or without spaces: zhongxin and zhong xin find
-    Zhōng Xīn (中心), from the syllable it starts at. Traditional characters that find nothing are looked for
-    in simplified ones: 寧波 finds 宁波.
+    Zhōng Xīn (中心), from the syllable it starts at. Traditional characters are looked for in simplified ones
+    too: 寧波 finds 宁波, 知識產權 what 知识产权 finds.
     Chinese is found anywhere: 柯桥 finds 柯桥区. A text of 1 or 2 characters (柯桥, an), and a word that
     short in Chinese beside others, is looked for in names only, anywhere in them. Exact names first, then
     names starting with the text. When nothing matches, the names `ipkb show` would suggest go to stderr.
@@ -190,7 +190,8 @@ def list_entities(
 
     Under --json: {"entities", "claimed_totals"}: the entities, and with --designation each total of its
     holders that a source claims beside how many the KB lists (as `show` gives them: listed, undated,
-    claimed, missing). --format json gives the rows alone.
+    claimed, missing); with --as-of, "without_start_date": how many more match but have no known start date, so
+    are not listed. --format json, csv and tsv give the rows alone.
     """
     if as_json and table_format is not None:
         raise UsageError(
@@ -214,6 +215,8 @@ def list_entities(
     claims = kb.claimed_totals(designation) if designation else []  # how much of the designation's roster this is
     if as_json:
         page: ListPage = {"entities": rows, "claimed_totals": claims}
+        if kb.store.as_of is not None:  # what the text's note says, under --as-of only
+            page["without_start_date"] = without_start
         return emit_json(page)
     if table_format == "json":
         return emit_json(rows)

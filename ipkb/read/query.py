@@ -14,7 +14,7 @@ from ipkb.read.query_analysis import AnalystReads
 from ipkb.read.query_search import SearchReads
 from ipkb.roles import Roles
 from ipkb.text import fold
-from ipkb.timeframe import holds_on, known_on
+from ipkb.timeframe import holds_on, known_on, period_order
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, Qualifiers
@@ -324,9 +324,10 @@ class Store(SearchReads, AnalystReads):
         return self.in_time([self.edge_of(r) for r in self.rows("SELECT * FROM relation ORDER BY file, line, rowid")])
 
     def facts_of(self, entity_id: str) -> list[sqlite3.Row]:
-        return self.known(
-            self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY metric, period, file, line, rowid", (entity_id,))
-        )
+        """An entity's facts known on `as_of`, by metric, then period in time order (2021, 2021-08-19, 2022;
+        timeframe.period_order), then KB order."""
+        rows = self.known(self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY file, line, rowid", (entity_id,)))
+        return sorted(rows, key=lambda f: (f["metric"], period_order(f["period"])))
 
     def known(self, facts: list[sqlite3.Row]) -> list[sqlite3.Row]:
         """Facts whose period had begun by `as_of` (all of them without it)."""

@@ -9,6 +9,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+from ipkb.timeframe import period_order
+
 if TYPE_CHECKING:
     from ipkb.shapes import Gaps, Tallies
 
@@ -45,8 +47,12 @@ class AnalystReads:
         if dated_only:
             clauses.append("period IS NOT NULL")
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
-        by = {"kb": "", "entity": "entity_id, metric, period, ", "period": "period, entity_id, "}[order]
-        return self.known(self.rows(f"SELECT * FROM fact {where}ORDER BY {by}file, line, rowid", params))
+        rows = self.known(self.rows(f"SELECT * FROM fact {where}ORDER BY file, line, rowid", params))
+        if order == "entity":  # periods in time order, not as text (timeframe.period_order); KB order among equals
+            rows.sort(key=lambda f: (f["entity_id"], f["metric"], period_order(f["period"])))
+        elif order == "period":
+            rows.sort(key=lambda f: (period_order(f["period"]), f["entity_id"]))
+        return rows
 
     def relations_at(self, entity_id: str, relation_type: str, incoming: bool) -> list[sqlite3.Row]:
         """Every relation of a type pointing at (`incoming`) or leaving an entity, by the other end's id."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
-from ipkb.text import char_phrase, fold, has_han, simplified_instead, strip_tones, syllable_runs
+from ipkb.text import char_phrase, fold, has_han, may_be_traditional, simplified_instead, strip_tones, syllable_runs
 
 
 class SearchReads:
@@ -36,13 +36,16 @@ class SearchReads:
         return out
 
     def search(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
-        """`find`, and when it finds nothing for Chinese in traditional characters, `find` of the text in
-        simplified ones (寧波 finds 宁波, which the KB writes as a mainland body's name is written)."""
+        """`find`, and for Chinese in traditional characters also `find` of the text in simplified ones (寧波
+        finds 宁波, which the KB writes as a mainland body's name is written): the matches as typed first, then
+        the others the simplified text finds. Text that may hold traditional characters (text.may_be_traditional)
+        is read so, other Chinese only when it finds nothing as typed, so a plain search never loads OpenCC."""
         hits = self.find(text, types, limit)
-        if hits:
+        simple = simplified_instead(text) if not hits or may_be_traditional(text) else None
+        if not simple:
             return hits
-        simple = simplified_instead(text)
-        return self.find(simple, types, limit) if simple else hits
+        typed = {row["id"] for row, _ in hits}
+        return [*hits, *(hit for hit in self.find(simple, types, limit) if hit[0]["id"] not in typed)][:limit]
 
     def find(self, text: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """Best matches first: the trigram index for 3+ characters or several words, the character index for
@@ -218,8 +221,9 @@ class SearchReads:
             f"{type_clause(types)} LIMIT ?)"
         )
         found: int = self.rows(sql, [chars, *(types or []), cap + 1])[0][0]
-        simple = None if found else simplified_instead(text)
-        return self.count_matches(simple, types, cap) if simple else found
+        if not found or may_be_traditional(text):  # both forms, as `search` finds them
+            return len(self.search(text, types, cap + 1)) if simplified_instead(text) else found
+        return found
 
     def _short(self, phrase: str, types: list[str] | None, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """A 1- or 2-character search, best bm25 score first. Two common letters are in most names of a large
