@@ -136,10 +136,22 @@ class KB:
         `search_page` (which is what `ipkb search --json` prints)."""
         from ipkb.read import views
 
+        return views.entity_list(self._search(text, types, limit)[0])
+
+    def _search(self, text: str, types: list[str] | None, limit: int) -> tuple[list[sqlite3.Row], str | None]:
+        """The rows `search` finds, and the text it read instead when nothing matched as written: Chinese
+        words cut into words of two (`text.han_pairs`: 海外纠纷 finds 海外知识产权纠纷), else None."""
+        from ipkb.text import han_pairs
+
         if not text.strip():
             raise UsageError("search needs some text", hint="e.g. ipkb search 柯桥")
         self.check_types(types)
-        return views.entity_list([row for row, _ in self.store.search(text.strip(), types, limit)])
+        rows = [row for row, _ in self.store.search(text.strip(), types, limit)]
+        apart = None if rows else han_pairs(text.strip())
+        if apart is None:
+            return rows, None
+        found = [row for row, _ in self.store.search(apart, types, limit)]
+        return found, apart if found else None
 
     def count_matches(self, text: str, types: list[str] | None = None, cap: int = SEARCH_COUNT_CAP) -> int:
         """How many entities `search` would find with no limit, counted up to `cap` (cap + 1: more)."""
@@ -154,12 +166,16 @@ class KB:
     def search_page(self, text: str, types: list[str] | None = None, limit: int = 20) -> SearchPage:
         """`search --json`: the best `limit` matches, with how many match in all (None: more than SEARCH_COUNT_CAP)
         and whether the limit cut the list; when nothing matches, the names `show` would offer (`suggested`)."""
-        hits = self.search(text, types, limit + 1)  # one more tells whether the list is cut
-        total = self.count_matches(text, types) if len(hits) > limit else len(hits)
+        from ipkb.read import views
+
+        rows, read_as = self._search(text, types, limit + 1)  # one more tells whether the list is cut
+        hits = views.entity_list(rows)
+        total = self.count_matches(read_as or text, types) if len(hits) > limit else len(hits)
         return {
             "total": total if total <= SEARCH_COUNT_CAP else None,
             "truncated": len(hits) > limit,
             "entities": hits[:limit],
+            "read_as": read_as,
             "suggestions": [] if hits else self.suggested(text),
         }
 

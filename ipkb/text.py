@@ -148,6 +148,22 @@ def may_be_traditional(text: str) -> bool:
     return False
 
 
+def han_pairs(text: str) -> str | None:
+    """`text` with each Chinese word of 3 or more characters cut into words of two (海外纠纷: 海外 纠纷; an odd
+    last character stands alone), for a search that found nothing as written: Chinese has no spaces, so a
+    reader's 海外纠纷 may be two words that a name holds apart (海外知识产权纠纷). None if nothing is cut."""
+    words = text.split()
+    cut = [
+        " ".join(word[i : i + 2] for i in range(0, len(word), 2)) if len(word) >= 3 and _all_han(word) else word
+        for word in words
+    ]
+    return " ".join(cut) if cut != words else None
+
+
+def _all_han(word: str) -> bool:
+    return all(has_han(c) for c in word)
+
+
 def simplified_instead(text: str) -> str | None:
     """`simplified(text)` when `text` holds Chinese that it changes, else None (without loading OpenCC for
     text with no Chinese in it)."""

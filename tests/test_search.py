@@ -371,3 +371,44 @@ def test_traditional_characters_find_what_the_simplified_find_even_when_some_mat
 
     (typed, typed_total), (wanted, wanted_total) = found(traditional), found(simple)
     assert set(typed) == set(wanted) and typed_total == wanted_total == len(wanted)
+
+
+def search_json(*args: str) -> dict[str, object]:
+    result = invoke(["--kb", str(BUNDLED_KB), "search", *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    page: dict[str, object] = json.loads(result.stdout)
+    return page
+
+
+def test_chinese_that_no_name_holds_as_written_is_looked_for_two_characters_at_a_time() -> None:
+    """Chinese has no spaces: a reader's 海外纠纷 (overseas disputes) is two words that the names hold apart
+    (国家海外知识产权纠纷应对指导中心). It found nothing; now the words apart are searched, and said so."""
+    page = search_json("海外纠纷", "--limit", "1000")
+    ids = [e["id"] for e in page["entities"]]  # type: ignore[attr-defined]
+    assert "national-center" in ids and page["read_as"] == "海外 纠纷" and page["total"] == len(ids)
+    assert page["suggestions"] == []
+    assert ids == [e["id"] for e in search_json("海外", "纠纷", "--limit", "1000")["entities"]]  # type: ignore[attr-defined]
+    shown = invoke(["--kb", str(BUNDLED_KB), "search", "海外纠纷"])
+    assert shown.exit_code == 0 and "national-center" in shown.stdout
+    assert "nothing holds 海外纠纷 as written: found with 海外 纠纷" in shown.stderr
+
+
+@pytest.mark.parametrize("text", ["知识产权保护中心", "柯桥", "局湖州"])
+def test_a_search_is_read_apart_only_when_that_finds_what_the_text_as_written_did_not(text: str) -> None:
+    """Found as written: nothing is read otherwise. 局湖州 finds nothing either way: read_as stays null, so
+    no one is told of a reading that found nothing."""
+    page = search_json(text)
+    assert page["read_as"] is None
+    assert bool(page["entities"]) == (text != "局湖州")
+
+
+def test_an_alias_in_traditional_characters_is_found_and_named_in_simplified_ones() -> None:
+    """Caoxian's center is written only 曹縣知識產權快速維權中心 (an alias as its page writes it): search 知识
+    found it only as 知識, and `show` did not know it by the simplified name a mainland reader types."""
+    assert "caoxian-rapid-protection-center" in [
+        e["id"]  # type: ignore[index]
+        for e in search_json("知识产权快速维权中心", "--limit", "1000")["entities"]  # type: ignore[attr-defined]
+    ]
+    shown = invoke(["--kb", str(BUNDLED_KB), "show", "曹县知识产权快速维权中心", "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == "caoxian-rapid-protection-center"
+    assert "曹县知识产权快速维权中心" not in json.loads(shown.stdout)["aliases"]  # derived, not stated

@@ -156,12 +156,18 @@ def _place_words(zh: str) -> list[str]:
 
 
 def name_rows(
-    entity: EntityRecord, pinyin: str | None, place: bool = False, alias_pinyin: list[str] | None = None
+    entity: EntityRecord,
+    pinyin: str | None,
+    place: bool = False,
+    alias_pinyin: list[str] | None = None,
+    alias_simplified: list[str] | None = None,
 ) -> list[dict[str, str]]:
     """Rows of the `name` table (text, folded, kind) for every way to name an entity, without repeats; a
     `place` is also named by the first word of its pinyin when that word is its whole stem (Huzhou for
     Húzhōu Shì, Chang-Zhu-Tan), not by one syllable of a longer name (not Shen for Shěn Yáng Gāo Xīn ...
-    Qū, which would answer `show shen` with that zone). `alias_pinyin`: the pinyin of its Chinese aliases."""
+    Qū, which would answer `show shen` with that zone). `alias_pinyin`: the pinyin of its Chinese aliases;
+    `alias_simplified`: its aliases in traditional characters written in simplified ones (derived names, as
+    pinyin is: read.query.DERIVED_NAMES)."""
     rows: list[tuple[str, str, str]] = [(entity.id, fold(entity.id), "id"), (entity.name, fold(entity.name), "name")]
     if entity.zh:
         rows.append((entity.zh, fold(entity.zh), "zh"))
@@ -174,6 +180,8 @@ def name_rows(
     rows += [(spoken, fold(spoken), "pinyin") for spoken in alias_pinyin or ()]
     rows += [(alias, fold(alias), "alias") for alias in entity.aliases]
     rows += [(former.name, fold(former.name), "former") for former in entity.former_names]
+    stated = {folded for _, folded, _ in rows}
+    rows += [(simple, fold(simple), "simplified") for simple in alias_simplified or () if fold(simple) not in stated]
     seen: set[tuple[str, str]] = set()
     unique = []
     for text, folded, kind in rows:

@@ -141,7 +141,7 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
     """The rows a file adds to the store; without `names`, no derived pinyin and no rows of the name table
     (what the KB-wide checks read of rows needs neither, and pypinyin costs `validate` 0.3 s to load)."""
     from ipkb.build.derive import name_rows, pinyin_of
-    from ipkb.text import has_han
+    from ipkb.text import has_han, may_be_traditional, simplified
 
     def js(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -175,7 +175,9 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
         if names:  # a Chinese alias is found by its pinyin too (`search baohu zhongxin dalian`)
             style = schema.roles.pinyin.get(e.type)
             spoken = [pinyin_of(a, style) for a in e.aliases if a != e.zh and has_han(a)]
-            rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places, spoken))
+            # and one in traditional characters by its simplified form (曹縣知識產權… by 知识产权)
+            simple = [simplified(a) for a in e.aliases if may_be_traditional(a)]
+            rows.names.append(name_rows(e, pinyin, e.type in schema.roles.places, spoken, simple))
         rows.citations += cited("entity", index, e.sources)
     for index, r in enumerate(records.relations):
         rows.relations.append(

@@ -70,7 +70,7 @@ class NameRow(SQLModel, table=True):
     entity_id: str = Field(index=True)
     text: str
     folded: str = Field(index=True)
-    kind: str  # id | name | zh | pinyin | alias | former
+    kind: str  # id | name | zh | pinyin | alias | former | simplified (pinyin and simplified: derived)
 
 
 class RelationRow(SQLModel, table=True):

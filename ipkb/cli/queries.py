@@ -109,16 +109,19 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     Zhōng Xīn (中心), from the syllable it starts at. Traditional characters are looked for in simplified ones
     too: 寧波 finds 宁波, 知識產權 what 知识产权 finds.
     Chinese is found anywhere: 柯桥 finds 柯桥区. A text of 1 or 2 characters (柯桥, an), and a word that
-    short in Chinese beside others, is looked for in names only, anywhere in them. Exact names first, then
-    names starting with the text. When nothing matches, the names `ipkb show` would suggest go to stderr.
+    short in Chinese beside others, is looked for in names only, anywhere in them. Chinese that nothing holds
+    as written is looked for again two characters at a time, and stderr says so: 海外纠纷 finds
+    海外知识产权纠纷. Exact names first, then names starting with the text. When nothing matches, the names
+    `ipkb show` would suggest go to stderr.
 
     \b
     e.g. ipkb search 柯桥
          ipkb search "zhejiang protection center" --type center
 
-    Under --json: {"total", "truncated", "entities", "suggestions"}: how many match in all (counted up to
-    1,000; null past that), whether --limit left some out, the entities shown, and when none match, the
-    names "did you mean" offers ({id, name}; else []).
+    Under --json: {"total", "truncated", "entities", "read_as", "suggestions"}: how many match in all
+    (counted up to 1,000; null past that), whether --limit left some out, the entities shown, the text
+    searched instead when nothing matched as written (else null), and when none match, the names "did you
+    mean" offers ({id, name}; else []).
     """
     from ipkb.api import SEARCH_COUNT_CAP
 
@@ -134,6 +137,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
             page["entities"], total=SEARCH_COUNT_CAP + 1 if total is None else total, cap=SEARCH_COUNT_CAP
         )
     )
+    if page["read_as"] is not None:
+        emit_note(f"nothing holds {text} as written: found with {page['read_as']}, the words apart")
     if page["suggestions"]:  # nothing matched: the names `show` would offer
         from ipkb.read.resolve import shown
 

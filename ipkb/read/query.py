@@ -16,6 +16,11 @@ from ipkb.roles import Roles
 from ipkb.text import fold
 from ipkb.timeframe import holds_on, known_on, period_order
 
+# The kinds of names ipkb derives rather than the KB states: a Chinese name's pinyin, and an alias in traditional
+# characters written in simplified ones. Search finds them; "did you mean" and a choice among several do not
+# offer or prefer them.
+DERIVED_NAMES = ("pinyin", "simplified")
+
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, Qualifiers
 
@@ -130,7 +135,8 @@ class Store(SearchReads, AnalystReads):
         id (what completion offers); with `stated`, only the names the KB states (not a derived pinyin), the
         shortest first (what "did you mean" offers)."""
         folded = fold(unicodedata.normalize("NFKC", typed))
-        kinds, order = ("AND n.kind != 'pinyin' ", "MIN(length(n.text)), e.id") if stated else ("", "e.id")
+        derived = ", ".join(f"'{kind}'" for kind in DERIVED_NAMES)
+        kinds, order = (f"AND n.kind NOT IN ({derived}) ", "MIN(length(n.text)), e.id") if stated else ("", "e.id")
         sql = (
             "SELECT e.id, e.name FROM name n JOIN entity e ON e.id = n.entity_id "
             f"WHERE n.folded >= ? AND n.folded < ? {kinds}GROUP BY e.id ORDER BY {order} LIMIT ?"

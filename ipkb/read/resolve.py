@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ipkb.errors import AmbiguousEntity, EntityNotFound
-from ipkb.read.query import Store
+from ipkb.read.query import DERIVED_NAMES, Store
 from ipkb.text import fold, has_han, simplified_instead
 
 
@@ -38,7 +38,7 @@ def named_as(store: Store, text: str, words: str) -> str | None:
     # KB states (name, zh, alias, former name) over one ipkb derived (pinyin, a place's first pinyin
     # word: "Wuhu" is Wuhu city, not Wuhu County, whose pinyin begins Wúhú)
     exact = {entity_id for entity_id, _, name in named if name.casefold() == text.casefold()}
-    stated = {entity_id for entity_id, kind, _ in named if kind != "pinyin"}
+    stated = {entity_id for entity_id, kind, _ in named if kind not in DERIVED_NAMES}
     for preferred in (exact, stated):
         if len(preferred) == 1:
             return preferred.pop()
