@@ -215,12 +215,11 @@ class KB:
     ) -> tuple[list[ListRow], int]:
         """list_entities, and under --as-of how many more match but have no known start date (not listed).
 
-        Under --as-of an entity is listed when it is known to exist that day (its since and until), or is a
-        place (a city stays a city); one with no `since` is not taken to exist: the KB cannot tell."""
-        from json import loads
-
+        Under --as-of an entity is listed when it is known to exist that day (lifespan.existing_on: its since
+        and until, else being a place or an end of a relation dated to hold then); one the KB cannot place on
+        that day is not listed but counted."""
         from ipkb.read import views
-        from ipkb.read.lifespan import exists_on
+        from ipkb.read.lifespan import existing_on
         from ipkb.read.traverse import entities_placed_within
 
         self.check_types(types)
@@ -235,15 +234,10 @@ class KB:
         else:
             rows = self.store.list_entities(types, set(conferred) if conferred is not None else None)
         day, unknown = self.store.as_of, 0
-        if day is not None:
-            places, kept = self.store.place_types(), []
-            for row in rows:
-                exists = exists_on(loads(row["fields"]), day)
-                if exists or (exists is None and row["type"] in places):
-                    kept.append(row)
-                elif exists is None:
-                    unknown += 1
-            rows = kept
+        if day is not None:  # the one rule of existence on a day (lifespan.existing_on), as neighbors and show
+            existing = existing_on(self.store, {row["id"]: row for row in rows}, day)
+            unknown = sum(1 for row in rows if existing[row["id"]] is None)
+            rows = [row for row in rows if existing[row["id"]]]
         # what is listed only by inference, by plan or by an announcement is marked, not listed as plain fact
         marks = {entity_id: ["inferred location"] for entity_id, stated in (placed or {}).items() if not stated}
         roles = self.store.roles()
@@ -350,10 +344,17 @@ class KB:
 
     def neighbors(self, entity: str, depth: int = 1, via: list[str] | None = None) -> list[NeighborRow]:
         """Entities within `depth` relations of `entity`, with the relation that reached each."""
+        return self.neighbors_as_of(entity, depth, via)[0]
+
+    def neighbors_as_of(
+        self, entity: str, depth: int = 1, via: list[str] | None = None
+    ) -> tuple[list[NeighborRow], int]:
+        """neighbors, and under --as-of how many more were reached but have no known start date (not listed,
+        as `list --as-of` leaves them out: lifespan.existing_on)."""
         from ipkb.read import views
         from ipkb.read.traverse import neighborhood
 
         self.check_types(None, via)
         (entity_id,) = self.resolve(entity)
-        distance, edges = neighborhood(self.store, entity_id, depth, via)
-        return views.neighbors(self.store, distance, edges)
+        distance, edges, unknown = neighborhood(self.store, entity_id, depth, via)
+        return views.neighbors(self.store, distance, edges), unknown

@@ -111,12 +111,13 @@ def test_list_as_of_shows_what_is_known_to_exist_and_counts_the_undated_apart(ru
 
     assert listed("--as-of", "2009") == set()  # the office dates from 2010: a year counts once it is over
     assert listed("--as-of", "2010") == {"demo-office"}
-    assert listed("--as-of", "2030-06") == {"demo-office", "late-center"}
+    # national-center has no `since`, but the office hosts it from 2019-01 (lifespan.existing_on)
+    assert listed("--as-of", "2030-06") == {"demo-office", "late-center", "national-center"}
     assert {"national-center", "keqiao-overseas-dispute-subcenter"} <= listed()  # without --as-of: all
-    table = run("list", "--type", "center", "--as-of", "2020")
+    table = run("list", "--type", "center", "--as-of", "2018")
     assert "2 more without a known start date (not shown)" in table.stderr
     assert "national-center" not in table.stdout
-    assert json.loads(run("list", "--type", "center", "--as-of", "2020", "--json").stdout)["entities"] == []
+    assert json.loads(run("list", "--type", "center", "--as-of", "2018", "--json").stdout)["entities"] == []
     places = {
         e["id"] for e in json.loads(run("list", "--in", "zhejiang", "--as-of", "2019", "--json").stdout)["entities"]
     }
@@ -196,7 +197,7 @@ def test_list_as_of_json_carries_the_count_the_text_gives_of_entities_without_a_
     said nothing of them, so a script took the list for all there was. --json now carries the same count
     (`without_start_date`, only under --as-of); --format csv/tsv/json stay the rows alone."""
     renamed_kb(mini_kb)
-    args = ("list", "--type", "center", "--as-of", "2020")
+    args = ("list", "--type", "center", "--as-of", "2018")
     assert "2 more without a known start date (not shown)" in run(*args).stderr
     page = json.loads(run(*args, "--json").stdout)
     assert page["without_start_date"] == 2
@@ -205,4 +206,37 @@ def test_list_as_of_json_carries_the_count_the_text_gives_of_entities_without_a_
     assert rows.exit_code == 0 and rows.stdout.splitlines() == ["id,type,name,zh"]
     from ipkb import open_kb
 
-    assert open_kb(mini_kb, as_of="2020").list_page(["center"])["without_start_date"] == 2
+    assert open_kb(mini_kb, as_of="2018").list_page(["center"])["without_start_date"] == 2
+
+
+def test_list_neighbors_and_show_as_of_agree_on_whether_an_entity_existed(run, mini_kb: Path) -> None:
+    """The trial: `neighbors --as-of` showed every entity a holding relation reached, `list --as-of` only those
+    whose own `since` placed them, so they disagreed both ways: a centre with no `since` that an office hosts
+    from 2019-01 was in the office's neighbours in 2020 but counted as "without a known start date" by list,
+    and a centre founded in 2030 was a neighbour in 2016 by an undated-holds relation (its city). Both, and
+    show, now ask one rule (lifespan.existing_on): its own dates, else a place, else an end of a relation its
+    own dates say held that day."""
+    renamed_kb(mini_kb)
+    (mini_kb / "relations" / "late.yaml").write_text(
+        "- {from: late-center, type: located_in, to: huzhou, sources: [src-article]}\n", encoding="utf-8"
+    )
+
+    def listed(day: str) -> set[str]:
+        return {
+            e["id"] for e in json.loads(run("list", "--type", "center", "--as-of", day, "--json").stdout)["entities"]
+        }
+
+    def near(entity: str, day: str) -> set[str]:
+        return {r["id"] for r in json.loads(run("neighbors", entity, "--as-of", day, "--json").stdout)}
+
+    for day in ("2016", "2018", "2020", "2031"):
+        for entity in ("demo-office", "huzhou"):
+            centers = {i for i in near(entity, day) if i in {"national-center", "late-center"}}
+            assert centers <= listed(day), (entity, day)
+        shown = json.loads(run("show", "national-center", "--as-of", day, "--json").stdout)["exists_as_of"]
+        assert bool(shown) == ("national-center" in listed(day)), day
+    assert "national-center" in listed("2020") and "national-center" in near("demo-office", "2020")
+    assert "late-center" not in near("huzhou", "2016")  # founded 2030: its city says nothing of 2016
+    assert "late-center" in near("huzhou", "2031")
+    hidden = run("neighbors", "huzhou", "--as-of", "2016")
+    assert "without a known start date" not in hidden.stderr  # late-center is known not to exist then

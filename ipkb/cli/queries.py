@@ -277,7 +277,7 @@ def neighbors(
     if table and tree:
         raise UsageError("--table and --tree ask for two drawings", hint="give one of them")
     kb = open_kb(as_of)
-    rows = kb.neighbors(entity, depth, via)
+    rows, without_start = kb.neighbors_as_of(entity, depth, via)
     if as_json:
         emit_json(rows)
         return
@@ -286,3 +286,5 @@ def neighbors(
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
     emit_as_of(kb)
     emit(render.neighbor_table(rows, labels) if table else render.neighbor_tree(rows, labels))
+    if without_start:  # as `list --as-of` says it
+        emit_note(f"{without_start} more without a known start date (not shown)")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ipkb.timeframe import holds_on, period_end, period_start
 
 if TYPE_CHECKING:
+    import sqlite3
+
+    from ipkb.read.query import Store
     from ipkb.shapes import Attributes, FormerName
 
 
@@ -35,3 +39,27 @@ def exists_on(fields: Attributes, day: str) -> bool | None:
     """Whether an entity existed on `day`, by its `since` and `until` (the rules of a relation's, see
     timeframe.holds_on): None when it has no `since`, so that the KB cannot tell."""
     return holds_on(fields, day, ("since",), ("until",))  # an entity's own fields, not a relation's qualifiers
+
+
+def existing_on(store: Store, rows: Mapping[str, sqlite3.Row], day: str) -> dict[str, bool | None]:
+    """Whether each entity (id -> its row) existed on `day`: the one rule of `list`, `neighbors`, `show`
+    and claimed totals under --as-of. Its own `since` and `until` decide when they can (exists_on);
+    else a place exists (a city stays a city), and so does an end of a relation that its own dates, or a
+    source's sighting, say held that day (a body that ran a campaign that year existed then), not one of a
+    type that holds undated (a centre's city says nothing of when the centre began); else None: the KB cannot
+    tell, and the entity is left out, counted apart where the answer can say so."""
+    places = store.place_types()
+    out: dict[str, bool | None] = {}
+    for entity_id, row in rows.items():
+        known = exists_on(json.loads(row["fields"]), day)
+        out[entity_id] = True if known is None and row["type"] in places else known
+    unknown = sorted(entity_id for entity_id, known in out.items() if known is None)
+    if unknown:
+        roles = store.roles()
+        for edge in store.edges_touching(unknown):
+            start, end_, seen = roles.dating(edge.type)
+            if holds_on(edge.qualifiers, day, start, end_, False, seen):
+                for end in (edge.source_id, edge.target_id):
+                    if end in out and out[end] is None:
+                        out[end] = True
+    return out

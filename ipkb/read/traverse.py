@@ -12,6 +12,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from ipkb.errors import NoPath
+from ipkb.read.lifespan import existing_on
 from ipkb.read.query import Edge, Store
 from ipkb.roles import Roles
 from ipkb.text import counted
@@ -121,23 +122,34 @@ def _walk(parents: dict[str, list[tuple[str, Edge]]], node: str, root: str) -> I
 
 def neighborhood(
     store: Store, center: str, depth: int, via: list[str] | None = None
-) -> tuple[dict[str, int], list[Edge]]:
-    """Entities within `depth` hops (with their distance) and the relations among them."""
+) -> tuple[dict[str, int], list[Edge], int]:
+    """Entities within `depth` hops (with their distance), the relations among them, and under `as_of` how
+    many more were reached but cannot be placed on that day. Under `as_of` an entity not known to exist
+    then (lifespan.existing_on, as `list --as-of` asks it) is left out, and not walked through; the centre
+    is always kept."""
     distance = {center: 0}
     frontier = [center]
+    passed: set[str] = set()  # reached, but not known to exist on as_of
+    unknown = 0
     for level in range(1, depth + 1):
         found = []
         for _, _, other in _expand(store, frontier, via):
-            if other not in distance:
-                distance[other] = level
+            if other not in distance and other not in passed:
                 found.append(other)
-        frontier = sorted(set(found))
+        found = sorted(set(found))
+        if store.as_of is not None and found:
+            existing = existing_on(store, store.entities(found), store.as_of)
+            passed.update(i for i in found if not existing.get(i))
+            unknown += sum(1 for i in found if i in existing and existing[i] is None)
+            found = [i for i in found if existing.get(i)]
+        distance.update((other, level) for other in found)
+        frontier = found
         if not frontier:
             break
     edges = [
         e for e in store.edges_touching(sorted(distance), via) if e.source_id in distance and e.target_id in distance
     ]
-    return distance, edges
+    return distance, edges, unknown
 
 
 def contained_in(store: Store, place: str, relation_types: tuple[str, ...] | None = None) -> set[str]:

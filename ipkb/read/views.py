@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from ipkb import timeframe
-from ipkb.read.lifespan import exists_on, former_names, name_on
+from ipkb.read.lifespan import existing_on, former_names, name_on
 from ipkb.read.query import Edge, Store
 
 if TYPE_CHECKING:
@@ -138,13 +138,17 @@ def show(store: Store, entity_id: str) -> ShowView:
     if store.as_of is not None:
         then["as_of"] = store.as_of
         then["name_as_of"], then["zh_as_of"] = name_on(row, store.as_of)
-        then["exists_as_of"] = exists_on(fields, store.as_of)
+        then["exists_as_of"] = existing_on(store, {entity_id: row}, store.as_of)[entity_id]
         # not yet in existence (or no longer): no relation of unknown date can have held then
         undated = store.edges_of(entity_id, date_unknown=True) if then["exists_as_of"] is not False else []
         undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
         others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
-        # nor one whose other end is known not to exist that day (by its own since and until)
-        undated = [e for e in undated if _other_exists(others, e, entity_id, store.as_of) is not False]
+        # nor one whose other end is known not to exist that day (by the same rule)
+        ends = {e.target_id if e.source_id == entity_id else e.source_id for e in undated}
+        existing = existing_on(store, {i: others[i] for i in ends if i in others}, store.as_of)
+        undated = [
+            e for e in undated if existing.get(e.target_id if e.source_id == entity_id else e.source_id) is not False
+        ]
         then["relations_date_unknown"] = sorted(
             (relation_view(store, e, entity_id, others, undated_cites[str(e.rowid)]) for e in undated),
             key=_relation_order,
@@ -176,12 +180,6 @@ def show(store: Store, entity_id: str) -> ShowView:
         "sources": source_list(store, cited),
         **use,
     }
-
-
-def _other_exists(rows: Mapping[str, sqlite3.Row], edge: Edge, entity_id: str, day: str) -> bool | None:
-    """Whether the entity at a relation's other end existed on `day` (lifespan.exists_on; None: not known)."""
-    row = rows.get(edge.target_id if edge.source_id == entity_id else edge.source_id)
-    return None if row is None else exists_on(json.loads(row["fields"]), day)
 
 
 def claimed_total(claim: CoverageClaim) -> ClaimedTotal:
@@ -360,11 +358,10 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
 
 
 def _existing_then(store: Store, day: str, dated: set[str], undated: set[str]) -> tuple[set[str], set[str]]:
-    """A claim's (dated, undated) members less those that did not exist on `day`; a dated one whose lifespan
-    cannot tell is undated, unless it is a place (taken to exist at any date, as `list --as-of` does)."""
-    rows, places = store.entities(dated | undated), store.place_types()
-    exists = {m: exists_on(json.loads(r["fields"]), day) for m, r in rows.items()}
-    unknown = {m for m in dated if exists.get(m) is None and (m not in rows or rows[m]["type"] not in places)}
+    """A claim's (dated, undated) members less those that did not exist on `day`; a dated one that cannot be
+    placed on that day is undated (lifespan.existing_on, the rule of `list --as-of`)."""
+    exists = existing_on(store, store.entities(dated | undated), day)
+    unknown = {m for m in dated if exists.get(m) is None}
     return (
         {m for m in dated if exists.get(m) is not False} - unknown,
         {m for m in undated | unknown if exists.get(m) is not False},
