@@ -240,3 +240,22 @@ def test_list_neighbors_and_show_as_of_agree_on_whether_an_entity_existed(run, m
     assert "late-center" in near("huzhou", "2031")
     hidden = run("neighbors", "huzhou", "--as-of", "2016")
     assert "without a known start date" not in hidden.stderr  # late-center is known not to exist then
+
+
+def test_path_as_of_walks_only_through_entities_that_existed_that_day(run, mini_kb: Path) -> None:
+    """`neighbors --as-of 2016` leaves out a centre founded in 2030; `path --as-of 2016` walked through it, a
+    chain through something that was not there. Now path asks the same rule (lifespan.existing_on)."""
+    renamed_kb(mini_kb)
+    (mini_kb / "relations" / "late.yaml").write_text(
+        "- {from: late-center, type: located_in, to: huzhou, sources: [src-article]}\n", encoding="utf-8"
+    )
+
+    def through(day: str) -> set[str] | None:
+        result = run("path", "demo-office", "huzhou", "--as-of", day, "--json")
+        if result.exit_code == 1:
+            return None
+        return {hop["to"]["id"] for hop in json.loads(result.stdout)["hops"]}
+
+    assert "late-center" in (through("2031") or set())
+    then = through("2016")
+    assert then is None or "late-center" not in then

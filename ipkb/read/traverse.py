@@ -52,7 +52,8 @@ def shortest_paths(
     all_paths: bool = False,
 ) -> list[list[Step]]:
     """The shortest paths between two entities, relations walked in either direction: with `all_paths` every one
-    (up to MAX_PATHS), else the one resting least on planned, announced and inferred hops (`caveats`)."""
+    (up to MAX_PATHS), else the one resting least on planned, announced and inferred hops (`caveats`). Under
+    --as-of, only through entities that existed that day (lifespan.existing_on, the rule of `neighbors`)."""
     if start == goal:
         return [[]]
     # parents[side][node] = [(previous node, edge)]; side 0 grows from start, side 1 from goal
@@ -69,6 +70,9 @@ def shortest_paths(
         for node, edge, other in _expand(store, frontiers[side], via):
             if other not in seen:
                 layer.setdefault(other, []).append((node, edge))
+        if store.as_of and layer:  # walk only through what existed that day, as neighbors does
+            existing = existing_on(store, store.entities(n for n in layer if n not in (start, goal)), store.as_of)
+            layer = {n: links for n, links in layer.items() if n in (start, goal) or existing.get(n)}
         seen.update(layer)
         frontiers[side] = sorted(layer)
         depth[side] += 1
@@ -83,7 +87,7 @@ def shortest_paths(
             return found if all_paths else found[:1]
     limit = f" within {counted(max_hops, 'hop')}" if max_hops is not None else ""
     only = f" using only {', '.join(via)}" if via else ""
-    day = f" as of {store.as_of}" if store.as_of else ""  # relations not yet begun then are hidden
+    day = f" as of {store.as_of}" if store.as_of else ""  # relations not begun then, entities not there, are hidden
     raise NoPath(
         f"no path between {start} and {goal}{limit}{only}{day}",
         hint=("try a later --as-of (or none), " if day else "try ")
