@@ -259,3 +259,30 @@ def test_path_as_of_walks_only_through_entities_that_existed_that_day(run, mini_
     assert "late-center" in (through("2031") or set())
     then = through("2016")
     assert then is None or "late-center" not in then
+
+
+def test_show_as_of_does_not_say_a_place_contained_what_was_not_there(run, mini_kb: Path) -> None:
+    """The trial: `show zhejiang --as-of 2019` listed, among what Zhejiang held that day, a sub-center first
+    set up in 2020, because `located_in` holds undated; `list --in zhejiang --as-of 2019` left it out. Now an
+    undated-holds relation counts only if its other end existed that day (lifespan.existing_on): one known
+    not to is left out, one the KB cannot place goes under the relations of unknown date."""
+    renamed_kb(mini_kb)
+    (mini_kb / "entities" / "quiet.yaml").write_text(
+        "- id: quiet-center\n  type: center\n  name: Quiet Center\n"
+        '  sources: [{source: src-article, quote: "43 local sub centers"}]\n',
+        encoding="utf-8",
+    )
+    (mini_kb / "relations" / "late.yaml").write_text(
+        "- {from: late-center, type: located_in, to: huzhou, sources: [src-article]}\n"
+        "- {from: quiet-center, type: located_in, to: huzhou, sources: [src-article]}\n",
+        encoding="utf-8",
+    )
+    then = json.loads(run("show", "huzhou", "--as-of", "2016", "--json").stdout)
+    held = {r["other"]["id"] for r in then["relations"]}
+    unknown = {r["other"]["id"] for r in then["relations_date_unknown"]}
+    assert not {"late-center", "quiet-center"} & held
+    assert "quiet-center" in unknown and "late-center" not in unknown
+    later = json.loads(run("show", "huzhou", "--as-of", "2031", "--json").stdout)
+    assert "late-center" in {r["other"]["id"] for r in later["relations"]}
+    today = json.loads(run("show", "huzhou", "--json").stdout)
+    assert {"late-center", "quiet-center"} <= {r["other"]["id"] for r in today["relations"]}

@@ -16,9 +16,7 @@ from ipkb.roles import Roles
 from ipkb.text import fold
 from ipkb.timeframe import holds_on, known_on, period_order
 
-# The kinds of names ipkb derives rather than the KB states: a Chinese name's pinyin, and an alias in traditional
-# characters written in simplified ones. Search finds them; "did you mean" and a choice among several do not
-# offer or prefer them.
+# Names ipkb derives (pinyin; an alias in traditional characters, simplified): searched, never offered or preferred
 DERIVED_NAMES = ("pinyin", "simplified")
 
 if TYPE_CHECKING:
@@ -39,9 +37,7 @@ class Edge(NamedTuple):  # not a dataclass: importing dataclasses costs every qu
     @property
     def order(self) -> tuple[str, int, int]:
         """Where the relation is written: the order answers list relations in, whatever the build history.
-
-        Rowids are not that order: a rebuild that re-reads one changed file gives its rows new rowids.
-        """
+        Rowids are not that order: a rebuild that re-reads one changed file gives its rows new rowids."""
         return (self.file, self.line, self.rowid)
 
 
@@ -171,10 +167,17 @@ class Store(SearchReads, AnalystReads):
         """The relations that carry no start date, so cannot be said to hold on `as_of` (none without it)."""
         return [] if self.as_of is None else [e for e in edges if self._held(e) is None]
 
-    def _held(self, edge: Edge) -> bool | None:
+    def held_undated(self, edge: Edge) -> bool:
+        """Whether `edge` holds on `as_of` only as its type holds undated (a centre's province), its dates silent."""
+        return self.as_of is not None and self._timeless(edge) and self._held(edge, False) is None
+
+    def _timeless(self, edge: Edge) -> bool:  # a city's province: holds undated
+        return bool(self.relation_types()[edge.type]["undated_holds"])
+
+    def _held(self, edge: Edge, timeless: bool | None = None) -> bool | None:
         start, end, seen = self.roles().dating(edge.type)
-        timeless = bool(self.relation_types()[edge.type]["undated_holds"])  # a city's province: holds undated
-        return holds_on(edge.qualifiers, self.as_of or "", start, end, timeless, seen)
+        undated = self._timeless(edge) if timeless is None else timeless
+        return holds_on(edge.qualifiers, self.as_of or "", start, end, undated, seen)
 
     def edges_of(self, entity_id: str, date_unknown: bool = False) -> list[Edge]:
         """An entity's relations both ways that hold on `as_of`; with `date_unknown`, those whose dates

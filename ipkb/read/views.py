@@ -126,8 +126,16 @@ def show(store: Store, entity_id: str) -> ShowView:
     facts = store.facts_of(entity_id)
     fact_cites = store.citations("fact", [str(f["rowid"]) for f in facts])
     edges = store.edges_of(entity_id)
-    edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
     others = store.entities([e.source_id for e in edges] + [e.target_id for e in edges])
+    unsure: list[Edge] = []  # under --as-of: held undated, to an entity the KB cannot place that day
+    if store.as_of is not None:  # a province contains a centre only once the centre exists (existing_on)
+        timeless = [e for e in edges if store.held_undated(e)]
+        ends = {e.target_id if e.source_id == entity_id else e.source_id for e in timeless}
+        there = existing_on(store, {i: others[i] for i in ends if i in others}, store.as_of)
+        known = {e.rowid: there.get(e.target_id if e.source_id == entity_id else e.source_id) for e in timeless}
+        unsure = [e for e in timeless if known[e.rowid] is None]
+        edges = [e for e in edges if known.get(e.rowid, True)]
+    edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
     relations = [relation_view(store, e, entity_id, others, edge_cites[str(e.rowid)]) for e in edges]
     relations.sort(key=_relation_order)
     entity_sources = store.citations("entity", [entity_id])[entity_id]
@@ -140,7 +148,7 @@ def show(store: Store, entity_id: str) -> ShowView:
         then["name_as_of"], then["zh_as_of"] = name_on(row, store.as_of)
         then["exists_as_of"] = existing_on(store, {entity_id: row}, store.as_of)[entity_id]
         # not yet in existence (or no longer): no relation of unknown date can have held then
-        undated = store.edges_of(entity_id, date_unknown=True) if then["exists_as_of"] is not False else []
+        undated = store.edges_of(entity_id, date_unknown=True) + unsure if then["exists_as_of"] is not False else []
         undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
         others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
         # nor one whose other end is known not to exist that day (by the same rule)
