@@ -103,10 +103,18 @@ class KB:
         for name in types or []:
             if name not in known:
                 raise UsageError(f"unknown entity type {name!r}", hint=hint_listing(name, known, "types"))
-        relation_types = sorted(self.store.relation_types())
+        declared = self.store.relation_types()
+        relation_types = sorted(declared)
         for name in relations or []:
             if name not in relation_types:
-                raise UsageError(f"unknown relation type {name!r}", hint=hint_listing(name, relation_types, "types"))
+                # show reads a relation by its label both ways (`includes` is part_of seen from its target)
+                read_as = [t for t, r in declared.items() if name.replace("_", " ") in (r["label"], r["inverse"])]
+                hint = (
+                    f"{name!r} is how show reads {read_as[0]}: --via {read_as[0]} (either direction)"
+                    if read_as
+                    else hint_listing(name, relation_types, "types")
+                )
+                raise UsageError(f"unknown relation type {name!r}", hint=hint)
 
     def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""

@@ -34,3 +34,12 @@ def test_a_right_question_still_answers(run) -> None:
     assert "huzhou" in run("list", "--designation", "national-ip-demonstration-city").stdout
     assert "keqiao" in run("list", "--in", "zhejiang").stdout
     assert run("facts", "--period", "2014").exit_code == 0 and run("facts", "--period", "2014/2015").exit_code == 0
+
+
+@pytest.mark.parametrize("typed", ["includes", "part of"])
+def test_a_relation_named_as_show_reads_it_points_to_its_type(run, typed: str) -> None:
+    """The trial: show prints `includes` (part_of seen from its target); `--via includes` said only "unknown
+    relation type", with no way to learn that the type is part_of."""
+    result = run("neighbors", "huzhou", "--via", typed)
+    assert result.exit_code == 2
+    assert "is how show reads part_of: --via part_of" in result.stderr
