@@ -231,7 +231,8 @@ class KB:
         from ipkb.read.traverse import entities_placed_within
 
         self.check_types(types)
-        conferred = self._conferred(designation) if designation else None
+        conferring = self._conferring(designation) if designation else None
+        conferred = None if conferring is None else {holder: edges[0] for holder, edges in conferring.items()}
         placed: dict[str, bool] | None = None
         parents: dict[str, list[str]] = {}
         found: list[sqlite3.Row] = []
@@ -246,14 +247,15 @@ class KB:
             existing = existing_on(self.store, {row["id"]: row for row in rows}, day)
             unknown = sum(1 for row in rows if existing[row["id"]] is None)
             rows = [row for row in rows if existing[row["id"]]]
-        # what is listed only by inference, by plan or by an announcement is marked, not listed as plain fact
+        # what is listed only by inference, by plan or by an announcement is marked, not listed as plain fact:
+        # a holder is marked only if every relation conferring the designation on it is so
         marks = {entity_id: ["inferred location"] for entity_id, stated in (placed or {}).items() if not stated}
         roles = self.store.roles()
-        for holder, edge in (conferred or {}).items():
+        for holder, edges in (conferring or {}).items():
             flags = (
-                ("inferred", edge.confidence == "inferred"),
-                ("planned", roles.is_planned(edge.qualifiers)),
-                ("announced", roles.is_announced(edge.qualifiers)),
+                ("inferred", all(e.confidence == "inferred" for e in edges)),
+                ("planned", all(roles.is_planned(e.qualifiers) for e in edges)),
+                ("announced", all(roles.is_announced(e.qualifiers) for e in edges)),
             )
             marks.setdefault(holder, []).extend(mark for mark, on in flags if on)
         caveats = {i: " · ".join(m) or None for i, m in marks.items()}
@@ -274,7 +276,11 @@ class KB:
         return {row["id"]: [refs[p] for p in parents.get(row["id"], []) if p in refs] for row in rows}
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
-        """Holder id -> the relation that confers `designation` on it (its qualifiers: batch, year, ...)."""
+        """Holder id -> the earliest relation that confers `designation` on it (its qualifiers: batch, year, ...)."""
+        return {holder: edges[0] for holder, edges in self._conferring(designation).items()}
+
+    def _conferring(self, designation: str) -> dict[str, list[Edge]]:
+        """Holder id -> every relation that confers `designation` on it, the earliest first."""
         from ipkb.timeframe import relation_since
 
         designation_id = self.resolve_as(designation, "--designation", "a designation")
@@ -283,8 +289,11 @@ class KB:
             return {}
         edges = [e for e in self.store.edges_touching([designation_id], [holds]) if e.target_id == designation_id]
         start = self.store.roles().start
-        edges.sort(key=lambda e: relation_since(e.qualifiers, start) or "9999", reverse=True)  # the earliest wins below
-        return {e.source_id: e for e in edges}
+        edges.sort(key=lambda e: relation_since(e.qualifiers, start) or "9999")
+        out: dict[str, list[Edge]] = {}
+        for edge in edges:
+            out.setdefault(edge.source_id, []).append(edge)
+        return out
 
     def with_columns(
         self, rows: list[ListRow], columns: list[str], designation: str | None = None, within: str | None = None

@@ -147,3 +147,16 @@ def test_national_center_lists_its_subcenters_with_batches() -> None:
 def test_list_in_a_province_is_transitive() -> None:
     inside = {e["id"] for e in ipkb_json("list", "--in", "zhejiang")["entities"]}
     assert {"huzhou", "keqiao", "shaoxing", "anji"} <= inside
+
+
+def test_a_holder_is_marked_announced_only_if_every_claim_of_its_title_is_an_announcement() -> None:
+    """The trial: Huzhou was marked 'announced' as a demonstration city, from the 2013 public notice, though
+    the 2014 assessment counts it among the demonstration cities (a claim of its own, not an announcement)."""
+    rows = {
+        r["id"]: r
+        for r in ipkb_json("list", "--designation", "national-ip-demonstration-city", "--columns", "id,caveat")[
+            "entities"
+        ]
+    }
+    assert rows["huzhou"]["caveat"] is None
+    assert rows["jiaxing"]["caveat"] == "announced"  # named only in the 2013 notice
