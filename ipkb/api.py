@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from ipkb.errors import UsageError
+from ipkb.errors import EntityNotFound, UsageError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -76,15 +76,21 @@ class KB:
         what it is and what is expected (`huzhou` is a city, not a designation), with how to list those."""
         from json import loads
 
+        from ipkb.read.resolve import resolve
         from ipkb.text import a_or_an
 
-        (entity_id,) = self.resolve(name)
         roles = self.store.roles()
         if role == "a place":
             wanted: list[str] | None = sorted(roles.places) or None  # a schema without places: any
         else:
             confers = self.store.relation_types().get(roles.designation or "")
             wanted = sorted(loads(confers["range"])) if confers is not None and confers["range"] else None
+        try:
+            entity_id = resolve(self.store, name, wanted)  # "did you mean" offers only entities of those types
+        except EntityNotFound as missing:
+            if not missing.suggestions and wanted:
+                missing.hint = f"{option} takes {role}; list them: ipkb list " + " ".join(f"--type {t}" for t in wanted)
+            raise
         row = self.store.entity(entity_id)
         if wanted is None or row is None or row["type"] in wanted:
             return entity_id

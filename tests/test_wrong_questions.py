@@ -43,3 +43,14 @@ def test_a_relation_named_as_show_reads_it_points_to_its_type(run, typed: str) -
     result = run("neighbors", "huzhou", "--via", typed)
     assert result.exit_code == 2
     assert "is how show reads part_of: --via part_of" in result.stderr
+
+
+def test_did_you_mean_for_designation_offers_designations_only() -> None:
+    """The trial: `list --designation demo-city` offered `jimo (Jimo City)`, a city, as what was meant."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    result = invoke(["--kb", str(BUNDLED_KB), "list", "--designation", "demo-city"])
+    assert result.exit_code == 1
+    assert "jimo" not in result.stderr and "ipkb list --type designation" in result.stderr
+    near = invoke(["--kb", str(BUNDLED_KB), "list", "--designation", "national-ip-demonstration-citi"])
+    assert near.exit_code == 1 and "did you mean: national-ip-demonstration-city" in near.stderr

@@ -7,11 +7,11 @@ from ipkb.read.query import DERIVED_NAMES, Store
 from ipkb.text import fold, has_han, simplified_instead
 
 
-def resolve(store: Store, words: str) -> str:
+def resolve(store: Store, words: str, offer: list[str] | None = None) -> str:
     """Exact id; then name, Chinese name, alias or pinyin with case, spaces, punctuation and 市/区/县/省 folded;
     among several, the one entity with a name written exactly so, or else the one whose match is a stated name
     rather than a derived pinyin. Chinese in traditional characters that finds nothing is tried in simplified
-    ones (寧波 is 宁波)."""
+    ones (寧波 is 宁波). "Did you mean" offers only entities of the types in `offer`, if given."""
     text = words.strip()
     found = named_as(store, text, words)
     if found is None:
@@ -19,7 +19,7 @@ def resolve(store: Store, words: str) -> str:
         found = named_as(store, simple, words) if simple else None
     if found is not None:
         return found
-    offered = suggested(store, text)
+    offered = suggested(store, text, types=offer)
     raise EntityNotFound(words, shown(offered), [entity_id for entity_id, _ in offered])
 
 
@@ -61,7 +61,7 @@ def shown(offered: list[tuple[str, str]]) -> list[str]:
 PLACE_ENDINGS = frozenset("州市区县省镇乡村旗盟")
 
 
-def suggested(store: Store, text: str, limit: int = 5) -> list[tuple[str, str]]:
+def suggested(store: Store, text: str, limit: int = 5, types: list[str] | None = None) -> list[tuple[str, str]]:
     """The names that sound the same (Chinese typed with a homophone: 湖洲 for 湖州), then the stated names
     that start with it (four letters or more: Zhizheng), then the names spelt most alike (a typo: huzou,
     keqioa): (id, name), one per entity, none when nothing is close (`nosuch`). Chinese is offered only names
@@ -95,6 +95,8 @@ def suggested(store: Store, text: str, limit: int = 5) -> list[tuple[str, str]]:
     for index in closest(folded, [n[2] for n in names], limit=limit * 4, cutoff=cutoff, whole=True):
         entity_id, name, _, kind = names[index]
         found.append((entity_id, name, kind))
+    if types is not None:
+        found = [f for f in found if f[2] in types]
     sources = store.roles().sources
     wanted = bool(found) and found[0][2] in sources  # a source's name is offered sources, any other no source
     out: list[tuple[str, str]] = []
