@@ -154,14 +154,15 @@ class KB:
 
     def _search(self, text: str, types: list[str] | None, limit: int) -> tuple[list[sqlite3.Row], str | None]:
         """The rows `search` finds, and the text it read instead when nothing matched as written: Chinese
-        words cut into words of two (`text.han_pairs`: 海外纠纷 finds 海外知识产权纠纷), else None."""
-        from ipkb.text import han_pairs
+        words cut into words of two characters (`text.han_pairs`: 海外纠纷 finds 海外知识产权纠纷), or pinyin
+        into words of two syllables (`text.pinyin_pairs`: haiwaijiufen), else None."""
+        from ipkb.text import han_pairs, pinyin_pairs
 
         if not text.strip():
             raise UsageError("search needs some text", hint="e.g. ipkb search 柯桥")
         self.check_types(types)
         rows = [row for row, _ in self.store.search(text.strip(), types, limit)]
-        apart = None if rows else han_pairs(text.strip())
+        apart = None if rows else han_pairs(text.strip()) or pinyin_pairs(text.strip())
         if apart is None:
             return rows, None
         found = [row for row, _ in self.store.search(apart, types, limit)]

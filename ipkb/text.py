@@ -160,6 +160,22 @@ def han_pairs(text: str) -> str | None:
     return " ".join(cut) if cut != words else None
 
 
+def pinyin_pairs(text: str) -> str | None:
+    """`text` with each word that reads as 3 or more pinyin syllables cut into words of two syllables
+    (haiwaijiufen: haiwai jiufen), as `han_pairs` cuts Chinese; None if nothing is cut."""
+    words = text.split()
+    cut = []
+    for word in words:
+        runs = [] if has_han(word) else syllable_runs(strip_tones(word).casefold())
+        syllables = runs[0].split() if runs else []
+        cut.append(
+            " ".join("".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2))
+            if len(syllables) >= 3
+            else word
+        )
+    return " ".join(cut) if cut != words else None
+
+
 def _all_han(word: str) -> bool:
     return all(has_han(c) for c in word)
 

@@ -412,3 +412,12 @@ def test_an_alias_in_traditional_characters_is_found_and_named_in_simplified_one
     shown = invoke(["--kb", str(BUNDLED_KB), "show", "曹县知识产权快速维权中心", "--json"])
     assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == "caoxian-rapid-protection-center"
     assert "曹县知识产权快速维权中心" not in json.loads(shown.stdout)["aliases"]  # derived, not stated
+
+
+def test_pinyin_typed_without_spaces_is_read_two_syllables_at_a_time_when_nothing_matches() -> None:
+    """The trial: `search haiwai jiufen` found 12 entities, `search haiwaijiufen` none, though the help says
+    syllables may be typed with or without spaces (they must follow each other in a name: 海外…纠纷 do not)."""
+    page = search_json("haiwaijiufen", "--limit", "1000")
+    assert page["read_as"] == "haiwai jiufen"
+    assert page["entities"] == search_json("haiwai", "jiufen", "--limit", "1000")["entities"] != []
+    assert search_json("hangzhou")["read_as"] is None
