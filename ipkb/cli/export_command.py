@@ -102,7 +102,13 @@ def export(
     title = describe(store, root_id, depth, place_id, types, relations)
     # a picture of the whole KB without its sources has fewer relations than `stats` counts: its title says why
     whole = not (root_id or place_id or types or relations)
-    graph.graph["title"] = f"{title}; sources left out" if whole and not draw_sources else title
+    if whole and not draw_sources:
+        from ipkb.read.query_export import count_kept_relations
+        from ipkb.text import counted
+
+        theirs = count_kept_relations(store) - count_kept_relations(store, sources)
+        title += f"; sources left out, and {counted(theirs, 'relation')} of theirs" if theirs else "; sources left out"
+    graph.graph["title"] = title
     try:
         written = export_to(graph, fmt, output, Path(kb_path()))
     except BrokenPipeError:  # a reader that stopped early (quiet, cli.main), unless no one could read at all
