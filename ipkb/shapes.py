@@ -219,8 +219,7 @@ class SearchPage(TypedDict):  # `search --json`: the best matches, and how many 
     total: int | None  # every match, counted up to 1,000; null: more than that
     truncated: bool  # --limit left some out
     entities: list[ListRow]
-    # the text searched instead when nothing matched as written: Chinese or pinyin cut in twos (海外 纠纷); else null
-    read_as: str | None
+    read_as: str | None  # what was searched when nothing matched as written: Chinese or pinyin cut in twos; else null
     suggestions: list[Suggestion]  # when nothing matches, the names `show` would offer, closest first; else []
 
 
