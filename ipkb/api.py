@@ -154,15 +154,15 @@ class KB:
 
     def _search(self, text: str, types: list[str] | None, limit: int) -> tuple[list[sqlite3.Row], str | None]:
         """The rows `search` finds, and the text it read instead when nothing matched as written: Chinese
-        words cut into words of two characters (`text.han_pairs`: 海外纠纷 finds 海外知识产权纠纷), or pinyin
-        into words of two syllables (`text.pinyin_pairs`: haiwaijiufen), else None."""
-        from ipkb.text import han_pairs, pinyin_pairs
+        or pinyin cut into words of two characters or syllables (`text.in_twos`: 海外纠纷 and haiwaijiufen find
+        海外知识产权纠纷), else None."""
+        from ipkb.text import in_twos
 
         if not text.strip():
             raise UsageError("search needs some text", hint="e.g. ipkb search 柯桥")
         self.check_types(types)
         rows = [row for row, _ in self.store.search(text.strip(), types, limit)]
-        apart = None if rows else han_pairs(text.strip()) or pinyin_pairs(text.strip())
+        apart = None if rows else in_twos(text.strip())
         if apart is None:
             return rows, None
         found = [row for row, _ in self.store.search(apart, types, limit)]
@@ -239,7 +239,7 @@ class KB:
 
         self.check_types(types)
         conferring = self._conferring(designation) if designation else None
-        conferred = None if conferring is None else {holder: edges[0] for holder, edges in conferring.items()}
+        conferred = None if conferring is None else _earliest(conferring)
         placed: dict[str, bool] | None = None
         parents: dict[str, list[str]] = {}
         found: list[sqlite3.Row] = []
@@ -284,7 +284,7 @@ class KB:
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
         """Holder id -> the earliest relation that confers `designation` on it (its qualifiers: batch, year, ...)."""
-        return {holder: edges[0] for holder, edges in self._conferring(designation).items()}
+        return _earliest(self._conferring(designation))
 
     def _conferring(self, designation: str) -> dict[str, list[Edge]]:
         """Holder id -> every relation that confers `designation` on it, the earliest first."""
@@ -382,3 +382,8 @@ class KB:
         (entity_id,) = self.resolve(entity)
         distance, edges, unknown = neighborhood(self.store, entity_id, depth, via)
         return views.neighbors(self.store, distance, edges), unknown
+
+
+def _earliest(conferring: dict[str, list[Edge]]) -> dict[str, Edge]:
+    """Holder id -> the earliest of the relations conferring a designation on it (`KB._conferring`)."""
+    return {holder: edges[0] for holder, edges in conferring.items()}

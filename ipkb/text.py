@@ -148,36 +148,22 @@ def may_be_traditional(text: str) -> bool:
     return False
 
 
-def han_pairs(text: str) -> str | None:
-    """`text` with each Chinese word of 3 or more characters cut into words of two (海外纠纷: 海外 纠纷; an odd
-    last character stands alone), for a search that found nothing as written: Chinese has no spaces, so a
-    reader's 海外纠纷 may be two words that a name holds apart (海外知识产权纠纷). None if nothing is cut."""
-    words = text.split()
-    cut = [
-        " ".join(word[i : i + 2] for i in range(0, len(word), 2)) if len(word) >= 3 and _all_han(word) else word
-        for word in words
-    ]
-    return " ".join(cut) if cut != words else None
-
-
-def pinyin_pairs(text: str) -> str | None:
-    """`text` with each word that reads as 3 or more pinyin syllables cut into words of two syllables
-    (haiwaijiufen: haiwai jiufen), as `han_pairs` cuts Chinese; None if nothing is cut."""
+def in_twos(text: str) -> str | None:
+    """`text` with each Chinese word of 3 or more characters cut into words of two characters (海外纠纷: 海外
+    纠纷), and each word that reads as 3 or more pinyin syllables into words of two syllables (haiwaijiufen:
+    haiwai jiufen); an odd last one stands alone. For a search that found nothing as written: Chinese has no
+    spaces, so a reader's 海外纠纷 may be two words that a name holds apart (海外知识产权纠纷). None if
+    nothing is cut."""
     words = text.split()
     cut = []
     for word in words:
-        runs = [] if has_han(word) else syllable_runs(strip_tones(word).casefold())
-        syllables = runs[0].split() if runs else []
-        cut.append(
-            " ".join("".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2))
-            if len(syllables) >= 3
-            else word
-        )
+        if has_han(word):
+            parts = list(word) if all(has_han(c) for c in word) else []
+        else:
+            runs = syllable_runs(strip_tones(word).casefold())
+            parts = runs[0].split() if runs else []
+        cut.append(" ".join("".join(parts[i : i + 2]) for i in range(0, len(parts), 2)) if len(parts) >= 3 else word)
     return " ".join(cut) if cut != words else None
-
-
-def _all_han(word: str) -> bool:
-    return all(has_han(c) for c in word)
 
 
 def simplified_instead(text: str) -> str | None:
