@@ -115,6 +115,16 @@ def _cited_ids(items: Iterable[Sequence[Mapping[str, object]]]) -> list[str]:
     return [str(c["source"]) for sources in items for c in sources]
 
 
+def _other_ends_existing(
+    store: Store, edges: list[Edge], entity_id: str, rows: Mapping[str, sqlite3.Row]
+) -> dict[int, bool | None]:
+    """Relation rowid -> whether the entity at its other end from `entity_id` existed on `as_of`
+    (lifespan.existing_on; None: the KB cannot tell)."""
+    other = {e.rowid: e.target_id if e.source_id == entity_id else e.source_id for e in edges}
+    existing = existing_on(store, {i: rows[i] for i in set(other.values()) if i in rows}, store.as_of or "")
+    return {rowid: existing.get(end) for rowid, end in other.items()}
+
+
 def _relation_order(view: RelationView) -> tuple[bool, str, str, str]:
     """Outgoing first, then by label and the other entity's name: how show lists relations."""
     return (view["direction"] != "out", view["label"], view["other"]["name"], view["other"]["id"])
@@ -130,9 +140,7 @@ def show(store: Store, entity_id: str) -> ShowView:
     unsure: list[Edge] = []  # under --as-of: held undated, to an entity the KB cannot place that day
     if store.as_of is not None:  # a province contains a centre only once the centre exists (existing_on)
         timeless = [e for e in edges if store.held_undated(e)]
-        ends = {e.target_id if e.source_id == entity_id else e.source_id for e in timeless}
-        there = existing_on(store, {i: others[i] for i in ends if i in others}, store.as_of)
-        known = {e.rowid: there.get(e.target_id if e.source_id == entity_id else e.source_id) for e in timeless}
+        known = _other_ends_existing(store, timeless, entity_id, others)
         unsure = [e for e in timeless if known[e.rowid] is None]
         edges = [e for e in edges if known.get(e.rowid, True)]
     edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
@@ -152,11 +160,8 @@ def show(store: Store, entity_id: str) -> ShowView:
         undated_cites = store.citations("relation", [str(e.rowid) for e in undated])
         others.update(store.entities([e.source_id for e in undated] + [e.target_id for e in undated]))
         # nor one whose other end is known not to exist that day (by the same rule)
-        ends = {e.target_id if e.source_id == entity_id else e.source_id for e in undated}
-        existing = existing_on(store, {i: others[i] for i in ends if i in others}, store.as_of)
-        undated = [
-            e for e in undated if existing.get(e.target_id if e.source_id == entity_id else e.source_id) is not False
-        ]
+        existing = _other_ends_existing(store, undated, entity_id, others)
+        undated = [e for e in undated if existing[e.rowid] is not False]
         then["relations_date_unknown"] = sorted(
             (relation_view(store, e, entity_id, others, undated_cites[str(e.rowid)]) for e in undated),
             key=_relation_order,
