@@ -1,5 +1,6 @@
-"""The "JSON documents" section of docs/cli.md, written from the TypedDicts of ipkb/shapes.py and
-ipkb/shapes_diff.py (docs/gen_cli.py calls it): the contract a script that reads `--json` relies on.
+"""The "JSON documents" section of docs/cli.md, written from the TypedDicts of ipkb/shapes.py,
+ipkb/shapes_diff.py and the answer modules of ipkb/answers/ (docs/gen_cli.py calls it): the contract a
+script that reads `--json` relies on.
 
 The comments beside a class or key in those modules are their documentation here, so the contract and its
 description stay in one place.
@@ -12,9 +13,9 @@ import types
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, is_typeddict
 
-from ipkb import shapes, shapes_diff
+from ipkb import answers, shapes
 
-MODULES = (shapes, shapes_diff)
+MODULES = answers.modules()
 SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 _CLASS = re.compile(r"^class (\w+)\b.*?(?:#\s*(.*))?$")
 _ASSIGNED = re.compile(r"^(\w+) = TypedDict\(.*?(?:#\s*(.*))?$")
@@ -78,7 +79,10 @@ def named(hint: Any) -> str:
 
 
 def render() -> str:
-    documents = {name: document for module in MODULES for name, document in module.DOCUMENTS.items()}
+    from ipkb.cli.queries import COMMANDS
+
+    found = answers.documents()  # the query commands first, in the order of their declarations
+    documents = {name: found[name] for name in COMMANDS if name in found} | found
     of_class, of_key = comments()
     out = [
         "## JSON documents",
@@ -86,7 +90,8 @@ def render() -> str:
         "Every command given `--json` prints one JSON document on stdout, of the type below; on an error it "
         'prints `{"ok": false, "errors": [Message, ...]}` on stderr instead (with the exit code of the error). '
         "A key marked *optional* may be absent; a type that includes null is always there, maybe null. "
-        "Written from `ipkb/shapes.py` (and `shapes_diff.py`), which mypy checks the code against and "
+        "Written from `ipkb/shapes.py` (and `shapes_diff.py`, and each answer module of `ipkb/answers/`), "
+        "which mypy checks the code against and "
         "`tests/test_shapes.py` checks real output against.",
         "",
         "| command | document |",

@@ -20,6 +20,7 @@ from ipkb.errors import EntityNotFound, UsageError
 if TYPE_CHECKING:
     import sqlite3
 
+    from ipkb.answers.neighbors import NeighborRow
     from ipkb.read.query import Edge, Store
     from ipkb.shapes import (
         ClaimedTotal,
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
         EntityRef,
         ListPage,
         ListRow,
-        NeighborRow,
         PathView,
         SearchPage,
         ShowView,
@@ -103,24 +103,9 @@ class KB:
 
     def check_types(self, types: list[str] | None = None, relations: list[str] | None = None) -> None:
         """Raise UsageError for an entity or relation type that the schema does not declare."""
-        from ipkb.suggest import hint_listing
+        from ipkb.read.resolve import check_types
 
-        known = self.store.entity_type_names()
-        for name in types or []:
-            if name not in known:
-                raise UsageError(f"unknown entity type {name!r}", hint=hint_listing(name, known, "types"))
-        declared = self.store.relation_types()
-        relation_types = sorted(declared)
-        for name in relations or []:
-            if name not in relation_types:
-                # show reads a relation by its label both ways (`includes` is part_of seen from its target)
-                read_as = [t for t, r in declared.items() if name.replace("_", " ") in (r["label"], r["inverse"])]
-                hint = (
-                    f"{name!r} is how show reads {read_as[0]}: --via {read_as[0]} (either direction)"
-                    if read_as
-                    else hint_listing(name, relation_types, "types")
-                )
-                raise UsageError(f"unknown relation type {name!r}", hint=hint)
+        check_types(self.store, types, relations)
 
     def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""
@@ -375,13 +360,9 @@ class KB:
     ) -> tuple[list[NeighborRow], int]:
         """neighbors, and under --as-of how many more were reached but have no known start date (not listed,
         as `list --as-of` leaves them out: lifespan.existing_on)."""
-        from ipkb.read import views
-        from ipkb.read.traverse import neighborhood
+        from ipkb.answers.neighbors import neighbors
 
-        self.check_types(None, via)
-        (entity_id,) = self.resolve(entity)
-        distance, edges, unknown = neighborhood(self.store, entity_id, depth, via)
-        return views.neighbors(self.store, distance, edges), unknown
+        return neighbors(self.store, entity, depth, via)
 
 
 def _earliest(conferring: dict[str, list[Edge]]) -> dict[str, Edge]:

@@ -223,21 +223,6 @@ class SearchPage(TypedDict):  # `search --json`: the best matches, and how many 
     suggestions: list[Suggestion]  # when nothing matches, the names `show` would offer, closest first; else []
 
 
-class NeighborLink(TypedDict):  # a relation joining a neighbour to another entity of the neighbourhood (`other`, by id)
-    type: str
-    direction: Direction
-    other: str
-    qualifiers: Qualifiers
-    confidence: str
-    note: str | None
-    sources: list[Citation]
-
-
-class NeighborRow(EntityRef):  # `neighbors`: an entity reached, its distance, and its links
-    depth: int
-    relations: list[NeighborLink]
-
-
 class CitationShare(TypedDict):  # how many claims of a kind have a source, a quote, a quote from the source's own text
     total: int
     with_source: int
@@ -364,14 +349,13 @@ class Built(TypedDict):  # `build`: where the database is, from which KB, and th
     warnings: list[ProblemView]
 
 
-# The document each command prints under --json (`diff`'s: shapes_diff.DOCUMENTS). docs/gen_cli.py writes them
-# into docs/cli.md, and tests/test_shapes.py runs every command's examples against them.
+# The document each command prints under --json, for the answers older than ipkb/answers/ (`diff`'s: shapes_diff;
+# each answer module declares its own): ipkb.answers.documents() gathers them all, for docs/cli.md and tests.
 DOCUMENTS: dict[str, Any] = {
     "show": ShowView,
     "path": PathView,
     "search": SearchPage,
     "list": ListPage,
-    "neighbors": list[NeighborRow],
     "coverage": CoverageReport,
     "facts": list[MetricOverview] | list[EntityFact],  # with no metric: the metrics; with one, or --in: figures
     "timeline": list[TimelineEvent],

@@ -66,14 +66,16 @@ LAYERS = {
     "core": set(),
     "build": {"core"},
     "read": {"core"},
-    "render": {"core"},
+    "answers": {"core", "read"},
+    "render": {"core", "answers"},  # an answer's renderer reads its shape (under TYPE_CHECKING)
     "export": {"core", "read"},
-    "cli": {"core", "build", "read", "render", "export", "cli"},
+    "cli": {"core", "build", "read", "answers", "render", "export", "cli"},
 }
 CROSSINGS = {
     ("ipkb/__main__.py", "cli"),  # python -m ipkb
     ("ipkb/api.py", "build"),  # the library face: build the store if it is stale,
     ("ipkb/api.py", "read"),  # then answer from it
+    ("ipkb/api.py", "answers"),  # (the answers of ipkb/answers/ among them)
     ("ipkb/build/store.py", "read"),  # a fresh store is opened as the read side's Store
     ("ipkb/read/diff.py", "build"),  # diff compares two revisions' YAML, read by the validator
 }

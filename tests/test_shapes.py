@@ -15,7 +15,8 @@ from typing import Any, Literal, Union, get_args, get_origin, is_typeddict
 
 import pytest
 
-from ipkb import shapes, shapes_diff
+from ipkb import answers, shapes, shapes_diff
+from ipkb.answers.neighbors import NeighborRow
 from tests.conftest import BUNDLED_KB, invoke
 from tests.test_analysis import diff_after_edits
 
@@ -74,8 +75,8 @@ CASES = [
     (["search", "keqaio"], shapes.SearchPage),  # nothing found: "did you mean" suggestions
     (["list", "--type", "center", "--in", "zhejiang"], shapes.ListPage),
     (["list", "--designation", "national-ip-demonstration-city"], shapes.ListPage),
-    (["neighbors", "national-center", "--depth", "2"], list[shapes.NeighborRow]),
-    (["neighbors", "huzhou", "--as-of", "2015"], list[shapes.NeighborRow]),
+    (["neighbors", "national-center", "--depth", "2"], list[NeighborRow]),
+    (["neighbors", "huzhou", "--as-of", "2015"], list[NeighborRow]),
     (["stats"], shapes.Stats),
     (["coverage"], shapes.CoverageReport),
     (["timeline"], list[shapes.TimelineEvent]),
@@ -121,10 +122,10 @@ NOT_RUN_HERE = ("./my-kb", "diff", "verify", "export")
 def test_every_example_in_the_help_prints_the_document_its_command_declares(
     name: str, args: list[str], bundled_db: str
 ) -> None:
-    """A command's --json document is declared once (shapes.DOCUMENTS), and the examples its help gives are run
-    against it: a new command is checked without a case of its own here."""
-    documents = shapes.DOCUMENTS | shapes_diff.DOCUMENTS
-    assert name in documents or name == "export", f"declare {name}'s --json document in shapes.DOCUMENTS"
+    """A command's --json document is declared once (a DOCUMENTS that answers.documents() finds), and the
+    examples its help gives are run against it: a new command is checked without a case of its own here."""
+    documents = answers.documents()
+    assert name in documents or name == "export", f"declare {name}'s --json document in its module's DOCUMENTS"
     if any(word in args for word in NOT_RUN_HERE):
         pytest.skip("needs what a reader has and this checkout has not")
     drawn = ("--table", "--quotes", "--format", "-f")  # another output than the document: left out, with its value

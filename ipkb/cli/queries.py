@@ -276,15 +276,17 @@ def neighbors(
     """
     if table and tree:
         raise UsageError("--table and --tree ask for two drawings", hint="give one of them")
+    from ipkb.answers.neighbors import neighbors as answer
+
     kb = open_kb(as_of)
-    rows, without_start = kb.neighbors_as_of(entity, depth, via)
+    rows, without_start = answer(kb.store, entity, depth, via)
     if as_json:
         emit_json(rows)
         return
-    from ipkb.render import queries as render
+    from ipkb.render import neighbors as render
 
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
     emit_as_of(kb)
-    emit(render.neighbor_table(rows, labels) if table else render.neighbor_tree(rows, labels))
+    emit(render.table(rows, labels) if table else render.tree(rows, labels))
     if without_start:  # as `list --as-of` says it
         emit_note(f"{without_start} more without a known start date (not shown)")

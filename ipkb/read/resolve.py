@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipkb.errors import AmbiguousEntity, EntityNotFound
+from ipkb.errors import AmbiguousEntity, EntityNotFound, UsageError
 from ipkb.read.query import DERIVED_NAMES, Store
 from ipkb.text import fold, has_han, simplified_instead
 
@@ -45,6 +45,28 @@ def named_as(store: Store, text: str, words: str) -> str | None:
     if matches:
         raise AmbiguousEntity(words, matches)
     return None
+
+
+def check_types(store: Store, types: list[str] | None = None, relations: list[str] | None = None) -> None:
+    """Raise UsageError for an entity or relation type that the schema does not declare."""
+    from ipkb.suggest import hint_listing
+
+    known = store.entity_type_names()
+    for name in types or []:
+        if name not in known:
+            raise UsageError(f"unknown entity type {name!r}", hint=hint_listing(name, known, "types"))
+    declared = store.relation_types()
+    relation_types = sorted(declared)
+    for name in relations or []:
+        if name not in relation_types:
+            # show reads a relation by its label both ways (`includes` is part_of seen from its target)
+            read_as = [t for t, r in declared.items() if name.replace("_", " ") in (r["label"], r["inverse"])]
+            hint = (
+                f"{name!r} is how show reads {read_as[0]}: --via {read_as[0]} (either direction)"
+                if read_as
+                else hint_listing(name, relation_types, "types")
+            )
+            raise UsageError(f"unknown relation type {name!r}", hint=hint)
 
 
 def suggestions(store: Store, text: str) -> list[str]:

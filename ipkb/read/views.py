@@ -25,8 +25,6 @@ if TYPE_CHECKING:
         EntityRef,
         Fact,
         ListRow,
-        NeighborLink,
-        NeighborRow,
         Qualifiers,
         RelationView,
         ShowView,
@@ -272,31 +270,6 @@ def entity_list(
         if caveats is not None and r["id"] in caveats:
             row["caveat"] = caveats[r["id"]]
         out.append(row)
-    return out
-
-
-def neighbors(store: Store, distance: dict[str, int], edges: list[Edge]) -> list[NeighborRow]:
-    """The entities reached, nearest first, each with the relations that join it to the others, with the
-    qualifiers, confidence, note and citations a reader needs to weigh each link."""
-    rows = store.entities(distance)
-    cites = store.citations("relation", [str(e.rowid) for e in edges])
-    ordered = sorted(distance, key=lambda i: (distance[i], rows[i]["type"], rows[i]["name"], i))
-    out: list[NeighborRow] = []
-    for entity_id in ordered:
-        links: list[NeighborLink] = [
-            {
-                "type": e.type,
-                "direction": "out" if e.source_id == entity_id else "in",
-                "other": e.target_id if e.source_id == entity_id else e.source_id,
-                "qualifiers": e.qualifiers,
-                "confidence": e.confidence,
-                "note": e.note,
-                "sources": cites[str(e.rowid)],
-            }
-            for e in edges
-            if entity_id in (e.source_id, e.target_id)
-        ]
-        out.append({**entity_ref(rows[entity_id], store.as_of), "depth": distance[entity_id], "relations": links})
     return out
 
 

@@ -1,0 +1,76 @@
+"""`neighbors`: the entities within N relations of one, each with the relations that reached it and what
+they rest on (qualifiers, confidence, note, sources)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from ipkb.read.views import entity_ref
+from ipkb.shapes import Citation, Direction, EntityRef, Qualifiers
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Mapping
+
+    from ipkb.read.query import Edge, Store
+
+
+class NeighborLink(TypedDict):  # a relation joining a neighbour to another entity of the neighbourhood (`other`, by id)
+    type: str
+    direction: Direction
+    other: str
+    qualifiers: Qualifiers
+    confidence: str
+    note: str | None
+    sources: list[Citation]
+
+
+class NeighborRow(EntityRef):  # `neighbors`: an entity reached, its distance, and its links
+    depth: int
+    relations: list[NeighborLink]
+
+
+DOCUMENTS: dict[str, Any] = {"neighbors": list[NeighborRow]}
+
+
+def neighbors(store: Store, entity: str, depth: int = 1, via: list[str] | None = None) -> tuple[list[NeighborRow], int]:
+    """The entities within `depth` relations of `entity` (through relations of the `via` types only, if
+    given), and under --as-of how many more were reached but have no known start date (not listed, as
+    `list --as-of` leaves them out: lifespan.existing_on)."""
+    from ipkb.read.resolve import check_types, resolve
+    from ipkb.read.traverse import neighborhood
+
+    check_types(store, None, via)
+    distance, edges, unknown = neighborhood(store, resolve(store, entity), depth, via)
+    rows = store.entities(distance)
+    cites = store.citations("relation", [str(e.rowid) for e in edges])
+    return view(rows, cites, distance, edges, store.as_of), unknown
+
+
+def view(
+    rows: Mapping[str, sqlite3.Row],
+    cites: Mapping[str, list[Citation]],
+    distance: dict[str, int],
+    edges: list[Edge],
+    as_of: str | None = None,
+) -> list[NeighborRow]:
+    """The entities reached, nearest first, each with the relations that join it to the others, with the
+    qualifiers, confidence, note and citations a reader needs to weigh each link."""
+    ordered = sorted(distance, key=lambda i: (distance[i], rows[i]["type"], rows[i]["name"], i))
+    out: list[NeighborRow] = []
+    for entity_id in ordered:
+        links: list[NeighborLink] = [
+            {
+                "type": e.type,
+                "direction": "out" if e.source_id == entity_id else "in",
+                "other": e.target_id if e.source_id == entity_id else e.source_id,
+                "qualifiers": e.qualifiers,
+                "confidence": e.confidence,
+                "note": e.note,
+                "sources": cites[str(e.rowid)],
+            }
+            for e in edges
+            if entity_id in (e.source_id, e.target_id)
+        ]
+        out.append({**entity_ref(rows[entity_id], as_of), "depth": distance[entity_id], "relations": links})
+    return out

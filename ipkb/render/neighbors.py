@@ -1,0 +1,134 @@
+"""`neighbors` drawn: the neighbourhood as a tree of the relations that reached each entity, with their
+caveats and sources, or as a flat table (`--table`). rich.tree loads only in the function that uses it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.text import Text
+
+from ipkb.render.layout import Grid, Notes
+from ipkb.render.queries import cell
+from ipkb.render.text import qualifiers_text, then_and_now
+from ipkb.text import counted
+
+if TYPE_CHECKING:
+    from ipkb.answers.neighbors import NeighborLink, NeighborRow
+
+
+def _reached_from(
+    view: list[NeighborRow], labels: dict[str, tuple[str, str]]
+) -> Iterator[tuple[NeighborRow, NeighborRow, NeighborLink, str]]:
+    """(node, parent, link, how) for each entity past the first: the first entity one hop nearer that reached
+    it, the link between them, and that link's wording as read from the parent ("has sub-center")."""
+    by_id = {n["id"]: n for n in view}
+    for node in view[1:]:
+        for link in node["relations"]:
+            parent = by_id.get(link["other"])
+            if parent and parent["depth"] == node["depth"] - 1:
+                label, inverse = labels[link["type"]]
+                yield node, parent, link, inverse if link["direction"] == "out" else label  # seen from the parent
+                break
+
+
+def table(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
+    """The neighbourhood as a flat table: each entity with the entity one hop nearer and how it links to it."""
+    reached = {node["id"]: (parent["id"], how) for node, parent, _, how in _reached_from(view, labels)}
+    rows = [
+        {**n, "from": reached.get(n["id"], ("", ""))[0], "relation": reached.get(n["id"], ("", ""))[1]} for n in view
+    ]
+    return NeighborTable(rows)
+
+
+class NeighborTable:
+    """`neighbors --table`: an entity a line, the names given room first. Where the terminal is too narrow for
+    every column with the name and Chinese name readable, `depth` is left out, then `type`, then (when every
+    entity is one hop from the first, so it says nothing else) `from`, with a line saying what was left out;
+    only when even that does not fit is each entity drawn as a record."""
+
+    COLUMNS = ("id", "type", "name", "zh", "depth", "from", "relation")
+    NAME, ZH = 20, 12  # the least room the names are given before a column is left out
+
+    def __init__(self, rows: list[dict[str, object]]) -> None:
+        self.rows = rows
+
+    def grid(self, columns: Sequence[str]) -> Grid:
+        names = [columns.index(c) for c in ("name", "zh", "relation")]  # narrowed last, widest first
+        ids = [columns.index(c) for c in ("id", "from") if c in columns]  # break after a hyphen, not as records
+        grid = Grid(*columns, last=names, breakable=[columns.index("zh")], hyphenated=ids)
+        for row in self.rows:
+            grid.add_row(*[cell(row.get(c)) for c in columns])
+        return grid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        one_hop = all(row["depth"] == 1 for row in self.rows[1:])
+        choices = [(), ("depth",), ("depth", "type"), *([("depth", "type", "from")] if one_hop else [])]
+        chosen: tuple[str, ...] = ()
+        grid = self.grid(self.COLUMNS)
+        for left_out in choices:
+            columns = [c for c in self.COLUMNS if c not in left_out]
+            candidate = self.grid(columns)
+            widths = candidate.widths(options.max_width)
+            if widths is None:
+                continue
+            chosen, grid = left_out, candidate
+            natural = candidate.widths(10**6) or widths
+            rooms = ((columns.index("name"), self.NAME), (columns.index("zh"), self.ZH))
+            if all(widths[i] >= min(natural[i], room) for i, room in rooms):
+                break
+        yield grid
+        count = counted(len(self.rows), "entity")
+        if chosen:
+            hop = f"; each one hop from {self.rows[0]['id']}" if "from" in chosen else ""
+            count += f" · not shown at this width: {', '.join(chosen)}{hop} (--json has them)"
+        yield Text(count, style="dim")
+
+
+def tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
+    """The neighbourhood as a tree: each entity under the first entity that reached it, with every relation
+    between the two (a city can hold one designation twice, in two years): the first beside its name, each
+    further one on a line of its own under it (`also holds · rank 4 of 25 · 2014`), each with its caveats
+    and sources."""
+    from rich.tree import Tree
+
+    root = view[0]
+    shown, _, now = then_and_now(root)
+    drawn = Tree(Text(f"{shown} ({root['type']} · {root['id']}{now})", style="bold"))
+    branches = {root["id"]: drawn}
+    notes = Notes()
+
+    def evidence(link: NeighborLink) -> Text:
+        caveats = " · ".join(
+            c
+            for c in (
+                qualifiers_text(link["qualifiers"]),
+                "inferred" if link["confidence"] == "inferred" else "",
+                notes.mark(link["note"]),
+            )
+            if c
+        )
+        sources = " ".join(dict.fromkeys(c["source"] for c in link["sources"]))
+        return Text.assemble(
+            (f" · {caveats}" if caveats else "", "yellow"), (f"  {sources}" if sources else "", "cyan")
+        )
+
+    for node, parent, link, text in _reached_from(view, labels):
+        if parent["id"] not in branches:
+            continue
+        shown, _, now = then_and_now(node)
+        label = Text.assemble((f"{text} ", "yellow"), shown, (f" ({node['type']} · {node['id']}{now})", "dim"))
+        label.append_text(evidence(link))
+        for other in node["relations"]:
+            if other is link or other["other"] != parent["id"]:
+                continue
+            forward, inverse = labels[other["type"]]
+            label.append_text(
+                Text.assemble("\n", (f"also {inverse if other['direction'] == 'out' else forward}", "yellow"))
+            )
+            label.append_text(evidence(other))
+        branches[node["id"]] = branches[parent["id"]].add(label)
+    if not notes.texts:
+        return drawn
+    return Group(drawn, Text(""), Text("Notes", style="italic"), *notes.lines())
