@@ -1,10 +1,11 @@
 """The library face: `ipkb.open_kb()` gives a notebook or a script the answers the CLI gives.
 
 `show`, `path`, `search_page`, `list_page` and `neighbors` return the document that the matching command
-prints with `--json` (its shape, the contract, is in ipkb/shapes.py), built by the same code: the CLI's
-query commands are these methods plus rendering. `search` and `list_entities` return only the entities of
-that page, a list; `ipkb search --json` prints `search_page`'s {total, truncated, entities, suggestions},
-`ipkb list --json` `list_page`'s {entities, claimed_totals}. A name no entity has raises
+prints with `--json` (its shape, the contract, is in ipkb/shapes.py or its ipkb/answers/ module), built by
+the same code: the CLI's query commands are these methods plus rendering. `search` and `list_entities`
+return only the entities of that page, a list; `ipkb search --json` prints `search_page`'s {total,
+truncated, entities, suggestions}, `ipkb list --json` `list_page`'s {entities, claimed_totals}, `ipkb
+neighbors --json` `neighbors`' {entities}. A name no entity has raises
 `ipkb.errors.EntityNotFound`: its `suggestions` are for people (`suzhou-jiangsu (Suzhou)`, as the CLI's
 hint shows them), its `suggested_ids` the same entities' ids, for a program.
 Heavy modules load inside the methods, so importing ipkb costs a query nothing.
@@ -20,7 +21,7 @@ from ipkb.errors import EntityNotFound, UsageError
 if TYPE_CHECKING:
     import sqlite3
 
-    from ipkb.answers.neighbors import NeighborRow
+    from ipkb.answers.neighbors import NeighborsPage
     from ipkb.read.query import Edge, Store
     from ipkb.shapes import (
         ClaimedTotal,
@@ -351,15 +352,9 @@ class KB:
             out.append(extended)
         return out
 
-    def neighbors(self, entity: str, depth: int = 1, via: list[str] | None = None) -> list[NeighborRow]:
-        """Entities within `depth` relations of `entity`, with the relation that reached each."""
-        return self.neighbors_as_of(entity, depth, via)[0]
-
-    def neighbors_as_of(
-        self, entity: str, depth: int = 1, via: list[str] | None = None
-    ) -> tuple[list[NeighborRow], int]:
-        """neighbors, and under --as-of how many more were reached but have no known start date (not listed,
-        as `list --as-of` leaves them out: lifespan.existing_on)."""
+    def neighbors(self, entity: str, depth: int = 1, via: list[str] | None = None) -> NeighborsPage:
+        """Entities within `depth` relations of `entity`, with the relations that reached each; under --as-of
+        also how many more were reached but have no known start date (`without_start_date`)."""
         from ipkb.answers.neighbors import neighbors
 
         return neighbors(self.store, entity, depth, via)

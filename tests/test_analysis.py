@@ -50,7 +50,7 @@ def test_as_of_on_show_path_and_neighbors(run, dated_kb: Path) -> None:
     assert "national-ip-demonstration-city" not in {r["other"]["id"] for r in view["relations"]}
     keqiao = json.loads(run("show", "keqiao", "--as-of", "2020", "--json").stdout)
     assert keqiao["facts"] == []  # the 2025 target is not yet set in 2020
-    near = json.loads(run("neighbors", "shaoxing", "--as-of", "2023", "--json").stdout)
+    near = json.loads(run("neighbors", "shaoxing", "--as-of", "2023", "--json").stdout)["entities"]
     assert "national-ip-demonstration-city" not in {n["id"] for n in near}
     assert run("path", "shaoxing", "national-ip-demonstration-city", "--max-hops", "1").exit_code == 0
     assert (

@@ -224,9 +224,9 @@ def test_list_columns_take_every_column_the_table_shows(run) -> None:
 
 
 def test_neighbors_by_depth_and_tree(run) -> None:
-    one = json.loads(run("neighbors", "keqiao", "--json").stdout)
+    one = json.loads(run("neighbors", "keqiao", "--json").stdout)["entities"]
     assert {n["id"]: n["depth"] for n in one} == {"keqiao": 0, "shaoxing": 1, "keqiao-overseas-dispute-subcenter": 1}
-    two = json.loads(run("neighbors", "keqiao", "--depth", "2", "--json").stdout)
+    two = json.loads(run("neighbors", "keqiao", "--depth", "2", "--json").stdout)["entities"]
     assert {"zhejiang", "national-center"} <= {n["id"] for n in two}
     tree = run("neighbors", "keqiao", "--tree").stdout
     assert "Keqiao District" in tree and "located in Shaoxing" in tree
@@ -519,7 +519,7 @@ def test_neighbors_carry_each_links_caveats_and_sources(run, mini_kb: Path) -> N
         "- from: shaoxing\n  type: hosts\n  to: national-center\n  confidence: inferred\n  note: Read between lines.\n"
         "  sources: [{source: src-article, quote: national intellectual property}]\n"
     )
-    rows = json.loads(run("neighbors", "shaoxing", "--json").stdout)
+    rows = json.loads(run("neighbors", "shaoxing", "--json").stdout)["entities"]
     link = next(r for n in rows if n["id"] == "national-center" for r in n["relations"])
     assert link["confidence"] == "inferred" and link["note"] == "Read between lines."
     assert link["sources"][0]["source"] == "src-article"

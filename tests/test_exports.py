@@ -222,7 +222,7 @@ def test_sparql_neighbourhood_and_path_answer_like_the_cli(run, tmp_path: Path) 
         initNs={"rdf": rdflib.RDF},
     )
     by_sparql = {str(r[0]).rsplit("/", 1)[1] for r in neighbours}
-    cli = json.loads(run("neighbors", "keqiao", "--depth", "1", "--json").stdout)
+    cli = json.loads(run("neighbors", "keqiao", "--depth", "1", "--json").stdout)["entities"]
     assert by_sparql == {n["id"] for n in cli if n["depth"] == 1} == {"shaoxing", "keqiao-overseas-dispute-subcenter"}
 
     path = json.loads(run("path", "keqiao", "national-center", "--json").stdout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.conftest import BUNDLED_KB, invoke
@@ -227,7 +228,7 @@ def test_list_neighbors_and_show_as_of_agree_on_whether_an_entity_existed(run, m
         }
 
     def near(entity: str, day: str) -> set[str]:
-        return {r["id"] for r in json.loads(run("neighbors", entity, "--as-of", day, "--json").stdout)}
+        return {r["id"] for r in json.loads(run("neighbors", entity, "--as-of", day, "--json").stdout)["entities"]}
 
     for day in ("2016", "2018", "2020", "2031"):
         for entity in ("demo-office", "huzhou"):
@@ -286,3 +287,19 @@ def test_show_as_of_does_not_say_a_place_contained_what_was_not_there(run, mini_
     assert "late-center" in {r["other"]["id"] for r in later["relations"]}
     today = json.loads(run("show", "huzhou", "--json").stdout)
     assert {"late-center", "quiet-center"} <= {r["other"]["id"] for r in today["relations"]}
+
+
+def test_neighbors_as_of_json_carries_the_count_of_neighbours_without_a_start_date(tmp_path: Path) -> None:
+    """`neighbors --as-of` said on stderr how many it reached but could not place on the day, and its --json,
+    a bare list, had no room to say it: a script took the neighbourhood for all there was. --json is now a
+    page, {"entities", "without_start_date"}, the count under --as-of only, as `list`'s."""
+    db = str(tmp_path / "kb.sqlite")
+    args = ["--kb", str(BUNDLED_KB), "--db", db, "neighbors", "keqiao", "--as-of", "2019"]
+    note = re.search(r"(\d+) more without a known start date \(not shown\)", invoke(args).stderr)
+    page = json.loads(invoke([*args, "--json"]).stdout)
+    assert note is not None and page["without_start_date"] == int(note.group(1)) > 0
+    assert page["entities"][0]["id"] == "keqiao"
+    assert "without_start_date" not in json.loads(invoke([*args[:-2], "--json"]).stdout)
+    from ipkb import open_kb
+
+    assert open_kb(BUNDLED_KB, db, as_of="2019").neighbors("keqiao") == page

@@ -6,6 +6,7 @@ not declare, a required key missing, or a value of another kind fails, at any de
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shlex
@@ -16,7 +17,7 @@ from typing import Any, Literal, Union, get_args, get_origin, is_typeddict
 import pytest
 
 from ipkb import answers, shapes, shapes_diff
-from ipkb.answers.neighbors import NeighborRow
+from ipkb.answers.neighbors import NeighborsPage
 from tests.conftest import BUNDLED_KB, invoke
 from tests.test_analysis import diff_after_edits
 
@@ -75,8 +76,8 @@ CASES = [
     (["search", "keqaio"], shapes.SearchPage),  # nothing found: "did you mean" suggestions
     (["list", "--type", "center", "--in", "zhejiang"], shapes.ListPage),
     (["list", "--designation", "national-ip-demonstration-city"], shapes.ListPage),
-    (["neighbors", "national-center", "--depth", "2"], list[NeighborRow]),
-    (["neighbors", "huzhou", "--as-of", "2015"], list[NeighborRow]),
+    (["neighbors", "national-center", "--depth", "2"], NeighborsPage),
+    (["neighbors", "huzhou", "--as-of", "2015"], NeighborsPage),
     (["stats"], shapes.Stats),
     (["coverage"], shapes.CoverageReport),
     (["timeline"], list[shapes.TimelineEvent]),
@@ -181,3 +182,12 @@ def test_shapes_imports_only_typing() -> None:
     source = (BUNDLED_KB.parent / "ipkb" / "shapes.py").read_text(encoding="utf-8")
     imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert [line.split()[1] for line in imports] == ["typing"]
+
+
+@pytest.mark.parametrize("module", answers.modules(), ids=lambda m: m.__name__)
+def test_a_module_of_documents_lets_typeddict_see_which_keys_may_be_absent(module: types.ModuleType) -> None:
+    """Under `from __future__ import annotations` a TypedDict takes a `NotRequired` key for a required one, so
+    docs/cli.md would stop marking it *optional* and a script would rely on a key that is sometimes absent."""
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+    future = [a.name for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__" for a in n.names]
+    assert "annotations" not in future

@@ -103,7 +103,8 @@ def test_coverage_keeps_years_whole_at_60_columns(monkeypatch: pytest.MonkeyPatc
 @pytest.mark.parametrize("columns", [80, 100, 120])
 def test_neighbors_table_is_a_table_with_room_for_the_names(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-    ids = [row["id"] for row in json.loads(invoke(["--kb", str(BUNDLED_KB), "neighbors", "huzhou", "--json"]).stdout)]
+    page = json.loads(invoke(["--kb", str(BUNDLED_KB), "neighbors", "huzhou", "--json"]).stdout)
+    ids = [row["id"] for row in page["entities"]]
     lines = ipkb(columns, monkeypatch, "neighbors", "huzhou", "--table").splitlines()
     assert lines[0].split()[:3] == ["id", "name", "zh"] or lines[0].split()[:4] == ["id", "type", "name", "zh"]
     starts = [line.split()[0] for line in lines[2:] if line.startswith(" ") and not line.startswith("  ")]

@@ -1,9 +1,8 @@
 """`neighbors`: the entities within N relations of one, each with the relations that reached it and what
-they rest on (qualifiers, confidence, note, sources)."""
+they rest on (qualifiers, confidence, note, sources). No `from __future__ import annotations`, as in
+shapes.py: `__required_keys__` must see `NotRequired` at run time."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from ipkb.read.views import entity_ref
 from ipkb.shapes import Citation, Direction, EntityRef, Qualifiers
@@ -30,10 +29,15 @@ class NeighborRow(EntityRef):  # `neighbors`: an entity reached, its distance, a
     relations: list[NeighborLink]
 
 
-DOCUMENTS: dict[str, Any] = {"neighbors": list[NeighborRow]}
+class NeighborsPage(TypedDict):  # `neighbors --json`: the entity asked for (depth 0), then those reached, nearest first
+    entities: list[NeighborRow]
+    without_start_date: NotRequired[int]  # under --as-of only: how many more were reached, with no start date
 
 
-def neighbors(store: Store, entity: str, depth: int = 1, via: list[str] | None = None) -> tuple[list[NeighborRow], int]:
+DOCUMENTS: dict[str, Any] = {"neighbors": NeighborsPage}
+
+
+def neighbors(store: "Store", entity: str, depth: int = 1, via: list[str] | None = None) -> NeighborsPage:
     """The entities within `depth` relations of `entity` (through relations of the `via` types only, if
     given), and under --as-of how many more were reached but have no known start date (not listed, as
     `list --as-of` leaves them out: lifespan.existing_on)."""
@@ -44,14 +48,17 @@ def neighbors(store: Store, entity: str, depth: int = 1, via: list[str] | None =
     distance, edges, unknown = neighborhood(store, resolve(store, entity), depth, via)
     rows = store.entities(distance)
     cites = store.citations("relation", [str(e.rowid) for e in edges])
-    return view(rows, cites, distance, edges, store.as_of), unknown
+    page: NeighborsPage = {"entities": view(rows, cites, distance, edges, store.as_of)}
+    if store.as_of is not None:
+        page["without_start_date"] = unknown
+    return page
 
 
 def view(
-    rows: Mapping[str, sqlite3.Row],
-    cites: Mapping[str, list[Citation]],
+    rows: "Mapping[str, sqlite3.Row]",
+    cites: "Mapping[str, list[Citation]]",
     distance: dict[str, int],
-    edges: list[Edge],
+    edges: "list[Edge]",
     as_of: str | None = None,
 ) -> list[NeighborRow]:
     """The entities reached, nearest first, each with the relations that join it to the others, with the

@@ -270,6 +270,10 @@ def neighbors(
 ) -> None:
     """Entities within N hops, as a tree of the relations that reach them, with their caveats and sources.
 
+    Under --json: {"entities": [...]}, the entity asked for first (depth 0), each with its links; with
+    --as-of also "without_start_date": how many more were reached but have no known start date, so are
+    not listed.
+
     \b
     e.g. ipkb neighbors national-center --depth 2
          ipkb neighbors huzhou --via holds_designation --table
@@ -279,14 +283,15 @@ def neighbors(
     from ipkb.answers.neighbors import neighbors as answer
 
     kb = open_kb(as_of)
-    rows, without_start = answer(kb.store, entity, depth, via)
+    page = answer(kb.store, entity, depth, via)
     if as_json:
-        emit_json(rows)
+        emit_json(page)
         return
     from ipkb.render import neighbors as render
 
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
     emit_as_of(kb)
+    rows = page["entities"]
     emit(render.table(rows, labels) if table else render.tree(rows, labels))
-    if without_start:  # as `list --as-of` says it
+    if without_start := page.get("without_start_date"):  # as `list --as-of` says it
         emit_note(f"{without_start} more without a known start date (not shown)")
