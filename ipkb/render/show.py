@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ipkb.figures import bounded, figure_text, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import as_of_text, marks, qualifiers_text, then_and_now
+from ipkb.render.text import as_of_text, marks, qualifiers_text, sightings, then_and_now
 from ipkb.render.wrap import wrap_whole_words
 from ipkb.text import counted, unit_for
 
@@ -39,7 +39,7 @@ def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
 
 
 def _relation_grid(
-    relations: list[RelationView], notes: Notes, numbers: dict[str, int], title: str | None = None
+    relations: list[RelationView], notes: Notes, view: ShowView, numbers: dict[str, int], title: str | None = None
 ) -> Grid:
     """Relations a line each: the label (once for a run of the same), the other end with its caveats
     (qualifiers, inferred, the note's letter), the sources' numbers."""
@@ -47,12 +47,18 @@ def _relation_grid(
     previous = None
     for rel in relations:
         name = _other(rel["other"])
-        details = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
+        details = _flags(rel, notes, _qualifiers(rel, view, numbers))
         if details:
             name.append(f" · {details}", style="yellow")
         grid.add_row(rel["label"] if rel["label"] != previous else "", name, marks(rel["sources"], numbers))
         previous = rel["label"]
     return grid
+
+
+def _qualifiers(rel: RelationView, view: ShowView, numbers: dict[str, int]) -> str:
+    """A relation's qualifiers, a post seen held on more days than one with each day and its sources."""
+    dates = {s["id"]: s["date"] for s in view["sources"] if "date" in s}
+    return qualifiers_text(rel["qualifiers"], sightings(rel["qualifiers"], rel["sources"], dates, numbers))
 
 
 def source_footnote(number: int, source: Source, via: tuple[set[str], bool]) -> Hanging:
@@ -231,14 +237,14 @@ def show(view: ShowView) -> RenderableType:
             )
         parts += [Text(""), facts]
     if view["relations"]:
-        parts += [Text(""), _relation_grid(view["relations"], notes, numbers, "Relations")]
+        parts += [Text(""), _relation_grid(view["relations"], notes, view, numbers, "Relations")]
     if view.get("relations_date_unknown"):
         title = (
             f"Date unknown: not dated in the KB, or only to a year or month that includes {view['as_of']}, "
             "or a post a source saw held on another day"
         )
         parts += [Text(""), Text(title, style="italic")]
-        parts.append(_relation_grid(view["relations_date_unknown"], notes, numbers))
+        parts.append(_relation_grid(view["relations_date_unknown"], notes, view, numbers))
     if view.get("claimed_totals"):
         parts += [Text(""), *completeness(view["claimed_totals"], numbers)]
     if notes.texts:
@@ -294,7 +300,7 @@ def show_quotes(view: ShowView) -> RenderableType:
         parts.append(Text("Relations", style="italic"))
         for rel in view["relations"]:
             claim = Text(f"{rel['label']} ", style="bold") + _other(rel["other"])
-            flags = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
+            flags = _flags(rel, notes, _qualifiers(rel, view, numbers))
             claim.append(f" · {flags}" if flags else "", style="yellow")
             parts += [Hanging("  ", claim), *_quote_lines(rel["sources"], numbers)]
     if notes.texts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ipkb.text import counted
@@ -11,22 +11,23 @@ if TYPE_CHECKING:
     from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers
 
 
-def qualifiers_text(q: Qualifiers) -> str:
+def qualifiers_text(q: Qualifiers, sightings: str | None = None) -> str:
     """A claim's qualifiers in a line: a post's `role` first, then its period, then the rest.
 
     The period is what a reader needs to tell a past claim from a present one: `since` and `until` read as
     `2005-06-19 – 2013-12-23` (`2011–2018` for years); a post dated only by the day or year a source saw it
     held (a `date` or `year` with no `since` or `until`) reads `as of 2024`, not a bare year that looks
-    like its start."""
+    like its start, or, when its sources saw it on more days (`sightings`), `seen held 2024-01-16[1] and
+    2025-03-28[2]`."""
     parts = [f"role {q['role']}"] if "role" in q else []
     since, until = q.get("since"), q.get("until")
-    seen = q.get("date") or q.get("year")
+    seen = seen_on(q)
     dated = {"since", "until"} if since is not None and until is not None else set()
     if dated:
         years = len(str(since)) == len(str(until)) == 4
         parts.append(f"{since}–{until}" if years else f"{since} – {until}")
-    elif "role" in q and seen is not None and since is None and until is None:
-        parts.append(f"as of {seen}")
+    elif seen is not None:
+        parts.append(f"seen held {sightings}" if sightings else f"as of {seen}")
         dated = {"date", "year"}
     if "year" in q and str(q.get("date", "")).startswith(str(q["year"])):
         dated.add("year")  # 2022 · 2022-08 says the year twice: the date holds it
@@ -42,6 +43,39 @@ def qualifiers_text(q: Qualifiers) -> str:
         else:
             parts.append(f"{key} {value}")
     return " · ".join(parts)
+
+
+def seen_on(q: Qualifiers) -> str | None:
+    """The day or year a source saw a post held, when that is all that dates it (no `since` or `until`)."""
+    seen = q.get("date") or q.get("year")
+    if "role" not in q or seen is None or q.get("since") is not None or q.get("until") is not None:
+        return None
+    return str(seen)
+
+
+def sightings(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str], numbers: dict[str, int]) -> str:
+    """Every day a post dated only by a sighting (`seen_on`) was seen held, each with its sources' numbers:
+    `2024-01-16[1] and 2025-03-28[2]`; "" when its sources saw it on that day alone. The sighting's own
+    day goes with the sources dated by then, undated or dated in its month (reports of it), else with the
+    first dated after it; a source dated later than that saw it held on its own date."""
+    first = seen_on(q)
+    if first is None:
+        return ""
+    days: dict[str, set[str]] = {first: set()}
+    later = sorted((dates[c["source"]], c["source"]) for c in cites if dates.get(c["source"], first) > first)
+    later = [(day, source) for day, source in later if not day.startswith(first[:7])]
+    days[first] = {c["source"] for c in cites} - {source for _, source in later}
+    if not days[first] and later:
+        days[first].add(later.pop(0)[1])
+    for day, source in later:
+        days.setdefault(day, set()).add(source)
+    if len(days) == 1:
+        return ""
+    said = [
+        day + "".join(f"[{n}]" for n in sorted(numbers[s] for s in sources if s in numbers))
+        for day, sources in days.items()
+    ]
+    return ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def marks(sources: Iterable[Citation | NameCitation], numbers: dict[str, int]) -> str:

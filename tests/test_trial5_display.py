@@ -1,0 +1,68 @@
+"""What a new reader of `show`, `facts`, `timeline` and `coverage` met in the trial of issue trial5: every day a
+post was seen held, ranks read as ranks, schema words instead of field names, an undated target kept in the
+timeline, and coverage saying what its numbers bound."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Result, invoke
+
+PEOPLE = """\
+- id: src-early
+  type: source
+  name: Early report
+  date: 2024-01-17
+  url: http://example.org/early
+  kind: press
+- id: src-late
+  type: source
+  name: Late transcript
+  date: 2025-03-28
+  url: http://example.org/late
+  kind: press
+- id: a-director
+  type: person
+  name: Ann Director
+  sources: [{source: src-early, quote: "Ann Director"}]
+"""
+
+POSTS = """\
+- from: a-director
+  type: holds_role
+  to: national-center
+  role: director
+  date: '2024-01-16'
+  sources:
+  - {source: src-early, quote: "Ann Director, head of the center"}
+  - {source: src-late, quote: "director Ann Director"}
+"""
+
+
+def _run(kb: Path, *args: str, columns: int = 80) -> Result:
+    os.environ["COLUMNS"] = str(columns)
+    result = invoke(["--kb", str(kb), *args])
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+@pytest.fixture
+def people_kb(mini_kb: Path) -> Path:
+    (mini_kb / "entities" / "people.yaml").write_text(PEOPLE)
+    (mini_kb / "relations" / "people.yaml").write_text(POSTS)
+    return mini_kb
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_post_seen_on_two_days_shows_both_each_with_its_source(people_kb: Path, columns: int) -> None:
+    out = _run(people_kb, "show", "a-director", columns=columns).stdout
+    numbers = {line.split("]")[0].strip() + "]": line for line in out.splitlines() if line.startswith(" [")}
+    early = next(n for n, line in numbers.items() if "Early report" in line)
+    late = next(n for n, line in numbers.items() if "Late transcript" in line)
+    flat = " ".join(out.split())
+    assert f"2024-01-16{early}" in flat and f"2025-03-28{late}" in flat, out
+    quotes = " ".join(_run(people_kb, "show", "a-director", "--quotes", columns=columns).stdout.split())
+    assert f"2024-01-16{early}" in quotes and f"2025-03-28{late}" in quotes
