@@ -5,6 +5,7 @@ timeline, and coverage saying what its numbers bound."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,26 @@ def test_a_post_seen_on_two_days_shows_both_each_with_its_source(people_kb: Path
     assert f"2024-01-16{early}" in flat and f"2025-03-28{late}" in flat, out
     quotes = " ".join(_run(people_kb, "show", "a-director", "--quotes", columns=columns).stdout.split())
     assert f"2024-01-16{early}" in quotes and f"2025-03-28{late}" in quotes
+
+
+CITED = "sources: [{source: src-article, quote: 'ranks fourth in the country'}]"
+RANKS = (
+    f"- {{entity: huzhou, metric: patent_enforcement_assessment_rank, value: 13, period: '2014', {CITED}}}\n"
+    f"- {{entity: huzhou, metric: ip_composite_ranking, value: 3, period: '2014', {CITED}}}\n"
+)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_rank_reads_as_a_place_not_as_a_count_of_ranks(mini_kb: Path, columns: int) -> None:
+    """`13 rank` in the tables of show and facts: a rank's value column reads `13th`, with no unit after it."""
+    (mini_kb / "facts" / "ranks.yaml").write_text(RANKS)
+    from ipkb.figures import ordinal
+
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 22, 101, 1001)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "22nd", "101st", "1,001st"
+    ]  # fmt: skip
+    for command in (["show", "huzhou"], ["facts", "--in", "huzhou"], ["facts", "ip_composite_ranking"]):
+        out = _run(mini_kb, *command, columns=columns).stdout
+        assert "3rd" in out and not re.search(r"\d\s+rank\b", out), out
+        if command[-1] != "ip_composite_ranking":
+            assert "13th" in out, out

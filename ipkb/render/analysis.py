@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.figures import bounded, figure_text, format_value, percent
+from ipkb.figures import figure_parts, figure_text, format_value, percent
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import entities_and_sources, marks, our_note_on, qualifiers_text
-from ipkb.text import counted, unit_for
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.shapes import (
@@ -206,8 +206,7 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
             table.add_section(Text.assemble((r["entity"]["name"], "bold"), f" ({entity})"))
         table.add_row(
             name if metric else r["metric"].replace("_", " "),
-            bounded(format_value(r["value"]), r["bound"]),
-            unit_for(r["value"], r["unit"]),
+            *figure_parts(r["value"], r["bound"], r["unit"]),
             (r["period"] or "") + (f" · {scope}" if scope else ""),
             kind,
             sources.mark(r["sources"]),

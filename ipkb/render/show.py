@@ -16,11 +16,11 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
-from ipkb.figures import bounded, figure_text, format_value
+from ipkb.figures import figure_parts, figure_text, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import as_of_text, marks, qualifiers_text, sightings, then_and_now
 from ipkb.render.wrap import wrap_whole_words
-from ipkb.text import counted, unit_for
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, ClaimedTotal, EntityRef, Fact, RelationView, ShowView, Source
@@ -229,8 +229,7 @@ def show(view: ShowView) -> RenderableType:
         for fact in view["facts"]:
             facts.add_row(
                 fact["metric"].replace("_", " "),
-                bounded(format_value(fact["value"]), fact["bound"]),
-                unit_for(fact["value"], fact["unit"]),
+                *figure_parts(fact["value"], fact["bound"], fact["unit"]),
                 fact["period"] or "",
                 _flags(fact, notes, qualifiers_text(fact["scope"])),
                 marks(fact["sources"], numbers),
