@@ -90,3 +90,34 @@ def test_a_rank_reads_as_a_place_not_as_a_count_of_ranks(mini_kb: Path, columns:
         assert "3rd" in out and not re.search(r"\d\s+rank\b", out), out
         if command[-1] != "ip_composite_ranking":
             assert "13th" in out, out
+
+
+WORDED = """\
+- id: a-subcenter
+  type: center
+  name: A sub-center
+  attributes: {center_type: PC, rank_in_zhejiang: 2}
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+"""
+WORDED_LINKS = """\
+- from: a-subcenter
+  type: subcenter_of
+  to: national-center
+  subcenter_kind: local
+  status: under_construction
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+"""
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_show_says_keys_and_listed_words_as_words(mini_kb: Path, columns: int) -> None:
+    """`subcenter_kind local`, `center_type PC`: show drew the KB's keys and words as they are spelt in YAML."""
+    (mini_kb / "entities" / "worded.yaml").write_text(WORDED)
+    (mini_kb / "relations" / "worded.yaml").write_text(WORDED_LINKS)
+    for args in (["a-subcenter"], ["a-subcenter", "--quotes"], ["national-center"]):
+        out = _run(mini_kb, "show", *args, columns=columns).stdout
+        flat = re.sub(r" \[\d\]", "", " ".join(out.split()))  # the source column cuts a wrapped row's words
+        assert "_" not in out.split("[1] ", 1)[0], out  # none above the footnotes (ids are in them)
+        assert "subcenter kind: local" in flat and "under construction" in flat, out
+    flat = " ".join(_run(mini_kb, "show", "a-subcenter", columns=columns).stdout.split())
+    assert "center type PC" in flat and "rank in zhejiang 2" in flat

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import as_of_text, marks, qualifiers_text, sightings, then_and_now
+from ipkb.render.text import as_of_text, as_words, marks, qualifiers_text, sightings, then_and_now
 from ipkb.render.wrap import wrap_whole_words
 from ipkb.text import counted
 
@@ -209,8 +209,8 @@ def show(view: ShowView) -> RenderableType:
     attributes = {**view.get("fields", {}), **view.get("attributes", {})}
     if attributes:
         table = Grid("", "", styles=("dim", ""), show_header=False)
-        for key, value in attributes.items():
-            table.add_row(key, str(value))
+        for key, value in attributes.items():  # as words: `center type  PC`, not `center_type  PC`
+            table.add_row(as_words(key), "" if value is None else as_words(value))
         parts.append(table)
     notes = Notes()
     if view["facts"]:

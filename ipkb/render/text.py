@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ipkb.text import counted
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # snake_case: a key, or a listed word
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers
@@ -39,10 +42,18 @@ def qualifiers_text(q: Qualifiers, sightings: str | None = None) -> str:
         elif key == "rank_of":
             continue
         elif key in ("year", "date", "status"):
-            parts.append(str(value))
+            parts.append(as_words(value))
         else:
-            parts.append(f"{key} {value}")
+            label = as_words(key)
+            parts.append(f"{label}{': ' if ' ' in label else ' '}{as_words(value)}")
     return " · ".join(parts)
+
+
+def as_words(word: object) -> str:
+    """A key or an enumerated value of the KB as a reader reads it: `subcenter_kind` as `subcenter kind`,
+    `under_construction` as `under construction`; any other value (a document number, a date) as written."""
+    text = str(word)
+    return text.replace("_", " ") if _IDENTIFIER.fullmatch(text) else text
 
 
 def seen_on(q: Qualifiers) -> str | None:
