@@ -311,6 +311,7 @@ class TimelineEvent(TypedDict):  # `timeline`: a dated relation (or its end), a 
     bound: NotRequired[str | None]  # a fact's: the value is a bound (more_than, about, ...)
     unit: NotRequired[str | None]  # a fact's
     fact_kind: NotRequired[str]  # a fact's: actual or target
+    dated_by: NotRequired[Literal["period", "source"]]  # a fact's date: its period, or (none) its earliest source's
     qualifiers: Qualifiers
     confidence: str
     note: str | None  # the relation's or figure's note: "more than", "nearly", a caveat on its scope
@@ -364,8 +365,7 @@ class Built(TypedDict):  # `build`: where the database is, from which KB, and th
     warnings: list[ProblemView]
 
 
-# The document each command prints under --json (`diff`'s: shapes_diff.DOCUMENTS). docs/gen_cli.py writes them
-# into docs/cli.md, and tests/test_shapes.py runs every command's examples against them.
+# Each command's --json document (diff's: shapes_diff), for docs/gen_cli.py (docs/cli.md) and tests/test_shapes.py
 DOCUMENTS: dict[str, Any] = {
     "show": ShowView,
     "path": PathView,

@@ -4,6 +4,7 @@ timeline, and coverage saying what its numbers bound."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -121,3 +122,42 @@ def test_show_says_keys_and_listed_words_as_words(mini_kb: Path, columns: int) -
         assert "subcenter kind: local" in flat and "under construction" in flat, out
     flat = " ".join(_run(mini_kb, "show", "a-subcenter", columns=columns).stdout.split())
     assert "center type PC" in flat and "rank in zhejiang 2" in flat
+
+
+UNDATED_SOURCE = """\
+- id: src-undated
+  type: source
+  name: An undated page
+  url: http://example.org/undated
+  kind: press
+"""
+TARGETS = """\
+- entity: keqiao
+  metric: patent_applications
+  value: 300
+  bound: more_than
+  kind: target
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+- entity: keqiao
+  metric: patent_grants
+  value: 7
+  sources: [{source: src-undated, quote: "seven"}]
+"""
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_target_without_a_period_stands_at_its_sources_date(mini_kb: Path, columns: int) -> None:
+    """A policy's target "more than 300 a year" has no period: the timeline dropped it without a word. It
+    stands at its source's date, marked a target stated then; a figure nothing dates is counted as left out."""
+    (mini_kb / "entities" / "undated.yaml").write_text(UNDATED_SOURCE)
+    (mini_kb / "facts" / "targets.yaml").write_text(TARGETS)
+    out = _run(mini_kb, "timeline", "keqiao", columns=columns).stdout
+    flat = re.sub(r" \[\d\]", "", " ".join(out.split()))
+    assert "2024-09-30 Keqiao" in flat and "more than 300" in flat, out
+    assert "(target stated then, no period given)" in flat, out
+    assert "1 fact left out: no period, and no dated source" in flat, out
+    events = json.loads(_run(mini_kb, "timeline", "keqiao", "--json").stdout)
+    stated = [e for e in events if e["kind"] == "fact" and e["type"] == "patent_applications"]
+    assert [(e["date"], e["fact_kind"], e["dated_by"]) for e in stated] == [("2024-09-30", "target", "source")]
+    assert not any(e["kind"] == "fact" and e["type"] == "patent_grants" for e in events)
+    assert _run(mini_kb, "timeline", "keqiao", "--as-of", "2024-01-01", "--json").stdout.strip() in ("[]", "[\n]")

@@ -216,12 +216,17 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
     return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
-def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None) -> RenderableType:
+def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None, left_out: int = 0) -> RenderableType:
     """The events a line each with their caveats as `show` gives them (`inferred`, and the note's letter, the
     notes listed under the table: "more than 3,500", a rank's ambiguity), their sources numbered and listed
-    under the table by title (`titles`: id -> title), as coverage lists its sources."""
+    under the table by title (`titles`: id -> title), as coverage lists its sources. A figure with no period
+    stands at its source's date, and says so; `left_out`: how many figures nothing dates, said under it."""
+    undated = Text(
+        f"{counted(left_out, 'fact')} left out: no period, and no dated source (`ipkb facts --in ENTITY` lists them)",
+        style="dim",
+    )
     if not events:
-        return Text("no dated events", style="dim")
+        return Group(Text("no dated events", style="dim"), *([undated] if left_out else []))
     table = Grid("date", "event", "source")
     notes, sources = Notes(), SourceNotes(titles, quotes=False)
     for e in events:
@@ -235,7 +240,10 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
             text.append(f" {label}: {figure_text(e['value'], e.get('bound'), e['unit'], e['event'])}")
-            if e["fact_kind"] == "target":
+            target = "target" if e["fact_kind"] == "target" else ""
+            if e.get("dated_by") == "source":  # no period: the day a source stated it, not the day it is for
+                text.append(f" ({target + ' ' if target else ''}stated then, no period given)", style="yellow")
+            elif target:
                 text.append(" (target)", style="yellow")
         else:
             text.append(f" {e['event']}")
@@ -245,6 +253,7 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
         if caveats:
             text.append(f" · {caveats}", style="yellow")
         table.add_row(e["date"], text, sources.mark(e["sources"]))
+    tail = [undated] if left_out else []
     if not notes.texts:
-        return Group(table, *sources.lines())
-    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
+        return Group(table, *sources.lines(), *tail)
+    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines(), *tail)
