@@ -161,3 +161,19 @@ def test_a_target_without_a_period_stands_at_its_sources_date(mini_kb: Path, col
     assert [(e["date"], e["fact_kind"], e["dated_by"]) for e in stated] == [("2024-09-30", "target", "source")]
     assert not any(e["kind"] == "fact" and e["type"] == "patent_grants" for e in events)
     assert _run(mini_kb, "timeline", "keqiao", "--as-of", "2024-01-01", "--json").stdout.strip() in ("[]", "[\n]")
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_coverage_says_what_its_listed_number_bounds(mini_kb: Path, columns: int) -> None:
+    """`listed 0, undated 1` beside a claim of 43: the reader needs "at most 1 listed by 2024". The listed
+    column reads `0 to 1` (at least those dated by the period, at most those with the ones it cannot date),
+    and the legend above says so, in coverage and in show."""
+    (mini_kb / "entities" / "worded.yaml").write_text(WORDED)
+    (mini_kb / "relations" / "worded.yaml").write_text(WORDED_LINKS.replace("  status: under_construction\n", ""))
+    out = _run(mini_kb, "coverage", columns=columns).stdout
+    flat = " ".join(out.split())
+    assert "2024 subcenter kind: local 43 0 to 1" in flat or "2024 43 0 to 1" in flat, out
+    assert "0 to 1: 0 dated by then, at most 1 counting those the KB cannot place before or after it" in flat, out
+    assert "undated" not in out.split("──")[0], out  # no column of undated members to add up in one's head
+    shown = " ".join(_run(mini_kb, "show", "national-center", columns=columns).stdout.split())
+    assert "0 to 1 of 43" in shown and "at most 1 counting those" in shown, shown

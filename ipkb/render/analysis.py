@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text, format_value, percent
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import entities_and_sources, marks, our_note_on, qualifiers_text
+from ipkb.render.text import entities_and_sources, listed_by_then, listed_legend, marks, our_note_on, qualifiers_text
 from ipkb.text import counted
 
 if TYPE_CHECKING:
@@ -109,14 +109,10 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "period",
         "scope",
         "claimed",
-        "listed",
-        "undated",
+        "listed by then",
         "source",
-        title=(
-            "Claimed totals: members listed by the period; undated members apart (no date in the KB, or one"
-            " too coarse to tell whether it falls after the period: 2024 against 2024-03-14)"
-        ),
-        justify=("left", "left", "right", "right", "right", "left"),
+        title="Claimed totals: " + listed_legend([(c["listed"], c["undated"]) for c in claims]),
+        justify=("left", "left", "right", "right", "left"),
     )
     sources = SourceNotes()
     group: tuple[str, str] | None = None
@@ -126,13 +122,12 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
             heading = Text(c["entity"]["name"], style="bold")
             heading.append(f" ({c['entity']['id']}) · {c['metric'].replace('_', ' ')}")
             table.add_section(heading)
-        scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
+        scope = qualifiers_text(c["scope"]).replace(" · ", ", ")
         table.add_row(
             c["period"] or "",
             scope,
             format_value(c["claimed"]),
-            str(c["listed"]),
-            str(c["undated"] or ""),
+            listed_by_then(c["listed"], c["undated"]),
             sources.mark(c["sources"]) + (" inferred" if c["confidence"] == "inferred" else ""),
         )
     footnotes = sources.lines()

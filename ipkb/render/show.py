@@ -18,7 +18,16 @@ from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import as_of_text, as_words, marks, qualifiers_text, sightings, then_and_now
+from ipkb.render.text import (
+    as_of_text,
+    as_words,
+    listed_by_then,
+    listed_legend,
+    marks,
+    qualifiers_text,
+    sightings,
+    then_and_now,
+)
 from ipkb.render.wrap import wrap_whole_words
 from ipkb.text import counted
 
@@ -345,7 +354,7 @@ def _supports(view: ShowView) -> list[RenderableType]:
 
 
 def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None) -> list[RenderableType]:
-    """`15 listed (+8 undated) of 99 claimed`: how much of each claimed roster the KB can name."""
+    """`15 to 23 of 99`: how much of each claimed roster the KB can name by its period (render.text.listed_by_then)."""
     table = Grid(
         "members",
         "period",
@@ -353,13 +362,13 @@ def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None 
         "of",
         "claimed",
         "source",
-        title="How complete the lists are",
+        title="How complete the lists are: " + listed_legend([(c["listed"], c["undated"]) for c in claims]),
         record_headers=("members", "period", "listed", None, "claimed", "source"),  # `of` joins two numbers
     )
     table.justify = ["left", "left", "right", "left", "right", "left"]
     for claim in claims:
         scope = qualifiers_text(claim["scope"])
-        listed = str(claim["listed"]) + (f" (+{claim['undated']} undated)" if claim["undated"] else "")
+        listed = listed_by_then(claim["listed"], claim["undated"])
         what = claim["metric"].replace("_", " ") + (f" · {scope}" if scope else "")
         if claim.get("confidence") == "inferred":
             what += " · inferred"

@@ -89,6 +89,26 @@ def sightings(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str]
     return ", ".join(said[:-1]) + " and " + said[-1]
 
 
+def listed_by_then(listed: int, undated: int) -> str:
+    """How many members of a claimed total the KB lists by the claim's period: `42` when it can date them
+    all, else `42 to 82`, at least those dated by then and at most those with the ones it cannot date (no date,
+    or one too coarse to tell: 2024 against 2024-03-14), which may have come before the period or after."""
+    return f"{listed} to {listed + undated}" if undated else str(listed)
+
+
+def listed_legend(counts: Iterable[tuple[int, int]]) -> str:
+    """What a table of claimed totals' `listed` column means, with its first range (listed, undated) as the
+    example: `members listed by each period; 42 to 82: 42 dated by then, at most 82 with ...`."""
+    said = "members listed by each period"
+    listed, undated = next(((n, u) for n, u in counts if u), (0, 0))
+    if not undated:
+        return said
+    return (
+        f"{said}; {listed_by_then(listed, undated)}: {listed} dated by then, at most {listed + undated} counting those"
+        " the KB cannot place before or after it (no date, or one too coarse: 2024 against 2024-03-14)"
+    )
+
+
 def marks(sources: Iterable[Citation | NameCitation], numbers: dict[str, int]) -> str:
     found = sorted({numbers[c["source"]] for c in sources if c["source"] in numbers})
     return "".join(f"[{n}]" for n in found)
