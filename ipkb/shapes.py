@@ -311,7 +311,7 @@ class TimelineEvent(TypedDict):  # `timeline`: a dated relation (or its end), a 
     bound: NotRequired[str | None]  # a fact's: the value is a bound (more_than, about, ...)
     unit: NotRequired[str | None]  # a fact's
     fact_kind: NotRequired[str]  # a fact's: actual or target
-    dated_by: NotRequired[Literal["period", "source"]]  # a fact's date: its period, or (none) its earliest source's
+    dated_by: NotRequired[Literal["period", "stated"]]  # a fact's date: its period, or the day its sources stated it
     qualifiers: Qualifiers
     confidence: str
     note: str | None  # the relation's or figure's note: "more than", "nearly", a caveat on its scope

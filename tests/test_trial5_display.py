@@ -158,7 +158,7 @@ def test_a_target_without_a_period_stands_at_its_sources_date(mini_kb: Path, col
     assert "1 fact left out: no period, and no dated source" in flat, out
     events = json.loads(_run(mini_kb, "timeline", "keqiao", "--json").stdout)
     stated = [e for e in events if e["kind"] == "fact" and e["type"] == "patent_applications"]
-    assert [(e["date"], e["fact_kind"], e["dated_by"]) for e in stated] == [("2024-09-30", "target", "source")]
+    assert [(e["date"], e["fact_kind"], e["dated_by"]) for e in stated] == [("2024-09-30", "target", "stated")]
     assert not any(e["kind"] == "fact" and e["type"] == "patent_grants" for e in events)
     assert _run(mini_kb, "timeline", "keqiao", "--as-of", "2024-01-01", "--json").stdout.strip() in ("[]", "[\n]")
 

@@ -112,7 +112,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
         events.append(
             {
                 "date": fact["period"] or stated[fact["rowid"]],
-                "dated_by": "period" if fact["period"] else "source",
+                "dated_by": "period" if fact["period"] else "stated",
                 "kind": "fact",
                 "type": fact["metric"],
                 "event": fact["metric"],

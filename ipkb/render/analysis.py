@@ -236,7 +236,7 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
             label = e["event"].replace("_", " ")
             text.append(f" {label}: {figure_text(e['value'], e.get('bound'), e['unit'], e['event'])}")
             target = "target" if e["fact_kind"] == "target" else ""
-            if e.get("dated_by") == "source":  # no period: the day a source stated it, not the day it is for
+            if e.get("dated_by") == "stated":  # no period: the day a source stated it, not the day it is for
                 text.append(f" ({target + ' ' if target else ''}stated then, no period given)", style="yellow")
             elif target:
                 text.append(" (target)", style="yellow")
