@@ -70,6 +70,18 @@ def test_a_post_seen_on_two_days_shows_both_each_with_its_source(people_kb: Path
     assert f"2024-01-16{early}" in quotes and f"2025-03-28{late}" in quotes
 
 
+def test_the_timeline_has_a_sighting_of_a_post_on_each_day_with_its_source(people_kb: Path) -> None:
+    """The timeline put both sources of a post on its first sighting; the later source saw it on its own day."""
+    events = json.loads(_run(people_kb, "timeline", "a-director", "--json").stdout)
+    seen = [(e["date"], e["event"], [c["source"] for c in e["sources"]]) for e in events]
+    assert seen == [
+        ("2024-01-16", "holds role at (seen)", ["src-early"]),
+        ("2025-03-28", "holds role at (seen)", ["src-late"]),
+    ]
+    as_of = json.loads(_run(people_kb, "timeline", "a-director", "--as-of", "2024-01-16", "--json").stdout)
+    assert [e["date"] for e in as_of] == ["2024-01-16"]
+
+
 CITED = "sources: [{source: src-article, quote: 'ranks fourth in the country'}]"
 RANKS = (
     f"- {{entity: huzhou, metric: patent_enforcement_assessment_rank, value: 13, period: '2014', {CITED}}}\n"

@@ -93,6 +93,9 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
     )
     edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
     fact_cites = store.citations("fact", [str(f["rowid"]) for f in facts])
+    posts = [str(e.rowid) for e in edges if roles.dating(e.type)[2]]  # the posts, which a sighting may date
+    cited = [c["source"] for post in posts for c in edge_cites[post]]
+    source_dates = {s["id"]: s.get("date") for s in source_list(store, cited)}  # of the sources that saw a post
     events: list[TimelineEvent] = []
     for edge in edges:
         q = edge.qualifiers
@@ -103,11 +106,15 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
         subject, target = entity_ref(names[edge.source_id]), entity_ref(names[edge.target_id])
         cites = edge_cites[str(edge.rowid)]
         label = types[edge.type]["label"]
-        # a post seen held on a day is no appointment that day: `(seen)`, as its end is `(ended)`
-        for date, event in ((start, label), (sighting, f"{label} (seen)"), (end, f"{label} (ended)")):
+        # a post seen held on a day is no appointment that day: `(seen)`, as its end is `(ended)`; seen on
+        # each day a source saw it held, with that source (timeframe.sightings)
+        seen_on = {} if sighting is None else timeframe.sightings(str(sighting), _dated(cites, source_dates))
+        moments = [(start, label, cites), (end, f"{label} (ended)", cites)]
+        moments += [(day, f"{label} (seen)", [c for c in cites if c["source"] in by]) for day, by in seen_on.items()]
+        for date, event, by in moments:
             # under --as-of nothing after that day: an end yet to come is no event then (dated by its end)
             if date is not None and (store.as_of is None or timeframe.known_on(date, store.as_of)):
-                events.append(_relation_event(str(date), event, edge, subject, target, cites))
+                events.append(_relation_event(str(date), event, edge, subject, target, by))
     for fact in facts:
         events.append(
             {
@@ -167,6 +174,10 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
         )
     )
     return events
+
+
+def _dated(cites: list[Citation], dates: dict[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(c["source"], dates.get(c["source"])) for c in cites]
 
 
 def _dated_facts(store: Store, entity_id: str | None) -> tuple[list[sqlite3.Row], dict[int, str]]:

@@ -65,22 +65,13 @@ def seen_on(q: Qualifiers) -> str | None:
 
 
 def sightings(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str], numbers: dict[str, int]) -> str:
-    """Every day a post dated only by a sighting (`seen_on`) was seen held, each with its sources' numbers:
-    `2024-01-16[1] and 2025-03-28[2]`; "" when its sources saw it on that day alone. The sighting's own
-    day goes with the sources dated by then, undated or dated in its month (reports of it), else with the
-    first dated after it; a source dated later than that saw it held on its own date."""
+    """Every day a post dated only by a sighting (`seen_on`) was seen held, each with its sources' numbers
+    (timeframe.sightings): `2024-01-16[1] and 2025-03-28[2]`; "" when its sources saw it on that day alone."""
+    from ipkb.timeframe import sightings as days_seen
+
     first = seen_on(q)
-    if first is None:
-        return ""
-    days: dict[str, set[str]] = {first: set()}
-    later = sorted((dates[c["source"]], c["source"]) for c in cites if dates.get(c["source"], first) > first)
-    later = [(day, source) for day, source in later if not day.startswith(first[:7])]
-    days[first] = {c["source"] for c in cites} - {source for _, source in later}
-    if not days[first] and later:
-        days[first].add(later.pop(0)[1])
-    for day, source in later:
-        days.setdefault(day, set()).add(source)
-    if len(days) == 1:
+    days = {} if first is None else days_seen(first, ((c["source"], dates.get(c["source"])) for c in cites))
+    if len(days) < 2:
         return ""
     said = [
         day + "".join(f"[{n}]" for n in sorted(numbers[s] for s in sources if s in numbers))
