@@ -23,20 +23,41 @@ def bounded(text: str, bound: str | None) -> str:
     return f"{BOUNDS.get(bound, bound)} {text}" if bound else text
 
 
-def figure_text(value: object, bound: str | None, unit: str | None, metric: str | None = None) -> str:
-    """A figure with its bound and unit, as a line of an answer prints it: "more than 3,500 consultations".
-    Printed after its `metric`'s words, a unit those words already end with is not said again: "patent
-    enforcement assessment rank 13", not "... rank 13 rank". Only a unit that names what the value is (rank,
-    grade), not one that counts (`guidance services: 2 services`, `1 service`: a plural that unit_for
-    makes singular for one), so that a figure of one and of two read alike."""
+ORDINALS = ("rank",)  # units that name a place in an order: its value reads 13th, not 13 rank
+
+
+def figure_parts(value: object, bound: str | None, unit: str | None) -> tuple[str, str]:
+    """A figure's value and unit as a table's two columns print them: `more than 3,500` and `consultations`,
+    `1` and `sub-center`; a place in an order as an ordinal with no unit after it (`13th`, not `13 rank`).
+    --json keeps the KB's value and unit."""
     from ipkb.text import unit_for
 
-    said = unit_for(value, unit)
+    if unit in ORDINALS and isinstance(value, int) and not isinstance(value, bool):
+        return bounded(ordinal(value), bound), ""
+    return bounded(format_value(value), bound), unit_for(value, unit)
+
+
+def ordinal(n: int) -> str:
+    """`1st`, `2nd`, `3rd`, `4th`, `11th`, `13th`, `22nd`, `1,001st`."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return format_value(n) + suffix
+
+
+def figure_text(value: object, bound: str | None, unit: str | None, metric: str | None = None) -> str:
+    """A figure with its bound and unit, as a line of an answer prints it: "more than 3,500 consultations".
+    Printed after its `metric`'s words, a unit those words already end with is not said again: "performance
+    evaluation grade: double excellent", not "... grade double excellent grade". Only a unit that names what
+    the value is (grade), not one that counts (`guidance services: 2 services`, `1 service`: a plural that
+    unit_for makes singular for one), so that a figure of one and of two read alike. A rank reads `13th`
+    (`figure_parts`)."""
+    from ipkb.text import unit_for
+
+    shown, said = figure_parts(value, bound, unit)
     if metric and said and unit_for(1, unit) == unit:
         words, unit_words = metric.replace("_", " ").lower().split(), said.lower().split()
         if words[-len(unit_words) :] == unit_words:
             said = ""
-    return f"{bounded(format_value(value), bound)} {said}".rstrip()
+    return f"{shown} {said}".rstrip()
 
 
 def format_value(value: object) -> str:

@@ -296,6 +296,7 @@ class TimelineEvent(TypedDict):  # `timeline`: a dated relation (or its end), a 
     bound: NotRequired[str | None]  # a fact's: the value is a bound (more_than, about, ...)
     unit: NotRequired[str | None]  # a fact's
     fact_kind: NotRequired[str]  # a fact's: actual or target
+    dated_by: NotRequired[Literal["period", "stated"]]  # a fact's date: its period, or the day its sources stated it
     qualifiers: Qualifiers
     confidence: str
     note: str | None  # the relation's or figure's note: "more than", "nearly", a caveat on its scope
@@ -349,8 +350,7 @@ class Built(TypedDict):  # `build`: where the database is, from which KB, and th
     warnings: list[ProblemView]
 
 
-# The document each command prints under --json, for the answers older than ipkb/answers/ (`diff`'s: shapes_diff;
-# each answer module declares its own): ipkb.answers.documents() gathers them all, for docs/cli.md and tests.
+# Each --json document of the answers older than ipkb/answers/ (diff's: shapes_diff); answers.documents() has all
 DOCUMENTS: dict[str, Any] = {
     "show": ShowView,
     "path": PathView,

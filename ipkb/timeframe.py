@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ipkb.errors import UsageError
@@ -61,6 +61,20 @@ def relation_since(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
 def relation_since_last(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
     """The last day a relation's start date covers: "2024" -> "2024-12-31" (it began on some day of 2024)."""
     return period_end(_first(qualifiers, start))
+
+
+def sightings(first: str, cited: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:
+    """The days a post dated only by a sighting (`first`, its `seen` date) was seen held, each with the sources
+    (id, date) that saw it: `first` with those dated by then, undated or dated in its month (reports of it),
+    else with the first dated after it; a source dated later than that saw it held on its own date."""
+    cited = list(cited)
+    later = sorted((day, source) for source, day in cited if day and day > first and not day.startswith(first[:7]))
+    days = {first: [source for source, _ in cited if source not in {s for _, s in later}]}
+    if not days[first] and later:
+        days[first].append(later.pop(0)[1])
+    for day, source in later:
+        days.setdefault(day, []).append(source)
+    return days
 
 
 def holds_on(

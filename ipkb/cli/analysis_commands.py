@@ -132,7 +132,8 @@ def timeline(
         return emit_json(events)
     from ipkb.render import analysis as render_analysis
 
-    emit(render_analysis.timeline(events, _titles(kb.store, [c["source"] for e in events for c in e["sources"]])))
+    titles = _titles(kb.store, [c["source"] for e in events for c in e["sources"]])
+    emit(render_analysis.timeline(events, titles, views_analysis.facts_left_out(kb.store, entity_id)))
 
 
 def _titles(store: "Store", source_ids: list[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from ipkb import timeframe
 from ipkb.figures import share
 from ipkb.read.lifespan import former_names, name_on
 from ipkb.read.query import Edge, Store
-from ipkb.read.views import _fact, coverage_claims, entity_ref
+from ipkb.read.views import _fact, coverage_claims, entity_ref, source_list
 
 if TYPE_CHECKING:
     import sqlite3
@@ -86,14 +86,16 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
     edges = store.edges_of(entity_id) if entity_id else store.all_edges()
     roles = store.roles()
     edges = [e for e in edges if any(e.qualifiers.get(k) is not None for k in (*roles.start, *roles.end))]
-    facts = store.facts_of(entity_id) if entity_id else store.facts_where(dated_only=True)
-    facts = [f for f in facts if f["period"]]
+    facts, stated = _dated_facts(store, entity_id)
     entity_rows = store.entities([entity_id]) if entity_id else {r["id"]: r for r in store.all_entities()}
     names = store.entities(
         [e.source_id for e in edges] + [e.target_id for e in edges] + [f["entity_id"] for f in facts]
     )
     edge_cites = store.citations("relation", [str(e.rowid) for e in edges])
     fact_cites = store.citations("fact", [str(f["rowid"]) for f in facts])
+    posts = [str(e.rowid) for e in edges if roles.dating(e.type)[2]]  # the posts, which a sighting may date
+    cited = [c["source"] for post in posts for c in edge_cites[post]]
+    source_dates = {s["id"]: s.get("date") for s in source_list(store, cited)}  # of the sources that saw a post
     events: list[TimelineEvent] = []
     for edge in edges:
         q = edge.qualifiers
@@ -104,15 +106,20 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
         subject, target = entity_ref(names[edge.source_id]), entity_ref(names[edge.target_id])
         cites = edge_cites[str(edge.rowid)]
         label = types[edge.type]["label"]
-        # a post seen held on a day is no appointment that day: `(seen)`, as its end is `(ended)`
-        for date, event in ((start, label), (sighting, f"{label} (seen)"), (end, f"{label} (ended)")):
+        # a post seen held on a day is no appointment that day: `(seen)`, as its end is `(ended)`; seen on
+        # each day a source saw it held, with that source (timeframe.sightings)
+        seen_on = {} if sighting is None else timeframe.sightings(str(sighting), _dated(cites, source_dates))
+        moments = [(start, label, cites), (end, f"{label} (ended)", cites)]
+        moments += [(day, f"{label} (seen)", [c for c in cites if c["source"] in by]) for day, by in seen_on.items()]
+        for date, event, by in moments:
             # under --as-of nothing after that day: an end yet to come is no event then (dated by its end)
             if date is not None and (store.as_of is None or timeframe.known_on(date, store.as_of)):
-                events.append(_relation_event(str(date), event, edge, subject, target, cites))
+                events.append(_relation_event(str(date), event, edge, subject, target, by))
     for fact in facts:
         events.append(
             {
-                "date": fact["period"],
+                "date": fact["period"] or stated[fact["rowid"]],
+                "dated_by": "period" if fact["period"] else "stated",
                 "kind": "fact",
                 "type": fact["metric"],
                 "event": fact["metric"],
@@ -167,6 +174,33 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
         )
     )
     return events
+
+
+def _dated(cites: list[Citation], dates: dict[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(c["source"], dates.get(c["source"])) for c in cites]
+
+
+def _dated_facts(store: Store, entity_id: str | None) -> tuple[list[sqlite3.Row], dict[int, str]]:
+    """The facts the timeline can date: those with a period, and those without one (a target of a policy,
+    "more than 300 a year") at the earliest date of their sources, when they have one, the day they were
+    stated (rowid -> that date; under --as-of only if it is known by then)."""
+    facts = store.facts_of(entity_id) if entity_id else store.facts_where()
+    undated = [f for f in facts if not f["period"]]
+    cites = store.citations("fact", [str(f["rowid"]) for f in undated])
+    dates = {s["id"]: s.get("date") for s in source_list(store, [c["source"] for v in cites.values() for c in v])}
+    stated: dict[int, str] = {}
+    for fact in undated:
+        days = [dates[c["source"]] for c in cites[str(fact["rowid"])] if dates.get(c["source"])]
+        day = min(days, key=lambda d: timeframe.period_start(d) or "9999", default=None)
+        if day is not None and (store.as_of is None or timeframe.known_on(day, store.as_of)):
+            stated[fact["rowid"]] = day
+    return [f for f in facts if f["period"] or f["rowid"] in stated], stated
+
+
+def facts_left_out(store: Store, entity_id: str | None) -> int:
+    """How many facts (known on --as-of's day) the timeline cannot date: no period, and no dated source."""
+    facts = store.facts_of(entity_id) if entity_id else store.facts_where()
+    return len(facts) - len(_dated_facts(store, entity_id)[0])
 
 
 def _relation_event(

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ipkb.figures import bounded, figure_text, format_value, percent
+from ipkb.figures import figure_parts, figure_text, format_value, percent
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import entities_and_sources, marks, our_note_on, qualifiers_text
-from ipkb.text import counted, unit_for
+from ipkb.render.text import entities_and_sources, listed_by_then, listed_legend, marks, our_note_on, qualifiers_text
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.shapes import (
@@ -109,14 +109,10 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "period",
         "scope",
         "claimed",
-        "listed",
-        "undated",
+        "listed by then",
         "source",
-        title=(
-            "Claimed totals: members listed by the period; undated members apart (no date in the KB, or one"
-            " too coarse to tell whether it falls after the period: 2024 against 2024-03-14)"
-        ),
-        justify=("left", "left", "right", "right", "right", "left"),
+        title="Claimed totals: " + listed_legend([(c["listed"], c["undated"]) for c in claims]),
+        justify=("left", "left", "right", "right", "left"),
     )
     sources = SourceNotes()
     group: tuple[str, str] | None = None
@@ -126,13 +122,12 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
             heading = Text(c["entity"]["name"], style="bold")
             heading.append(f" ({c['entity']['id']}) · {c['metric'].replace('_', ' ')}")
             table.add_section(heading)
-        scope = ", ".join(f"{k} {v}" for k, v in c["scope"].items())
+        scope = qualifiers_text(c["scope"]).replace(" · ", ", ")
         table.add_row(
             c["period"] or "",
             scope,
             format_value(c["claimed"]),
-            str(c["listed"]),
-            str(c["undated"] or ""),
+            listed_by_then(c["listed"], c["undated"]),
             sources.mark(c["sources"]) + (" inferred" if c["confidence"] == "inferred" else ""),
         )
     footnotes = sources.lines()
@@ -206,8 +201,7 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
             table.add_section(Text.assemble((r["entity"]["name"], "bold"), f" ({entity})"))
         table.add_row(
             name if metric else r["metric"].replace("_", " "),
-            bounded(format_value(r["value"]), r["bound"]),
-            unit_for(r["value"], r["unit"]),
+            *figure_parts(r["value"], r["bound"], r["unit"]),
             (r["period"] or "") + (f" · {scope}" if scope else ""),
             kind,
             sources.mark(r["sources"]),
@@ -217,12 +211,17 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
     return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
-def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None) -> RenderableType:
+def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None, left_out: int = 0) -> RenderableType:
     """The events a line each with their caveats as `show` gives them (`inferred`, and the note's letter, the
     notes listed under the table: "more than 3,500", a rank's ambiguity), their sources numbered and listed
-    under the table by title (`titles`: id -> title), as coverage lists its sources."""
+    under the table by title (`titles`: id -> title), as coverage lists its sources. A figure with no period
+    stands at its source's date, and says so; `left_out`: how many figures nothing dates, said under it."""
+    undated = Text(
+        f"{counted(left_out, 'fact')} left out: no period, and no dated source (`ipkb facts --in ENTITY` lists them)",
+        style="dim",
+    )
     if not events:
-        return Text("no dated events", style="dim")
+        return Group(Text("no dated events", style="dim"), *([undated] if left_out else []))
     table = Grid("date", "event", "source")
     notes, sources = Notes(), SourceNotes(titles, quotes=False)
     for e in events:
@@ -236,7 +235,10 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
         elif e["kind"] == "fact":
             label = e["event"].replace("_", " ")
             text.append(f" {label}: {figure_text(e['value'], e.get('bound'), e['unit'], e['event'])}")
-            if e["fact_kind"] == "target":
+            target = "target" if e["fact_kind"] == "target" else ""
+            if e.get("dated_by") == "stated":  # no period: the day a source stated it, not the day it is for
+                text.append(f" ({target + ' ' if target else ''}stated then, no period given)", style="yellow")
+            elif target:
                 text.append(" (target)", style="yellow")
         else:
             text.append(f" {e['event']}")
@@ -246,6 +248,7 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
         if caveats:
             text.append(f" · {caveats}", style="yellow")
         table.add_row(e["date"], text, sources.mark(e["sources"]))
+    tail = [undated] if left_out else []
     if not notes.texts:
-        return Group(table, *sources.lines())
-    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
+        return Group(table, *sources.lines(), *tail)
+    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines(), *tail)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
-from ipkb.figures import bounded, format_value
+from ipkb.figures import figure_parts, format_value
 from ipkb.render.layout import Hanging
 from ipkb.render.text import qualifiers_text
 from ipkb.render.wrap import width_of
@@ -162,7 +162,7 @@ def _relation(ends: str, qualifiers: Qualifiers) -> str:
 
 
 def _figure(fact: FactChange) -> str:
-    return bounded(format_value(fact["value"]), fact["bound"])
+    return figure_parts(fact["value"], fact["bound"], fact["unit"])[0]
 
 
 def _figures(fact: ChangedFact) -> FieldChanges:
@@ -173,7 +173,7 @@ def _figures(fact: ChangedFact) -> FieldChanges:
         return fields
     was = cast("ValueChange", fields["bound"])["from"] if "bound" in fields else fact["bound"]
     value: ValueChange = {
-        "from": bounded(format_value(fact["old_value"]), str(was) if was else None),
+        "from": figure_parts(fact["old_value"], str(was) if was else None, fact["unit"])[0],
         "to": _figure(fact),
     }
     return {"value": value, **{k: v for k, v in fields.items() if k not in ("value", "bound")}}

@@ -16,11 +16,20 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
-from ipkb.figures import bounded, figure_text, format_value
+from ipkb.figures import figure_parts, figure_text, format_value
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import as_of_text, marks, qualifiers_text, then_and_now
+from ipkb.render.text import (
+    as_of_text,
+    as_words,
+    listed_by_then,
+    listed_legend,
+    marks,
+    qualifiers_text,
+    sightings,
+    then_and_now,
+)
 from ipkb.render.wrap import wrap_whole_words
-from ipkb.text import counted, unit_for
+from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, ClaimedTotal, EntityRef, Fact, RelationView, ShowView, Source
@@ -39,7 +48,7 @@ def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
 
 
 def _relation_grid(
-    relations: list[RelationView], notes: Notes, numbers: dict[str, int], title: str | None = None
+    relations: list[RelationView], notes: Notes, view: ShowView, numbers: dict[str, int], title: str | None = None
 ) -> Grid:
     """Relations a line each: the label (once for a run of the same), the other end with its caveats
     (qualifiers, inferred, the note's letter), the sources' numbers."""
@@ -47,12 +56,18 @@ def _relation_grid(
     previous = None
     for rel in relations:
         name = _other(rel["other"])
-        details = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
+        details = _flags(rel, notes, _qualifiers(rel, view, numbers))
         if details:
             name.append(f" · {details}", style="yellow")
         grid.add_row(rel["label"] if rel["label"] != previous else "", name, marks(rel["sources"], numbers))
         previous = rel["label"]
     return grid
+
+
+def _qualifiers(rel: RelationView, view: ShowView, numbers: dict[str, int]) -> str:
+    """A relation's qualifiers, a post seen held on more days than one with each day and its sources."""
+    dates = {s["id"]: s["date"] for s in view["sources"] if "date" in s}
+    return qualifiers_text(rel["qualifiers"], sightings(rel["qualifiers"], rel["sources"], dates, numbers))
 
 
 def source_footnote(number: int, source: Source, via: tuple[set[str], bool]) -> Hanging:
@@ -203,8 +218,8 @@ def show(view: ShowView) -> RenderableType:
     attributes = {**view.get("fields", {}), **view.get("attributes", {})}
     if attributes:
         table = Grid("", "", styles=("dim", ""), show_header=False)
-        for key, value in attributes.items():
-            table.add_row(key, str(value))
+        for key, value in attributes.items():  # as words: `center type  PC`, not `center_type  PC`
+            table.add_row(as_words(key), "" if value is None else as_words(value))
         parts.append(table)
     notes = Notes()
     if view["facts"]:
@@ -223,22 +238,21 @@ def show(view: ShowView) -> RenderableType:
         for fact in view["facts"]:
             facts.add_row(
                 fact["metric"].replace("_", " "),
-                bounded(format_value(fact["value"]), fact["bound"]),
-                unit_for(fact["value"], fact["unit"]),
+                *figure_parts(fact["value"], fact["bound"], fact["unit"]),
                 fact["period"] or "",
                 _flags(fact, notes, qualifiers_text(fact["scope"])),
                 marks(fact["sources"], numbers),
             )
         parts += [Text(""), facts]
     if view["relations"]:
-        parts += [Text(""), _relation_grid(view["relations"], notes, numbers, "Relations")]
+        parts += [Text(""), _relation_grid(view["relations"], notes, view, numbers, "Relations")]
     if view.get("relations_date_unknown"):
         title = (
             f"Date unknown: not dated in the KB, or only to a year or month that includes {view['as_of']}, "
             "or a post a source saw held on another day"
         )
         parts += [Text(""), Text(title, style="italic")]
-        parts.append(_relation_grid(view["relations_date_unknown"], notes, numbers))
+        parts.append(_relation_grid(view["relations_date_unknown"], notes, view, numbers))
     if view.get("claimed_totals"):
         parts += [Text(""), *completeness(view["claimed_totals"], numbers)]
     if notes.texts:
@@ -294,7 +308,7 @@ def show_quotes(view: ShowView) -> RenderableType:
         parts.append(Text("Relations", style="italic"))
         for rel in view["relations"]:
             claim = Text(f"{rel['label']} ", style="bold") + _other(rel["other"])
-            flags = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
+            flags = _flags(rel, notes, _qualifiers(rel, view, numbers))
             claim.append(f" · {flags}" if flags else "", style="yellow")
             parts += [Hanging("  ", claim), *_quote_lines(rel["sources"], numbers)]
     if notes.texts:
@@ -340,7 +354,7 @@ def _supports(view: ShowView) -> list[RenderableType]:
 
 
 def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None) -> list[RenderableType]:
-    """`15 listed (+8 undated) of 99 claimed`: how much of each claimed roster the KB can name."""
+    """`15 to 23 of 99`: how much of each claimed roster the KB can name by its period (render.text.listed_by_then)."""
     table = Grid(
         "members",
         "period",
@@ -348,13 +362,13 @@ def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None 
         "of",
         "claimed",
         "source",
-        title="How complete the lists are",
+        title="How complete the lists are: " + listed_legend([(c["listed"], c["undated"]) for c in claims]),
         record_headers=("members", "period", "listed", None, "claimed", "source"),  # `of` joins two numbers
     )
     table.justify = ["left", "left", "right", "left", "right", "left"]
     for claim in claims:
         scope = qualifiers_text(claim["scope"])
-        listed = str(claim["listed"]) + (f" (+{claim['undated']} undated)" if claim["undated"] else "")
+        listed = listed_by_then(claim["listed"], claim["undated"])
         what = claim["metric"].replace("_", " ") + (f" · {scope}" if scope else "")
         if claim.get("confidence") == "inferred":
             what += " · inferred"

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ipkb.text import counted
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # snake_case: a key, or a listed word
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers
 
 
-def qualifiers_text(q: Qualifiers) -> str:
+def qualifiers_text(q: Qualifiers, sightings: str | None = None) -> str:
     """A claim's qualifiers in a line: a post's `role` first, then its period, then the rest.
 
     The period is what a reader needs to tell a past claim from a present one: `since` and `until` read as
     `2005-06-19 – 2013-12-23` (`2011–2018` for years); a post dated only by the day or year a source saw it
     held (a `date` or `year` with no `since` or `until`) reads `as of 2024`, not a bare year that looks
-    like its start."""
+    like its start, or, when its sources saw it on more days (`sightings`), `seen held 2024-01-16[1] and
+    2025-03-28[2]`."""
     parts = [f"role {q['role']}"] if "role" in q else []
     since, until = q.get("since"), q.get("until")
-    seen = q.get("date") or q.get("year")
+    seen = seen_on(q)
     dated = {"since", "until"} if since is not None and until is not None else set()
     if dated:
         years = len(str(since)) == len(str(until)) == 4
         parts.append(f"{since}–{until}" if years else f"{since} – {until}")
-    elif "role" in q and seen is not None and since is None and until is None:
-        parts.append(f"as of {seen}")
+    elif seen is not None:
+        parts.append(f"seen held {sightings}" if sightings else f"as of {seen}")
         dated = {"date", "year"}
     if "year" in q and str(q.get("date", "")).startswith(str(q["year"])):
         dated.add("year")  # 2022 · 2022-08 says the year twice: the date holds it
@@ -38,10 +42,62 @@ def qualifiers_text(q: Qualifiers) -> str:
         elif key == "rank_of":
             continue
         elif key in ("year", "date", "status"):
-            parts.append(str(value))
+            parts.append(as_words(value))
         else:
-            parts.append(f"{key} {value}")
+            label = as_words(key)
+            parts.append(f"{label}{': ' if ' ' in label else ' '}{as_words(value)}")
     return " · ".join(parts)
+
+
+def as_words(word: object) -> str:
+    """A key or an enumerated value of the KB as a reader reads it: `subcenter_kind` as `subcenter kind`,
+    `under_construction` as `under construction`; any other value (a document number, a date) as written."""
+    text = str(word)
+    return text.replace("_", " ") if _IDENTIFIER.fullmatch(text) else text
+
+
+def seen_on(q: Qualifiers) -> str | None:
+    """The day or year a source saw a post held, when that is all that dates it (no `since` or `until`)."""
+    seen = q.get("date") or q.get("year")
+    if "role" not in q or seen is None or q.get("since") is not None or q.get("until") is not None:
+        return None
+    return str(seen)
+
+
+def sightings(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str], numbers: dict[str, int]) -> str:
+    """Every day a post dated only by a sighting (`seen_on`) was seen held, each with its sources' numbers
+    (timeframe.sightings): `2024-01-16[1] and 2025-03-28[2]`; "" when its sources saw it on that day alone."""
+    from ipkb.timeframe import sightings as days_seen
+
+    first = seen_on(q)
+    days = {} if first is None else days_seen(first, ((c["source"], dates.get(c["source"])) for c in cites))
+    if len(days) < 2:
+        return ""
+    said = [
+        day + "".join(f"[{n}]" for n in sorted(numbers[s] for s in sources if s in numbers))
+        for day, sources in days.items()
+    ]
+    return ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def listed_by_then(listed: int, undated: int) -> str:
+    """How many members of a claimed total the KB lists by the claim's period: `42` when it can date them
+    all, else `42 to 82`, at least those dated by then and at most those with the ones it cannot date (no date,
+    or one too coarse to tell: 2024 against 2024-03-14), which may have come before the period or after."""
+    return f"{listed} to {listed + undated}" if undated else str(listed)
+
+
+def listed_legend(counts: Iterable[tuple[int, int]]) -> str:
+    """What a table of claimed totals' `listed` column means, with its first range (listed, undated) as the
+    example: `members listed by each period; 42 to 82: 42 dated by then, at most 82 with ...`."""
+    said = "members listed by each period"
+    listed, undated = next(((n, u) for n, u in counts if u), (0, 0))
+    if not undated:
+        return said
+    return (
+        f"{said}; {listed_by_then(listed, undated)}: {listed} dated by then, at most {listed + undated} counting those"
+        " the KB cannot place before or after it (no date, or one too coarse: 2024 against 2024-03-14)"
+    )
 
 
 def marks(sources: Iterable[Citation | NameCitation], numbers: dict[str, int]) -> str:
