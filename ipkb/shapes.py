@@ -116,7 +116,7 @@ class Claim(TypedDict):  # a total a fact claims (members of a relation) beside 
 
 
 class ClaimedTotal(Claim):  # as `show` lists it: coverage's claim without the entity and the member lists
-    missing: int | float | None
+    missing: int | float | None  # what the KB lacks at least: claimed - listed - undated, not below 0; null: no number
 
 
 class CoverageClaim(ClaimedTotal):  # beside the members the KB lists (dated by the period, undated apart)

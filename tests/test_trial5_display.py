@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, invoke
+from tests.conftest import BUNDLED_KB, Result, invoke
 
 PEOPLE = """\
 - id: src-early
@@ -189,3 +189,23 @@ def test_coverage_says_what_its_listed_number_bounds(mini_kb: Path, columns: int
     assert "undated" not in out.split("──")[0], out  # no column of undated members to add up in one's head
     shown = " ".join(_run(mini_kb, "show", "national-center", columns=columns).stdout.split())
     assert "0 to 1 of 43" in shown and "at most 1 counting those" in shown, shown
+
+
+def test_a_listed_range_never_runs_past_a_whole_number_claimed() -> None:
+    """10 sub-centers claimed for 2020-04, 10 of them dated by then and 13 more the KB cannot date: the 13 cannot
+    be among the 10 as well, so the column said `10 to 23 of 10`, more than the whole. It says `10`; a range
+    stays a range below the claim (`10 to 22 of 22`), and a claim that is no whole number does not bound it."""
+    from ipkb.render.text import listed_by_then, listed_legend
+
+    assert listed_by_then(10, 13, 10) == "10"
+    assert listed_by_then(10, 13, 22) == "10 to 22"
+    assert listed_by_then(42, 40, 112) == "42 to 82"
+    assert listed_by_then(3, 2, "more than 300") == "3 to 5"
+    assert listed_legend([(10, 13, 10), (42, 40, 112)]).startswith("members listed by each period; 42 to 82: 42")
+
+
+def test_coverage_json_never_says_a_negative_number_missing(tmp_path: Path) -> None:
+    """`missing` was claimed - listed - undated, so 10 claimed against 10 dated and 13 undated said -13 missing."""
+    result = invoke(["--kb", str(BUNDLED_KB), "--db", str(tmp_path / "kb.sqlite"), "coverage", "--json"])
+    claims = json.loads(result.stdout)["claimed_totals"]
+    assert claims and all(c["missing"] is None or c["missing"] >= 0 for c in claims)

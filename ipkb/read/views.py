@@ -331,7 +331,7 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
                 "claimed": claimed,
                 "listed": len(dated),
                 "undated": len(undated),
-                "missing": claimed - len(dated) - len(undated) if isinstance(claimed, (int, float)) else None,
+                "missing": max(0, claimed - len(dated) - len(undated)) if isinstance(claimed, (int, float)) else None,
                 "members": sorted(dated),
                 "undated_members": sorted(undated),
                 "confidence": fact["confidence"],

@@ -111,7 +111,7 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "claimed",
         "listed by then",
         "source",
-        title="Claimed totals: " + listed_legend([(c["listed"], c["undated"]) for c in claims]),
+        title="Claimed totals: " + listed_legend([(c["listed"], c["undated"], c["claimed"]) for c in claims]),
         justify=("left", "left", "right", "right", "left"),
     )
     sources = SourceNotes()
@@ -127,7 +127,7 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
             c["period"] or "",
             scope,
             format_value(c["claimed"]),
-            listed_by_then(c["listed"], c["undated"]),
+            listed_by_then(c["listed"], c["undated"], c["claimed"]),
             sources.mark(c["sources"]) + (" inferred" if c["confidence"] == "inferred" else ""),
         )
     footnotes = sources.lines()

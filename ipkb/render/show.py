@@ -362,13 +362,14 @@ def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None 
         "of",
         "claimed",
         "source",
-        title="How complete the lists are: " + listed_legend([(c["listed"], c["undated"]) for c in claims]),
+        title="How complete the lists are: "
+        + listed_legend([(c["listed"], c["undated"], c["claimed"]) for c in claims]),
         record_headers=("members", "period", "listed", None, "claimed", "source"),  # `of` joins two numbers
     )
     table.justify = ["left", "left", "right", "left", "right", "left"]
     for claim in claims:
         scope = qualifiers_text(claim["scope"])
-        listed = listed_by_then(claim["listed"], claim["undated"])
+        listed = listed_by_then(claim["listed"], claim["undated"], claim["claimed"])
         what = claim["metric"].replace("_", " ") + (f" · {scope}" if scope else "")
         if claim.get("confidence") == "inferred":
             what += " · inferred"

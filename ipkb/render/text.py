@@ -80,23 +80,29 @@ def sightings(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str]
     return ", ".join(said[:-1]) + " and " + said[-1]
 
 
-def listed_by_then(listed: int, undated: int) -> str:
+def listed_by_then(listed: int, undated: int, claimed: object = None) -> str:
     """How many members of a claimed total the KB lists by the claim's period: `42` when it can date them
     all, else `42 to 82`, at least those dated by then and at most those with the ones it cannot date (no date,
-    or one too coarse to tell: 2024 against 2024-03-14), which may have come before the period or after."""
-    return f"{listed} to {listed + undated}" if undated else str(listed)
+    or one too coarse to tell: 2024 against 2024-03-14), which may have come before the period or after; never
+    more than a whole number claimed, which those dated already fill (10 dated of 10 claimed is `10`, however
+    many it cannot date)."""
+    most = listed + undated
+    if isinstance(claimed, int) and not isinstance(claimed, bool):
+        most = max(listed, min(most, claimed))
+    return f"{listed} to {most}" if most > listed else str(listed)
 
 
-def listed_legend(counts: Iterable[tuple[int, int]]) -> str:
-    """What a table of claimed totals' `listed` column means, with its first range (listed, undated) as the
-    example: `members listed by each period; 42 to 82: 42 dated by then, at most 82 with ...`."""
+def listed_legend(counts: Iterable[tuple[int, int, object]]) -> str:
+    """What a table of claimed totals' `listed` column means, with its first range (listed, undated, claimed)
+    as the example: `members listed by each period; 42 to 82: 42 dated by then, at most 82 with ...`."""
     said = "members listed by each period"
-    listed, undated = next(((n, u) for n, u in counts if u), (0, 0))
-    if not undated:
+    example = next((c for c in counts if listed_by_then(*c) != str(c[0])), None)
+    if example is None:
         return said
+    shown = listed_by_then(*example)
     return (
-        f"{said}; {listed_by_then(listed, undated)}: {listed} dated by then, at most {listed + undated} counting those"
-        " the KB cannot place before or after it (no date, or one too coarse: 2024 against 2024-03-14)"
+        f"{said}; {shown}: {example[0]} dated by then, at most {shown.split()[-1]} counting those the KB cannot"
+        " place before or after it (no date, or one too coarse: 2024 against 2024-03-14), and never more than claimed"
     )
 
 
