@@ -107,7 +107,10 @@ class Validator(FieldChecks):
         for key, value in attributes.items():
             line = self.line(record, "attributes")
             self.no_controls(file, line, "attributes", str(key))
-            if isinstance(value, str):
+            if value is None:  # `{status: built, awaiting acceptance}`: a comma ended the value, the rest is a key
+                hint = 'quote a value that holds a comma: {status: "built, awaiting acceptance"}'
+                self.error(file, line, f"attribute {key!r} has no value", hint)
+            elif isinstance(value, str):
                 self.no_controls(file, line, f"attribute {key}", value)
             elif not self.finite(file, line, f"attribute {key}", value):
                 attributes = {k: v for k, v in attributes.items() if k != key}
