@@ -67,7 +67,7 @@ def cli(db: Path, *args: str) -> Any:
 
 
 def cli_neighbours(db: Path, entity: str) -> set[str]:
-    return {n["id"] for n in cli(db, "neighbors", entity, "--depth", "1") if n["depth"] == 1}
+    return {n["id"] for n in cli(db, "neighbors", entity, "--depth", "1")["entities"] if n["depth"] == 1}
 
 
 def cli_path(db: Path, start: str, end: str) -> list[tuple[str, str, str]]:
