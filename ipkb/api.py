@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from ipkb.answers.neighbors import NeighborsPage
+    from ipkb.answers.path import PathView
     from ipkb.read.query import Edge, Store
     from ipkb.shapes import (
         ClaimedTotal,
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
         EntityRef,
         ListPage,
         ListRow,
-        PathView,
         SearchPage,
         ShowView,
         Suggestion,
@@ -124,12 +124,9 @@ class KB:
         max_hops: int | None = None,
     ) -> PathView:
         """The shortest chains of cited relations from `start` to `goal` (all of them with `all_paths`)."""
-        from ipkb.read import views_path
-        from ipkb.read.traverse import shortest_paths
+        from ipkb.answers.path import path
 
-        self.check_types(None, via)
-        a, b = self.resolve(start, goal)
-        return views_path.path(self.store, a, b, shortest_paths(self.store, a, b, via, max_hops, all_paths), all_paths)
+        return path(self.store, start, goal, all_paths, via, max_hops)
 
     def search(self, text: str, types: list[str] | None = None, limit: int = 20) -> list[ListRow]:
         """Entities whose names, aliases or descriptions match `text`, best first: a list, the `entities` of

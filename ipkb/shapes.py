@@ -175,30 +175,6 @@ class ShowView(AsOf, SourceUse):  # `show`: these keys in this order, AsOf's bef
     sources: list[Source]
 
 
-class Hop(Ends, Relation):  # a path's step (`out` along the relation, `in` against it), the quote naming its ends first
-    direction: Direction
-    planned: bool  # the schema's planned status: not yet in place
-    announced: bool  # the schema's announced status: a public notice before the final decision, not yet confirmed
-
-
-class OnePath(TypedDict):
-    length: int
-    hops: list[Hop]
-
-
-PathView = TypedDict(
-    "PathView",
-    {
-        "from": EntityRef,
-        "to": EntityRef,
-        "length": int,
-        "hops": NotRequired[list[Hop]],  # one path
-        "paths": NotRequired[list[OnePath]],  # --all: every shortest path
-        "sources": list[Source],  # the hops' sources, those of the quotes printed first: what `[1]` stands for
-    },
-)
-
-
 # `search`, `list`; `caveat` (--in, --designation): listed by inference, plan or announcement
 class ListRow(EntityRef, ListedIn):
     caveat: NotRequired[str | None]
@@ -353,7 +329,6 @@ class Built(TypedDict):  # `build`: where the database is, from which KB, and th
 # Each --json document of the answers older than ipkb/answers/ (diff's: shapes_diff); answers.documents() has all
 DOCUMENTS: dict[str, Any] = {
     "show": ShowView,
-    "path": PathView,
     "search": SearchPage,
     "list": ListPage,
     "coverage": CoverageReport,

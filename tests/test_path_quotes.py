@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from ipkb.read.views_path import naming_first
+from ipkb.answers.path import naming_first
 from tests.conftest import invoke
 
 if TYPE_CHECKING:

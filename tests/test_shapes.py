@@ -18,6 +18,7 @@ import pytest
 
 from ipkb import answers, shapes, shapes_diff
 from ipkb.answers.neighbors import NeighborsPage
+from ipkb.answers.path import PathView
 from tests.conftest import BUNDLED_KB, invoke
 from tests.test_analysis import diff_after_edits
 
@@ -69,9 +70,9 @@ CASES = [
     (["show", "national-center", "--as-of", "2020"], shapes.ShowView),
     (["show", "src-huzhou-2014"], shapes.ShowView),  # a source: cited_by, supports
     (["show", "research-designations"], shapes.ShowView),
-    (["path", "keqiao", "national-center"], shapes.PathView),
-    (["path", "keqiao", "national-center", "--all"], shapes.PathView),
-    (["path", "huzhou", "huzhou"], shapes.PathView),
+    (["path", "keqiao", "national-center"], PathView),
+    (["path", "keqiao", "national-center", "--all"], PathView),
+    (["path", "huzhou", "huzhou"], PathView),
     (["search", "柯桥"], shapes.SearchPage),
     (["search", "keqaio"], shapes.SearchPage),  # nothing found: "did you mean" suggestions
     (["list", "--type", "center", "--in", "zhejiang"], shapes.ListPage),

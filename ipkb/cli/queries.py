@@ -83,11 +83,13 @@ def path(
     e.g. ipkb path keqiao national-center
          ipkb path keqiao national-center --all --via subcenter_of --via located_in --max-hops 4
     """
+    from ipkb.answers.path import path as answer
+
     kb = open_kb(as_of)
-    view = kb.path(start, goal, all_paths, via, max_hops)
+    view = answer(kb.store, start, goal, all_paths, via, max_hops)
     if as_json:
         return emit_json(view)
-    from ipkb.render import queries as render
+    from ipkb.render import path as render
 
     emit_as_of(kb)
     emit(render.path(view))

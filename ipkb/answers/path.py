@@ -1,21 +1,62 @@
-"""The `path` document: each hop with the quote that names its ends first, and the sources those quotes cite.
-
-Beside views.py (whose entity references, dating and source lists it uses); no SQL here either.
-"""
-
-from __future__ import annotations
+"""`path`: the shortest chains of cited relations between two entities, each hop with the quote that names
+its ends first, and the sources those quotes cite. No `from __future__ import annotations` (shapes.py says why)."""
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
-from ipkb.read.query import Store
-from ipkb.read.traverse import Step
 from ipkb.read.views import _cited_ids, entity_ref, named_then, source_list
+from ipkb.shapes import Citation, Direction, Ends, EntityRef, Relation, Source
 from ipkb.text import fold
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, Hop, PathView
+    from ipkb.read.query import Store
+    from ipkb.read.traverse import Step
+
+
+class Hop(Ends, Relation):  # a path's step (`out` along the relation, `in` against it), the quote naming its ends first
+    direction: Direction
+    planned: bool  # the schema's planned status: not yet in place
+    announced: bool  # the schema's announced status: a public notice before the final decision, not yet confirmed
+
+
+class OnePath(TypedDict):
+    length: int
+    hops: list[Hop]
+
+
+PathView = TypedDict(
+    "PathView",
+    {
+        "from": EntityRef,
+        "to": EntityRef,
+        "length": int,
+        "hops": NotRequired[list[Hop]],  # one path
+        "paths": NotRequired[list[OnePath]],  # --all: every shortest path
+        "sources": list[Source],  # the hops' sources, those of the quotes printed first: what `[1]` stands for
+    },
+)
+
+DOCUMENTS: dict[str, Any] = {"path": PathView}
+
+
+def path(
+    store: "Store",
+    start: str,
+    goal: str,
+    all_paths: bool = False,
+    via: list[str] | None = None,
+    max_hops: int | None = None,
+) -> PathView:
+    """The shortest chains of cited relations from `start` to `goal` (all of them, up to 100, with
+    `all_paths`), through relations of the `via` types only if given, of at most `max_hops`."""
+    from ipkb.read.resolve import check_types, resolve
+    from ipkb.read.traverse import shortest_paths
+
+    check_types(store, None, via)
+    a, b = resolve(store, start), resolve(store, goal)
+    return view(store, a, b, shortest_paths(store, a, b, via, max_hops, all_paths), all_paths)
+
 
 AliasMap = Mapping[str, Sequence[str]]
 
@@ -42,7 +83,7 @@ def naming_first(sources: list[Citation], subject: sqlite3.Row, obj: sqlite3.Row
     return [sources[best], *sources[:best], *sources[best + 1 :]]
 
 
-def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[Citation], aliases: AliasMap) -> Hop:
+def hop(store: "Store", step: "Step", names: dict[str, sqlite3.Row], sources: list[Citation], aliases: AliasMap) -> Hop:
     rtype, roles = store.relation_types()[step.edge.type], store.roles()
     sources = naming_first(sources, names[step.edge.source_id], names[step.edge.target_id], aliases)
     return {
@@ -60,7 +101,8 @@ def hop(store: Store, step: Step, names: dict[str, sqlite3.Row], sources: list[C
     }
 
 
-def path(store: Store, start: str, goal: str, paths: list[list[Step]], all_paths: bool) -> PathView:
+def view(store: "Store", start: str, goal: str, paths: "list[list[Step]]", all_paths: bool) -> PathView:
+    """The document of the paths found: the first alone, or all of them with `all_paths`."""
     paths = paths if all_paths else paths[:1]
     ids = {start, goal} | {s.start for p in paths for s in p} | {s.end for p in paths for s in p}
     names = store.entities(ids)
