@@ -237,20 +237,36 @@ class KB:
             existing = existing_on(self.store, {row["id"]: row for row in rows}, day)
             unknown = sum(1 for row in rows if existing[row["id"]] is None)
             rows = [row for row in rows if existing[row["id"]]]
-        # what is listed only by inference, by plan or by an announcement is marked, not listed as plain fact:
-        # a holder is marked only if every relation conferring the designation on it is so
+        # what is listed only by inference, by plan or by an announcement is marked, not listed as plain fact
         marks = {entity_id: ["inferred location"] for entity_id, stated in (placed or {}).items() if not stated}
-        roles = self.store.roles()
         for holder, edges in (conferring or {}).items():
-            flags = (
-                ("inferred", all(e.confidence == "inferred" for e in edges)),
-                ("planned", all(roles.is_planned(e.qualifiers) for e in edges)),
-                ("announced", all(roles.is_announced(e.qualifiers) for e in edges)),
-            )
-            marks.setdefault(holder, []).extend(mark for mark, on in flags if on)
+            marks.setdefault(holder, []).extend(self._conferring_caveats(edges))
         caveats = {i: " · ".join(m) or None for i, m in marks.items()}
         lies_in = self._places(rows, parents, found) if within else None
         return views.entity_list(rows, caveats, lies_in), unknown
+
+    def _conferring_caveats(self, edges: list[Edge]) -> list[str]:
+        """What qualifies a holder's title (`edges`, the earliest first, whose qualifiers fill the row's batch and
+        year columns): `announced` if every claim of it is an announcement (inferred, planned alike); if only
+        the earliest is, that with its date and when a plain claim has it held (`announced 2013 · held in 2014`),
+        so a row's batch and year are never read as confirmed when they come from the announcement."""
+        from ipkb.timeframe import relation_start_as_stated
+
+        roles = self.store.roles()
+        checks = (
+            ("inferred", lambda e: e.confidence == "inferred"),
+            ("planned", lambda e: roles.is_planned(e.qualifiers)),
+            ("announced", lambda e: roles.is_announced(e.qualifiers)),
+        )
+        out: list[str] = []
+        for word, flagged in checks:
+            if all(flagged(e) for e in edges):
+                out.append(word)
+            elif flagged(edges[0]):
+                held = next(e for e in edges if not flagged(e))
+                first, then = (relation_start_as_stated(e.qualifiers, roles.start) for e in (edges[0], held))
+                out.append(f"{word} {first or 'undated'} · held {f'in {then}' if then else 'later, undated'}")
+        return out
 
     def _places(
         self, rows: list[sqlite3.Row], parents: dict[str, list[str]], inside: list[sqlite3.Row]

@@ -58,6 +58,12 @@ def relation_since(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
     return period_start(_first(qualifiers, start))
 
 
+def relation_start_as_stated(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
+    """A relation's start as its record states it (`2014`, `2013-07-24`), for a reader, not for comparing."""
+    found = _first(qualifiers, start)
+    return None if found is None else str(found)
+
+
 def relation_since_last(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
     """The last day a relation's start date covers: "2024" -> "2024-12-31" (it began on some day of 2024)."""
     return period_end(_first(qualifiers, start))

@@ -151,12 +151,15 @@ def test_list_in_a_province_is_transitive() -> None:
 
 def test_a_holder_is_marked_announced_only_if_every_claim_of_its_title_is_an_announcement() -> None:
     """The trial: Huzhou was marked 'announced' as a demonstration city, from the 2013 public notice, though
-    the 2014 assessment counts it among the demonstration cities (a claim of its own, not an announcement)."""
+    the 2014 assessment counts it among the demonstration cities (a claim of its own, not an announcement).
+    The second trial: unmarked, its row's batch 2 and year 2013, which come from the notice, read as confirmed;
+    the caveat now says that the announcement dates the row and when a plain claim has the title held."""
     rows = {
         r["id"]: r
-        for r in ipkb_json("list", "--designation", "national-ip-demonstration-city", "--columns", "id,caveat")[
-            "entities"
-        ]
+        for r in ipkb_json(
+            "list", "--designation", "national-ip-demonstration-city", "--columns", "id,batch,year,caveat"
+        )["entities"]
     }
-    assert rows["huzhou"]["caveat"] is None
+    assert (rows["huzhou"]["batch"], rows["huzhou"]["year"]) == (2, 2013)
+    assert rows["huzhou"]["caveat"] == "announced 2013-07-24 · held in 2014"
     assert rows["jiaxing"]["caveat"] == "announced"  # named only in the 2013 notice

@@ -199,7 +199,7 @@ def test_list_marks_holders_by_inference_or_plan(mini_kb: Path) -> None:
     assert re.search(r"keqiao .* inferred", table) and re.search(r"shaoxing .* planned", table)
     assert "keqiao,county,Keqiao District,柯桥区,inferred" in invoke([*args, "--format", "csv"]).stdout
     narrowed = invoke([*args, "--columns", "id,year"])
-    assert "2 of these are listed only by inference, plan or announcement" in narrowed.stderr
+    assert "2 of these rest on an inference, plan or announcement" in narrowed.stderr
     assert invoke(["--kb", str(mini_kb), "list", "--columns", "caveat"]).exit_code == 2
 
 

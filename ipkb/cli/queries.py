@@ -166,7 +166,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
         "--columns",
         "columns",
         help="Columns to show, comma-separated or repeated: id, type, name, zh, pinyin, description; caveat "
-        "(listed only by inference, plan or announcement; with --in or --designation); in (where it lies "
+        "(listed only by inference, plan or announcement, or first so: `announced 2013 · held in 2014`; with --in "
+        "or --designation); in (where it lies "
         "directly; with --in); a relation type (located_in: where it lies); with --designation, a qualifier of "
         "the designation (batch, year).",
         multiple=True,
@@ -208,13 +209,13 @@ def list_entities(
         )
     kb = open_kb(as_of)
     listed, without_start = kb.list_entities_as_of(types, within, designation)
-    marked = sum(1 for row in listed if row.get("caveat"))  # listed only by inference, plan or announcement
+    marked = sum(1 for row in listed if row.get("caveat"))  # listed (or first listed) by inference, plan, announcement
     rows: list[ListRow] | list[Columns] = listed
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
     if wanted:
         rows = [{k: row[k] for k in wanted} for row in kb.with_columns(listed, wanted, designation, within)]
     if marked and wanted and "caveat" not in wanted and not (as_json or table_format == "json"):
-        emit_note(f"{marked} of these are listed only by inference, plan or announcement: add the column caveat")
+        emit_note(f"{marked} of these rest on an inference, plan or announcement: add the column caveat")
     if table_format in ("csv", "tsv"):
         default = ["id", "type", "name", "zh", *(["caveat"] if marked else [])]
         write_delimited(rows, wanted or default, "," if table_format == "csv" else "\t")
