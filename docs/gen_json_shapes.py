@@ -13,9 +13,9 @@ import types
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, is_typeddict
 
-from ipkb import answers, shapes
+from ipkb import answers, shapes, shapes_base
 
-MODULES = answers.modules()
+MODULES = [shapes_base, *answers.modules()]  # shapes_base: the parts they share, documented where declared
 SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 _CLASS = re.compile(r"^class (\w+)\b.*?(?:#\s*(.*))?$")
 _ASSIGNED = re.compile(r"^(\w+) = TypedDict\(.*?(?:#\s*(.*))?$")

@@ -7,48 +7,25 @@ cheaply). No `from __future__ import annotations`: `__required_keys__` must see 
 
 from typing import Any, Literal, NotRequired, TypedDict, TypeVar, get_args, get_origin, get_type_hints, is_typeddict
 
+from ipkb.shapes_base import Citation as Citation
+from ipkb.shapes_base import Direction as Direction
+from ipkb.shapes_base import Ends as Ends
+from ipkb.shapes_base import EntityRef as EntityRef
+from ipkb.shapes_base import Qualifiers as Qualifiers
+from ipkb.shapes_base import Relation as Relation
+from ipkb.shapes_base import Source as Source
+
 # Free-form on purpose: the keys come from the KB's YAML and schema, not from the code.
-Qualifiers = dict[str, Any]  # a relation's qualifiers or a fact's scope: whichever the schema declares
 Attributes = dict[str, Any]  # an entity's attributes and fields: any the schema lets its type carry
 GraphData = dict[str, Any]  # a node's, edge's or graph's attributes in the export graph (networkx-style)
 Columns = dict[str, Any]  # a row of `list --columns`: whichever fields, relations and qualifiers were asked for
 FactValue = int | float | str  # a figure as the YAML states it: a number, or text
-
-Direction = Literal["out", "in"]
-
-
-class Citation(TypedDict):  # one source behind a claim, with its words; `via`: the research note the quote was read in
-    source: str
-    quote: str | None
-    via: NotRequired[str]
 
 
 class NameCitation(TypedDict):  # a former name's citation as the build stores it: `via` always there, maybe null
     source: str
     quote: str | None
     via: str | None
-
-
-class EntityRef(TypedDict):
-    id: str
-    type: str
-    name: str
-    zh: str | None
-    name_then: NotRequired[str]  # its name then (--as-of's day, or the time of the relation naming it), if another
-    zh_then: NotRequired[str | None]  # with name_then: the Chinese name it had then
-
-
-class Source(TypedDict):  # a cited source with its bibliographic fields (those it has)
-    id: str
-    name: str
-    title: NotRequired[str]
-    publisher: NotRequired[str]
-    author: NotRequired[str]
-    date: NotRequired[str]
-    language: NotRequired[str]
-    url: NotRequired[str]
-    file: NotRequired[str]
-    kind: NotRequired[str]
 
 
 class Fact(TypedDict):
@@ -68,22 +45,11 @@ class EntityFact(Fact):  # a fact with the entity it is about (listed first): `f
     entity: EntityRef
 
 
-# A relation's type, its wording (`label`: read from the end it is seen from), caveats and citations.
-class Relation(TypedDict):
-    type: str
-    label: str
-    qualifiers: Qualifiers
-    confidence: str
-    note: str | None
-    sources: list[Citation]
-
-
 class RelationView(Relation):  # a relation as seen from one end (`show`): its direction and the other end
     direction: Direction
     other: EntityRef
 
 
-Ends = TypedDict("Ends", {"from": EntityRef, "to": EntityRef})
 ListedIn = TypedDict("ListedIn", {"in": NotRequired[list[EntityRef]]})  # list --in: where each lies, directly
 
 

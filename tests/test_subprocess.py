@@ -99,7 +99,8 @@ def test_a_query_on_a_built_kb_imports_no_typer_nor_click(args: list[str]) -> No
     """typer and click cost about 0.1 s to import: the fast path (ipkb/cli/fast.py) runs queries without them.
 
     Nor does it define the build's record classes or import dataclasses (with inspect, about 10 ms), nor the
-    JSON shapes (ipkb/shapes.py: for mypy, imported under TYPE_CHECKING only), nor pathlib (with urllib.parse
+    JSON shapes (ipkb/shapes.py: for mypy, imported under TYPE_CHECKING only; an answer of ipkb/answers/
+    defines its own, on the few of shapes_base.py), nor pathlib (with urllib.parse
     and ipaddress, about 6 ms of CPU: paths on the query path are strings, ipkb/paths.py).
     """
     assert ipkb("build").returncode == 0

@@ -5,7 +5,7 @@ shapes.py: `__required_keys__` must see `NotRequired` at run time."""
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from ipkb.read.views import entity_ref
-from ipkb.shapes import Citation, Direction, EntityRef, Qualifiers
+from ipkb.shapes_base import Citation, Direction, EntityRef, Qualifiers
 
 if TYPE_CHECKING:
     import sqlite3

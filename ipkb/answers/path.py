@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from ipkb.read.views import _cited_ids, entity_ref, named_then, source_list
-from ipkb.shapes import Citation, Direction, Ends, EntityRef, Relation, Source
+from ipkb.shapes_base import Citation, Direction, Ends, EntityRef, Relation, Source
 from ipkb.text import fold
 
 if TYPE_CHECKING:
