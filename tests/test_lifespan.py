@@ -303,3 +303,16 @@ def test_neighbors_as_of_json_carries_the_count_of_neighbours_without_a_start_da
     from ipkb import open_kb
 
     assert open_kb(BUNDLED_KB, db, as_of="2019").neighbors("keqiao") == page
+
+
+def test_show_as_of_says_the_name_of_the_day_and_the_later_name_not_it_as_former(run, mini_kb: Path) -> None:
+    """A new user's trial: `show cnipa --as-of 2015` said `named so on 2015-12-31` (read as a rename date) and,
+    under that very name, `formerly: State Intellectual Property Office (until 2018)`."""
+    renamed_kb(mini_kb)
+    then = " ".join(run("show", "demo-office", "--as-of", "2016").stdout.split())
+    assert "its name on 2016-12-31" in then and "named so" not in then
+    assert "formerly: Demonstration Office" not in then  # the name shown is not its own former name
+    assert "later: Demonstration Bureau 示范局 (from 2018-03; its name now) [1]" in then
+    now = " ".join(run("show", "demo-office").stdout.split())
+    assert "formerly: Demonstration Office 示范办公室 (until 2018-03)" in now and "later:" not in now
+    assert "later:" not in " ".join(run("show", "demo-office", "--as-of", "2020").stdout.split())

@@ -10,6 +10,8 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+import pytest
+
 from ipkb.answers.path import naming_first
 from tests.conftest import invoke
 
@@ -78,8 +80,8 @@ def test_a_hop_prints_the_quote_that_names_its_end(mini_kb: Path) -> None:
 
 
 def test_the_quote_printed_names_both_ends_else_the_subject_else_the_object_else_is_the_first() -> None:
-    city = {"id": "c", "name": "Huzhou", "zh": "湖州市"}
-    title = {"id": "d", "name": "Demonstration city", "zh": "示范城市"}
+    city = {"id": "c", "name": "Huzhou", "zh": "湖州市", "former_names": "[]"}
+    title = {"id": "d", "name": "Demonstration city", "zh": "示范城市", "former_names": "[]"}
     aliases = {"c": ["Lake City"]}
 
     def first(*quotes: str) -> str | None:
@@ -104,12 +106,87 @@ def test_the_footnotes_are_the_sources_of_the_printed_quotes_numbered_as_printed
     ):
         result = invoke(["--kb", str(kb), *args])
         assert result.exit_code == 0, result.stderr
-        marks = re.findall(r"^ {6}\[(\d+)\]", result.stdout, re.M)
+        printed = re.findall(r"^ {6}\[(\d+)\]", result.stdout, re.M)
+        also = re.findall(r"also ((?:\[\d+\])+)$", result.stdout, re.M)
+        marks = set(printed) | {n for a in also for n in re.findall(r"\d+", a)}
         notes = _footnotes(result.stdout)
-        assert set(marks) == set(notes), (args, result.stdout)
+        assert marks == set(notes), (args, result.stdout)
         assert sorted(notes, key=int) == [str(n) for n in range(1, len(notes) + 1)]  # no gaps
-        assert "src-other" not in result.stdout
+        assert sorted(set(printed), key=int) == [str(n) for n in range(1, len(set(printed)) + 1)]  # printed first
         view = json.loads(invoke(["--kb", str(kb), *args, "--json"]).stdout)
         numbers = {s["id"]: str(n) for n, s in enumerate(view["sources"], start=1)}
         assert all(numbers[source] == n for n, source in notes.items())  # the JSON's numbering too
-        assert "src-other" in numbers  # --json keeps every source the hops cite
+        assert set(numbers.values()) == set(notes)  # every source the hops cite is listed, as --json lists it
+
+
+def test_a_hop_says_which_other_sources_back_it_and_lists_them(mini_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One quote a hop, the best, and beside it the numbers of the hop's other sources, each in the footnotes
+    (a new user's trial: `path keqiao shaoxing` showed one source of two, the other only in --json)."""
+    kb = _kb(mini_kb)
+    for columns in ("60", "80", "120"):
+        monkeypatch.setenv("COLUMNS", columns)
+        result = invoke(["--kb", str(kb), "path", "keqiao", "shaoxing"])
+        assert result.exit_code == 0, result.stderr
+        assert re.search(r"^ {6}\[1\] “Keqiao District, Shaoxing” · also \[2\]$", result.stdout, re.M), result.stdout
+        assert _footnotes(result.stdout) == {"1": "src-article", "2": "src-other"}, result.stdout
+        assert "in Shaoxing" not in result.stdout  # the other quote stays in --json
+
+
+# CNIPA under its former name: the quote that names the founder by it is the one printed (a new user's trial:
+# `path cnipa national-center` printed only a quote naming the centre, never CNIPA, while the relation's other
+# source said SIPO set it up)
+FORMER = """
+- id: cnipa
+  type: agency
+  name: China National Intellectual Property Administration
+  zh: 国家知识产权局
+  sources: [{source: src-article, quote: "国家知识产权局"}]
+  former_names:
+    - {name: State Intellectual Property Office, until: "2018", sources: [{source: src-article, quote: "SIPO"}]}
+    - name: Patent Office of the People's Republic of China
+      zh: 中华人民共和国专利局
+      until: "1998"
+      sources: [{source: src-article, quote: "中国专利局"}]
+"""
+FOUNDED = """
+- from: national-center
+  type: established_by
+  to: cnipa
+  date: 2019-07-10
+  sources:
+    - {source: src-other, quote: "7月10日,指导中心成立"}
+    - {source: src-article, quote: "the State Intellectual Property Office has set up"}
+"""
+
+
+def test_a_quote_naming_an_end_by_its_former_name_names_it(mini_kb: Path) -> None:
+    kb = _kb(mini_kb)
+    with (kb / "entities" / "bodies.yaml").open("a") as f:
+        f.write(FORMER)
+    with (kb / "relations" / "centers.yaml").open("a") as f:
+        f.write(FOUNDED)
+    result = invoke(["--kb", str(kb), "path", "cnipa", "national-center"])
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"^ {6}\[1\] “the State Intellectual Property Office has set up”", result.stdout, re.M), (
+        result.stdout
+    )
+    row = {"id": "c", "name": "China National IP Administration", "zh": "国家知识产权局", "former_names": ""}
+    row["former_names"] = json.dumps(
+        [{"name": "Patent Office of the PRC", "zh": "中华人民共和国专利局", "until": "1998"}]
+    )
+    other = {"id": "d", "name": "Centre", "zh": None, "former_names": "[]"}
+    cites: list[Citation] = [{"source": "s", "quote": "nothing"}, {"source": "t", "quote": "中华人民共和国专利局 said"}]
+    chosen = naming_first(cites, cast("sqlite3.Row", row), cast("sqlite3.Row", other), {})
+    assert chosen[0]["quote"] == "中华人民共和国专利局 said"  # a former Chinese name counts too
+
+
+def test_a_hops_other_sources_wrap_as_one_unit() -> None:
+    """`· also [4]` never splits across lines (a trial at 80 columns left `also` at a line's end, `[4]` below)."""
+    from rich.text import Text
+
+    from ipkb.render.wrap import NO_BREAK, wrap_whole_words
+
+    text = Text(f"“has set up” ·{NO_BREAK}also{NO_BREAK}[4][5]")
+    for width in range(12, 40):
+        lines = [line.plain for line in wrap_whole_words(text, width)]
+        assert lines[-1].endswith("· also [4][5]") and NO_BREAK not in "".join(lines), (width, lines)

@@ -5,6 +5,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
+from ipkb.read.lifespan import former_names
 from ipkb.read.views import _cited_ids, entity_ref, named_then, source_list
 from ipkb.shapes_base import Citation, Direction, Ends, EntityRef, Relation, Source
 from ipkb.text import fold
@@ -62,9 +63,12 @@ AliasMap = Mapping[str, Sequence[str]]
 
 
 def _names_in(quote: str | None, row: sqlite3.Row, aliases: Sequence[str]) -> bool:
-    """Whether a quote names the entity: its name, Chinese name or an alias, folded, appears in it."""
+    """Whether a quote names the entity: its name, Chinese name, an alias or a former name (English or Chinese:
+    a 2016 article calls CNIPA the State Intellectual Property Office), folded, appears in it."""
     folded = fold(quote or "")
-    return any(len(f) > 1 and f in folded for f in (fold(n) for n in (row["name"], row["zh"], *aliases) if n))
+    formerly = [n for former in former_names(row) for n in (former["name"], former.get("zh"))]
+    names = (row["name"], row["zh"], *aliases, *formerly)
+    return any(len(f) > 1 and f in folded for f in (fold(n) for n in names if n))
 
 
 def naming_first(sources: list[Citation], subject: sqlite3.Row, obj: sqlite3.Row, aliases: AliasMap) -> list[Citation]:

@@ -1,5 +1,5 @@
 """`path` drawn: each hop on a line of its own under the entity it starts from, with its caveats and the quote
-behind it, then the sources of the quotes printed."""
+behind it and the numbers of its other sources, then every source the hops cite."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ipkb.render.layout import Hanging
-from ipkb.render.text import qualifiers_text, then_and_now
+from ipkb.render.text import marks, qualifiers_text, then_and_now
+from ipkb.render.wrap import NO_BREAK
 from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.answers.path import OnePath, PathView
-    from ipkb.shapes import EntityRef
+    from ipkb.shapes import Citation, EntityRef
 
 
 def _named(entity: EntityRef) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -23,10 +24,26 @@ def _named(entity: EntityRef) -> tuple[tuple[str, str], tuple[str, str]]:
     return (shown, "bold"), (f" ({entity['id']}{now})", "dim")
 
 
+def _quote(mark: str, first: Citation, also: str) -> Hanging:
+    """`[1] “the quote” · also [2][3]`, the quote's wrapped lines under its first character (so Chinese, written
+    without spaces, starts beside its number, not on a line of its own); a research note's words say so."""
+    quote = Text()
+    if first.get("via"):  # the research note's words about the source, not the source's own
+        quote.append(f"{first['via']}, our note on {mark}: ", style="yellow")
+    if first.get("quote"):
+        quote.append(f"\u201c{first['quote']}\u201d", style="green")
+    if also:
+        quote.append(f"{' ·' + NO_BREAK if quote.plain else ''}also{NO_BREAK}{also}", style="dim")
+    if first.get("via") or not quote.plain:
+        return Hanging("      ", quote if quote.plain else Text(mark, style="dim"))
+    return Hanging(f"      {mark} ", quote, style="dim")
+
+
 def path(view: PathView) -> RenderableType:
     """Each hop on a line of its own, with its caveats (qualifiers, inferred, the relation's note) and the
-    first quote behind it (the view puts first one that names the hop's ends); wrapped lines stay indented
-    under their hop. The footnotes are the sources of the quotes printed, numbered as in the view's `sources`."""
+    first quote behind it (the view puts first one that names the hop's ends), then `also [2]`: the hop's other
+    sources, whose quotes --json gives; wrapped lines stay indented under their hop. The footnotes are every
+    source the hops cite, numbered as in the view's `sources` (those of the quotes printed first)."""
     paths: list[OnePath] = view.get("paths") or [{"length": view["length"], "hops": view.get("hops", [])}]
     numbers = {s["id"]: n for n, s in enumerate(view["sources"], start=1)}
     out: list[RenderableType] = []
@@ -48,13 +65,9 @@ def path(view: PathView) -> RenderableType:
             if hop["sources"]:
                 first = hop["sources"][0]
                 mark = f"[{numbers[first['source']]}]" if first["source"] in numbers else f"[{first['source']}]"
-                if first.get("via"):  # the research note's words about the source, not the source's own
-                    quote = Text(f"{first['via']}, our note on {mark}:", style="yellow")
-                else:
-                    quote = Text(mark, style="dim")
-                if first.get("quote"):
-                    quote.append(f" \u201c{first['quote']}\u201d", style="green")
-                out.append(Hanging("      ", quote))
+                others = [c for c in hop["sources"][1:] if c["source"] != first["source"]]
+                also = marks(others, numbers)  # the hop's other sources, as `show` gives them all
+                out.append(_quote(mark, first, also))
     summary = counted(view["length"], "hop")
     if len(paths) > 1:
         summary += f" · {len(paths)} shortest paths"
@@ -69,14 +82,11 @@ def path(view: PathView) -> RenderableType:
     out.append(Text(summary, style="dim"))
     if caveats:
         out.append(Text("careful: " + ", ".join(caveats), style="yellow"))
-    shown = [h["sources"][0] for h in hops if h["sources"]]  # the one quote printed under each hop
-    printed = {c["source"] for c in shown}
-    if printed:  # what each [n] printed is, as `show` lists its sources; the hops' other sources are in --json
+    if view["sources"]:  # what each [n] is, those of the quotes printed first, as `show` lists its sources
         from ipkb.render.show import source_footnote, vias_of
 
-        vias = vias_of(shown)
+        vias = vias_of(c for h in hops for c in h["sources"])
         out.append(Text(""))
         for number, source in enumerate(view["sources"], start=1):
-            if source["id"] in printed:
-                out.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
+            out.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
     return Group(*out)

@@ -116,7 +116,7 @@ def _header(view: ShowView, numbers: dict[str, int]) -> RenderableType:
     ]
     body: list[RenderableType] = []
     if then != view["name"]:
-        body.append(Text(f"named so on {view['as_of']}; now {view['name']}", style="dim"))
+        body.append(Text(f"its name on {view['as_of']}", style="dim"))
     body += _lifespan(view)
     if description := view["description"]:
         body.append(Text(description))
@@ -126,13 +126,28 @@ def _header(view: ShowView, numbers: dict[str, int]) -> RenderableType:
         body.append(Text("confidence: inferred (derived from its sources, not stated by them)", style="yellow"))
     if note := view["note"]:
         body.append(Text("note: " + note, style="italic"))
-    for former in view.get("former_names", []):
-        line = Text(f"formerly: {former['name']}" + (f" {former['zh']}" if former.get("zh") else ""), style="dim")
-        line.append(f" (until {former['until']}) " + marks(former["sources"], numbers), style="dim")
-        body.append(line)
+    body += _names_over_time(view, then, numbers)
     if view["citations"]:
         body.append(Text("sources: " + marks(view["citations"], numbers), style="dim"))
     return HeaderBox(then, others, f"{view['type']} · {view['id']}", body)
+
+
+def _names_over_time(view: ShowView, then: str, numbers: dict[str, int]) -> list[Text]:
+    """`formerly: Old Name 旧名 (until 1998) [3]` for each name it had before the one shown; under --as-of, the
+    names it took after it as `later: New Name (from 2018) [3]` (today's: `from 2018; its name now`), each cited
+    by the source of the change, and never the name shown as a former one."""
+    formers = view.get("former_names", [])
+    shown = next((i for i, f in enumerate(formers) if then != view["name"] and f["name"] == then), len(formers))
+    lines = []
+    for former in formers[:shown]:
+        zh = f" {former['zh']}" if former.get("zh") else ""
+        lines.append(f"formerly: {former['name']}{zh} (until {former['until']}) " + marks(former["sources"], numbers))
+    names = view["names"]
+    after = [*formers[shown + 1 :], {"name": view["name"], "zh": names.get("zh")}]
+    for before, later in zip(formers[shown:], after, strict=False):
+        zh, now = (f" {later['zh']}" if later.get("zh") else ""), ("; its name now" if later is after[-1] else "")
+        lines.append(f"later: {later['name']}{zh} (from {before['until']}{now}) " + marks(before["sources"], numbers))
+    return [Text(line, style="dim") for line in lines]
 
 
 class HeaderBox:

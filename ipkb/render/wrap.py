@@ -27,18 +27,25 @@ def width_of(text: str) -> int:
     return len(text) + wide
 
 
+NO_BREAK = "\u00a0"  # in text given to wrap_whole_words: a space that never breaks (`also [2]` stays whole)
+
+
 def wrap_whole_words(text: Text, width: int, hyphens: bool = False) -> list[Text]:
     """`text` in lines of at most `width` cells, broken between words only: a word longer than that (a URL,
     an id) has a line of its own and stays whole, so it can be copied; Chinese, written without spaces,
     breaks between characters; with `hyphens`, a word wider than the line (an id) breaks after its hyphens
-    (`national-ip-` / `demonstration-city`). Text.wrap either folds such a word
-    or, told not to, does not wrap at all; rich's own line divider does what is wanted here."""
+    (`national-ip-` / `demonstration-city`); a NO_BREAK space joins what must stay on one line. Text.wrap
+    either folds such a word or, told not to, does not wrap at all; rich's own line divider does what is wanted
+    here."""
     from rich._wrap import divide_line
 
     lines: list[Text] = []
     for paragraph in text.split("\n", allow_blank=True):
-        for line in paragraph.divide(divide_line(paragraph.plain, width, fold=False)):
+        glued = paragraph.plain.replace(NO_BREAK, "\ue000")  # one cell that is not a space: no break there
+        for line in paragraph.divide(divide_line(glued, width, fold=False)):
             line.rstrip()
+            if NO_BREAK in line.plain:
+                line.plain = line.plain.replace(NO_BREAK, " ")  # printed, and copied, as a plain space
             if line.cell_len > width and has_han(line.plain):  # Chinese breaks between characters
                 lines += [piece for piece in line.divide(_han_breaks(line.plain, width)) if piece.plain]
             elif line.cell_len > width and hyphens:  # an id breaks after a hyphen
