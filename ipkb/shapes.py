@@ -114,6 +114,7 @@ class AsOf(TypedDict, total=False):  # `show --as-of`: the day, the name then, w
     zh_as_of: str | None
     exists_as_of: bool | None
     relations_date_unknown: list[RelationView]
+    facts_without_date: int  # figures left out as nothing dates them: no period (or a target) and no dated source
 
 
 class SourceUse(TypedDict, total=False):  # what `show` adds for a source: how many claims cite it, and those claims

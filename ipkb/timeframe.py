@@ -114,9 +114,25 @@ def holds_on(
 
 
 def known_on(period: Any, day: str) -> bool:
-    """A figure is known on `day` when its period has begun by then (undated figures always are)."""
+    """A date or period has begun by `day` (one that cannot be read always has)."""
     start = period_start(period)
     return start is None or start <= day
+
+
+def figure_on(period: Any, target: bool, stated: str | None, day: str) -> bool | None:
+    """Whether a figure is shown as of `day`; None when nothing dates it (the KB cannot tell; counted apart).
+    `stated`: the day its sources first state it (their earliest date; the timeline's rule). An actual figure
+    counts once its period has begun, or without a period once it was stated. A target is in force from when
+    it was set (stated) until its period ends, whether its period has begun or not; one stated only after
+    its period ended (a goal reported later) cannot be placed before that end."""
+    end = period_end(period) if target else None
+    if end is not None and day > end:
+        return False
+    if not target and period_start(period) is not None:
+        return known_on(period, day)
+    if stated is None or (end is not None and (period_start(stated) or "") > end):
+        return None
+    return known_on(stated, day)
 
 
 # ASCII digits only: \d (and str.isdigit, int()) also take full-width ２０１９ and other scripts' digits,

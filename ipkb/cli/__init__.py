@@ -125,6 +125,15 @@ def emit_note(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
+def emit_undated_figures(count: int, shown: str = "shown") -> None:
+    """Under --as-of: how many figures nothing dates (no period, or a target, and no dated source), on stderr,
+    whatever the output (a --json list, an export, has no place for it)."""
+    if count:
+        from ipkb.text import counted
+
+        emit_note(f"{counted(count, 'figure')} without a date, not {shown}")
+
+
 def emit(renderable: Any) -> None:
     from ipkb.render.queries import console, print_to
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ipkb.cli import complete, emit, emit_as_of, emit_json, kb_path, open_kb, open_store
+from ipkb.cli import complete, emit, emit_as_of, emit_json, emit_undated_figures, kb_path, open_kb, open_store
 from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, app, entity_argument
 from ipkb.errors import UsageError
 
@@ -87,8 +87,10 @@ def facts(
         place = kb.resolve(within)[0]
         inside = contained_in(store, place) | {place}
     rows = views_analysis.compare_metric(store, metric, types, inside, period)
+    undated = len(views_analysis.compare_metric(store, metric, types, inside, period, "undated"))
     if as_json:
         emit_json(rows)
+        emit_undated_figures(undated)
     else:
         from ipkb.render import analysis as render_analysis
 
@@ -98,6 +100,7 @@ def facts(
                 metric, rows, _titles(store, [c["source"] for r in rows for c in r["sources"]])
             )
         )
+        emit_undated_figures(undated)
 
 
 def _metric_id(typed: str, known: list[str]) -> str:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ipkb.cli import complete, kb_path, open_kb
+from ipkb.cli import complete, emit_undated_figures, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, TypesOption, app
 from ipkb.errors import ExportError, UsageError
 from ipkb.export import FORMATS
@@ -119,6 +119,8 @@ def export(
         raise
     for path in written:
         typer.echo(f"wrote {path}", err=True)
+    if store.facts_undated:  # under --as-of, the figures of what was exported that nothing dates
+        emit_undated_figures(len(store.facts_undated), "exported")
 
 
 def describe(

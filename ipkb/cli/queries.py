@@ -199,7 +199,7 @@ def list_entities(
     Under --json: {"entities", "claimed_totals"}: the entities, and with --designation each total of its
     holders that a source claims beside how many the KB lists (as `show` gives them: listed, undated,
     claimed, missing); with --as-of, "without_start_date": how many more match but have no known start date, so
-    are not listed. --format json, csv and tsv give the rows alone.
+    are not listed. --format json, csv and tsv give the rows alone (that count on stderr).
     """
     if as_json and table_format is not None:
         raise UsageError(
@@ -219,7 +219,7 @@ def list_entities(
     if table_format in ("csv", "tsv"):
         default = ["id", "type", "name", "zh", *(["caveat"] if marked else [])]
         write_delimited(rows, wanted or default, "," if table_format == "csv" else "\t")
-        return
+        return _without_start(without_start)
     claims = kb.claimed_totals(designation) if designation else []  # how much of the designation's roster this is
     if as_json:
         page: ListPage = {"entities": rows, "claimed_totals": claims}
@@ -227,7 +227,8 @@ def list_entities(
             page["without_start_date"] = without_start
         return emit_json(page)
     if table_format == "json":
-        return emit_json(rows)
+        emit_json(rows)
+        return _without_start(without_start)
     from ipkb.render import queries as render
 
     extra = [*(["in"] if within else []), *(["caveat"] if marked else [])]
@@ -237,8 +238,14 @@ def list_entities(
         from ipkb.render.show import completeness
 
         emit(*completeness(claims))
-    if without_start:
-        emit_note(f"{without_start} more without a known start date (not shown)")
+    _without_start(without_start)
+
+
+def _without_start(count: int) -> None:
+    """Under --as-of, how many more matched but have no known start date: on stderr, whatever the output
+    (--format's stdout stays the rows alone; --json says it as `without_start_date`)."""
+    if count:
+        emit_note(f"{count} more without a known start date (not shown)")
 
 
 def write_delimited(rows: Sequence[Mapping[str, object]], columns: list[str], delimiter: str) -> None:

@@ -10,11 +10,11 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ipkb.errors import DamagedStore, IpkbError
-from ipkb.read.query_analysis import AnalystReads
+from ipkb.read.query_analysis import AnalystReads, Which
 from ipkb.read.query_search import SearchReads
 from ipkb.roles import Roles
 from ipkb.text import fold
-from ipkb.timeframe import holds_on, known_on, period_order
+from ipkb.timeframe import holds_on, period_order
 
 # Names ipkb derives (pinyin; an alias in traditional characters, simplified): searched, never offered or preferred
 DERIVED_NAMES = ("pinyin", "simplified")
@@ -47,6 +47,7 @@ class Store(SearchReads, AnalystReads):
     def __init__(self, db: str | os.PathLike[str], as_of: str | None = None) -> None:
         """`as_of` (an ISO day) hides relations not yet begun or already ended then, and later figures."""
         self.as_of = as_of
+        self.facts_undated: set[int] = set()  # under as_of: the facts `known` left out as nothing dates them
         self.db = os.fspath(db)
         try:
             # A rebuild in place waits up to 20 s for readers (ipkb.build.inplace); meanwhile new ones wait.
@@ -332,18 +333,11 @@ class Store(SearchReads, AnalystReads):
     def all_edges(self) -> list[Edge]:
         return self.in_time([self.edge_of(r) for r in self.rows("SELECT * FROM relation ORDER BY file, line, rowid")])
 
-    def facts_of(self, entity_id: str) -> list[sqlite3.Row]:
-        """An entity's facts known on `as_of`, by metric, then period in time order (2021, 2021-08-19, 2022;
-        timeframe.period_order), then KB order."""
-        rows = self.known(self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY file, line, rowid", (entity_id,)))
-        return sorted(rows, key=lambda f: (f["metric"], period_order(f["period"])))
-
-    def known(self, facts: list[sqlite3.Row]) -> list[sqlite3.Row]:
-        """Facts whose period had begun by `as_of` (all of them without it)."""
-        if self.as_of is None:
-            return facts
-        day = self.as_of
-        return [f for f in facts if known_on(f["period"], day)]
+    def facts_of(self, entity_id: str, which: Which = "known") -> list[sqlite3.Row]:
+        """An entity's facts known on `as_of` (or those nothing dates: AnalystReads.known), by metric, then
+        period in time order (2021, 2021-08-19, 2022; timeframe.period_order), then KB order."""
+        rows = self.rows("SELECT * FROM fact WHERE entity_id = ? ORDER BY file, line, rowid", (entity_id,))
+        return sorted(self.known(rows, which), key=lambda f: (f["metric"], period_order(f["period"])))
 
     def citations(self, owner_kind: str, owners: Iterable[str]) -> dict[str, list[Citation]]:
         wanted = sorted(set(owners))

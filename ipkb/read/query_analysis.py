@@ -9,21 +9,56 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
-from ipkb.timeframe import period_order
+from ipkb.timeframe import figure_on, period_order, period_start
 
 if TYPE_CHECKING:
     from ipkb.shapes import Gaps, Tallies
+
+Which = Literal["known", "undated", "all"]  # of the facts: those shown as of a day, those nothing dates, every one
 
 # the types whose entities are sources: the schema's roles (ipkb.roles) as the build stored them
 SOURCE_TYPES = "SELECT value FROM json_each((SELECT value FROM meta WHERE key = 'roles'), '$.sources')"
 
 
 class AnalystReads:
+    as_of: str | None  # query.Store's
+    facts_undated: set[int]
+
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         raise NotImplementedError  # query.Store's
 
-    def known(self, facts: list[sqlite3.Row]) -> list[sqlite3.Row]:
-        raise NotImplementedError  # query.Store's
+    def known(self, facts: list[sqlite3.Row], which: Which = "known") -> list[sqlite3.Row]:
+        """The facts shown as of `as_of` (all of them without it; timeframe.figure_on: an actual figure from
+        its period's start, or without one from the day its sources first state it; a target from the day it
+        was stated until its period ends); `undated`: those nothing dates (none without it); `all`: every one
+        (the timeline dates them itself). The ones nothing dates are kept in `facts_undated`, for an answer
+        that reads facts in batches to count them."""
+        if self.as_of is None or which == "all":
+            return [] if which == "undated" else facts
+        day, stated = self.as_of, self.stated_days(facts)
+        on = {f["rowid"]: figure_on(f["period"], f["kind"] == "target", stated.get(f["rowid"]), day) for f in facts}
+        self.facts_undated.update(rowid for rowid, known in on.items() if known is None)
+        return [f for f in facts if on[f["rowid"]] is (None if which == "undated" else True)]
+
+    def stated_days(self, facts: Iterable[sqlite3.Row]) -> dict[int, str]:
+        """The day each fact's sources first state it: rowid -> the earliest `date` of the sources it cites (the
+        first cited of those that begin the same day), for a fact with a dated source. The one rule of when a
+        figure without a period counts from (the timeline dates it so, `dated_by: stated`) and when a target
+        was set."""
+        owners = [str(f["rowid"]) for f in facts]
+        out: dict[int, str] = {}
+        for start in range(0, len(owners), 500):
+            chunk = owners[start : start + 500]
+            for r in self.rows(
+                "SELECT c.owner, json_extract(e.fields, '$.date') AS day FROM citation c "
+                "JOIN entity e ON e.id = c.source_id WHERE c.owner_kind = 'fact' "
+                f"AND c.owner IN ({','.join('?' * len(chunk))}) AND day IS NOT NULL ORDER BY c.owner, c.ordinal",
+                chunk,
+            ):
+                rowid, day = int(r["owner"]), str(r["day"])
+                if (period_start(day) or "9999") < (period_start(out.get(rowid)) or "9999"):
+                    out[rowid] = day
+        return out
 
     def facts_where(
         self,
@@ -32,9 +67,11 @@ class AnalystReads:
         actual_only: bool = False,
         dated_only: bool = False,
         order: Literal["kb", "entity", "period"] = "kb",
+        which: Which = "known",
     ) -> list[sqlite3.Row]:
-        """Facts known on `as_of`: of some metrics, of one entity, actual ones, ones with a period; in KB order
-        (file and line), by entity and metric, or by period and entity."""
+        """Facts known on `as_of` (or those nothing dates, or all: `known`): of some metrics, of one
+        entity, actual ones, ones with a period; in KB order (file and line), by entity and metric, or by
+        period and entity."""
         clauses, params = [], []
         if metrics is not None:
             clauses.append(f"metric IN ({','.join('?' * len(metrics))})")
@@ -47,7 +84,7 @@ class AnalystReads:
         if dated_only:
             clauses.append("period IS NOT NULL")
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
-        rows = self.known(self.rows(f"SELECT * FROM fact {where}ORDER BY file, line, rowid", params))
+        rows = self.known(self.rows(f"SELECT * FROM fact {where}ORDER BY file, line, rowid", params), which)
         if order == "entity":  # periods in time order, not as text (timeframe.period_order); KB order among equals
             rows.sort(key=lambda f: (f["entity_id"], f["metric"], period_order(f["period"])))
         elif order == "period":

@@ -164,6 +164,7 @@ def show(store: Store, entity_id: str) -> ShowView:
             (relation_view(store, e, entity_id, others, undated_cites[str(e.rowid)]) for e in undated),
             key=_relation_order,
         )
+        then["facts_without_date"] = len(store.facts_of(entity_id, "undated"))
     formerly = former_names(row)
     items = [*fact_views, *relations, *then.get("relations_date_unknown", []), *claimed_totals]  # all numbered
     cited = _cited_ids([entity_sources, *(item["sources"] for item in items), *(f["sources"] for f in formerly)])

@@ -18,6 +18,7 @@ from ipkb.read.views import _fact, coverage_claims, entity_ref, source_list
 if TYPE_CHECKING:
     import sqlite3
 
+    from ipkb.read.query_analysis import Which
     from ipkb.shapes import (
         Citation,
         CitationShare,
@@ -183,24 +184,21 @@ def _dated(cites: list[Citation], dates: dict[str, str | None]) -> list[tuple[st
 def _dated_facts(store: Store, entity_id: str | None) -> tuple[list[sqlite3.Row], dict[int, str]]:
     """The facts the timeline can date: those with a period, and those without one (a target of a policy,
     "more than 300 a year") at the earliest date of their sources, when they have one, the day they were
-    stated (rowid -> that date; under --as-of only if it is known by then)."""
-    facts = store.facts_of(entity_id) if entity_id else store.facts_where()
-    undated = [f for f in facts if not f["period"]]
-    cites = store.citations("fact", [str(f["rowid"]) for f in undated])
-    dates = {s["id"]: s.get("date") for s in source_list(store, [c["source"] for v in cites.values() for c in v])}
-    stated: dict[int, str] = {}
-    for fact in undated:
-        days = [dates[c["source"]] for c in cites[str(fact["rowid"])] if dates.get(c["source"])]
-        day = min(days, key=lambda d: timeframe.period_start(d) or "9999", default=None)
-        if day is not None and (store.as_of is None or timeframe.known_on(day, store.as_of)):
-            stated[fact["rowid"]] = day
-    return [f for f in facts if f["period"] or f["rowid"] in stated], stated
+    stated (rowid -> that date: store.stated_days, the rule --as-of dates them by); under --as-of only
+    those dated by then."""
+    facts = store.facts_of(entity_id, "all") if entity_id else store.facts_where(which="all")
+    stated = store.stated_days(f for f in facts if not f["period"])
+    dated = [f for f in facts if f["period"] or f["rowid"] in stated]
+    if store.as_of is not None:  # an event dated by then: a target set for a later year is no event yet
+        dated = [f for f in dated if timeframe.known_on(f["period"] or stated[f["rowid"]], store.as_of)]
+    return dated, stated
 
 
 def facts_left_out(store: Store, entity_id: str | None) -> int:
-    """How many facts (known on --as-of's day) the timeline cannot date: no period, and no dated source."""
-    facts = store.facts_of(entity_id) if entity_id else store.facts_where()
-    return len(facts) - len(_dated_facts(store, entity_id)[0])
+    """How many facts the timeline cannot date: no period, and no dated source."""
+    facts = store.facts_of(entity_id, "all") if entity_id else store.facts_where(which="all")
+    stated = store.stated_days(f for f in facts if not f["period"])
+    return sum(1 for f in facts if not f["period"] and f["rowid"] not in stated)
 
 
 def _relation_event(
@@ -243,11 +241,16 @@ def metrics_overview(store: Store) -> list[MetricOverview]:
 
 
 def compare_metric(
-    store: Store, metric: str | None, types: list[str] | None, within: set[str] | None, period: str | None
+    store: Store,
+    metric: str | None,
+    types: list[str] | None,
+    within: set[str] | None,
+    period: str | None,
+    which: Which = "known",
 ) -> list[EntityFact]:
     """One metric (or, with None, every metric) across entities: value, unit, period, target or actual,
-    and the citations."""
-    facts = store.facts_where([metric] if metric is not None else None, order="period")
+    and the citations; with `undated`, those --as-of leaves out as nothing dates them (Store.known)."""
+    facts = store.facts_where([metric] if metric is not None else None, order="period", which=which)
     names = store.entities(f["entity_id"] for f in facts)
     facts = [
         f

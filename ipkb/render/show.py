@@ -227,6 +227,11 @@ def _as_of(view: ShowView) -> list[RenderableType]:
     return [Text(as_of_text(view["as_of"], figures=True, described=bool(view["description"])), style="dim")]
 
 
+def undated_figures(count: int) -> list[RenderableType]:
+    """Under --as-of: how many figures nothing dates (no period, or a target, and no dated source), not shown."""
+    return [Text(f"{counted(count, 'figure')} without a date, not shown", style="dim")] if count else []
+
+
 def show(view: ShowView) -> RenderableType:
     numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
     parts: list[RenderableType] = [_header(view, numbers), *_as_of(view)]
@@ -259,6 +264,7 @@ def show(view: ShowView) -> RenderableType:
                 marks(fact["sources"], numbers),
             )
         parts += [Text(""), facts]
+    parts += undated_figures(view.get("facts_without_date", 0))
     if view["relations"]:
         parts += [Text(""), _relation_grid(view["relations"], notes, view, numbers, "Relations")]
     if view.get("relations_date_unknown"):
@@ -319,6 +325,7 @@ def show_quotes(view: ShowView) -> RenderableType:
             flags = _flags(fact, notes, qualifiers_text(fact["scope"]))
             claim.append(f" · {flags}" if flags else "", style="yellow")
             parts += [Hanging("  ", claim), *_quote_lines(fact["sources"], numbers)]
+    parts += undated_figures(view.get("facts_without_date", 0))
     if view["relations"]:
         parts.append(Text("Relations", style="italic"))
         for rel in view["relations"]:

@@ -127,7 +127,11 @@ def as_of_text(day: str, figures: bool = False, described: bool = False) -> str:
     """The line under an answer given `--as-of DAY`, so that a reader knows it is not today's; `described`:
     the answer shows an entity's description, which is written as of today (it may tell of later years)."""
     hidden = "relations not yet begun or already ended are hidden"
-    text = f"as of {day}: {hidden}" + (", and so are figures for later periods" if figures else "")
+    text = f"as of {day}: {hidden}" + (
+        ", and so are figures for later periods or stated later, and targets not yet set or past their period"
+        if figures
+        else ""
+    )
     return text + ("; the description is today's" if described else "")
 
 
