@@ -235,7 +235,7 @@ def list_entities(
     emit_as_of(kb)
     emit(render.entity_table(rows, extra, columns=wanted or None))
     if claims:
-        from ipkb.render.show import completeness
+        from ipkb.render.analysis import completeness
 
         emit(*completeness(claims))
     _without_start(without_start)

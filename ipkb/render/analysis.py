@@ -16,6 +16,7 @@ from ipkb.text import counted
 if TYPE_CHECKING:
     from ipkb.shapes import (
         Citation,
+        ClaimedTotal,
         CoverageReport,
         EntityFact,
         MetricOverview,
@@ -252,3 +253,32 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
     if not notes.texts:
         return Group(table, *sources.lines(), *tail)
     return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines(), *tail)
+
+
+def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None) -> list[RenderableType]:
+    """`15 to 23 of 99`: how much of each claimed roster the KB can name by its period (render.text.listed_by_then)."""
+    table = Grid(
+        "members",
+        "period",
+        "listed",
+        "of",
+        "claimed",
+        "source",
+        title="How complete the lists are: "
+        + listed_legend([(c["listed"], c["undated"], c["claimed"]) for c in claims]),
+        record_headers=("members", "period", "listed", None, "claimed", "source"),  # `of` joins two numbers
+    )
+    table.justify = ["left", "left", "right", "left", "right", "left"]
+    for claim in claims:
+        scope = qualifiers_text(claim["scope"])
+        listed = listed_by_then(claim["listed"], claim["undated"], claim["claimed"])
+        what = claim["metric"].replace("_", " ") + (f" · {scope}" if scope else "")
+        if claim.get("confidence") == "inferred":
+            what += " · inferred"
+        cited = (
+            marks(claim["sources"], numbers)
+            if numbers
+            else " ".join(dict.fromkeys(c["source"] for c in claim["sources"]))
+        )
+        table.add_row(what, claim["period"] or "", listed, "of", format_value(claim["claimed"]), cited)
+    return [table]

@@ -8,7 +8,7 @@ a source's page lists every claim it supports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -16,13 +16,11 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
-from ipkb.figures import figure_parts, figure_text, format_value
+from ipkb.figures import figure_parts, figure_text
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.text import (
     as_of_text,
     as_words,
-    listed_by_then,
-    listed_legend,
     marks,
     qualifiers_text,
     sightings,
@@ -32,7 +30,7 @@ from ipkb.render.wrap import wrap_whole_words
 from ipkb.text import counted
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, ClaimedTotal, EntityRef, Fact, RelationView, ShowView, Source
+    from ipkb.shapes import Citation, EntityRef, Fact, RelationView, ShowView, Source
 
 
 def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
@@ -275,6 +273,8 @@ def show(view: ShowView) -> RenderableType:
         parts += [Text(""), Text(title, style="italic")]
         parts.append(_relation_grid(view["relations_date_unknown"], notes, view, numbers))
     if view.get("claimed_totals"):
+        from ipkb.render.analysis import completeness
+
         parts += [Text(""), *completeness(view["claimed_totals"], numbers)]
     if notes.texts:
         parts += [Text(""), Text("Notes", style="italic"), *notes.lines()]
@@ -373,32 +373,3 @@ def _supports(view: ShowView) -> list[RenderableType]:
         parts += [Hanging("  ", _fact_claim(fact, fact["entity"])), *_quote_lines(fact["sources"], None)]
     parts.append(Text(""))
     return parts
-
-
-def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None) -> list[RenderableType]:
-    """`15 to 23 of 99`: how much of each claimed roster the KB can name by its period (render.text.listed_by_then)."""
-    table = Grid(
-        "members",
-        "period",
-        "listed",
-        "of",
-        "claimed",
-        "source",
-        title="How complete the lists are: "
-        + listed_legend([(c["listed"], c["undated"], c["claimed"]) for c in claims]),
-        record_headers=("members", "period", "listed", None, "claimed", "source"),  # `of` joins two numbers
-    )
-    table.justify = ["left", "left", "right", "left", "right", "left"]
-    for claim in claims:
-        scope = qualifiers_text(claim["scope"])
-        listed = listed_by_then(claim["listed"], claim["undated"], claim["claimed"])
-        what = claim["metric"].replace("_", " ") + (f" · {scope}" if scope else "")
-        if claim.get("confidence") == "inferred":
-            what += " · inferred"
-        cited = (
-            marks(claim["sources"], numbers)
-            if numbers
-            else " ".join(dict.fromkeys(c["source"] for c in claim["sources"]))
-        )
-        table.add_row(what, claim["period"] or "", listed, "of", format_value(claim["claimed"]), cited)
-    return [table]
