@@ -421,3 +421,37 @@ def test_pinyin_typed_without_spaces_is_read_two_syllables_at_a_time_when_nothin
     assert page["read_as"] == "haiwai jiufen"
     assert page["entities"] == search_json("haiwai", "jiufen", "--limit", "1000")["entities"] != []
     assert search_json("hangzhou")["read_as"] is None
+
+
+def test_a_british_spelling_finds_what_the_american_finds(bundled: Store) -> None:
+    """The trial: `search national centre` found 5 entities, without the national center, and `search "IP
+    protection centre"` 5 where `center` found 262: users write British English, the KB mostly American (its
+    quotes keep a source's centre). Each spelling now finds what the other finds, and names them alike."""
+    from ipkb.text import _BRITISH, BRITISH_MARKS, other_spelling
+
+    british = found_ids(bundled, "national centre")
+    assert "national-center" in british and british == found_ids(bundled, "national center")
+    assert found_ids(bundled, "IP protection centre") == found_ids(bundled, "IP protection center")
+    assert len(found_ids(bundled, "IP protection centre")) > 100
+    assert "textile-fabric-pattern-data-center" in found_ids(bundled, "pattern copyright data center")
+    assert ids(bundled.search("national centre", None, 3))[0] == "national-center"
+    assert [other_spelling(w) for w in ("Centres", "licence", "programs", "centred")] == [
+        "centers",
+        "license",
+        "programmes",
+        None,
+    ]
+    assert all(any(mark in word for mark in BRITISH_MARKS) for word in _BRITISH)  # `american` skips no word
+
+
+@pytest.mark.parametrize(
+    ("typed", "entity"),
+    [
+        ("National Overseas Intellectual Property Dispute Response and Guidance Centre", "national-center"),
+        ("textile fabric pattern copyright data center", "textile-fabric-pattern-data-center"),  # KB: centre
+    ],
+)
+def test_show_knows_a_name_in_either_spelling(typed: str, entity: str) -> None:
+    shown = invoke(["--kb", str(BUNDLED_KB), "show", typed, "--json"])
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == entity

@@ -111,8 +111,9 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     Chinese is found anywhere: 柯桥 finds 柯桥区. A text of 1 or 2 characters (柯桥, an), and a word that
     short in Chinese beside others, is looked for in names only, anywhere in them. Chinese that nothing holds
     as written is looked for again two characters at a time (pinyin two syllables at a time), and stderr
-    says so: 海外纠纷 and haiwaijiufen find 海外知识产权纠纷. Exact names first, then names starting with
-    the text. When nothing matches, the names `ipkb show` would suggest go to stderr.
+    says so: 海外纠纷 and haiwaijiufen find 海外知识产权纠纷. British spellings find the American ones and
+    the reverse: centre finds center. Exact names first, then names starting with the text. When nothing
+    matches, the names `ipkb show` would suggest go to stderr.
 
     \b
     e.g. ipkb search 柯桥

@@ -9,7 +9,16 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
-from ipkb.text import char_phrase, fold, has_han, may_be_traditional, simplified_instead, strip_tones, syllable_runs
+from ipkb.text import (
+    char_phrase,
+    fold,
+    has_han,
+    may_be_traditional,
+    other_spelling,
+    simplified_instead,
+    strip_tones,
+    syllable_runs,
+)
 
 
 class SearchReads:
@@ -64,7 +73,8 @@ class SearchReads:
         A Latin word may also be pinyin typed without tones, with or without spaces between syllables: it finds
         the names whose pinyin holds those syllables in a row (`zhongxin`, `zhong xin` and `Zhōngxīn` find Zhōng
         Xīn, 中心), the first where a syllable starts (`hangzhou` does not find Cháng Zhōu); those come after
-        the entities that hold the words as typed, shortest names first.
+        the entities that hold the words as typed, shortest names first. A British spelling finds the American
+        and the reverse (`centre`, `center`: `text.other_spelling`).
         """
         text = unicodedata.normalize("NFKC", text)
         limit = min(limit, 1 << 40)  # more rows than any KB holds; the sums below stay within SQLite's integers
@@ -278,7 +288,8 @@ def match_terms(text: str) -> tuple[list[str], str | None, str | None]:
     """A search text's Latin words (to rank by), and the MATCH expressions that require all its words: one
     for entity_fts (the trigrams of names and descriptions), one for entity_chars (names, a character a
     token) holding the words too short for trigrams. A Latin word must start a word (`hangzhou` is not
-    found in Changzhou); any other word, such as Chinese, may sit anywhere."""
+    found in Changzhou); any other word, such as Chinese, may sit anywhere. A word in its other spelling
+    (`centre`, `center`) will do."""
     latin: list[str] = []
     tri: list[str] = []
     chars: list[str] = []
@@ -287,7 +298,9 @@ def match_terms(text: str) -> tuple[list[str], str | None, str | None]:
             word = _EDGES.sub("", word)
             latin.append(word)
             if len(word) >= 2:  # a gap and two letters make a trigram; `^` needs three letters
-                starts = [quoted(gap + word) for gap in WORD_GAPS] + ([f"^{quoted(word)}"] if len(word) > 2 else [])
+                forms = [word, *filter(None, [other_spelling(word)])]
+                starts = [quoted(gap + form) for form in forms for gap in WORD_GAPS]
+                starts += [f"^{quoted(form)}" for form in forms if len(form) > 2]
                 tri.append("(" + " OR ".join(starts) + ")")
                 continue
         elif len(word) >= 3:
@@ -300,10 +313,11 @@ def match_terms(text: str) -> tuple[list[str], str | None, str | None]:
 
 
 def spellings(word: str) -> list[str]:
-    """A Latin word, case and tones folded, as typed and as runs of pinyin syllables with spaces between
-    them (`zhongxin`, `zhong xin`): the forms `search` ranks higher where they start a word of a name."""
+    """A Latin word, case and tones folded, as typed, in its other spelling (`centre`, `center`) and as runs
+    of pinyin syllables with spaces between them (`zhongxin`, `zhong xin`): the forms `search` ranks higher
+    where they start a word of a name."""
     plain = strip_tones(word).casefold()
-    return list(dict.fromkeys([plain, *syllable_runs(plain)]))
+    return list(dict.fromkeys([plain, *filter(None, [other_spelling(plain)]), *syllable_runs(plain)]))
 
 
 def syllable_match(word: str) -> str | None:
