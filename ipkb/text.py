@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 _CJK_SUFFIXES = ("自治区", "特别行政区", "市", "区", "县", "省")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _NOT_ALNUM = re.compile(r"[\W_]")
+_WORD = re.compile(r"\S+")
 # Stands for every gap in the character index: between names, and for each space or punctuation mark. It is
 # two characters long, so no query of single-character tokens can match it or match across it.
 _CHAR_GAP = "zz"
@@ -76,6 +77,14 @@ def other_spelling(word: str) -> str | None:
     stem, ending = (word[:-1], "s") if plural else (word, "")
     other = _BRITISH.get(stem) or _AMERICAN.get(stem)
     return other + ending if other else None
+
+
+def toneless(text: str) -> str:
+    """`text` with the tones and other marks dropped from each word they leave in plain letters (Kēqiáo:
+    Keqiao), so pinyin typed with tones is read as typed without; any other word (Chinese, Korean) as it is."""
+    if text.isascii():
+        return text
+    return _WORD.sub(lambda m: plain if (plain := strip_tones(m[0])).isascii() else m[0], text)
 
 
 def fold(text: str) -> str:

@@ -455,3 +455,15 @@ def test_show_knows_a_name_in_either_spelling(typed: str, entity: str) -> None:
     shown = invoke(["--kb", str(BUNDLED_KB), "show", typed, "--json"])
     assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout)["id"] == entity
+
+
+@pytest.mark.parametrize("typed", ["ke qiao", "Kēqiáo", "Kē qiáo", "KE QIAO"])
+def test_pinyin_typed_apart_or_with_tones_finds_what_it_finds_joined(bundled: Store, typed: str) -> None:
+    """The trial: `search keqiao` found 27, `search "ke qiao"` and `search Kēqiáo` 19, without Shaoxing and
+    the pattern data center (whose description says `Keqiao's`), though the help says pinyin needs no tones
+    and its syllables may be typed with or without spaces. Tones are dropped first, and syllables typed
+    apart are found written together too."""
+    joined = found_ids(bundled, "keqiao")
+    assert {"shaoxing", "textile-fabric-pattern-data-center"} <= joined
+    assert found_ids(bundled, typed) == joined
+    assert bundled.count_matches(typed, None, 1000) == len(joined)
