@@ -467,3 +467,23 @@ def test_pinyin_typed_apart_or_with_tones_finds_what_it_finds_joined(bundled: St
     assert {"shaoxing", "textile-fabric-pattern-data-center"} <= joined
     assert found_ids(bundled, typed) == joined
     assert bundled.count_matches(typed, None, 1000) == len(joined)
+
+
+def test_several_chinese_words_rank_the_head_of_their_family_first() -> None:
+    """The trial: `search 海外纠纷` (read 海外 纠纷) listed the national center 10th of 12, behind its
+    sub-centers and a policy: the entity with a name holding the words, the shortest, now comes first."""
+    page = search_json("海外纠纷")
+    found = [e["id"] for e in page["entities"]]  # type: ignore[attr-defined]
+    assert page["read_as"] == "海外 纠纷" and found[0] == "national-center", found
+    assert found[-1] != "national-center" and len(found) > 5
+
+
+def test_a_search_found_only_read_apart_offers_what_show_would() -> None:
+    """The trial: `search 国知局` listed one unrelated notice (国知 局 read apart) while `show 国知局` offered
+    cnipa. Nothing matched as written, so search offers the same names, those it does not list."""
+    page = search_json("国知局")
+    assert page["read_as"] == "国知 局" and page["entities"]
+    assert [s["id"] for s in page["suggestions"]][:1] == ["cnipa"]  # type: ignore[attr-defined]
+    said = invoke(["--kb", str(BUNDLED_KB), "search", "国知局"])
+    assert said.exit_code == 0 and "did you mean: cnipa (国家知识产权局)" in said.stderr
+    assert search_json("海外纠纷")["suggestions"] == []

@@ -77,6 +77,8 @@ class SearchReads:
         the entities that hold the words as typed, shortest names first. Tones are dropped first (`Kēqiáo`
         finds what `keqiao` finds), and syllables typed apart are found joined too (`ke qiao`: Keqiao). A
         British spelling finds the American and the reverse (`centre`, `center`: `text.other_spelling`).
+        Several Chinese words (海外 纠纷) rank the entities with a name holding the most of them first, the
+        shortest such name first: the head of a family of names before its branches.
         """
         text = unicodedata.normalize("NFKC", text)
         limit = min(limit, 1 << 40)  # more rows than any KB holds; the sums below stay within SQLite's integers
@@ -93,7 +95,7 @@ class SearchReads:
                 ranked = self._short(chars, types, wanted)
             ranked += self._spoken(text, types, wanted, seen | {row["id"] for row, _ in ranked})
             rest = [(row, score) for row, score in ranked if row["id"] not in seen]
-            rest = self._word_starts_first(text, rest) if words else rest  # Chinese has no spaces: its rank stands
+            rest = self._word_starts_first(text, rest) if words else self._chinese_in_one_name_first(text, rest)
             hits = (named + rest)[:limit]
             if len(hits) < limit and tri and not chars:  # then the entities that relations with that text join
                 hits += self._named_by_relations(tri, types, limit - len(hits), {row["id"] for row, _ in hits})
@@ -118,6 +120,23 @@ class SearchReads:
         for r in self.rows(sql, ids):
             names.setdefault(r[0], []).append(strip_tones(r[1]).casefold())
         return names
+
+    def _chinese_in_one_name_first(
+        self, text: str, hits: list[tuple[sqlite3.Row, float]]
+    ) -> list[tuple[sqlite3.Row, float]]:
+        """For several Chinese words (海外 纠纷): the hits with a name that holds the most of them first, and
+        among those the shortest such name first (国家海外知识产权纠纷应对指导中心 before its sub-centers and
+        a policy that names it); full-text rank within each. One word, or none in Chinese: the rank stands."""
+        words = [word for word in text.split() if has_han(word)]
+        if len(hits) < 2 or len(words) < 2:
+            return hits
+        names = self._names_of(hits)
+
+        def best(row: sqlite3.Row) -> tuple[int, int]:  # (- the words its best name holds, that name's length)
+            held = [(-sum(w in name for w in words), len(name)) for name in names.get(row["id"], [])]
+            return min(held) if held and min(held)[0] < 0 else (0, 0)
+
+        return sorted(hits, key=lambda hit: best(hit[0]))
 
     def _word_starts_first(self, text: str, hits: list[tuple[sqlite3.Row, float]]) -> list[tuple[sqlite3.Row, float]]:
         """Hits in whose names every Latin word of `text` starts a word, then those where each starts a word of
