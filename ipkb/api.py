@@ -56,6 +56,8 @@ def open_kb(
 
 # search counts its matches up to this many: counting 10,000 made `search an` at 1M take 0.49 s, not 0.24
 SEARCH_COUNT_CAP = 1_000
+# A search found only with its words read apart offers "did you mean" too when it finds this many or fewer.
+FEW_TO_OFFER = 5
 
 
 class KB:
@@ -163,18 +165,24 @@ class KB:
 
     def search_page(self, text: str, types: list[str] | None = None, limit: int = 20) -> SearchPage:
         """`search --json`: the best `limit` matches, with how many match in all (None: more than SEARCH_COUNT_CAP)
-        and whether the limit cut the list; when nothing matches, the names `show` would offer (`suggested`)."""
+        and whether the limit cut the list; when nothing matches as written (none at all, or FEW_TO_OFFER or
+        fewer with the words read apart: `read_as`), the names `show` would offer (`suggested`) that the list
+        does not hold: 国知局 read as 国知 局 finds one notice, and `show 国知局` offers cnipa (国家知识产权局).
+        Not for more: "did you mean" loads pypinyin for Chinese (0.25 s), and 海外纠纷 read apart finds 12."""
         from ipkb.read import views
 
         rows, read_as = self._search(text, types, limit + 1)  # one more tells whether the list is cut
         hits = views.entity_list(rows)
         total = self.count_matches(read_as or text, types) if len(hits) > limit else len(hits)
+        listed = {hit["id"] for hit in hits[:limit]}
+        weak = not hits or (read_as is not None and len(hits) <= FEW_TO_OFFER)
+        offered = [s for s in self.suggested(text) if s["id"] not in listed] if weak else []
         return {
             "total": total if total <= SEARCH_COUNT_CAP else None,
             "truncated": len(hits) > limit,
             "entities": hits[:limit],
             "read_as": read_as,
-            "suggestions": [] if hits else self.suggested(text),
+            "suggestions": offered,
         }
 
     def suggested(self, text: str) -> list[Suggestion]:

@@ -163,7 +163,7 @@ class SearchPage(TypedDict):  # `search --json`: the best matches, and how many 
     truncated: bool  # --limit left some out
     entities: list[ListRow]
     read_as: str | None  # what was searched when nothing matched as written: Chinese or pinyin cut in twos; else null
-    suggestions: list[Suggestion]  # when nothing matches, the names `show` would offer, closest first; else []
+    suggestions: list[Suggestion]  # no match, or few read apart: names `show` would offer, not listed; else []
 
 
 class CitationShare(TypedDict):  # how many claims of a kind have a source, a quote, a quote from the source's own text

@@ -421,3 +421,69 @@ def test_pinyin_typed_without_spaces_is_read_two_syllables_at_a_time_when_nothin
     assert page["read_as"] == "haiwai jiufen"
     assert page["entities"] == search_json("haiwai", "jiufen", "--limit", "1000")["entities"] != []
     assert search_json("hangzhou")["read_as"] is None
+
+
+def test_a_british_spelling_finds_what_the_american_finds(bundled: Store) -> None:
+    """The trial: `search national centre` found 5 entities, without the national center, and `search "IP
+    protection centre"` 5 where `center` found 262: users write British English, the KB mostly American (its
+    quotes keep a source's centre). Each spelling now finds what the other finds, and names them alike."""
+    from ipkb.text import _BRITISH, BRITISH_MARKS, other_spelling
+
+    british = found_ids(bundled, "national centre")
+    assert "national-center" in british and british == found_ids(bundled, "national center")
+    assert found_ids(bundled, "IP protection centre") == found_ids(bundled, "IP protection center")
+    assert len(found_ids(bundled, "IP protection centre")) > 100
+    assert "textile-fabric-pattern-data-center" in found_ids(bundled, "pattern copyright data center")
+    assert ids(bundled.search("national centre", None, 3))[0] == "national-center"
+    assert [other_spelling(w) for w in ("Centres", "licence", "programs", "centred")] == [
+        "centers",
+        "license",
+        "programmes",
+        None,
+    ]
+    assert all(any(mark in word for mark in BRITISH_MARKS) for word in _BRITISH)  # `american` skips no word
+
+
+@pytest.mark.parametrize(
+    ("typed", "entity"),
+    [
+        ("National Overseas Intellectual Property Dispute Response and Guidance Centre", "national-center"),
+        ("textile fabric pattern copyright data center", "textile-fabric-pattern-data-center"),  # KB: centre
+    ],
+)
+def test_show_knows_a_name_in_either_spelling(typed: str, entity: str) -> None:
+    shown = invoke(["--kb", str(BUNDLED_KB), "show", typed, "--json"])
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == entity
+
+
+@pytest.mark.parametrize("typed", ["ke qiao", "Kēqiáo", "Kē qiáo", "KE QIAO"])
+def test_pinyin_typed_apart_or_with_tones_finds_what_it_finds_joined(bundled: Store, typed: str) -> None:
+    """The trial: `search keqiao` found 27, `search "ke qiao"` and `search Kēqiáo` 19, without Shaoxing and
+    the pattern data center (whose description says `Keqiao's`), though the help says pinyin needs no tones
+    and its syllables may be typed with or without spaces. Tones are dropped first, and syllables typed
+    apart are found written together too."""
+    joined = found_ids(bundled, "keqiao")
+    assert {"shaoxing", "textile-fabric-pattern-data-center"} <= joined
+    assert found_ids(bundled, typed) == joined
+    assert bundled.count_matches(typed, None, 1000) == len(joined)
+
+
+def test_several_chinese_words_rank_the_head_of_their_family_first() -> None:
+    """The trial: `search 海外纠纷` (read 海外 纠纷) listed the national center 10th of 12, behind its
+    sub-centers and a policy: the entity with a name holding the words, the shortest, now comes first."""
+    page = search_json("海外纠纷")
+    found = [e["id"] for e in page["entities"]]  # type: ignore[attr-defined]
+    assert page["read_as"] == "海外 纠纷" and found[0] == "national-center", found
+    assert found[-1] != "national-center" and len(found) > 5
+
+
+def test_a_search_found_only_read_apart_offers_what_show_would() -> None:
+    """The trial: `search 国知局` listed one unrelated notice (国知 局 read apart) while `show 国知局` offered
+    cnipa. Nothing matched as written, so search offers the same names, those it does not list."""
+    page = search_json("国知局")
+    assert page["read_as"] == "国知 局" and page["entities"]
+    assert [s["id"] for s in page["suggestions"]][:1] == ["cnipa"]  # type: ignore[attr-defined]
+    said = invoke(["--kb", str(BUNDLED_KB), "search", "国知局"])
+    assert said.exit_code == 0 and "did you mean: cnipa (国家知识产权局)" in said.stderr
+    assert search_json("海外纠纷")["suggestions"] == []

@@ -113,8 +113,10 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     Chinese is found anywhere: 柯桥 finds 柯桥区. A text of 1 or 2 characters (柯桥, an), and a word that
     short in Chinese beside others, is looked for in names only, anywhere in them. Chinese that nothing holds
     as written is looked for again two characters at a time (pinyin two syllables at a time), and stderr
-    says so: 海外纠纷 and haiwaijiufen find 海外知识产权纠纷. Exact names first, then names starting with
-    the text. When nothing matches, the names `ipkb show` would suggest go to stderr.
+    says so: 海外纠纷 and haiwaijiufen find 海外知识产权纠纷. Several Chinese words list first the entities
+    with a name holding the most of them, the shortest such name first. British spellings find the American
+    ones and the reverse: centre finds center. Exact names first, then names starting with the text. When nothing
+    matches, or only a few read apart, the names `ipkb show` would suggest go to stderr: 国知局 offers cnipa.
 
     \b
     e.g. ipkb search 柯桥
@@ -122,8 +124,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
 
     Under --json: {"total", "truncated", "entities", "read_as", "suggestions"}: how many match in all
     (counted up to 1,000; null past that), whether --limit left some out, the entities shown, the text
-    searched instead when nothing matched as written (else null), and when none match, the names "did you
-    mean" offers ({id, name}; else []).
+    searched instead when nothing matched as written (else null), and when nothing matches, or only 5
+    or fewer read apart, the names "did you mean" offers that the list does not hold ({id, name}; else []).
     """
     from ipkb.api import SEARCH_COUNT_CAP
 
@@ -141,7 +143,7 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     )
     if page["read_as"] is not None:
         emit_note(f"nothing holds {text} as written: found with {page['read_as']}, the words apart")
-    if page["suggestions"]:  # nothing matched: the names `show` would offer
+    if page["suggestions"]:  # nothing matched, or a few read apart: the names `show` would offer
         from ipkb.read.resolve import shown
 
         emit_note("did you mean: " + ", ".join(shown([(s["id"], s["name"]) for s in page["suggestions"]])))

@@ -9,7 +9,17 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
-from ipkb.text import char_phrase, fold, has_han, may_be_traditional, simplified_instead, strip_tones, syllable_runs
+from ipkb.text import (
+    char_phrase,
+    fold,
+    has_han,
+    may_be_traditional,
+    other_spelling,
+    simplified_instead,
+    strip_tones,
+    syllable_runs,
+    toneless,
+)
 
 
 class SearchReads:
@@ -64,11 +74,16 @@ class SearchReads:
         A Latin word may also be pinyin typed without tones, with or without spaces between syllables: it finds
         the names whose pinyin holds those syllables in a row (`zhongxin`, `zhong xin` and `Zhōngxīn` find Zhōng
         Xīn, 中心), the first where a syllable starts (`hangzhou` does not find Cháng Zhōu); those come after
-        the entities that hold the words as typed, shortest names first.
+        the entities that hold the words as typed, shortest names first. Tones are dropped first (`Kēqiáo`
+        finds what `keqiao` finds), and syllables typed apart are found joined too (`ke qiao`: Keqiao). A
+        British spelling finds the American and the reverse (`centre`, `center`: `text.other_spelling`).
+        Several Chinese words (海外 纠纷) rank the entities with a name holding the most of them first, the
+        shortest such name first: the head of a family of names before its branches.
         """
         text = unicodedata.normalize("NFKC", text)
         limit = min(limit, 1 << 40)  # more rows than any KB holds; the sums below stay within SQLite's integers
         if len(text) >= 3 or len(text.split()) > 1:
+            text = toneless(text)
             words, tri, chars = match_terms(text)
             named = self._named(fold(text), types, limit)
             seen = {row["id"] for row, _ in named}
@@ -79,7 +94,8 @@ class SearchReads:
             elif chars:
                 ranked = self._short(chars, types, wanted)
             ranked += self._spoken(text, types, wanted, seen | {row["id"] for row, _ in ranked})
-            rest = self._word_starts_first(words, [(row, score) for row, score in ranked if row["id"] not in seen])
+            rest = [(row, score) for row, score in ranked if row["id"] not in seen]
+            rest = self._word_starts_first(text, rest) if words else self._chinese_in_one_name_first(text, rest)
             hits = (named + rest)[:limit]
             if len(hits) < limit and tri and not chars:  # then the entities that relations with that text join
                 hits += self._named_by_relations(tri, types, limit - len(hits), {row["id"] for row, _ in hits})
@@ -96,19 +112,41 @@ class SearchReads:
 
     RERANK = 200  # full-text hits re-ranked by where the words fall in names: more than a page of them
 
-    def _word_starts_first(
-        self, words: list[str], hits: list[tuple[sqlite3.Row, float]]
-    ) -> list[tuple[sqlite3.Row, float]]:
-        """Hits in whose names every Latin word starts a word, then those where each starts a word of a name
-        or of the description, then the rest; full-text rank within each. Case and tones folded."""
-        if not hits or not words:  # Chinese has no spaces between words: its rank stands
-            return hits
-        starts = [re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, spellings(word))) + ")") for word in words]
+    def _names_of(self, hits: list[tuple[sqlite3.Row, float]]) -> dict[str, list[str]]:
+        """entity id -> its names, tones and case folded, for each of the hits."""
         ids = [row["id"] for row, _ in hits]
         names: dict[str, list[str]] = {}
         sql = f"SELECT entity_id, text FROM name WHERE entity_id IN ({','.join('?' * len(ids))})"
         for r in self.rows(sql, ids):
             names.setdefault(r[0], []).append(strip_tones(r[1]).casefold())
+        return names
+
+    def _chinese_in_one_name_first(
+        self, text: str, hits: list[tuple[sqlite3.Row, float]]
+    ) -> list[tuple[sqlite3.Row, float]]:
+        """For several Chinese words (海外 纠纷): the hits with a name that holds the most of them first, and
+        among those the shortest such name first (国家海外知识产权纠纷应对指导中心 before its sub-centers and
+        a policy that names it); full-text rank within each. One word, or none in Chinese: the rank stands."""
+        words = [word for word in text.split() if has_han(word)]
+        if len(hits) < 2 or len(words) < 2:
+            return hits
+        names = self._names_of(hits)
+
+        def best(row: sqlite3.Row) -> tuple[int, int]:  # (- the words its best name holds, that name's length)
+            held = [(-sum(w in name for w in words), len(name)) for name in names.get(row["id"], [])]
+            return min(held) if held and min(held)[0] < 0 else (0, 0)
+
+        return sorted(hits, key=lambda hit: best(hit[0]))
+
+    def _word_starts_first(self, text: str, hits: list[tuple[sqlite3.Row, float]]) -> list[tuple[sqlite3.Row, float]]:
+        """Hits in whose names every Latin word of `text` starts a word, then those where each starts a word of
+        a name or of the description, then the rest; full-text rank within each. Case and tones folded; a
+        syllable typed apart from the one before it may follow it in a word (`ke qiao`: Keqiao)."""
+        if not hits:
+            return hits
+        forms = [("|".join(map(re.escape, spellings(word))), joined) for word, joined in latin_words(text)]
+        starts = [re.compile(rf"(?<![^\W_])(?:{f})" + (f"|{re.escape(j)}" if j else "")) for f, j in forms]
+        names = self._names_of(hits)
 
         def tier(row: sqlite3.Row) -> int:
             held = names.get(row["id"], [strip_tones(row["name"]).casefold()])
@@ -278,16 +316,24 @@ def match_terms(text: str) -> tuple[list[str], str | None, str | None]:
     """A search text's Latin words (to rank by), and the MATCH expressions that require all its words: one
     for entity_fts (the trigrams of names and descriptions), one for entity_chars (names, a character a
     token) holding the words too short for trigrams. A Latin word must start a word (`hangzhou` is not
-    found in Changzhou); any other word, such as Chinese, may sit anywhere."""
+    found in Changzhou); any other word, such as Chinese, may sit anywhere. A word in its other spelling
+    (`centre`, `center`) will do, and a pinyin syllable typed apart from the one before it may follow that
+    one in a word (`ke qiao`: Keqiao)."""
     latin: list[str] = []
     tri: list[str] = []
     chars: list[str] = []
+    joins = latin_words(text)  # in the order of the Latin words below
     for word in text.split():
-        if not has_han(word) and _LATIN.search(strip_tones(word).casefold()):
-            word = _EDGES.sub("", word)
+        if is_latin(word):
+            word, joined = joins[len(latin)]
+            after = joins[len(latin) + 1][1] if len(latin) + 1 < len(joins) else None  # it and the next joined
             latin.append(word)
             if len(word) >= 2:  # a gap and two letters make a trigram; `^` needs three letters
-                starts = [quoted(gap + word) for gap in WORD_GAPS] + ([f"^{quoted(word)}"] if len(word) > 2 else [])
+                forms = [word, *filter(None, [other_spelling(word)])]
+                starts = [quoted(gap + form) for form in forms for gap in WORD_GAPS]
+                starts += [f"^{quoted(form)}" for form in forms if len(form) > 2]
+                starts += [quoted(joined)] if joined else []
+                starts += [f"^{quoted(after)}"] if after and len(word) == 2 else []  # `ke` of `Keqiao's ...`
                 tri.append("(" + " OR ".join(starts) + ")")
                 continue
         elif len(word) >= 3:
@@ -299,11 +345,33 @@ def match_terms(text: str) -> tuple[list[str], str | None, str | None]:
     return latin, " AND ".join(tri) or None, " AND ".join(chars) or None
 
 
+def is_latin(word: str) -> bool:
+    return not has_han(word) and bool(_LATIN.search(strip_tones(word).casefold()))
+
+
+def latin_words(text: str) -> list[tuple[str, str | None]]:
+    """Each Latin word of `text` (its edges' marks dropped), with the word it makes joined to the word before
+    it when both are pinyin syllables (`ke qiao`: (ke, None), (qiao, keqiao)): syllables typed apart are
+    found written together too, as the help says they may be typed either way."""
+    out: list[tuple[str, str | None]] = []
+    before = ""
+    for word in text.split():
+        if not is_latin(word):
+            before = ""
+            continue
+        word = _EDGES.sub("", word)
+        joined = (before + word).casefold() if before and syllable_runs(word) else None
+        out.append((word, joined if joined and len(joined) >= 3 else None))
+        before = word if syllable_runs(word) else ""
+    return out
+
+
 def spellings(word: str) -> list[str]:
-    """A Latin word, case and tones folded, as typed and as runs of pinyin syllables with spaces between
-    them (`zhongxin`, `zhong xin`): the forms `search` ranks higher where they start a word of a name."""
+    """A Latin word, case and tones folded, as typed, in its other spelling (`centre`, `center`) and as runs
+    of pinyin syllables with spaces between them (`zhongxin`, `zhong xin`): the forms `search` ranks higher
+    where they start a word of a name."""
     plain = strip_tones(word).casefold()
-    return list(dict.fromkeys([plain, *syllable_runs(plain)]))
+    return list(dict.fromkeys([plain, *filter(None, [other_spelling(plain)]), *syllable_runs(plain)]))
 
 
 def syllable_match(word: str) -> str | None:
