@@ -219,6 +219,14 @@ def test_html_and_mermaid_refuse_what_they_cannot_draw_with_advice(
     assert run("export", "-f", "html", "--in", "zhejiang", "-o", str(tmp_path / "kb.html")).exit_code == 0
 
     import ipkb.export.mermaid
+    import ipkb.export.png
+    import ipkb.export.svg
+
+    assert ipkb.export.png.MAX_EDGES < ipkb.export.svg.MAX_EDGES  # a raster image cannot be zoomed: smaller
+    monkeypatch.setattr(ipkb.export.png, "MAX_EDGES", 6)
+    result = run("export", "-f", "png", "-o", str(tmp_path / "kb.png"))
+    assert result.exit_code == 1 and "7 relations (at most 6)" in result.stderr and "svg scales" in result.stderr
+    assert not (tmp_path / "kb.png").exists()
 
     monkeypatch.setattr(ipkb.export.mermaid, "MAX_EDGES", 6)
     result = run("export", "-f", "mermaid")
