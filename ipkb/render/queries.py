@@ -82,7 +82,7 @@ def path(view: PathView) -> RenderableType:
     shown = [h["sources"][0] for h in hops if h["sources"]]  # the one quote printed under each hop
     printed = {c["source"] for c in shown}
     if printed:  # what each [n] printed is, as `show` lists its sources; the hops' other sources are in --json
-        from ipkb.render.show import source_footnote, vias_of
+        from ipkb.render.sources import source_footnote, vias_of
 
         vias = vias_of(shown)
         out.append(Text(""))

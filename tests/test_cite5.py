@@ -1,0 +1,47 @@
+"""What an analyst who quotes ipkb's answers met in the trial of issue cite5: every footnote gives the URL to
+cite before our copy's file, facts and timeline list their sources as show does, a mistyped --db creates no
+folders, and `list`/`search` stay readable at 60 to 120 columns."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from tests.conftest import BUNDLED_KB, Result, invoke
+
+LAOHU = "https://www.laohu.net/technological-frontier/huzhou-city-demonstration-citys-results-are-among-the-best/"
+
+
+def _bundled(*args: str, columns: int = 200) -> Result:
+    os.environ["COLUMNS"] = str(columns)
+    result = invoke(["--kb", str(BUNDLED_KB), *args])
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def _footnote(out: str, source_id: str) -> str:
+    """The footnote (its wrapped lines joined by spaces) that names `source_id`."""
+    notes = re.split(r"\n(?= \[\d+\] )", out)
+    found = [n for n in notes if re.search(rf"\s{re.escape(source_id)}(\s|$)", n) and n.startswith(" [")]
+    assert found, out
+    return " ".join(found[-1].split())
+
+
+@pytest.mark.parametrize(
+    ("entity", "source_id", "url", "file"),
+    [
+        ("huzhou", "src-huzhou-2014", LAOHU, "seeds/001_543d1f73dcbce008.txt"),
+        ("zhifu", "src-zhifu-2022", None, "seeds/002_9a8ebab4155104f8.txt"),
+    ],
+)
+def test_a_show_footnote_gives_the_sources_url_first_and_our_copy_after(
+    entity: str, source_id: str, url: str | None, file: str
+) -> None:
+    """`show`'s footnote gives the URL a reader can cite; the seed file follows it, never in its place."""
+    if url is None:
+        url = _bundled("show", source_id, "--json").stdout.split('"url": "')[1].split('"')[0]
+    note = _footnote(_bundled("show", entity).stdout, source_id)
+    assert url in note, note
+    assert file in note and note.index(url) < note.index(file), note
