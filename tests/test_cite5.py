@@ -26,7 +26,7 @@ def _footnote(out: str, source_id: str) -> str:
     notes = re.split(r"\n(?= \[\d+\] )", out)
     found = [n for n in notes if re.search(rf"\s{re.escape(source_id)}(\s|$)", n) and n.startswith(" [")]
     assert found, out
-    return " ".join(found[-1].split())
+    return " ".join(found[-1].split("\n\n")[0].split())
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,15 @@ def test_a_show_footnote_gives_the_sources_url_first_and_our_copy_after(
     note = _footnote(_bundled("show", entity).stdout, source_id)
     assert url in note, note
     assert file in note and note.index(url) < note.index(file), note
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize("command", [("facts", "--in", "huzhou"), ("timeline", "huzhou")])
+def test_facts_and_timeline_list_a_source_as_show_does(command: tuple[str, ...], columns: int) -> None:
+    """A figure quoted from `facts` or `timeline` can be cited: its source's footnote gives the publisher (with
+    its caveat: an aggregator's repost of an older article), the date and the URL, in show's words."""
+    listed = _footnote(_bundled(*command, columns=columns).stdout, "src-huzhou-2014")
+    shown = _footnote(_bundled("show", "huzhou", columns=columns).stdout, "src-huzhou-2014")
+    for part in ("laohu.net (aggregator; apparently a repost of an article of about 2015)", "2022-09-30", LAOHU):
+        assert part in listed, listed
+    assert listed.split("] ", 1)[1] == shown.split("] ", 1)[1]
