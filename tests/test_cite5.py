@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,35 @@ def test_facts_and_timeline_list_a_source_as_show_does(command: tuple[str, ...],
     for part in ("laohu.net (aggregator; apparently a repost of an article of about 2015)", "2022-09-30", LAOHU):
         assert part in listed, listed
     assert listed.split("] ", 1)[1] == shown.split("] ", 1)[1]
+
+
+@pytest.mark.parametrize("how", ["--db", "IPKB_DB"])
+def test_a_db_in_a_folder_that_does_not_exist_is_an_error_and_no_folder_is_made(
+    run, tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A mistyped --db (or IPKB_DB) made its folders (mkdir -p) and built there: ipkb touches nothing that is not
+    its own. It says which folder is missing and how to make it, exit 1; only its cache folder is created."""
+    db = tmp_path / "nonexistent" / "dir" / "x.sqlite"
+    if how == "--db":
+        result = run("--db", str(db), "show", "huzhou")
+    else:
+        monkeypatch.setenv("IPKB_DB", str(db))
+        result = run("show", "huzhou")
+    assert result.exit_code == 1, result.stdout
+    assert f"does not exist: {db.parent}" in result.stderr and f"mkdir -p {db.parent}" in result.stderr
+    assert how in result.stderr and "Traceback" not in result.stderr and not result.stdout
+    assert not (tmp_path / "nonexistent").exists()
+    monkeypatch.delenv("IPKB_DB", raising=False)
+    assert not isolated_cache.exists()
+    assert run("show", "huzhou").exit_code == 0 and isolated_cache.is_dir()  # the default: its own cache folder
+
+
+def test_building_into_a_folder_that_does_not_exist_makes_no_folder(mini_kb: Path, tmp_path: Path) -> None:
+    """The library's build, given a database whose folder is missing, says so rather than making it."""
+    from ipkb.build.store import build
+    from ipkb.errors import IpkbError
+
+    db = tmp_path / "typo" / "kb.sqlite"
+    with pytest.raises(IpkbError, match="does not exist"):
+        build(mini_kb, db)
+    assert not db.parent.exists()
