@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from tests.conftest import BUNDLED_KB, Result, invoke
 
@@ -90,3 +91,37 @@ def test_building_into_a_folder_that_does_not_exist_makes_no_folder(mini_kb: Pat
     with pytest.raises(IpkbError, match="does not exist"):
         build(mini_kb, db)
     assert not db.parent.exists()
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_list_in_a_province_is_a_table_at_80_and_120_columns(columns: int) -> None:
+    """`list --type center --in zhejiang` (a README example) drew a 6-line record per entity below 160 columns:
+    a Chinese name and an id held their columns whole. Now a table, each place of `located in` on one line."""
+    lines = _bundled("list", "--type", "center", "--in", "zhejiang", columns=columns).stdout.splitlines()
+    assert lines[0].split() == ["id", "type", "name", "zh", "located", "in", "caveat"], lines[:3]
+    assert not [line for line in lines[1:] if re.match(r" (id|type|name) {2,}\S", line)]  # no record's lines
+    assert all(cell_len(line) <= columns for line in lines)
+    located = lines[0].index("located in")
+    if columns >= 120:  # room enough that a place's name is never split
+        assert any(line[located:].startswith("Keqiao District") for line in lines)
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80])
+def test_long_chinese_values_hang_under_their_value(columns: int) -> None:
+    """`search taizhou`: a long Chinese name (a policy's title) wrapped under an empty `zh` label, from column 0.
+    Every line keeps within the console, none starts with Chinese; in records, a value's lines hang under it."""
+    lines = _bundled("search", "taizhou", columns=columns).stdout.splitlines()
+    assert all(cell_len(line) <= columns for line in lines), "\n".join(lines)
+    assert not [line for line in lines if re.match("[\u4e00-\u9fff]", line)], "\n".join(lines)
+    assert all(line.startswith(" ") for line in lines[:-1] if line), "\n".join(lines)  # but `8 entities` under
+    zh = [n for n, line in enumerate(lines) if line.startswith(" zh ") and "国家知识产权局关于" in line]
+    for n in zh:  # records (at 40): the title's next lines start where its first did
+        start = lines[n].index("国")
+        assert lines[n + 1][:start].strip() == "" and lines[n + 1][start] != " ", lines[n : n + 3]
+
+
+def test_shows_facts_name_the_column_of_caveats() -> None:
+    """`show`'s Facts had a column of `target · [a]` under no header."""
+    lines = _bundled("show", "zhejiang", columns=120).stdout.splitlines()
+    header = lines[lines.index("Facts") + 1].split()
+    assert header == ["metric", "value", "unit", "period", "caveats", "source"]

@@ -196,12 +196,11 @@ def show(view: ShowView) -> RenderableType:
             "value",
             "unit",
             "period",
-            "",
+            "caveats",  # `target · [a]`: a column of them with no header was read as part of the period
             "source",
             title="Facts",
             justify=("left", "right"),
             flexible=(0, 2, 3, 4, 5),  # never the value: "more than 3,500" is one figure, not three words
-            record_headers=("metric", "value", "unit", "period", "caveats", "source"),  # [a] alone reads as noise
         )
         for fact in view["facts"]:
             facts.add_row(

@@ -90,3 +90,13 @@ def hyphen_breaks(plain: str, width: int) -> list[int]:
             used = 0
         used += size
     return breaks
+
+
+def unbroken_width(word: str, hyphens: bool = False) -> int:
+    """How wide a word stays on a line: whole, but for Chinese, which breaks between characters (never inside
+    2022 or 12330), and, with `hyphens`, an id, which breaks after a hyphen."""
+    if hyphens and "-" in word:
+        return max(width_of(piece) for piece in hyphen_pieces(word))
+    if not has_han(word):
+        return width_of(word)
+    return max(width_of(unit) for unit in _UNBROKEN.findall(word))
