@@ -125,3 +125,11 @@ def test_shows_facts_name_the_column_of_caveats() -> None:
     lines = _bundled("show", "zhejiang", columns=120).stdout.splitlines()
     header = lines[lines.index("Facts") + 1].split()
     assert header == ["metric", "value", "unit", "period", "caveats", "source"]
+
+
+def test_words_after_a_broken_chinese_title_go_on_its_last_line() -> None:
+    """At 60 columns a Chinese title broken between characters left `2025年)”,` alone on a line and began the
+    publisher on the next: what follows the break now goes on where the title ends."""
+    lines = _bundled("timeline", "huzhou", columns=60).stdout.splitlines()
+    assert any(line.strip().startswith("2025年)”, yrdcpcn.com, reposting") for line in lines), "\n".join(lines)
+    assert all(cell_len(line) <= 60 or "http" in line for line in lines)

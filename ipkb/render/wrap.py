@@ -33,19 +33,38 @@ def wrap_whole_words(text: Text, width: int, hyphens: bool = False) -> list[Text
     breaks between characters; with `hyphens`, a word wider than the line (an id) breaks after its hyphens
     (`national-ip-` / `demonstration-city`). Text.wrap either folds such a word
     or, told not to, does not wrap at all; rich's own line divider does what is wanted here."""
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        lines += _wrap_paragraph(paragraph, width, hyphens)
+    return lines
+
+
+def _wrap_paragraph(paragraph: Text, width: int, hyphens: bool) -> list[Text]:
+    """One paragraph's lines (see `wrap_whole_words`). Where Chinese broke between characters, what is left of
+    it starts the next line and the words after it follow on that line (`2025年)”, yrdcpcn.com, ...`), rather
+    than the rest of the paragraph beginning a line of its own after a short one."""
     from rich._wrap import divide_line
 
     lines: list[Text] = []
-    for paragraph in text.split("\n", allow_blank=True):
-        for line in paragraph.divide(divide_line(paragraph.plain, width, fold=False)):
+    rest = paragraph
+    while True:
+        offsets = divide_line(rest.plain, width, fold=False)
+        divided = rest.divide(offsets)
+        for n, line in enumerate(divided):
             line.rstrip()
             if line.cell_len > width and has_han(line.plain):  # Chinese breaks between characters
-                lines += [piece for piece in line.divide(_han_breaks(line.plain, width)) if piece.plain]
+                pieces = line.divide(_han_breaks(line.plain, width))
+                if n + 1 < len(divided) and len(pieces) > 1:  # the last piece goes on with the words after it
+                    lines += [piece for piece in pieces[:-1] if piece.plain]
+                    rest = rest[([0, *offsets][n] + sum(len(piece.plain) for piece in pieces[:-1])) :]
+                    break
+                lines += [piece for piece in pieces if piece.plain]
             elif line.cell_len > width and hyphens:  # an id breaks after a hyphen
                 lines += [piece for piece in line.divide(hyphen_breaks(line.plain, width)) if piece.plain]
             else:
                 lines.append(line)
-    return lines
+        else:
+            return lines
 
 
 _UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][A-Za-z0-9]+)*|.", re.DOTALL)
