@@ -12,7 +12,7 @@ import stat
 import sys
 from typing import TYPE_CHECKING
 
-from ipkb.errors import KbNotFound, UsageError
+from ipkb.errors import IpkbError, KbNotFound, UsageError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -240,12 +240,28 @@ def resolve_db(option: str | os.PathLike[str] | None, kb: str) -> str:
         db = _real(os.path.expanduser(chosen)) if chosen else default_db(kb)
     except OSError as exc:  # a loop of links
         raise UsageError(f"cannot use {chosen} as the database: {exc}", hint="pass --db FILE") from exc
+    if chosen and not os.path.exists(os.path.dirname(db)):  # a mistyped --db: never make folders of it
+        raise missing_db_folder(db, "--db" if option else "IPKB_DB")
     if is_within(db, kb):  # also a cache folder (XDG_CACHE_HOME) set inside the KB
         raise UsageError(
             f"the database {db} would be inside the knowledge base folder {kb}",
             hint="ipkb never writes into the KB folder: pass --db FILE (or set IPKB_DB) to a place outside it",
         )
     return db
+
+
+def missing_db_folder(db: str, whence: str = "") -> IpkbError:
+    """The error for a database whose folder does not exist: ipkb creates no folder but its own cache's, so a
+    mistyped --db (or IPKB_DB) is said, not made. `whence`: which of the two named it."""
+    from shlex import quote
+
+    folder = os.path.dirname(db)
+    named = f" ({whence} {db})" if whence else f" ({db})"
+    return IpkbError(
+        f"the folder for the database does not exist: {folder}{named}",
+        hint=f"check the path, or create the folder first: mkdir -p {quote(folder)} "
+        "(ipkb creates only its own cache folder)",
+    )
 
 
 def _real(path: str) -> str:

@@ -295,7 +295,12 @@ def write_atomically(db: Path, kb: Path, fill: Callable[[Path], None]) -> None:
     as it was and removes the temporary file.
     """
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
+        if not db.parent.exists():  # only the cache folder is made: a database chosen elsewhere needs its own
+            from ipkb.paths import default_db, missing_db_folder
+
+            if str(db) != default_db(str(kb)):
+                raise missing_db_folder(str(db))
+            db.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(db)
         tmp = temp_path(db)
     except OSError as exc:

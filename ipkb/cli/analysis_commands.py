@@ -11,6 +11,7 @@ from ipkb.errors import UsageError
 
 if TYPE_CHECKING:
     from ipkb.read.query import Store
+    from ipkb.shapes import Source
 
 
 @app.command()
@@ -96,9 +97,7 @@ def facts(
 
         emit_as_of(kb, figures=True)
         emit(
-            render_analysis.metric_table(
-                metric, rows, _titles(store, [c["source"] for r in rows for c in r["sources"]])
-            )
+            render_analysis.metric_table(metric, rows, _cited(store, [c["source"] for r in rows for c in r["sources"]]))
         )
         emit_undated_figures(undated)
 
@@ -135,15 +134,16 @@ def timeline(
         return emit_json(events)
     from ipkb.render import analysis as render_analysis
 
-    titles = _titles(kb.store, [c["source"] for e in events for c in e["sources"]])
-    emit(render_analysis.timeline(events, titles, views_analysis.facts_left_out(kb.store, entity_id)))
+    cited = _cited(kb.store, [c["source"] for e in events for c in e["sources"]])
+    emit(render_analysis.timeline(events, cited, views_analysis.facts_left_out(kb.store, entity_id)))
 
 
-def _titles(store: "Store", source_ids: list[str]) -> dict[str, str]:
-    """Source id -> its title, else its name (as show names a source), for the numbered sources under a table."""
+def _cited(store: "Store", source_ids: list[str]) -> "dict[str, Source]":
+    """Source id -> the source with its bibliographic fields, for the numbered sources under a table (listed as
+    `show` lists them: title, publisher, date, URL)."""
     from ipkb.read.views import source_list
 
-    return {s["id"]: s.get("title") or s["name"] for s in source_list(store, source_ids)}
+    return {s["id"]: s for s in source_list(store, source_ids)}
 
 
 @app.command()

@@ -99,7 +99,11 @@ def main_options(
     ] = None,
     db: Annotated[
         Optional[str],
-        typer.Option("--db", help="Database file (default: $IPKB_DB, then the user cache).", show_default=False),
+        typer.Option(
+            "--db",
+            help="Database file, in a folder that exists (default: $IPKB_DB, then the user cache).",
+            show_default=False,
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")

@@ -9,56 +9,22 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text, format_value, percent
-from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.text import entities_and_sources, listed_by_then, listed_legend, marks, our_note_on, qualifiers_text
+from ipkb.render.layout import Grid, Notes
+from ipkb.render.sources import SourceNotes
+from ipkb.render.text import entities_and_sources, listed_by_then, listed_legend, marks, qualifiers_text
 from ipkb.text import counted
 
 if TYPE_CHECKING:
     from ipkb.shapes import (
-        Citation,
         ClaimedTotal,
         CoverageReport,
         EntityFact,
         MetricOverview,
+        Source,
         Stats,
         StatsClaim,
         TimelineEvent,
     )
-
-
-class SourceNotes:
-    """Sources numbered [1], [2], ... in the order a table cites them, listed under it: each by its title (when
-    `titles` has it), its id and (with `quotes`) the words quoted from it. A column of numbers stays narrow
-    where source ids (up to 40 characters) would push the table into records."""
-
-    def __init__(self, titles: Mapping[str, str] | None = None, quotes: bool = True) -> None:
-        self.titles, self.quotes = titles or {}, quotes
-        self.numbers: dict[str, int] = {}
-        self.quoted: dict[str, list[tuple[str, str | None]]] = {}  # source -> (quote, the research note it is from)
-
-    def mark(self, sources: Sequence[Citation]) -> str:
-        """`[1][3]`: the numbers of these citations' sources, each source numbered when first met."""
-        for citation in sources:
-            self.numbers.setdefault(citation["source"], len(self.numbers) + 1)
-            quotes, quote = self.quoted.setdefault(citation["source"], []), citation.get("quote")
-            if self.quotes and quote and (quote, citation.get("via")) not in quotes:
-                quotes.append((quote, citation.get("via")))
-        return marks(sources, self.numbers)
-
-    def lines(self) -> list[RenderableType]:
-        """`[n] “title”  id: “quote” · research-x, our note on [n]: “quote”`, a source a footnote, wrapped under
-        its number; a quote read from our research notes (`via`) rather than the source says so, as path's do."""
-        out: list[RenderableType] = []
-        for source, n in self.numbers.items():
-            title = self.titles.get(source)
-            text = Text(f"\u201c{title}\u201d  {source}" if title else source)
-            for i, (quote, via) in enumerate(self.quoted[source] if self.quotes else []):
-                text.append(": " if i == 0 else " · ")
-                if via:
-                    text.append(our_note_on(via, f"[{n}]"), style="yellow")
-                text.append(f"\u201c{quote}\u201d")
-            out.append(Hanging(f" [{n}] ", text))
-        return out
 
 
 def stats(view: Stats) -> RenderableType:
@@ -169,10 +135,12 @@ def metrics(overview: list[MetricOverview]) -> RenderableType:
     return table
 
 
-def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str, str] | None = None) -> RenderableType:
+def metric_table(
+    metric: str | None, rows: list[EntityFact], cited: Mapping[str, Source] | None = None
+) -> RenderableType:
     """One metric's figures, titled by it, an entity a row; or (metric None) every figure, each entity's under
     a heading that names it, a metric a row. A metric's name stays on one line while any other column can
-    still narrow. The sources are numbered and listed under the table by title (`titles`: id -> title)."""
+    still narrow. The sources are numbered and listed under the table as `show` lists them (`cited`: id -> source)."""
     if not rows:
         return Text(f"no facts for {metric}" if metric else "no facts", style="dim")
     columns = ("value", "unit", "period", "kind", "source")
@@ -189,7 +157,7 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
     if not metric:  # each entity's figures together, in the order of their periods
         first = {entity: n for n, entity in enumerate(dict.fromkeys(r["entity"]["id"] for r in rows))}
         rows = sorted(rows, key=lambda r: first[r["entity"]["id"]])
-    notes, sources = Notes(), SourceNotes(titles, quotes=False)
+    notes, sources = Notes(), SourceNotes(cited, quotes=False)
     entity = None
     for r in rows:
         kind = " · ".join(
@@ -212,10 +180,12 @@ def metric_table(metric: str | None, rows: list[EntityFact], titles: Mapping[str
     return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())
 
 
-def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = None, left_out: int = 0) -> RenderableType:
+def timeline(
+    events: list[TimelineEvent], cited: Mapping[str, Source] | None = None, left_out: int = 0
+) -> RenderableType:
     """The events a line each with their caveats as `show` gives them (`inferred`, and the note's letter, the
     notes listed under the table: "more than 3,500", a rank's ambiguity), their sources numbered and listed
-    under the table by title (`titles`: id -> title), as coverage lists its sources. A figure with no period
+    under the table as `show` lists them (`cited`: id -> source). A figure with no period
     stands at its source's date, and says so; `left_out`: how many figures nothing dates, said under it."""
     undated = Text(
         f"{counted(left_out, 'fact')} left out: no period, and no dated source (`ipkb facts --in ENTITY` lists them)",
@@ -224,7 +194,7 @@ def timeline(events: list[TimelineEvent], titles: Mapping[str, str] | None = Non
     if not events:
         return Group(Text("no dated events", style="dim"), *([undated] if left_out else []))
     table = Grid("date", "event", "source")
-    notes, sources = Notes(), SourceNotes(titles, quotes=False)
+    notes, sources = Notes(), SourceNotes(cited, quotes=False)
     for e in events:
         text = Text(e["subject"]["name"], style="bold")
         if e["kind"] == "relation":

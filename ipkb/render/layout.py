@@ -22,7 +22,7 @@ from rich.segment import Segment
 from rich.text import Span, Text
 
 from ipkb.render.terminal import columns
-from ipkb.render.wrap import _UNBROKEN, hyphen_pieces, width_of, wrap_whole_words
+from ipkb.render.wrap import _UNBROKEN, hyphen_pieces, unbroken_width, width_of, wrap_whole_words
 from ipkb.text import has_han
 
 Justify = Literal["left", "right"]
@@ -321,8 +321,11 @@ class Grid:
                 head = "" if first else heads[i]
                 if first or cell.width <= room:
                     pieces = [cell]
-                else:  # wrap between words only
-                    pieces = cell.wrap(console, max(room, *(width_of(word) for word in cell.plain.split())))
+                else:  # between words; Chinese between characters and an id (`hyphenated`) after a hyphen,
+                    # hung under the value rather than past the line, where it was folded to column 0
+                    hyphens = i in self.hyphenated
+                    floor = max(room, *(unbroken_width(word, hyphens) for word in cell.plain.split()))
+                    pieces = cell.wrap(console, floor, hyphens)
                 for k, piece in enumerate(pieces):
                     prefix = self.INDENT if first else (head if k == 0 and head else under)
                     plain = piece.plain.rstrip()

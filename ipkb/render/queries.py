@@ -39,7 +39,16 @@ def entity_table(
     if not rows:
         return Text("no entities", style="dim")
     columns = columns or ["id", "type", "name", "zh", *extra_columns]
-    table = Grid(*("located in" if c == "in" else c for c in columns))
+    where = {c: i for i, c in enumerate(columns)}
+    table = Grid(
+        *("located in" if c == "in" else c for c in columns),
+        # a table, not a record per entity, at 80 to 120 columns: a Chinese name breaks between characters and
+        # an id after a hyphen rather than hold their columns 40 and 50 wide; the places a row lies in (a
+        # `; `-joined list) narrow last, so that a place's name stays on one line while the name can wrap
+        breakable=[where[c] for c in ("zh",) if c in where],
+        hyphenated=[where[c] for c in ("id",) if c in where],
+        last=[where[c] for c in ("in",) if c in where],
+    )
     for row in rows:
         table.add_row(*[cell(row.get(c)) for c in columns])
     count = counted(len(rows), "entity")

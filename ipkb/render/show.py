@@ -8,7 +8,6 @@ a source's page lists every claim it supports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -18,6 +17,7 @@ from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text
 from ipkb.render.layout import Grid, Hanging, Notes
+from ipkb.render.sources import source_footnote, vias_of
 from ipkb.render.text import (
     as_of_text,
     as_words,
@@ -30,7 +30,7 @@ from ipkb.render.wrap import wrap_whole_words
 from ipkb.text import counted
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, EntityRef, Fact, RelationView, ShowView, Source
+    from ipkb.shapes import Citation, EntityRef, Fact, RelationView, ShowView
 
 
 def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
@@ -68,42 +68,9 @@ def _qualifiers(rel: RelationView, view: ShowView, numbers: dict[str, int]) -> s
     return qualifiers_text(rel["qualifiers"], sightings(rel["qualifiers"], rel["sources"], dates, numbers))
 
 
-def source_footnote(number: int, source: Source, via: tuple[set[str], bool]) -> Hanging:
-    """`[n] “title”, publisher, date (file or URL)  id`, wrapped under its number; says where the quotes
-    were read when that was a research note rather than the source."""
-    title = source.get("title") or source["name"]
-    details = [str(source[k]) for k in ("publisher", "date") if source.get(k)]
-    where = source.get("file") or source.get("url")
-    text = Text(f"\u201c{title}\u201d")
-    if details:
-        text.append(", " + ", ".join(details))
-    if where:
-        text.append(f" ({where})", style="dim")
-    text.append(f"  {source['id']}", style="cyan")
-    if source.get("kind"):
-        text.append(f" · {source['kind']}", style="magenta" if source["kind"] == "mirror" else "dim")
-    notes, always = via
-    if notes:
-        which = "quotes" if always else "some quotes"
-        where = ", ".join(sorted(notes))
-        text.append(
-            f" · {which} taken from our research notes ({where}), not checked in this source's text", style="yellow"
-        )
-    return Hanging(f" [{number}] ", text)
-
-
 def _vias(view: ShowView) -> dict[str, tuple[set[str], bool]]:
     items: list[Fact | RelationView] = [*view["facts"], *view["relations"]]
     return vias_of([*view["citations"], *(c for item in items for c in item["sources"])])
-
-
-def vias_of(cites: Iterable[Citation]) -> dict[str, tuple[set[str], bool]]:
-    """source id -> the research notes some of its quotes among `cites` were read from, and whether all were
-    (what `source_footnote` says of it)."""
-    read: dict[str, list[str | None]] = {}
-    for cite in cites:
-        read.setdefault(cite["source"], []).append(cite.get("via"))
-    return {source: ({v for v in vias if v}, all(vias)) for source, vias in read.items() if any(vias)}
 
 
 def _header(view: ShowView, numbers: dict[str, int]) -> RenderableType:
@@ -246,12 +213,11 @@ def show(view: ShowView) -> RenderableType:
             "value",
             "unit",
             "period",
-            "",
+            "caveats",  # `target · [a]`: a column of them with no header was read as part of the period
             "source",
             title="Facts",
             justify=("left", "right"),
             flexible=(0, 2, 3, 4, 5),  # never the value: "more than 3,500" is one figure, not three words
-            record_headers=("metric", "value", "unit", "period", "caveats", "source"),  # [a] alone reads as noise
         )
         for fact in view["facts"]:
             facts.add_row(

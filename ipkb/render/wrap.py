@@ -37,22 +37,41 @@ def wrap_whole_words(text: Text, width: int, hyphens: bool = False) -> list[Text
     (`national-ip-` / `demonstration-city`); a NO_BREAK space joins what must stay on one line. Text.wrap
     either folds such a word or, told not to, does not wrap at all; rich's own line divider does what is wanted
     here."""
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        lines += _wrap_paragraph(paragraph, width, hyphens)
+    return lines
+
+
+def _wrap_paragraph(paragraph: Text, width: int, hyphens: bool) -> list[Text]:
+    """One paragraph's lines (see `wrap_whole_words`). Where Chinese broke between characters, what is left of
+    it starts the next line and the words after it follow on that line (`2025年)”, yrdcpcn.com, ...`), rather
+    than the rest of the paragraph beginning a line of its own after a short one."""
     from rich._wrap import divide_line
 
     lines: list[Text] = []
-    for paragraph in text.split("\n", allow_blank=True):
-        glued = paragraph.plain.replace(NO_BREAK, "\ue000")  # one cell that is not a space: no break there
-        for line in paragraph.divide(divide_line(glued, width, fold=False)):
+    rest = paragraph
+    while True:
+        glued = rest.plain.replace(NO_BREAK, "\ue000")  # one cell that is not a space: no break there
+        offsets = divide_line(glued, width, fold=False)
+        divided = rest.divide(offsets)
+        for n, line in enumerate(divided):
             line.rstrip()
             if NO_BREAK in line.plain:
                 line.plain = line.plain.replace(NO_BREAK, " ")  # printed, and copied, as a plain space
             if line.cell_len > width and has_han(line.plain):  # Chinese breaks between characters
-                lines += [piece for piece in line.divide(_han_breaks(line.plain, width)) if piece.plain]
+                pieces = line.divide(_han_breaks(line.plain, width))
+                if n + 1 < len(divided) and len(pieces) > 1:  # the last piece goes on with the words after it
+                    lines += [piece for piece in pieces[:-1] if piece.plain]
+                    rest = rest[([0, *offsets][n] + sum(len(piece.plain) for piece in pieces[:-1])) :]
+                    break
+                lines += [piece for piece in pieces if piece.plain]
             elif line.cell_len > width and hyphens:  # an id breaks after a hyphen
                 lines += [piece for piece in line.divide(hyphen_breaks(line.plain, width)) if piece.plain]
             else:
                 lines.append(line)
-    return lines
+        else:
+            return lines
 
 
 _UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][A-Za-z0-9]+)*|.", re.DOTALL)
@@ -97,3 +116,13 @@ def hyphen_breaks(plain: str, width: int) -> list[int]:
             used = 0
         used += size
     return breaks
+
+
+def unbroken_width(word: str, hyphens: bool = False) -> int:
+    """How wide a word stays on a line: whole, but for Chinese, which breaks between characters (never inside
+    2022 or 12330), and, with `hyphens`, an id, which breaks after a hyphen."""
+    if hyphens and "-" in word:
+        return max(width_of(piece) for piece in hyphen_pieces(word))
+    if not has_han(word):
+        return width_of(word)
+    return max(width_of(unit) for unit in _UNBROKEN.findall(word))
