@@ -28,6 +28,9 @@ ALLOWED = {
     ("ipkb/build/fields.py", "source"): "a citation's `source:` key as curators write it, not the entity type",
     ("ipkb/render/show.py", "source"): "a column heading (the citation), not the entity type",
     ("ipkb/render/text.py", "source"): "the noun of a count (`468 sources`), not the entity type",
+    ("ipkb/text.py", "center"): "English spelling: British `centre` is folded to `center`, not the entity type",
+    ("ipkb/text.py", "program"): "English spelling: British `programme` folds to `program`, not the entity type",
+    ("ipkb/text.py", "organization"): "English spelling: `organisation` folds to it, not the entity type",
 }
 
 
