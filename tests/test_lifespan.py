@@ -316,3 +316,18 @@ def test_show_as_of_says_the_name_of_the_day_and_the_later_name_not_it_as_former
     now = " ".join(run("show", "demo-office").stdout.split())
     assert "formerly: Demonstration Office 示范办公室 (until 2018-03)" in now and "later:" not in now
     assert "later:" not in " ".join(run("show", "demo-office", "--as-of", "2020").stdout.split())
+
+
+def test_path_as_of_says_how_many_it_could_not_walk_through(tmp_path: Path) -> None:
+    """The lawyer's trial: `path keqiao national-center --as-of 2021` took a longer route than without --as-of,
+    silently: the planned sub-center on the short one has no date to place in 2021. The answer now says how
+    many entities it reached but could not place on the day (stderr; --json `not_placed`, with `as_of`)."""
+    db = str(tmp_path / "kb.sqlite")
+    args = ["--kb", str(BUNDLED_KB), "--db", db, "path", "keqiao", "national-center", "--as-of", "2021"]
+    note = re.search(
+        r"(\d+) more reached without a date to place on 2021-12-31, not walked through", invoke(args).stderr
+    )
+    view = json.loads(invoke([*args, "--json"]).stdout)
+    assert note is not None and view["not_placed"] == int(note.group(1)) > 0 and view["as_of"] == "2021-12-31"
+    plain = json.loads(invoke([*args[:-2], "--json"]).stdout)
+    assert "as_of" not in plain and "not_placed" not in plain and plain["length"] < view["length"]

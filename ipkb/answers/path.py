@@ -35,6 +35,10 @@ PathView = TypedDict(
         "hops": NotRequired[list[Hop]],  # one path
         "paths": NotRequired[list[OnePath]],  # --all: every shortest path
         "sources": list[Source],  # the hops' sources, those of the quotes printed first: what `[1]` stands for
+        "as_of": NotRequired[str],  # under --as-of: the day; the path walks only through what existed then
+        "not_placed": NotRequired[
+            int
+        ],  # under --as-of: entities reached that the KB cannot place on the day, not walked
     },
 )
 
@@ -56,7 +60,11 @@ def path(
 
     check_types(store, None, via)
     a, b = resolve(store, start), resolve(store, goal)
-    return view(store, a, b, shortest_paths(store, a, b, via, max_hops, all_paths), all_paths)
+    not_placed: set[str] = set()
+    found = view(store, a, b, shortest_paths(store, a, b, via, max_hops, all_paths, not_placed), all_paths)
+    if store.as_of is not None:
+        found["as_of"], found["not_placed"] = store.as_of, len(not_placed)
+    return found
 
 
 AliasMap = Mapping[str, Sequence[str]]

@@ -93,6 +93,8 @@ def path(
 
     emit_as_of(kb)
     emit(render.path(view))
+    if unplaced := view.get("not_placed"):  # as neighbors and list say what --as-of left out
+        emit_note(f"{unplaced} more reached without a date to place on {view.get('as_of')}, not walked through")
 
 
 @declare(

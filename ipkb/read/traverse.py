@@ -50,10 +50,12 @@ def shortest_paths(
     via: list[str] | None = None,
     max_hops: int | None = None,
     all_paths: bool = False,
+    not_placed: set[str] | None = None,
 ) -> list[list[Step]]:
     """The shortest paths between two entities, relations walked in either direction: with `all_paths` every one
     (up to MAX_PATHS), else the one resting least on planned, announced and inferred hops (`caveats`). Under
-    --as-of, only through entities that existed that day (lifespan.existing_on, the rule of `neighbors`)."""
+    --as-of, only through entities that existed that day (lifespan.existing_on, the rule of `neighbors`); those
+    reached that the KB cannot place on the day go into `not_placed`, so the answer can say it passed them."""
     if start == goal:
         return [[]]
     # parents[side][node] = [(previous node, edge)]; side 0 grows from start, side 1 from goal
@@ -72,6 +74,8 @@ def shortest_paths(
                 layer.setdefault(other, []).append((node, edge))
         if store.as_of and layer:  # walk only through what existed that day, as neighbors does
             existing = existing_on(store, store.entities(n for n in layer if n not in (start, goal)), store.as_of)
+            if not_placed is not None:
+                not_placed.update(n for n, known in existing.items() if known is None)
             layer = {n: links for n, links in layer.items() if n in (start, goal) or existing.get(n)}
         seen.update(layer)
         frontiers[side] = sorted(layer)
@@ -88,8 +92,9 @@ def shortest_paths(
     limit = f" within {counted(max_hops, 'hop')}" if max_hops is not None else ""
     only = f" using only {', '.join(via)}" if via else ""
     day = f" as of {store.as_of}" if store.as_of else ""  # relations not begun then, entities not there, are hidden
+    unplaced = f"; {counted(len(not_placed), 'entity')} reached have no date to place on that day" if not_placed else ""
     raise NoPath(
-        f"no path between {start} and {goal}{limit}{only}{day}",
+        f"no path between {start} and {goal}{limit}{only}{day}{unplaced}",
         hint=("try a later --as-of (or none), " if day else "try ")
         + "more --max-hops, fewer --via restrictions, or `ipkb neighbors` on each end",
     )
