@@ -209,3 +209,15 @@ def test_coverage_json_never_says_a_negative_number_missing(tmp_path: Path) -> N
     result = invoke(["--kb", str(BUNDLED_KB), "--db", str(tmp_path / "kb.sqlite"), "coverage", "--json"])
     claims = json.loads(result.stdout)["claimed_totals"]
     assert claims and all(c["missing"] is None or c["missing"] >= 0 for c in claims)
+
+
+def test_a_post_held_since_a_day_says_when_a_source_last_saw_it_held(tmp_path: Path) -> None:
+    """The lawyer's trial: `show cnipa` gave Shen Changyu's post as 'since 2013-12-23' alone; that a source last
+    saw him in it in January 2025 was in a note. A memo quoting the current head must see how fresh that is."""
+    out = invoke(["--kb", str(BUNDLED_KB), "--db", str(tmp_path / "kb.sqlite"), "show", "cnipa"]).stdout
+    flat = " ".join(out.split())
+    assert re.search(
+        r"Shen Changyu 申长雨 \(person\) · role commissioner · since 2013-12-23 · last seen held 2025-\d\d-\d\d\[\d+\]",
+        flat,
+    ), flat
+    assert "Tian Lipu 田力普 (person) · role commissioner · 2005-06-19 – 2013-12-23 ·" in flat  # an ended post: no

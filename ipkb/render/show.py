@@ -21,6 +21,7 @@ from ipkb.render.sources import source_footnote, vias_of
 from ipkb.render.text import (
     as_of_text,
     as_words,
+    last_seen,
     marks,
     qualifiers_text,
     sightings,
@@ -65,7 +66,9 @@ def _relation_grid(
 def _qualifiers(rel: RelationView, view: ShowView, numbers: dict[str, int]) -> str:
     """A relation's qualifiers, a post seen held on more days than one with each day and its sources."""
     dates = {s["id"]: s["date"] for s in view["sources"] if "date" in s}
-    return qualifiers_text(rel["qualifiers"], sightings(rel["qualifiers"], rel["sources"], dates, numbers))
+    said = qualifiers_text(rel["qualifiers"], sightings(rel["qualifiers"], rel["sources"], dates, numbers))
+    latest = last_seen(rel["qualifiers"], rel["sources"], dates, numbers)
+    return f"{said} · last seen held {latest}" if latest else said
 
 
 def _vias(view: ShowView) -> dict[str, tuple[set[str], bool]]:

@@ -80,6 +80,20 @@ def sightings(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str]
     return ", ".join(said[:-1]) + " and " + said[-1]
 
 
+def last_seen(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str], numbers: dict[str, int]) -> str:
+    """For a post held since a day and not known to have ended, the latest day a source dated after that saw it
+    (`2025-01-22[3]`): how fresh "holds" is, which a reader quoting a current office holder must see; ""
+    when no source is later than the start."""
+    since = q.get("since")
+    if "role" not in q or since is None or q.get("until") is not None:
+        return ""
+    seen = [(dates[c["source"]], c["source"]) for c in cites if dates.get(c["source"], "") > str(since)]
+    if not seen:
+        return ""
+    day = max(seen)[0]
+    return day + "".join(f"[{numbers[s]}]" for d, s in sorted(seen) if d == day and s in numbers)
+
+
 def listed_by_then(listed: int, undated: int, claimed: object = None) -> str:
     """How many members of a claimed total the KB lists by the claim's period: `42` when it can date them
     all, else `42 to 82`, at least those dated by then and at most those with the ones it cannot date (no date,
