@@ -418,6 +418,29 @@ def test_gexf_edges_keep_their_keys_and_time_and_link_sources(files: dict[str, P
     assert cloud["start"] == "2015-01-01"
 
 
+def test_gexf_time_is_read_as_as_of_reads_it(files: dict[str, Path], db: Path) -> None:
+    """GEXF's start and end come from the schema's roles, as `--as-of` reads them: a relation's first start
+    qualifier (since, date or year), a post seen on a day (or in a year) there then, an entity's own since."""
+    graph = nx.read_gexf(files[".gexf"])
+    assert graph.nodes["national-center"]["start"] == "2019-07-10"  # founded then: its `since`
+    into = {d["id"]: d for _, v, d in graph.edges(data=True) if v == "national-center" and d["relation"] != "cites"}
+    dated = {key for key, d in into.items() if {"q_since", "q_date", "q_year"} & set(d)}
+    assert len(dated) > 20 and {key for key, d in into.items() if "start" in d} == dated
+    assert into["beijing-overseas-dispute-subcenter>subcenter_of>national-center"]["start"] == "2020-04-08"  # date
+    assert into["nantong-overseas-dispute-subcenter>subcenter_of>national-center"]["start"] == "2024-01-01"  # year
+    edges = {d["id"]: d for _, _, d in graph.edges(data=True)}
+    seen = edges["hao-qing>holds_role>beijing-ip-protection-center"]  # a post a source saw held in 2020
+    assert (seen["start"], seen["end"]) == ("2020-01-01", "2020-12-31")
+    term = edges["tian-lipu>holds_role>cnipa"]  # since and until: the post's term
+    assert (term["start"], term["end"]) == ("2005-06-19", "2013-12-23")
+    # what Gephi's timeline shows on a day is what --as-of holds (of the dated relations): into national-center
+    # (at a year's end: a relation of `year: 2024` is shown from 2024-01-01, --as-of knows it only once 2024 is over)
+    for day in ("2020-04-08", "2023-12-31", "2024-12-31"):
+        shown = {key.split(">")[0] for key, d in into.items() if "start" in d and d["start"] <= day}
+        held = {n["id"] for n in cli(db, "neighbors", "national-center", "--depth", "1", "--as-of", day)["entities"]}
+        assert shown <= held and len(shown) > 5, day
+
+
 # -- options and errors ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "iri", ["", "kb.example.org/ip/", "http://kb example/", "http://kb/<x>", "https:", 'http://a/"b"']

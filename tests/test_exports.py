@@ -88,13 +88,13 @@ def test_gexf_read_back_by_networkx(run, tmp_path: Path) -> None:
     cites = graph.edges["huzhou", "src-article"]
     assert (cites["relation"], cites["label"], cites["id"]) == ("cites", "cites", "huzhou>cites>src-article")
     assert json.loads(cites["quotes"]) == ["Huzhou City", "湖州市"]
-    assert graph.graph["mode"] == "static" and graph.name == "ipkb"
+    assert graph.graph["mode"] == "dynamic" and graph.name == "ipkb"  # a relation of `year: 2014` starts then
     assert {d["id"] for _, _, d in graph.edges(data=True)} >= {"keqiao>located_in>shaoxing"}  # stable ids
     huzhou = graph.nodes["huzhou"]
     assert huzhou["zh"] == "湖州市" and huzhou["type"] == "city" and huzhou["label"] == "Huzhou 湖州市"
     assert huzhou["viz"]["color"] == {"r": 255, "g": 127, "b": 14, "a": 1.0}
     edge = next(d for u, v, d in graph.edges(data=True) if (u, v) == ("huzhou", "national-ip-demonstration-city"))
-    assert edge["relation"] == "holds_designation" and edge["q_rank"] == 4
+    assert edge["relation"] == "holds_designation" and edge["q_rank"] == 4 and edge["start"] == "2014-01-01"
     assert json.loads(edge["sources"]) == [{"source": "src-article", "quote": "ranks fourth in the country"}]
     assert "lastmodifieddate" not in target.read_text(encoding="utf-8")
 
