@@ -562,6 +562,33 @@ def test_unknown_format_lists_the_formats(run, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [tmp_path / "cache"] or not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("neo4j", "did you mean cypher (or csv for neo4j-admin import)?"),
+        ("Neo4j", "did you mean cypher (or csv for neo4j-admin import)?"),
+        ("gephi", "did you mean gexf (or graphml)?"),
+        ("turtle", "did you mean ttl?"),
+        ("rdf", "did you mean ttl?"),
+        ("excel", "did you mean csv?"),
+    ],
+)
+def test_a_tools_name_for_a_format_offers_its_format(run, tmp_path: Path, typed: str, offered: str) -> None:  # type: ignore[no-untyped-def]
+    """`-f neo4j` named the tool, not a format: the hint offered nothing close (or a format only spelt alike)."""
+    result = run("export", "--format", typed, "-o", str(tmp_path / "x"))
+    assert result.exit_code == 2 and f"unknown export format {typed!r}" in result.stderr
+    assert offered in result.stderr and "formats: csv, cypher" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_format_offered_for_a_tool_is_a_format() -> None:
+    from ipkb.export import MEANT
+
+    for typed, offered in MEANT.items():
+        named = {word.strip("(),") for word in offered.split()} & set(FORMATS)
+        assert offered.split()[0] in FORMATS and named, typed
+        assert typed not in FORMATS and typed == typed.lower()
+
+
 def test_the_registry_finds_every_format_module_and_nothing_else() -> None:
     """A format is one module with `HELP` (read from its text, not imported): every module of ipkb/export that
     writes a graph (`write(graph, stream)` or `write_files(graph, streams)`) is found, with the HELP it
