@@ -6,7 +6,7 @@ word was not found, so a query that succeeds never pays for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 def closest(word: str, choices: Sequence[str], limit: int = 1, cutoff: float = 70, whole: bool = False) -> list[int]:
@@ -34,11 +34,14 @@ def did_you_mean(word: str, choices: Sequence[str], limit: int = 1) -> str | Non
     return f"did you mean {close[0]!r}?" if limit == 1 else f"did you mean: {', '.join(close)}"
 
 
-def hint_listing(word: str, choices: Sequence[str], what: str) -> str:
+def hint_listing(word: str, choices: Sequence[str], what: str, meant: Mapping[str, str] | None = None) -> str:
     """A usage error's hint for an unknown word of a short closed list: the closest, then the whole list
-    (`did you mean 'graphml'? formats: csv, cypher, ...`)."""
+    (`did you mean 'graphml'? formats: csv, cypher, ...`). `meant`: other words a user types for a choice, in
+    lower case, with what to offer instead (a tool's name for the format it opens: `neo4j` -> `cypher (or csv
+    for neo4j-admin import)`), asked before spelling."""
     listing = f"{what}: {', '.join(choices)}"
-    close = did_you_mean(word, choices)
+    instead = (meant or {}).get(word.strip().lower())
+    close = f"did you mean {instead}?" if instead else did_you_mean(word, choices)
     return f"{close} {listing}" if close else listing
 
 

@@ -88,13 +88,13 @@ def test_gexf_read_back_by_networkx(run, tmp_path: Path) -> None:
     cites = graph.edges["huzhou", "src-article"]
     assert (cites["relation"], cites["label"], cites["id"]) == ("cites", "cites", "huzhou>cites>src-article")
     assert json.loads(cites["quotes"]) == ["Huzhou City", "湖州市"]
-    assert graph.graph["mode"] == "static" and graph.name == "ipkb"
+    assert graph.graph["mode"] == "dynamic" and graph.name == "ipkb"  # a relation of `year: 2014` starts then
     assert {d["id"] for _, _, d in graph.edges(data=True)} >= {"keqiao>located_in>shaoxing"}  # stable ids
     huzhou = graph.nodes["huzhou"]
     assert huzhou["zh"] == "湖州市" and huzhou["type"] == "city" and huzhou["label"] == "Huzhou 湖州市"
     assert huzhou["viz"]["color"] == {"r": 255, "g": 127, "b": 14, "a": 1.0}
     edge = next(d for u, v, d in graph.edges(data=True) if (u, v) == ("huzhou", "national-ip-demonstration-city"))
-    assert edge["relation"] == "holds_designation" and edge["q_rank"] == 4
+    assert edge["relation"] == "holds_designation" and edge["q_rank"] == 4 and edge["start"] == "2014-01-01"
     assert json.loads(edge["sources"]) == [{"source": "src-article", "quote": "ranks fourth in the country"}]
     assert "lastmodifieddate" not in target.read_text(encoding="utf-8")
 
@@ -560,6 +560,33 @@ def test_unknown_format_lists_the_formats(run, tmp_path: Path) -> None:
     assert all(fmt in result.stderr for fmt in FORMATS)
     assert "did you mean 'graphml'?" in result.stderr
     assert list(tmp_path.iterdir()) == [tmp_path / "cache"] or not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("neo4j", "did you mean cypher (or csv for neo4j-admin import)?"),
+        ("Neo4j", "did you mean cypher (or csv for neo4j-admin import)?"),
+        ("gephi", "did you mean gexf (or graphml)?"),
+        ("turtle", "did you mean ttl?"),
+        ("rdf", "did you mean ttl?"),
+        ("excel", "did you mean csv?"),
+    ],
+)
+def test_a_tools_name_for_a_format_offers_its_format(run, tmp_path: Path, typed: str, offered: str) -> None:  # type: ignore[no-untyped-def]
+    """`-f neo4j` named the tool, not a format: the hint offered nothing close (or a format only spelt alike)."""
+    result = run("export", "--format", typed, "-o", str(tmp_path / "x"))
+    assert result.exit_code == 2 and f"unknown export format {typed!r}" in result.stderr
+    assert offered in result.stderr and "formats: csv, cypher" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_format_offered_for_a_tool_is_a_format() -> None:
+    from ipkb.export import MEANT
+
+    for typed, offered in MEANT.items():
+        named = {word.strip("(),") for word in offered.split()} & set(FORMATS)
+        assert offered.split()[0] in FORMATS and named, typed
+        assert typed not in FORMATS and typed == typed.lower()
 
 
 def test_the_registry_finds_every_format_module_and_nothing_else() -> None:

@@ -42,6 +42,49 @@ def _declared() -> dict[str, str]:
 
 FORMATS: dict[str, str] = _declared()  # format name -> its help, in name order
 
+# What a user may type for a format: the tool it is for, or a kind of file (`-f neo4j`, `-f excel`), in lower
+# case, with the formats to offer ("did you mean cypher (or csv for neo4j-admin import)?")
+MEANT = {
+    "neo4j": "cypher (or csv for neo4j-admin import)",
+    "neo4j-admin": "csv",
+    "cypher-shell": "cypher",
+    "falkordb": "cypher",
+    "memgraph": "cypher",
+    "gephi": "gexf (or graphml)",
+    "yed": "graphml",
+    "cytoscape": "graphml (or json for Cytoscape.js)",
+    "networkx": "graphml (or json, gexf)",
+    "igraph": "graphml",
+    "xml": "graphml (or gexf)",
+    "rdf": "ttl",
+    "turtle": "ttl",
+    "n3": "ttl",
+    "nt": "ttl",
+    "ntriples": "ttl",
+    "n-triples": "ttl",
+    "owl": "ttl",
+    "sparql": "ttl",
+    "jena": "ttl",
+    "oxigraph": "ttl",
+    "excel": "csv",
+    "xlsx": "csv",
+    "spreadsheet": "csv",
+    "pandas": "jsonl (or csv)",
+    "ndjson": "jsonl",
+    "d3": "json",
+    "graphviz": "dot (or svg, png)",
+    "gv": "dot",
+    "jpg": "png (or svg)",
+    "jpeg": "png (or svg)",
+    "pdf": "svg (or png)",
+    "image": "png (or svg)",
+    "browser": "html",
+    "web": "html",
+    "vis": "html",
+    "md": "mermaid",
+    "markdown": "mermaid",
+}
+
 
 class Writer(Protocol):
     def __call__(self, graph: Any, stream: BinaryIO) -> None: ...
@@ -52,7 +95,8 @@ def module(fmt: str) -> ModuleType:
     if fmt not in FORMATS:
         from ipkb.suggest import hint_listing
 
-        raise UsageError(f"unknown export format {fmt!r}", hint=hint_listing(fmt, list(FORMATS), "formats"))
+        hint = hint_listing(fmt, list(FORMATS), "formats", MEANT)
+        raise UsageError(f"unknown export format {fmt!r}", hint=hint)
     return importlib.import_module(f"{__name__}.{fmt}")
 
 

@@ -4,9 +4,13 @@ GEXF reserves an edge's `type` (directed or undirected), so the relation type is
 `relation` here; the edge label is the relation's label (`holds`, `located in`). Each edge's id is the
 relation's stable key `FROM>TYPE>TO` (docs/exports.md), so one new relation changes a few lines of a diff.
 
-A relation with a `since` or `until` qualifier gets GEXF `start` / `end` dates (`timeformat="date"`, and the
-graph is `mode="dynamic"` when any relation has them), so Gephi's timeline plays the network's growth. A
-partial date covers its whole period: `since: 2015` starts 2015-01-01, `until: 2016-05` ends 2016-05-31.
+Time is read as `--as-of` reads it, from the schema's roles (ipkb.roles): a relation starts at its first
+start qualifier (`since`, `date`, `year`) and ends at its end (`until`); a post dated only by when a source
+saw it held (`seen`) is there within that day or year; an entity starts and ends with its own `since` and
+`until` (its lifespan, ipkb.read.lifespan). These become GEXF `start` / `end` dates (`timeformat="date"`, and
+the graph is `mode="dynamic"` when any node or edge has them), so Gephi's timeline plays the network's
+growth. A partial date covers its whole period: `year: 2015` starts 2015-01-01, `until: 2016-05` ends
+2016-05-31.
 
 Sources are nodes like any entity, linked by a `cites` edge (attribute `relation` = `cites`, with the
 `quotes`) from each entity that cites them, so Gephi shows which entities a source backs.
@@ -20,13 +24,16 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import flat_edge, flat_node, rgb
+from ipkb.export.graph_data import CITES
 from ipkb.export.style import colour, roles_of
 from ipkb.export.xmlstream import DECLARATION, element, escape_attribute, indent, leaf, put, spool, start
+from ipkb.read.lifespan import SINCE, UNTIL
+from ipkb.roles import Roles
 
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
@@ -64,6 +71,40 @@ def day(value: Any, end: bool) -> str | None:
     return f"{year}-12-31" if end else f"{year}-01-01"
 
 
+def _first(values: Mapping[str, Any], keys: Sequence[str], end: bool) -> str | None:
+    """The first or last day of the first of `keys` that `values` gives (a period `2021/2025`: its first
+    or last date), or None."""
+    value = next((values[k] for k in keys if values.get(k) is not None), None)
+    if value is None:
+        return None
+    parts = str(value).split("/")
+    return day(parts[-1 if end else 0].strip(), end)
+
+
+def node_time(data: GraphData) -> list[tuple[str, str]]:
+    """An entity's GEXF `start` / `end`: its own `since` and `until`, as its lifespan under `--as-of`."""
+    fields = data.get("fields") or {}
+    times = [("start", _first(fields, SINCE, False)), ("end", _first(fields, UNTIL, True))]
+    return [(name, when) for name, when in times if when is not None]
+
+
+def edge_time(data: GraphData, roles: Roles) -> list[tuple[str, str]]:
+    """A relation's GEXF `start` / `end`, from the qualifiers the schema's roles date it by (`--as-of`'s rule,
+    timeframe.holds_on): its first start qualifier (since, date, year) and its end (until). A post with no
+    start but a day or year a source saw it held (`seen`) is there within that day or year (and no later
+    than its end). A `cites` edge has none."""
+    if data.get("type") == CITES:
+        return []
+    qualifiers = data.get("qualifiers") or {}
+    start_keys, end_keys, seen = roles.dating(data["type"])
+    begin, finish = _first(qualifiers, start_keys, False), _first(qualifiers, end_keys, True)
+    if begin is None and seen:
+        begin, last = _first(qualifiers, seen, False), _first(qualifiers, seen, True)
+        if begin is not None and last is not None:
+            finish = last if finish is None else min(finish, last)
+    return [(name, when) for name, when in (("start", begin), ("end", finish)) if when is not None]
+
+
 def write(graph: Any, stream: BinaryIO) -> None:
     """`graph`: a networkx MultiDiGraph or an `ipkb.export.graph.StreamedGraph`, written one node or edge at a time.
 
@@ -84,7 +125,9 @@ def write(graph: Any, stream: BinaryIO) -> None:
             color = viz(data["type"], roles.colours)["color"]
             children = [leaf("viz:color", [(k, str(color[k])) for k in ("r", "g", "b", "a")])]
             children += attributes.attvalues(values, "node")
-            body.write(indent(3) + element("node", [("id", node), ("label", label)], children, 3))
+            times = node_time(data)
+            dynamic = dynamic or bool(times)
+            body.write(indent(3) + element("node", [("id", node), ("label", label), *times], children, 3))
         body.write(indent(2) + ("</nodes>" if any_node else "<nodes />"))
         for source, target, key, data in graph.edges(keys=True, data=True):
             if not any_edge:
@@ -94,12 +137,9 @@ def write(graph: Any, stream: BinaryIO) -> None:
             values["relation"] = values.pop("type")
             label = str(values.pop("label"))
             edge = [("source", source), ("target", target), ("id", key), ("label", label)]
-            qualifiers = data.get("qualifiers", {})
-            for name, qualifier, end in (("start", "since", False), ("end", "until", True)):
-                when = day(qualifiers.get(qualifier), end)
-                if when is not None:
-                    edge.append((name, when))
-                    dynamic = True
+            times = edge_time(data, roles)
+            dynamic = dynamic or bool(times)
+            edge += times
             body.write(indent(3) + element("edge", edge, attributes.attvalues(values, "edge"), 3))
         body.write(indent(2) + ("</edges>" if any_edge else "<edges />"))
         root = [

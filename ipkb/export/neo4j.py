@@ -4,12 +4,16 @@ Nodes:
 - `(:Entity:<Type> {id, type, name, zh, pinyin, description, confidence, note, aliases: string[],
   attributes})`; a source (`:Entity:Source`) also has its fields as properties (`title`, `url`, `date` as
   written ... and `published: date` when its date is a whole day).
-- `(:Fact {id: "<entity>/fact/<n>", entity, metric, value: float, value_text, bound, unit, period, kind,
-  scope, confidence, note})`: `value` when the figure is a number, `value_text` when it is not ("about one
+- `(:Fact {id: "<entity>/fact/<n>", entity, metric, value, value_text, bound, unit, period, kind,
+  scope, confidence, note})`: `value` when the figure is a number (an integer as the KB writes it, `1706`,
+  else a float; the csv's typed column makes every one a float), `value_text` when it is not ("about one
   third"); `bound` (more_than, about, ...) when the source gives the figure as a bound.
 
 Relationships:
-- one per relation, `:<TYPE>` (`LOCATED_IN`) with `key`, `label`, `confidence`, `note`, each qualifier as
+- one per relation, `:<TYPE>` (`LOCATED_IN`), or `:<TYPE>_PLANNED` / `:<TYPE>_ANNOUNCED` for one that the
+  schema's `planned` / `announced` role marks (`SUBCENTER_OF_PLANNED`): as Turtle asserts no plain triple
+  for these, a plain `MATCH (a)-[:SUBCENTER_OF]->(b)` finds only what holds (see `relationship_type`);
+  with `key`, `label`, `confidence`, `note`, each qualifier as
   `q_<name>` (as written), a qualifier that is a whole day also as `<name>: date` (`since`, `until`),
   `sources` (the citations as JSON text) and `cites: string[]` (the ids of the sources they cite);
 - `(:Entity)-[:HAS_FACT]->(:Fact)`;
@@ -23,17 +27,21 @@ turns them into typed columns, the cypher module into literals.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ipkb.export.common import to_json
 from ipkb.export.graph_data import CITES
+from ipkb.export.style import roles_of
+from ipkb.roles import Roles
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData
 
+NO_ROLES = Roles()
+PLANNED, ANNOUNCED = "_PLANNED", "_ANNOUNCED"  # the suffixes of a planned and of an announced relation's type
 WHOLE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SOURCE_FIELDS = ("title", "publisher", "author", "date", "language", "url", "file", "kind")
 ENTITY = ("id", "type", "name", "zh", "pinyin", "description", "confidence", "note", "aliases", "attributes")
@@ -48,9 +56,17 @@ def label(entity_type: str) -> str:
     return "".join(part.capitalize() for part in entity_type.split("_"))
 
 
-def relationship_type(relation_type: str) -> str:
-    """A Neo4j relationship type for a relation type: `located_in` -> `LOCATED_IN`."""
-    return relation_type.upper()
+def relationship_type(relation_type: str, qualifiers: Mapping[str, Any] | None = None, roles: Roles = NO_ROLES) -> str:
+    """A Neo4j relationship type for a relation type: `located_in` -> `LOCATED_IN`; with the relation's
+    `qualifiers`, `SUBCENTER_OF_PLANNED` for one only planned and `HOLDS_DESIGNATION_ANNOUNCED` for one only
+    announced (the schema's roles), so a query that names the type is not answered with a plan as a fact,
+    as Turtle asserts no plain triple for them (docs/exports.md)."""
+    name = relation_type.upper()
+    if qualifiers is not None and roles.is_planned(qualifiers):
+        return name + PLANNED
+    if qualifiers is not None and roles.is_announced(qualifiers):
+        return name + ANNOUNCED
+    return name
 
 
 def whole_day(value: Any) -> date | None:
@@ -117,7 +133,7 @@ def fact_node(entity: str, n: int, fact: GraphData) -> Node:
     values: GraphData = {"id": fact_id(entity, n), "entity": entity, "metric": fact["metric"]}
     value = fact["value"]
     if isinstance(value, int | float) and not isinstance(value, bool):
-        values["value"] = float(value)
+        values["value"] = value  # 1706 stays an integer (Cypher); the csv's `value:float` column reads it as 1706.0
     else:
         values["value_text"] = str(value)
     for key in ("bound", "unit", "period", "kind", "confidence", "note"):  # bound: "more than" the value
@@ -157,7 +173,7 @@ def _cites(owner: str, citations: list[Citation], owner_label: str = "Entity") -
         yield Relationship(owner, cite["source"], "CITES", ("n",), values, start_label=owner_label)
 
 
-def relation(u: str, v: str, key: str, data: GraphData) -> Relationship:
+def relation(u: str, v: str, key: str, data: GraphData, roles: Roles = NO_ROLES) -> Relationship:
     values: GraphData = {"key": key, "label": data["label"], "confidence": data["confidence"]}
     if data.get("note"):
         values["note"] = data["note"]
@@ -170,15 +186,16 @@ def relation(u: str, v: str, key: str, data: GraphData) -> Relationship:
     cited = list(dict.fromkeys(c["source"] for c in data["sources"]))
     if cited:
         values["cites"] = cited
-    return Relationship(u, v, relationship_type(data["type"]), ("key",), values)
+    return Relationship(u, v, relationship_type(data["type"], data["qualifiers"], roles), ("key",), values)
 
 
 def relationships(graph: Any) -> Iterator[Relationship]:
     """Every relation, then every HAS_FACT and CITES (a second pass over the nodes, which also gives the
     graph's `cites` edges, one a citation, so these are not written twice)."""
+    roles = roles_of(graph)
     for u, v, key, data in graph.edges(keys=True, data=True):
         if data["type"] != CITES:
-            yield relation(u, v, key, data)
+            yield relation(u, v, key, data, roles)
     for node, data in graph.nodes(data=True):
         yield from _cites(node, data.get("sources", []))
         for n, fact in enumerate(data.get("facts", []), start=1):

@@ -35,10 +35,14 @@ def name_on(row: Any, date: Any) -> tuple[str, str | None]:
     return row["name"], row["zh"]
 
 
+# The fields of an entity that date its lifespan: its own, not a relation's qualifiers (the schema's roles)
+SINCE, UNTIL = ("since",), ("until",)
+
+
 def exists_on(fields: Attributes, day: str) -> bool | None:
     """Whether an entity existed on `day`, by its `since` and `until` (the rules of a relation's, see
     timeframe.holds_on): None when it has no `since`, so that the KB cannot tell."""
-    return holds_on(fields, day, ("since",), ("until",))  # an entity's own fields, not a relation's qualifiers
+    return holds_on(fields, day, SINCE, UNTIL)
 
 
 def existing_on(store: Store, rows: Mapping[str, sqlite3.Row], day: str) -> dict[str, bool | None]:
