@@ -211,6 +211,9 @@ def timeline(
                 text.append(f" ({target + ' ' if target else ''}stated then, no period given)", style="yellow")
             elif target:
                 text.append(" (target)", style="yellow")
+            scope = qualifiers_text(e["qualifiers"])  # what it counts (batch 2, industry, cumulative), as facts says
+            if scope:
+                text.append(f" · {scope}", style="yellow")
         else:
             text.append(f" {e['event']}")
         caveats = " · ".join(

@@ -1,0 +1,90 @@
+"""What a lawyer's trial of `timeline`, `neighbors`, `list --columns` and the figures' wording found: a
+figure's event that dropped its scope, figures for a period ordered before the dated ones within it, a
+neighbour count that counted the root, a requested column silently left out, and `(seen)` in the middle of
+a sentence."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Result, invoke
+
+SCOPED = """\
+- entity: national-center
+  metric: subcenter_count
+  value: 22
+  period: "2021-04"
+  confidence: inferred
+  scope: {subcenter_kind: local}
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+- entity: national-center
+  metric: subcenter_count
+  value: 12
+  period: "2021-04-21"
+  scope: {batch: 2, subcenter_kind: local}
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+- entity: national-center
+  metric: subcenter_count
+  value: 4
+  period: "2024-12"
+  scope: {subcenter_kind: industry}
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+- entity: national-center
+  metric: subcenter_count
+  value: 28
+  period: "2025"
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+- entity: national-center
+  metric: subcenter_count
+  value: 7
+  period: "2025-05"
+  sources: [{source: src-article, quote: "43 local sub centers"}]
+"""
+
+
+def _run(kb: Path, *args: str, columns: int = 80) -> Result:
+    os.environ["COLUMNS"] = str(columns)
+    result = invoke(["--kb", str(kb), *args])
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def _flat(out: str) -> str:
+    """The table's text with wrapped lines joined and the source column's marks dropped."""
+    return re.sub(r" \[\d+\]", "", " ".join(out.split("\n [1]")[0].split()))
+
+
+@pytest.fixture
+def scoped_kb(mini_kb: Path) -> Path:
+    (mini_kb / "facts" / "scoped.yaml").write_text(SCOPED)
+    return mini_kb
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_figure_in_the_timeline_says_its_scope(scoped_kb: Path, columns: int) -> None:
+    """`12 sub-centers` beside `22 sub-centers` in one month read as a contradiction: the 12 are batch 2."""
+    flat = _flat(_run(scoped_kb, "timeline", "national-center", columns=columns).stdout)
+    assert "12 sub-centers · batch 2 · subcenter kind: local" in flat, flat
+    assert "22 sub-centers · subcenter kind: local · inferred" in flat, flat
+    assert "4 sub-centers · subcenter kind: industry" in flat, flat
+    events = json.loads(_run(scoped_kb, "timeline", "national-center", "--json").stdout)
+    twelve = next(e for e in events if e.get("value") == 12)
+    assert twelve["qualifiers"] == {"batch": 2, "subcenter_kind": "local"}
+
+
+def test_a_figure_for_a_period_stands_at_its_end(scoped_kb: Path) -> None:
+    """A count for 2025 holds at the end of 2025: after one of 2025-05, and one of 2021-04 after 2021-04-21;
+    the date column keeps the period as written."""
+    events = json.loads(_run(scoped_kb, "timeline", "national-center", "--json").stdout)
+    figures = [(e["date"], e["value"]) for e in events if e["kind"] == "fact"]
+    assert figures.index(("2021-04-21", 12)) < figures.index(("2021-04", 22))
+    assert figures.index(("2024", 43)) < figures.index(("2024-12", 4))
+    assert figures.index(("2025-05", 7)) < figures.index(("2025", 28))
+    out = _run(scoped_kb, "timeline", "national-center", columns=120).stdout
+    dates = [line.split()[0] for line in out.splitlines() if re.match(r" 20\d\d", line)]
+    assert dates.index("2025-05") < dates.index("2025"), out
