@@ -88,3 +88,23 @@ def test_a_figure_for_a_period_stands_at_its_end(scoped_kb: Path) -> None:
     out = _run(scoped_kb, "timeline", "national-center", columns=120).stdout
     dates = [line.split()[0] for line in out.splitlines() if re.match(r" 20\d\d", line)]
     assert dates.index("2025-05") < dates.index("2025"), out
+
+
+def test_a_figures_basis_says_what_it_means() -> None:
+    """`basis in period` and `basis cumulative` were the schema's words, not a reader's."""
+    from ipkb.render.text import qualifiers_text
+
+    assert qualifiers_text({"basis": "cumulative"}) == "cumulative to period end"
+    assert qualifiers_text({"basis": "in_period"}) == "within the period only"
+    assert qualifiers_text({"subcenter_kind": "local", "basis": "in_period"}) == (
+        "subcenter kind: local · within the period only"
+    )
+
+
+@pytest.mark.parametrize("command", [["facts", "--in", "cnipa"], ["show", "cnipa"], ["timeline", "cnipa"]])
+def test_the_bundled_kbs_running_totals_say_cumulative(command: list[str]) -> None:
+    from tests.conftest import BUNDLED_KB
+
+    out = _run(BUNDLED_KB, *command, columns=200).stdout
+    assert "basis in period" not in out and "basis cumulative" not in out, out
+    assert "cumulative to period end" in " ".join(out.split()), out
