@@ -108,3 +108,13 @@ def test_the_bundled_kbs_running_totals_say_cumulative(command: list[str]) -> No
     out = _run(BUNDLED_KB, *command, columns=200).stdout
     assert "basis in period" not in out and "basis cumulative" not in out, out
     assert "cumulative to period end" in " ".join(out.split()), out
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_the_neighbour_count_leaves_out_the_entity_asked_about(mini_kb: Path, columns: int) -> None:
+    """`3 entities · ... each one hop from keqiao` counted keqiao itself, the first row, as a neighbour."""
+    page = json.loads(_run(mini_kb, "neighbors", "keqiao", "--json").stdout)
+    neighbours = len(page["entities"]) - 1
+    flat = " ".join(_run(mini_kb, "neighbors", "keqiao", "--table", columns=columns).stdout.split())
+    assert f"{neighbours} entities one hop from keqiao" in flat, flat
+    assert f"{neighbours + 1} entities" not in flat, flat

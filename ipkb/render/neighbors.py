@@ -79,11 +79,17 @@ class NeighborTable:
             if all(widths[i] >= min(natural[i], room) for i, room in rooms):
                 break
         yield grid
-        count = counted(len(self.rows), "entity")
-        if chosen:
-            hop = f"; each one hop from {self.rows[0]['id']}" if "from" in chosen else ""
-            count += f" · not shown at this width: {', '.join(chosen)}{hop} (--json has them)"
-        yield Text(count, style="dim")
+        yield Text(self.count(chosen), style="dim")
+
+    def count(self, left_out: Sequence[str]) -> str:
+        """`35 entities one hop from national-center`: the neighbours, not the first row, which is the entity
+        asked about; then what this width left out."""
+        depth = max((int(str(row["depth"])) for row in self.rows[1:]), default=1)
+        reach = "one hop from" if depth == 1 else f"within {depth} hops of"
+        count = f"{counted(len(self.rows) - 1, 'entity')} {reach} {self.rows[0]['id']}"
+        if left_out:
+            count += f" · not shown at this width: {', '.join(left_out)} (--json has them)"
+        return count
 
 
 def tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
