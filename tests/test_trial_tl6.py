@@ -118,3 +118,14 @@ def test_the_neighbour_count_leaves_out_the_entity_asked_about(mini_kb: Path, co
     flat = " ".join(_run(mini_kb, "neighbors", "keqiao", "--table", columns=columns).stdout.split())
     assert f"{neighbours} entities one hop from keqiao" in flat, flat
     assert f"{neighbours + 1} entities" not in flat, flat
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_column_asked_for_is_shown_even_when_empty(mini_kb: Path, columns: int) -> None:
+    """`list --columns id,run_by`, where no row is run by anything, printed the ids alone: no column, no word."""
+    out = _run(mini_kb, "list", "--type", "city", "--columns", "id,run_by", columns=columns).stdout
+    assert out.splitlines()[0].split() == ["id", "run_by"], out
+    rows = json.loads(_run(mini_kb, "list", "--type", "city", "--columns", "id,run_by", "--json").stdout)["entities"]
+    assert rows and all(row["run_by"] == "" for row in rows)
+    csv = _run(mini_kb, "list", "--type", "city", "--columns", "id,run_by", "--format", "csv").stdout
+    assert csv.splitlines()[0] == "id,run_by"
