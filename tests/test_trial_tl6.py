@@ -129,3 +129,15 @@ def test_a_column_asked_for_is_shown_even_when_empty(mini_kb: Path, columns: int
     assert rows and all(row["run_by"] == "" for row in rows)
     csv = _run(mini_kb, "list", "--type", "city", "--columns", "id,run_by", "--format", "csv").stdout
     assert csv.splitlines()[0] == "id,run_by"
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_seen_in_the_timeline_stands_before_the_sentence(mini_kb: Path, columns: int) -> None:
+    """`Ann Director holds role at (seen) National ...` read as if `(seen)` named the body."""
+    from tests.test_trial5_display import PEOPLE, POSTS
+
+    (mini_kb / "entities" / "people.yaml").write_text(PEOPLE)
+    (mini_kb / "relations" / "people.yaml").write_text(POSTS)
+    flat = _flat(_run(mini_kb, "timeline", "a-director", columns=columns).stdout)
+    assert "2024-01-16 (seen) Ann Director holds role at National" in flat, flat
+    assert "at (seen)" not in flat, flat
