@@ -141,3 +141,12 @@ def test_seen_in_the_timeline_stands_before_the_sentence(mini_kb: Path, columns:
     flat = _flat(_run(mini_kb, "timeline", "a-director", columns=columns).stdout)
     assert "2024-01-16 (seen) Ann Director holds role at National" in flat, flat
     assert "at (seen)" not in flat, flat
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_the_neighbors_tree_numbers_its_sources_and_lists_them(mini_kb: Path, columns: int) -> None:
+    """The tree cited bare source ids; it numbers them and lists each under it, as `show` does."""
+    out = _run(mini_kb, "neighbors", "keqiao", columns=columns).stdout
+    tree, _, listed = out.partition("\n [1] ")
+    assert "[1]" in tree and "src-article" not in tree, out
+    assert "src-article" in listed and "A test article" in " ".join(listed.split()), out
