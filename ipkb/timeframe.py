@@ -49,6 +49,16 @@ def period_order(period: Any) -> tuple[str, str]:
     return (start, end.translate(_LATER_FIRST))
 
 
+def figure_order(period: Any) -> tuple[str, str]:
+    """Where a figure stands in time order: at the end of its period, the day by which its count holds (a count
+    for 2024 after one of 2024-03-14, one for 2025 after one of 2025-05); of two that end the same day, the
+    longer first (2024 before 2024-12). No period, or one that cannot be read, last."""
+    start, end = period_start(period), period_end(period)
+    if start is None or end is None:
+        return ("~", str(period or ""))
+    return (end, start)
+
+
 def _first(qualifiers: Qualifiers, keys: Sequence[str]) -> Any:
     return next((qualifiers[k] for k in keys if qualifiers.get(k) is not None), None)
 

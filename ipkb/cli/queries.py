@@ -306,6 +306,12 @@ def neighbors(
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
     emit_as_of(kb)
     rows = page["entities"]
-    emit(render.table(rows, labels) if table else render.tree(rows, labels))
+    if table:
+        emit(render.table(rows, labels))
+    else:  # its sources numbered and listed under it, as `show` lists them
+        from ipkb.read.views import source_list
+
+        cited = [c["source"] for row in rows for link in row["relations"] for c in link["sources"]]
+        emit(render.tree(rows, labels, {s["id"]: s for s in source_list(kb.store, cited)}))
     if without_start := page.get("without_start_date"):  # as `list --as-of` says it
         emit_note(f"{without_start} more without a known start date (not shown)")

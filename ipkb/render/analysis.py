@@ -198,7 +198,11 @@ def timeline(
     for e in events:
         text = Text(e["subject"]["name"], style="bold")
         if e["kind"] == "relation":
-            text.append(f" {e['event']} ")
+            event = e["event"]
+            marker = next((m for m in (" (seen)", " (ended)") if event.endswith(m)), "")
+            if marker:  # `(seen) Gan Shaoning holds role at CNIPA`, not `holds role at (seen) CNIPA`
+                text, event = Text.assemble((f"{marker.strip()} ", "yellow"), text), event[: -len(marker)]
+            text.append(f" {event} ")
             text.append(e["object"]["name"] if e["object"] else "", style="bold")
             details = qualifiers_text({k: v for k, v in e["qualifiers"].items() if k not in ("date", "year", "since")})
             if details:
@@ -211,6 +215,9 @@ def timeline(
                 text.append(f" ({target + ' ' if target else ''}stated then, no period given)", style="yellow")
             elif target:
                 text.append(" (target)", style="yellow")
+            scope = qualifiers_text(e["qualifiers"])  # what it counts (batch 2, industry, cumulative), as facts says
+            if scope:
+                text.append(f" · {scope}", style="yellow")
         else:
             text.append(f" {e['event']}")
         caveats = " · ".join(

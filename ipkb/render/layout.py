@@ -136,7 +136,8 @@ def print_to(console: Console, renderable: RenderableType) -> None:
 
 class Grid:
     """Rows of cells under a header, in aligned columns, drawn line by line; looks like a rich Table with
-    box.SIMPLE_HEAD. Columns left entirely empty take no room. When the lines are wider than the console,
+    box.SIMPLE_HEAD. Columns left entirely empty take no room, but for those `kept` (a column asked for by
+    name). When the lines are wider than the console,
     the `flexible` columns (all, by default) narrow, the widest first, down to their longest word, and their cells wrap
     between words within the column. A word (an id, a metric, a Chinese name) is never cut, but for an id in
     a `hyphenated` column, which breaks after a hyphen once no other column can narrow: when even that does
@@ -164,8 +165,10 @@ class Grid:
         breakable: Sequence[int] = (),
         hyphenated: Sequence[int] = (),
         record_headers: Sequence[str | None] = (),
+        kept: Sequence[int] = (),
     ) -> None:
         self.headers = headers
+        self.kept = set(kept)  # columns shown under their header even when every cell is empty (asked for by name)
         self.record_headers: Sequence[str | None] = record_headers or headers  # each cell's label in records
         self.title = title
         self.justify: list[Justify] = [justify[i] if i < len(justify) else "left" for i in range(len(headers))]
@@ -193,7 +196,10 @@ class Grid:
         columns = (map(itemgetter(i), self.rows) for i in range(len(self.headers)))
         widths = [max((cell.width for cell in column), default=0) for column in columns]
         if self.show_header:  # a header over an empty column takes no room either
-            widths = [max(w, cell_len(h)) if w else 0 for w, h in zip(widths, self.headers, strict=True)]
+            widths = [
+                max(w, cell_len(h)) if w or i in self.kept else 0
+                for i, (w, h) in enumerate(zip(widths, self.headers, strict=True))
+            ]
         shown = [w for w in widths if w]
         excess = len(self.INDENT) + sum(shown) + len(self.GAP) * (len(shown) - 1) - available
         if excess <= 0 or not self.flexible:

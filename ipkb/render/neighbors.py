@@ -11,11 +11,15 @@ from rich.text import Text
 
 from ipkb.render.layout import Grid, Notes
 from ipkb.render.queries import cell
+from ipkb.render.sources import SourceNotes
 from ipkb.render.text import qualifiers_text, then_and_now
 from ipkb.text import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ipkb.answers.neighbors import NeighborLink, NeighborRow
+    from ipkb.shapes import Source
 
 
 def _reached_from(
@@ -79,25 +83,33 @@ class NeighborTable:
             if all(widths[i] >= min(natural[i], room) for i, room in rooms):
                 break
         yield grid
-        count = counted(len(self.rows), "entity")
-        if chosen:
-            hop = f"; each one hop from {self.rows[0]['id']}" if "from" in chosen else ""
-            count += f" · not shown at this width: {', '.join(chosen)}{hop} (--json has them)"
-        yield Text(count, style="dim")
+        yield Text(self.count(chosen), style="dim")
+
+    def count(self, left_out: Sequence[str]) -> str:
+        """`35 entities one hop from national-center`: the neighbours, not the first row, which is the entity
+        asked about; then what this width left out."""
+        depth = max((int(str(row["depth"])) for row in self.rows[1:]), default=1)
+        reach = "one hop from" if depth == 1 else f"within {depth} hops of"
+        count = f"{counted(len(self.rows) - 1, 'entity')} {reach} {self.rows[0]['id']}"
+        if left_out:
+            count += f" · not shown at this width: {', '.join(left_out)} (--json has them)"
+        return count
 
 
-def tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
+def tree(
+    view: list[NeighborRow], labels: dict[str, tuple[str, str]], cited: Mapping[str, Source] | None = None
+) -> RenderableType:
     """The neighbourhood as a tree: each entity under the first entity that reached it, with every relation
     between the two (a city can hold one designation twice, in two years): the first beside its name, each
     further one on a line of its own under it (`also holds · rank 4 of 25 · 2014`), each with its caveats
-    and sources."""
+    and sources, numbered and listed under the tree as `show` lists them (`cited`: id -> source)."""
     from rich.tree import Tree
 
     root = view[0]
     shown, _, now = then_and_now(root)
     drawn = Tree(Text(f"{shown} ({root['type']} · {root['id']}{now})", style="bold"))
     branches = {root["id"]: drawn}
-    notes = Notes()
+    notes, numbered = Notes(), SourceNotes(cited, quotes=False)
 
     def evidence(link: NeighborLink) -> Text:
         caveats = " · ".join(
@@ -109,10 +121,8 @@ def tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> Rendera
             )
             if c
         )
-        sources = " ".join(dict.fromkeys(c["source"] for c in link["sources"]))
-        return Text.assemble(
-            (f" · {caveats}" if caveats else "", "yellow"), (f"  {sources}" if sources else "", "cyan")
-        )
+        sources = numbered.mark(link["sources"])
+        return Text.assemble((f" · {caveats}" if caveats else "", "yellow"), (f" {sources}" if sources else "", "cyan"))
 
     for node, parent, link, text in _reached_from(view, labels):
         if parent["id"] not in branches:
@@ -130,5 +140,5 @@ def tree(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> Rendera
             label.append_text(evidence(other))
         branches[node["id"]] = branches[parent["id"]].add(label)
     if not notes.texts:
-        return drawn
-    return Group(drawn, Text(""), Text("Notes", style="italic"), *notes.lines())
+        return Group(drawn, *numbered.lines())
+    return Group(drawn, *numbered.lines(), Text(""), Text("Notes", style="italic"), *notes.lines())

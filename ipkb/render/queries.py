@@ -35,9 +35,11 @@ def entity_table(
 ) -> RenderableType:
     """Entities as a table: id, type, name, zh and `extra_columns`; or exactly `columns` (list --columns). The
     places a row lies in (`in`, list --in) are shown by name, under `located in`. Under it `20 entities`, or
-    with a larger `total` (a search cut by --limit) `20 of 23 entities` (of more than `cap`, past it)."""
+    with a larger `total` (a search cut by --limit) `20 of 23 entities` (of more than `cap`, past it). A column
+    asked for by name is shown even when none of the rows has a value in it."""
     if not rows:
         return Text("no entities", style="dim")
+    asked = columns is not None
     columns = columns or ["id", "type", "name", "zh", *extra_columns]
     where = {c: i for i, c in enumerate(columns)}
     table = Grid(
@@ -48,6 +50,7 @@ def entity_table(
         breakable=[where[c] for c in ("zh",) if c in where],
         hyphenated=[where[c] for c in ("id",) if c in where],
         last=[where[c] for c in ("in",) if c in where],
+        kept=range(len(columns)) if asked else (),  # a column asked for by name is shown, empty or not
     )
     for row in rows:
         table.add_row(*[cell(row.get(c)) for c in columns])

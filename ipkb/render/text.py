@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers
 
 
+BASIS_WORDS = {  # a figure's `basis` (kb/schema.yaml) as a reader reads it
+    "cumulative": "cumulative to period end",  # a running total from an unstated start (截至…累计)
+    "in_period": "within the period only",  # done in the period alone, not a running total
+}
+
+
 def qualifiers_text(q: Qualifiers, sightings: str | None = None) -> str:
     """A claim's qualifiers in a line: a post's `role` first, then its period, then the rest.
 
@@ -43,6 +49,8 @@ def qualifiers_text(q: Qualifiers, sightings: str | None = None) -> str:
             continue
         elif key in ("year", "date", "status"):
             parts.append(as_words(value))
+        elif key == "basis":  # what a figure counts over (schema.yaml): `basis cumulative` said nothing of when from
+            parts.append(BASIS_WORDS.get(str(value), f"basis {as_words(value)}"))
         else:
             label = as_words(key)
             parts.append(f"{label}{': ' if ' ' in label else ' '}{as_words(value)}")
