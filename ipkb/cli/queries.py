@@ -219,9 +219,8 @@ def list_entities(
     if wanted:
         rows = [{k: row[k] for k in wanted} for row in kb.with_columns(listed, wanted, designation, within)]
     if marked and wanted and "caveat" not in wanted and not (as_json or table_format == "json"):
-        emit_note(
-            f"{marked} of these rest{'s' if marked == 1 else ''} on an inference, plan or announcement: add the column caveat"
-        )
+        rest = "rests" if marked == 1 else "rest"
+        emit_note(f"{marked} of these {rest} on an inference, plan or announcement: add the column caveat")
     if table_format in ("csv", "tsv"):
         default = ["id", "type", "name", "zh", *(["caveat"] if marked else [])]
         write_delimited(rows, wanted or default, "," if table_format == "csv" else "\t")
