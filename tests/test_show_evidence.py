@@ -131,13 +131,16 @@ def test_relations_of_unknown_date_keep_their_caveats_under_as_of() -> None:
     note letters the plain `show` prints (they were dropped, hiding that a sub-center came later)."""
     from tests.conftest import BUNDLED_KB
 
-    view = json.loads(show(BUNDLED_KB, "national-center", "--as-of", "2019", "--json").stdout)
-    undated = view["relations_date_unknown"]
-    assert any(r["confidence"] == "inferred" for r in undated) and any(r["note"] for r in undated)
-    out = show(BUNDLED_KB, "national-center", "--as-of", "2019", columns=120).stdout
-    section = " ".join(out.split("Date unknown", 1)[1].split())
-    assert section.count("inferred") >= sum(r["confidence"] == "inferred" for r in undated)
-    assert "subcenter kind: local" in section and "subcenter_kind" not in section and re.search(r"\[[a-z]+\]", section)
+    for entity in ("national-center", "guangdong-overseas-dispute-subcenter"):  # notes and kinds; an inferred host
+        view = json.loads(show(BUNDLED_KB, entity, "--as-of", "2019", "--json").stdout)
+        undated = view["relations_date_unknown"]
+        assert any(r["note"] for r in undated)
+        out = show(BUNDLED_KB, entity, "--as-of", "2019", columns=120).stdout
+        section = " ".join(out.split("Date unknown", 1)[1].split())
+        assert section.count("inferred") >= sum(r["confidence"] == "inferred" for r in undated)
+        assert re.search(r"\[[a-z]+\]", section) and "subcenter_kind" not in section
+    assert any(r["confidence"] == "inferred" for r in undated)  # the host of Guangdong's sub-center
+    assert "subcenter kind: local" in " ".join(show(BUNDLED_KB, "national-center", "--as-of", "2019").stdout.split())
 
 
 def test_list_in_a_place_marks_what_lies_there_only_by_inference(mini_kb: Path) -> None:
