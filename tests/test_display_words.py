@@ -1,4 +1,4 @@
-"""What a new reader of `show`, `facts`, `timeline` and `coverage` met in the trial of issue trial5: every day a
+"""What a new reader of `show`, `facts`, `timeline` and `coverage` met in a trial: every day a
 post was seen held, ranks read as ranks, schema words instead of field names, an undated target kept in the
 timeline, and coverage saying what its numbers bound."""
 

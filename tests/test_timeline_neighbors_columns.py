@@ -134,7 +134,7 @@ def test_a_column_asked_for_is_shown_even_when_empty(mini_kb: Path, columns: int
 @pytest.mark.parametrize("columns", [60, 80, 120])
 def test_seen_in_the_timeline_stands_before_the_sentence(mini_kb: Path, columns: int) -> None:
     """`Ann Director holds role at (seen) National ...` read as if `(seen)` named the body."""
-    from tests.test_trial5_display import PEOPLE, POSTS
+    from tests.test_display_words import PEOPLE, POSTS
 
     (mini_kb / "entities" / "people.yaml").write_text(PEOPLE)
     (mini_kb / "relations" / "people.yaml").write_text(POSTS)

@@ -1,4 +1,4 @@
-"""What an analyst who quotes ipkb's answers met in the trial of issue cite5: every footnote gives the URL to
+"""What an analyst who quotes ipkb's answers met in a trial: every footnote gives the URL to
 cite before our copy's file, facts and timeline list their sources as show does, a mistyped --db creates no
 folders, and `list`/`search` stay readable at 60 to 120 columns."""
 
