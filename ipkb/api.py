@@ -14,7 +14,7 @@ Heavy modules load inside the methods, so importing ipkb costs a query nothing.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ipkb.errors import EntityNotFound, UsageError
 
@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from ipkb.shapes import (
         ClaimedTotal,
         Columns,
-        EntityRef,
         ListPage,
         ListRow,
+        PlaceRef,
         SearchPage,
         ShowView,
         Suggestion,
@@ -278,16 +278,28 @@ class KB:
 
     def _places(
         self, rows: list[sqlite3.Row], parents: dict[str, list[str]], inside: list[sqlite3.Row]
-    ) -> dict[str, list[EntityRef]]:
+    ) -> dict[str, list[PlaceRef]]:
         """Entity id -> the places it lies in directly (`parents`: ids), as entity refs; most are among the rows
-        of what lies `inside` the place (a county's city is in the province too), so only the others are read."""
+        of what lies `inside` the place (a county's city is in the province too), so only the others are read.
+        A host that only an inferred relation names is marked `inferred`: a reader sees it beside the places."""
         from ipkb.read import views
 
         known = {row["id"]: row for row in inside}
         wanted = {p for row in rows for p in parents.get(row["id"], [])}
         known.update(self.store.entities(wanted - known.keys()))
         refs = {p: views.entity_ref(known[p]) for p in wanted if p in known}  # a county's ref serves all in it
-        return {row["id"]: [refs[p] for p in parents.get(row["id"], []) if p in refs] for row in rows}
+        hosted_at = list(self.store.roles().hosted_at)
+        hostings = self.store.edges_touching([row["id"] for row in rows], hosted_at) if hosted_at and rows else []
+        stated = {(e.target_id, e.source_id) for e in hostings if e.confidence != "inferred"}
+        inferred = {(e.target_id, e.source_id) for e in hostings if e.confidence == "inferred"} - stated
+
+        def placed(entity_id: str, place: str) -> PlaceRef:
+            ref = cast("PlaceRef", dict(refs[place]))  # an EntityRef, maybe marked below
+            if (entity_id, place) in inferred:
+                ref["inferred"] = True
+            return ref
+
+        return {row["id"]: [placed(row["id"], p) for p in parents.get(row["id"], []) if p in refs] for row in rows}
 
     def _conferred(self, designation: str) -> dict[str, Edge]:
         """Holder id -> the earliest relation that confers `designation` on it (its qualifiers: batch, year, ...)."""

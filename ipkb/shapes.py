@@ -50,7 +50,11 @@ class RelationView(Relation):  # a relation as seen from one end (`show`): its d
     other: EntityRef
 
 
-ListedIn = TypedDict("ListedIn", {"in": NotRequired[list[EntityRef]]})  # list --in: where each lies, directly
+ListedIn = TypedDict("ListedIn", {"in": NotRequired[list["PlaceRef"]]})  # list --in: where each lies, directly
+
+
+class PlaceRef(EntityRef):  # a place (or host) an entity lies in directly, for `list --in`
+    inferred: NotRequired[bool]  # true: only an inferred relation puts it there (a host the KB infers)
 
 
 class SupportedRelation(Ends, Relation):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import invoke
 
 ROLE = "  hosted_at: [hosts]\n"
@@ -96,3 +98,31 @@ def test_a_hosting_only_planned_places_nothing(mini_kb: Path) -> None:
     relations = kb / "relations" / "hosting.yaml"
     relations.write_text(relations.read_text().replace("since: '2018-03-01'", "status: planned"))
     assert "deqing-center" not in _list(kb, "--in", "huzhou")
+
+
+def test_a_host_only_inferred_is_marked_beside_the_stated_places(
+    mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lawyer's trial: Guangdong's sub-center read `Guangdong; Guangdong IP Protection Center` under
+    `located in`, the host beside the province with nothing saying that only an inference names it. A stated
+    location keeps the row free of caveats; the inferred host is marked in the column and in --json."""
+    kb = _hosting_kb(mini_kb)
+    entities = kb / "entities" / "hosting.yaml"
+    entities.write_text(
+        entities.read_text()
+        + "- {id: deqing-branch, type: center, name: Deqing branch, sources: [{source: src-article}]}\n"
+    )
+    relations = kb / "relations" / "hosting.yaml"
+    relations.write_text(
+        relations.read_text()
+        + "- {from: deqing-branch, type: located_in, to: deqing, sources: [{source: src-article}]}\n"
+        + "- {from: deqing-center, type: hosts, to: deqing-branch, confidence: inferred, note: read from its address,"
+        " sources: [{source: src-article}]}\n"
+    )
+    rows = _list(kb, "--in", "huzhou")
+    places = {p["id"]: p.get("inferred", False) for p in rows["deqing-branch"]["in"]}  # type: ignore[attr-defined]
+    assert places == {"deqing": False, "deqing-center": True} and rows["deqing-branch"].get("caveat") is None
+    assert [p.get("inferred", False) for p in rows["deqing-center"]["in"]] == [False]  # type: ignore[attr-defined]
+    monkeypatch.setenv("COLUMNS", "160")
+    shown = " ".join(invoke(["--kb", str(kb), "list", "--type", "center", "--in", "huzhou"]).stdout.split())
+    assert "Deqing; Deqing protection center (inferred)" in shown

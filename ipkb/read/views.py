@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         EntityRef,
         Fact,
         ListRow,
+        PlaceRef,
         Qualifiers,
         RelationView,
         ShowView,
@@ -259,7 +260,7 @@ def cited_by(store: Store, source_id: str) -> CitedBy:
 def entity_list(
     rows: list[sqlite3.Row],
     caveats: dict[str, str | None] | None = None,
-    places: dict[str, list[EntityRef]] | None = None,
+    places: dict[str, list[PlaceRef]] | None = None,
 ) -> list[ListRow]:
     """Rows of `search` and `list`; with `places` (list --in), where each lies directly (`in`); with `caveats`
     (list --designation, --in), a `caveat` on each entity named in it."""

@@ -61,11 +61,11 @@ def entity_table(
 
 
 def cell(value: object) -> str:
-    """A list cell as text: None is empty; places (`in`) by name, `; `-joined."""
+    """A list cell as text: None is empty; places (`in`) by name, `; `-joined, one only inferred so marked."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(v["name"]) if isinstance(v, dict) else str(v) for v in value)
+        return "; ".join(_named(v) if isinstance(v, dict) else str(v) for v in value)
     return str(value)
 
 
@@ -82,3 +82,7 @@ def problems(items: list[Problem]) -> RenderableType:
             text.append(f"\n    hint: {p.hint}", style="dim")
         lines.append(text)
     return Group(*lines)
+
+
+def _named(place: Mapping[str, object]) -> str:
+    return f"{place['name']} (inferred)" if place.get("inferred") else str(place["name"])
