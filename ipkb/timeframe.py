@@ -100,13 +100,16 @@ def holds_on(
     end: Sequence[str],
     undated_holds: bool = False,
     seen: Sequence[str] = (),
+    reported: str | None = None,
 ) -> bool | None:
     """Whether a relation held on `day`: False if it had not begun or had already ended, True if it had
     begun (by its first `start` qualifier: since, date or year in the schema's roles) and not ended (by its
     `end`: until), None (not known) if it carries no start date, unless its type declares `undated: holds`
     (a city's province), when it holds until its end. A start given as a year or month is known to have
     passed only once that year or month is over. A relation with no start but a `seen` date (a post a
-    source saw held that day or year) holds within that day or year, and is not known to at any other."""
+    source saw held that day or year) holds within that day or year, and is not known to at any other. One
+    with neither that a dated source `reported` (the earliest such source's date) had begun by then: it holds
+    from the end of that day, month or year until its end, as one that began then would."""
     until = period_end(_first(qualifiers, end))
     if until is not None and day > until:
         return False
@@ -116,7 +119,9 @@ def holds_on(
         at = _first(qualifiers, seen)
         if at is not None and (period_start(at) or "") <= day <= (period_end(at) or ""):
             return True
-        return True if undated_holds else None
+        if undated_holds or (reported is not None and day >= (period_end(reported) or "~")):
+            return True
+        return None
     if day < since:
         return False
     # began within a year or month that `day` falls in (year: 2013, asked of 2013-02): not known yet

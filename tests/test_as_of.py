@@ -117,3 +117,54 @@ def test_a_post_seen_on_a_day_is_not_taken_to_begin_that_day(run, mini_kb: Path)
         assert (holding, unknown) == ((["holds_role"], []) if held else ([], ["holds_role"])), day
     events = json.loads(run("timeline", "deputy", "--json").stdout)
     assert [(e["date"], e["event"]) for e in events] == [("2019-07-10", "holds role at (seen)")]
+
+
+REPORTED = """\
+- {id: ningbo-subcenter, type: center, name: Ningbo sub-center}
+- {id: wuxi-subcenter, type: center, name: Wuxi sub-center}
+- {id: src-undated, type: source, name: An undated note, title: An undated note, kind: article}
+"""
+REPORTED_LINKS = """\
+- {from: ningbo-subcenter, type: subcenter_of, to: national-center,
+   sources: [{source: src-article, quote: "overseas disputes guide sub-center"}]}
+- {from: wuxi-subcenter, type: subcenter_of, to: national-center, sources: [src-undated]}
+- {from: keqiao-overseas-dispute-subcenter, type: located_in, to: keqiao, sources: [src-article]}
+"""
+
+
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_a_relation_nothing_dates_holds_from_its_first_report(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    """A sub-center with no approval date, named by a report of 2024-09-30, was hidden by every `--as-of` (the
+    KB "cannot tell"), though the report shows it existed by then. It holds from its first dated report on,
+    says so (`first reported 2024-09-30[n]`, `reported` in --json), and counts for a claim of that year; one
+    whose only source is undated stays unknown, and a planned centre is not placed by the city it lies in."""
+    monkeypatch.setenv("COLUMNS", width)
+    (mini_kb / "entities" / "reported.yaml").write_text(REPORTED)
+    (mini_kb / "relations" / "reported.yaml").write_text(REPORTED_LINKS)
+
+    def listed(day: str) -> tuple[list[str], int]:
+        page = json.loads(run("list", "--type", "center", "--as-of", day, "--json").stdout)
+        return [e["id"] for e in page["entities"]], page["without_start_date"]
+
+    before, after = listed("2024-09-29"), listed("2025")
+    assert "ningbo-subcenter" not in before[0] and "ningbo-subcenter" in after[0]
+    assert "wuxi-subcenter" not in after[0] and "keqiao-overseas-dispute-subcenter" not in after[0]
+    # ningbo, and the center it reports to (undated in this KB), are placed now; wuxi and the planned one not
+    assert "national-center" in after[0] and (before[1], after[1]) == (4, 2)
+
+    page = json.loads(run("show", "national-center", "--as-of", "2025", "--json").stdout)
+    held = {r["other"]["id"]: r.get("reported") for r in page["relations"]}
+    unknown = {r["other"]["id"]: r.get("reported") for r in page["relations_date_unknown"]}
+    assert held.get("ningbo-subcenter") == "2024-09-30" and unknown.get("wuxi-subcenter", "x") is None
+    earlier = json.loads(run("show", "national-center", "--as-of", "2024-06", "--json").stdout)
+    assert {r["other"]["id"]: r.get("reported") for r in earlier["relations_date_unknown"]}["ningbo-subcenter"] == (
+        "2024-09-30"  # not yet reported then: date unknown, and when it was first reported said beside it
+    )
+    assert "reported" not in json.loads(run("show", "national-center", "--json").stdout)["relations"][0]
+    drawn = " ".join(run("show", "national-center", "--as-of", "2025").stdout.split())
+    assert "Ningbo sub-center (center) · first" in drawn and "reported 2024-09-30[1]" in drawn, drawn
+
+    (claim,) = json.loads(run("show", "national-center", "--json").stdout)["claimed_totals"]
+    assert (claim["listed"], claim["undated"]) == (1, 1)  # ningbo by its report of 2024; wuxi cannot be placed

@@ -292,11 +292,13 @@ def test_coverage_counts_members_by_period_and_keeps_undated_apart(run, mini_kb:
             f"- id: {name}\n  type: center\n  name: {name}\n  sources: [{{source: src-article}}]\n"
             for name in ("early", "late", "undated")
         )
+        # a source with no date: one dated by 2024 would date the undated sub-center (test_as_of)
+        + "- {id: src-undated, type: source, name: An undated note, title: An undated note, kind: article}\n"
     )
     (mini_kb / "relations" / "subcenters.yaml").write_text(
         "- {from: early, type: subcenter_of, to: national-center, date: 2020-04-08, sources: [src-article]}\n"
         "- {from: late, type: subcenter_of, to: national-center, year: 2025, sources: [src-article]}\n"
-        "- {from: undated, type: subcenter_of, to: national-center, sources: [src-article]}\n"
+        "- {from: undated, type: subcenter_of, to: national-center, sources: [src-undated]}\n"
     )
     (claim,) = json.loads(run("coverage", "--json").stdout)["claimed_totals"]
     assert (claim["members"], claim["undated_members"]) == (["early"], ["undated"])

@@ -180,8 +180,13 @@ def test_coverage_says_what_its_listed_number_bounds(mini_kb: Path, columns: int
     """`listed 0, undated 1` beside a claim of 43: the reader needs "at most 1 listed by 2024". The listed
     column reads `0 to 1` (at least those dated by the period, at most those with the ones it cannot date),
     and the legend above says so, in coverage and in show."""
-    (mini_kb / "entities" / "worded.yaml").write_text(WORDED)
-    (mini_kb / "relations" / "worded.yaml").write_text(WORDED_LINKS.replace("  status: under_construction\n", ""))
+    undated = "- {id: src-undated, type: source, name: An undated note, title: An undated note, kind: article}\n"
+    (mini_kb / "entities" / "worded.yaml").write_text(WORDED + undated)
+    # cited by a source with no date: the 2024-09-30 article would date it by 2024 (test_as_of)
+    links = WORDED_LINKS.replace("  status: under_construction\n", "").replace(
+        '{source: src-article, quote: "43 local sub centers"}', "src-undated"
+    )
+    (mini_kb / "relations" / "worded.yaml").write_text(links)
     out = _run(mini_kb, "coverage", columns=columns).stdout
     flat = " ".join(out.split())
     assert "2024 subcenter kind: local 43 0 to 1" in flat or "2024 43 0 to 1" in flat, out

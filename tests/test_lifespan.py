@@ -131,7 +131,10 @@ def test_show_as_of_before_the_start_says_it_did_not_exist_yet(run, mini_kb: Pat
     assert "not yet in existence on 2025-12-31: it dates from 2030-05-01" in out
     assert "not yet in existence" not in run("show", "late-center", "--as-of", "2031").stdout
     assert json.loads(run("show", "late-center", "--as-of", "2025", "--json").stdout)["exists_as_of"] is False
-    undated = '- {from: huzhou, type: hosts, to: late-center, sources: [{source: src-article, quote: "will build"}]}\n'
+    # cited by a source with no date: nothing dates it (a dated source would, see test_as_of_reported)
+    note = "- {id: src-undated, type: source, name: An undated note, title: An undated note, kind: article}\n"
+    (mini_kb / "entities" / "undated-source.yaml").write_text(note, encoding="utf-8")
+    undated = '- {from: huzhou, type: hosts, to: late-center, sources: [{source: src-undated, quote: "will build"}]}\n'
     (mini_kb / "relations" / "undated.yaml").write_text(undated, encoding="utf-8")
     before = json.loads(run("show", "late-center", "--as-of", "2025", "--json").stdout)
     assert before["relations_date_unknown"] == []  # nothing held while it did not exist

@@ -12,7 +12,13 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ipkb"
 # the read layer: Store, the analysts' reads, the exports' and the graph's reads
-READ_LAYER = {"read/query.py", "read/query_analysis.py", "read/query_export.py", "read/query_search.py"}
+READ_LAYER = {
+    "read/query.py",
+    "read/query_analysis.py",
+    "read/query_export.py",
+    "read/query_search.py",
+    "read/query_time.py",
+}
 # the write side: a build reads what it replaces (meta, parts, indexes) from the file it writes, and a
 # rebuild in place what the change affects
 WRITE_SIDE = {"build/store.py", "build/writer.py", "build/dbfile.py", "build/inplace.py"}

@@ -48,8 +48,9 @@ def exists_on(fields: Attributes, day: str) -> bool | None:
 def existing_on(store: Store, rows: Mapping[str, sqlite3.Row], day: str) -> dict[str, bool | None]:
     """Whether each entity (id -> its row) existed on `day`: the one rule of `list`, `neighbors`, `show`
     and claimed totals under --as-of. Its own `since` and `until` decide when they can (exists_on);
-    else a place exists (a city stays a city), and so does an end of a relation that its own dates, or a
-    source's sighting, say held that day (a body that ran a campaign that year existed then), not one of a
+    else a place exists (a city stays a city), and so does an end of a relation that its own dates, a post's
+    sighting or the date of a source reporting it say held that day (a body that ran a campaign that year
+    existed then; a sub-center a 2024-11-22 report names existed from then on), not one of a
     type that holds undated (a centre's city says nothing of when the centre began); else None: the KB cannot
     tell, and the entity is left out, counted apart where the answer can say so."""
     places = store.place_types()
@@ -59,10 +60,10 @@ def existing_on(store: Store, rows: Mapping[str, sqlite3.Row], day: str) -> dict
         out[entity_id] = True if known is None and row["type"] in places else known
     unknown = sorted(entity_id for entity_id, known in out.items() if known is None)
     if unknown:
-        roles = store.roles()
-        for edge in store.edges_touching(unknown):
-            start, end_, seen = roles.dating(edge.type)
-            if holds_on(edge.qualifiers, day, start, end_, False, seen):
+        edges = store.edges_touching(unknown)
+        store.learn_reported(edges)
+        for edge in edges:
+            if store.holds(edge, day, undated=False):
                 for end in (edge.source_id, edge.target_id):
                     if end in out and out[end] is None:
                         out[end] = True

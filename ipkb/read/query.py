@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ipkb.errors import DamagedStore, IpkbError
 from ipkb.read.query_analysis import AnalystReads, Which
 from ipkb.read.query_search import SearchReads
+from ipkb.read.query_time import TimeReads
 from ipkb.roles import Roles
 from ipkb.text import fold
-from ipkb.timeframe import holds_on, period_order
+from ipkb.timeframe import period_order
 
 # Names ipkb derives (pinyin; an alias in traditional characters, simplified): searched, never offered or preferred
 DERIVED_NAMES = ("pinyin", "simplified")
@@ -41,7 +42,7 @@ class Edge(NamedTuple):  # not a dataclass: importing dataclasses costs every qu
         return (self.file, self.line, self.rowid)
 
 
-class Store(SearchReads, AnalystReads):
+class Store(SearchReads, AnalystReads, TimeReads):
     """A read-only connection to a built database."""
 
     def __init__(self, db: str | os.PathLike[str], as_of: str | None = None) -> None:
@@ -57,6 +58,7 @@ class Store(SearchReads, AnalystReads):
         self.con.row_factory = sqlite3.Row
         self._relation_types: dict[str, sqlite3.Row] | None = None
         self._roles: Roles | None = None
+        self._reported: dict[int, str | None] = {}
 
     def close(self) -> None:
         self.con.close()
@@ -159,26 +161,6 @@ class Store(SearchReads, AnalystReads):
             row["file"],
             row["line"],
         )
-
-    def in_time(self, edges: list[Edge]) -> list[Edge]:
-        """The relations known to hold on `as_of` (all of them without it): see timeframe.holds_on."""
-        return edges if self.as_of is None else [e for e in edges if self._held(e)]
-
-    def date_unknown(self, edges: list[Edge]) -> list[Edge]:
-        """The relations that carry no start date, so cannot be said to hold on `as_of` (none without it)."""
-        return [] if self.as_of is None else [e for e in edges if self._held(e) is None]
-
-    def held_undated(self, edge: Edge) -> bool:
-        """Whether `edge` holds on `as_of` only as its type holds undated (a centre's province), its dates silent."""
-        return self.as_of is not None and self._timeless(edge) and self._held(edge, False) is None
-
-    def _timeless(self, edge: Edge) -> bool:  # a city's province: holds undated
-        return bool(self.relation_types()[edge.type]["undated_holds"])
-
-    def _held(self, edge: Edge, timeless: bool | None = None) -> bool | None:
-        start, end, seen = self.roles().dating(edge.type)
-        undated = self._timeless(edge) if timeless is None else timeless
-        return holds_on(edge.qualifiers, self.as_of or "", start, end, undated, seen)
 
     def edges_of(self, entity_id: str, date_unknown: bool = False) -> list[Edge]:
         """An entity's relations both ways that hold on `as_of`; with `date_unknown`, those whose dates

@@ -80,7 +80,7 @@ def relation_view(
     rtype = store.relation_types()[edge.type]
     outgoing = edge.source_id == seen_from
     other_id = edge.target_id if outgoing else edge.source_id
-    return {
+    view: RelationView = {
         "direction": "out" if outgoing else "in",
         "type": edge.type,
         "label": rtype["label"] if outgoing else rtype["inverse"],
@@ -90,6 +90,9 @@ def relation_view(
         "note": edge.note,
         "sources": sources,
     }
+    if store.as_of is not None and (day := store.reported(edge)) is not None:
+        view["reported"] = day  # what places it in time: say so beside it
+    return view
 
 
 def source_list(store: Store, source_ids: list[str]) -> list[Source]:
@@ -292,7 +295,6 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
     facts = store.facts_where(list(metrics), entity_id, actual_only=True, order="entity")
     cites = store.citations("fact", [str(f["rowid"]) for f in facts])
     names = store.entities(f["entity_id"] for f in facts)
-    relation_types = store.relation_types()
     out: list[CoverageClaim] = []
     for fact in facts:
         metric = metrics[fact["metric"]]
@@ -303,23 +305,26 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
         # a claim about one batch or year's cohort (scope batch: 5, year: 2024) counts each member of it that
         # began by the period's end, however coarse the member's date: the scope, not the date, places it
         cohort = any(k in scope for k in ("batch", *store.roles().start))
-        dates = (store.roles().start, store.roles().end)
-        timeless = bool(relation_types[metric["counts_relation"]]["undated_holds"])
         dated: set[str] = set()
         undated: set[str] = set()
-        for rel in store.relations_at(fact["entity_id"], metric["counts_relation"], incoming):
-            qualifiers = json.loads(rel["qualifiers"])
+        edges = [store.edge_of(r) for r in store.relations_at(fact["entity_id"], metric["counts_relation"], incoming)]
+        store.learn_reported(edges)
+        for edge in edges:
+            qualifiers, member = edge.qualifiers, getattr(edge, other)
             if store.roles().is_planned(qualifiers) or not all(qualifiers.get(k) == v for k, v in scope.items()):
                 continue
-            since = timeframe.relation_since(qualifiers, store.roles().start)
-            held = True if store.as_of is None else timeframe.holds_on(qualifiers, store.as_of, *dates, timeless)
+            held = True if store.as_of is None else store.holds(edge)
             if held is False:  # under --as-of: not yet begun, or already ended
                 continue
-            if held is None or since is None or period_end is None:  # held is None: not known to hold then
-                undated.add(rel[other])
+            since = timeframe.relation_since(qualifiers, store.roles().start)
+            by = timeframe.period_end(store.reported(edge))
+            if held is not None and since is None and by is not None and period_end is not None and by <= period_end:
+                dated.add(member)  # no start, but a source reported it by the period's end
+            elif held is None or since is None or period_end is None:  # held is None: not known to hold then
+                undated.add(member)
             elif since <= period_end:  # began by the period's end, unless its date is coarser and may run past it
                 last = timeframe.relation_since_last(qualifiers, store.roles().start)
-                (undated if not cohort and last is not None and last > period_end else dated).add(rel[other])
+                (undated if not cohort and last is not None and last > period_end else dated).add(member)
         undated -= dated
         if store.as_of is not None:
             dated, undated = _existing_then(store, store.as_of, dated, undated)

@@ -24,6 +24,7 @@ from ipkb.render.text import (
     last_seen,
     marks,
     qualifiers_text,
+    reported,
     sightings,
     then_and_now,
 )
@@ -68,6 +69,8 @@ def _qualifiers(rel: RelationView, view: ShowView, numbers: dict[str, int]) -> s
     dates = {s["id"]: s["date"] for s in view["sources"] if "date" in s}
     said = qualifiers_text(rel["qualifiers"], sightings(rel["qualifiers"], rel["sources"], dates, numbers))
     latest = last_seen(rel["qualifiers"], rel["sources"], dates, numbers)
+    if "reported" in rel:  # under --as-of: what places it in time, when nothing else dates it
+        said = " · ".join(p for p in (said, "first reported " + reported(rel, dates, numbers)) if p)
     return f"{said} · last seen held {latest}" if latest else said
 
 
@@ -237,7 +240,7 @@ def show(view: ShowView) -> RenderableType:
     if view.get("relations_date_unknown"):
         title = (
             f"Date unknown: not dated in the KB, or only to a year or month that includes {view['as_of']}, "
-            "or a post a source saw held on another day"
+            "or first reported after it, or a post a source saw held on another day"
         )
         parts += [Text(""), Text(title, style="italic")]
         parts.append(_relation_grid(view["relations_date_unknown"], notes, view, numbers))

@@ -11,7 +11,7 @@ from ipkb.text import counted
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # snake_case: a key, or a listed word
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers
+    from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers, RelationView
 
 
 BASIS_WORDS = {  # a figure's `basis` (kb/schema.yaml) as a reader reads it
@@ -86,6 +86,18 @@ def sightings(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str]
         for day, sources in days.items()
     ]
     return ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def reported(rel: RelationView, dates: Mapping[str, str], numbers: dict[str, int]) -> str:
+    """The day a relation that nothing else dates was first reported, with the numbers of its sources of that day
+    (`2024-11-22[1]`): by then it had begun."""
+    day = rel.get("reported", "")
+    return day + "".join(
+        f"[{n}]"
+        for n in sorted(
+            {numbers[c["source"]] for c in rel["sources"] if dates.get(c["source"]) == day and c["source"] in numbers}
+        )
+    )
 
 
 def last_seen(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str], numbers: dict[str, int]) -> str:
