@@ -169,6 +169,21 @@ def has_han(text: str) -> bool:
     )
 
 
+# a pinyin reading with its tone marks, in brackets after the character it reads, as some mirrors of mainland
+# pages insert it (知識(shí)產(chǎn)權(quán)); a quote copied from such a page keeps it
+_INSERTED_READING = r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)"
+
+
+def without_readings(text: str) -> str:
+    """`text` without the pinyin readings a page inserted after its characters: 知識(shí) -> 知識."""
+    return re.sub(_INSERTED_READING, "", text) if "(" in text else text
+
+
+def has_readings(text: str) -> bool:
+    """Whether `text` keeps pinyin readings a page inserted after its characters (see `without_readings`)."""
+    return "(" in text and re.search(_INSERTED_READING, text) is not None
+
+
 @cache
 def _to_simplified() -> OpenCC:
     from opencc import OpenCC

@@ -133,3 +133,20 @@ def test_words_after_a_broken_chinese_title_go_on_its_last_line() -> None:
     lines = _bundled("timeline", "huzhou", columns=60).stdout.splitlines()
     assert any(line.strip().startswith("2025年)”, yrdcpcn.com, reposting") for line in lines), "\n".join(lines)
     assert all(cell_len(line) <= 60 or "http" in line for line in lines)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_footnote_says_when_the_words_are_not_the_outlets_own(columns: int) -> None:
+    """A journalist quoted “helped enterprises recover economic losses of 6.89 billion yuan” as Economic Daily's
+    words: it is our machine translation, said only on the source's own page. And quotes from mirrors that insert
+    pinyin after characters (建設(shè)) were copied with it. Every footnote says so where the source is cited:
+    `show`, `path`, and `coverage`, whose footnotes name sources by id."""
+    show = _bundled("show", "national-center", columns=columns).stdout
+    assert "en (machine translation of a Chinese article)" in _footnote(show, "src-economic-daily-2024")
+    hangzhou = _bundled("show", "hangzhou-overseas-dispute-subcenter", "--quotes", columns=columns).stdout
+    readings = "its page inserts pinyin after some characters (產(chǎn)): drop it when quoting"
+    assert readings in _footnote(hangzhou, "src-dingqianjf-4387a2e8627aa027")
+    coverage = " ".join(_bundled("coverage", columns=columns).stdout.split())
+    assert f"src-ka78x-10090284 · {readings}" in coverage
+    plain = _footnote(_bundled("show", "cnipa-general-office", columns=columns).stdout, "src-gdcenn-507259")
+    assert "pinyin" not in plain and "translation" not in plain  # a plain source says nothing more

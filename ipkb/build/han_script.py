@@ -10,14 +10,9 @@ a name is not found in its quotes as written.
 
 from __future__ import annotations
 
-import re
-
-from ipkb.text import simplified
-
-# a pinyin reading with its tone marks, in brackets after the character it reads, as such mirrors insert it
-_INSERTED_READING = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+from ipkb.text import simplified, without_readings
 
 
 def read_as_simplified(text: str) -> str:
     """`text` without inserted pinyin readings, converted from traditional to simplified characters."""
-    return simplified(_INSERTED_READING.sub("", text))
+    return simplified(without_readings(text))

@@ -83,10 +83,10 @@ def path(view: PathView) -> RenderableType:
     if caveats:
         out.append(Text("careful: " + ", ".join(caveats), style="yellow"))
     if view["sources"]:  # what each [n] is, those of the quotes printed first, as `show` lists its sources
-        from ipkb.render.sources import source_footnote, vias_of
+        from ipkb.render.sources import PLAIN, source_footnote, vias_of
 
         vias = vias_of(c for h in hops for c in h["sources"])
         out.append(Text(""))
         for number, source in enumerate(view["sources"], start=1):
-            out.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
+            out.append(source_footnote(number, source, vias.get(source["id"], PLAIN)))
     return Group(*out)

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text
 from ipkb.render.layout import Grid, Hanging, Notes
-from ipkb.render.sources import source_footnote, vias_of
+from ipkb.render.sources import PLAIN, Provenance, source_footnote, vias_of
 from ipkb.render.text import (
     as_of_text,
     as_words,
@@ -74,7 +74,7 @@ def _qualifiers(rel: RelationView, view: ShowView, numbers: dict[str, int]) -> s
     return f"{said} · last seen held {latest}" if latest else said
 
 
-def _vias(view: ShowView) -> dict[str, tuple[set[str], bool]]:
+def _vias(view: ShowView) -> dict[str, Provenance]:
     items: list[Fact | RelationView] = [*view["facts"], *view["relations"]]
     return vias_of([*view["citations"], *(c for item in items for c in item["sources"])])
 
@@ -255,7 +255,7 @@ def show(view: ShowView) -> RenderableType:
         parts += _supports(view)
     vias = _vias(view)
     for number, source in enumerate(view["sources"], start=1):
-        parts.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
+        parts.append(source_footnote(number, source, vias.get(source["id"], PLAIN)))
     return Group(*parts)
 
 
@@ -310,7 +310,7 @@ def show_quotes(view: ShowView) -> RenderableType:
     parts.append(Text(""))
     vias = _vias(view)
     for number, source in enumerate(view["sources"], start=1):
-        parts.append(source_footnote(number, source, vias.get(source["id"], (set(), False))))
+        parts.append(source_footnote(number, source, vias.get(source["id"], PLAIN)))
     return Group(*parts)
 
 

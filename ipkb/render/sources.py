@@ -4,24 +4,37 @@ and coverage, so a reader who quotes any of them has the same title, publisher, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.console import RenderableType
 from rich.text import Text
 
 from ipkb.render.layout import Hanging
 from ipkb.render.text import marks, our_note_on
+from ipkb.text import has_readings
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, Source
 
-Vias = tuple[set[str], bool]  # the research notes some quotes of a source were read from, and whether all were
+
+class Provenance(NamedTuple):
+    """What a reader must know of the quotes taken from one source before copying them."""
+
+    notes: frozenset[str] = frozenset()  # the research notes some of its quotes were read from
+    always: bool = False  # whether all were
+    readings: bool = False  # a quote keeps pinyin readings the page inserted after characters (產(chǎn))
 
 
-def source_text(source: Source, via: Vias = (set(), False)) -> Text:
+PLAIN = Provenance()  # nothing to say
+READINGS = " · its page inserts pinyin after some characters (產(chǎn)): drop it when quoting"
+
+
+def source_text(source: Source, via: Provenance = PLAIN) -> Text:
     """`“title”, publisher, date (URL)  id · kind · our copy: file`: what a reader cites comes first, the URL
     they can open; the file of our copy of its text (seeds/...) only after it, or in its place when the source
-    has no URL (a research note). Says where the quotes were read when that was a research note."""
+    has no URL (a research note). Says what its words are when that is not plain (a machine translation, a
+    page that inserts pinyin into its characters), and where the quotes were read when that was a research
+    note."""
     title = source.get("title") or source["name"]
     details = [str(source[k]) for k in ("publisher", "date") if source.get(k)]
     url, file = source.get("url"), source.get("file")
@@ -35,28 +48,40 @@ def source_text(source: Source, via: Vias = (set(), False)) -> Text:
         text.append(f" · {source['kind']}", style="magenta" if source["kind"] == "mirror" else "dim")
     if url and file:
         text.append(f" · our copy: {file}", style="dim")
-    notes, always = via
-    if notes:
-        which = "quotes" if always else "some quotes"
-        where = ", ".join(sorted(notes))
+    language = source.get("language")
+    if language and "(" in language:  # `en (machine translation of a Chinese article)`: its words are not the outlet's
+        text.append(f" · {language}", style="yellow")
+    if via.readings:
+        text.append(READINGS, style="yellow")
+    if via.notes:
+        which = "quotes" if via.always else "some quotes"
+        where = ", ".join(sorted(via.notes))
         text.append(
             f" · {which} taken from our research notes ({where}), not checked in this source's text", style="yellow"
         )
     return text
 
 
-def source_footnote(number: int, source: Source, via: Vias = (set(), False)) -> Hanging:
+def source_footnote(number: int, source: Source, via: Provenance = PLAIN) -> Hanging:
     """`[n] ` and the source (`source_text`), wrapped under its number."""
     return Hanging(f" [{number}] ", source_text(source, via))
 
 
-def vias_of(cites: Iterable[Citation]) -> dict[str, Vias]:
-    """source id -> the research notes some of its quotes among `cites` were read from, and whether all were
-    (what `source_footnote` says of it)."""
+def vias_of(cites: Iterable[Citation]) -> dict[str, Provenance]:
+    """source id -> what `source_footnote` says of its quotes among `cites`: the research notes some were read
+    from and whether all were, and whether one keeps pinyin readings its page inserted (sources with
+    nothing to say are left out)."""
     read: dict[str, list[str | None]] = {}
+    readings: set[str] = set()
     for cite in cites:
         read.setdefault(cite["source"], []).append(cite.get("via"))
-    return {source: ({v for v in vias if v}, all(vias)) for source, vias in read.items() if any(vias)}
+        if has_readings(cite.get("quote") or ""):
+            readings.add(cite["source"])
+    return {
+        source: Provenance(frozenset(v for v in vias if v), any(vias) and all(vias), source in readings)
+        for source, vias in read.items()
+        if any(vias) or source in readings
+    }
 
 
 class SourceNotes:
@@ -86,10 +111,16 @@ class SourceNotes:
         footnote, wrapped under its number; a quote read from our research notes (`via`) rather than the
         source says so, as path's do (and, without quotes, the footnote says which of its quotes were)."""
         out: list[RenderableType] = []
-        vias = {} if self.quotes else vias_of(self.cited)
+        vias = vias_of(self.cited)
         for source_id, n in self.numbers.items():
-            source = self.sources.get(source_id)
-            text = source_text(source, vias.get(source_id, (set(), False))) if source else Text(source_id)
+            source, said = self.sources.get(source_id), vias.get(source_id, PLAIN)
+            # with its quotes, each read from a research note says so itself
+            if source:
+                text = source_text(source, said._replace(notes=frozenset()) if self.quotes else said)
+            else:
+                text = Text(source_id)
+                if said.readings:
+                    text.append(READINGS, style="yellow")
             for i, (quote, via) in enumerate(self.quoted[source_id] if self.quotes else []):
                 text.append(": " if i == 0 else " · ")
                 if via:
