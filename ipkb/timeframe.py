@@ -137,14 +137,18 @@ def known_on(period: Any, day: str) -> bool:
 def figure_on(period: Any, target: bool, stated: str | None, day: str) -> bool | None:
     """Whether a figure is shown as of `day`; None when nothing dates it (the KB cannot tell; counted apart).
     `stated`: the day its sources first state it (their earliest date; the timeline's rule). An actual figure
-    counts once its period has begun, or without a period once it was stated. A target is in force from when
-    it was set (stated) until its period ends, whether its period has begun or not; one stated only after
-    its period ended (a goal reported later) cannot be placed before that end."""
+    counts once its period is over, when its count holds (28 sub-centers approved in 2024 were not so on
+    2024-01-01), or from the day a source stated it within its period (a count so far); without a period,
+    once it was stated. A target is in force from when it was set (stated) until its period ends, whether
+    its period has begun or not; one stated only after its period ended (a goal reported later) cannot be
+    placed before that end."""
     end = period_end(period) if target else None
     if end is not None and day > end:
         return False
     if not target and period_start(period) is not None:
-        return known_on(period, day)
+        first, over = period_start(stated) or "~", period_end(period) or ""
+        return day >= over or (period_start(period) or "") <= first <= day
+
     if stated is None or (end is not None and (period_start(stated) or "") > end):
         return None
     return known_on(stated, day)

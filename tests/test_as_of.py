@@ -10,8 +10,11 @@ import pytest
 DESIGNATION = "national-ip-demonstration-city"
 CLAIM = """\
 - {entity: national-ip-demonstration-city, metric: designee_count, value: 25, period: "2014",
-   sources: [{source: src-article, quote: "national intellectual property demonstration cities"}]}
+   sources: [{source: src-article, quote: "national intellectual property demonstration cities"}, src-2014]}
 """
+# the claim of 2014 was stated in May 2014: a count so far, known from then (a figure counts once its period is
+# over, or from a statement within it)
+MAY_2014 = "- {id: src-2014, type: source, name: A report, title: A report, date: 2014-05-01, kind: article}\n"
 LATER_HOLDER = """\
 - {from: shaoxing, type: holds_designation, to: national-ip-demonstration-city, date: 2014-07-24,
    sources: [src-article]}
@@ -27,6 +30,7 @@ def test_claimed_totals_under_as_of_count_only_the_holders_shown_then(
     the dates cannot place that day apart, as undated), in the table and in --json, in `list` and `show`."""
     monkeypatch.setenv("COLUMNS", width)
     (mini_kb / "facts" / "designees.yaml").write_text(CLAIM)
+    (mini_kb / "entities" / "may-2014.yaml").write_text(MAY_2014)
     (mini_kb / "relations" / "later.yaml").write_text(LATER_HOLDER)
     # huzhou holds it from "2014" (any day of it), shaoxing from 2014-07-24
     for day, shown, undated in (("2014-07-01", [], 1), ("2015", ["huzhou", "shaoxing"], 0), (None, None, 0)):

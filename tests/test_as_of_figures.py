@@ -99,3 +99,32 @@ def test_a_target_is_in_force_from_when_it_was_set_until_its_period_ends(run, fi
     ]
     drawn = " ".join(run("facts", "invention_patents_per_10k_people", "--as-of", "2018").stdout.split())
     assert "12 patents per 10,000 people 2020 target" in drawn, drawn
+
+
+COUNTS = """\
+- {id: src-2024-09, type: source, name: A September 2024 report, date: 2024-09-20}
+"""
+COUNT_FIGURES = """\
+- {entity: keqiao, metric: ip_cases_investigated, value: 28, period: "2024",
+   sources: [{source: src-2024-09, quote: "28 cases"}]}
+- {entity: keqiao, metric: patent_grants, value: 9, period: "2024", sources: [{source: src-undated, quote: "9"}]}
+"""
+
+
+def test_an_actual_figure_counts_once_its_period_is_over_or_a_source_states_it(run, figures) -> None:
+    """`show national-center --as-of 2024-01-01` showed the 28 sub-centers of 2024's batch 4, approved later
+    that year: an actual figure counted from its period's first day. A count for a period holds once the period
+    is over, or from the day a source stated it within the period (a count so far); before, it is not shown."""
+    (figures / "entities" / "counts.yaml").write_text(COUNTS)
+    (figures / "facts" / "counts.yaml").write_text(COUNT_FIGURES)
+
+    def shown(day: str) -> set[object]:
+        view = json.loads(run("show", "keqiao", "--as-of", day, "--json").stdout)
+        return {f["value"] for f in view["facts"]} & {28, 9, 5000}
+
+    assert shown("2024-01-01") == set()
+    assert shown("2024-09-20") == {28}  # stated within 2024 that day
+    assert shown("2024-12-30") == {28}
+    assert shown("2024-12-31") == {28, 9}  # the year is over: 9 holds, though no source dates it
+    assert shown("2025-06") == {28, 9}  # 5000 for 2025, stated in 2022, before its period: from the end of 2025
+    assert shown("2025") == {28, 9, 5000}
