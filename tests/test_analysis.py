@@ -384,7 +384,7 @@ def test_coverage_does_not_list_members_whose_year_may_fall_after_the_claim(run,
     assert set(all_of_them["undated_members"]) == {"later-subcenter", "batch-subcenter"}
     assert batch["members"] == ["batch-subcenter"] and batch["undated"] == 0
     drawn = " ".join(run("coverage").stdout.split())
-    assert "one too coarse: 2024 against 2024-03-14" in drawn and "2024-03-14 43 1 to 3" in drawn, drawn
+    assert "only a year or month that takes in the period's end" in drawn and "2024-03-14 43 1 to 3" in drawn, drawn
 
 
 PERIODS = ["2024-05", "2024", "2023-07/2024-06", "2024-01-16", "2025", "2024-01", "2023-07"]  # as the file lists them

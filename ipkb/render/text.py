@@ -136,7 +136,8 @@ def listed_legend(counts: Iterable[tuple[int, int, object]]) -> str:
     shown = listed_by_then(*example)
     return (
         f"{said}; {shown}: {example[0]} dated by then, at most {shown.split()[-1]} counting those the KB cannot"
-        " place before or after it (no date, or one too coarse: 2024 against 2024-03-14), and never more than claimed"
+        " place before or after it (no date, or only a year or month that takes in the period's end), and never more"
+        " than claimed"
     )
 
 
