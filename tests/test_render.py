@@ -263,3 +263,5 @@ def test_a_year_the_date_already_gives_is_not_said_twice() -> None:
     assert qualifiers_text({"batch": 1, "year": 2022, "date": "2022-08"}) == "batch 1 · 2022-08"
     assert qualifiers_text({"year": 2021, "date": "2022-01-05"}) == "2021 · 2022-01-05"  # a year of its own stays
     assert qualifiers_text({"year": 2022}) == "2022"
+    # a term says its first year already (show huzhou: `2022-07 – 2025-06 · 2022`)
+    assert qualifiers_text({"since": "2022-07", "until": "2025-06", "year": 2022}) == "2022-07 – 2025-06"

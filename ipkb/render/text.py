@@ -38,8 +38,8 @@ def qualifiers_text(q: Qualifiers, sightings: str | None = None) -> str:
     elif seen is not None:
         parts.append(f"seen held {sightings}" if sightings else f"as of {seen}")
         dated = {"date", "year"}
-    if "year" in q and str(q.get("date", "")).startswith(str(q["year"])):
-        dated.add("year")  # 2022 · 2022-08 says the year twice: the date holds it
+    if "year" in q and any(str(q.get(k, "")).startswith(str(q["year"])) for k in ("date", *dated)):
+        dated.add("year")  # 2022 · 2022-08 (or 2022-07 – 2025-06 · 2022) says the year twice: the date holds it
     for key, value in q.items():
         if key in dated or key == "role":
             continue
