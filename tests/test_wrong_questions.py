@@ -56,6 +56,29 @@ def test_did_you_mean_for_designation_offers_designations_only() -> None:
     assert near.exit_code == 1 and "did you mean: national-ip-demonstration-city" in near.stderr
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("国家海外知识产权纠纷应对指导中心北京分中心", "beijing-overseas-dispute-subcenter"),  # the official form
+        ("北京分中心", "beijing-overseas-dispute-subcenter"),  # the short form in use (湖北分中心)
+        ("中国(绍兴)知识产权保护中心", "shaoxing-ip-protection-center"),  # as 中国(烟台)知识产权保护中心 is named
+        ("国家海外知识产权纠纷应对指导中心德国分中心", "germany-overseas-dispute-subcenter"),
+    ],
+)
+def test_a_chinese_name_the_kb_lacks_is_offered_what_it_means(typed: str, meant: str) -> None:
+    """A journalist typed the official Chinese name of Beijing's sub-center, which the KB does not know (no
+    source gives it), and was offered Shanghai's, Shandong's and Henan's. A name built like another's, with one
+    name in it changed (北京 for 上海), means what stands to Beijing as Shanghai's sub-center stands to
+    Shanghai and shares its other links: offered first, by `show`, `path` and in --json."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    result = invoke(["--kb", str(BUNDLED_KB), "show", typed])
+    assert result.exit_code == 1
+    assert result.stderr.split("did you mean: ")[1].startswith(meant), result.stderr
+    other = invoke(["--kb", str(BUNDLED_KB), "path", typed, "national-center", "--json"])
+    assert json.loads(other.stderr)["errors"][0]["hint"].startswith(f"did you mean: {meant} ")
+
+
 def test_a_picture_of_the_whole_kb_says_how_many_relations_it_leaves_out_with_the_sources(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The trial: stats counts 1174 relations, the HTML and DOT of the whole KB 1172, and only "sources left
     out" hinted why: the picture leaves out the sources and so the relations of a source (published_by)."""

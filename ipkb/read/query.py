@@ -142,6 +142,27 @@ class Store(SearchReads, AnalystReads, TimeReads):
         )
         return [(r["id"], r["name"]) for r in self.rows(sql, (folded, folded + "\U0010ffff", limit))]
 
+    def names_inside(self, folded: str) -> list[tuple[str, str]]:
+        """(entity id, name folded) of the Chinese names and aliases (two characters or more) that `folded`, a
+        folded text, holds: 国家海外知识产权纠纷应对指导中心北京分中心 holds the national center's and Beijing's.
+        A scan of every name: asked only on the way to "did you mean"."""
+        sql = (
+            "SELECT DISTINCT entity_id, folded FROM name "
+            "WHERE kind IN ('zh', 'alias') AND length(folded) > 1 AND instr(?, folded)"
+        )
+        return [(r[0], r[1]) for r in self.rows(sql, (folded,))]
+
+    def zh_names_around(self, before: str, after: str, limit: int = 50) -> list[tuple[str, str]]:
+        """(entity id, name folded) of the Chinese names and aliases that begin with `before` and end with `after`,
+        with something between (all folded); at most `limit`."""
+        sql = "SELECT DISTINCT entity_id, folded FROM name WHERE kind IN ('zh', 'alias') AND length(folded) > ?"
+        params: list[object] = [len(before) + len(after)]
+        if before:
+            sql, params = sql + " AND substr(folded, 1, ?) = ?", [*params, len(before), before]
+        if after:
+            sql, params = sql + " AND substr(folded, -?) = ?", [*params, len(after), after]
+        return [(r[0], r[1]) for r in self.rows(sql + " LIMIT ?", [*params, limit])]
+
     def all_names(self) -> list[tuple[str, str, str, str]]:
         """Every name: (entity id, name, name folded, entity type)."""
         sql = "SELECT n.entity_id, n.text, n.folded, e.type FROM name n JOIN entity e ON e.id = n.entity_id"

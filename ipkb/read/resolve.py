@@ -83,8 +83,45 @@ def shown(offered: list[tuple[str, str]]) -> list[str]:
 PLACE_ENDINGS = frozenset("州市区县省镇乡村旗盟")
 
 
+def analogous(store: Store, folded: str, inside: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """The entities a Chinese name built like another's, one name in it changed, may mean, for one the KB has
+    no Chinese name of: 中国(绍兴)知识产权保护中心 is 中国(烟台)知识产权保护中心 with Shaoxing for Yantai, so
+    it means what stands to Shaoxing as Yantai's center stands to Yantai (located in it) and shares a link
+    of that center's (part of the national network). (id, name, type), most links shared first. `inside`:
+    the entities whose names `folded` holds, with those names (Store.names_inside); its five longest tried."""
+    cache: dict[str, set[tuple[str, str, bool]]] = {}
+
+    def ties(entity_id: str) -> set[tuple[str, str, bool]]:  # (relation type, the other end, from entity_id)
+        if entity_id not in cache:
+            cache[entity_id] = {
+                (e.type, e.target_id if e.source_id == entity_id else e.source_id, e.source_id == entity_id)
+                for e in store.edges_touching([entity_id])
+            }
+        return cache[entity_id]
+
+    score: dict[str, int] = {}
+    for entity_id, name in sorted(inside, key=lambda i: -len(i[1]))[:5]:
+        before, _, after = folded.partition(name)
+        for sibling, sibling_name in store.zh_names_around(before, after):
+            middle = sibling_name[len(before) : len(sibling_name) - len(after)]
+            like = {e for e, kind, _ in store.ids_by_folded_name(middle) if kind in ("zh", "alias")}
+            changing = {(kind, out) for kind, other, out in ties(sibling) if other in like}  # located in Yantai
+            shared = {tie for tie in ties(sibling) if tie[1] not in like}  # part of the network
+            for kind, candidate, out in ties(entity_id) if changing else ():
+                if (kind, not out) in changing and candidate != sibling and (found := len(ties(candidate) & shared)):
+                    score[candidate] = max(score.get(candidate, 0), found)
+    return _named(store, score)
+
+
+def _named(store: Store, score: dict[str, int]) -> list[tuple[str, str, str]]:
+    """(id, name, type) of the entities scored, the highest first."""
+    rows = store.entities(score)
+    return [(e, rows[e]["name"], rows[e]["type"]) for e in sorted(score, key=lambda e: (-score[e], e)) if e in rows]
+
+
 def suggested(store: Store, text: str, limit: int = 5, types: list[str] | None = None) -> list[tuple[str, str]]:
-    """The names that sound the same (Chinese typed with a homophone: 湖洲 for 湖州), then the stated names
+    """The entities a Chinese name built like another's means (`analogous`), the names that sound the same
+    (Chinese typed with a homophone: 湖洲 for 湖州), then the stated names
     that start with it (four letters or more: Zhizheng), then the names spelt most alike (a typo: huzou,
     keqioa): (id, name), one per entity, none when nothing is close (`nosuch`). Chinese is offered only names
     that share a character with it beyond a place name's ending (宿州 is not offered 苏州 for their common
@@ -96,6 +133,8 @@ def suggested(store: Store, text: str, limit: int = 5, types: list[str] | None =
         return []
     han = {c for c in text if has_han(c)} - PLACE_ENDINGS
     found: list[tuple[str, str, str]] = []  # (id, name, type), best first, an entity's best name only
+    if han:  # a Chinese name the KB lacks, built like one it has
+        found += analogous(store, folded, store.names_inside(folded))
     sound = spoken(folded)
     if sound:
         heard = store.ids_by_folded_name(fold(sound))
