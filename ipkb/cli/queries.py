@@ -275,7 +275,12 @@ def write_delimited(rows: Sequence[Mapping[str, object]], columns: list[str], de
     _entity("Where to start."),
     Opt("--depth", "depth", "int", help="How many hops out.", default=1, min=1, max=10),
     VIA,
-    Opt("--table", "table", "flag", help="A flat table, an entity a line, instead of the tree (no caveats)."),
+    Opt(
+        "--table",
+        "table",
+        "flag",
+        help="A flat table, an entity a line, instead of the tree: each link's details and sources if they fit.",
+    ),
     Opt("--tree", "tree", "flag", help="The tree, with each link's caveats and sources (the default)."),
     AS_OF,
     JSON,
@@ -307,12 +312,12 @@ def neighbors(
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
     emit_as_of(kb)
     rows = page["entities"]
-    if table:
-        emit(render.table(rows, labels))
-    else:  # its sources numbered and listed under it, as `show` lists them
-        from ipkb.read.views import source_list
+    from ipkb.read.views import source_list  # the sources numbered and listed under it, as `show` lists them
 
-        cited = [c["source"] for row in rows for link in row["relations"] for c in link["sources"]]
-        emit(render.tree(rows, labels, {s["id"]: s for s in source_list(kb.store, cited)}))
+    cited = {
+        s["id"]: s
+        for s in source_list(kb.store, [c["source"] for r in rows for x in r["relations"] for c in x["sources"]])
+    }
+    emit(render.table(rows, labels, cited) if table else render.tree(rows, labels, cited))
     if without_start := page.get("without_start_date"):  # as `list --as-of` says it
         emit_note(f"{without_start} more without a known start date (not shown)")

@@ -37,29 +37,49 @@ def _reached_from(
                 break
 
 
-def table(view: list[NeighborRow], labels: dict[str, tuple[str, str]]) -> RenderableType:
-    """The neighbourhood as a flat table: each entity with the entity one hop nearer and how it links to it."""
-    reached = {node["id"]: (parent["id"], how) for node, parent, _, how in _reached_from(view, labels)}
-    rows = [
-        {**n, "from": reached.get(n["id"], ("", ""))[0], "relation": reached.get(n["id"], ("", ""))[1]} for n in view
-    ]
-    return NeighborTable(rows)
+def _evidence(link: NeighborLink, notes: Notes) -> str:
+    """What qualifies a link, as `show` says it: its dates, batch and status, `inferred`, its note's letter."""
+    inferred = "inferred" if link["confidence"] == "inferred" else ""
+    return " · ".join(c for c in (qualifiers_text(link["qualifiers"]), inferred, notes.mark(link["note"])) if c)
+
+
+def table(
+    view: list[NeighborRow], labels: dict[str, tuple[str, str]], cited: Mapping[str, Source] | None = None
+) -> RenderableType:
+    """The neighbourhood as a flat table: each entity with the entity one hop nearer, how it links to it, what
+    qualifies that link (dates, batch, planned, inferred) and its sources, numbered and listed under the table
+    as `show` lists them (`cited`: id -> source)."""
+    notes, numbered = Notes(), SourceNotes(cited, quotes=False)
+    rows: list[dict[str, object]] = [dict(view[0])]
+    for node, parent, link, how in _reached_from(view, labels):
+        details, sources = _evidence(link, notes), numbered.mark(link["sources"])
+        rows.append({**node, "from": parent["id"], "relation": how, "details": details, "source": sources})
+    lettered = [Text(""), Text("Notes", style="italic"), *notes.lines()] if notes.texts else []
+    return NeighborTable(rows, numbered.lines(), lettered)
 
 
 class NeighborTable:
     """`neighbors --table`: an entity a line, the names given room first. Where the terminal is too narrow for
     every column with the name and Chinese name readable, `depth` is left out, then `type`, then (when every
-    entity is one hop from the first, so it says nothing else) `from`, with a line saying what was left out;
-    only when even that does not fit is each entity drawn as a record."""
+    entity is one hop from the first, so it says nothing else) `from`, then the link's `details` and
+    `source`, with a line saying what was left out; only when even that does not fit is each entity drawn as
+    a record."""
 
-    COLUMNS = ("id", "type", "name", "zh", "depth", "from", "relation")
+    COLUMNS = ("id", "type", "name", "zh", "depth", "from", "relation", "details", "source")
     NAME, ZH = 20, 12  # the least room the names are given before a column is left out
 
-    def __init__(self, rows: list[dict[str, object]]) -> None:
-        self.rows = rows
+    def __init__(
+        self,
+        rows: list[dict[str, object]],
+        sources: Sequence[RenderableType] = (),
+        notes: Sequence[RenderableType] = (),
+    ) -> None:
+        """`sources`: the numbered sources, drawn under the table when its `source` column is; `notes`: the
+        lettered notes, when its `details` column is."""
+        self.rows, self.sources, self.notes = rows, sources, notes
 
     def grid(self, columns: Sequence[str]) -> Grid:
-        names = [columns.index(c) for c in ("name", "zh", "relation")]  # narrowed last, widest first
+        names = [columns.index(c) for c in ("details", "name", "zh", "relation") if c in columns]  # narrowed last
         ids = [columns.index(c) for c in ("id", "from") if c in columns]  # break after a hyphen, not as records
         grid = Grid(*columns, last=names, breakable=[columns.index("zh")], hyphenated=ids)
         for row in self.rows:
@@ -68,7 +88,8 @@ class NeighborTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         one_hop = all(row["depth"] == 1 for row in self.rows[1:])
-        choices = [(), ("depth",), ("depth", "type"), *([("depth", "type", "from")] if one_hop else [])]
+        dropped = ("depth", "type", *(["from"] if one_hop else []), "details", "source")
+        choices = [dropped[:n] for n in range(len(dropped) + 1)]
         chosen: tuple[str, ...] = ()
         grid = self.grid(self.COLUMNS)
         for left_out in choices:
@@ -84,6 +105,8 @@ class NeighborTable:
                 break
         yield grid
         yield Text(self.count(chosen), style="dim")
+        yield from self.sources if "source" not in chosen else ()
+        yield from self.notes if "details" not in chosen else ()
 
     def count(self, left_out: Sequence[str]) -> str:
         """`35 entities one hop from national-center`: the neighbours, not the first row, which is the entity
@@ -112,16 +135,7 @@ def tree(
     notes, numbered = Notes(), SourceNotes(cited, quotes=False)
 
     def evidence(link: NeighborLink) -> Text:
-        caveats = " · ".join(
-            c
-            for c in (
-                qualifiers_text(link["qualifiers"]),
-                "inferred" if link["confidence"] == "inferred" else "",
-                notes.mark(link["note"]),
-            )
-            if c
-        )
-        sources = numbered.mark(link["sources"])
+        caveats, sources = _evidence(link, notes), numbered.mark(link["sources"])
         return Text.assemble((f" · {caveats}" if caveats else "", "yellow"), (f" {sources}" if sources else "", "cyan"))
 
     for node, parent, link, text in _reached_from(view, labels):
