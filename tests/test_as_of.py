@@ -172,3 +172,22 @@ def test_a_relation_nothing_dates_holds_from_its_first_report(
 
     (claim,) = json.loads(run("show", "national-center", "--json").stdout)["claimed_totals"]
     assert (claim["listed"], claim["undated"]) == (1, 1)  # ningbo by its report of 2024; wuxi cannot be placed
+
+
+def test_coverage_as_of_gives_the_claims_known_then_beside_the_members_listed_then() -> None:
+    """`coverage` is where the "k of N" counts stand together, yet it had no --as-of (show and list had): a
+    journalist could not ask how complete the lists were in 2021. It has now: no claim of a later period, and
+    the members counted as of that day, as `show --as-of` counts them, with the dim line that says so."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    now = json.loads(invoke(["--kb", str(BUNDLED_KB), "coverage", "--json"]).stdout)["claimed_totals"]
+    result = invoke(["--kb", str(BUNDLED_KB), "coverage", "--as-of", "2021", "--json"])
+    then = json.loads(result.stdout)["claimed_totals"]
+    assert then and all((c["period"] or "") <= "2021-12-31" for c in then)
+    assert len(then) < len(now)
+    shown = json.loads(invoke(["--kb", str(BUNDLED_KB), "show", "national-center", "--as-of", "2021", "--json"]).stdout)
+    counts = [
+        (c["period"], c["claimed"], c["listed"], c["undated"]) for c in then if c["entity"]["id"] == "national-center"
+    ]
+    assert counts == [(c["period"], c["claimed"], c["listed"], c["undated"]) for c in shown["claimed_totals"]]
+    assert "as of 2021-12-31" in invoke(["--kb", str(BUNDLED_KB), "coverage", "--as-of", "2021"]).stdout

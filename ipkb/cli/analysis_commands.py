@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ipkb.cli import complete, emit, emit_as_of, emit_json, emit_undated_figures, kb_path, open_kb, open_store
+from ipkb.cli import complete, emit, emit_as_of, emit_json, emit_undated_figures, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, app, entity_argument
 from ipkb.errors import UsageError
 
@@ -15,20 +15,26 @@ if TYPE_CHECKING:
 
 
 @app.command()
-def coverage(as_json: JsonOption = False) -> None:
+def coverage(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     """How complete the KB is: claimed totals beside listed members, missing Chinese names, unquoted claims.
+
+    Under --as-of, the claimed totals known on that day, each beside the members listed then.
 
     \b
     e.g. ipkb coverage
+         ipkb coverage --as-of 2021
          ipkb coverage --json | jq '.claimed_totals[] | select(.missing > 0)'
     """
     from ipkb.read import views_analysis
 
-    store = open_store()
+    kb = open_kb(as_of)
+    store = kb.store
     report = views_analysis.coverage_report(store)
     if as_json:
         return emit_json(report)
     from ipkb.render import analysis as render_analysis
+
+    emit_as_of(kb, figures=True)
 
     emit(
         render_analysis.coverage_report(report)
