@@ -253,7 +253,7 @@ def test_neighbors_table_says_how_each_entity_is_reached(run, monkeypatch: pytes
 def test_neighbors_table_keeps_what_qualifies_each_link(run, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
     """A journalist wanting a table of sub-centers with their batch, date and source found `neighbors --table`
     without them: the planned Keqiao sub-center read like a real one. Its `details` (planned, dates, batch,
-    inferred) and `source` columns, the sources listed under it, come whenever the width allows; else the table
+    inferred) and `sources` columns, the sources listed under it, come whenever the width allows; else the table
     says that it left them out, and lists no sources it does not mark."""
     monkeypatch.setenv("COLUMNS", str(columns))
     out = run("neighbors", "national-center", "--table").stdout

@@ -53,7 +53,7 @@ def table(
     rows: list[dict[str, object]] = [dict(view[0])]
     for node, parent, link, how in _reached_from(view, labels):
         details, sources = _evidence(link, notes), numbered.mark(link["sources"])
-        rows.append({**node, "from": parent["id"], "relation": how, "details": details, "source": sources})
+        rows.append({**node, "from": parent["id"], "relation": how, "details": details, "sources": sources})
     lettered = [Text(""), Text("Notes", style="italic"), *notes.lines()] if notes.texts else []
     return NeighborTable(rows, numbered.lines(), lettered)
 
@@ -62,10 +62,10 @@ class NeighborTable:
     """`neighbors --table`: an entity a line, the names given room first. Where the terminal is too narrow for
     every column with the name and Chinese name readable, `depth` is left out, then `type`, then (when every
     entity is one hop from the first, so it says nothing else) `from`, then the link's `details` and
-    `source`, with a line saying what was left out; only when even that does not fit is each entity drawn as
+    `sources`, with a line saying what was left out; only when even that does not fit is each entity drawn as
     a record."""
 
-    COLUMNS = ("id", "type", "name", "zh", "depth", "from", "relation", "details", "source")
+    COLUMNS = ("id", "type", "name", "zh", "depth", "from", "relation", "details", "sources")
     NAME, ZH = 20, 12  # the least room the names are given before a column is left out
 
     def __init__(
@@ -74,7 +74,7 @@ class NeighborTable:
         sources: Sequence[RenderableType] = (),
         notes: Sequence[RenderableType] = (),
     ) -> None:
-        """`sources`: the numbered sources, drawn under the table when its `source` column is; `notes`: the
+        """`sources`: the numbered sources, drawn under the table when its `sources` column is; `notes`: the
         lettered notes, when its `details` column is."""
         self.rows, self.sources, self.notes = rows, sources, notes
 
@@ -88,7 +88,7 @@ class NeighborTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         one_hop = all(row["depth"] == 1 for row in self.rows[1:])
-        dropped = ("depth", "type", *(["from"] if one_hop else []), "details", "source")
+        dropped = ("depth", "type", *(["from"] if one_hop else []), "details", "sources")
         choices = [dropped[:n] for n in range(len(dropped) + 1)]
         chosen: tuple[str, ...] = ()
         grid = self.grid(self.COLUMNS)
@@ -105,7 +105,7 @@ class NeighborTable:
                 break
         yield grid
         yield Text(self.count(chosen), style="dim")
-        yield from self.sources if "source" not in chosen else ()
+        yield from self.sources if "sources" not in chosen else ()
         yield from self.notes if "details" not in chosen else ()
 
     def count(self, left_out: Sequence[str]) -> str:
