@@ -47,6 +47,38 @@ def named_as(store: Store, text: str, words: str) -> str | None:
     return None
 
 
+def resolve_as(store: Store, name: str, option: str, role: str) -> str:
+    """The entity id `name` names, which `option` needs to be of a role's types: `a place` (the schema's
+    place types) or `a designation` (the range of its designation relation); else a UsageError that says
+    what it is and what is expected (`huzhou` is a city, not a designation), with how to list those."""
+    from json import loads
+
+    from ipkb.read.resolve import resolve
+    from ipkb.text import a_or_an
+
+    roles = store.roles()
+    if role == "a place":
+        wanted: list[str] | None = sorted(roles.places) or None  # a schema without places: any
+    else:
+        confers = store.relation_types().get(roles.designation or "")
+        wanted = sorted(loads(confers["range"])) if confers is not None and confers["range"] else None
+    try:
+        entity_id = resolve(store, name, wanted)  # "did you mean" offers only entities of those types
+    except EntityNotFound as missing:
+        if not missing.suggestions and wanted:
+            missing.hint = f"{option} takes {role}; list them: ipkb list " + " ".join(f"--type {t}" for t in wanted)
+        raise
+    row = store.entity(entity_id)
+    if wanted is None or row is None or row["type"] in wanted:
+        return entity_id
+    kinds = f" ({', '.join(wanted[:-1])} or {wanted[-1]})" if len(wanted) > 1 else ""
+    listing = " ".join(f"--type {t}" for t in wanted)
+    raise UsageError(
+        f"{option} {name}: {entity_id} ({row['name']}) is {a_or_an(row['type'])}, not {role}",
+        hint=f"{option} takes {role}{kinds}; list them: ipkb list {listing}",
+    )
+
+
 def check_types(store: Store, types: list[str] | None = None, relations: list[str] | None = None) -> None:
     """Raise UsageError for an entity or relation type that the schema does not declare."""
     from ipkb.suggest import hint_listing
