@@ -13,15 +13,20 @@ import pytest
         (["list", "--designation", "huzhou"], ["huzhou (Huzhou) is a city, not a designation", "--type designation"]),
         (["list", "--in", "national-center"], ["is a center, not a place", "--type city"]),
         (["facts", "--period", "14"], ["--period '14' is not a date or a period", "2021/2025"]),
+        # `list --in ""` listed every entity, as if no --in were given (a journalist's trial)
+        (["list", "--in", ""], ["--in needs a place, and was given an empty text", "ipkb list --type city"]),
+        (["list", "--designation", "  "], ["--designation needs a designation, and was given only spaces"]),
+        (["list", "--type", ""], ["--type needs an entity type, and was given an empty text", "types: agency, brand"]),
+        (["neighbors", "huzhou", "--via", " "], ["--via needs a relation type, and was given only spaces"]),
     ],
 )
 @pytest.mark.parametrize("as_json", [False, True])
 def test_a_wrong_question_is_a_usage_error_not_an_empty_answer(
     run, args: list[str], words: list[str], as_json: bool
 ) -> None:
-    """`list --designation huzhou` (a city), `list --in cnipa` (an agency) and `facts --period 14` answered
-    "no entities" / "no facts" and exit 0: a question that cannot have an answer is a usage error (exit 2)
-    that says what the entity is, what is expected, and how to list what is."""
+    """`list --designation huzhou` (a city), `list --in cnipa` (an agency), `facts --period 14` and `list --in ""`
+    answered "no entities" / "no facts" / everything and exit 0: a question that cannot have an answer is a
+    usage error (exit 2) that says what the entity is, what is expected, and how to list what is."""
     result = run(*args, *(["--json"] if as_json else []))
     assert result.exit_code == 2 and result.stdout == "", (result.exit_code, result.stdout, result.stderr)
     said = " ".join(result.stderr.split())

@@ -31,12 +31,12 @@ def list_entities_as_of(
     from ipkb.read.traverse import entities_placed_within
 
     check_types(store, types)
-    conferring = conferring_edges(store, designation) if designation else None
+    conferring = conferring_edges(store, designation) if designation is not None else None
     conferred = None if conferring is None else earliest(conferring)
     placed: dict[str, bool] | None = None
     parents: dict[str, list[str]] = {}
     found: list[sqlite3.Row] = []
-    if within:  # the entities' rows come with the walk down from the place
+    if within is not None:  # the entities' rows come with the walk down from the place
         found, placed, parents = entities_placed_within(store, resolve_as(store, within, "--in", "a place"))
         wanted = [r for r in found if not types or r["type"] in types]
         rows = wanted if conferred is None else [r for r in wanted if r["id"] in conferred]

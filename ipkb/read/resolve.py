@@ -53,7 +53,6 @@ def resolve_as(store: Store, name: str, option: str, role: str) -> str:
     what it is and what is expected (`huzhou` is a city, not a designation), with how to list those."""
     from json import loads
 
-    from ipkb.read.resolve import resolve
     from ipkb.text import a_or_an
 
     roles = store.roles()
@@ -62,17 +61,22 @@ def resolve_as(store: Store, name: str, option: str, role: str) -> str:
     else:
         confers = store.relation_types().get(roles.designation or "")
         wanted = sorted(loads(confers["range"])) if confers is not None and confers["range"] else None
+    listing = " ".join(f"--type {t}" for t in wanted or [])
+    if not name.strip():  # `list --in ""` listed everything, as if no --in were given
+        raise UsageError(
+            f"{option} needs {role}, and was given {_blank(name)}",
+            hint=f"list them: ipkb list {listing}" if listing else None,
+        )
     try:
         entity_id = resolve(store, name, wanted)  # "did you mean" offers only entities of those types
     except EntityNotFound as missing:
         if not missing.suggestions and wanted:
-            missing.hint = f"{option} takes {role}; list them: ipkb list " + " ".join(f"--type {t}" for t in wanted)
+            missing.hint = f"{option} takes {role}; list them: ipkb list {listing}"
         raise
     row = store.entity(entity_id)
     if wanted is None or row is None or row["type"] in wanted:
         return entity_id
     kinds = f" ({', '.join(wanted[:-1])} or {wanted[-1]})" if len(wanted) > 1 else ""
-    listing = " ".join(f"--type {t}" for t in wanted)
     raise UsageError(
         f"{option} {name}: {entity_id} ({row['name']}) is {a_or_an(row['type'])}, not {role}",
         hint=f"{option} takes {role}{kinds}; list them: ipkb list {listing}",
@@ -85,11 +89,19 @@ def check_types(store: Store, types: list[str] | None = None, relations: list[st
 
     known = store.entity_type_names()
     for name in types or []:
+        if not name.strip():  # as `list --in ""`: an empty text is not a type that matches nothing
+            raise UsageError(
+                "--type needs an entity type, and was given " + _blank(name), hint="types: " + ", ".join(known)
+            )
         if name not in known:
             raise UsageError(f"unknown entity type {name!r}", hint=hint_listing(name, known, "types"))
     declared = store.relation_types()
     relation_types = sorted(declared)
     for name in relations or []:
+        if not name.strip():
+            raise UsageError(
+                "--via needs a relation type, and was given " + _blank(name), hint="types: " + ", ".join(relation_types)
+            )
         if name not in relation_types:
             # show reads a relation by its label both ways (`includes` is part_of seen from its target)
             read_as = [t for t, r in declared.items() if name.replace("_", " ") in (r["label"], r["inverse"])]
@@ -99,6 +111,10 @@ def check_types(store: Store, types: list[str] | None = None, relations: list[st
                 else hint_listing(name, relation_types, "types")
             )
             raise UsageError(f"unknown relation type {name!r}", hint=hint)
+
+
+def _blank(text: str) -> str:
+    return "an empty text" if not text else "only spaces"
 
 
 def suggestions(store: Store, text: str) -> list[str]:
