@@ -78,11 +78,12 @@ class KB:
 
         return resolve_as(self.store, name, option, role)
 
-    def check_types(self, types: list[str] | None = None, relations: list[str] | None = None) -> None:
-        """Raise UsageError for an entity or relation type that the schema does not declare."""
+    def check_types(self, types: list[str] | None = None, relations: list[str] | None = None) -> list[str] | None:
+        """`types` as the schema spells them (`centre`: center); raise UsageError for an entity or relation type
+        that the schema does not declare."""
         from ipkb.read.resolve import check_types
 
-        check_types(self.store, types, relations)
+        return check_types(self.store, types, relations)
 
     def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""
@@ -119,7 +120,7 @@ class KB:
 
         if not text.strip():
             raise UsageError("search needs some text", hint="e.g. ipkb search 柯桥")
-        self.check_types(types)
+        types = self.check_types(types)
         rows = [row for row, _ in self.store.search(text.strip(), types, limit)]
         apart = None if rows else in_twos(text.strip())
         if apart is None:
@@ -129,7 +130,7 @@ class KB:
 
     def count_matches(self, text: str, types: list[str] | None = None, cap: int = SEARCH_COUNT_CAP) -> int:
         """How many entities `search` would find with no limit, counted up to `cap` (cap + 1: more)."""
-        return self.store.count_matches(text.strip(), types, cap)
+        return self.store.count_matches(text.strip(), self.check_types(types), cap)
 
     def suggest(self, text: str) -> list[str]:
         """What `show` offers for a name it cannot find (`did you mean`): `id (name)`, closest first."""

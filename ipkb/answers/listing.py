@@ -30,7 +30,7 @@ def list_entities_as_of(
     from ipkb.read.lifespan import existing_on
     from ipkb.read.traverse import entities_placed_within
 
-    check_types(store, types)
+    types = check_types(store, types)
     conferring = conferring_edges(store, designation) if designation is not None else None
     conferred = None if conferring is None else earliest(conferring)
     placed: dict[str, bool] | None = None

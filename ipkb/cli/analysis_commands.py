@@ -80,7 +80,7 @@ def facts(
         return emit(render_analysis.metrics(overview))
     if metric is not None:
         metric = _metric_id(metric, list(store.metrics()))
-    kb.check_types(types)
+    types = kb.check_types(types)
     inside = None
     if within:
         from ipkb.read.traverse import contained_in

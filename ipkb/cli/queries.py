@@ -117,7 +117,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     as written is looked for again two characters at a time (pinyin two syllables at a time), and stderr
     says so: 海外纠纷 and haiwaijiufen find 海外知识产权纠纷. Several Chinese words list first the entities
     with a name holding the most of them, the shortest such name first. British spellings find the American
-    ones and the reverse: centre finds center. Exact names first, then names starting with the text. When nothing
+    ones and the reverse, in a compound too, joined or hyphenated, and a plural its singular: centre finds
+    center, subcentres sub-center. Exact names first, then names starting with the text. When nothing
     matches, or only a few read apart, the names `ipkb show` would suggest go to stderr: 国知局 offers cnipa.
 
     \b

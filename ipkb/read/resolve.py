@@ -83,17 +83,20 @@ def resolve_as(store: Store, name: str, option: str, role: str) -> str:
     )
 
 
-def check_types(store: Store, types: list[str] | None = None, relations: list[str] | None = None) -> None:
-    """Raise UsageError for an entity or relation type that the schema does not declare."""
+def check_types(store: Store, types: list[str] | None = None, relations: list[str] | None = None) -> list[str] | None:
+    """`types` as the schema spells them (a British spelling as the American: `--type centre` is center, by
+    `text.american`); raise UsageError for an entity or relation type that the schema does not declare."""
     from ipkb.suggest import hint_listing
+    from ipkb.text import american
 
     known = store.entity_type_names()
-    for name in types or []:
+    spelt = [name if name in known else american(name.casefold()) for name in types or []]
+    for name, schemas in zip(types or [], spelt, strict=True):
         if not name.strip():  # as `list --in ""`: an empty text is not a type that matches nothing
             raise UsageError(
                 "--type needs an entity type, and was given " + _blank(name), hint="types: " + ", ".join(known)
             )
-        if name not in known:
+        if schemas not in known:
             raise UsageError(f"unknown entity type {name!r}", hint=hint_listing(name, known, "types"))
     declared = store.relation_types()
     relation_types = sorted(declared)
@@ -111,6 +114,7 @@ def check_types(store: Store, types: list[str] | None = None, relations: list[st
                 else hint_listing(name, relation_types, "types")
             )
             raise UsageError(f"unknown relation type {name!r}", hint=hint)
+    return spelt if types else types
 
 
 def _blank(text: str) -> str:
