@@ -176,10 +176,15 @@ class KB:
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
     ) -> ListPage:
         """`list --json`: list_entities's rows, and with a designation the totals of its holders that sources
-        claim, each beside how many the KB lists (`claimed_totals`, as `show` gives them); under --as-of, how
-        many more match but have no known start date (`without_start_date`)."""
+        claim, each beside how many the KB lists (`claimed_totals`, as `show` gives them), and the designation
+        itself (`designation`); under --as-of, how many more match but have no known start date
+        (`without_start_date`)."""
+        from ipkb.answers.listing import designation_ref
+
         rows, without_start = self.list_entities_as_of(types, within, designation)
         page: ListPage = {"entities": rows, "claimed_totals": self.claimed_totals(designation) if designation else []}
+        if designation is not None:
+            page["designation"] = designation_ref(self.store, designation)
         if self.store.as_of is not None:
             page["without_start_date"] = without_start
         return page

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from ipkb.read.query import Edge, Store
-    from ipkb.shapes import Columns, ListRow, PlaceRef
+    from ipkb.shapes import Columns, EntityRef, ListRow, PlaceRef
 
 
 def list_entities_as_of(
@@ -54,6 +54,17 @@ def list_entities_as_of(
     caveats = {i: " · ".join(m) or None for i, m in marks.items()}
     lies_in = places(store, rows, parents, found) if within else None
     return views.entity_list(rows, caveats, lies_in), unknown
+
+
+def designation_ref(store: Store, designation: str) -> EntityRef:
+    """The designation `--designation` names (`demonstration-city`), as an entity ref: what a reader is
+    told the list is of (its name on --as-of's day, if it had another then)."""
+    from ipkb.read.views import entity_ref
+
+    designation_id = resolve_as(store, designation, "--designation", "a designation")
+    row = store.entity(designation_id)
+    assert row is not None  # resolve_as found it
+    return entity_ref(row, store.as_of)
 
 
 def conferring_caveats(store: Store, edges: list[Edge]) -> list[str]:
