@@ -135,6 +135,7 @@ def timeline(
     from ipkb.render import analysis as render_analysis
 
     cited = _cited(kb.store, [c["source"] for e in events for c in e["sources"]])
+    emit_as_of(kb, figures=True)  # later events and figures are left out, as facts says
     emit(render_analysis.timeline(events, cited, views_analysis.facts_left_out(kb.store, entity_id)))
 
 
