@@ -13,8 +13,10 @@ from ipkb.read.resolve import check_types, resolve_as
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Callable
 
     from ipkb.read.query import Edge, Store
+    from ipkb.roles import Roles
     from ipkb.shapes import Columns, EntityRef, ListRow, PlaceRef
 
 
@@ -67,6 +69,28 @@ def designation_ref(store: Store, designation: str) -> EntityRef:
     return entity_ref(row, store.as_of)
 
 
+def claim_checks(roles: Roles) -> tuple[tuple[str, Callable[[Edge], bool]], ...]:
+    """What makes a claim of a relation less than a plain one, each with its word: inferred, only planned,
+    only announced (the words of a row's caveat and of a relation type's column)."""
+    return (
+        ("inferred", lambda e: e.confidence == "inferred"),
+        ("planned", lambda e: roles.is_planned(e.qualifiers)),
+        ("announced", lambda e: roles.is_announced(e.qualifiers)),
+    )
+
+
+def targets(roles: Roles, edges: list[Edge]) -> str:
+    """A relation type's column: the entities `edges` lead to, each once, `; `-joined, each marked by what the
+    surest claim of it rests on when that is less than plain: `national-center (planned)`, so a planned,
+    announced or inferred relation never reads as a real one in a table, CSV or JSON."""
+    surest: dict[str, list[str]] = {}
+    for edge in edges:
+        words = [word for word, flagged in claim_checks(roles) if flagged(edge)]
+        if edge.target_id not in surest or len(words) < len(surest[edge.target_id]):
+            surest[edge.target_id] = words
+    return "; ".join(f"{target} ({' · '.join(words)})" if words else target for target, words in surest.items())
+
+
 def conferring_caveats(store: Store, edges: list[Edge]) -> list[str]:
     """What qualifies a holder's title (`edges`, the earliest first, whose qualifiers fill the row's batch and
     year columns): `announced` if every claim of it is an announcement (inferred, planned alike); if only
@@ -75,13 +99,8 @@ def conferring_caveats(store: Store, edges: list[Edge]) -> list[str]:
     from ipkb.timeframe import relation_start_as_stated
 
     roles = store.roles()
-    checks = (
-        ("inferred", lambda e: e.confidence == "inferred"),
-        ("planned", lambda e: roles.is_planned(e.qualifiers)),
-        ("announced", lambda e: roles.is_announced(e.qualifiers)),
-    )
     out: list[str] = []
-    for word, flagged in checks:
+    for word, flagged in claim_checks(roles):
         if all(flagged(e) for e in edges):
             out.append(word)
         elif flagged(edges[0]):
@@ -140,11 +159,12 @@ def with_columns(
     """`rows` (from list_entities) with more columns: an entity field (`pinyin`, `description`), with
     `within` or `designation` `caveat` (listed only by inference, plan or announcement), with `within`
     (list --in) `in`, where each lies directly, a relation type (`located_in`: the ids it leads to, each once,
-    `; `-joined), or, with `designation`, a qualifier of the relation that confers it (`batch`, `year`,
-    `since`). A column it cannot show is a usage error that lists the ones it can."""
+    `; `-joined, a planned, announced or inferred one marked: `targets`), or, with `designation`, a qualifier
+    of the relation that confers it (`batch`, `year`, `since`). A column it cannot show is a usage error that
+    lists the ones it can."""
     from json import loads
 
-    relation_types = store.relation_types()
+    relation_types, roles = store.relation_types(), store.roles()
     qualifiers = {q for r in relation_types.values() for q in loads(r["qualifiers"])}
     fields = ("id", "type", "name", "zh", "pinyin", "description")
     own = [*fields, *(["caveat"] if within or designation else []), *(["in"] if within else [])]
@@ -153,10 +173,12 @@ def with_columns(
             continue
         if column == "in":
             raise UsageError("column 'in' is where each entity lies within PLACE: it needs --in PLACE")
-        if column == "caveat":
+        if column == "caveat":  # an entity's record carries no confidence or status: only its relations do
             raise UsageError(
                 "column 'caveat' marks entities that --in or --designation lists only by inference, plan or "
-                "announcement: it needs one of them"
+                "announcement: it needs one of them; without them an entity is listed for its own record, which "
+                "rests on nothing less than plain (only relations are planned, announced or inferred)",
+                hint="a relation type's column marks such a relation's target: e.g. --columns id,subcenter_of",
             )
         if column in qualifiers:
             raise UsageError(
@@ -184,10 +206,8 @@ def with_columns(
                 extended[column] = row.get(column)  # list_entities_as_of set them (a caveat only if any)
             elif column in fields:
                 extended[column] = entities[row["id"]][column]
-            elif column in relation_types:
-                extended[column] = "; ".join(  # each once: a city may hold a designation in two years
-                    dict.fromkeys(e.target_id for e in edges if e.source_id == row["id"] and e.type == column)
-                )
+            elif column in relation_types:  # each once: a city may hold a designation in two years
+                extended[column] = targets(roles, [e for e in edges if e.source_id == row["id"] and e.type == column])
             else:
                 edge = conferred.get(row["id"])
                 conferring = edge.qualifiers if edge else {}

@@ -173,7 +173,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
         help="Columns to show, comma-separated or repeated: id, type, name, zh, pinyin, description; caveat "
         "(listed only by inference, plan or announcement, or first so: `announced 2013 · held in 2014`; with --in "
         "or --designation); in (where it lies "
-        "directly; with --in); a relation type (located_in: where it lies); with --designation, a qualifier of "
+        "directly; with --in); a relation type (located_in: where it lies; a planned, announced or inferred "
+        "one marked: `national-center (planned)`); with --designation, a qualifier of "
         "the designation (batch, year).",
         multiple=True,
     ),
