@@ -76,3 +76,19 @@ def test_a_picture_of_the_whole_kb_says_how_many_relations_it_leaves_out_with_th
     )
     assert found is not None
     assert int(found[1]) + int(found[2]) == stats["relations"]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_facts_help_says_what_period_accepts(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`facts --help` said "--period: Only periods starting with P" and `--period 20` was refused: the help now
+    says what is accepted (a date or a period as the KB writes them) and that a part of a year is not."""
+    from tests.conftest import invoke
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    shown = invoke(["facts", "--help"])
+    assert shown.exit_code == 0
+    assert all(len(line) <= max(width, 80) for line in shown.stdout.splitlines())  # click's help is 80 at least
+    said = " ".join(shown.stdout.split())
+    assert "starting with P" not in said
+    assert "--period PERIOD Only figures whose period begins with this date or period" in said
+    assert "YYYY, YYYY-MM, YYYY-MM-DD or START/END" in said and "a part of a year, 20 or 201, is refused" in said

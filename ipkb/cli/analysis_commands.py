@@ -50,7 +50,17 @@ def facts(
     within: Annotated[
         Optional[str], typer.Option("--in", help="Only this entity and what lies within it (then METRIC is optional).")
     ] = None,
-    period: Annotated[Optional[str], typer.Option("--period", help="Only periods starting with P, e.g. 2014.")] = None,
+    period: Annotated[
+        Optional[str],
+        typer.Option(
+            "--period",
+            help="Only figures whose period begins with this date or period, written as the KB writes them: YYYY, "
+            "YYYY-MM, YYYY-MM-DD or START/END (2014 matches 2014-05 and 2014/2016 too; a part of a year, 20 or "
+            "201, is refused).",
+            metavar="PERIOD",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
