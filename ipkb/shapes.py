@@ -155,6 +155,7 @@ class ListRow(EntityRef, ListedIn):
 class ListPage(TypedDict):  # `list --json`: the entities (as --columns asks), with --designation its claimed totals
     entities: list[ListRow] | list[Columns]
     claimed_totals: list[ClaimedTotal]  # as `show` gives them: listed (+undated) of claimed; [] without --designation
+    designation: NotRequired[EntityRef]  # with --designation only: the designation its words named
     without_start_date: NotRequired[int]  # under --as-of only: how many more match, unlisted: no known start date
 
 

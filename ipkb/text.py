@@ -41,7 +41,8 @@ def strip_tones(text: str) -> str:
 
 # Words British English spells otherwise than the American the KB mostly writes (a quote keeps its source's
 # "centre"): a name folds to the American form (`fold`: `show national centre`), and a search looks for both
-# (`other_spelling`). A word and its plural only: `centred` and `programmed` are left as typed.
+# (`other_spellings`). A word and its plural only, alone or ending a compound (`subcentre`, `sub-centres`):
+# `centred` and `programmed` are left as typed.
 _BRITISH = {
     "centre": "center",
     "programme": "program",
@@ -54,27 +55,36 @@ _BRITISH = {
     "catalogue": "catalog",
 }
 _AMERICAN = {american: british for british, american in _BRITISH.items()}
-_BRITISH_WORD = re.compile(r"\b(" + "|".join(_BRITISH) + r")(s?)\b")
+_BRITISH_WORD = re.compile(r"(" + "|".join(_BRITISH) + r")(s?)\b")
+# a word that is one of either spelling, or ends with one (a compound: `subcenter`, `sub-centre`), plural or not
+_EITHER_ENDING = re.compile(r"^(.*?)(-?)(" + "|".join([*_BRITISH, *_AMERICAN]) + r")(s?)$")
 
 
 def american(text: str) -> str:
-    """`text` (case folded) with each British word of `_BRITISH` spelt American: `national centres` ->
-    `national centers`. A part of each British word is looked for first, one by one (0.14 µs a name; the
-    regular expression, or one made of the parts, costs 0.4 µs and more, in a build that folds millions);
-    tests/test_search.py checks that no word of `_BRITISH` is skipped so."""
+    """`text` (case folded) with each British word of `_BRITISH` spelt American, alone or ending a compound:
+    `national centres` -> `national centers`, `subcentre` -> `subcenter`. A part of each British word is looked
+    for first, one by one (0.14 µs a name; the regular expression, or one made of the parts, costs 0.4 µs and
+    more, in a build that folds millions); tests/test_search.py checks that no word of `_BRITISH` is skipped so."""
     if not ("ntre" in text or "mme" in text or "isation" in text or "nce" in text or "our" in text or "ogue" in text):
         return text
     return _BRITISH_WORD.sub(lambda m: _BRITISH[m[1]] + m[2], text)
 
 
-def other_spelling(word: str) -> str | None:
-    """The American spelling of a British word of `_BRITISH` (case folded; `Centres`: `centers`), or the
-    British of an American one (`license`: `licence`); None for any other word."""
+def other_spellings(word: str) -> list[str]:
+    """The other forms a search looks for beside a word (case folded) that is, or ends with, a word of
+    `_BRITISH` in either spelling: the other spelling (`Centres`: `centers`; `license`: `licence`); for a
+    compound, the same written joined and hyphenated (`subcentre`: `sub-center`, `subcenter`, `sub-centre`),
+    as the KB writes both (`Sub-center` in names, `-subcenter` in ids); a plural as its singular, which a
+    search finds where words start with its plural (`sub-centers` finds what `subcenter` finds). [] for any
+    other word."""
     word = word.casefold()
-    plural = word.endswith("s") and word[:-1] in _BRITISH.keys() | _AMERICAN.keys()
-    stem, ending = (word[:-1], "s") if plural else (word, "")
-    other = _BRITISH.get(stem) or _AMERICAN.get(stem)
-    return other + ending if other else None
+    found = _EITHER_ENDING.match(word)
+    if found is None:
+        return []
+    before, hyphen, part, _ = found.groups()
+    joins = ("", "-") if before.isalpha() else (hyphen,)  # `co-operation-centre` keeps its hyphens
+    spelt = (part, _BRITISH.get(part) or _AMERICAN[part])
+    return [form for form in dict.fromkeys(before + join + each for join in joins for each in spelt) if form != word]
 
 
 def toneless(text: str) -> str:

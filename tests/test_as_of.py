@@ -191,3 +191,23 @@ def test_coverage_as_of_gives_the_claims_known_then_beside_the_members_listed_th
     ]
     assert counts == [(c["period"], c["claimed"], c["listed"], c["undated"]) for c in shown["claimed_totals"]]
     assert "as of 2021-12-31" in invoke(["--kb", str(BUNDLED_KB), "coverage", "--as-of", "2021"]).stdout
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_timeline_as_of_says_so_as_facts_does(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`timeline national-center --as-of 2021` left later events out without the "as of" line that show,
+    list, facts and path print: the same line (emit_as_of, with figures, as facts') now heads it."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    kb = ["--kb", str(BUNDLED_KB)]
+    timeline = invoke([*kb, "timeline", "national-center", "--as-of", "2021"])
+    facts = invoke([*kb, "facts", "--in", "national-center", "--as-of", "2021"])
+    assert timeline.exit_code == 0 and facts.exit_code == 0, timeline.stderr + facts.stderr
+    from ipkb.render.text import as_of_text
+
+    said = as_of_text("2021-12-31", figures=True)
+    assert said.startswith("as of 2021-12-31: relations not yet begun or already ended are hidden, and so are")
+    assert all(" ".join(out.stdout.split()).startswith(said) for out in (timeline, facts))
+    assert all(len(row) <= width or "http" in row for row in timeline.stdout.splitlines())
+    assert "as of" not in invoke([*kb, "timeline", "national-center"]).stdout.splitlines()[0]

@@ -225,6 +225,28 @@ def test_a_commands_option_before_the_command_says_where_it_goes() -> None:
     assert invoke(["--version"]).exit_code == 0 and "No such option" in invoke(["--nosuch"]).stderr
 
 
+def test_an_option_with_a_value_before_the_command_says_where_it_goes() -> None:
+    """`ipkb --as-of 2021 show huzhou` (a new user's trial) met only "No such option: --as-of": an option that
+    takes a value, put before the command, is told to go after it as --json is, value and all; the options are
+    read from the commands as declared, so every command's are (timeline's --as-of, list's --type)."""
+    shown = invoke(["--as-of", "2021", "show", "huzhou"])
+    assert shown.exit_code == 2 and shown.stdout == ""
+    assert shown.stderr == (
+        "error: --as-of is an option of the command: put it after it\n  ipkb show huzhou --as-of 2021\n"
+    )
+    listed = invoke(["--type", "center", "--kb", "kb", "--json", "list", "--in", "zhejiang"])
+    assert json.loads(listed.stderr)["errors"] == [
+        {
+            "message": "--type and --json are options of the command: put them after it",
+            "hint": "ipkb --kb kb list --in zhejiang --type center --json",
+        }
+    ]
+    assert invoke(["--as-of", "2021", "timeline", "x"]).stderr.splitlines()[-1] == "  ipkb timeline x --as-of 2021"
+    # not the command's option, or a flag given a value: click's own message names it
+    assert "No such option: --depth" in invoke(["--depth", "2", "show", "huzhou"]).stderr
+    assert "No such option: --quotes" in invoke(["--quotes", "yes", "show", "huzhou"]).stderr
+
+
 @pytest.mark.parametrize("fast_path", [True, False])
 def test_a_global_option_after_the_command_says_where_it_goes(fast_path: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """`ipkb show huzhou --kb kb` met click's bare "No such option: --kb" (a new user's trial): the usage

@@ -13,15 +13,20 @@ import pytest
         (["list", "--designation", "huzhou"], ["huzhou (Huzhou) is a city, not a designation", "--type designation"]),
         (["list", "--in", "national-center"], ["is a center, not a place", "--type city"]),
         (["facts", "--period", "14"], ["--period '14' is not a date or a period", "2021/2025"]),
+        # `list --in ""` listed every entity, as if no --in were given (a journalist's trial)
+        (["list", "--in", ""], ["--in needs a place, and was given an empty text", "ipkb list --type city"]),
+        (["list", "--designation", "  "], ["--designation needs a designation, and was given only spaces"]),
+        (["list", "--type", ""], ["--type needs an entity type, and was given an empty text", "types: agency, brand"]),
+        (["neighbors", "huzhou", "--via", " "], ["--via needs a relation type, and was given only spaces"]),
     ],
 )
 @pytest.mark.parametrize("as_json", [False, True])
 def test_a_wrong_question_is_a_usage_error_not_an_empty_answer(
     run, args: list[str], words: list[str], as_json: bool
 ) -> None:
-    """`list --designation huzhou` (a city), `list --in cnipa` (an agency) and `facts --period 14` answered
-    "no entities" / "no facts" and exit 0: a question that cannot have an answer is a usage error (exit 2)
-    that says what the entity is, what is expected, and how to list what is."""
+    """`list --designation huzhou` (a city), `list --in cnipa` (an agency), `facts --period 14` and `list --in ""`
+    answered "no entities" / "no facts" / everything and exit 0: a question that cannot have an answer is a
+    usage error (exit 2) that says what the entity is, what is expected, and how to list what is."""
     result = run(*args, *(["--json"] if as_json else []))
     assert result.exit_code == 2 and result.stdout == "", (result.exit_code, result.stdout, result.stderr)
     said = " ".join(result.stderr.split())
@@ -94,3 +99,19 @@ def test_a_picture_of_the_whole_kb_says_how_many_relations_it_leaves_out_with_th
     )
     assert found is not None
     assert int(found[1]) + int(found[2]) == stats["relations"]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_facts_help_says_what_period_accepts(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`facts --help` said "--period: Only periods starting with P" and `--period 20` was refused: the help now
+    says what is accepted (a date or a period as the KB writes them) and that a part of a year is not."""
+    from tests.conftest import invoke
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    shown = invoke(["facts", "--help"])
+    assert shown.exit_code == 0
+    assert all(len(line) <= max(width, 80) for line in shown.stdout.splitlines())  # click's help is 80 at least
+    said = " ".join(shown.stdout.split())
+    assert "starting with P" not in said
+    assert "--period PERIOD Only figures whose period begins with this date or period" in said
+    assert "YYYY, YYYY-MM, YYYY-MM-DD or START/END" in said and "a part of a year, 20 or 201, is refused" in said

@@ -169,13 +169,13 @@ def _typer(args: list[str], as_json: bool) -> None:
     BrokenPipeError `main` answers on the fast path too."""
     from ipkb.cli.fast import COMPLETION_VARIABLE, misplaced_globals, misplaced_options
 
-    def command_names() -> list[str]:
-        from ipkb.cli.app import command_names
+    def command_options() -> dict[str, dict[str, bool]]:
+        from ipkb.cli.app import command_options
 
-        return command_names()
+        return command_options()
 
     if COMPLETION_VARIABLE not in os.environ:  # click would say only "No such option: --kb" (or "--json")
-        misplaced = misplaced_globals(args) or misplaced_options(args, command_names)
+        misplaced = misplaced_globals(args) or misplaced_options(args, command_options)
         if misplaced is not None:
             raise misplaced
     from ipkb.cli.app import app

@@ -56,7 +56,17 @@ def facts(
     within: Annotated[
         Optional[str], typer.Option("--in", help="Only this entity and what lies within it (then METRIC is optional).")
     ] = None,
-    period: Annotated[Optional[str], typer.Option("--period", help="Only periods starting with P, e.g. 2014.")] = None,
+    period: Annotated[
+        Optional[str],
+        typer.Option(
+            "--period",
+            help="Only figures whose period begins with this date or period, written as the KB writes them: YYYY, "
+            "YYYY-MM, YYYY-MM-DD or START/END (2014 matches 2014-05 and 2014/2016 too; a part of a year, 20 or "
+            "201, is refused).",
+            metavar="PERIOD",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -86,7 +96,7 @@ def facts(
         return emit(render_analysis.metrics(overview))
     if metric is not None:
         metric = _metric_id(metric, list(store.metrics()))
-    kb.check_types(types)
+    types = kb.check_types(types)
     inside = None
     if within:
         from ipkb.read.traverse import contained_in
@@ -141,6 +151,7 @@ def timeline(
     from ipkb.render import analysis as render_analysis
 
     cited = _cited(kb.store, [c["source"] for e in events for c in e["sources"]])
+    emit_as_of(kb, figures=True)  # later events and figures are left out, as facts says
     emit(render_analysis.timeline(events, cited, views_analysis.facts_left_out(kb.store, entity_id)))
 
 

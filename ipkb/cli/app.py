@@ -160,8 +160,19 @@ def _register() -> None:
 _register()
 
 
-def command_names() -> list[str]:
-    """Every command's name, as typed: what a command's option put before it is checked against."""
+def command_options() -> dict[str, dict[str, bool]]:
+    """Every command's name, as typed, with each of its options' spellings and whether it takes a value (a
+    flag does not): what a command's option put before the command is checked against (`--as-of 2021
+    show x`: 2021 is --as-of's value, and show takes --as-of)."""
     from typer.main import get_command
 
-    return list(getattr(get_command(app), "commands", {}))
+    commands = getattr(get_command(app), "commands", {})
+    return {
+        name: {
+            spelling: not (getattr(param, "is_flag", False) or getattr(param, "count", False))
+            for param in command.params
+            if getattr(param, "param_type_name", "") == "option"
+            for spelling in (*param.opts, *param.secondary_opts)
+        }
+        for name, command in commands.items()
+    }

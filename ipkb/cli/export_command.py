@@ -79,7 +79,7 @@ def export(
     kb = open_kb(as_of)
     from ipkb.export.graph_data import CITES
 
-    kb.check_types(types, [r for r in relations or () if r != CITES])  # cites: an export's edge to a source
+    types = kb.check_types(types, [r for r in relations or () if r != CITES])  # cites: an export's edge to a source
     store = kb.store
     root_id = kb.resolve(root)[0] if root else None
     place_id = kb.resolve(within)[0] if within else None

@@ -18,7 +18,7 @@ typer commands built from the declarations against the declarations and runs com
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, TypeVar
 
 from ipkb.errors import UsageError
@@ -211,12 +211,15 @@ def misplaced_globals(args: list[str]) -> UsageError | None:
 TYPERS_OWN = ("--help", "-h", "--version", "--install-completion", "--show-completion")
 
 
-def misplaced_options(args: list[str], commands: Callable[[], Collection[str]]) -> UsageError | None:
-    """`ipkb --json show huzhou`: a command's option before the command, which click reads as the group's and
-    answers "No such option: --json (Possible options: --version)". A usage error that says it goes after the
-    command, with the command line put right; None if there is none. `commands()` names the commands; it is
-    asked only when an option other than --kb/--db comes first."""
+def misplaced_options(args: list[str], commands: Callable[[], Mapping[str, Mapping[str, bool]]]) -> UsageError | None:
+    """`ipkb --json show huzhou`, `ipkb --as-of 2021 show huzhou`: a command's option before the command, which
+    click reads as the group's and answers "No such option: --as-of". A usage error that says it goes after the
+    command, with the command line put right; None if there is none, or if the command does not take that
+    option (or takes no value with it): click's own message then names it. `commands()` gives each command's
+    options as declared, each with whether it takes a value; it is asked only when an option other than
+    --kb/--db comes first."""
     names = tuple(o.name for o in GLOBALS)
+    known: Mapping[str, Mapping[str, bool]] = {}
     i, before, kept = 0, [], []
     while i < len(args) and args[i].startswith("-") and args[i] != "--":
         name, equals, _ = args[i].partition("=")
@@ -226,17 +229,27 @@ def misplaced_options(args: list[str], commands: Callable[[], Collection[str]]) 
             kept += args[i : i + (1 if equals else 2)]
             i += 1 if equals else 2
             continue
-        before.append(args[i])
+        known = known or commands()
+        given = [args[i]]
         i += 1
-    if not before or i >= len(args) or args[i] not in commands():
+        if not equals and i < len(args) and not args[i].startswith("-") and args[i] not in known:
+            given.append(args[i])  # its value: the command comes later
+            i += 1
+        before.append(given)
+    if not before or i >= len(args) or args[i] not in known:
         return None
+    takes = known[args[i]]
+    for given in before:
+        name, equals, _ = given[0].partition("=")
+        if name not in takes or (len(given) > 1 and not takes[name]) or (equals and not takes[name]):
+            return None
     import shlex
 
-    said = " and ".join(before)
+    said = " and ".join(given[0] for given in before)
     one = len(before) == 1
     return UsageError(
         f"{said} {'is an option' if one else 'are options'} of the command: put {'it' if one else 'them'} after it",
-        hint=shlex.join(["ipkb", *kept, *args[i:], *before]),
+        hint=shlex.join(["ipkb", *kept, *args[i:], *(word for given in before for word in given)]),
     )
 
 

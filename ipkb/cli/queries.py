@@ -117,7 +117,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     as written is looked for again two characters at a time (pinyin two syllables at a time), and stderr
     says so: 海外纠纷 and haiwaijiufen find 海外知识产权纠纷. Several Chinese words list first the entities
     with a name holding the most of them, the shortest such name first. British spellings find the American
-    ones and the reverse: centre finds center. Exact names first, then names starting with the text. When nothing
+    ones and the reverse, in a compound too, joined or hyphenated, and a plural its singular: centre finds
+    center, subcentres sub-center. Exact names first, then names starting with the text. When nothing
     matches, or only a few read apart, the names `ipkb show` would suggest go to stderr: 国知局 offers cnipa.
 
     \b
@@ -172,7 +173,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
         help="Columns to show, comma-separated or repeated: id, type, name, zh, pinyin, description; caveat "
         "(listed only by inference, plan or announcement, or first so: `announced 2013 · held in 2014`; with --in "
         "or --designation); in (where it lies "
-        "directly; with --in); a relation type (located_in: where it lies); with --designation, a qualifier of "
+        "directly; with --in); a relation type (located_in: where it lies; a planned, announced or inferred "
+        "one marked: `national-center (planned)`); with --designation, a qualifier of "
         "the designation (batch, year).",
         multiple=True,
     ),
@@ -202,8 +204,9 @@ def list_entities(
 
     Under --json: {"entities", "claimed_totals"}: the entities, and with --designation each total of its
     holders that a source claims beside how many the KB lists (as `show` gives them: listed, undated,
-    claimed, missing); with --as-of, "without_start_date": how many more match but have no known start date, so
-    are not listed. --format json, csv and tsv give the rows alone (that count on stderr).
+    claimed, missing) and "designation", the one its words named ({id, type, name, zh}); with --as-of,
+    "without_start_date": how many more match but have no known start date, so are not listed. --format
+    json, csv and tsv give the rows alone (that count on stderr).
     """
     if as_json and table_format is not None:
         raise UsageError(
@@ -213,6 +216,9 @@ def list_entities(
         )
     kb = open_kb(as_of)
     listed, without_start = kb.list_entities_as_of(types, within, designation)
+    from ipkb.answers.listing import designation_ref
+
+    held = designation_ref(kb.store, designation) if designation is not None else None  # what its words named
     marked = sum(1 for row in listed if row.get("caveat"))  # listed (or first listed) by inference, plan, announcement
     rows: list[ListRow] | list[Columns] = listed
     wanted = [c.strip() for given in columns or [] for c in given.split(",") if c.strip()]
@@ -228,6 +234,8 @@ def list_entities(
     claims = kb.claimed_totals(designation) if designation else []  # how much of the designation's roster this is
     if as_json:
         page: ListPage = {"entities": rows, "claimed_totals": claims}
+        if held is not None:
+            page["designation"] = held
         if kb.store.as_of is not None:  # what the text's note says, under --as-of only
             page["without_start_date"] = without_start
         return emit_json(page)
@@ -238,11 +246,16 @@ def list_entities(
 
     extra = [*(["in"] if within else []), *(["caveat"] if marked else [])]
     emit_as_of(kb)
+    if held is not None:
+        emit(render.designation_title(held))
     emit(render.entity_table(rows, extra, columns=wanted or None))
-    if claims:
+    if claims:  # its sources numbered and listed under it with their quotes, as coverage lists them
+        from ipkb.read.views import source_list
         from ipkb.render.analysis import completeness
 
-        emit(*completeness(claims))
+        cited = source_list(kb.store, [c["source"] for claim in claims for c in claim["sources"]])
+        for part in completeness(claims, cited={s["id"]: s for s in cited}):
+            emit(part)
     _without_start(without_start)
 
 

@@ -14,7 +14,7 @@ from ipkb.text import (
     fold,
     has_han,
     may_be_traditional,
-    other_spelling,
+    other_spellings,
     simplified_instead,
     strip_tones,
     syllable_runs,
@@ -76,7 +76,8 @@ class SearchReads:
         Xīn, 中心), the first where a syllable starts (`hangzhou` does not find Cháng Zhōu); those come after
         the entities that hold the words as typed, shortest names first. Tones are dropped first (`Kēqiáo`
         finds what `keqiao` finds), and syllables typed apart are found joined too (`ke qiao`: Keqiao). A
-        British spelling finds the American and the reverse (`centre`, `center`: `text.other_spelling`).
+        British spelling finds the American and the reverse, a compound written joined or hyphenated and a plural
+        its singular too (`centre`, `center`; `subcentres`, `sub-center`: `text.other_spellings`).
         Several Chinese words (海外 纠纷) rank the entities with a name holding the most of them first, the
         shortest such name first: the head of a family of names before its branches.
         """
@@ -329,7 +330,7 @@ def match_terms(text: str) -> tuple[list[str], str | None, str | None]:
             after = joins[len(latin) + 1][1] if len(latin) + 1 < len(joins) else None  # it and the next joined
             latin.append(word)
             if len(word) >= 2:  # a gap and two letters make a trigram; `^` needs three letters
-                forms = [word, *filter(None, [other_spelling(word)])]
+                forms = [word, *other_spellings(word)]
                 starts = [quoted(gap + form) for form in forms for gap in WORD_GAPS]
                 starts += [f"^{quoted(form)}" for form in forms if len(form) > 2]
                 starts += [quoted(joined)] if joined else []
@@ -371,7 +372,7 @@ def spellings(word: str) -> list[str]:
     of pinyin syllables with spaces between them (`zhongxin`, `zhong xin`): the forms `search` ranks higher
     where they start a word of a name."""
     plain = strip_tones(word).casefold()
-    return list(dict.fromkeys([plain, *filter(None, [other_spelling(plain)]), *syllable_runs(plain)]))
+    return list(dict.fromkeys([plain, *other_spellings(plain), *syllable_runs(plain)]))
 
 
 def syllable_match(word: str) -> str | None:

@@ -47,17 +47,64 @@ def named_as(store: Store, text: str, words: str) -> str | None:
     return None
 
 
-def check_types(store: Store, types: list[str] | None = None, relations: list[str] | None = None) -> None:
-    """Raise UsageError for an entity or relation type that the schema does not declare."""
+def resolve_as(store: Store, name: str, option: str, role: str) -> str:
+    """The entity id `name` names, which `option` needs to be of a role's types: `a place` (the schema's
+    place types) or `a designation` (the range of its designation relation); else a UsageError that says
+    what it is and what is expected (`huzhou` is a city, not a designation), with how to list those."""
+    from json import loads
+
+    from ipkb.text import a_or_an
+
+    roles = store.roles()
+    if role == "a place":
+        wanted: list[str] | None = sorted(roles.places) or None  # a schema without places: any
+    else:
+        confers = store.relation_types().get(roles.designation or "")
+        wanted = sorted(loads(confers["range"])) if confers is not None and confers["range"] else None
+    listing = " ".join(f"--type {t}" for t in wanted or [])
+    if not name.strip():  # `list --in ""` listed everything, as if no --in were given
+        raise UsageError(
+            f"{option} needs {role}, and was given {_blank(name)}",
+            hint=f"list them: ipkb list {listing}" if listing else None,
+        )
+    try:
+        entity_id = resolve(store, name, wanted)  # "did you mean" offers only entities of those types
+    except EntityNotFound as missing:
+        if not missing.suggestions and wanted:
+            missing.hint = f"{option} takes {role}; list them: ipkb list {listing}"
+        raise
+    row = store.entity(entity_id)
+    if wanted is None or row is None or row["type"] in wanted:
+        return entity_id
+    kinds = f" ({', '.join(wanted[:-1])} or {wanted[-1]})" if len(wanted) > 1 else ""
+    raise UsageError(
+        f"{option} {name}: {entity_id} ({row['name']}) is {a_or_an(row['type'])}, not {role}",
+        hint=f"{option} takes {role}{kinds}; list them: ipkb list {listing}",
+    )
+
+
+def check_types(store: Store, types: list[str] | None = None, relations: list[str] | None = None) -> list[str] | None:
+    """`types` as the schema spells them (a British spelling as the American: `--type centre` is center, by
+    `text.american`); raise UsageError for an entity or relation type that the schema does not declare."""
     from ipkb.suggest import hint_listing
+    from ipkb.text import american
 
     known = store.entity_type_names()
-    for name in types or []:
-        if name not in known:
+    spelt = [name if name in known else american(name.casefold()) for name in types or []]
+    for name, schemas in zip(types or [], spelt, strict=True):
+        if not name.strip():  # as `list --in ""`: an empty text is not a type that matches nothing
+            raise UsageError(
+                "--type needs an entity type, and was given " + _blank(name), hint="types: " + ", ".join(known)
+            )
+        if schemas not in known:
             raise UsageError(f"unknown entity type {name!r}", hint=hint_listing(name, known, "types"))
     declared = store.relation_types()
     relation_types = sorted(declared)
     for name in relations or []:
+        if not name.strip():
+            raise UsageError(
+                "--via needs a relation type, and was given " + _blank(name), hint="types: " + ", ".join(relation_types)
+            )
         if name not in relation_types:
             # show reads a relation by its label both ways (`includes` is part_of seen from its target)
             read_as = [t for t, r in declared.items() if name.replace("_", " ") in (r["label"], r["inverse"])]
@@ -67,6 +114,11 @@ def check_types(store: Store, types: list[str] | None = None, relations: list[st
                 else hint_listing(name, relation_types, "types")
             )
             raise UsageError(f"unknown relation type {name!r}", hint=hint)
+    return spelt if types else types
+
+
+def _blank(text: str) -> str:
+    return "an empty text" if not text else "only spaces"
 
 
 def suggestions(store: Store, text: str) -> list[str]:

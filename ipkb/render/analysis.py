@@ -232,8 +232,13 @@ def timeline(
     return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines(), *tail)
 
 
-def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None) -> list[RenderableType]:
-    """`15 to 23 of 99`: how much of each claimed roster the KB can name by its period (render.text.listed_by_then)."""
+def completeness(
+    claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None, cited: Mapping[str, Source] | None = None
+) -> list[RenderableType]:
+    """`15 to 23 of 99`: how much of each claimed roster the KB can name by its period (render.text.listed_by_then),
+    each claim's sources marked by the `numbers` of the answer it stands in (show's); without them numbered
+    here and listed under the table with the words quoted, as coverage lists them (`cited`: id -> source)."""
+    notes = SourceNotes(cited) if numbers is None else None
     table = Grid(
         "members",
         "period",
@@ -252,10 +257,6 @@ def completeness(claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None 
         what = claim["metric"].replace("_", " ") + (f" · {scope}" if scope else "")
         if claim.get("confidence") == "inferred":
             what += " · inferred"
-        cited = (
-            marks(claim["sources"], numbers)
-            if numbers
-            else " ".join(dict.fromkeys(c["source"] for c in claim["sources"]))
-        )
-        table.add_row(what, claim["period"] or "", listed, "of", format_value(claim["claimed"]), cited)
-    return [table]
+        said = notes.mark(claim["sources"]) if notes is not None else marks(claim["sources"], numbers or {})
+        table.add_row(what, claim["period"] or "", listed, "of", format_value(claim["claimed"]), said)
+    return [table, *(notes.lines() if notes else [])]

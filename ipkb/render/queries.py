@@ -26,6 +26,15 @@ def as_of_line(day: str, figures: bool = False) -> Text:
     return Text(as_of_text(day, figures), style="dim")
 
 
+def designation_title(ref: Mapping[str, object]) -> Text:
+    """`Holders of National IP Demonstration City 国家知识产权示范城市 (national-ip-demonstration-city)`: the
+    designation `list --designation` took its words to name, above its holders (its name on --as-of's day)."""
+    title = Text("Holders of ")
+    title.append(str(ref.get("name_then") or ref["name"]), style="bold")
+    zh = ref.get("zh_then") or ref.get("zh")
+    return title.append(f"{' ' + str(zh) if zh else ''} ({ref['id']})")
+
+
 def entity_table(
     rows: Sequence[Mapping[str, object]],
     extra_columns: Iterable[str] = (),
