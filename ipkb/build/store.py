@@ -25,9 +25,8 @@ if TYPE_CHECKING:  # the query path does not pay for defining the model's datacl
 # fails until it is copied here, so a changed column cannot keep the old version), and STORE_EPOCH is
 # bumped by hand when what goes into unchanged columns changes meaning. Literals, so that a query, which
 # never imports sqlmodel, can compare them with the version a store was built with.
-STORE_EPOCH = "16"  # 13: a place's first pinyin word only when it is its stem; 14: aliases' pinyin, simplified
-# 15: names folded with British spellings written American (text.fold: a name's centre is center); 16: and so
-# a compound ending in one (subcentre is subcenter)
+STORE_EPOCH = "16"  # 14: aliases' pinyin, simplified; 15: names fold British spellings American (centre is
+# center); 16: a compound ending in one too (subcentre is subcenter)
 TABLES_DIGEST = "a8a8276d091e3237"
 STORE_VERSION = f"{STORE_EPOCH}.{TABLES_DIGEST}"
 # A stat signature is trusted only for files last written more than this before it was taken: a file
