@@ -18,6 +18,8 @@ import pytest
         (["list", "--designation", "  "], ["--designation needs a designation, and was given only spaces"]),
         (["list", "--type", ""], ["--type needs an entity type, and was given an empty text", "types: agency, brand"]),
         (["neighbors", "huzhou", "--via", " "], ["--via needs a relation type, and was given only spaces"]),
+        # facts --in "" gave every figure, export --in "" and --root "" the whole KB
+        (["facts", "--in", ""], ["--in needs an entity, and was given an empty text"]),
     ],
 )
 @pytest.mark.parametrize("as_json", [False, True])
@@ -33,6 +35,14 @@ def test_a_wrong_question_is_a_usage_error_not_an_empty_answer(
     assert all(w in said for w in words), said
     if as_json:
         assert json.loads(result.stderr)["ok"] is False
+
+
+@pytest.mark.parametrize(("option", "said"), [("--in", "only spaces"), ("--root", "an empty text")])
+def test_an_export_of_an_empty_place_or_root_is_a_usage_error(run, option: str, said: str) -> None:
+    """`export --in ""` and `--root ""` exported the whole KB, as if neither were given."""
+    result = run("export", "-f", "json", "-o", "-", option, " " if said == "only spaces" else "")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{option} needs an entity, and was given {said}" in result.stderr
 
 
 def test_a_right_question_still_answers(run) -> None:

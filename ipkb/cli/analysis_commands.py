@@ -98,10 +98,10 @@ def facts(
         metric = _metric_id(metric, list(store.metrics()))
     types = kb.check_types(types)
     inside = None
-    if within:
+    if within is not None:
         from ipkb.read.traverse import contained_in
 
-        place = kb.resolve(within)[0]
+        place = kb.resolve_as(within, "--in", "an entity")
         inside = contained_in(store, place) | {place}
     rows = views_analysis.compare_metric(store, metric, types, inside, period)
     undated = len(views_analysis.compare_metric(store, metric, types, inside, period, "undated"))

@@ -81,8 +81,8 @@ def export(
 
     types = kb.check_types(types, [r for r in relations or () if r != CITES])  # cites: an export's edge to a source
     store = kb.store
-    root_id = kb.resolve(root)[0] if root else None
-    place_id = kb.resolve(within)[0] if within else None
+    root_id = kb.resolve_as(root, "--root", "an entity") if root is not None else None
+    place_id = kb.resolve_as(within, "--in", "an entity") if within is not None else None
     exporter = module(fmt)
     if hasattr(exporter, "ready"):
         exporter.ready()  # svg and png: Graphviz is installed, before any graph is built

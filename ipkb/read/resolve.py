@@ -49,15 +49,18 @@ def named_as(store: Store, text: str, words: str) -> str | None:
 
 def resolve_as(store: Store, name: str, option: str, role: str) -> str:
     """The entity id `name` names, which `option` needs to be of a role's types: `a place` (the schema's
-    place types) or `a designation` (the range of its designation relation); else a UsageError that says
+    place types), `a designation` (the range of its designation relation) or `an entity` (any); an empty
+    `name` is a UsageError (`--in ""` is no question for every entity), as is one of another type, which says
     what it is and what is expected (`huzhou` is a city, not a designation), with how to list those."""
     from json import loads
 
     from ipkb.text import a_or_an
 
     roles = store.roles()
-    if role == "a place":
-        wanted: list[str] | None = sorted(roles.places) or None  # a schema without places: any
+    if role == "an entity":  # of any type
+        wanted: list[str] | None = None
+    elif role == "a place":
+        wanted = sorted(roles.places) or None  # a schema without places: any
     else:
         confers = store.relation_types().get(roles.designation or "")
         wanted = sorted(loads(confers["range"])) if confers is not None and confers["range"] else None
