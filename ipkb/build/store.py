@@ -338,7 +338,7 @@ def _build(kb: str, db: str, full: bool) -> list[Problem]:
                         if in_place:
                             raise
                         clashes.append(exc)
-                part.rows = None  # written: the build keeps only its summary and problems
+                part.rows = part.batch = None  # written: the build keeps only its summary and problems
                 fresh[part.name] = part
         except FileNotFoundError as exc:  # a file vanished under the build: start again
             raise Replaced(exc.filename) from exc

@@ -10,11 +10,88 @@ import json
 import marshal
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ipkb.model import Problem
+
+
+Values = tuple[Any, ...]
+
+
+@dataclass
+class Batch:
+    """A part's rows as the writer inserts them: tuples of `columns`, and the texts of the full-text indexes,
+    one per entity (or relation). What only the writer knows (rowids; a relation's or fact's citations' owner,
+    here its index in the file) it adds. Made where the file is read, so a worker does this work, not the one
+    process that writes every file in turn; and tuples cost less to send than rows keyed by column."""
+
+    columns: dict[str, tuple[str, ...]]
+    entities: list[Values]
+    names: list[Values]
+    fts: list[tuple[str, str]]  # names (each text once, ' | ' between), description
+    chars: list[tuple[int, str]]  # tokens in the names spelt one character per token, that spelling
+    syllables: list[str | None]  # the pinyin names, or None
+    relations: list[Values]
+    relation_texts: list[str | None]
+    facts: list[Values]
+    entity_citations: list[Values]
+    relation_citations: list[Values]
+    fact_citations: list[Values]
+
+    @classmethod
+    def of(cls, rows: Any, file: str) -> Batch:
+        """The batch of a part's Rows (ipkb.build.parts) read from `file`."""
+        from ipkb.text import char_tokens
+
+        def values(table: str, dicts: list[dict[str, Any]]) -> list[Values]:
+            """The rows' values in the order of their keys (the same in every row to_rows makes), and `file`."""
+            names = tuple(dicts[0]) if dicts else ()
+            columns[table] = (*names, "file")
+            if not dicts:
+                return []
+            get = itemgetter(*names)
+            return [(*get(row), file) for row in dicts] if len(names) > 1 else [(get(row), file) for row in dicts]
+
+        columns: dict[str, tuple[str, ...]] = {"name": ("entity_id", "text", "folded", "kind")}
+        entities = values("entity", rows.entities)
+        names, fts, chars, syllables = [], [], [], []
+        for entity, entity_names in zip(rows.entities, rows.names, strict=True):
+            entity_id = entity["id"]
+            names += [(entity_id, n["text"], n["folded"], n["kind"]) for n in entity_names]
+            distinct = list(dict.fromkeys(n["text"] for n in entity_names))
+            fts.append((" | ".join(distinct), entity["description"] or ""))
+            spelt = char_tokens(distinct)
+            chars.append((spelt.count(" ") + 1, spelt))
+            pinyin = [n["text"] for n in entity_names if n["kind"] == "pinyin"]
+            syllables.append(" | ".join(pinyin) if pinyin else None)
+        relations = values("relation", rows.relations)
+        facts = values("fact", rows.facts)
+        cited: dict[str, list[Values]] = {"entity": [], "relation": [], "fact": []}
+        citation_columns = ("owner_kind", "owner", "source_id", "quote", "via", "ordinal")
+        columns["citation"] = citation_columns
+        ids = [entity["id"] for entity in rows.entities]
+        get = itemgetter(*citation_columns)
+        for citation in rows.citations:
+            kind, owner, *rest = get(citation)
+            cited[kind].append((kind, ids[owner] if kind == "entity" else owner, *rest))
+        return cls(
+            columns,
+            entities,
+            names,
+            fts,
+            chars,
+            syllables,
+            relations,
+            list(rows.relation_texts),
+            facts,
+            cited["entity"],
+            cited["relation"],
+            cited["fact"],
+        )
 
 
 class Replaced(Exception):
@@ -80,54 +157,70 @@ class StoreWriter:
         return value
 
     def add(self, part: Any) -> None:
-        """Insert a freshly read part's rows, numbered after the rows already there."""
-        from ipkb.text import char_tokens
-
-        rows, file = part.rows, part.name
-        entities, names, fts, chars, relations, facts = [], [], [], [], [], []
-        syllables: list[tuple[int, str]] = []
-        relation_texts: list[tuple[int, str]] = []
-        owners: dict[str, list[str]] = {"entity": [], "relation": [], "fact": []}
-        for entity, entity_names in zip(rows.entities, rows.names, strict=True):
-            names += [{**name, "entity_id": entity["id"]} for name in entity_names]
-            distinct = list(dict.fromkeys(name["text"] for name in entity_names))
-            fts.append((self.entity_id, " | ".join(distinct), entity["description"] or ""))
-            spelt = char_tokens(distinct)
-            chars_rowid = (spelt.count(" ") + 1) << 32 | self.entity_id  # short names first: see tables.py
+        """Insert a freshly read part's rows, numbered after the rows already there. The rows come as its
+        Batch, made where the file was read (in a worker), so that this process, which writes every file in
+        turn, only numbers them."""
+        batch: Batch = part.batch if part.batch is not None else Batch.of(part.rows, part.name)
+        con, first, insert_rows = self.con, self.entity_id, self._insert_rows
+        entities, fts, chars, syllables = [], [], [], []
+        rowid = first
+        for row, (names, description), (tokens, spelt), pinyin in zip(
+            batch.entities, batch.fts, batch.chars, batch.syllables, strict=True
+        ):
+            chars_rowid = tokens << 32 | rowid  # short names first: see tables.py
+            entities.append((*row, rowid, chars_rowid))
+            fts.append((rowid, names, description))
             chars.append((chars_rowid, spelt))
-            pinyin = [name["text"] for name in entity_names if name["kind"] == "pinyin"]
-            if pinyin:
-                syllables.append((chars_rowid, " | ".join(pinyin)))
-            entities.append({**entity, "rowid": self.entity_id, "file": file, "chars_rowid": chars_rowid})
-            owners["entity"].append(entity["id"])
-            self.entity_id += 1
-        for relation in rows.relations:
-            relations.append({**relation, "rowid": self.relation_id, "file": file})
-            texts = [v for v in json.loads(relation["qualifiers"]).values() if isinstance(v, str)]
-            if texts:
-                relation_texts.append((self.relation_id, " | ".join(texts)))
-            owners["relation"].append(str(self.relation_id))
-            self.relation_id += 1
-        for fact in rows.facts:
-            facts.append({**fact, "rowid": self.fact_id, "file": file})
-            owners["fact"].append(str(self.fact_id))
-            self.fact_id += 1
-        citations = [{**c, "owner": owners[c["owner_kind"]][c["owner"]]} for c in rows.citations]
+            if pinyin is not None:
+                syllables.append((chars_rowid, pinyin))
+            rowid += 1
+        self.entity_id = rowid
+        relations, relation_texts = [], []
+        rowid = first_relation = self.relation_id
+        for row, texts in zip(batch.relations, batch.relation_texts, strict=True):
+            relations.append((*row, rowid))
+            if texts is not None:
+                relation_texts.append((rowid, texts))
+            rowid += 1
+        self.relation_id = rowid
+        first_fact = self.fact_id
+        facts = [(*row, first_fact + i) for i, row in enumerate(batch.facts)]
+        self.fact_id += len(facts)
+        # a relation's or a fact's citations name it by its rowid, as text
+        citations = batch.entity_citations + [
+            (kind, str(first_relation + owner), *rest) for kind, owner, *rest in batch.relation_citations
+        ]
+        citations += [(kind, str(first_fact + owner), *rest) for kind, owner, *rest in batch.fact_citations]
         problems = [(p.line, p.message, p.hint, p.severity) for p in part.problems]
         summary, found = marshal.dumps(part.summary, 4), marshal.dumps(problems, 4)
-        con = self.con
-        insert(con, "entity", entities)
-        insert(con, "name", names, rowid=False)
+        insert_rows("entity", batch.columns["entity"] + ("rowid", "chars_rowid"), entities)
+        insert_rows("name", batch.columns["name"], batch.names)
         con.executemany("INSERT INTO entity_fts (rowid, names, description) VALUES (?, ?, ?)", fts)
         con.executemany("INSERT INTO entity_chars (rowid, names) VALUES (?, ?)", chars)
         con.executemany("INSERT INTO entity_syllables (rowid, pinyin) VALUES (?, ?)", syllables)
-        insert(con, "relation", relations)
+        insert_rows("relation", batch.columns["relation"] + ("rowid",), relations)
         con.executemany("INSERT INTO relation_fts (rowid, qualifiers) VALUES (?, ?)", relation_texts)
-        insert(con, "fact", facts)
-        insert(con, "citation", citations, rowid=False)
+        insert_rows("fact", batch.columns["fact"] + ("rowid",), facts)
+        insert_rows("citation", batch.columns["citation"], citations)
         insert(
-            con, "part", [{"file": file, "key": part.key, "digest": part.digest, "summary": summary, "problems": found}]
+            con,
+            "part",
+            [{"file": part.name, "key": part.key, "digest": part.digest, "summary": summary, "problems": found}],
         )
+
+    def _insert_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """Insert `rows`, tuples of `columns`; the first time, `columns` are checked against the table's (every
+        column but an unnamed rowid): a column missing or unknown is an error, not a NULL."""
+        if not rows:
+            return
+        sql = _TUPLE_INSERTS.get((table, columns))
+        if sql is None:
+            declared = {row[1] for row in self.con.execute(f"PRAGMA table_info({table})")}
+            if set(columns) != declared - ({"rowid"} - set(columns)) or len(set(columns)) != len(columns):
+                raise sqlite3.ProgrammingError(f"rows for {table} have columns {columns}, the table {sorted(declared)}")
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            _TUPLE_INSERTS[(table, columns)] = sql
+        self.con.executemany(sql, rows)
 
     def finish(self, problems: list[Problem], meta: dict[str, str], commit: bool = True) -> None:
         """Make the deferred indexes, record the build's problems and meta, and commit (unless the caller
@@ -251,6 +344,7 @@ def delete_rows(con: sqlite3.Connection, file: str) -> None:
 
 
 _INSERTS: dict[tuple[str, bool], str] = {}
+_TUPLE_INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
 def insert_sql(con: sqlite3.Connection, table: str, rowid: bool = True) -> str:
