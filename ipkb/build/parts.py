@@ -25,6 +25,8 @@ from ipkb.build.writer import Batch
 from ipkb.errors import IpkbError
 from ipkb.model import EntityRecord, FormerName, Problem
 
+# One encoder for every row's JSON: json.dumps with options other than its defaults makes one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
 
 
@@ -146,8 +148,7 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
     from ipkb.build.derive import name_rows, pinyin_of
     from ipkb.text import has_han, may_be_traditional, simplified
 
-    def js(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    js = _JSON.encode  # what json.dumps(value, ensure_ascii=False, sort_keys=True) gives
 
     def line(position: Any) -> int:
         return position.line if position else 0
