@@ -18,10 +18,10 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from ipkb.build.batch import Batch
 from ipkb.build.record_checks import FileRecords, check_file
 from ipkb.build.schema import Schema
 from ipkb.build.summary import Summary, summarize
-from ipkb.build.writer import Batch
 from ipkb.errors import IpkbError
 from ipkb.model import EntityRecord, FormerName, Problem
 

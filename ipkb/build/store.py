@@ -360,6 +360,7 @@ def _build(kb: str, db: str, full: bool) -> list[Problem]:
         try:
             stored = out.stored_parts(kept)
             fresh = write_fresh(out)
+            out.index_meanwhile()  # while the checks below run
             parts = [fresh.get(s.name) or Part(s.name, *stored[s.name]) for s in sources]
             found = [p for part in parts for p in part.problems]
             unreadable = {p.name: p.unread for p in parts if p.unread is not None}

@@ -9,89 +9,14 @@ from __future__ import annotations
 import json
 import marshal
 import sqlite3
+import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ipkb.build.batch import Batch
     from ipkb.model import Problem
-
-
-Values = tuple[Any, ...]
-
-
-@dataclass
-class Batch:
-    """A part's rows as the writer inserts them: tuples of `columns`, and the texts of the full-text indexes,
-    one per entity (or relation). What only the writer knows (rowids; a relation's or fact's citations' owner,
-    here its index in the file) it adds. Made where the file is read, so a worker does this work, not the one
-    process that writes every file in turn; and tuples cost less to send than rows keyed by column."""
-
-    columns: dict[str, tuple[str, ...]]
-    entities: list[Values]
-    names: list[Values]
-    fts: list[tuple[str, str]]  # names (each text once, ' | ' between), description
-    chars: list[tuple[int, str]]  # tokens in the names spelt one character per token, that spelling
-    syllables: list[str | None]  # the pinyin names, or None
-    relations: list[Values]
-    relation_texts: list[str | None]
-    facts: list[Values]
-    entity_citations: list[Values]
-    relation_citations: list[Values]
-    fact_citations: list[Values]
-
-    @classmethod
-    def of(cls, rows: Any, file: str) -> Batch:
-        """The batch of a part's Rows (ipkb.build.parts) read from `file`."""
-        from ipkb.text import char_tokens
-
-        def values(table: str, dicts: list[dict[str, Any]]) -> list[Values]:
-            """The rows' values in the order of their keys (the same in every row to_rows makes), and `file`."""
-            names = tuple(dicts[0]) if dicts else ()
-            columns[table] = (*names, "file")
-            if not dicts:
-                return []
-            get = itemgetter(*names)
-            return [(*get(row), file) for row in dicts] if len(names) > 1 else [(get(row), file) for row in dicts]
-
-        columns: dict[str, tuple[str, ...]] = {"name": ("entity_id", "text", "folded", "kind")}
-        entities = values("entity", rows.entities)
-        names, fts, chars, syllables = [], [], [], []
-        for entity, entity_names in zip(rows.entities, rows.names, strict=True):
-            entity_id = entity["id"]
-            names += [(entity_id, n["text"], n["folded"], n["kind"]) for n in entity_names]
-            distinct = list(dict.fromkeys(n["text"] for n in entity_names))
-            fts.append((" | ".join(distinct), entity["description"] or ""))
-            spelt = char_tokens(distinct)
-            chars.append((spelt.count(" ") + 1, spelt))
-            pinyin = [n["text"] for n in entity_names if n["kind"] == "pinyin"]
-            syllables.append(" | ".join(pinyin) if pinyin else None)
-        relations = values("relation", rows.relations)
-        facts = values("fact", rows.facts)
-        cited: dict[str, list[Values]] = {"entity": [], "relation": [], "fact": []}
-        citation_columns = ("owner_kind", "owner", "source_id", "quote", "via", "ordinal")
-        columns["citation"] = citation_columns
-        ids = [entity["id"] for entity in rows.entities]
-        get = itemgetter(*citation_columns)
-        for citation in rows.citations:
-            kind, owner, *rest = get(citation)
-            cited[kind].append((kind, ids[owner] if kind == "entity" else owner, *rest))
-        return cls(
-            columns,
-            entities,
-            names,
-            fts,
-            chars,
-            syllables,
-            relations,
-            list(rows.relation_texts),
-            facts,
-            cited["entity"],
-            cited["relation"],
-            cited["fact"],
-        )
 
 
 class Replaced(Exception):
@@ -112,6 +37,8 @@ class StoreWriter:
     def __init__(self, con: sqlite3.Connection, gone: Iterable[str] = (), deferred: Iterable[str] = ()) -> None:
         self.con = con
         self.deferred = list(deferred)
+        self._indexing: threading.Thread | None = None
+        self._indexing_failed: list[BaseException] = []
         for name in gone:  # removed, or read again
             delete_rows(con, name)
         self.entity_id, self.relation_id, self.fact_id = (self._next_rowid(t) for t in ("entity", "relation", "fact"))
@@ -160,6 +87,8 @@ class StoreWriter:
         """Insert a freshly read part's rows, numbered after the rows already there. The rows come as its
         Batch, made where the file was read (in a worker), so that this process, which writes every file in
         turn, only numbers them."""
+        from ipkb.build.batch import Batch
+
         batch: Batch = part.batch if part.batch is not None else Batch.of(part.rows, part.name)
         con, first, insert_rows = self.con, self.entity_id, self._insert_rows
         entities, fts, chars, syllables = [], [], [], []
@@ -222,10 +151,37 @@ class StoreWriter:
             _TUPLE_INSERTS[(table, columns)] = sql
         self.con.executemany(sql, rows)
 
+    def index_meanwhile(self) -> None:
+        """Start making the deferred indexes in a thread, once every row is in: SQLite lets go of the GIL while
+        it sorts, so the KB-wide checks (Python) run on the other core meanwhile. `finish` waits for it;
+        `close` stops it (the build failed)."""
+        if not self.deferred or self._indexing is not None:
+            return
+        deferred, self.deferred = self.deferred, []
+
+        def make() -> None:
+            try:
+                for sql in deferred:
+                    self.con.execute(sql)
+            except BaseException as exc:  # raised again by `finish`, in the build's thread
+                self._indexing_failed.append(exc)
+
+        self._indexing = threading.Thread(target=make, name="ipkb-indexes", daemon=True)
+        self._indexing.start()
+
+    def _indexed(self) -> None:
+        """Wait for the indexes `index_meanwhile` makes; raise what stopped them."""
+        if self._indexing is not None:
+            self._indexing.join()
+            self._indexing = None
+        if self._indexing_failed:
+            raise self._indexing_failed.pop()
+
     def finish(self, problems: list[Problem], meta: dict[str, str], commit: bool = True) -> None:
-        """Make the deferred indexes, record the build's problems and meta, and commit (unless the caller
-        commits)."""
+        """Make the deferred indexes (or wait for them), record the build's problems and meta, and commit
+        (unless the caller commits)."""
         con = self.con
+        self._indexed()
         for sql in self.deferred:
             con.execute(sql)
         con.execute("DELETE FROM problem")
@@ -237,12 +193,16 @@ class StoreWriter:
             con.commit()
 
     def close(self) -> None:
+        if self._indexing is not None:  # the build stopped before `finish`: the store is dropped
+            self.con.interrupt()
+            self._indexing.join()
         self.con.close()
 
 
 def _connect_temporary(tmp: Path) -> sqlite3.Connection:
-    """A connection for building the store in `tmp`: no journal, no syncing (a crash leaves only `tmp`)."""
-    con = sqlite3.connect(tmp)
+    """A connection for building the store in `tmp`: no journal, no syncing (a crash leaves only `tmp`); its
+    indexes may be made in another thread (StoreWriter.index_meanwhile), one thread using it at a time."""
+    con = sqlite3.connect(tmp, check_same_thread=False)
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
     con.execute(f"PRAGMA cache_size=-{StoreWriter.CACHE_KIB}")
