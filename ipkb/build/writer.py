@@ -40,6 +40,7 @@ class StoreWriter:
         self.deferred = list(deferred)
         self._indexing: threading.Thread | None = None
         self._indexing_failed: list[BaseException] = []
+        self._stopping = False
         for name in gone:  # removed, or read again
             delete_rows(con, name)
         self.entity_id, self.relation_id, self.fact_id = (self._next_rowid(t) for t in ("entity", "relation", "fact"))
@@ -164,6 +165,8 @@ class StoreWriter:
             try:  # a smaller cache to sort in: the checks' memory and the sorts' now add up (peak 384 -> 365 MB)
                 self.con.execute(f"PRAGMA cache_size=-{self.INDEX_CACHE_KIB}")
                 for sql in deferred:
+                    if self._stopping:
+                        return
                     self.con.execute(sql)
             except BaseException as exc:  # raised again by `finish`, in the build's thread
                 self._indexing_failed.append(exc)
@@ -196,8 +199,10 @@ class StoreWriter:
 
     def close(self) -> None:
         if self._indexing is not None:  # the build stopped before `finish`: the store is dropped
-            self.con.interrupt()
-            self._indexing.join()
+            self._stopping = True
+            while self._indexing.is_alive():  # an interrupt between two statements stops neither: again
+                self.con.interrupt()
+                self._indexing.join(0.05)
         self.con.close()
 
 
