@@ -358,8 +358,7 @@ def _build(kb: str, db: str, full: bool) -> list[Problem]:
         then the KB-wide checks, over every file's summary, decide whether it is finished or dropped."""
         out = StoreWriter.copied(tmp, db_file, keys, kept) if keys else StoreWriter.new(tmp, schema)
         try:
-            stored = out.stored_parts(kept)
-            fresh = write_fresh(out)
+            stored, fresh = out.stored_parts(kept), write_fresh(out)
             out.index_meanwhile()  # while the checks below run
             parts = [fresh.get(s.name) or Part(s.name, *stored[s.name]) for s in sources]
             found = [p for part in parts for p in part.problems]
