@@ -89,6 +89,8 @@ SAME_EITHER_WAY = {
     "windows line ends": "- id: a\r\n  name: A\r\n",
     "quoted numbers and dates": "- id: a\n  period: '2023'\n  date: 2021-08-19\n  value: 1.5\n",
     "an item holding a list": "- id: a\n  tags:\n    -\n      - x\n      - y\n",
+    "dashes, dots and a percent inside a line": "- id: a\n  note: x --- y ... 5%\n  name: wait...\n",
+    "numbers inside a text": "- id: a\n  note: 'see 017, 1e3 and 1:30'\n",
 }
 DECLINED = {
     "a YAML 1.1 boolean": "- id: a\n  flag: yes\n",
@@ -106,6 +108,12 @@ DECLINED = {
     "a second document": "- id: a\n---\n- id: b\n",
     "a mapping at the top": "id: a\n",
     "a lone carriage return": "- id: a\r  name: A\n",
+    "a document start first": "---\n- id: a\n",
+    "a directive": "%YAML 1.1\n---\n- id: a\n",
+    "a document end": "- id: a\n...\n",
+    "a line separator": "- id: a\u2028b\n",
+    "an octal in a flow list": "- id: a\n  values: [1, 0o17]\n",
+    "a binary number": "- id: a\n  value: 0b101\n",
 }
 
 

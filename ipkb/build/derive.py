@@ -45,6 +45,7 @@ _SPACE_AFTER_OPENING = re.compile(r"([(（\[【《“‘]) ")
 _SPACE_BEFORE_CLOSING = re.compile(r" ([)）\]】》”’,，.。、;；:：!！?？])")
 _ASCII_QUOTED = re.compile(r'" ?([^"]*?) ?"')
 _SPACED_DASH = re.compile(r" ?([—～~]) ?")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 @lru_cache(maxsize=1)
@@ -55,10 +56,11 @@ def _teach_pypinyin() -> None:
 
 
 @lru_cache(maxsize=65536)
-def _word_syllables(word: str) -> tuple[str, ...]:
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The word's syllables, each cut into runs of letters or digits and single marks."""
     from pypinyin import Style, lazy_pinyin
 
-    return tuple(lazy_pinyin(word, style=Style.TONE))
+    return tuple(token for item in lazy_pinyin(word, style=Style.TONE) for token in _TOKEN.findall(item))
 
 
 def _syllables(zh: str) -> list[str]:
@@ -73,8 +75,7 @@ def _syllables(zh: str) -> list[str]:
     _teach_pypinyin()
     tokens: list[str] = []
     for word in seg(zh):
-        for item in _word_syllables(word):
-            tokens += re.findall(r"\w+|[^\w\s]", item)
+        tokens += _word_tokens(word)
     return tokens
 
 

@@ -51,6 +51,10 @@ class FieldChecks:
 
     def text(self, file: str, record: Mapping, key: str, required: bool = False) -> str | None:
         value = record.get(key)
+        if type(value) is str and len(value) <= MAX_TEXT:  # nearly every text: the checks below, in short
+            if key != "id" and control_character(value, key in MULTILINE_KEYS) is not None:
+                self.no_controls(file, self.line(record, key), key, value, key in MULTILINE_KEYS)
+            return value
         if value is None:
             if required:
                 self.error(file, self.line(record), f"missing required key {key!r}")

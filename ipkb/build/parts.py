@@ -18,12 +18,15 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from ipkb.build.batch import Batch
 from ipkb.build.record_checks import FileRecords, check_file
 from ipkb.build.schema import Schema
 from ipkb.build.summary import Summary, summarize
 from ipkb.errors import IpkbError
 from ipkb.model import EntityRecord, FormerName, Problem
 
+# One encoder for every row's JSON: json.dumps with options other than its defaults makes one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
 
 
@@ -61,6 +64,7 @@ class Rows:
     relations: list[Row] = field(default_factory=list)
     facts: list[Row] = field(default_factory=list)
     citations: list[Row] = field(default_factory=list)
+    relation_texts: list[str | None] = field(default_factory=list)  # per relation: its text qualifiers, or None
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Part:
     problems: list[Problem]
     rows: Rows | None = None  # None for a part read back from the store (its rows are already there)
     digest: str = ""  # SHA-256 of the bytes parsed (store.build compares it with the bytes it hashed)
+    batch: Batch | None = None  # its rows as the writer takes them (made in the worker that read the file)
 
     @property
     def unread(self) -> int | None:
@@ -143,8 +148,7 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
     from ipkb.build.derive import name_rows, pinyin_of
     from ipkb.text import has_han, may_be_traditional, simplified
 
-    def js(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    js = _JSON.encode  # what json.dumps(value, ensure_ascii=False, sort_keys=True) gives
 
     def line(position: Any) -> int:
         return position.line if position else 0
@@ -191,6 +195,9 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
                 "line": line(r.position),
             }
         )
+        # in the order of the row's JSON (keys sorted), without reading it back
+        texts = [v for _, v in sorted(r.qualifiers.items()) if isinstance(v, str)]
+        rows.relation_texts.append(" | ".join(texts) if texts else None)
         rows.citations += cited("relation", index, r.sources)
     for index, f in enumerate(records.facts):
         rows.facts.append(
@@ -266,8 +273,13 @@ def _die_with(parent: int) -> None:
 
 
 def _read_in_worker(source: Source) -> Part:
+    """A part as the writer takes it: its Batch, made here rather than in the one process that writes, and
+    not its Rows, which would cost that process more to receive."""
     assert _worker_schema is not None
-    return read_part(source, _worker_schema)
+    part = read_part(source, _worker_schema)
+    assert part.rows is not None
+    part.batch, part.rows = Batch.of(part.rows, part.name), None
+    return part
 
 
 def read_parts(sources: list[Source], schema: Schema) -> Iterator[Part]:

@@ -338,7 +338,7 @@ def _build(kb: str, db: str, full: bool) -> list[Problem]:
                         if in_place:
                             raise
                         clashes.append(exc)
-                part.rows = None  # written: the build keeps only its summary and problems
+                part.rows = part.batch = None  # written: the build keeps only its summary and problems
                 fresh[part.name] = part
         except FileNotFoundError as exc:  # a file vanished under the build: start again
             raise Replaced(exc.filename) from exc
@@ -358,8 +358,8 @@ def _build(kb: str, db: str, full: bool) -> list[Problem]:
         then the KB-wide checks, over every file's summary, decide whether it is finished or dropped."""
         out = StoreWriter.copied(tmp, db_file, keys, kept) if keys else StoreWriter.new(tmp, schema)
         try:
-            stored = out.stored_parts(kept)
-            fresh = write_fresh(out)
+            stored, fresh = out.stored_parts(kept), write_fresh(out)
+            out.index_meanwhile()  # while the checks below run
             parts = [fresh.get(s.name) or Part(s.name, *stored[s.name]) for s in sources]
             found = [p for part in parts for p in part.problems]
             unreadable = {p.name: p.unread for p in parts if p.unread is not None}

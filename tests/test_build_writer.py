@@ -1,0 +1,109 @@
+"""The writer's share of a build: rows arrive from the workers as tuples (batch.Batch), and the new store's
+indexes are made while the KB-wide checks run (StoreWriter.index_meanwhile); see docs/performance.md."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from ipkb.build import parts
+from ipkb.build.parts import Source, read_part
+from ipkb.build.schema import Schema, load_schema
+from ipkb.build.store import build
+from ipkb.build.writer import StoreWriter
+
+
+def schema_of(kb: Path) -> Schema:
+    return load_schema(kb / "schema.yaml", "schema.yaml", [])
+
+
+def sources(kb: Path) -> list[Source]:
+    return [
+        Source(path, f"kb/{folder}/{path.name}", folder, "")
+        for folder in ("entities", "relations", "facts")
+        for path in sorted((kb / folder).glob("*.yaml"))
+    ]
+
+
+def test_a_worker_sends_its_rows_as_a_batch_only(mini_kb: Path) -> None:
+    """What crosses to the writer is the tuples it inserts, not the rows keyed by column as well."""
+    parts._worker_schema = schema_of(mini_kb)
+    try:
+        for source in sources(mini_kb):
+            part = parts._read_in_worker(source)
+            assert part.rows is None and part.batch is not None, source.name
+            assert len(part.batch.entities) == len(part.summary[0]), source.name
+            assert len(part.batch.relations) == len(part.summary[1]), source.name
+    finally:
+        parts._worker_schema = None
+
+
+def test_rows_from_batches_fill_the_store_as_rows_keyed_by_column_did(mini_kb: Path, tmp_path: Path) -> None:
+    """Every column the writer's tuples name is the table's, and no column is left out (a NULL would pass)."""
+    build(mini_kb, tmp_path / "kb.sqlite")
+    con = sqlite3.connect(tmp_path / "kb.sqlite")
+    try:
+        for table in ("entity", "relation", "fact", "citation", "name"):
+            columns = [row[1] for row in con.execute(f"PRAGMA table_info({table})")]
+            for column in columns:
+                if column in ("note", "quote", "via", "zh", "pinyin", "description", "unit", "period", "bound"):
+                    continue  # may be NULL by nature
+                nulls = con.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} IS NULL").fetchone()[0]
+                assert nulls == 0, (table, column)
+        chars = con.execute("SELECT COUNT(*) FROM entity e JOIN entity_chars c ON c.rowid = e.chars_rowid")
+        assert chars.fetchone()[0] == con.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_tuples_missing_a_column_are_refused(mini_kb: Path, tmp_path: Path) -> None:
+    out = StoreWriter.new(tmp_path / "new.sqlite", schema_of(mini_kb))
+    try:
+        part = read_part(sources(mini_kb)[0], schema_of(mini_kb))
+        assert part.rows is not None
+        for row in part.rows.entities:
+            del row["confidence"]
+        with pytest.raises(sqlite3.ProgrammingError, match="confidence"):
+            out.add(part)
+    finally:
+        out.close()
+
+
+def test_the_indexes_made_meanwhile_are_in_the_store(mini_kb: Path, tmp_path: Path) -> None:
+    out = StoreWriter.new(tmp_path / "new.sqlite", schema_of(mini_kb))
+    wanted = set(out.deferred)
+    assert wanted
+    try:
+        for source in sources(mini_kb):
+            out.add(read_part(source, schema_of(mini_kb)))
+        out.index_meanwhile()
+        out.finish([], {"made_by": "test"})
+        made = {sql for (sql,) in out.con.execute("SELECT sql FROM sqlite_master WHERE type = 'index'") if sql}
+        assert made == wanted
+    finally:
+        out.close()
+
+
+def test_an_index_that_fails_meanwhile_fails_the_build(mini_kb: Path, tmp_path: Path) -> None:
+    out = StoreWriter.new(tmp_path / "new.sqlite", schema_of(mini_kb))
+    out.deferred.append("CREATE INDEX broken ON no_such_table (x)")
+    try:
+        out.index_meanwhile()
+        with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+            out.finish([], {"made_by": "test"})
+    finally:
+        out.close()
+
+
+def test_a_build_stopped_while_indexing_closes_at_once(mini_kb: Path, tmp_path: Path) -> None:
+    """A build the checks find errors in drops its store without waiting for its indexes."""
+    out = StoreWriter.new(tmp_path / "new.sqlite", schema_of(mini_kb))
+    out.deferred = ["WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n"]
+    out.index_meanwhile()
+    closing = threading.Thread(target=out.close, daemon=True)
+    closing.start()
+    closing.join(timeout=20)
+    assert not closing.is_alive()  # close interrupted the endless statement instead of waiting for it
