@@ -22,7 +22,7 @@ from rich.segment import Segment
 from rich.text import Span, Text
 
 from ipkb.render.terminal import columns
-from ipkb.render.wrap import _UNBROKEN, hyphen_pieces, unbroken_width, width_of, wrap_whole_words
+from ipkb.render.wrap import _UNBROKEN, NO_BREAK, hyphen_pieces, line_ranges, unbroken_width, width_of, wrap_whole_words
 from ipkb.text import has_han
 
 Justify = Literal["left", "right"]
@@ -78,9 +78,31 @@ class Cell(NamedTuple):
         return Text(self.plain, spans=self.spans)
 
     def wrap(self, console: Console, width: int, hyphens: bool = False) -> list[Cell]:
+        plain = not self.spans and self.plain.isprintable()  # most cells: cut as strings, no Text a line
         if hyphens or has_han(self.plain):  # between characters, but not inside 2022 or 12330
+            if plain:
+                cut = [self.plain[a:b].replace(NO_BREAK, " ") for a, b in line_ranges(self.plain, width, hyphens)]
+                return [Cell.of(line) for line in cut]
             return [Cell.of(line) for line in wrap_whole_words(self.text(), width, hyphens)]
+        if plain and self.plain.isascii():
+            return self._wrap_plain(width)
         return [Cell.of(line) for line in self.text().wrap(console, width, overflow="fold")]
+
+    def _wrap_plain(self, width: int) -> list[Cell]:
+        """What `Text.wrap(width, overflow="fold")` makes of unstyled printable ASCII, without a Text per line
+        (a long list wraps 50,000 cells): rich's own line divider, each line's spaces past the width dropped
+        and the line cropped to it (rstrip_end, truncate)."""
+        from rich._wrap import divide_line
+
+        plain = self.plain
+        offsets = divide_line(plain, width, fold=True)
+        lines = []
+        for start, end in zip([0, *offsets], [*offsets, len(plain)], strict=True):
+            line = plain[start:end]
+            if len(line) > width:
+                line = line[: len(line) - min(len(line) - len(line.rstrip()), len(line) - width)][:width]
+            lines.append(Cell(line, [], len(line)))
+        return lines
 
 
 EMPTY = Cell("", [], 0)

@@ -39,39 +39,54 @@ def wrap_whole_words(text: Text, width: int, hyphens: bool = False) -> list[Text
     here."""
     lines: list[Text] = []
     for paragraph in text.split("\n", allow_blank=True):
-        lines += _wrap_paragraph(paragraph, width, hyphens)
+        for start, end in line_ranges(paragraph.plain, width, hyphens):
+            line = paragraph[start:end]
+            if NO_BREAK in line.plain:
+                line.plain = line.plain.replace(NO_BREAK, " ")  # printed, and copied, as a plain space
+            lines.append(line)
     return lines
 
 
-def _wrap_paragraph(paragraph: Text, width: int, hyphens: bool) -> list[Text]:
-    """One paragraph's lines (see `wrap_whole_words`). Where Chinese broke between characters, what is left of
-    it starts the next line and the words after it follow on that line (`2025年)”, yrdcpcn.com, ...`), rather
-    than the rest of the paragraph beginning a line of its own after a short one."""
+def line_ranges(paragraph: str, width: int, hyphens: bool = False) -> list[tuple[int, int]]:
+    """Where each line of one paragraph (no newline) begins and ends, as `wrap_whole_words` breaks it; its
+    trailing spaces left out. Where Chinese broke between characters, what is left of it starts the next line
+    and the words after it follow on that line (`2025年)”, yrdcpcn.com, ...`), rather than the rest of the
+    paragraph beginning a line of its own after a short one. Offsets only, so that a plain cell is cut as a
+    string and only styled text as a Text."""
     from rich._wrap import divide_line
 
-    lines: list[Text] = []
-    rest = paragraph
+    out: list[tuple[int, int]] = []
+    base = 0
     while True:
-        glued = rest.plain.replace(NO_BREAK, "\ue000")  # one cell that is not a space: no break there
-        offsets = divide_line(glued, width, fold=False)
-        divided = rest.divide(offsets)
-        for n, line in enumerate(divided):
-            line.rstrip()
-            if NO_BREAK in line.plain:
-                line.plain = line.plain.replace(NO_BREAK, " ")  # printed, and copied, as a plain space
-            if line.cell_len > width and has_han(line.plain):  # Chinese breaks between characters
-                pieces = line.divide(_han_breaks(line.plain, width))
-                if n + 1 < len(divided) and len(pieces) > 1:  # the last piece goes on with the words after it
-                    lines += [piece for piece in pieces[:-1] if piece.plain]
-                    rest = rest[([0, *offsets][n] + sum(len(piece.plain) for piece in pieces[:-1])) :]
+        rest = paragraph[base:]
+        offsets = divide_line(rest.replace(NO_BREAK, "\ue000"), width, fold=False)  # no break at a NO_BREAK
+        bounds = list(zip([0, *offsets], [*offsets, len(rest)], strict=True))
+        for n, (start, end) in enumerate(bounds):
+            kept = rest[start:end].rstrip()
+            shown = kept.replace(NO_BREAK, " ")
+            wide = width_of(shown) > width
+            if wide and has_han(shown):  # Chinese breaks between characters
+                pieces = _pieces(_han_breaks(shown, width), len(kept))
+                if n + 1 < len(bounds) and len(pieces) > 1:  # the last piece goes on with the words after it
+                    out += [(base + start + a, base + start + b) for a, b in pieces[:-1] if b > a]
+                    base += start + pieces[-1][0]
                     break
-                lines += [piece for piece in pieces if piece.plain]
-            elif line.cell_len > width and hyphens:  # an id breaks after a hyphen
-                lines += [piece for piece in line.divide(hyphen_breaks(line.plain, width)) if piece.plain]
+                out += [(base + start + a, base + start + b) for a, b in pieces if b > a]
+            elif wide and hyphens:  # an id breaks after a hyphen
+                out += [
+                    (base + start + a, base + start + b)
+                    for a, b in _pieces(hyphen_breaks(shown, width), len(kept))
+                    if b > a
+                ]
             else:
-                lines.append(line)
+                out.append((base + start, base + start + len(kept)))
         else:
-            return lines
+            return out
+
+
+def _pieces(breaks: list[int], length: int) -> list[tuple[int, int]]:
+    """The (start, end) of the pieces a text of `length` characters is cut into at `breaks`."""
+    return list(zip([0, *breaks], [*breaks, length], strict=True))
 
 
 _UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][A-Za-z0-9]+)*|.", re.DOTALL)
