@@ -211,3 +211,55 @@ def test_timeline_as_of_says_so_as_facts_does(width: int, monkeypatch: pytest.Mo
     assert all(" ".join(out.stdout.split()).startswith(said) for out in (timeline, facts))
     assert all(len(row) <= width or "http" in row for row in timeline.stdout.splitlines())
     assert "as of" not in invoke([*kb, "timeline", "national-center"]).stdout.splitlines()[0]
+
+
+def _bundled(*args: str, columns: int = 120) -> str:
+    import os
+
+    from tests.conftest import BUNDLED_KB, invoke
+
+    os.environ["COLUMNS"] = str(columns)
+    result = invoke(["--kb", str(BUNDLED_KB), *args])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_a_past_claims_count_does_not_move_with_the_day_asked() -> None:
+    """A researcher saw the same 2023 claim of 43 sub-centers read `12 to 24`, `12 to 29`, `12 to 25` as --as-of
+    moved through 2024 and 2025, and the 2017 demonstration parks `0 of 16` as of 2026: members dated after the
+    claim's period counted as "may be among it" while their own year was not over, and members whose titles had
+    ended since were dropped. A member that began after the period, or ended before it, never counts; one that
+    ended after it still does; --as-of only leaves out what had not begun by that day."""
+    import re
+
+    def claim(day: str | None, entity: str, period: str) -> str:
+        out = _bundled("show", entity, *(["--as-of", day] if day else []), "--json")
+        (found,) = [c for c in json.loads(out)["claimed_totals"] if c["period"] == period and c["claimed"] == 43]
+        return f"{found['listed']}+{found['undated']}"
+
+    seen = {claim(day, "national-center", "2023") for day in ("2023", "2024-01", "2024-06", "2024-12", "2025-06", None)}
+    assert len(seen) == 1, seen
+    parks = " ".join(_bundled("list", "--designation", "national-ip-demonstration-park", "--as-of", "2026").split())
+    assert re.search(r"2017 3 of 16", parks), parks
+
+
+def test_an_inferred_figure_is_known_once_all_its_sources_are_out() -> None:
+    """The batch-4 size (28 = 71 - 43) showed from 2024-04-02, the date of the source of the 43, months before the
+    71 it is worked out from was published (2024-09-12): an inferred figure counts from its latest source."""
+
+    def batch4(day: str) -> bool:
+        facts = json.loads(_bundled("show", "national-center", "--as-of", day, "--json"))["facts"]
+        return any(f["value"] == 28 and f["scope"].get("batch") == 4 for f in facts)
+
+    assert not batch4("2024-04-02") and not batch4("2024-09-11") and batch4("2024-09-12")
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_show_as_of_says_when_nothing_places_the_entity_that_day(columns: int) -> None:
+    """`show hangzhou-overseas-dispute-subcenter --as-of 2020` said nothing of whether it existed then, though
+    `list --as-of 2020` leaves it out: its header now says the KB cannot place it."""
+    said = " ".join(_bundled("show", "hangzhou-overseas-dispute-subcenter", "--as-of", "2020", columns=columns).split())
+    assert "not known to exist on 2020-12-31: nothing dates it by then (list --as-of leaves it out)" in said.replace(
+        " │ │ ", " "
+    )
+    assert "not known to exist" not in _bundled("show", "huzhou", "--as-of", "2020", columns=columns)

@@ -266,6 +266,17 @@ def test_neighbors_table_keeps_what_qualifies_each_link(run, monkeypatch: pytest
     assert all(len(line) <= columns for line in out.splitlines())
 
 
+def test_neighbors_table_keeps_a_second_link_to_the_same_entity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shanghai's sub-center was approved in batch 1 and again in batch 2: the tree said `also has sub-center ·
+    batch 2`, the table kept only the first link and its sources."""
+    from tests.conftest import BUNDLED_KB
+
+    monkeypatch.setenv("COLUMNS", "200")
+    out = invoke(["--kb", str(BUNDLED_KB), "neighbors", "national-center", "--via", "subcenter_of", "--table"]).stdout
+    row = " ".join(" ".join(out.split(" shanghai-overseas-dispute-subcenter ")[1].split("\n ")[:5]).split())
+    assert "also has sub-center · batch 2 · 2021-04-21" in row, row
+
+
 def test_stats_counts_and_citation_shares(run) -> None:
     view = json.loads(run("stats", "--json").stdout)
     assert (view["entities"], view["relations"], view["facts"], view["sources"]) == (12, 7, 2, 1)

@@ -20,6 +20,10 @@ import pytest
         (["neighbors", "huzhou", "--via", " "], ["--via needs a relation type, and was given only spaces"]),
         # facts --in "" gave every figure, export --in "" and --root "" the whole KB
         (["facts", "--in", ""], ["--in needs an entity, and was given an empty text"]),
+        # timeline "" gave the whole KB's timeline; show "" and path x "" exited 1, as for a name not found
+        (["timeline", ""], ["an entity is needed, and was given an empty text"]),
+        (["show", " "], ["an entity is needed, and was given only spaces"]),
+        (["path", "keqiao", ""], ["an entity is needed, and was given an empty text"]),
     ],
 )
 @pytest.mark.parametrize("as_json", [False, True])

@@ -144,7 +144,7 @@ def timeline(
     from ipkb.read import views_analysis
 
     kb = open_kb(as_of)
-    entity_id = kb.resolve(entity)[0] if entity else None
+    entity_id = kb.resolve(entity)[0] if entity is not None else None
     events = views_analysis.timeline(kb.store, entity_id)
     if as_json:
         return emit_json(events)

@@ -42,10 +42,13 @@ class AnalystReads:
 
     def stated_days(self, facts: Iterable[sqlite3.Row]) -> dict[int, str]:
         """The day each fact's sources first state it: rowid -> the earliest `date` of the sources it cites (the
-        first cited of those that begin the same day), for a fact with a dated source. The one rule of when a
+        first cited of those that begin the same day; for an inferred fact, worked out from them all, the
+        latest), for a fact with a dated source. The one rule of when a
         figure without a period counts from (the timeline dates it so, `dated_by: stated`) and when a target
         was set."""
         owners = [str(f["rowid"]) for f in facts]
+        # an inferred figure (28 = 71 - 43) is known only once every source it is worked out from is out: the latest
+        inferred = {int(f["rowid"]) for f in facts if f["confidence"] == "inferred"}
         out: dict[int, str] = {}
         for start in range(0, len(owners), 500):
             chunk = owners[start : start + 500]
@@ -56,7 +59,10 @@ class AnalystReads:
                 chunk,
             ):
                 rowid, day = int(r["owner"]), str(r["day"])
-                if (period_start(day) or "9999") < (period_start(out.get(rowid)) or "9999"):
+                if rowid in inferred:
+                    if (period_start(day) or "") > (period_start(out.get(rowid)) or ""):
+                        out[rowid] = day
+                elif (period_start(day) or "9999") < (period_start(out.get(rowid)) or "9999"):
                     out[rowid] = day
         return out
 

@@ -48,12 +48,14 @@ class TimeReads:
     def _timeless(self, edge: Edge) -> bool:  # a city's province: holds undated (the schema's `undated: holds`)
         return bool(self.relation_types()[edge.type]["undated_holds"])
 
-    def holds(self, edge: Edge, day: str | None = None, undated: bool | None = None) -> bool | None:
+    def holds(self, edge: Edge, day: str | None = None, undated: bool | None = None, ended: bool = True) -> bool | None:
         """Whether `edge` held on `day` (`as_of` by default): timeframe.holds_on with its type's dating roles,
-        whether its type holds undated (unless `undated` says), and the day its sources first report it."""
+        whether its type holds undated (unless `undated` says), and the day its sources first report it; with
+        `ended` False, whether it had begun by then, ended since or not (a member of a past claim)."""
         start, end, seen = self.roles().dating(edge.type)
         timeless = self._timeless(edge) if undated is None else undated
-        return holds_on(edge.qualifiers, day or self.as_of or "", start, end, timeless, seen, self.reported(edge))
+        ends = end if ended else ()
+        return holds_on(edge.qualifiers, day or self.as_of or "", start, ends, timeless, seen, self.reported(edge))
 
     def reportable(self, edge: Edge) -> bool:
         """Whether a source's date may date `edge`: a relation stated (not inferred), not only planned, with no

@@ -13,6 +13,11 @@ def resolve(store: Store, words: str, offer: list[str] | None = None) -> str:
     rather than a derived pinyin. Chinese in traditional characters that finds nothing is tried in simplified
     ones (寧波 is 宁波). "Did you mean" offers only entities of the types in `offer`, if given."""
     text = words.strip()
+    if not text:  # no question, rather than a name that matches nothing (exit 2, as `list --in ""`)
+        raise UsageError(
+            f"an entity is needed, and was given {_blank(words)}",
+            hint="give its id, a name in English or Chinese, an alias or its pinyin; `ipkb search` finds them",
+        )
     found = named_as(store, text, words)
     if found is None:
         simple = simplified_instead(text)

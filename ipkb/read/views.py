@@ -301,7 +301,7 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
         incoming = metric["counts_direction"] == "in"
         other = "source_id" if incoming else "target_id"
         scope = json.loads(fact["scope"])
-        period_end = timeframe.period_end(fact["period"])
+        period_start, period_end = timeframe.period_start(fact["period"]), timeframe.period_end(fact["period"])
         # a claim about one batch or year's cohort (scope batch: 5, year: 2024) counts each member of it that
         # began by the period's end, however coarse the member's date: the scope, not the date, places it
         cohort = any(k in scope for k in ("batch", *store.roles().start))
@@ -313,16 +313,22 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
             qualifiers, member = edge.qualifiers, getattr(edge, other)
             if store.roles().is_planned(qualifiers) or not all(qualifiers.get(k) == v for k, v in scope.items()):
                 continue
-            held = True if store.as_of is None else store.holds(edge)
-            if held is False:  # under --as-of: not yet begun, or already ended
-                continue
             since = timeframe.relation_since(qualifiers, store.roles().start)
+            until = timeframe.period_end(next((qualifiers[k] for k in store.roles().end if qualifiers.get(k)), None))
+            if (since is not None and period_end is not None and since > period_end) or (
+                until is not None and period_start is not None and until < period_start
+            ):
+                continue  # began after the claim's period, or ended before it: never among its members
+            # under --as-of, begun by that day (known: True; not known: None); an end since does not take it out
+            begun = True if store.as_of is None else store.holds(edge, ended=False)
+            if begun is False:
+                continue
             by = timeframe.period_end(store.reported(edge))
-            if held is not None and since is None and by is not None and period_end is not None and by <= period_end:
+            if begun and since is None and by is not None and period_end is not None and by <= period_end:
                 dated.add(member)  # no start, but a source reported it by the period's end
-            elif held is None or since is None or period_end is None:  # held is None: not known to hold then
+            elif begun is None or since is None or period_end is None:
                 undated.add(member)
-            elif since <= period_end:  # began by the period's end, unless its date is coarser and may run past it
+            else:  # began by the period's end, unless its date is coarser and may run past it
                 last = timeframe.relation_since_last(qualifiers, store.roles().start)
                 (undated if not cohort and last is not None and last > period_end else dated).add(member)
         undated -= dated

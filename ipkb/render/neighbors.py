@@ -43,6 +43,14 @@ def _evidence(link: NeighborLink, notes: Notes) -> str:
     return " · ".join(c for c in (qualifiers_text(link["qualifiers"]), inferred, notes.mark(link["note"])) if c)
 
 
+def _also(link: NeighborLink, labels: dict[str, tuple[str, str]], notes: Notes) -> str:
+    """A further relation between an entity and the one that reached it, as the tree says it on a line of its
+    own: `also has sub-center · batch 2 · 2021-04-21` (Shanghai's sub-center was approved in two batches)."""
+    forward, inverse = labels[link["type"]]
+    said = _evidence(link, notes)
+    return f"also {inverse if link['direction'] == 'out' else forward}" + (f" · {said}" if said else "")
+
+
 def table(
     view: list[NeighborRow], labels: dict[str, tuple[str, str]], cited: Mapping[str, Source] | None = None
 ) -> RenderableType:
@@ -52,7 +60,9 @@ def table(
     notes, numbered = Notes(), SourceNotes(cited, quotes=False)
     rows: list[dict[str, object]] = [dict(view[0])]
     for node, parent, link, how in _reached_from(view, labels):
-        details, sources = _evidence(link, notes), numbered.mark(link["sources"])
+        also = [other for other in node["relations"] if other is not link and other["other"] == parent["id"]]
+        details = " · ".join(c for c in (_evidence(link, notes), *(_also(other, labels, notes) for other in also)) if c)
+        sources = numbered.mark([*link["sources"], *(c for other in also for c in other["sources"])])
         rows.append({**node, "from": parent["id"], "relation": how, "details": details, "sources": sources})
     lettered = [Text(""), Text("Notes", style="italic"), *notes.lines()] if notes.texts else []
     return NeighborTable(rows, numbered.lines(), lettered)

@@ -173,8 +173,12 @@ class HeaderBox:
 
 
 def _lifespan(view: ShowView) -> list[RenderableType]:
-    """Under --as-of, whether the entity existed that day, by its since and until."""
+    """Under --as-of, whether the entity existed that day, by its since and until, or that the KB cannot tell."""
     fields, day = view["fields"], view.get("as_of")
+    if day is not None and "exists_as_of" in view and view["exists_as_of"] is None:
+        return [
+            Text(f"not known to exist on {day}: nothing dates it by then (list --as-of leaves it out)", style="yellow")
+        ]
     if day is None or view.get("exists_as_of") is not False:
         return []
     if fields.get("since") is not None and day < str(fields["since"]):
