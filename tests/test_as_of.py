@@ -263,3 +263,22 @@ def test_show_as_of_says_when_nothing_places_the_entity_that_day(columns: int) -
         " │ │ ", " "
     )
     assert "not known to exist" not in _bundled("show", "huzhou", "--as-of", "2020", columns=columns)
+
+
+def test_neighbors_as_of_counts_what_only_an_undated_link_reaches(run, mini_kb: Path) -> None:
+    """`neighbors national-center --via subcenter_of --as-of 2026 --json` gave 32 entities of 36 and
+    `without_start_date: 0`: a neighbour reached only by a link whose dates cannot place it was dropped unsaid,
+    where `list --as-of` counts it. It is counted (not listed, not walked through), and said on stderr."""
+    (mini_kb / "entities" / "reported.yaml").write_text(REPORTED)
+    (mini_kb / "relations" / "linked.yaml").write_text(
+        "- {from: ningbo-subcenter, type: subcenter_of, to: national-center, date: 2020-04-08,\n"
+        "   sources: [src-article]}\n"
+        "- {from: wuxi-subcenter, type: subcenter_of, to: national-center, sources: [src-undated]}\n"
+    )
+    result = run("neighbors", "national-center", "--via", "subcenter_of", "--as-of", "2025", "--json")
+    page = json.loads(result.stdout)
+    ids = [e["id"] for e in page["entities"]]
+    assert "ningbo-subcenter" in ids and "wuxi-subcenter" not in ids
+    assert page["without_start_date"] == 2  # wuxi, and the planned Keqiao sub-center of the fixture
+    drawn = run("neighbors", "national-center", "--via", "subcenter_of", "--as-of", "2025")
+    assert "2 more without a known start date (not shown)" in drawn.stderr

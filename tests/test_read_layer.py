@@ -17,6 +17,7 @@ READ_LAYER = {
     "read/query_analysis.py",
     "read/query_export.py",
     "read/query_search.py",
+    "read/query_names.py",
     "read/query_time.py",
 }
 # the write side: a build reads what it replaces (meta, parts, indexes) from the file it writes, and a

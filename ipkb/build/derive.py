@@ -168,7 +168,7 @@ def name_rows(
     Húzhōu Shì, Chang-Zhu-Tan), not by one syllable of a longer name (not Shen for Shěn Yáng Gāo Xīn ...
     Qū, which would answer `show shen` with that zone). `alias_pinyin`: the pinyin of its Chinese aliases;
     `alias_simplified`: its aliases in traditional characters written in simplified ones (derived names, as
-    pinyin is: read.query.DERIVED_NAMES)."""
+    pinyin is: read.query_names.DERIVED_NAMES)."""
     rows: list[tuple[str, str, str]] = [(entity.id, fold(entity.id), "id"), (entity.name, fold(entity.name), "name")]
     if entity.zh:
         rows.append((entity.zh, fold(entity.zh), "zh"))

@@ -5,20 +5,16 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ipkb.errors import DamagedStore, IpkbError
 from ipkb.read.query_analysis import AnalystReads, Which
+from ipkb.read.query_names import NameReads
 from ipkb.read.query_search import SearchReads
 from ipkb.read.query_time import TimeReads
 from ipkb.roles import Roles
-from ipkb.text import fold
 from ipkb.timeframe import period_order
-
-# Names ipkb derives (pinyin; an alias in traditional characters, simplified): searched, never offered or preferred
-DERIVED_NAMES = ("pinyin", "simplified")
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, Qualifiers
@@ -42,7 +38,7 @@ class Edge(NamedTuple):  # not a dataclass: importing dataclasses costs every qu
         return (self.file, self.line, self.rowid)
 
 
-class Store(SearchReads, AnalystReads, TimeReads):
+class Store(NameReads, SearchReads, AnalystReads, TimeReads):
     """A read-only connection to a built database."""
 
     def __init__(self, db: str | os.PathLike[str], as_of: str | None = None) -> None:
@@ -120,54 +116,6 @@ class Store(SearchReads, AnalystReads, TimeReads):
             out.update((r["id"], r) for r in self.rows(f"SELECT * FROM entity WHERE id IN ({marks})", chunk))
         return out
 
-    def ids_by_folded_name(self, folded: str) -> list[tuple[str, str, str]]:
-        """(entity id, kind, text as written) of every name that folds to `folded`."""
-        return [
-            (r["entity_id"], r["kind"], r["text"])
-            for r in self.rows(
-                "SELECT DISTINCT entity_id, kind, text FROM name WHERE folded = ? ORDER BY entity_id", (folded,)
-            )
-        ]
-
-    def names_starting(self, typed: str, limit: int, stated: bool = False) -> list[tuple[str, str]]:
-        """(id, name) of the entities with a name whose folded form starts with `typed`'s: any kind of name, by
-        id (what completion offers); with `stated`, only the names the KB states (not a derived pinyin), the
-        shortest first (what "did you mean" offers)."""
-        folded = fold(unicodedata.normalize("NFKC", typed))
-        derived = ", ".join(f"'{kind}'" for kind in DERIVED_NAMES)
-        kinds, order = (f"AND n.kind NOT IN ({derived}) ", "MIN(length(n.text)), e.id") if stated else ("", "e.id")
-        sql = (
-            "SELECT e.id, e.name FROM name n JOIN entity e ON e.id = n.entity_id "
-            f"WHERE n.folded >= ? AND n.folded < ? {kinds}GROUP BY e.id ORDER BY {order} LIMIT ?"
-        )
-        return [(r["id"], r["name"]) for r in self.rows(sql, (folded, folded + "\U0010ffff", limit))]
-
-    def names_inside(self, folded: str) -> list[tuple[str, str]]:
-        """(entity id, name folded) of the Chinese names and aliases (two characters or more) that `folded`, a
-        folded text, holds: 国家海外知识产权纠纷应对指导中心北京分中心 holds the national center's and Beijing's.
-        A scan of every name: asked only on the way to "did you mean"."""
-        sql = (
-            "SELECT DISTINCT entity_id, folded FROM name "
-            "WHERE kind IN ('zh', 'alias') AND length(folded) > 1 AND instr(?, folded)"
-        )
-        return [(r[0], r[1]) for r in self.rows(sql, (folded,))]
-
-    def zh_names_around(self, before: str, after: str, limit: int = 50) -> list[tuple[str, str]]:
-        """(entity id, name folded) of the Chinese names and aliases that begin with `before` and end with `after`,
-        with something between (all folded); at most `limit`."""
-        sql = "SELECT DISTINCT entity_id, folded FROM name WHERE kind IN ('zh', 'alias') AND length(folded) > ?"
-        params: list[object] = [len(before) + len(after)]
-        if before:
-            sql, params = sql + " AND substr(folded, 1, ?) = ?", [*params, len(before), before]
-        if after:
-            sql, params = sql + " AND substr(folded, -?) = ?", [*params, len(after), after]
-        return [(r[0], r[1]) for r in self.rows(sql + " LIMIT ?", [*params, limit])]
-
-    def all_names(self) -> list[tuple[str, str, str, str]]:
-        """Every name: (entity id, name, name folded, entity type)."""
-        sql = "SELECT n.entity_id, n.text, n.folded, e.type FROM name n JOIN entity e ON e.id = n.entity_id"
-        return [(r[0], r[1], r[2], r[3]) for r in self.rows(sql)]
-
     # -- relations, facts, citations ---------------------------------------------------------------------
     @staticmethod
     def edge_of(row: sqlite3.Row) -> Edge:
@@ -198,9 +146,14 @@ class Store(SearchReads, AnalystReads, TimeReads):
         )
 
     def edges_touching(
-        self, ids: list[str], types: list[str] | None = None, ends: tuple[str, ...] = ("source_id", "target_id")
+        self,
+        ids: list[str],
+        types: list[str] | None = None,
+        ends: tuple[str, ...] = ("source_id", "target_id"),
+        date_unknown: bool = False,
     ) -> list[Edge]:
-        """Relations with either end in `ids` (or only the `ends` named), optionally of the given types."""
+        """Relations with either end in `ids` (or only the `ends` named), optionally of the given types, that
+        hold on `as_of`; with `date_unknown`, those whose dates cannot tell (TimeReads.date_unknown)."""
         out: dict[int, Edge] = {}
         type_clause = f" AND type IN ({','.join('?' * len(types))})" if types else ""
         for start in range(0, len(ids), 400):
@@ -210,7 +163,7 @@ class Store(SearchReads, AnalystReads, TimeReads):
             for column in ends:
                 for row in self.rows(f"SELECT * FROM relation WHERE {column} IN ({marks}){type_clause}", params):
                     out[row["rowid"]] = self.edge_of(row)
-        return self.in_time(sorted(out.values(), key=lambda e: e.order))
+        return (self.date_unknown if date_unknown else self.in_time)(sorted(out.values(), key=lambda e: e.order))
 
     def located_within(
         self, place: str, relation_types: tuple[str, ...], hosted: tuple[str, ...] = ()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ipkb.errors import AmbiguousEntity, EntityNotFound, UsageError
-from ipkb.read.query import DERIVED_NAMES, Store
+from ipkb.read.query import Store
+from ipkb.read.query_names import DERIVED_NAMES
 from ipkb.text import fold, has_han, simplified_instead
 
 

@@ -146,6 +146,12 @@ def neighborhood(
             if other not in distance and other not in passed:
                 found.append(other)
         found = sorted(set(found))
+        if store.as_of is not None:  # reached only by a link whose dates cannot place it then: counted, not walked
+            links = store.edges_touching(frontier, via, date_unknown=True)
+            beyond = {e.target_id if e.source_id in frontier else e.source_id for e in links}
+            beyond -= {*distance, *passed, *found}
+            passed.update(beyond)
+            unknown += len(beyond)
         if store.as_of is not None and found:
             existing = existing_on(store, store.entities(found), store.as_of)
             passed.update(i for i in found if not existing.get(i))
