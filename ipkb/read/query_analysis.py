@@ -6,7 +6,7 @@ A mixin only to keep query.py to one screenful of concerns; `Store` is the one r
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from ipkb.timeframe import figure_on, period_order, period_start
@@ -46,25 +46,30 @@ class AnalystReads:
         latest), for a fact with a dated source. The one rule of when a
         figure without a period counts from (the timeline dates it so, `dated_by: stated`) and when a target
         was set."""
-        owners = [str(f["rowid"]) for f in facts]
         # an inferred figure (28 = 71 - 43) is known only once every source it is worked out from is out: the latest
         inferred = {int(f["rowid"]) for f in facts if f["confidence"] == "inferred"}
         out: dict[int, str] = {}
+        for rowid, day in self.cited_dates("fact", [int(f["rowid"]) for f in facts]):
+            if rowid in inferred:
+                if (period_start(day) or "") > (period_start(out.get(rowid)) or ""):
+                    out[rowid] = day
+            elif (period_start(day) or "9999") < (period_start(out.get(rowid)) or "9999"):
+                out[rowid] = day
+        return out
+
+    def cited_dates(self, owner_kind: str, rowids: Iterable[int]) -> Iterator[tuple[int, str]]:
+        """(rowid, date) of each citation of these facts or relations (`owner_kind`) whose source has a date, by
+        rowid and in citation order: when their sources said them (stated_days, TimeReads.learn_reported)."""
+        owners = [str(rowid) for rowid in rowids]
         for start in range(0, len(owners), 500):
             chunk = owners[start : start + 500]
             for r in self.rows(
                 "SELECT c.owner, json_extract(e.fields, '$.date') AS day FROM citation c "
-                "JOIN entity e ON e.id = c.source_id WHERE c.owner_kind = 'fact' "
+                "JOIN entity e ON e.id = c.source_id WHERE c.owner_kind = ? "
                 f"AND c.owner IN ({','.join('?' * len(chunk))}) AND day IS NOT NULL ORDER BY c.owner, c.ordinal",
-                chunk,
+                [owner_kind, *chunk],
             ):
-                rowid, day = int(r["owner"]), str(r["day"])
-                if rowid in inferred:
-                    if (period_start(day) or "") > (period_start(out.get(rowid)) or ""):
-                        out[rowid] = day
-                elif (period_start(day) or "9999") < (period_start(out.get(rowid)) or "9999"):
-                    out[rowid] = day
-        return out
+                yield int(r["owner"]), str(r["day"])
 
     def facts_where(
         self,

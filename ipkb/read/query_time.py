@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ipkb.timeframe import holds_on, period_end
@@ -26,6 +26,9 @@ class TimeReads:
 
     def relation_types(self) -> dict[str, sqlite3.Row]:
         raise NotImplementedError  # query.Store's
+
+    def cited_dates(self, owner_kind: str, rowids: Iterable[int]) -> Iterator[tuple[int, str]]:
+        raise NotImplementedError  # query_analysis.AnalystReads'
 
     def in_time(self, edges: list[Edge]) -> list[Edge]:
         """The relations known to hold on `as_of` (all of them without it): see timeframe.holds_on."""
@@ -83,17 +86,9 @@ class TimeReads:
 
     def learn_reported(self, edges: Iterable[Edge]) -> None:
         """Read, in a few statements, the first report of each of `edges` that `reported` will be asked of."""
-        owners = sorted({str(e.rowid) for e in edges if e.rowid not in self._reported and self.reportable(e)})
-        for start in range(0, len(owners), 500):
-            chunk = owners[start : start + 500]
-            self._reported.update((int(o), None) for o in chunk)
-            for r in self.rows(
-                "SELECT c.owner, json_extract(e.fields, '$.date') AS day FROM citation c "
-                "JOIN entity e ON e.id = c.source_id WHERE c.owner_kind = 'relation' "
-                f"AND c.owner IN ({','.join('?' * len(chunk))}) AND day IS NOT NULL",
-                chunk,
-            ):
-                rowid, day = int(r["owner"]), str(r["day"])
-                first, ends = self._reported[rowid], period_end(day)
-                if ends is not None and (first is None or ends < (period_end(first) or "")):
-                    self._reported[rowid] = day
+        owners = sorted({e.rowid for e in edges if e.rowid not in self._reported and self.reportable(e)})
+        self._reported.update((rowid, None) for rowid in owners)
+        for rowid, day in self.cited_dates("relation", owners):
+            first, ends = self._reported[rowid], period_end(day)
+            if ends is not None and (first is None or ends < (period_end(first) or "")):
+                self._reported[rowid] = day
