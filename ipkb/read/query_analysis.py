@@ -46,6 +46,7 @@ class AnalystReads:
         latest), for a fact with a dated source. The one rule of when a
         figure without a period counts from (the timeline dates it so, `dated_by: stated`) and when a target
         was set."""
+        facts = list(facts)  # read twice: a caller may hand a generator
         # an inferred figure (28 = 71 - 43) is known only once every source it is worked out from is out: the latest
         inferred = {int(f["rowid"]) for f in facts if f["confidence"] == "inferred"}
         out: dict[int, str] = {}
