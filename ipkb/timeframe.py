@@ -68,6 +68,11 @@ def relation_since(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
     return period_start(_first(qualifiers, start))
 
 
+def relation_until(qualifiers: Qualifiers, end: Sequence[str]) -> str | None:
+    """The last day a relation held, as far as its `end` qualifiers say (the schema's roles: until)."""
+    return period_end(_first(qualifiers, end))
+
+
 def relation_start_as_stated(qualifiers: Qualifiers, start: Sequence[str]) -> str | None:
     """A relation's start as its record states it (`2014`, `2013-07-24`), for a reader, not for comparing."""
     found = _first(qualifiers, start)
@@ -110,7 +115,7 @@ def holds_on(
     source saw held that day or year) holds within that day or year, and is not known to at any other. One
     with neither that a dated source `reported` (the earliest such source's date) had begun by then: it holds
     from the end of that day, month or year until its end, as one that began then would."""
-    until = period_end(_first(qualifiers, end))
+    until = relation_until(qualifiers, end)
     if until is not None and day > until:
         return False
     began = _first(qualifiers, start)
@@ -148,7 +153,6 @@ def figure_on(period: Any, target: bool, stated: str | None, day: str) -> bool |
     if not target and period_start(period) is not None:
         first, over = period_start(stated) or "~", period_end(period) or ""
         return day >= over or (period_start(period) or "") <= first <= day
-
     if stated is None or (end is not None and (period_start(stated) or "") > end):
         return None
     return known_on(stated, day)

@@ -314,7 +314,7 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
             if store.roles().is_planned(qualifiers) or not all(qualifiers.get(k) == v for k, v in scope.items()):
                 continue
             since = timeframe.relation_since(qualifiers, store.roles().start)
-            until = timeframe.period_end(next((qualifiers[k] for k in store.roles().end if qualifiers.get(k)), None))
+            until = timeframe.relation_until(qualifiers, store.roles().end)
             if (since is not None and period_end is not None and since > period_end) or (
                 until is not None and period_start is not None and until < period_start
             ):
