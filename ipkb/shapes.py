@@ -48,7 +48,6 @@ class EntityFact(Fact):  # a fact with the entity it is about (listed first): `f
 class RelationView(Relation):  # a relation as seen from one end (`show`): its direction and the other end
     direction: Direction
     other: EntityRef
-    reported: NotRequired[str]  # --as-of, undated relation: its first dated source's date; it had begun by then
 
 
 ListedIn = TypedDict("ListedIn", {"in": NotRequired[list["PlaceRef"]]})  # list --in: where each lies, directly

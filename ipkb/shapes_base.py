@@ -46,6 +46,7 @@ class Relation(TypedDict):
     confidence: str
     note: str | None
     sources: list[Citation]
+    reported: NotRequired[str]  # --as-of, undated relation: its first dated source's date; it had begun by then
 
 
 Ends = TypedDict("Ends", {"from": EntityRef, "to": EntityRef})

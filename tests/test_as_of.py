@@ -174,6 +174,34 @@ def test_a_relation_nothing_dates_holds_from_its_first_report(
     assert (claim["listed"], claim["undated"]) == (1, 1)  # ningbo by its report of 2024; wuxi cannot be placed
 
 
+@pytest.mark.parametrize("width", ["60", "80", "120"])
+def test_path_and_neighbors_say_when_a_link_nothing_dates_was_first_reported(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    """`show --as-of` said what placed an undated sub-center in time (`first reported 2024-09-30[1]`); `path`
+    and `neighbors` walked through the same link without a word, so a researcher quoting a path as of 2025
+    could not tell that the hop rests only on a report of that day. They say it now, in text and --json, and
+    say nothing of it without --as-of."""
+    monkeypatch.setenv("COLUMNS", width)
+    (mini_kb / "entities" / "reported.yaml").write_text(REPORTED)
+    (mini_kb / "relations" / "reported.yaml").write_text(REPORTED_LINKS)
+
+    (hop,) = json.loads(run("path", "ningbo-subcenter", "national-center", "--as-of", "2025", "--json").stdout)["hops"]
+    assert hop["reported"] == "2024-09-30"
+    drawn = " ".join(run("path", "ningbo-subcenter", "national-center", "--as-of", "2025").stdout.split())
+    assert "first reported 2024-09-30[1]" in drawn, drawn
+    (plain,) = json.loads(run("path", "ningbo-subcenter", "national-center", "--json").stdout)["hops"]
+    assert "reported" not in plain and "first reported" not in run("path", "ningbo-subcenter", "national-center").stdout
+
+    page = json.loads(run("neighbors", "national-center", "--as-of", "2025", "--json").stdout)
+    reached = {e["id"]: e["relations"][0].get("reported") for e in page["entities"][1:]}
+    assert reached["ningbo-subcenter"] == "2024-09-30"
+    drawn = " ".join(run("neighbors", "national-center", "--as-of", "2025").stdout.split())
+    assert "Ningbo sub-center (center · ningbo-subcenter) · first reported 2024-09-30" in drawn, drawn
+    table = run("neighbors", "national-center", "--as-of", "2025", "--table").stdout
+    assert "first reported" in table or "details" in table.split("not shown at this width")[-1], table
+
+
 def test_coverage_as_of_gives_the_claims_known_then_beside_the_members_listed_then() -> None:
     """`coverage` is where the "k of N" counts stand together, yet it had no --as-of (show and list had): a
     journalist could not ask how complete the lists were in 2021. It has now: no claim of a later period, and

@@ -4,7 +4,7 @@ shapes.py: `__required_keys__` must see `NotRequired` at run time."""
 
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
-from ipkb.read.views import entity_ref
+from ipkb.read.views import entity_ref, first_report
 from ipkb.shapes_base import Citation, Direction, EntityRef, Qualifiers
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ class NeighborLink(TypedDict):  # a relation joining a neighbour to another enti
     confidence: str
     note: str | None
     sources: list[Citation]
+    reported: NotRequired[str]  # --as-of, undated relation: its first dated source's date; it had begun by then
 
 
 class NeighborRow(EntityRef):  # `neighbors`: an entity reached, its distance, and its links
@@ -48,7 +49,11 @@ def neighbors(store: "Store", entity: str, depth: int = 1, via: list[str] | None
     distance, edges, unknown = neighborhood(store, resolve(store, entity), depth, via)
     rows = store.entities(distance)
     cites = store.citations("relation", [str(e.rowid) for e in edges])
-    page: NeighborsPage = {"entities": view(rows, cites, distance, edges, store.as_of)}
+    reported: dict[int, str] = {}
+    if store.as_of is not None:
+        store.learn_reported(edges)
+        reported = {e.rowid: day for e in edges if (day := first_report(store, e))}
+    page: NeighborsPage = {"entities": view(rows, cites, distance, edges, store.as_of, reported)}
     if store.as_of is not None:
         page["without_start_date"] = unknown
     return page
@@ -60,24 +65,31 @@ def view(
     distance: dict[str, int],
     edges: "list[Edge]",
     as_of: str | None = None,
+    reported: "Mapping[int, str] | None" = None,
 ) -> list[NeighborRow]:
     """The entities reached, nearest first, each with the relations that join it to the others, with the
-    qualifiers, confidence, note and citations a reader needs to weigh each link."""
+    qualifiers, confidence, note and citations a reader needs to weigh each link (and under --as-of the day
+    an undated one was first reported: `reported`, edge rowid -> day)."""
     ordered = sorted(distance, key=lambda i: (distance[i], rows[i]["type"], rows[i]["name"], i))
     out: list[NeighborRow] = []
     for entity_id in ordered:
-        links: list[NeighborLink] = [
-            {
-                "type": e.type,
-                "direction": "out" if e.source_id == entity_id else "in",
-                "other": e.target_id if e.source_id == entity_id else e.source_id,
-                "qualifiers": e.qualifiers,
-                "confidence": e.confidence,
-                "note": e.note,
-                "sources": cites[str(e.rowid)],
-            }
-            for e in edges
-            if entity_id in (e.source_id, e.target_id)
-        ]
+        links = [_link(e, entity_id, cites, reported) for e in edges if entity_id in (e.source_id, e.target_id)]
         out.append({**entity_ref(rows[entity_id], as_of), "depth": distance[entity_id], "relations": links})
     return out
+
+
+def _link(
+    edge: "Edge", seen_from: str, cites: "Mapping[str, list[Citation]]", reported: "Mapping[int, str] | None"
+) -> NeighborLink:
+    link: NeighborLink = {
+        "type": edge.type,
+        "direction": "out" if edge.source_id == seen_from else "in",
+        "other": edge.target_id if edge.source_id == seen_from else edge.source_id,
+        "qualifiers": edge.qualifiers,
+        "confidence": edge.confidence,
+        "note": edge.note,
+        "sources": cites[str(edge.rowid)],
+    }
+    if reported and edge.rowid in reported:
+        link["reported"] = reported[edge.rowid]
+    return link

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from ipkb.read.lifespan import former_names
-from ipkb.read.views import _cited_ids, entity_ref, named_then, source_list
+from ipkb.read.views import _cited_ids, entity_ref, first_report, named_then, source_list
 from ipkb.shapes_base import Citation, Direction, Ends, EntityRef, Relation, Source
 from ipkb.text import fold
 
@@ -98,7 +98,7 @@ def naming_first(sources: list[Citation], subject: sqlite3.Row, obj: sqlite3.Row
 def hop(store: "Store", step: "Step", names: dict[str, sqlite3.Row], sources: list[Citation], aliases: AliasMap) -> Hop:
     rtype, roles = store.relation_types()[step.edge.type], store.roles()
     sources = naming_first(sources, names[step.edge.source_id], names[step.edge.target_id], aliases)
-    return {
+    shaped: Hop = {
         "from": entity_ref(names[step.start], named_then(store, step.edge.qualifiers)),
         "type": step.edge.type,
         "label": rtype["label"] if step.forward else rtype["inverse"],
@@ -111,6 +111,9 @@ def hop(store: "Store", step: "Step", names: dict[str, sqlite3.Row], sources: li
         "note": step.edge.note,
         "sources": sources,
     }
+    if day := first_report(store, step.edge):
+        shaped["reported"] = day
+    return shaped
 
 
 def view(store: "Store", start: str, goal: str, paths: "list[list[Step]]", all_paths: bool) -> PathView:
@@ -119,6 +122,8 @@ def view(store: "Store", start: str, goal: str, paths: "list[list[Step]]", all_p
     ids = {start, goal} | {s.start for p in paths for s in p} | {s.end for p in paths for s in p}
     names = store.entities(ids)
     cites = store.citations("relation", [str(s.edge.rowid) for p in paths for s in p])
+    if store.as_of is not None:
+        store.learn_reported(s.edge for p in paths for s in p)
     aliases = store.aliases_of(ids)
     shaped = [[hop(store, s, names, cites[str(s.edge.rowid)], aliases) for s in p] for p in paths]
     # the source each hop's first citation (the one `path` prints) cites comes first, so [1] to [n] are those

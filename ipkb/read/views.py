@@ -90,9 +90,15 @@ def relation_view(
         "note": edge.note,
         "sources": sources,
     }
-    if store.as_of is not None and (day := store.reported(edge)) is not None:
+    if day := first_report(store, edge):
         view["reported"] = day  # what places it in time: say so beside it
     return view
+
+
+def first_report(store: Store, edge: Edge) -> str | None:
+    """Under --as-of, the day a relation that nothing else dates was first reported (`Store.reported`), which
+    every answer that shows the relation gives beside it as `reported`: by then it had begun."""
+    return store.reported(edge) if store.as_of is not None else None
 
 
 def source_list(store: Store, source_ids: list[str]) -> list[Source]:

@@ -38,9 +38,12 @@ def _reached_from(
 
 
 def _evidence(link: NeighborLink, notes: Notes) -> str:
-    """What qualifies a link, as `show` says it: its dates, batch and status, `inferred`, its note's letter."""
+    """What qualifies a link, as `show` says it: its dates, batch and status, `inferred`, under --as-of when an
+    undated one was first reported, its note's letter."""
     inferred = "inferred" if link["confidence"] == "inferred" else ""
-    return " · ".join(c for c in (qualifiers_text(link["qualifiers"]), inferred, notes.mark(link["note"])) if c)
+    reported = f"first reported {link['reported']}" if "reported" in link else ""
+    parts = (qualifiers_text(link["qualifiers"]), inferred, reported, notes.mark(link["note"]))
+    return " · ".join(c for c in parts if c)
 
 
 def _also(link: NeighborLink, labels: dict[str, tuple[str, str]], notes: Notes) -> str:

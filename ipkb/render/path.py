@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ipkb.render.layout import Hanging
-from ipkb.render.text import marks, qualifiers_text, then_and_now
+from ipkb.render.text import marks, qualifiers_text, reported, then_and_now
 from ipkb.render.wrap import NO_BREAK
 from ipkb.text import counted
 
@@ -46,6 +46,7 @@ def path(view: PathView) -> RenderableType:
     source the hops cite, numbered as in the view's `sources` (those of the quotes printed first)."""
     paths: list[OnePath] = view.get("paths") or [{"length": view["length"], "hops": view.get("hops", [])}]
     numbers = {s["id"]: n for n, s in enumerate(view["sources"], start=1)}
+    dates = {s["id"]: s["date"] for s in view["sources"] if "date" in s}
     out: list[RenderableType] = []
     for index, p in enumerate(paths):
         if len(paths) > 1:
@@ -57,6 +58,7 @@ def path(view: PathView) -> RenderableType:
                 out.append(Text.assemble(*_named(hop["from"])))
             qualifiers = qualifiers_text(hop["qualifiers"])
             marked = " · inferred" if hop["confidence"] == "inferred" else ""
+            marked += f" · first reported {reported(hop, dates, numbers)}" if "reported" in hop else ""
             label = f"{hop['label']}{' · ' + qualifiers if qualifiers else ''}{marked}"
             step = Text.assemble((f"─{label}→ ", "yellow"), *_named(hop["to"]))
             out.append(Hanging("  ", step))

@@ -11,7 +11,7 @@ from ipkb.text import counted
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # snake_case: a key, or a listed word
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers, RelationView
+    from ipkb.shapes import Citation, EntityRef, NameCitation, Qualifiers, Relation
 
 
 BASIS_WORDS = {  # a figure's `basis` (kb/schema.yaml) as a reader reads it
@@ -88,7 +88,7 @@ def sightings(q: Qualifiers, cites: Iterable[Citation], dates: Mapping[str, str]
     return ", ".join(said[:-1]) + " and " + said[-1]
 
 
-def reported(rel: RelationView, dates: Mapping[str, str], numbers: dict[str, int]) -> str:
+def reported(rel: Relation, dates: Mapping[str, str], numbers: dict[str, int]) -> str:
     """The day a relation that nothing else dates was first reported, with the numbers of its sources of that day
     (`2024-11-22[1]`): by then it had begun."""
     day = rel.get("reported", "")
