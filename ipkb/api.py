@@ -145,6 +145,7 @@ class KB:
         does not hold: 国知局 read as 国知 局 finds one notice, and `show 国知局` offers cnipa (国家知识产权局).
         Not for more: "did you mean" loads pypinyin for Chinese (0.25 s), and 海外纠纷 read apart finds 12."""
         from ipkb.read import views
+        from ipkb.text import has_han
 
         rows, read_as = self._search(text, types, limit + 1)  # one more tells whether the list is cut
         hits = views.entity_list(rows)
@@ -152,13 +153,16 @@ class KB:
         listed = {hit["id"] for hit in hits[:limit]}
         weak = not hits or (read_as is not None and len(hits) <= FEW_TO_OFFER)
         offered = [s for s in self.suggested(text) if s["id"] not in listed] if weak else []
-        return {
+        page: SearchPage = {
             "total": total if total <= SEARCH_COUNT_CAP else None,
             "truncated": len(hits) > limit,
             "entities": hits[:limit],
             "read_as": read_as,
             "suggestions": offered,
         }
+        if has_han(text):  # what no Chinese search can find: a reader must not take the list for all there is
+            page["without_chinese_name"] = self.store.without_chinese_name(self.check_types(types))
+        return page
 
     def suggested(self, text: str) -> list[Suggestion]:
         """`suggest`'s names for a program: {id, name}, the name that came close (an alias, a Chinese name)."""

@@ -169,6 +169,7 @@ class SearchPage(TypedDict):  # `search --json`: the best matches, and how many 
     entities: list[ListRow]
     read_as: str | None  # what was searched when nothing matched as written: Chinese or pinyin cut in twos; else null
     suggestions: list[Suggestion]  # no match, or few read apart: names `show` would offer, not listed; else []
+    without_chinese_name: NotRequired[int]  # Chinese text: entities (of --type) with no Chinese name, not found so
 
 
 class CitationShare(TypedDict):  # how many claims of a kind have a source, a quote, a quote from the source's own text

@@ -314,6 +314,10 @@ def test_pinyin_is_still_found_only_where_a_syllable_starts(bundled: Store, type
         ("src-huzhou-2041", "src-huzhou-2014"),
         ("北京知识产权中心", "beijing-ip-protection-center"),
         ("Zhizheng", "zhifu"),  # the start of a garbled alias (Zhizheng District), not a typo of another name
+        # an id guessed from the words of a name (a lawyer's trial: "no similar name" for both)
+        ("germany-subcenter", "germany-overseas-dispute-subcenter"),
+        ("germny-subcenter", "germany-overseas-dispute-subcenter"),
+        ("south africa sub center", "south-africa-overseas-dispute-subcenter"),
     ],
 )
 def test_did_you_mean_offers_the_name_mistyped(bundled: Store, typed: str, first: str) -> None:
@@ -487,3 +491,19 @@ def test_a_search_found_only_read_apart_offers_what_show_would() -> None:
     said = invoke(["--kb", str(BUNDLED_KB), "search", "国知局"])
     assert said.exit_code == 0 and "did you mean: cnipa (国家知识产权局)" in said.stderr
     assert search_json("海外纠纷")["suggestions"] == []
+
+
+def test_a_search_in_chinese_says_how_many_entities_it_cannot_find(bundled: Store) -> None:
+    """A lawyer searched 德国 分中心 and 海外分中心 and took the few results for all the sub-centers there are,
+    though most have no Chinese name in the KB, so no Chinese search finds them. A search in Chinese now says
+    how many entities (of the types asked) have none, on stderr and as `without_chinese_name` in --json; a
+    search in English does not, and neither does one of sources only (they need no Chinese name)."""
+    unnamed = [r["id"] for r in bundled.rows("SELECT id, type FROM entity WHERE zh IS NULL AND type = 'center'")]
+    page = json.loads(invoke(["--kb", str(BUNDLED_KB), "search", "分中心", "--type", "center", "--json"]).stdout)
+    assert page["without_chinese_name"] == len(unnamed) > 0
+    said = " ".join(invoke(["--kb", str(BUNDLED_KB), "search", "分中心", "--type", "center"]).stderr.split())
+    assert f"{len(unnamed)} entities have no Chinese name in the KB" in said and "search in English" in said, said
+    english = invoke(["--kb", str(BUNDLED_KB), "search", "sub-center", "--json"])
+    assert "without_chinese_name" not in json.loads(english.stdout)
+    sources = invoke(["--kb", str(BUNDLED_KB), "search", "柯桥", "--type", "source"])
+    assert "no Chinese name" not in sources.stderr

@@ -120,6 +120,7 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     ones and the reverse, in a compound too, joined or hyphenated, and a plural its singular: centre finds
     center, subcentres sub-center. Exact names first, then names starting with the text. When nothing
     matches, or only a few read apart, the names `ipkb show` would suggest go to stderr: 国知局 offers cnipa.
+    A search in Chinese says on stderr how many entities have no Chinese name: it cannot find those.
 
     \b
     e.g. ipkb search 柯桥
@@ -128,7 +129,8 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     Under --json: {"total", "truncated", "entities", "read_as", "suggestions"}: how many match in all
     (counted up to 1,000; null past that), whether --limit left some out, the entities shown, the text
     searched instead when nothing matched as written (else null), and when nothing matches, or only 5
-    or fewer read apart, the names "did you mean" offers that the list does not hold ({id, name}; else []).
+    or fewer read apart, the names "did you mean" offers that the list does not hold ({id, name}; else []);
+    for Chinese text also "without_chinese_name": how many entities of those types have no Chinese name.
     """
     from ipkb.api import SEARCH_COUNT_CAP
 
@@ -137,6 +139,7 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
     if as_json:
         return emit_json(page)
     from ipkb.render import queries as render
+    from ipkb.text import counted
 
     total = page["total"]
     emit(
@@ -150,6 +153,12 @@ def search(text: str, types: list[str] | None, limit: int, as_json: bool) -> Non
         from ipkb.read.resolve import shown
 
         emit_note("did you mean: " + ", ".join(shown([(s["id"], s["name"]) for s in page["suggestions"]])))
+    unnamed = page.get("without_chinese_name", 0)
+    if unnamed and not page["truncated"]:  # the list ends here for Chinese; say what it cannot hold
+        emit_note(
+            f"note: {counted(unnamed, 'entity')} {'has' if unnamed == 1 else 'have'} no Chinese name in the KB, "
+            "so a search in Chinese misses them: search in English too (`ipkb coverage` lists them)"
+        )
     if page["truncated"]:
         more = f"--limit {total} shows them all" if total is not None else "--limit N shows more"
         emit_note(f"{total if total is not None else f'more than {SEARCH_COUNT_CAP:,}'} match: {more}")

@@ -151,6 +151,14 @@ class AnalystReads:
             "warnings": count("SELECT COUNT(*) FROM problem WHERE severity = 'warning'"),
         }
 
+    def without_chinese_name(self, types: list[str] | None) -> int:
+        """How many entities (of `types`, if given; sources never) have no Chinese name: a search in Chinese
+        cannot find them, which `search` says beside a Chinese search's results (`coverage` lists them)."""
+        kinds = f" AND type IN ({','.join('?' * len(types))})" if types else ""
+        sql = f"SELECT COUNT(*) FROM entity WHERE (zh IS NULL OR zh = ''){kinds} AND type NOT IN ({SOURCE_TYPES})"
+        found: int = self.rows(sql, types or [])[0][0]
+        return found
+
     def gaps(self) -> Gaps:
         """What `coverage` lists: entities without a Chinese name, claims without a quote (file:line),
         sources cited once or never."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ipkb.errors import AmbiguousEntity, EntityNotFound, UsageError
 from ipkb.read.query import Store
 from ipkb.read.query_names import DERIVED_NAMES
@@ -139,6 +141,9 @@ def shown(offered: list[tuple[str, str]]) -> list[str]:
     return [entity_id if name == entity_id else f"{entity_id} ({name})" for entity_id, name in offered]
 
 
+_SEPARATORS = re.compile(r"[\s_-]+")
+_WORDS = re.compile(r"[^\W_]+")
+
 # Characters that end many place names (苏州, 湖州; 长沙市): sharing one of them alone does not make two
 # Chinese names alike.
 PLACE_ENDINGS = frozenset("州市区县省镇乡村旗盟")
@@ -180,6 +185,18 @@ def _named(store: Store, score: dict[str, int]) -> list[tuple[str, str, str]]:
     return [(e, rows[e]["name"], rows[e]["type"]) for e in sorted(score, key=lambda e: (-score[e], e)) if e in rows]
 
 
+def _respelt(words: str, names: list[tuple[str, str, str, str]]) -> str:
+    """`words`, each replaced by the word of a name spelt most like it (`germny` -> `germany`), if any is."""
+    from ipkb.suggest import closest
+
+    vocabulary = sorted({w for n in names for w in _WORDS.findall(n[1].casefold())})
+    respelt = []
+    for word in words.split():
+        near = closest(word.casefold(), vocabulary, cutoff=75, whole=True)
+        respelt.append(vocabulary[near[0]] if near else word)
+    return " ".join(respelt)
+
+
 def suggested(store: Store, text: str, limit: int = 5, types: list[str] | None = None) -> list[tuple[str, str]]:
     """The entities a Chinese name built like another's means (`analogous`), the names that sound the same
     (Chinese typed with a homophone: 湖洲 for 湖州), then the stated names
@@ -217,6 +234,11 @@ def suggested(store: Store, text: str, limit: int = 5, types: list[str] | None =
     for index in closest(folded, [n[2] for n in names], limit=limit * 4, cutoff=cutoff, whole=True):
         entity_id, name, _, kind = names[index]
         found.append((entity_id, name, kind))
+    words = _SEPARATORS.sub(" ", text).strip()
+    if " " in words:  # an id or name guessed from its words (germany-subcenter): what `search` finds for them,
+        # each word spelt as the closest word of a name if as typed they find nothing (germny-subcenter)
+        hits = store.search(words, types, limit) or store.search(_respelt(words, names), types, limit)
+        found += [(row["id"], row["name"], row["type"]) for row, _ in hits]
     if types is not None:
         found = [f for f in found if f[2] in types]
     sources = store.roles().sources
