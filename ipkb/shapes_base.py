@@ -46,7 +46,7 @@ class Relation(TypedDict):
     confidence: str
     note: str | None
     sources: list[Citation]
-    reported: NotRequired[str]  # --as-of, undated relation: its first dated source's date; it had begun by then
+    reported: NotRequired[str]  # an undated relation: the date of its first dated source; it had begun by then
 
 
 Ends = TypedDict("Ends", {"from": EntityRef, "to": EntityRef})

@@ -76,7 +76,7 @@ def test_path_flags_a_hop_only_announced_as_it_flags_a_planned_one(run, chains_k
     assert flags["kq-stated-a"] == [(False, False), (False, False)]
     assert flags["keqiao-overseas-dispute-subcenter"] == [(True, False), (True, False)]
     out = run("path", "keqiao", "kq-announced").stdout
-    assert "─hosts · announced→" in out and "careful: 1 hop only announced" in out
+    assert "─hosts · announced · first reported 2024-09-30[1]→" in out and "careful: 1 hop only announced" in out
     every = run("path", "keqiao", "national-center", "--all").stdout
     assert "careful: 2 hops only planned, 1 hop only announced, 1 hop inferred" in every
     assert "careful" not in run("path", "keqiao", "kq-stated-a").stdout

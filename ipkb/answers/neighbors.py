@@ -22,7 +22,7 @@ class NeighborLink(TypedDict):  # a relation joining a neighbour to another enti
     confidence: str
     note: str | None
     sources: list[Citation]
-    reported: NotRequired[str]  # --as-of, undated relation: its first dated source's date; it had begun by then
+    reported: NotRequired[str]  # an undated relation: the date of its first dated source; it had begun by then
 
 
 class NeighborRow(EntityRef):  # `neighbors`: an entity reached, its distance, and its links

@@ -96,9 +96,10 @@ def relation_view(
 
 
 def first_report(store: Store, edge: Edge) -> str | None:
-    """Under --as-of, the day a relation that nothing else dates was first reported (`Store.reported`), which
-    every answer that shows the relation gives beside it as `reported`: by then it had begun."""
-    return store.reported(edge) if store.as_of is not None else None
+    """The day a relation that nothing else dates was first reported (`Store.reported`), which every answer
+    that shows the relation gives beside it as `reported`: by then it had begun. The claimed totals count it
+    from that day, with or without --as-of, so a reader must see it whenever they see the count."""
+    return store.reported(edge)
 
 
 def source_list(store: Store, source_ids: list[str]) -> list[Source]:
