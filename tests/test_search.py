@@ -507,3 +507,14 @@ def test_a_search_in_chinese_says_how_many_entities_it_cannot_find(bundled: Stor
     assert "without_chinese_name" not in json.loads(english.stdout)
     sources = invoke(["--kb", str(BUNDLED_KB), "search", "柯桥", "--type", "source"])
     assert "no Chinese name" not in sources.stderr
+
+
+def test_words_typed_side_by_side_rank_the_names_holding_them_so_first(bundled: Store) -> None:
+    """`overseas sub-center` listed Ganzhou's, Nanchang's and Jingdezhen's local sub-centers (their names hold
+    both words, apart) before the overseas ones, and Germany's not among the first eight: a lawyer looking for
+    the sub-centers abroad. Names holding the words side by side, as typed, come first."""
+    found = [row["id"] for row, _ in bundled.search("overseas sub-center", ["center"], 8)]
+    abroad = {"germany-overseas-dispute-subcenter", "singapore-overseas-dispute-subcenter"}
+    assert abroad <= set(found[:3]), found
+    joined = [row["id"] for row, _ in bundled.search("overseas subcentre", ["center"], 8)]
+    assert abroad <= set(joined[:3]), joined  # spelt joined, or the British way: the same names

@@ -140,8 +140,9 @@ class SearchReads:
         return sorted(hits, key=lambda hit: best(hit[0]))
 
     def _word_starts_first(self, text: str, hits: list[tuple[sqlite3.Row, float]]) -> list[tuple[sqlite3.Row, float]]:
-        """Hits in whose names every Latin word of `text` starts a word, then those where each starts a word of
-        a name or of the description, then the rest; full-text rank within each. Case and tones folded; a
+        """Hits in whose names every Latin word of `text` starts a word, those with the words side by side in
+        one name in the order typed first (spaces and marks aside), then those where each starts a word of a
+        name or of the description, then the rest; full-text rank within each. Case and tones folded; a
         syllable typed apart from the one before it may follow it in a word (`ke qiao`: Keqiao)."""
         if not hits:
             return hits
@@ -149,14 +150,17 @@ class SearchReads:
         starts = [re.compile(rf"(?<![^\W_])(?:{f})" + (f"|{re.escape(j)}" if j else "")) for f, j in forms]
         names = self._names_of(hits)
 
+        spelt = ["|".join(re.escape(_UNSPACED.sub("", f)) for f in spellings(word)) for word, _ in latin_words(text)]
+        phrase = re.compile("".join(f"(?:{forms})" for forms in spelt)) if len(spelt) > 1 else None
+
         def tier(row: sqlite3.Row) -> int:
             held = names.get(row["id"], [strip_tones(row["name"]).casefold()])
             in_names = [any(start.search(name) for name in held) for start in starts]
-            if all(in_names):
-                return 0
+            if all(in_names):  # the words as typed, side by side in one name, first (overseas sub-center)
+                return 0 if phrase and any(phrase.search(_UNSPACED.sub("", name)) for name in held) else 1
             described = strip_tones(row["description"] or "").casefold()
             return (
-                1 if all(found or start.search(described) for found, start in zip(in_names, starts, strict=True)) else 2
+                2 if all(found or start.search(described) for found, start in zip(in_names, starts, strict=True)) else 3
             )
 
         return sorted(hits, key=lambda hit: tier(hit[0]))
@@ -306,6 +310,7 @@ class SearchReads:
 # words, so a Latin word is looked for after each of these, and at the start of a column (FTS5's `^`).
 WORD_GAPS = " -('.\"/\u201c\u2018&_,[\u00b7\uff08"
 _LATIN = re.compile(r"[a-z]")
+_UNSPACED = re.compile(r"[\W_]+")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
