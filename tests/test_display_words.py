@@ -196,6 +196,18 @@ def test_coverage_says_what_its_listed_number_bounds(mini_kb: Path, columns: int
     assert "0 to 1 of 43" in shown and "at most 1 counting those" in shown, shown
 
 
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_coverage_says_what_inferred_means_when_a_total_is(columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A researcher read `[4] inferred` beside a claimed total and could not tell what it meant: the legend
+    says it, when some total in the table is inferred."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = " ".join(invoke(["--kb", str(BUNDLED_KB), "coverage"]).stdout.split())
+    assert "`inferred`: a total no source states as such, which the KB works out" in out, out[:600]
+    assert "] inferred" in out
+
+
 def test_a_listed_range_never_runs_past_a_whole_number_claimed() -> None:
     """10 sub-centers claimed for 2020-04, 10 of them dated by then and 13 more the KB cannot date: the 13 cannot
     be among the 10 as well, so the column said `10 to 23 of 10`, more than the whole. It says `10`; a range

@@ -68,6 +68,9 @@ def empty_kb(folder: object) -> Text:
     return Text(f"the KB holds no entities yet (KB folder: {folder})")
 
 
+INFERRED = "; `inferred`: a total no source states as such, which the KB works out (`ipkb show` gives its note)"
+
+
 def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
     """Each claimed total beside the members the KB lists, with the sources the claim rests on (numbered,
     listed under the table with the words quoted) and `inferred` where it is. The claims of one entity and
@@ -78,7 +81,9 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         "claimed",
         "listed by then",
         "source",
-        title="Claimed totals: " + listed_legend([(c["listed"], c["undated"], c["claimed"]) for c in claims]),
+        title="Claimed totals: "
+        + listed_legend([(c["listed"], c["undated"], c["claimed"]) for c in claims])
+        + (INFERRED if any(c["confidence"] == "inferred" for c in claims) else ""),
         justify=("left", "left", "right", "right", "left"),
     )
     sources = SourceNotes()
