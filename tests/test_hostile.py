@@ -262,6 +262,7 @@ def test_a_number_past_64_bits_is_a_usage_error(db: Path, route: dict[str, str])
 def test_validate_texts_needs_a_folder(run, tmp_path: Path) -> None:
     result = run("validate", "--texts", str(tmp_path / "missing"))
     assert result.exit_code == 2 and "no such folder" in result.stderr
+    assert "not in a clone of it" in " ".join(result.stderr.split())  # a lawyer tried the README's ../shared
     assert run("validate", "--texts", str(FIXTURES / "texts")).exit_code == 0
 
 

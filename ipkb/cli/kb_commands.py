@@ -148,7 +148,11 @@ def verify(
 def _check_folders(texts: list[Path]) -> None:
     for folder in texts:
         if not folder.is_dir():
-            raise UsageError(f"--texts {folder}: no such folder")
+            raise UsageError(
+                f"--texts {folder}: no such folder",
+                hint="the texts quotes are checked in (seeds/, research/) are kept apart from the KB, not in a clone "
+                "of it: give the folder that holds them",
+            )
 
 
 @app.command()
