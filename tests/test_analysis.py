@@ -440,3 +440,35 @@ def test_facts_and_show_list_periods_in_time_order_not_text_order(run, mini_kb: 
     assert [f["period"] for f in shown if f["metric"] == "patent_grants"] == in_time
     table = run("facts", "patent_grants").stdout
     assert [table.index(p) for p in in_time] == sorted(table.index(p) for p in in_time)
+
+
+COUNTED_BY_TYPE = """\
+- {id: county-programme, type: program, name: A county programme, sources: [src-article],
+   facts: [{metric: county_count, value: 124, sources: [src-article]}]}
+- {id: county-programme-pilot, type: designation, name: Pilot county of the programme, sources: [src-article]}
+"""
+COUNTED_BY_TYPE_LINKS = """\
+- {from: keqiao, type: part_of, to: county-programme, sources: [src-article]}
+- {from: county-programme-pilot, type: part_of, to: county-programme, sources: [src-article]}
+"""
+
+
+def test_a_claimed_total_counts_only_members_of_the_types_its_metric_names(run, mini_kb: Path) -> None:
+    """124 counties claimed for the strong-county project were set beside three 'members': one county and the
+    project's two sub-programmes (designations), also `part_of` it. A metric may name the types it counts
+    (`counts: {..., types: [county]}`): only Keqiao is counted; an unknown type there is a schema error."""
+    schema = mini_kb / "schema.yaml"
+    text = schema.read_text()
+    metric = (
+        "  county_count:\n    unit: counties\n    description: Counties a programme claims.\n"
+        "    counts: {relation: part_of, direction: in, types: [county]}\n"
+    )
+    schema.write_text(text.replace("  member_count:\n", metric + "  member_count:\n"))
+    (mini_kb / "entities" / "counted.yaml").write_text(COUNTED_BY_TYPE)
+    (mini_kb / "relations" / "counted.yaml").write_text(COUNTED_BY_TYPE_LINKS)
+    (claim,) = [c for c in json.loads(run("coverage", "--json").stdout)["claimed_totals"] if c["claimed"] == 124]
+    assert claim["claimed"] == 124 and claim["members"] + claim["undated_members"] == ["keqiao"], claim
+
+    schema.write_text(text.replace("  member_count:\n", metric.replace("[county]", "[countee]") + "  member_count:\n"))
+    result = run("validate")
+    assert result.exit_code == 1 and "unknown entity type or group 'countee' in counts" in result.stdout + result.stderr

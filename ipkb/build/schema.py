@@ -47,6 +47,7 @@ class Metric:
     description: str = ""
     counts_relation: str | None = None
     counts_direction: str = "in"
+    counts_types: frozenset[str] | None = None  # the entity types a member counted must be of; None: any
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Schema:
 
 
 def _types_of(
-    spec: Any, groups: dict[str, set[str]], where: str, line: int, problems: list[Problem]
+    spec: Any, groups: dict[str, set[str]], where: str, line: int, problems: list[Problem], what: str = "domain/range"
 ) -> frozenset[str] | None:
     if spec == "any" or spec is None:
         return None
@@ -72,7 +73,7 @@ def _types_of(
         if name in groups:
             out |= groups[name]
         else:
-            problems.append(Problem(where, line, f"unknown entity type or group {name!r} in domain/range"))
+            problems.append(Problem(where, line, f"unknown entity type or group {name!r} in {what}"))
     return frozenset(out)
 
 
@@ -94,7 +95,7 @@ ROLE_KEYS = (
 PINYIN_STYLES = ("place", "person")
 RELATION_TYPE_KEYS = ("label", "inverse", "domain", "range", "containment", "qualifiers", "description", "undated")
 METRIC_KEYS = ("unit", "description", "counts")
-COUNTS_KEYS = ("relation", "direction")
+COUNTS_KEYS = ("relation", "direction", "types")
 
 
 def _check_keys(spec: Any, allowed: tuple[str, ...], what: str, display: str, problems: list[Problem]) -> None:
@@ -216,12 +217,16 @@ def parse_schema(data: Any, display: str, problems: list[Problem]) -> Schema:
                     display, line_of(metric_specs, name), f"metric {name!r} counts unknown relation type {relation!r}"
                 )
             )
+        types = counts.get("types") if isinstance(counts, dict) else None
         schema.metrics[name] = Metric(
             name,
             spec.get("unit"),
             str(spec.get("description", "")),
             relation,
             str(counts.get("direction", "in")) if isinstance(counts, dict) else "in",
+            None
+            if types is None
+            else _types_of(types, groups, display, line_of(metric_specs, name), problems, "counts"),
         )
     if not schema.entity_types:
         problems.append(Problem(display, 1, "schema.yaml declares no entity_types"))

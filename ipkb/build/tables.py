@@ -38,6 +38,7 @@ class MetricRow(SQLModel, table=True):
     description: str
     counts_relation: str | None
     counts_direction: str
+    counts_types: str | None  # JSON list of entity types; null: members of any type count
 
 
 class EntityRow(SQLModel, table=True):

@@ -283,7 +283,17 @@ def create(path: Path, schema: Any) -> None:
             ],
         )
         fields = ("name", "unit", "description", "counts_relation", "counts_direction")
-        insert(con, "metric", [{f: getattr(m, f) for f in fields} for m in schema.metrics.values()])
+        insert(
+            con,
+            "metric",
+            [
+                {
+                    **{f: getattr(m, f) for f in fields},
+                    "counts_types": None if m.counts_types is None else js(sorted(m.counts_types)),
+                }
+                for m in schema.metrics.values()
+            ],
+        )
         con.commit()
     finally:
         con.close()

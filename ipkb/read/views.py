@@ -315,6 +315,10 @@ def coverage_claims(store: Store, entity_id: str | None = None) -> list[Coverage
         dated: set[str] = set()
         undated: set[str] = set()
         edges = [store.edge_of(r) for r in store.relations_at(fact["entity_id"], metric["counts_relation"], incoming)]
+        if metric["counts_types"] is not None:  # a count of counties is not one of the sub-programmes too
+            kinds = set(json.loads(metric["counts_types"]))
+            rows = store.entities(getattr(e, other) for e in edges)
+            edges = [e for e in edges if getattr(e, other) in rows and rows[getattr(e, other)]["type"] in kinds]
         store.learn_reported(edges)
         for edge in edges:
             qualifiers, member = edge.qualifiers, getattr(edge, other)
