@@ -13,16 +13,16 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from operator import itemgetter
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.text import Span, Text
 
+from ipkb.render.cell import EMPTY, Cell, spans_within
 from ipkb.render.terminal import columns
-from ipkb.render.wrap import _UNBROKEN, NO_BREAK, hyphen_pieces, line_ranges, unbroken_width, width_of, wrap_whole_words
+from ipkb.render.wrap import _UNBROKEN, NO_BREAK, hyphen_pieces, unbroken_width, width_of, wrap_whole_words
 from ipkb.text import has_han
 
 Justify = Literal["left", "right"]
@@ -50,67 +50,6 @@ def console(stderr: bool = False) -> Console:
         no_color=bool(os.environ.get("NO_COLOR")) or not interactive,
         highlight=False,
     )
-
-
-class Cell(NamedTuple):
-    """A cell or a drawn line as plain text with its styles: strings are cheap where a rich Text per cell
-    costs about 30 µs, which a list of 20,000 entities feels; a Text is made only to style or wrap."""
-
-    plain: str
-    spans: list[Span]
-    width: int  # in terminal cells
-
-    @classmethod
-    def of(cls, value: str | Text, style: str = "") -> Cell:
-        if type(value) is str and not style and value.isprintable():  # most cells: plain text on one line
-            return cls(value, [], len(value) if value.isascii() else width_of(value))
-        if isinstance(value, Text):
-            plain = value.plain
-            spans = [Span(0, len(plain), value.style), *value.spans] if value.style else list(value.spans)
-        else:  # as a Text would, drop what could move the cursor or ring
-            plain = value if value.isprintable() else strip_control_codes(value)
-            spans = [Span(0, len(plain), style)] if style and plain else []
-        if "\n" in plain:  # one line a cell; the same length, so the spans stay put
-            plain = plain.replace("\n", " ")
-        return cls(plain, spans, width_of(plain))
-
-    def text(self) -> Text:
-        return Text(self.plain, spans=self.spans)
-
-    def wrap(self, console: Console, width: int, hyphens: bool = False) -> list[Cell]:
-        plain = not self.spans and self.plain.isprintable()  # most cells: cut as strings, no Text a line
-        if hyphens or has_han(self.plain):  # between characters, but not inside 2022 or 12330
-            if plain:
-                cut = [self.plain[a:b].replace(NO_BREAK, " ") for a, b in line_ranges(self.plain, width, hyphens)]
-                return [Cell.of(line) for line in cut]
-            return [Cell.of(line) for line in wrap_whole_words(self.text(), width, hyphens)]
-        if plain and self.plain.isascii():
-            return self._wrap_plain(width)
-        return [Cell.of(line) for line in self.text().wrap(console, width, overflow="fold")]
-
-    def _wrap_plain(self, width: int) -> list[Cell]:
-        """What `Text.wrap(width, overflow="fold")` makes of unstyled printable ASCII, without a Text per line
-        (a long list wraps 50,000 cells): rich's own line divider, each line's spaces past the width dropped
-        and the line cropped to it (rstrip_end, truncate)."""
-        from rich._wrap import divide_line
-
-        plain = self.plain
-        offsets = divide_line(plain, width, fold=True)
-        lines = []
-        for start, end in zip([0, *offsets], [*offsets, len(plain)], strict=True):
-            line = plain[start:end]
-            if len(line) > width:
-                line = line[: len(line) - min(len(line) - len(line.rstrip()), len(line) - width)][:width]
-            lines.append(Cell(line, [], len(line)))
-        return lines
-
-
-EMPTY = Cell("", [], 0)
-
-
-def _within(spans: list[Span], length: int) -> list[Span]:
-    """The spans cut to a text shortened to `length` (its trailing blanks dropped)."""
-    return [Span(s.start, min(s.end, length), s.style) for s in spans if s.start < length]
 
 
 class Trimmed:
@@ -284,8 +223,8 @@ class Grid:
                 tail = (" " * pad if self.justify[i] == "left" else "") + self.GAP
                 pieces.append(tail)
                 offset += len(tail)
-        plain = "".join(pieces).rstrip()
-        return Cell(plain, _within(spans, len(plain)), used)
+        plain = "".join(pieces).rstrip().replace(NO_BREAK, " ")  # a cell that fits is drawn unwrapped
+        return Cell(plain, spans_within(spans, len(plain)), used)
 
     def _row(self, console: Console, cells: list[Cell], widths: list[int]) -> Iterator[Cell]:
         """One row as lines: a cell wider than its column wraps within it."""
@@ -356,10 +295,10 @@ class Grid:
                     pieces = cell.wrap(console, floor, hyphens)
                 for k, piece in enumerate(pieces):
                     prefix = self.INDENT if first else (head if k == 0 and head else under)
-                    plain = piece.plain.rstrip()
+                    plain = piece.plain.rstrip().replace(NO_BREAK, " ")
                     spans = list(bold[i]) if k == 0 and head else []
                     if piece.spans:
-                        spans += [span.move(len(prefix)) for span in _within(piece.spans, len(plain))]
+                        spans += [span.move(len(prefix)) for span in spans_within(piece.spans, len(plain))]
                     used = width_of(plain) if len(plain) < len(piece.plain) else piece.width
                     yield Cell(prefix + plain, spans, widths[prefix] + used)
 

@@ -28,7 +28,7 @@ from ipkb.render.text import (
     sightings,
     then_and_now,
 )
-from ipkb.render.wrap import wrap_whole_words
+from ipkb.render.wrap import NO_BREAK, wrap_whole_words
 from ipkb.text import counted
 
 if TYPE_CHECKING:
@@ -38,13 +38,9 @@ if TYPE_CHECKING:
 def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
     """The compact caveats of a fact or relation: qualifiers, target, inferred, and its note's letter."""
     kind = str(item.get("kind", "actual"))  # a relation has none
-    parts = [
-        extra,
-        kind if kind != "actual" else "",
-        "inferred" if item["confidence"] == "inferred" else "",
-        notes.mark(item["note"]),
-    ]
-    return " · ".join(p for p in parts if p)
+    parts = [extra, kind if kind != "actual" else "", "inferred" if item["confidence"] == "inferred" else ""]
+    said, mark = " · ".join(p for p in parts if p), notes.mark(item["note"])
+    return f"{said}{NO_BREAK}·{NO_BREAK}{mark}" if said and mark else said or mark  # a letter never on a line alone
 
 
 def _relation_grid(
