@@ -16,7 +16,12 @@ from ipkb.timeframe import period_end, period_start
 CITATION_KEYS = ("source", "quote", "via", "note")
 CONFIDENCE = ("seen", "inferred")
 MAX_TEXT = 10_000
-MULTILINE_KEYS = ("note", "description")  # the texts where a line break or a tab is legitimate
+# Texts for curators only, on any record (entity, relation, fact): `searched`, where a curator looked for what the
+# record lacks (a Chinese name, a host) and found nothing. Checked as text at their line, never kept in the store,
+# so no answer, search or export can print them; a curator reads them in the YAML (docs/data-model.md).
+CURATOR_TEXTS = ("searched",)
+NOTES = ("note", *CURATOR_TEXTS)  # a record's note, then its curator-only texts: where records list their keys
+MULTILINE_KEYS = ("note", "description", *CURATOR_TEXTS)  # the texts where a line break or a tab is legitimate
 DATE_HINT = "write dates as YYYY-MM-DD, YYYY-MM or YYYY, in ASCII digits"
 
 
@@ -73,6 +78,11 @@ class FieldChecks:
         if isinstance(value, str) and key != "id":  # an id has its own, stricter pattern
             self.no_controls(file, self.line(record, key), key, value, key in MULTILINE_KEYS)
         return str(value)
+
+    def curator_texts(self, file: str, record: Mapping) -> None:
+        """The record's curator-only texts (CURATOR_TEXTS), checked for their form; not kept."""
+        for key in CURATOR_TEXTS:
+            self.text(file, record, key)
 
     def no_controls(self, file: str, line: int, what: str, text: str, multiline: bool = False) -> None:
         """Control characters make GraphML and GEXF that Gephi cannot open, and no source text needs them."""

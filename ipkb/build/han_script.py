@@ -10,9 +10,28 @@ a name is not found in its quotes as written.
 
 from __future__ import annotations
 
+import re
+
 from ipkb.text import simplified, without_readings
+
+HAN = re.compile("[\u4e00-\u9fff]")
+_WIDE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "＂": '"', " ": None, "\u3000": None})
 
 
 def read_as_simplified(text: str) -> str:
     """`text` without inserted pinyin readings, converted from traditional to simplified characters."""
     return simplified(without_readings(text))
+
+
+def comparable(text: str) -> str:
+    """`text` with full-width brackets and quotation marks as ASCII ones, without spaces: how names are compared
+    to quotes."""
+    return text.translate(_WIDE)
+
+
+def quoted(name: str, quotes: list[str]) -> bool:
+    """Whether one of `quotes` (already comparable) writes `name`, as written or in the other script."""
+    if any(name in quote for quote in quotes):
+        return True
+    simplified = read_as_simplified(name)
+    return any(simplified in read_as_simplified(quote) for quote in quotes if HAN.search(quote))

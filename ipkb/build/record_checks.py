@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from dataclasses import fields as attributes_of
 from typing import TYPE_CHECKING
 
-from ipkb.build.fields import FieldChecks
+from ipkb.build.fields import NOTES, FieldChecks
+from ipkb.build.han_script import HAN, comparable, quoted
 from ipkb.build.load import Mapping, Sequence
 from ipkb.build.schema import Schema
 from ipkb.build.values import number_as_text, period_problem, valid_date
@@ -23,21 +24,19 @@ if TYPE_CHECKING:
     from ipkb.shapes import Attributes, Qualifiers
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)  # with fullmatch: "x\n" is no id
-_HAN = re.compile("[\u4e00-\u9fff]")
-_WIDE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "＂": '"', " ": None, "\u3000": None})
 # The keys an entity may have, in the order `allowed keys:` lists them: EntityRecord's attributes but `fields`
-# (the keys its type declares in the schema, allowed by type) and `position`, with `facts` after `sources`.
+# (the keys its type declares in the schema, allowed by type) and `position`, with `facts` after `sources` and the
+# curator-only texts (fields.CURATOR_TEXTS) after `note`.
+_KEYS_OF = {"fields": (), "position": (), "note": NOTES, "sources": ("sources", "facts")}  # attribute -> its keys
 ENTITY_KEYS = tuple(
-    key
-    for attribute in attributes_of(EntityRecord)
-    for key in {"fields": (), "position": (), "sources": ("sources", "facts")}.get(attribute.name, (attribute.name,))
+    key for attribute in attributes_of(EntityRecord) for key in _KEYS_OF.get(attribute.name, (attribute.name,))
 )
 # Its plain texts (ipkb.model.ENTITY_TEXTS) and its confidence, checked in the order of its attributes: problems
 # on one line (a flow mapping) are listed in the order they are found.
 ENTITY_CHECKED = tuple(a.name for a in attributes_of(EntityRecord) if a.name in (*ENTITY_TEXTS, "confidence"))
 FORMER_NAME_KEYS = ("name", "zh", "until", "sources")
-RELATION_KEYS = ("from", "type", "to", "confidence", "note", "sources")
-FACT_KEYS = ("metric", "value", "bound", "unit", "period", "kind", "scope", "confidence", "note", "sources", "conflict")
+RELATION_KEYS = ("from", "type", "to", "confidence", *NOTES, "sources")
+FACT_KEYS = ("metric", "value", "bound", "unit", "period", "kind", "scope", "confidence", *NOTES, "sources", "conflict")
 FACT_KINDS = ("actual", "target")
 
 
@@ -158,6 +157,7 @@ class Validator(FieldChecks):
                 confidence = self.confidence(file, record)
             else:
                 texts[key] = self.text(file, record, key)
+        self.curator_texts(file, record)
         self.records.entities.append(
             EntityRecord(
                 id=entity_id,
@@ -205,21 +205,21 @@ class Validator(FieldChecks):
         brackets, curly and straight quotation marks and spaces do not count (sources mix them), nor does the
         script: a quote in traditional characters gives the same name in simplified ones (han_script), and
         the reverse."""
-        quotes = [_comparable(c.quote) for c in sources if c.quote]
+        quotes = [comparable(c.quote) for c in sources if c.quote]
         zh = record.get("zh")  # read raw: a zh that is not text has its error already
         named = [("zh", zh)] if isinstance(zh, str) else []
         aliases = record.get("aliases")
         named += [("aliases", str(a)) for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
         for key, text in named:
-            if text and _HAN.search(text) and not _quoted(_comparable(text), quotes):
+            if text and HAN.search(text) and not quoted(comparable(text), quotes):
                 line = self.line(record, key)
                 if key == "aliases" and isinstance(aliases, Sequence):
                     line = aliases.item_lines[aliases.index(text)]
                 hint = "cite a source whose quote gives it (sources: [{source: ..., quote: ...}]), or remove it"
                 self.warn(file, line, f"the Chinese name {text!r} is in none of this entity's quotes", hint)
         for former in former_names:
-            own = [_comparable(c.quote) for c in former.sources if c.quote]
-            if former.zh and _HAN.search(former.zh) and not _quoted(_comparable(former.zh), own + quotes):
+            own = [comparable(c.quote) for c in former.sources if c.quote]
+            if former.zh and HAN.search(former.zh) and not quoted(comparable(former.zh), own + quotes):
                 hint = "cite a source whose quote gives it under the former name's sources, or remove it"
                 message = f"the former Chinese name {former.zh!r} is in none of this entity's quotes"
                 self.warn(file, self.line(record, "former_names"), message, hint)
@@ -288,6 +288,7 @@ class Validator(FieldChecks):
                 file, self.line(record, "period"), wrong, "write YYYY, YYYY-MM, YYYY-MM-DD or START/END, e.g. 2021/2025"
             )
         note = self.text(file, record, "note")
+        self.curator_texts(file, record)
         conflict = record.get("conflict", False)
         if not isinstance(conflict, bool):
             self.error(file, self.line(record, "conflict"), f"conflict must be true or false, not {conflict!r}")
@@ -355,6 +356,7 @@ class Validator(FieldChecks):
             self.in_order(file, self.line(record, "until"), qualifiers["since"], qualifiers["until"])
         source_id = self.text(file, record, "from", required=True)
         target_id = self.text(file, record, "to", required=True)
+        self.curator_texts(file, record)
         self.records.relations.append(
             RelationRecord(
                 source_id=source_id or "",
@@ -367,22 +369,6 @@ class Validator(FieldChecks):
                 position=Position(file, self.line(record)),
             )
         )
-
-
-def _comparable(text: str) -> str:
-    """`text` with full-width brackets and quotation marks as ASCII ones, without spaces: how names are compared
-    to quotes."""
-    return text.translate(_WIDE)
-
-
-def _quoted(name: str, quotes: list[str]) -> bool:
-    """Whether one of `quotes` (already comparable) writes `name`, as written or in the other script."""
-    if any(name in quote for quote in quotes):
-        return True
-    from ipkb.build.han_script import read_as_simplified
-
-    simplified = read_as_simplified(name)
-    return any(simplified in read_as_simplified(quote) for quote in quotes if _HAN.search(quote))
 
 
 def check_file(schema: Schema, folder: str, file: str, records: list[Mapping]) -> tuple[FileRecords, list[Problem]]:
