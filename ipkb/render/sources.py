@@ -48,9 +48,8 @@ def source_text(source: Source, via: Provenance = PLAIN) -> Text:
         text.append(f" · {source['kind']}", style="magenta" if source["kind"] == "mirror" else "dim")
     if url and file:
         text.append(f" · our copy: {file}", style="dim")
-    language = source.get("language")
-    if language and "(" in language:  # `en (machine translation of a Chinese article)`: its words are not the outlet's
-        text.append(f" · {language}", style="yellow")
+    if said := language_note(source.get("language")):
+        text.append(f" · {said}", style="yellow")
     if via.readings:
         text.append(READINGS, style="yellow")
     if via.notes:
@@ -60,6 +59,38 @@ def source_text(source: Source, via: Provenance = PLAIN) -> Text:
             f" · {which} taken from our research notes ({where}), not checked in this source's text", style="yellow"
         )
     return text
+
+
+# The languages other than English and Chinese that sources are written in, by their code (ISO 639-1), for people.
+LANGUAGES = {
+    "ar": "Arabic",
+    "de": "German",
+    "es": "Spanish",
+    "fr": "French",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "th": "Thai",
+    "vi": "Vietnamese",
+}
+READ_AS_WRITTEN = ("en", "zh")  # a reader of the KB reads these: only a note on them (a translation) is worth saying
+
+
+def language_note(language: str | None) -> str:
+    """What a footnote says of a source's language: nothing for plain English or Chinese (`en`, `zh`); their note
+    when they have one (`en (machine translation of a Chinese article)`: its words are not the outlet's); and any
+    other language always, by name (`ja`: `in Japanese`, or its code when it has none here): its quotes are
+    neither the reader's language nor, on China's IP system, the words of the Chinese original."""
+    if not language:
+        return ""
+    code, _, rest = language.partition(" ")
+    if code in READ_AS_WRITTEN:
+        return language if "(" in language else ""
+    name = LANGUAGES.get(code)
+    return f"in {name}{' ' + rest if rest else ''}" if name else f"language: {language}"
 
 
 def source_footnote(number: int, source: Source, via: Provenance = PLAIN) -> Hanging:
