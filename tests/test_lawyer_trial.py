@@ -4,12 +4,15 @@ hop that hid its source's other quote, and `stats` counting our research notes a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
 import pytest
 from rich.cells import cell_len
 
+from ipkb.render.layout import Notes
+from ipkb.render.show import fact_details
 from ipkb.render.sources import language_note
 from tests.conftest import BUNDLED_KB, Result, invoke
 
@@ -77,3 +80,25 @@ def test_the_language_note_holds_for_every_language_the_kb_uses() -> None:
         plain = language in ("en", "zh")
         assert bool(said) != plain, language
         assert "language:" not in said, f"{language}: give its name in LANGUAGES"
+
+
+@pytest.mark.parametrize("columns", COLUMNS)
+def test_a_sources_page_gives_its_figures_scope_and_caveats(columns: int) -> None:
+    """`show src-mondaq-1446252` listed `subcenter count 28 sub-centers · 2024` (batch 4, inferred) and `21`, `43`
+    and `2 · 2023` with no local or overseas scope, so they read as contradicting each other: each now carries the
+    details the entity's own `show` gives it, its note lettered under the page."""
+    out = _bundled("show", "src-mondaq-1446252", columns=columns).stdout
+    flat = _flat(out)
+    for figure in (
+        "subcenter count 28 sub-centers · 2024 · batch 4 · subcenter kind: local · inferred · [",
+        "subcenter count 21 sub-centers · 2023 · batch 3 · subcenter kind: local · [",
+        "subcenter count 43 sub-centers · 2023 · subcenter kind: local · [",
+        "subcenter count 2 sub-centers · 2023 · subcenter kind: overseas · [",
+    ):
+        assert figure in flat, out
+    assert "Inferred size of batch 4: 71 (Sept 2024, cited) minus 43" in flat  # the note its letter stands for
+    own = json.loads(_bundled("show", "national-center", "--json").stdout)["facts"]
+    batch4 = next(f for f in own if f["value"] == 28 and f["scope"].get("batch") == 4)
+    said = fact_details(batch4, Notes()).rsplit(" · [", 1)[0]  # what the entity's own table says of it
+    assert f"28 sub-centers · 2024 · {said} · [" in flat
+    assert all(cell_len(line) <= columns or "http" in line for line in out.splitlines()), out
