@@ -102,3 +102,28 @@ def test_a_sources_page_gives_its_figures_scope_and_caveats(columns: int) -> Non
     said = fact_details(batch4, Notes()).rsplit(" · [", 1)[0]  # what the entity's own table says of it
     assert f"28 sub-centers · 2024 · {said} · [" in flat
     assert all(cell_len(line) <= columns or "http" in line for line in out.splitlines()), out
+
+
+@pytest.mark.parametrize("columns", COLUMNS)
+def test_a_hop_says_its_source_gives_more_quotes_than_the_one_printed(columns: int) -> None:
+    """`path germany-overseas-dispute-subcenter cnipa`: the hop "sub-center of" printed only src-mondaq-1446252's
+    quote on 21 local sub-centers, hiding its second (the one naming Germany, in Japanese), and `also` listed only
+    other sources: a reader took the words printed for all of the evidence."""
+    out = _bundled("path", "germany-overseas-dispute-subcenter", "cnipa", columns=columns).stdout
+    joined = "".join(out.split())  # the Japanese wraps between any two characters
+    assert "サブセンターの総数が43に到達した。”·1morequoteof[1](--json)" in joined, out
+    assert "ドイツ" not in out  # the quote printed is still the first (naming_first found none naming the ends)
+    hop = json.loads(_bundled("path", "germany-overseas-dispute-subcenter", "cnipa", "--json").stdout)["hops"][0]
+    assert [c["source"] for c in hop["sources"]] == ["src-mondaq-1446252"] * 2  # what the note counts
+    assert all(cell_len(line) <= columns or "http" in line for line in out.splitlines()), out
+
+
+def test_more_quotes_counts_the_first_sources_other_words_only() -> None:
+    from ipkb.render.path import more_quotes
+
+    a, b = {"source": "a", "quote": "one"}, {"source": "b", "quote": "two"}
+    assert more_quotes([a]) == 0
+    assert more_quotes([a, b]) == 0  # another source is `also [2]`
+    assert more_quotes([a, b, {"source": "a", "quote": "three"}]) == 1
+    assert more_quotes([a, {"source": "a", "quote": "one"}, {"source": "a"}]) == 0  # the same words, no words
+    assert more_quotes([a, {"source": "a", "quote": "one", "via": "research-x"}]) == 1  # read in our notes: said apart
