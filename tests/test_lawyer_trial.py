@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -127,3 +128,47 @@ def test_more_quotes_counts_the_first_sources_other_words_only() -> None:
     assert more_quotes([a, b, {"source": "a", "quote": "three"}]) == 1
     assert more_quotes([a, {"source": "a", "quote": "one"}, {"source": "a"}]) == 0  # the same words, no words
     assert more_quotes([a, {"source": "a", "quote": "one", "via": "research-x"}]) == 1  # read in our notes: said apart
+
+
+NOTE_SOURCE = """
+- id: research-notes
+  type: source
+  name: Our research notes
+  file: research/notes.md
+  kind: research-note
+"""
+
+
+@pytest.mark.parametrize("columns", COLUMNS)
+def test_stats_says_how_many_claims_rest_only_on_research_notes(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    """`stats` said "with quote 100%, quoted from the source itself 94%", counting the KB's own research notes as
+    "the source": it now says how many relations and facts no source but our notes backs, in text and --json."""
+    with (mini_kb / "entities" / "bodies.yaml").open("a") as f:
+        f.write(NOTE_SOURCE)
+    centers = mini_kb / "relations" / "centers.yaml"
+    text = centers.read_text()  # huzhou's designation: from the article to our notes alone
+    centers.write_text(
+        text.replace('{source: src-article, quote: "ranks fourth', '{source: research-notes, quote: "ranks fourth', 1)
+    )
+    claims = mini_kb / "facts" / "claims.yaml"
+    claims.write_text(claims.read_text().replace("source: src-article", "source: research-notes", 1))
+    view = json.loads(run("stats", "--json").stdout)["citations"]
+    assert view["relations"]["resting_only_on_research_notes"] == 1
+    assert view["relations"]["share_resting_only_on_research_notes"] == round(1 / 7, 4)
+    assert view["facts"]["resting_only_on_research_notes"] == 1
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = run("stats").stdout
+    assert "resting only on our research notes, no published source: 1 relation (14%), 1 fact (50%)" in _flat(out)
+    assert all(cell_len(line) <= columns for line in out.splitlines()), out
+
+
+def test_stats_on_the_bundled_kb_counts_the_claims_on_research_notes_alone() -> None:
+    view = json.loads(_bundled("stats", "--json").stdout)["citations"]
+    for kind in ("relations", "facts"):
+        c = view[kind]
+        assert 0 < c["resting_only_on_research_notes"] < c["with_quote_from_source_text"]  # among the "source itself"
+    out = _flat(_bundled("stats", columns=80).stdout)
+    n = view["relations"]["resting_only_on_research_notes"]
+    assert f"resting only on our research notes, no published source: {n} relations" in out
