@@ -58,6 +58,19 @@ def test_a_footnote_says_a_source_is_in_japanese(args: tuple[str, ...], columns:
     assert all(cell_len(line) <= columns or "http" in line for line in out.splitlines()), out
 
 
+@pytest.mark.parametrize("columns", COLUMNS)
+@pytest.mark.parametrize("command", ["coverage", "stats"])
+def test_a_footnote_by_id_says_a_source_is_in_japanese_too(command: str, columns: int) -> None:
+    """coverage and stats list the sources of claimed totals by id, with their words: the Japanese summary says so
+    there too, as a machine translation does, before its quotes."""
+    out = _bundled(command, columns=columns).stdout
+    assert "src-mondaq-1446252 · in Japanese: “" in _flat(out), out
+    assert "src-economic-daily-2024 · en (machine translation of a Chinese article): “" in _flat(out)
+    assert "src-capitalip-6841: “" in _flat(out)  # a plain Chinese source says nothing more
+    wide = [line for line in out.splitlines() if cell_len(line) > columns and " " in line.strip()]
+    assert not wide, wide  # an id too long for the line runs past it whole, by design
+
+
 def test_the_language_note_holds_for_every_language_the_kb_uses() -> None:
     """The forms of `language:` in kb/entities/sources-*.yaml: plain English and Chinese say nothing, their notes
     (a translation, traditional characters) are said as written, any other language always, by name."""

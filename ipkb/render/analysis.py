@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     )
 
 
-def stats(view: Stats) -> RenderableType:
+def stats(view: Stats, cited: Mapping[str, Source] | None = None) -> RenderableType:
     # the headline counts the things the KB is about apart from the sources it cites (JSON's `entities` is both)
     summary = Text(
         f"{entities_and_sources(view['entities'], view['sources'])} · "
@@ -53,7 +53,7 @@ def stats(view: Stats) -> RenderableType:
     note = "the rest are quoted from our research notes' record of the source (via), not its own text"
     parts += [Text(""), cites, Text(note, style="dim"), on_research_notes(view)]
     if view["claimed_totals"]:
-        parts += [Text(""), coverage(view["claimed_totals"])]
+        parts += [Text(""), coverage(view["claimed_totals"], cited)]
     return Group(*parts)
 
 
@@ -82,9 +82,10 @@ def empty_kb(folder: object) -> Text:
     return Text(f"the KB holds no entities yet (KB folder: {folder})")
 
 
-def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
+def coverage(claims: Sequence[StatsClaim], cited: Mapping[str, Source] | None = None) -> RenderableType:
     """Each claimed total beside the members the KB lists, with the sources the claim rests on (numbered,
-    listed under the table with the words quoted) and `inferred` where it is. The claims of one entity and
+    listed under the table by id with the words quoted, and a language other than English or Chinese when
+    `cited`, id -> source, knows it) and `inferred` where it is. The claims of one entity and
     metric sit under a heading naming both: an id can be 65 characters, too long for a column at 80."""
     table = Grid(
         "period",
@@ -95,7 +96,7 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
         title="Claimed totals: " + listed_legend([(c["listed"], c["undated"], c["claimed"]) for c in claims]),
         justify=("left", "left", "right", "right", "left"),
     )
-    sources = SourceNotes()
+    sources = SourceNotes(cited, by_id=True)
     group: tuple[str, str] | None = None
     for c in claims:
         if group != (c["entity"]["id"], c["metric"]):
@@ -115,12 +116,12 @@ def coverage(claims: Sequence[StatsClaim]) -> RenderableType:
     return Group(table, *footnotes) if footnotes else table
 
 
-def coverage_report(report: CoverageReport) -> RenderableType:
+def coverage_report(report: CoverageReport, cited: Mapping[str, Source] | None = None) -> RenderableType:
     inferred = report["facts_inferred"]
     count, total = inferred["count"], inferred["of"]
     marked = f"{count} of {total} ({percent(count, total)})" if total else "– (no facts)"
     lines = [
-        coverage(report["claimed_totals"]) if report["claimed_totals"] else Text("claimed totals: none"),
+        coverage(report["claimed_totals"], cited) if report["claimed_totals"] else Text("claimed totals: none"),
         Text(""),
         Text(f"entities without a Chinese name: {len(report['entities_without_chinese_name'])}"),
         Text(f"relations without a quote: {len(report['relations_without_quote'])}"),

@@ -117,12 +117,13 @@ def vias_of(cites: Iterable[Citation]) -> dict[str, Provenance]:
 
 class SourceNotes:
     """Sources numbered [1], [2], ... in the order a table cites them, listed under it: each as `show` lists
-    it (`source_footnote`) when `sources` (id -> source) has it, else by its id; with `quotes`, followed by
+    it (`source_footnote`) when `sources` (id -> source) has it, else (or `by_id`, as coverage lists them) by its
+    id, with its language when `sources` knows it is not plain English or Chinese; with `quotes`, followed by
     the words quoted from it. A column of numbers stays narrow where source ids (up to 40 characters) would
     push the table into records."""
 
-    def __init__(self, sources: Mapping[str, Source] | None = None, quotes: bool = True) -> None:
-        self.sources, self.quotes = sources or {}, quotes
+    def __init__(self, sources: Mapping[str, Source] | None = None, quotes: bool = True, by_id: bool = False) -> None:
+        self.sources, self.quotes, self.by_id = sources or {}, quotes, by_id
         self.numbers: dict[str, int] = {}
         self.cited: list[Citation] = []
         self.quoted: dict[str, list[tuple[str, str | None]]] = {}  # source -> (quote, the research note it is from)
@@ -146,10 +147,12 @@ class SourceNotes:
         for source_id, n in self.numbers.items():
             source, said = self.sources.get(source_id), vias.get(source_id, PLAIN)
             # with its quotes, each read from a research note says so itself
-            if source:
+            if source and not self.by_id:
                 text = source_text(source, said._replace(notes=frozenset()) if self.quotes else said)
             else:
                 text = Text(source_id)
+                if source and (language := language_note(source.get("language"))):
+                    text.append(f" · {language}", style="yellow")
                 if said.readings:
                     text.append(READINGS, style="yellow")
             for i, (quote, via) in enumerate(self.quoted[source_id] if self.quotes else []):
