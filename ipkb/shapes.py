@@ -178,8 +178,10 @@ class CitationShare(TypedDict):  # how many claims of a kind have a source, a qu
     with_quote: int
     share_with_source: float | None  # to 4 places (1.0 only for all, 0.0 for none); null when total is 0
     share_with_quote: float | None
-    with_quote_from_source_text: int
+    with_quote_from_source_text: int  # a research note cited as the source counts as its own text here
     share_with_quote_from_source_text: float | None
+    resting_only_on_research_notes: int  # every source it cites is one of our research notes (kind research-note)
+    share_resting_only_on_research_notes: float | None
 
 
 class CitationShares(TypedDict):
@@ -201,9 +203,10 @@ class Counts(TypedDict):  # the store's counts that `stats` shows as they are
     facts_by_metric: dict[str, int]
 
 
-# The store's counts behind `stats`; `cited`: (with a source, with a quote, quoted from the source's text).
+# The store's counts behind `stats`; `cited`: (with a source, with a quote, quoted from the source's text,
+# citing only research notes).
 class Tallies(Counts):
-    cited: dict[str, tuple[int, int, int]]
+    cited: dict[str, tuple[int, int, int, int]]
     inferred: CitedBy
     warnings: int
 

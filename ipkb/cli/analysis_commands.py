@@ -37,7 +37,9 @@ def coverage(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     emit_as_of(kb, figures=True)
 
     emit(
-        render_analysis.coverage_report(report)
+        render_analysis.coverage_report(
+            report, _cited(store, [c["source"] for claim in report["claimed_totals"] for c in claim["sources"]])
+        )
         if store.tallies()["entities"]
         else render_analysis.empty_kb(kb_path(note=False))
     )

@@ -24,12 +24,18 @@ def stats(as_json: JsonOption = False) -> None:
     """
     from ipkb.read import views_analysis
 
-    view = views_analysis.stats(open_store())
+    store = open_store()
+    view = views_analysis.stats(store)
     if as_json:
         return emit_json(view)
+    from ipkb.read.views import source_list
     from ipkb.render import analysis as render_analysis
 
-    emit(render_analysis.stats(view) if view["entities"] else render_analysis.empty_kb(kb_path(note=False)))
+    if not view["entities"]:
+        return emit(render_analysis.empty_kb(kb_path(note=False)))
+    # the claimed totals' sources, listed by id: what else their footnotes say (a language other than en or zh)
+    cited = source_list(store, [c["source"] for claim in view["claimed_totals"] for c in claim["sources"]])
+    emit(render_analysis.stats(view, {s["id"]: s for s in cited}))
 
 
 @app.command()

@@ -18,6 +18,8 @@ Which = Literal["known", "undated", "all"]  # of the facts: those shown as of a 
 
 # the types whose entities are sources: the schema's roles (ipkb.roles) as the build stored them
 SOURCE_TYPES = "SELECT value FROM json_each((SELECT value FROM meta WHERE key = 'roles'), '$.sources')"
+# the sources that are our own research notes: the `kind` the schema gives them (docs/data-model.md)
+RESEARCH_NOTES = "SELECT id FROM entity WHERE json_extract(fields, '$.kind') = 'research-note'"
 
 
 class AnalystReads:
@@ -132,6 +134,12 @@ class AnalystReads:
             own = " AND via IS NULL" if own_words else ""
             return count(f"SELECT COUNT(DISTINCT owner) FROM citation WHERE owner_kind = '{kind}'{quote}{own}")
 
+        def on_notes_only(kind: str) -> int:  # every citation of the claim is of one of our research notes
+            return count(
+                f"SELECT COUNT(*) FROM (SELECT owner FROM citation WHERE owner_kind = '{kind}' GROUP BY owner "
+                f"HAVING SUM(source_id NOT IN ({RESEARCH_NOTES})) = 0)"
+            )
+
         def inferred(kind: str) -> int:
             return count(f"SELECT COUNT(*) FROM {kind} WHERE confidence = 'inferred'")
 
@@ -144,7 +152,7 @@ class AnalystReads:
             "by_relation": counts("SELECT type, COUNT(*) FROM relation GROUP BY type ORDER BY type"),
             "facts_by_metric": counts("SELECT metric, COUNT(*) FROM fact GROUP BY metric ORDER BY metric"),
             "cited": {
-                kind: (cited(kind, False), cited(kind, True), cited(kind, True, own_words=True))
+                kind: (cited(kind, False), cited(kind, True), cited(kind, True, own_words=True), on_notes_only(kind))
                 for kind in ("relation", "fact")
             },
             "inferred": {"entity": inferred("entity"), "relation": inferred("relation"), "fact": inferred("fact")},

@@ -35,7 +35,7 @@ def stats(store: Store) -> Stats:
     tallies = store.tallies()
 
     def shares(kind: str, total: int) -> CitationShare:
-        with_source, with_quote, own_words = tallies["cited"][kind]
+        with_source, with_quote, own_words, notes_only = tallies["cited"][kind]
         return {
             "total": total,
             "with_source": with_source,
@@ -44,6 +44,8 @@ def stats(store: Store) -> Stats:
             "share_with_quote": share(with_quote, total),
             "with_quote_from_source_text": own_words,
             "share_with_quote_from_source_text": share(own_words, total),
+            "resting_only_on_research_notes": notes_only,
+            "share_resting_only_on_research_notes": share(notes_only, total),
         }
 
     return {

@@ -24,14 +24,31 @@ def _named(entity: EntityRef) -> tuple[tuple[str, str], tuple[str, str]]:
     return (shown, "bold"), (f" ({entity['id']}{now})", "dim")
 
 
-def _quote(mark: str, first: Citation, also: str) -> Hanging:
-    """`[1] “the quote” · also [2][3]`, the quote's wrapped lines under its first character (so Chinese, written
-    without spaces, starts beside its number, not on a line of its own); a research note's words say so."""
+def more_quotes(sources: list[Citation]) -> int:
+    """How many other quotes the source of a hop's first citation gives for it (the words `path` prints are its
+    first citation's alone; another quote of the same source, perhaps the one naming an end in another language,
+    is only in --json)."""
+    first = sources[0]
+    shown = {(first.get("quote"), first.get("via"))}
+    for cite in sources[1:]:
+        if cite["source"] == first["source"] and cite.get("quote"):
+            shown.add((cite.get("quote"), cite.get("via")))
+    return len(shown) - 1
+
+
+def _quote(mark: str, first: Citation, also: str, more: int = 0) -> Hanging:
+    """`[1] “the quote” · 1 more quote of [1] (--json) · also [2][3]`, the quote's wrapped lines under its first
+    character (so Chinese, written without spaces, starts beside its number, not on a line of its own); a
+    research note's words say so; and that its source gives more quotes for the hop than the one printed, so a
+    reader never takes the words printed for all of the evidence."""
     quote = Text()
     if first.get("via"):  # the research note's words about the source, not the source's own
         quote.append(f"{first['via']}, our note on {mark}: ", style="yellow")
     if first.get("quote"):
         quote.append(f"\u201c{first['quote']}\u201d", style="green")
+    if more:
+        said = f"{more} more {'quote' if more == 1 else 'quotes'} of{NO_BREAK}{mark} (--json)"
+        quote.append(f"{' ·' + NO_BREAK if quote.plain else ''}{said}", style="yellow")
     if also:
         quote.append(f"{' ·' + NO_BREAK if quote.plain else ''}also{NO_BREAK}{also}", style="dim")
     if first.get("via") or not quote.plain:
@@ -41,9 +58,10 @@ def _quote(mark: str, first: Citation, also: str) -> Hanging:
 
 def path(view: PathView) -> RenderableType:
     """Each hop on a line of its own, with its caveats (qualifiers, inferred, the relation's note) and the
-    first quote behind it (the view puts first one that names the hop's ends), then `also [2]`: the hop's other
-    sources, whose quotes --json gives; wrapped lines stay indented under their hop. The footnotes are every
-    source the hops cite, numbered as in the view's `sources` (those of the quotes printed first)."""
+    first quote behind it (the view puts first one that names the hop's ends), how many more its source gives
+    (`1 more quote of [1] (--json)`), then `also [2]`: the hop's other sources, whose quotes --json gives;
+    wrapped lines stay indented under their hop. The footnotes are every source the hops cite, numbered as in
+    the view's `sources` (those of the quotes printed first)."""
     paths: list[OnePath] = view.get("paths") or [{"length": view["length"], "hops": view.get("hops", [])}]
     numbers = {s["id"]: n for n, s in enumerate(view["sources"], start=1)}
     dates = {s["id"]: s["date"] for s in view["sources"] if "date" in s}
@@ -69,7 +87,7 @@ def path(view: PathView) -> RenderableType:
                 mark = f"[{numbers[first['source']]}]" if first["source"] in numbers else f"[{first['source']}]"
                 others = [c for c in hop["sources"][1:] if c["source"] != first["source"]]
                 also = marks(others, numbers)  # the hop's other sources, as `show` gives them all
-                out.append(_quote(mark, first, also))
+                out.append(_quote(mark, first, also, more_quotes(hop["sources"])))
     summary = counted(view["length"], "hop")
     if len(paths) > 1:
         summary += f" · {len(paths)} shortest paths"

@@ -32,15 +32,21 @@ from ipkb.render.wrap import NO_BREAK, wrap_whole_words
 from ipkb.text import counted
 
 if TYPE_CHECKING:
-    from ipkb.shapes import Citation, EntityRef, Fact, RelationView, ShowView
+    from ipkb.shapes import Citation, EntityRef, Fact, Relation, RelationView, ShowView
 
 
-def _flags(item: Fact | RelationView, notes: Notes, extra: str = "") -> str:
+def _flags(item: Fact | Relation, notes: Notes, extra: str = "") -> str:
     """The compact caveats of a fact or relation: qualifiers, target, inferred, and its note's letter."""
     kind = str(item.get("kind", "actual"))  # a relation has none
     parts = [extra, kind if kind != "actual" else "", "inferred" if item["confidence"] == "inferred" else ""]
     said, mark = " · ".join(p for p in parts if p), notes.mark(item["note"])
     return f"{said}{NO_BREAK}·{NO_BREAK}{mark}" if said and mark else said or mark  # a letter never on a line alone
+
+
+def fact_details(fact: Fact, notes: Notes) -> str:
+    """A figure's details wherever `show` gives one (its table, --quotes, a source's page): its scope (`batch 4 ·
+    subcenter kind: local`, what tells two figures of one year apart), target, inferred, its note's letter."""
+    return _flags(fact, notes, qualifiers_text(fact["scope"]))
 
 
 def _relation_grid(
@@ -230,7 +236,7 @@ def show(view: ShowView) -> RenderableType:
                 fact["metric"].replace("_", " "),
                 *figure_parts(fact["value"], fact["bound"], fact["unit"]),
                 fact["period"] or "",
-                _flags(fact, notes, qualifiers_text(fact["scope"])),
+                fact_details(fact, notes),
                 marks(fact["sources"], numbers),
             )
         parts += [Text(""), facts]
@@ -248,11 +254,11 @@ def show(view: ShowView) -> RenderableType:
         from ipkb.render.analysis import completeness
 
         parts += [Text(""), *completeness(view["claimed_totals"], numbers)]
+    if view.get("supports"):  # a source's page: its claims' notes are lettered on after the entity's own
+        parts += [Text(""), *_supports(view, notes)]
     if notes.texts:
         parts += [Text(""), Text("Notes", style="italic"), *notes.lines()]
     parts.append(Text(""))
-    if view.get("supports"):
-        parts += _supports(view)
     vias = _vias(view)
     for number, source in enumerate(view["sources"], start=1):
         parts.append(source_footnote(number, source, vias.get(source["id"], PLAIN)))
@@ -294,7 +300,7 @@ def show_quotes(view: ShowView) -> RenderableType:
         parts.append(Text("Facts", style="italic"))
         for fact in view["facts"]:
             claim = _fact_claim(fact)
-            flags = _flags(fact, notes, qualifiers_text(fact["scope"]))
+            flags = fact_details(fact, notes)
             claim.append(f" · {flags}" if flags else "", style="yellow")
             parts += [Hanging("  ", claim), *_quote_lines(fact["sources"], numbers)]
     parts += undated_figures(view.get("facts_without_date", 0))
@@ -314,8 +320,10 @@ def show_quotes(view: ShowView) -> RenderableType:
     return Group(*parts)
 
 
-def _supports(view: ShowView) -> list[RenderableType]:
-    """What a source backs: each claim with the quote taken from it."""
+def _supports(view: ShowView, notes: Notes) -> list[RenderableType]:
+    """What a source backs: each claim with the quote taken from it, and its details as the entity's own `show`
+    gives them (a figure's scope, inferred, its note's letter), so that figures of one year that count different
+    things (21 local sub-centers set up, 43 in all, 2 overseas) do not read as contradicting each other."""
     supports = view["supports"]
     counts = view["cited_by"]
     parts: list[RenderableType] = [
@@ -336,12 +344,12 @@ def _supports(view: ShowView) -> list[RenderableType]:
         parts += [Hanging("  ", _other(item["entity"])), *_quote_lines(item["sources"], None)]
     for rel in supports["relations"]:
         claim = _other(rel["from"]) + Text(f" {rel['label']} ", style="bold") + _other(rel["to"])
-        details = " · ".join(
-            d for d in (qualifiers_text(rel["qualifiers"]), "inferred" if rel["confidence"] == "inferred" else "") if d
-        )
+        details = _flags(rel, notes, qualifiers_text(rel["qualifiers"]))
         claim.append(f" · {details}" if details else "", style="yellow")
         parts += [Hanging("  ", claim), *_quote_lines(rel["sources"], None)]
     for fact in supports["facts"]:
-        parts += [Hanging("  ", _fact_claim(fact, fact["entity"])), *_quote_lines(fact["sources"], None)]
-    parts.append(Text(""))
+        claim = _fact_claim(fact, fact["entity"])
+        details = fact_details(fact, notes)
+        claim.append(f" · {details}" if details else "", style="yellow")
+        parts += [Hanging("  ", claim), *_quote_lines(fact["sources"], None)]
     return parts

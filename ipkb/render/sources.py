@@ -48,9 +48,8 @@ def source_text(source: Source, via: Provenance = PLAIN) -> Text:
         text.append(f" · {source['kind']}", style="magenta" if source["kind"] == "mirror" else "dim")
     if url and file:
         text.append(f" · our copy: {file}", style="dim")
-    language = source.get("language")
-    if language and "(" in language:  # `en (machine translation of a Chinese article)`: its words are not the outlet's
-        text.append(f" · {language}", style="yellow")
+    if said := language_note(source.get("language")):
+        text.append(f" · {said}", style="yellow")
     if via.readings:
         text.append(READINGS, style="yellow")
     if via.notes:
@@ -60,6 +59,38 @@ def source_text(source: Source, via: Provenance = PLAIN) -> Text:
             f" · {which} taken from our research notes ({where}), not checked in this source's text", style="yellow"
         )
     return text
+
+
+# The languages other than English and Chinese that sources are written in, by their code (ISO 639-1), for people.
+LANGUAGES = {
+    "ar": "Arabic",
+    "de": "German",
+    "es": "Spanish",
+    "fr": "French",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "th": "Thai",
+    "vi": "Vietnamese",
+}
+READ_AS_WRITTEN = ("en", "zh")  # a reader of the KB reads these: only a note on them (a translation) is worth saying
+
+
+def language_note(language: str | None) -> str:
+    """What a footnote says of a source's language: nothing for plain English or Chinese (`en`, `zh`); their note
+    when they have one (`en (machine translation of a Chinese article)`: its words are not the outlet's); and any
+    other language always, by name (`ja`: `in Japanese`, or its code when it has none here): its quotes are
+    neither the reader's language nor, on China's IP system, the words of the Chinese original."""
+    if not language:
+        return ""
+    code, _, rest = language.partition(" ")
+    if code in READ_AS_WRITTEN:
+        return language if "(" in language else ""
+    name = LANGUAGES.get(code)
+    return f"in {name}{' ' + rest if rest else ''}" if name else f"language: {language}"
 
 
 def source_footnote(number: int, source: Source, via: Provenance = PLAIN) -> Hanging:
@@ -86,12 +117,13 @@ def vias_of(cites: Iterable[Citation]) -> dict[str, Provenance]:
 
 class SourceNotes:
     """Sources numbered [1], [2], ... in the order a table cites them, listed under it: each as `show` lists
-    it (`source_footnote`) when `sources` (id -> source) has it, else by its id; with `quotes`, followed by
+    it (`source_footnote`) when `sources` (id -> source) has it, else (or `by_id`, as coverage lists them) by its
+    id, with its language when `sources` knows it is not plain English or Chinese; with `quotes`, followed by
     the words quoted from it. A column of numbers stays narrow where source ids (up to 40 characters) would
     push the table into records."""
 
-    def __init__(self, sources: Mapping[str, Source] | None = None, quotes: bool = True) -> None:
-        self.sources, self.quotes = sources or {}, quotes
+    def __init__(self, sources: Mapping[str, Source] | None = None, quotes: bool = True, by_id: bool = False) -> None:
+        self.sources, self.quotes, self.by_id = sources or {}, quotes, by_id
         self.numbers: dict[str, int] = {}
         self.cited: list[Citation] = []
         self.quoted: dict[str, list[tuple[str, str | None]]] = {}  # source -> (quote, the research note it is from)
@@ -115,10 +147,12 @@ class SourceNotes:
         for source_id, n in self.numbers.items():
             source, said = self.sources.get(source_id), vias.get(source_id, PLAIN)
             # with its quotes, each read from a research note says so itself
-            if source:
+            if source and not self.by_id:
                 text = source_text(source, said._replace(notes=frozenset()) if self.quotes else said)
             else:
                 text = Text(source_id)
+                if source and (language := language_note(source.get("language"))):
+                    text.append(f" · {language}", style="yellow")
                 if said.readings:
                     text.append(READINGS, style="yellow")
             for i, (quote, via) in enumerate(self.quoted[source_id] if self.quotes else []):
