@@ -15,14 +15,22 @@ from rich.cells import cell_len
 from ipkb.render.layout import Notes
 from ipkb.render.show import fact_details
 from ipkb.render.sources import language_note
+from ipkb.render.wrap import NO_BREAK
 from tests.conftest import BUNDLED_KB, Result, invoke
 
 COLUMNS = [60, 80, 120]
 
 
 def _bundled(*args: str, columns: int = 200) -> Result:
+    before = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = str(columns)
-    result = invoke(["--kb", str(BUNDLED_KB), *args])
+    try:
+        result = invoke(["--kb", str(BUNDLED_KB), *args])
+    finally:  # no width left behind for the tests that run after
+        if before is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = before
     assert result.exit_code == 0, result.stderr
     return result
 
@@ -113,7 +121,7 @@ def test_a_sources_page_gives_its_figures_scope_and_caveats(columns: int) -> Non
     assert "Inferred size of batch 4: 71 (Sept 2024, cited) minus 43" in flat  # the note its letter stands for
     own = json.loads(_bundled("show", "national-center", "--json").stdout)["facts"]
     batch4 = next(f for f in own if f["value"] == 28 and f["scope"].get("batch") == 4)
-    said = fact_details(batch4, Notes()).rsplit(" · [", 1)[0]  # what the entity's own table says of it
+    said = fact_details(batch4, Notes()).replace(NO_BREAK, " ").rsplit(" · [", 1)[0]  # as its own table says it
     assert f"28 sub-centers · 2024 · {said} · [" in flat
     assert all(cell_len(line) <= columns or "http" in line for line in out.splitlines()), out
 
