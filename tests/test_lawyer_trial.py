@@ -133,8 +133,8 @@ def test_a_hop_says_its_source_gives_more_quotes_than_the_one_printed(columns: i
     other sources: a reader took the words printed for all of the evidence."""
     out = _bundled("path", "germany-overseas-dispute-subcenter", "cnipa", columns=columns).stdout
     joined = "".join(out.split())  # the Japanese wraps between any two characters
-    assert "サブセンターの総数が43に到達した。”·1morequoteof[1](--json)" in joined, out
-    assert "ドイツ" not in out  # the quote printed is still the first (naming_first found none naming the ends)
+    assert "設立され”·1morequoteof[1](--json)" in joined, out  # the KB now cites the words naming Germany first
+    assert "ドイツとシンガポール" in joined and "総数が43" not in joined
     hop = json.loads(_bundled("path", "germany-overseas-dispute-subcenter", "cnipa", "--json").stdout)["hops"][0]
     assert [c["source"] for c in hop["sources"]] == ["src-mondaq-1446252"] * 2  # what the note counts
     assert all(cell_len(line) <= columns or "http" in line for line in out.splitlines()), out
