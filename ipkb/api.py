@@ -85,6 +85,13 @@ class KB:
 
         return check_types(self.store, types, relations)
 
+    def check_relations(self, relations: list[str] | None) -> list[str] | None:
+        """`relations` as the schema spells them (`subcentre_of`: subcenter_of); raise UsageError for a relation
+        type that the schema does not declare."""
+        from ipkb.read.resolve import check_relations
+
+        return check_relations(self.store, relations)
+
     def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""
         from ipkb.read import views
