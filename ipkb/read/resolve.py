@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import sqlite3
+from collections.abc import Collection, Mapping
 
 from ipkb.errors import AmbiguousEntity, EntityNotFound, UsageError
 from ipkb.read.query import Store
@@ -127,15 +128,24 @@ def check_relations(store: Store, relations: list[str] | None) -> list[str] | No
                 "--via needs a relation type, and was given " + _blank(name), hint="types: " + ", ".join(relation_types)
             )
         if schemas not in relation_types:
-            # show reads a relation by its label both ways (`includes` is part_of seen from its target)
-            read_as = [t for t, r in declared.items() if schemas.replace("_", " ") in (r["label"], r["inverse"])]
+            seen = read_as(declared, schemas)  # `includes` is part_of seen from its target
             hint = (
-                f"{name!r} is how show reads {read_as[0]}: --via {read_as[0]} (either direction)"
-                if read_as
+                f"{name!r} is how show reads {seen[0]}: --via {seen[0]} (either direction)"
+                if seen
                 else hint_listing(name, relation_types, "types")
             )
             raise UsageError(f"unknown relation type {name!r}", hint=hint)
     return spelt if relations else relations
+
+
+def read_as(declared: Mapping[str, sqlite3.Row], name: str) -> tuple[str, bool] | None:
+    """The relation type `name` (underscores as spaces) is how show reads one by its label or, from its target, its
+    inverse: `hosted_by` is hosts seen from what is hosted, ("hosts", True) (True: the inverse); None if neither."""
+    words = name.replace("_", " ")
+    for relation_type, row in declared.items():
+        if words in (row["label"], row["inverse"]):
+            return relation_type, words == row["inverse"] and words != row["label"]
+    return None
 
 
 def as_declared(name: str, known: Collection[str]) -> str:
