@@ -23,14 +23,16 @@ if TYPE_CHECKING:
 
 def list_entities_as_of(
     store: Store, types: list[str] | None = None, within: str | None = None, designation: str | None = None
-) -> tuple[list[ListRow], int]:
-    """list_entities, and under --as-of how many more match but have no known start date (not listed).
+) -> tuple[list[ListRow], int, int]:
+    """list_entities, and under --as-of how many more match but have no known start date, and how many more
+    match but had not yet begun (neither listed).
 
     Under --as-of an entity is listed when it is known to exist that day (lifespan.existing_on: its since
-    and until, else being a place or an end of a relation dated to hold then); one the KB cannot place on
-    that day is not listed but counted."""
+    and until, else being a place or an end of a relation dated to hold then); one known to begin later (its
+    since, or every relation that dates it: lifespan.begun_later) is not listed but counted as not yet begun;
+    any other the KB cannot place on that day is not listed but counted as without a start date."""
     from ipkb.read import views
-    from ipkb.read.lifespan import existing_on
+    from ipkb.read.lifespan import begun_later, existing_on
     from ipkb.read.traverse import entities_placed_within
 
     types = check_types(store, types)
@@ -45,10 +47,13 @@ def list_entities_as_of(
         rows = wanted if conferred is None else [r for r in wanted if r["id"] in conferred]
     else:
         rows = store.list_entities(types, set(conferred) if conferred is not None else None)
-    day, unknown = store.as_of, 0
+    day, unknown, later = store.as_of, 0, 0
     if day is not None:  # the one rule of existence on a day (lifespan.existing_on), as neighbors and show
-        existing = existing_on(store, {row["id"]: row for row in rows}, day)
-        unknown = sum(1 for row in rows if existing[row["id"]] is None)
+        by_id = {row["id"]: row for row in rows}
+        existing = existing_on(store, by_id, day)
+        begun = begun_later(store, by_id, existing, day)  # not yet begun, apart from undated (as neighbors)
+        later = len(begun)
+        unknown = sum(1 for row in rows if existing[row["id"]] is None and row["id"] not in begun)
         rows = [row for row in rows if existing[row["id"]]]
     # what is listed only by inference, by plan or by an announcement is marked, not listed as plain fact
     marks = {entity_id: ["inferred location"] for entity_id, stated in (placed or {}).items() if not stated}
@@ -56,7 +61,7 @@ def list_entities_as_of(
         marks.setdefault(holder, []).extend(conferring_caveats(store, edges))
     caveats = {i: " · ".join(m) or None for i, m in marks.items()}
     lies_in = places(store, rows, parents, found) if within else None
-    return views.entity_list(rows, caveats, lies_in), unknown
+    return views.entity_list(rows, caveats, lies_in), unknown, later
 
 
 def designation_ref(store: Store, designation: str) -> EntityRef:
