@@ -85,6 +85,13 @@ class KB:
 
         return check_types(self.store, types, relations)
 
+    def check_relations(self, relations: list[str] | None) -> list[str] | None:
+        """`relations` as the schema spells them (`subcentre_of`: subcenter_of); raise UsageError for a relation
+        type that the schema does not declare."""
+        from ipkb.read.resolve import check_relations
+
+        return check_relations(self.store, relations)
+
     def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""
         from ipkb.read import views
@@ -182,15 +189,15 @@ class KB:
         """`list --json`: list_entities's rows, and with a designation the totals of its holders that sources
         claim, each beside how many the KB lists (`claimed_totals`, as `show` gives them), and the designation
         itself (`designation`); under --as-of, how many more match but have no known start date
-        (`without_start_date`)."""
+        (`without_start_date`) and how many more had not yet begun (`not_yet_begun`)."""
         from ipkb.answers.listing import designation_ref
 
-        rows, without_start = self.list_entities_as_of(types, within, designation)
+        rows, without_start, later = self.list_entities_as_of(types, within, designation)
         page: ListPage = {"entities": rows, "claimed_totals": self.claimed_totals(designation) if designation else []}
         if designation is not None:
             page["designation"] = designation_ref(self.store, designation)
         if self.store.as_of is not None:
-            page["without_start_date"] = without_start
+            page["without_start_date"], page["not_yet_begun"] = without_start, later
         return page
 
     def claimed_totals(self, entity: str) -> list[ClaimedTotal]:
@@ -202,9 +209,9 @@ class KB:
 
     def list_entities_as_of(
         self, types: list[str] | None = None, within: str | None = None, designation: str | None = None
-    ) -> tuple[list[ListRow], int]:
-        """list_entities, and under --as-of how many more match but have no known start date (not listed):
-        ipkb/answers/listing.py."""
+    ) -> tuple[list[ListRow], int, int]:
+        """list_entities, and under --as-of how many more match but have no known start date, and how many
+        more had not yet begun (neither listed): ipkb/answers/listing.py."""
         from ipkb.answers.listing import list_entities_as_of
 
         return list_entities_as_of(self.store, types, within, designation)

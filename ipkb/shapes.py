@@ -156,6 +156,7 @@ class ListPage(TypedDict):  # `list --json`: the entities (as --columns asks), w
     claimed_totals: list[ClaimedTotal]  # as `show` gives them: listed (+undated) of claimed; [] without --designation
     designation: NotRequired[EntityRef]  # with --designation only: the designation its words named
     without_start_date: NotRequired[int]  # under --as-of only: how many more match, unlisted: no known start date
+    not_yet_begun: NotRequired[int]  # under --as-of only: how many more match, unlisted: known to begin later
 
 
 class Suggestion(TypedDict):  # a "did you mean": the entity, and its name that came close (an alias, a Chinese name)

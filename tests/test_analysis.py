@@ -472,3 +472,49 @@ def test_a_claimed_total_counts_only_members_of_the_types_its_metric_names(run, 
     schema.write_text(text.replace("  member_count:\n", metric.replace("[county]", "[countee]") + "  member_count:\n"))
     result = run("validate")
     assert result.exit_code == 1 and "unknown entity type or group 'countee' in counts" in result.stdout + result.stderr
+
+
+DATED_IN_2024 = """\
+- {from: shaoxing, type: holds_designation, to: national-ip-demonstration-city, date: 2024-03-14,
+   sources: [src-article]}
+"""
+YEAR_2024 = """\
+- {from: taizhou-zhejiang, type: holds_designation, to: national-ip-demonstration-city, year: 2024,
+   sources: [src-article]}
+"""
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_timeline_says_its_order_when_a_year_or_month_holds_other_dates(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """`timeline national-center` read as mis-ordered: 2020-04-08 before 2020-04, a 2024 relation before
+    2024-03-14, a 2024 figure between 2024-09 and 2024-12. The rule (a figure at its period's end, a relation
+    at its start) was only in docs/analysis.md; a dim line under the table now says it, the half that
+    applies, when a row dated by a year or month shares the table with dates within it, and nothing else."""
+    monkeypatch.setenv("COLUMNS", str(width))
+
+    def drawn() -> tuple[str, list[str]]:
+        result = run("timeline")
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert max(len(line) for line in lines) <= width
+        return " ".join(result.stdout.split()), lines
+
+    text, _ = drawn()  # 2014 and 2024 alone: nothing to explain
+    assert "order:" not in text
+    (mini_kb / "relations" / "dated.yaml").write_text(DATED_IN_2024)
+    text, lines = drawn()
+    assert "order: a year or month places a figure at its end, when its count holds" in text, text
+    assert text.index("2024-03-14") < text.index("2024 National Overseas") < text.index("order:")
+    assert not any(line.startswith(" [1]") for line in lines[: lines.index(next(x for x in lines if "order:" in x))])
+    (mini_kb / "relations" / "year.yaml").write_text(YEAR_2024)
+    text, _ = drawn()
+    both = (
+        "order: a year or month places a figure at its end (when its count holds), a relation or attribute at its start"
+    )
+    assert both in text, text
+    assert text.index("2024 Taizhou") < text.index("2024-03-14")
+    (mini_kb / "facts" / "claims.yaml").unlink()
+    text, _ = drawn()
+    assert "order: a year or month places a relation or attribute at its start" in text, text

@@ -313,3 +313,61 @@ def test_neighbors_as_of_counts_what_only_an_undated_link_reaches(run, mini_kb: 
     assert page["without_start_date"] == 2  # wuxi, and the planned Keqiao sub-center of the fixture
     drawn = run("neighbors", "national-center", "--via", "subcenter_of", "--as-of", "2025")
     assert "2 more without a known start date (not shown)" in drawn.stderr
+
+
+BATCH4_CENTERS = """\
+- {id: batch4-subcenter, type: center, name: Batch Four Sub-center, sources: [src-article]}
+- {id: hosted-batch4-subcenter, type: center, name: Hosted Batch Four Sub-center, sources: [src-article]}
+- {id: quiet-subcenter, type: center, name: Quiet Sub-center, sources: [src-article]}
+- {id: founded-later-center, type: center, name: Founded Later Center, since: "2023", sources: [src-article]}
+- {id: renewed-subcenter, type: center, name: Renewed Sub-center, sources: [src-article]}
+"""
+BATCH4_LINKS = """\
+- {from: batch4-subcenter, type: subcenter_of, to: national-center, batch: 4, year: 2024, sources: [src-article]}
+- {from: batch4-subcenter, type: located_in, to: huzhou, sources: [src-article]}
+- {from: hosted-batch4-subcenter, type: subcenter_of, to: national-center, year: 2024, sources: [src-article]}
+- {from: huzhou, type: hosts, to: hosted-batch4-subcenter, sources: [src-article]}
+- {from: hosted-batch4-subcenter, type: located_in, to: huzhou, sources: [src-article]}
+- {from: quiet-subcenter, type: located_in, to: huzhou, sources: [src-article]}
+- {from: founded-later-center, type: located_in, to: huzhou, sources: [src-article]}
+- {from: renewed-subcenter, type: subcenter_of, to: national-center, since: "2015", until: "2016",
+   sources: [src-article]}
+- {from: renewed-subcenter, type: subcenter_of, to: national-center, year: 2024, sources: [src-article]}
+- {from: renewed-subcenter, type: located_in, to: huzhou, sources: [src-article]}
+"""
+
+
+@pytest.mark.parametrize("width", ["60"])
+def test_list_as_of_counts_not_yet_begun_apart_from_undated(
+    run, mini_kb: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    """`list --in wuxi --as-of 2021` said "1 more without a known start date" of a batch-4 sub-center whose
+    subcenter_of is dated 2024: it had not yet begun, it was not undated. An entity whose first known date is
+    later (its own since, or the relations that date it, undated ones placing it neither way; its city never
+    does) is counted as not yet begun, apart from one nothing places (quiet) or one that had been a sub-center
+    before (renewed: it existed then), on stderr in every format and in --json, as neighbors hides a relation
+    not yet begun and counts one it cannot date."""
+    monkeypatch.setenv("COLUMNS", width)
+    (mini_kb / "entities" / "late.yaml").write_text(BATCH4_CENTERS)
+    (mini_kb / "relations" / "late.yaml").write_text(BATCH4_LINKS)
+    args = ("list", "--type", "center", "--in", "huzhou", "--as-of", "2021")
+    said = "5 more not shown: 3 not yet begun on 2021-12-31, 2 without a known start date"
+    for fmt in ([], ["--format", "csv"], ["--format", "json"]):
+        result = run(*args, *fmt)
+        assert result.exit_code == 0, result.stderr
+        assert said in " ".join(result.stderr.split()), (fmt, result.stderr)
+    page = json.loads(run(*args, "--json").stdout)
+    assert (page["without_start_date"], page["not_yet_begun"], page["entities"]) == (2, 3, [])
+    later = json.loads(run(*args[:-1], "2025", "--json").stdout)
+    assert {"batch4-subcenter", "hosted-batch4-subcenter", "founded-later-center", "renewed-subcenter"} == {
+        e["id"] for e in later["entities"]
+    }
+    assert (later["without_start_date"], later["not_yet_begun"]) == (1, 0)
+    dated = "- {from: quiet-subcenter, type: subcenter_of, to: national-center, year: 2024, sources: [src-article]}\n"
+    (mini_kb / "relations" / "dated.yaml").write_text(dated)
+    alone = run(*args)  # renewed is still counted apart: it had been a sub-center before
+    assert "5 more not shown: 4 not yet begun on 2021-12-31, 1 without a known start date" in alone.stderr
+    ended = '- {from: renewed-subcenter, type: subcenter_of, to: national-center, since: "2015", until: "2016",\n'
+    (mini_kb / "relations" / "late.yaml").write_text(BATCH4_LINKS.replace(ended + "   sources: [src-article]}\n", ""))
+    alone = run(*args)
+    assert "5 more not yet begun on 2021-12-31 (not shown)" in " ".join(alone.stderr.split()), alone.stderr

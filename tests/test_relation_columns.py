@@ -45,3 +45,21 @@ def test_caveat_without_in_or_designation_says_why_it_has_no_meaning() -> None:
     assert "it needs one of them; without them an entity is listed for its own record" in said
     assert "only relations are planned, announced or inferred" in said
     assert "--columns id,subcenter_of" in said
+
+
+@pytest.mark.parametrize("context", [[], ["--in", "zhejiang"], ["--designation", "national-ip-demonstration-city"]])
+def test_an_inverse_relation_column_says_which_column_reads_it(run, context: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """`list --columns hosted_by` said "did you mean 'run_by'?", another meaning: hosted_by is how show reads
+    hosts from its target. The hint says which column reads it, then lists every column, and each listed is
+    one `list` takes there."""
+    result = run("list", *context, "--columns", "hosted_by")
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert "run_by'?" not in said and "'hosted_by' is hosts read from its target" in said, said
+    assert "--columns id,hosts" in said
+    listed = said.split("columns: ", 1)[1]
+    names = [n.strip() for part in listed.split(";") for n in part.split(":")[-1].split(",")]
+    assert {"id", "hosts", "run_by", "subcenter_of"} <= set(names)
+    for name in names:
+        taken = run("list", *context, "--columns", name, "--format", "csv")
+        assert taken.exit_code == 0, (name, taken.stderr)

@@ -59,3 +59,29 @@ def test_list_type_takes_a_british_spelling(width: int, monkeypatch: pytest.Monk
             "total"
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["neighbors", "national-center", "--via", "{}"],
+        ["path", "keqiao-overseas-dispute-subcenter", "national-center", "--via", "{}"],
+        ["neighbors", "national-center", "--via", "{}", "--json"],
+    ],
+)
+def test_via_takes_a_british_spelling_as_type_does(run, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """`--via subcentre_of` was refused (it suggested subcenter_of) while `--type centre` was accepted: a
+    relation type is folded as an entity type is (resolve.as_declared), each word between underscores."""
+    american_ = run(*[a.format("subcenter_of") for a in command])
+    assert american_.exit_code == 0, american_.stderr
+    for british in ("subcentre_of", "Subcentre_Of"):
+        result = run(*[a.format(british) for a in command])
+        assert (result.exit_code, result.stdout, result.stderr) == (0, american_.stdout, american_.stderr), british
+
+
+def test_export_relation_takes_a_british_spelling(run) -> None:  # type: ignore[no-untyped-def]
+    """export's --relation is checked by the same function as --via, so it folds alike."""
+    british = run("export", "--format", "json", "--relation", "subcentre_of")
+    assert british.exit_code == 0, british.stderr
+    assert british.stdout == run("export", "--format", "json", "--relation", "subcenter_of").stdout
+    assert "subcenter_of" in british.stdout

@@ -6,6 +6,7 @@ and `KB.with_columns` in ipkb/api.py delegate here."""
 
 from __future__ import annotations
 
+from json import loads
 from typing import TYPE_CHECKING, cast
 
 from ipkb.errors import UsageError
@@ -13,7 +14,7 @@ from ipkb.read.resolve import check_types, resolve_as
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from ipkb.read.query import Edge, Store
     from ipkb.roles import Roles
@@ -22,14 +23,16 @@ if TYPE_CHECKING:
 
 def list_entities_as_of(
     store: Store, types: list[str] | None = None, within: str | None = None, designation: str | None = None
-) -> tuple[list[ListRow], int]:
-    """list_entities, and under --as-of how many more match but have no known start date (not listed).
+) -> tuple[list[ListRow], int, int]:
+    """list_entities, and under --as-of how many more match but have no known start date, and how many more
+    match but had not yet begun (neither listed).
 
     Under --as-of an entity is listed when it is known to exist that day (lifespan.existing_on: its since
-    and until, else being a place or an end of a relation dated to hold then); one the KB cannot place on
-    that day is not listed but counted."""
+    and until, else being a place or an end of a relation dated to hold then); one known to begin later (its
+    since, or every relation that dates it: lifespan.begun_later) is not listed but counted as not yet begun;
+    any other the KB cannot place on that day is not listed but counted as without a start date."""
     from ipkb.read import views
-    from ipkb.read.lifespan import existing_on
+    from ipkb.read.lifespan import begun_later, existing_on
     from ipkb.read.traverse import entities_placed_within
 
     types = check_types(store, types)
@@ -44,10 +47,13 @@ def list_entities_as_of(
         rows = wanted if conferred is None else [r for r in wanted if r["id"] in conferred]
     else:
         rows = store.list_entities(types, set(conferred) if conferred is not None else None)
-    day, unknown = store.as_of, 0
+    day, unknown, later = store.as_of, 0, 0
     if day is not None:  # the one rule of existence on a day (lifespan.existing_on), as neighbors and show
-        existing = existing_on(store, {row["id"]: row for row in rows}, day)
-        unknown = sum(1 for row in rows if existing[row["id"]] is None)
+        by_id = {row["id"]: row for row in rows}
+        existing = existing_on(store, by_id, day)
+        begun = begun_later(store, by_id, existing, day)  # not yet begun, apart from undated (as neighbors)
+        later = len(begun)
+        unknown = sum(1 for row in rows if existing[row["id"]] is None and row["id"] not in begun)
         rows = [row for row in rows if existing[row["id"]]]
     # what is listed only by inference, by plan or by an announcement is marked, not listed as plain fact
     marks = {entity_id: ["inferred location"] for entity_id, stated in (placed or {}).items() if not stated}
@@ -55,7 +61,7 @@ def list_entities_as_of(
         marks.setdefault(holder, []).extend(conferring_caveats(store, edges))
     caveats = {i: " · ".join(m) or None for i, m in marks.items()}
     lies_in = places(store, rows, parents, found) if within else None
-    return views.entity_list(rows, caveats, lies_in), unknown
+    return views.entity_list(rows, caveats, lies_in), unknown, later
 
 
 def designation_ref(store: Store, designation: str) -> EntityRef:
@@ -162,8 +168,6 @@ def with_columns(
     `; `-joined, a planned, announced or inferred one marked: `targets`), or, with `designation`, a qualifier
     of the relation that confers it (`batch`, `year`, `since`). A column it cannot show is a usage error that
     lists the ones it can."""
-    from json import loads
-
     relation_types, roles = store.relation_types(), store.roles()
     qualifiers = {q for r in relation_types.values() for q in loads(r["qualifiers"])}
     fields = ("id", "type", "name", "zh", "pinyin", "description")
@@ -185,13 +189,8 @@ def with_columns(
                 f"column {column!r} comes from the relation that confers a designation: it needs --designation",
                 hint="e.g. --designation X --columns batch",
             )
-        from ipkb.suggest import did_you_mean
-
-        close = did_you_mean(column, [*own, *relation_types, *(sorted(qualifiers) if designation else [])])
-        listing = f"columns: {', '.join(own)}; a relation type: {', '.join(sorted(relation_types))}" + (
-            f"; of the designation: {', '.join(sorted(qualifiers))}" if designation else ""
-        )
-        raise UsageError(f"unknown column {column!r}", hint=f"{close} {listing}" if close else listing)
+        hint = column_hint(column, own, relation_types, qualifiers, designation)
+        raise UsageError(f"unknown column {column!r}", hint=hint)
     ids = [row["id"] for row in rows]
     entities = store.entities(ids)
     edges = store.edges_touching(ids, [c for c in columns if c in relation_types] or None) if ids else []
@@ -217,6 +216,41 @@ def with_columns(
                     extended[column] = int(since[:4])  # the year of the relation's date
         out.append(extended)
     return out
+
+
+def column_hint(
+    column: str,
+    own: list[str],
+    relation_types: Mapping[str, sqlite3.Row],
+    qualifiers: set[str],
+    designation: str | None,
+) -> str:
+    """What an unknown column may have meant, then every column `list` accepts here (each a choice of the one
+    "did you mean"): a relation type read from its other end (`hosted_by` is hosts seen from what is hosted)
+    says which column reads it, rather than the closest spelling (run_by, another meaning)."""
+    from ipkb.read.resolve import read_as
+    from ipkb.suggest import did_you_mean
+
+    of_designation = sorted(qualifiers) if designation else []
+    listing = f"columns: {', '.join(own)}; a relation type: {', '.join(sorted(relation_types))}" + (
+        f"; of the designation: {', '.join(of_designation)}" if designation else ""
+    )
+    seen = read_as(relation_types, column.casefold())
+    if seen is not None and seen[0] != column:
+        relation_type, inverse = seen
+        label = relation_types[relation_type]["label"]
+        if inverse:  # a column lists where each entity's own relations lead, never what leads to it
+            domain = ", ".join(loads(relation_types[relation_type]["domain"])) or "any"
+            said = (
+                f"{column!r} is {relation_type} read from its target, which no column lists: column "
+                f"{relation_type} gives, for each entity, what it {label}, so list the other side with it "
+                f"(--type {domain}, e.g. --columns id,{relation_type});"
+            )
+        else:
+            said = f"did you mean {relation_type!r}?"
+        return f"{said} {listing}"
+    close = did_you_mean(column, [*own, *relation_types, *of_designation])
+    return f"{close} {listing}" if close else listing
 
 
 def earliest(conferring: dict[str, list[Edge]]) -> dict[str, Edge]:

@@ -42,10 +42,10 @@ def neighbors(store: "Store", entity: str, depth: int = 1, via: list[str] | None
     """The entities within `depth` relations of `entity` (through relations of the `via` types only, if
     given), and under --as-of how many more were reached but have no known start date (not listed, as
     `list --as-of` leaves them out: lifespan.existing_on)."""
-    from ipkb.read.resolve import check_types, resolve
+    from ipkb.read.resolve import check_relations, resolve
     from ipkb.read.traverse import neighborhood
 
-    check_types(store, None, via)
+    via = check_relations(store, via)
     distance, edges, unknown = neighborhood(store, resolve(store, entity), depth, via)
     rows = store.entities(distance)
     cites = store.citations("relation", [str(e.rowid) for e in edges])

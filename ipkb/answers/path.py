@@ -55,10 +55,10 @@ def path(
 ) -> PathView:
     """The shortest chains of cited relations from `start` to `goal` (all of them, up to 100, with
     `all_paths`), through relations of the `via` types only if given, of at most `max_hops`."""
-    from ipkb.read.resolve import check_types, resolve
+    from ipkb.read.resolve import check_relations, resolve
     from ipkb.read.traverse import shortest_paths
 
-    check_types(store, None, via)
+    via = check_relations(store, via)
     a, b = resolve(store, start), resolve(store, goal)
     not_placed: set[str] = set()
     found = view(store, a, b, shortest_paths(store, a, b, via, max_hops, all_paths, not_placed), all_paths)

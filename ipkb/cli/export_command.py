@@ -79,7 +79,10 @@ def export(
     kb = open_kb(as_of)
     from ipkb.export.graph_data import CITES
 
-    types = kb.check_types(types, [r for r in relations or () if r != CITES])  # cites: an export's edge to a source
+    types = kb.check_types(types)
+    if relations:  # as the schema spells them (subcentre_of: subcenter_of); cites: an export's edge to a source
+        spelt = kb.check_relations([r for r in relations if r != CITES]) or []
+        relations = [*spelt, *([CITES] if CITES in relations else [])]
     store = kb.store
     root_id = kb.resolve_as(root, "--root", "an entity") if root is not None else None
     place_id = kb.resolve_as(within, "--in", "an entity") if within is not None else None

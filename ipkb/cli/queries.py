@@ -214,8 +214,9 @@ def list_entities(
     Under --json: {"entities", "claimed_totals"}: the entities, and with --designation each total of its
     holders that a source claims beside how many the KB lists (as `show` gives them: listed, undated,
     claimed, missing) and "designation", the one its words named ({id, type, name, zh}); with --as-of,
-    "without_start_date": how many more match but have no known start date, so are not listed. --format
-    json, csv and tsv give the rows alone (that count on stderr).
+    "without_start_date": how many more match but have no known start date, and "not_yet_begun": how many
+    more match but are known to begin later (their own since, or every relation that dates them), neither
+    listed. --format json, csv and tsv give the rows alone (those counts on stderr).
     """
     if as_json and table_format is not None:
         raise UsageError(
@@ -224,7 +225,8 @@ def list_entities(
             + ("; --json: {entities, claimed_totals}, --format json: the rows alone" if table_format == "json" else ""),
         )
     kb = open_kb(as_of)
-    listed, without_start = kb.list_entities_as_of(types, within, designation)
+    listed, without_start, later = kb.list_entities_as_of(types, within, designation)
+    day = kb.store.as_of or ""
     from ipkb.answers.listing import designation_ref
 
     held = designation_ref(kb.store, designation) if designation is not None else None  # what its words named
@@ -239,18 +241,18 @@ def list_entities(
     if table_format in ("csv", "tsv"):
         default = ["id", "type", "name", "zh", *(["caveat"] if marked else [])]
         write_delimited(rows, wanted or default, "," if table_format == "csv" else "\t")
-        return _without_start(without_start)
+        return _left_out(without_start, later, day)
     claims = kb.claimed_totals(designation) if designation else []  # how much of the designation's roster this is
     if as_json:
         page: ListPage = {"entities": rows, "claimed_totals": claims}
         if held is not None:
             page["designation"] = held
         if kb.store.as_of is not None:  # what the text's note says, under --as-of only
-            page["without_start_date"] = without_start
+            page["without_start_date"], page["not_yet_begun"] = without_start, later
         return emit_json(page)
     if table_format == "json":
         emit_json(rows)
-        return _without_start(without_start)
+        return _left_out(without_start, later, day)
     from ipkb.render import queries as render
 
     extra = [*(["in"] if within else []), *(["caveat"] if marked else [])]
@@ -265,14 +267,20 @@ def list_entities(
         cited = source_list(kb.store, [c["source"] for claim in claims for c in claim["sources"]])
         for part in completeness(claims, cited={s["id"]: s for s in cited}):
             emit(part)
-    _without_start(without_start)
+    _left_out(without_start, later, day)
 
 
-def _without_start(count: int) -> None:
-    """Under --as-of, how many more matched but have no known start date: on stderr, whatever the output
-    (--format's stdout stays the rows alone; --json says it as `without_start_date`)."""
-    if count:
-        emit_note(f"{count} more without a known start date (not shown)")
+def _left_out(without_start: int, later: int, day: str) -> None:
+    """Under --as-of, how many more matched but have no known start date, and how many more had not yet
+    begun (known to begin after `day`), apart: on stderr, whatever the output (--format's stdout stays the
+    rows alone; --json says them as `without_start_date` and `not_yet_begun`). neighbors says its own so."""
+    if later and without_start:
+        both = f"{later} not yet begun on {day}, {without_start} without a known start date"
+        emit_note(f"{later + without_start} more not shown: {both}")
+    elif later:
+        emit_note(f"{later} more not yet begun on {day} (not shown)")
+    elif without_start:
+        emit_note(f"{without_start} more without a known start date (not shown)")
 
 
 def write_delimited(rows: Sequence[Mapping[str, object]], columns: list[str], delimiter: str) -> None:
@@ -341,5 +349,4 @@ def neighbors(
         for s in source_list(kb.store, [c["source"] for r in rows for x in r["relations"] for c in x["sources"]])
     }
     emit(render.table(rows, labels, cited) if table else render.tree(rows, labels, cited))
-    if without_start := page.get("without_start_date"):  # as `list --as-of` says it
-        emit_note(f"{without_start} more without a known start date (not shown)")
+    _left_out(page.get("without_start_date", 0), 0, kb.store.as_of or "")  # as `list --as-of` says it

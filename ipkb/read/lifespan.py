@@ -68,3 +68,29 @@ def existing_on(store: Store, rows: Mapping[str, sqlite3.Row], day: str) -> dict
                     if end in out and out[end] is None:
                         out[end] = True
     return out
+
+
+def begun_later(
+    store: Store, rows: Mapping[str, sqlite3.Row], existing: Mapping[str, bool | None], day: str
+) -> set[str]:
+    """Of the entities (id -> its row) that existing_on did not place on `day`, those whose first known date is
+    after it: not yet begun, rather than without a start date. Their own `since` is later; or, with no dates
+    of their own, a relation that dates them begins later and none had begun by `day` (ended since or not).
+    A relation begins later by Store.not_begun, the rule by which neighbors hides a relation not yet begun;
+    one whose dates cannot tell (Store.date_unknown, counted by neighbors as without a start date) places
+    them neither way, nor does one of a type that holds undated (a centre's city says nothing of when it
+    began). `list --as-of` counts the two apart."""
+    later = {i for i, known in existing.items() if known is False and i in rows and _starts_after(rows[i], day)}
+    unknown = sorted(i for i, known in existing.items() if known is None)
+    waiting = set(unknown)
+    edges = store.edges_touching(unknown, any_time=True) if unknown else []
+    dating = [e for e in edges if not store.held_undated_type(e)]
+    begins = {e.rowid for e in store.not_begun(dating)}
+    begun = {end for e in dating if store.holds(e, day, ended=False) for end in (e.source_id, e.target_id)}
+    later.update(end for e in dating if e.rowid in begins for end in (e.source_id, e.target_id) if end in waiting)
+    return later - begun
+
+
+def _starts_after(row: sqlite3.Row, day: str) -> bool:
+    """Whether an entity's own `since` is after `day` (not an `until` before it: that one has ended)."""
+    return holds_on(json.loads(row["fields"]), day, SINCE, ()) is False

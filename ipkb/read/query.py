@@ -151,9 +151,11 @@ class Store(NameReads, SearchReads, AnalystReads, TimeReads):
         types: list[str] | None = None,
         ends: tuple[str, ...] = ("source_id", "target_id"),
         date_unknown: bool = False,
+        any_time: bool = False,
     ) -> list[Edge]:
         """Relations with either end in `ids` (or only the `ends` named), optionally of the given types, that
-        hold on `as_of`; with `date_unknown`, those whose dates cannot tell (TimeReads.date_unknown)."""
+        hold on `as_of`; with `date_unknown`, those whose dates cannot tell (TimeReads.date_unknown); with
+        `any_time`, all of them, held then or not."""
         out: dict[int, Edge] = {}
         type_clause = f" AND type IN ({','.join('?' * len(types))})" if types else ""
         for start in range(0, len(ids), 400):
@@ -163,7 +165,8 @@ class Store(NameReads, SearchReads, AnalystReads, TimeReads):
             for column in ends:
                 for row in self.rows(f"SELECT * FROM relation WHERE {column} IN ({marks}){type_clause}", params):
                     out[row["rowid"]] = self.edge_of(row)
-        return (self.date_unknown if date_unknown else self.in_time)(sorted(out.values(), key=lambda e: e.order))
+        found = sorted(out.values(), key=lambda e: e.order)
+        return found if any_time else (self.date_unknown if date_unknown else self.in_time)(found)
 
     def located_within(
         self, place: str, relation_types: tuple[str, ...], hosted: tuple[str, ...] = ()

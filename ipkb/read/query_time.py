@@ -44,11 +44,21 @@ class TimeReads:
         self.learn_reported(edges)
         return [e for e in edges if self.holds(e) is None]
 
+    def not_begun(self, edges: list[Edge]) -> list[Edge]:
+        """The relations that begin after `as_of` (by their start, or the day a source first reports them),
+        ended since or not: hidden as not yet begun, where date_unknown's are hidden as undated (none without it)."""
+        if self.as_of is None:
+            return []
+        self.learn_reported(edges)
+        return [e for e in edges if self.holds(e, ended=False) is False]
+
     def held_undated(self, edge: Edge) -> bool:
         """Whether `edge` holds on `as_of` only as its type holds undated (a centre's province), its dates silent."""
-        return self.as_of is not None and self._timeless(edge) and self.holds(edge, undated=False) is None
+        return self.as_of is not None and self.held_undated_type(edge) and self.holds(edge, undated=False) is None
 
-    def _timeless(self, edge: Edge) -> bool:  # a city's province: holds undated (the schema's `undated: holds`)
+    def held_undated_type(self, edge: Edge) -> bool:
+        """Whether `edge`'s type holds undated (a city's province: the schema's `undated: holds`): its dates, if
+        any, say nothing of when its ends began."""
         return bool(self.relation_types()[edge.type]["undated_holds"])
 
     def holds(self, edge: Edge, day: str | None = None, undated: bool | None = None, ended: bool = True) -> bool | None:
@@ -56,7 +66,7 @@ class TimeReads:
         whether its type holds undated (unless `undated` says), and the day its sources first report it; with
         `ended` False, whether it had begun by then, ended since or not (a member of a past claim)."""
         start, end, seen = self.roles().dating(edge.type)
-        timeless = self._timeless(edge) if undated is None else undated
+        timeless = self.held_undated_type(edge) if undated is None else undated
         ends = end if ended else ()
         return holds_on(edge.qualifiers, day or self.as_of or "", start, ends, timeless, seen, self.reported(edge))
 
@@ -70,7 +80,7 @@ class TimeReads:
         return (
             edge.confidence != "inferred"
             and not seen
-            and not self._timeless(edge)
+            and not self.held_undated_type(edge)
             and not roles.is_planned(edge.qualifiers)
             and all(edge.qualifiers.get(k) is None for k in start)
         )

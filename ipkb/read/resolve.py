@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections.abc import Collection, Mapping
 
 from ipkb.errors import AmbiguousEntity, EntityNotFound, UsageError
 from ipkb.read.query import Store
@@ -96,12 +98,12 @@ def resolve_as(store: Store, name: str, option: str, role: str) -> str:
 
 def check_types(store: Store, types: list[str] | None = None, relations: list[str] | None = None) -> list[str] | None:
     """`types` as the schema spells them (a British spelling as the American: `--type centre` is center, by
-    `text.american`); raise UsageError for an entity or relation type that the schema does not declare."""
+    `as_declared`); raise UsageError for an entity or relation type that the schema does not declare
+    (`relations`, checked as check_relations does)."""
     from ipkb.suggest import hint_listing
-    from ipkb.text import american
 
     known = store.entity_type_names()
-    spelt = [name if name in known else american(name.casefold()) for name in types or []]
+    spelt = [as_declared(name, known) for name in types or []]
     for name, schemas in zip(types or [], spelt, strict=True):
         if not name.strip():  # as `list --in ""`: an empty text is not a type that matches nothing
             raise UsageError(
@@ -109,23 +111,53 @@ def check_types(store: Store, types: list[str] | None = None, relations: list[st
             )
         if schemas not in known:
             raise UsageError(f"unknown entity type {name!r}", hint=hint_listing(name, known, "types"))
+    check_relations(store, relations)
+    return spelt if types else types
+
+
+def check_relations(store: Store, relations: list[str] | None) -> list[str] | None:
+    """`relations` (--via, export --relation) as the schema spells them, folded as `--type` is (`as_declared`:
+    `subcentre_of` is subcenter_of); raise UsageError for a relation type the schema does not declare."""
+    from ipkb.suggest import hint_listing
+
     declared = store.relation_types()
     relation_types = sorted(declared)
-    for name in relations or []:
+    spelt = [as_declared(name, relation_types) for name in relations or []]
+    for name, schemas in zip(relations or [], spelt, strict=True):
         if not name.strip():
             raise UsageError(
                 "--via needs a relation type, and was given " + _blank(name), hint="types: " + ", ".join(relation_types)
             )
-        if name not in relation_types:
-            # show reads a relation by its label both ways (`includes` is part_of seen from its target)
-            read_as = [t for t, r in declared.items() if name.replace("_", " ") in (r["label"], r["inverse"])]
+        if schemas not in relation_types:
+            seen = read_as(declared, schemas)  # `includes` is part_of seen from its target
             hint = (
-                f"{name!r} is how show reads {read_as[0]}: --via {read_as[0]} (either direction)"
-                if read_as
+                f"{name!r} is how show reads {seen[0]}: --via {seen[0]} (either direction)"
+                if seen
                 else hint_listing(name, relation_types, "types")
             )
             raise UsageError(f"unknown relation type {name!r}", hint=hint)
-    return spelt if types else types
+    return spelt if relations else relations
+
+
+def read_as(declared: Mapping[str, sqlite3.Row], name: str) -> tuple[str, bool] | None:
+    """The relation type `name` (underscores as spaces) is how show reads one by its label or, from its target, its
+    inverse: `hosted_by` is hosts seen from what is hosted, ("hosts", True) (True: the inverse); None if neither."""
+    words = name.replace("_", " ")
+    for relation_type, row in declared.items():
+        if words in (row["label"], row["inverse"]):
+            return relation_type, words == row["inverse"] and words != row["label"]
+    return None
+
+
+def as_declared(name: str, known: Collection[str]) -> str:
+    """A type or relation type as the schema spells it: as typed if declared so, else case folded with each
+    British word of it, between underscores too, written American (`text.american`: `centre` is center,
+    `subcentre_of` is subcenter_of). The one fold of `--type`, `--via` and export's `--relation`."""
+    from ipkb.text import american
+
+    if name in known:
+        return name
+    return "_".join(american(part) for part in name.casefold().split("_"))
 
 
 def _blank(text: str) -> str:

@@ -246,10 +246,29 @@ def timeline(
         if caveats:
             text.append(f" · {caveats}", style="yellow")
         table.add_row(e["date"], text, sources.mark(e["sources"]))
+    order = [Text(legend, style="dim")] if (legend := order_legend(events)) else []
     tail = [undated] if left_out else []
     if not notes.texts:
-        return Group(table, *sources.lines(), *tail)
-    return Group(table, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines(), *tail)
+        return Group(table, *order, *sources.lines(), *tail)
+    return Group(table, *order, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines(), *tail)
+
+
+def order_legend(events: Sequence[TimelineEvent]) -> str | None:
+    """The rule that orders a timeline, said under it when a reader would otherwise take it for a slip: when a
+    row dated by a year or month shares the table with rows dated within that period (2020-04 after
+    2020-04-08, 2024 before 2024-03-14). A figure stands at its period's end, when its count holds; a relation
+    or an attribute at its start (docs/analysis.md). None when no date of the table holds another."""
+    dates = {e["date"] for e in events}
+    coarse = {d for d in dates if any(other != d and other.startswith(d + "-") for other in dates)}
+    kinds = {e["kind"] == "fact" and e.get("dated_by") != "stated" for e in events if e["date"] in coarse}
+    if kinds == {True}:
+        return "order: a year or month places a figure at its end, when its count holds"
+    if kinds == {False}:
+        return "order: a year or month places a relation or attribute at its start"
+    both = (
+        "order: a year or month places a figure at its end (when its count holds), a relation or attribute at its start"
+    )
+    return both if kinds else None
 
 
 def completeness(
