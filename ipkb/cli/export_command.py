@@ -16,13 +16,16 @@ if TYPE_CHECKING:
     from ipkb.read.query import Store
 
 FORMAT_HELP = (
-    f"Output format: {', '.join(f'{name} ({words})' for name, words in FORMATS.items())}. See docs/exports.md."
+    f"Output format: {', '.join(f'{name} ({words})' for name, words in FORMATS.items())}. Default: the one -o's "
+    "extension names (keqiao.gexf), else graphml. See docs/exports.md."
 )
 
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP, autocompletion=complete.formats)] = "graphml",
+    fmt: Annotated[
+        Optional[str], typer.Option("--format", "-f", help=FORMAT_HELP, autocompletion=complete.formats)
+    ] = None,
     output: Annotated[
         str,
         typer.Option(
@@ -35,7 +38,9 @@ def export(
         Optional[str],
         typer.Option("--root", help="Export only the neighbourhood of ENTITY.", autocompletion=complete.entities),
     ] = None,
-    depth: Annotated[int, typer.Option("--depth", min=1, max=10, help="Hops around --root.")] = 2,
+    depth: Annotated[
+        Optional[int], typer.Option("--depth", min=1, max=10, help="Hops around --root (default 2).")
+    ] = None,
     within: Annotated[
         Optional[str],
         typer.Option(
@@ -67,6 +72,10 @@ def export(
     """
     from ipkb.export import export_to, module
 
+    fmt = chosen_format(fmt, output)
+    if depth is not None and root is None:
+        raise UsageError("--depth counts hops around --root, and no --root was given", hint="add --root ENTITY")
+    depth = 2 if depth is None else depth
     if getattr(module(fmt), "BINARY", False) and output == "-" and sys.stdout.isatty():  # unknown: fails here
         raise UsageError(
             f"{fmt} is binary and stdout is a terminal: its bytes would fill the screen",
@@ -85,11 +94,11 @@ def export(
         relations = [*spelt, *([CITES] if CITES in relations else [])]
     store = kb.store
     root_id = kb.resolve_as(root, "--root", "an entity") if root is not None else None
-    place_id = kb.resolve_as(within, "--in", "an entity") if within is not None else None
+    place_id = kb.resolve_as(within, "--in", "a place") if within is not None else None
     exporter = module(fmt)
     if hasattr(exporter, "ready"):
         exporter.ready()  # svg and png: Graphviz is installed, before any graph is built
-    from ipkb.export.graph import export_graph
+    from ipkb.export.graph import StreamedGraph, export_graph
     from ipkb.export.limits import check
 
     # the drawn formats leave sources out (a picture's ring of boxes, their citations shown with what cites
@@ -122,8 +131,26 @@ def export(
         raise
     for path in written:
         typer.echo(f"wrote {path}", err=True)
+    if not isinstance(graph, StreamedGraph) and not graph.number_of_nodes():  # an export of nothing: say so
+        typer.echo("note: no entity matched the selection: the export holds none", err=True)
     if store.facts_undated:  # under --as-of, the figures of what was exported that nothing dates
         emit_undated_figures(len(store.facts_undated), "exported")
+
+
+def chosen_format(fmt: str | None, output: str) -> str:
+    """--format as typed (case aside), else the format -o's extension names, else graphml; a note when the two
+    disagree (`-f gexf -o out.graphml` writes GEXF into a .graphml file a reader's tool would misread)."""
+    from ipkb.export import DEFAULT_FORMAT, format_of
+
+    if output == "":
+        raise UsageError("-o needs a file name (or - for stdout), and was given an empty text")
+    named = format_of(output)
+    if fmt is None:
+        return named or DEFAULT_FORMAT
+    fmt = fmt.strip().lower() if fmt.strip().lower() in FORMATS else fmt  # an unknown one is quoted as typed
+    if named is not None and named != fmt:
+        typer.echo(f"note: {output} is named like a {named} file, but --format is {fmt}: writing {fmt}", err=True)
+    return fmt
 
 
 def describe(

@@ -90,6 +90,34 @@ class Writer(Protocol):
     def __call__(self, graph: Any, stream: BinaryIO) -> None: ...
 
 
+# The format a file name's extension says, when no --format is given (`-o keqiao.gexf` writes GEXF).
+EXTENSIONS = {
+    ".csv": "csv",
+    ".cypher": "cypher",
+    ".cql": "cypher",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".gexf": "gexf",
+    ".graphml": "graphml",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".png": "png",
+    ".svg": "svg",
+    ".ttl": "ttl",
+}
+DEFAULT_FORMAT = "graphml"
+
+
+def format_of(output: str) -> str | None:
+    """The format `output`'s extension names (case aside), or None for stdout or an extension of none."""
+    return None if output == "-" else EXTENSIONS.get(os.path.splitext(output)[1].lower())
+
+
 def module(fmt: str) -> ModuleType:
     """The exporter module of `fmt`; an unknown format is a usage error that lists the formats."""
     if fmt not in FORMATS:

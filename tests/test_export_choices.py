@@ -1,0 +1,54 @@
+"""What `export` makes of the choices a user types: the format from -o's name, a format in capitals, --depth
+without --root, --in of something that is not a place, an empty -o, and a selection that matches nothing (a
+data analyst's trial: `-o keqiao.gexf` wrote GraphML into it, and each of the others passed in silence)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from tests.conftest import BUNDLED_KB, invoke
+
+
+def export(*args: str) -> tuple[int, str]:
+    result = invoke(["--kb", str(BUNDLED_KB), "export", *args])
+    return result.exit_code, " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(("name", "reader"), [("k.gexf", nx.read_gexf), ("k.graphml", nx.read_graphml)])
+def test_the_file_name_chooses_the_format_when_none_is_given(tmp_path: Path, name: str, reader) -> None:  # type: ignore[no-untyped-def]
+    code, said = export("--root", "keqiao", "--depth", "1", "-o", str(tmp_path / name))
+    assert code == 0 and "note" not in said, said
+    assert "keqiao" in reader(tmp_path / name).nodes
+
+
+def test_a_format_in_capitals_is_the_format(tmp_path: Path) -> None:
+    code, _ = export("-f", "GEXF", "--root", "keqiao", "-o", str(tmp_path / "k.gexf"))
+    assert code == 0 and "keqiao" in nx.read_gexf(tmp_path / "k.gexf").nodes
+
+
+def test_a_format_that_contradicts_the_file_name_is_written_with_a_note(tmp_path: Path) -> None:
+    code, said = export("-f", "gexf", "--root", "keqiao", "-o", str(tmp_path / "k.graphml"))
+    assert code == 0 and "is named like a graphml file, but --format is gexf: writing gexf" in said, said
+    assert (tmp_path / "k.graphml").read_text(encoding="utf-8").count("<gexf") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--depth", "3", "-f", "json"], "--depth counts hops around --root, and no --root was given"),
+        (["--in", "national-center", "-f", "json"], "is a center, not a place"),
+        (["-f", "ttl", "-o", ""], "-o needs a file name (or - for stdout), and was given an empty text"),
+    ],
+)
+def test_a_choice_that_cannot_be_meant_is_a_usage_error(args: list[str], words: str) -> None:
+    code, said = export(*args)
+    assert code == 2 and words in said, said
+
+
+def test_an_export_that_matches_nothing_says_so(tmp_path: Path) -> None:
+    code, said = export("--type", "court", "--in", "zhejiang", "-o", str(tmp_path / "none.graphml"))
+    assert code == 0 and "no entity matched the selection" in said, said
+    assert "no entity matched" not in export("--root", "keqiao", "-o", str(tmp_path / "k.graphml"))[1]
