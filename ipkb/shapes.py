@@ -195,10 +195,10 @@ class StatsClaim(Claim):
 
 
 class Counts(TypedDict):  # the store's counts that `stats` shows as they are
-    entities: int
+    entities: int  # every entity, sources included (the text says `N entities + S sources`: entities - sources)
     relations: int
     facts: int
-    sources: int
+    sources: int  # the entities that are sources (of the schema's source types)
     by_type: dict[str, int]
     by_relation: dict[str, int]
     facts_by_metric: dict[str, int]
