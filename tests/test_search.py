@@ -315,6 +315,7 @@ def test_pinyin_is_still_found_only_where_a_syllable_starts(bundled: Store, type
         ("北京知识产权中心", "beijing-ip-protection-center"),
         ("Zhizheng", "zhifu"),  # the start of a garbled alias (Zhizheng District), not a typo of another name
         # an id guessed from the words of a name (a lawyer's trial: "no similar name" for both)
+        ("keqiaoo", "keqiao"),  # a letter too many: before keqiao-overseas-..., which starts with `keqiaoo`
         ("germany-subcenter", "germany-overseas-dispute-subcenter"),
         ("germny-subcenter", "germany-overseas-dispute-subcenter"),
         ("south africa sub center", "south-africa-overseas-dispute-subcenter"),

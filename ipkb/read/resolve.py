@@ -217,6 +217,17 @@ def _named(store: Store, score: dict[str, int]) -> list[tuple[str, str, str]]:
     return [(e, rows[e]["name"], rows[e]["type"]) for e in sorted(score, key=lambda e: (-score[e], e)) if e in rows]
 
 
+def _one_slip(typed: str, name: str) -> bool:
+    """Whether `typed` is `name` with one letter added, dropped or changed: a typo to offer before the names
+    that merely start with what was typed (`keqiaoo` is Keqiao before keqiao-overseas-...)."""
+    if abs(len(typed) - len(name)) > 1 or typed == name:
+        return False
+    short, long_ = sorted((typed, name), key=len)
+    start = next((i for i, (a, b) in enumerate(zip(short, long_, strict=False)) if a != b), len(short))
+    rest = 1 if len(short) == len(long_) else 0
+    return short[start + rest :] == long_[start + 1 :]
+
+
 def _respelt(words: str, names: list[tuple[str, str, str, str]]) -> str:
     """`words`, each replaced by the word of a name spelt most like it (`germny` -> `germany`), if any is."""
     from ipkb.suggest import closest
@@ -263,9 +274,10 @@ def suggested(store: Store, text: str, limit: int = 5, types: list[str] | None =
         # among those, more than half the characters alike (a mistyped Chinese name is more often a homophone,
         # found above, than another character: 湖洲 is not 湖北 for their 湖, 60 keeps it out)
         names, cutoff = [n for n in names if any(c in n[1] for c in han)], 60
-    for index in closest(folded, [n[2] for n in names], limit=limit * 4, cutoff=cutoff, whole=True):
-        entity_id, name, _, kind = names[index]
-        found.append((entity_id, name, kind))
+    spelt = [names[i] for i in closest(folded, [n[2] for n in names], limit=limit * 4, cutoff=cutoff, whole=True)]
+    typo = [n for n in spelt[:1] if not has_han(text) and _one_slip(folded, n[2])]  # keqiaoo: keqiao first
+    found = [(entity_id, name, kind) for entity_id, name, _, kind in typo] + found
+    found += [(entity_id, name, kind) for entity_id, name, _, kind in spelt]
     words = _SEPARATORS.sub(" ", text).strip()
     if " " in words:  # an id or name guessed from its words (germany-subcenter): what `search` finds for them,
         # each word spelt as the closest word of a name if as typed they find nothing (germny-subcenter)
