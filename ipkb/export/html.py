@@ -22,7 +22,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
-from ipkb.export.style import colour, link_caveat, roles_of, text_colour
+from ipkb.export.style import colour, link_caveat, link_label, roles_of, text_colour
 from ipkb.figures import figure_text
 from ipkb.text import counted
 
@@ -54,7 +54,7 @@ def page_data(graph: Any) -> GraphData:
             "id": key,
             "from": u,
             "to": v,
-            "label": data["label"],
+            "label": link_label(data, roles),  # with its caveat, as every format says it
             "type": data["type"],
             "sources": data.get("sources", []),
             "caveat": link_caveat(data, roles),  # inferred or planned: drawn with a broken line, and said

@@ -45,7 +45,6 @@
     var entry = el("span", marks[caveat] + caveat + " link", "caveat");
     legend.appendChild(entry);
   });
-  function linkLabel(e) { return e.caveat ? e.label + " (" + e.caveat + ")" : e.label; }
 
   /* The hover text of a node: names, type, attributes and note (plain text; vis shows it as text). */
   function tooltip(id) {
@@ -97,7 +96,7 @@
       links.forEach(function (e) {
         var out = e.from === id;
         var other = data.details[out ? e.to : e.from];
-        var item = el("li", (out ? linkLabel(e) + " \u2192 " : "\u2190 " + linkLabel(e) + " ") + other.name +
+        var item = el("li", (out ? e.label + " \u2192 " : "\u2190 " + e.label + " ") + other.name +
           (other.zh ? " " + other.zh : ""));
         item.appendChild(citeList(e.sources));
         rels.appendChild(item);
@@ -209,7 +208,7 @@
       return { id: n.id, label: n.label, group: n.group, title: tooltip(n.id), font: { color: data.fonts[n.group] } };
     }));
     var edges = new vis.DataSet(data.edges.map(function (e) {
-      return { id: e.id, from: e.from, to: e.to, label: linkLabel(e), arrows: "to", dashes: DASHES[e.caveat] || false };
+      return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: "to", dashes: DASHES[e.caveat] || false };
     }));
     network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
       groups: groups,
