@@ -194,6 +194,12 @@
     boxes.forEach(function (box) { net.moveNode(box.id, box.x, box.y); });
   }
 
+  var IMPROVED_LAYOUT_MAX = 100;
+  function fitWithMargin(net) {
+    net.fit({ animation: false });
+    net.moveTo({ scale: net.getScale() * 0.92, animation: false });
+  }
+
   try {
     var groups = {};
     Object.keys(data.types).forEach(function (type) {
@@ -207,14 +213,24 @@
     var nodes = new vis.DataSet(data.nodes.map(function (n) {
       return { id: n.id, label: n.label, group: n.group, title: tooltip(n.id), font: { color: data.fonts[n.group] } };
     }));
+    /* Parallel edges (two batches of one designation, or links both ways) would share one curve and print
+       their labels on top of each other: the n-th edge between a pair bends further out than the one before
+       (curvedCW bends each way of a pair to its own side). */
+    var between = {};
     var edges = new vis.DataSet(data.edges.map(function (e) {
-      return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: "to", dashes: DASHES[e.caveat] || false };
+      var pair = e.from < e.to ? e.from + "\u0000" + e.to : e.to + "\u0000" + e.from;
+      var nth = between[pair] = between[pair] === undefined ? 0 : between[pair] + 1;
+      return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: "to", dashes: DASHES[e.caveat] || false,
+               smooth: { type: "curvedCW", roundness: 0.12 + 0.3 * nth } };
     }));
     network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
       groups: groups,
-      layout: { randomSeed: 7 },
+      /* vis's improved layout (Kamada-Kawai, clustering over 100 nodes) gives up on a graph the size of the
+         whole KB, logging that it could not position it: the forces alone lay out a large graph */
+      layout: { randomSeed: 7, improvedLayout: data.nodes.length <= IMPROVED_LAYOUT_MAX },
       nodes: { shape: "box", margin: 6, widthConstraint: { maximum: 220 } },
-      edges: { font: { size: 10, align: "middle" }, smooth: { type: "curvedCW", roundness: 0.12 } }, /* two ways apart */
+      /* a label on a white ground, so the line (or another line) does not run through its words */
+      edges: { font: { size: 10, align: "middle", background: "rgba(255,255,255,0.9)", strokeWidth: 0 } },
       /* boxes of up to 220 px with two-line labels: strong repulsion, long springs and avoidOverlap keep them
          apart (the defaults stacked a hub's neighbours on each other) */
       physics: { solver: "forceAtlas2Based", stabilization: { iterations: 400 },
@@ -228,6 +244,7 @@
     var drawn = function () {
       network.setOptions({ physics: false }); /* laid out: keep it still (and the CPU idle) */
       spreadOut(network);
+      fitWithMargin(network); /* boxes were moved since vis fitted the view: none cut by the edge of the canvas */
       var wanted = wantedId();
       if (wanted && data.details[wanted]) { focus(wanted, false); }
       network.once("afterDrawing", function () {
