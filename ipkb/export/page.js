@@ -213,15 +213,19 @@
     var nodes = new vis.DataSet(data.nodes.map(function (n) {
       return { id: n.id, label: n.label, group: n.group, title: tooltip(n.id), font: { color: data.fonts[n.group] } };
     }));
-    /* Parallel edges (two batches of one designation, or links both ways) would share one curve and print
-       their labels on top of each other: the n-th edge between a pair bends further out than the one before
-       (curvedCW bends each way of a pair to its own side). */
+    /* Links between one pair (two batches of one designation, a policy issued by and applying to a city, or
+       links both ways) would share one curve and print their labels on top of each other: the first bends a
+       little to one side of the pair, the second as much to the other, the third and fourth further out. A
+       side is taken facing from the pair's first id to its second, so a link drawn the other way turns the
+       other way round (curvedCCW) to keep to its side. */
     var between = {};
     var edges = new vis.DataSet(data.edges.map(function (e) {
-      var pair = e.from < e.to ? e.from + "\u0000" + e.to : e.to + "\u0000" + e.from;
+      var forward = e.from < e.to;
+      var pair = forward ? e.from + "\u0000" + e.to : e.to + "\u0000" + e.from;
       var nth = between[pair] = between[pair] === undefined ? 0 : between[pair] + 1;
+      var clockwise = (nth % 2 === 0) === forward;
       return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: "to", dashes: DASHES[e.caveat] || false,
-               smooth: { type: "curvedCW", roundness: 0.12 + 0.3 * nth } };
+               smooth: { type: clockwise ? "curvedCW" : "curvedCCW", roundness: 0.12 + 0.2 * Math.floor(nth / 2) } };
     }));
     network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
       groups: groups,
