@@ -10,8 +10,8 @@ and `data-errors` on `<html>`, so a headless browser can check it.
 Each type's colour is given to vis-network as a *group*: vis-network redraws a node in its group's colours
 when it clusters and re-opens it (its improved layout did, over 100 nodes; the page now turns that layout off
 there), and undefined groups get vis-network's own palette. Link labels sit on a white ground, and links
-between one pair are bent to either side of it (page.js). Pages too large to open in a browser in a few seconds are refused
-(`MAX_NODES`, measured in Chromium: see docs/exports.md).
+between one pair are bent to either side of it (page.js). Pages too large to open in a browser in a few
+seconds are refused (`MAX_NODES`, measured in Chromium: see docs/exports.md).
 """
 
 from __future__ import annotations
