@@ -8,6 +8,9 @@ Every key has its own id: `n_<name>` for a node attribute, `e_<name>` for an edg
 `<that>_<type>` for a second type of the same attribute (a qualifier that is a number on one relation
 and text on another): GraphML requires unique key ids, and some readers (yEd, older igraph) merge or
 reject duplicates.
+
+An edge's `label` is the relation's label with its caveat, as every drawn format prints it
+(`sub-center of (planned)`, ipkb.export.style.link_label).
 """
 
 from __future__ import annotations
