@@ -179,6 +179,26 @@ def has_han(text: str) -> bool:
     )
 
 
+def has_kana(text: str) -> bool:
+    """Whether `text` holds Japanese kana (hiragana, katakana, their phonetic extensions and half-width forms)."""
+    return not text.isascii() and any(
+        0x3040 <= ord(c) <= 0x30FF or 0x31F0 <= ord(c) <= 0x31FF or 0xFF66 <= ord(c) <= 0xFF9D for c in text
+    )
+
+
+def has_hangul(text: str) -> bool:
+    """Whether `text` holds Korean hangul (syllables or jamo)."""
+    return not text.isascii() and any(
+        0xAC00 <= ord(c) <= 0xD7A3 or 0x1100 <= ord(c) <= 0x11FF or 0x3130 <= ord(c) <= 0x318F for c in text
+    )
+
+
+def latin_only(text: str) -> bool:
+    """Whether `text` holds letters and every one of them is Latin (English, pinyin with its tones, French)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in letters)
+
+
 # a pinyin reading with its tone marks, in brackets after the character it reads, as some mirrors of mainland
 # pages insert it (知識(shí)產(chǎn)權(quán)); a quote copied from such a page keeps it
 _INSERTED_READING = r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)"

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
-from ipkb.export.style import CAVEATS, colour, link_caveat, roles_of, text_colour
+from ipkb.export.style import CAVEATS, colour, link_caveat, link_label, roles_of, text_colour
 
 if TYPE_CHECKING:
     from ipkb.shapes import GraphData
@@ -81,11 +81,11 @@ def lines(graph: Any, legend_and_title: bool = False) -> Iterator[str]:
         types.add(data["type"])
         yield f"  {quote(node)} {attributes(node_attributes(data, roles.colours))};"
     for u, v, key, data in graph.edges(keys=True, data=True):
-        values = {"label": data["label"], "type": data["type"], "key": key}
+        values = {"label": link_label(data, roles), "type": data["type"], "key": key}
         caveat = link_caveat(data, roles)
         if caveat:  # a broken line, and the word beside the label: readable in black and white too
             caveats.add(caveat)
-            values.update(label=f"{data['label']} ({caveat})", style=CAVEATS[caveat], caveat=caveat)
+            values.update(style=CAVEATS[caveat], caveat=caveat)
         yield f"  {quote(u)} -> {quote(v)} {attributes(values)};"
     if legend_and_title:
         if graph.graph.get("title"):

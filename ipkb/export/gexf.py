@@ -1,8 +1,11 @@
-"""GEXF 1.2 for Gephi: node colours by type, stable edge ids, relations in time for the timeline.
+"""GEXF 1.3 for Gephi: node colours by type, stable edge ids, relations in time for the timeline.
 
 GEXF reserves an edge's `type` (directed or undirected), so the relation type is the edge attribute
-`relation` here; the edge label is the relation's label (`holds`, `located in`). Each edge's id is the
-relation's stable key `FROM>TYPE>TO` (docs/exports.md), so one new relation changes a few lines of a diff.
+`relation` here; the edge label is the relation's label with its caveat, as every format prints it
+(`holds`, `sub-center of (planned)`: ipkb.export.style.link_label). Each edge's id is the relation's stable
+key `FROM>TYPE>TO` (docs/exports.md), so one new relation changes a few lines of a diff; its `kind` is the
+relation type (`subcenter_of#2` for the second of one type between the same pair), so Gephi keeps
+parallel edges apart instead of merging them.
 
 Time is read as `--as-of` reads it, from the schema's roles (ipkb.roles): a relation starts at its first
 start qualifier (`since`, `date`, `year`) and ends at its end (`until`); a post dated only by when a source
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import flat_edge, flat_node, rgb
 from ipkb.export.graph_data import CITES
-from ipkb.export.style import colour, roles_of
+from ipkb.export.style import colour, link_label, roles_of
 from ipkb.export.xmlstream import DECLARATION, element, escape_attribute, indent, leaf, put, spool, start
 from ipkb.read.lifespan import SINCE, UNTIL
 from ipkb.roles import Roles
@@ -40,8 +43,8 @@ if TYPE_CHECKING:
 
 HELP = "Gephi"  # its words in `ipkb export --help` (a module with HELP is a format)
 STREAMS = True
-NS = "http://www.gexf.net/1.2draft"
-NS_VIZ = "http://www.gexf.net/1.2draft/viz"
+NS = "http://gexf.net/1.3"
+NS_VIZ = "http://gexf.net/1.3/viz"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 # The GEXF type of a Python value
 TYPES: dict[type, str] = {str: "string", int: "long", float: "double", bool: "boolean"}
@@ -105,6 +108,14 @@ def edge_time(data: GraphData, roles: Roles) -> list[tuple[str, str]]:
     return [(name, when) for name, when in (("start", begin), ("end", finish)) if when is not None]
 
 
+def kind(data: GraphData, source: str, target: str, key: str) -> str:
+    """An edge's GEXF 1.3 `kind`: its relation type, and for the second and later relation of one type
+    between the same pair the key's `#2`, `#3` ... (`subcenter_of#2`): GEXF requires source, target and
+    kind to be unique together, and Gephi keeps parallel edges apart only when their kinds differ."""
+    base = f"{source}>{data['type']}>{target}"
+    return str(data["type"]) + (key[len(base) :] if key.startswith(base) else "")
+
+
 def write(graph: Any, stream: BinaryIO) -> None:
     """`graph`: a networkx MultiDiGraph or an `ipkb.export.graph.StreamedGraph`, written one node or edge at a time.
 
@@ -135,8 +146,10 @@ def write(graph: Any, stream: BinaryIO) -> None:
                 any_edge = True
             values = flat_edge(data)
             values["relation"] = values.pop("type")
-            label = str(values.pop("label"))
+            del values["label"]
+            label = link_label(data, roles)
             edge = [("source", source), ("target", target), ("id", key), ("label", label)]
+            edge.append(("kind", kind(data, source, target, key)))
             times = edge_time(data, roles)
             dynamic = dynamic or bool(times)
             edge += times
@@ -147,7 +160,7 @@ def write(graph: Any, stream: BinaryIO) -> None:
             ("xmlns", NS),
             ("xmlns:xsi", NS_XSI),
             ("xsi:schemaLocation", f"{NS} {NS}/gexf.xsd"),
-            ("version", "1.2"),
+            ("version", "1.3"),
         ]
         mode = [("mode", "dynamic"), ("timeformat", "date")] if dynamic else [("mode", "static")]
         head = [

@@ -8,6 +8,9 @@ Every key has its own id: `n_<name>` for a node attribute, `e_<name>` for an edg
 `<that>_<type>` for a second type of the same attribute (a qualifier that is a number on one relation
 and text on another): GraphML requires unique key ids, and some readers (yEd, older igraph) merge or
 reject duplicates.
+
+An edge's `label` is the relation's label with its caveat, as every drawn format prints it
+(`sub-center of (planned)`, ipkb.export.style.link_label).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import flat_edge, flat_node
+from ipkb.export.style import link_label, roles_of
 from ipkb.export.xmlstream import DECLARATION, element, escape_text, indent, leaf, put, spool, start
 
 if TYPE_CHECKING:
@@ -34,12 +38,15 @@ SCOPES = {"node": "n", "edge": "e"}
 def write(graph: Any, stream: BinaryIO) -> None:
     """`graph`: a networkx MultiDiGraph or an `ipkb.export.graph.StreamedGraph`, written one node or edge at a time."""
     keys = _Keys()
+    roles = roles_of(graph)
     with spool(getattr(graph, "spool_dir", None)) as body:
         for node, data in graph.nodes(data=True):
             children = keys.data(flat_node(data), "node")
             body.write(indent(2) + element("node", [("id", node)], children, 2))
         for source, target, key, data in graph.edges(keys=True, data=True):
-            children = keys.data(flat_edge(data), "edge")
+            values = flat_edge(data)
+            values["label"] = link_label(data, roles)  # with its caveat, as every format says it
+            children = keys.data(values, "edge")
             attributes = [("source", source), ("target", target), ("id", key)]
             body.write(indent(2) + element("edge", attributes, children, 2))
         put(stream, DECLARATION + HEAD + "".join(indent(1) + k for k in keys.declarations()) + indent(1))

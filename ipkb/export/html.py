@@ -7,10 +7,11 @@ note, facts, relations and sources with their quotes when clicked or found, and 
 opens centred on that entity. Once drawn it sets `data-nodes-drawn`, `data-edges-drawn`, `data-focused`
 and `data-errors` on `<html>`, so a headless browser can check it.
 
-Each type's colour is given to vis-network as a *group*: with more than 100 nodes its improved layout
-clusters and re-opens nodes, which redraws them in their group's colours, and undefined groups get
-vis-network's own palette. Pages too large to open in a browser in a few seconds are refused
-(`MAX_NODES`, measured in Chromium: see docs/exports.md).
+Each type's colour is given to vis-network as a *group*: vis-network redraws a node in its group's colours
+when it clusters and re-opens it (its improved layout did, over 100 nodes; the page now turns that layout off
+there), and undefined groups get vis-network's own palette. Link labels sit on a white ground, and links
+between one pair are bent to either side of it (page.js). Pages too large to open in a browser in a few
+seconds are refused (`MAX_NODES`, measured in Chromium: see docs/exports.md).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipkb.export.common import two_line_label
-from ipkb.export.style import colour, link_caveat, roles_of, text_colour
+from ipkb.export.style import colour, link_caveat, link_label, roles_of, text_colour
 from ipkb.figures import figure_text
 from ipkb.text import counted
 
@@ -54,7 +55,7 @@ def page_data(graph: Any) -> GraphData:
             "id": key,
             "from": u,
             "to": v,
-            "label": data["label"],
+            "label": link_label(data, roles),  # with its caveat, as every format says it
             "type": data["type"],
             "sources": data.get("sources", []),
             "caveat": link_caveat(data, roles),  # inferred or planned: drawn with a broken line, and said

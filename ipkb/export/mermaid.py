@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 from ipkb.errors import ExportError
 from ipkb.export.limits import ADVICE
-from ipkb.export.style import colour, link_caveat, roles_of, text_colour
+from ipkb.export.style import colour, link_caveat, link_label, roles_of, text_colour
 
 HELP = "a flowchart"  # its words in `ipkb export --help` (a module with HELP is a format)
 MAX_EDGES = 500  # Mermaid's default maxEdges
@@ -57,7 +57,7 @@ def lines(graph: Any) -> list[str]:
     roles = roles_of(graph)
     for u, v, _, data in graph.edges(keys=True, data=True):
         caveat = link_caveat(data, roles)  # inferred or planned: a dotted arrow, and the word in its label
-        label = text(data["label"] + (f" ({caveat})" if caveat else ""))
+        label = text(link_label(data, roles))
         out.append(f'  {ids[u]} {"-.->" if caveat else "-->"}|"{label}"| {ids[v]}')
     colours = roles.colours
     out += [

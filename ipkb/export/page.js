@@ -45,7 +45,6 @@
     var entry = el("span", marks[caveat] + caveat + " link", "caveat");
     legend.appendChild(entry);
   });
-  function linkLabel(e) { return e.caveat ? e.label + " (" + e.caveat + ")" : e.label; }
 
   /* The hover text of a node: names, type, attributes and note (plain text; vis shows it as text). */
   function tooltip(id) {
@@ -97,7 +96,7 @@
       links.forEach(function (e) {
         var out = e.from === id;
         var other = data.details[out ? e.to : e.from];
-        var item = el("li", (out ? linkLabel(e) + " \u2192 " : "\u2190 " + linkLabel(e) + " ") + other.name +
+        var item = el("li", (out ? e.label + " \u2192 " : "\u2190 " + e.label + " ") + other.name +
           (other.zh ? " " + other.zh : ""));
         item.appendChild(citeList(e.sources));
         rels.appendChild(item);
@@ -195,6 +194,12 @@
     boxes.forEach(function (box) { net.moveNode(box.id, box.x, box.y); });
   }
 
+  var IMPROVED_LAYOUT_MAX = 100;
+  function fitWithMargin(net) {
+    net.fit({ animation: false });
+    net.moveTo({ scale: net.getScale() * 0.92, animation: false });
+  }
+
   try {
     var groups = {};
     Object.keys(data.types).forEach(function (type) {
@@ -208,14 +213,28 @@
     var nodes = new vis.DataSet(data.nodes.map(function (n) {
       return { id: n.id, label: n.label, group: n.group, title: tooltip(n.id), font: { color: data.fonts[n.group] } };
     }));
+    /* Links between one pair (two batches of one designation, a policy issued by and applying to a city, or
+       links both ways) would share one curve and print their labels on top of each other: the first bends a
+       little to one side of the pair, the second as much to the other, the third and fourth further out. A
+       side is taken facing from the pair's first id to its second, so a link drawn the other way turns the
+       other way round (curvedCCW) to keep to its side. */
+    var between = {};
     var edges = new vis.DataSet(data.edges.map(function (e) {
-      return { id: e.id, from: e.from, to: e.to, label: linkLabel(e), arrows: "to", dashes: DASHES[e.caveat] || false };
+      var forward = e.from < e.to;
+      var pair = forward ? e.from + "\u0000" + e.to : e.to + "\u0000" + e.from;
+      var nth = between[pair] = between[pair] === undefined ? 0 : between[pair] + 1;
+      var clockwise = (nth % 2 === 0) === forward;
+      return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: "to", dashes: DASHES[e.caveat] || false,
+               smooth: { type: clockwise ? "curvedCW" : "curvedCCW", roundness: 0.12 + 0.2 * Math.floor(nth / 2) } };
     }));
     network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
       groups: groups,
-      layout: { randomSeed: 7 },
+      /* vis's improved layout (Kamada-Kawai, clustering over 100 nodes) gives up on a graph the size of the
+         whole KB, logging that it could not position it: the forces alone lay out a large graph */
+      layout: { randomSeed: 7, improvedLayout: data.nodes.length <= IMPROVED_LAYOUT_MAX },
       nodes: { shape: "box", margin: 6, widthConstraint: { maximum: 220 } },
-      edges: { font: { size: 10, align: "middle" }, smooth: { type: "curvedCW", roundness: 0.12 } }, /* two ways apart */
+      /* a label on a white ground, so the line (or another line) does not run through its words */
+      edges: { font: { size: 10, align: "middle", background: "rgba(255,255,255,0.9)", strokeWidth: 0 } },
       /* boxes of up to 220 px with two-line labels: strong repulsion, long springs and avoidOverlap keep them
          apart (the defaults stacked a hub's neighbours on each other) */
       physics: { solver: "forceAtlas2Based", stabilization: { iterations: 400 },
@@ -229,6 +248,7 @@
     var drawn = function () {
       network.setOptions({ physics: false }); /* laid out: keep it still (and the CPU idle) */
       spreadOut(network);
+      fitWithMargin(network); /* boxes were moved since vis fitted the view: none cut by the edge of the canvas */
       var wanted = wantedId();
       if (wanted && data.details[wanted]) { focus(wanted, false); }
       network.once("afterDrawing", function () {

@@ -47,6 +47,13 @@ def link_caveat(data: Mapping[str, Any], roles: Roles) -> str | None:
     return "announced" if roles.is_announced(qualifiers) else None
 
 
+def link_label(data: Mapping[str, Any], roles: Roles) -> str:
+    """An edge's label as every format prints it: the relation's label, and its caveat after it when it has
+    one (`sub-center of (planned)`), so a link exported on its own never reads as a stated fact."""
+    caveat = link_caveat(data, roles)
+    return f"{data['label']} ({caveat})" if caveat else str(data["label"])
+
+
 def colour(entity_type: str, colours: Mapping[str, str]) -> str:
     """A `#rrggbb` colour for an entity type: `colours` (the schema's, `roles_of(graph).colours`) has it, or
     the palette gives one from its name."""

@@ -10,9 +10,9 @@ it is only planned or only announced (the schema's `planned` and `announced` rol
 `<from> rel:<type> <to>`: a triple store takes a plain triple as fact, and a plan or a public notice is not
 one yet (a query that wants them asks the statements). Citations are `prov:wasDerivedFrom <source>` and,
 per citation, a `prov:qualifiedDerivation` node (`prov:Derivation`) with `prov:entity`, `vocab:quote`
-(tagged with the source's language) and `vocab:via`. An entity that cites a source node of the export also
-links to it with `vocab:cites` (the graph's `cites` edge, not reified: its quotes are the derivations'
-`vocab:quote`s).
+(tagged with its own language, read from its script: `quote_language`) and `vocab:via`. An entity that
+cites a source node of the export also links to it with `vocab:cites` (the graph's `cites` edge, not
+reified: its quotes are the derivations' `vocab:quote`s).
 Facts are `vocab:Fact` nodes at `BASE fact/<entity>/<n>`; sources are `prov:Entity` with Dublin Core terms.
 Every class and property of ipkb's own is declared (`rdfs:label`,
 domain, range: `ipkb.export.vocabulary`). Dates are typed by their precision: `xsd:gYear`,
@@ -36,6 +36,7 @@ from ipkb.export import turtle, vocabulary
 from ipkb.export.graph_data import CITES
 from ipkb.export.style import roles_of
 from ipkb.export.turtle import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Block, Iri, Lit, Term
+from ipkb.text import has_han, has_hangul, has_kana, latin_only
 
 if TYPE_CHECKING:
     from ipkb.shapes import Citation, GraphData
@@ -148,6 +149,30 @@ def language_tag(language: str) -> str | None:
     return match.group(0)
 
 
+# Languages written in another script than Latin: a Latin-only quote from such a source is not in its language
+NOT_LATIN = frozenset((
+    "zh", "ja", "ko", "ru", "uk", "be", "bg", "sr", "mk", "mn", "kk", "el", "ar", "fa", "ur", "he", "yi", "hi",
+    "mr", "ne", "bn", "ta", "te", "th", "lo", "km", "my", "ka", "hy", "bo",
+))  # fmt: skip
+
+
+def quote_language(text: str, source_tag: str | None) -> str | None:
+    """A quote's language tag, read from its own text (a page in one language often quotes another): kana
+    `ja`, hangul `ko`, Han characters `zh` (or the source's own `zh-Hant` ...), Latin letters only `en`, or
+    the source's language when that is another Latin-script language (`fr`); anything else (digits alone,
+    Cyrillic) the source's tag, or none."""
+    primary = source_tag.split("-")[0].lower() if source_tag else None
+    if has_kana(text):
+        return "ja"
+    if has_hangul(text):
+        return "ko"
+    if has_han(text):
+        return source_tag if primary == "zh" and source_tag else "zh"
+    if latin_only(text):
+        return source_tag if primary and primary not in NOT_LATIN else "en"
+    return source_tag
+
+
 class _Mapper:
     """The blocks of one export, noting the properties it uses for `vocabulary.observed`."""
 
@@ -181,7 +206,7 @@ class _Mapper:
                 (Iri(PROV + "entity"), [source]),
             ]
             if quote := cite["quote"]:
-                lang = self.languages.get(cite["source"])
+                lang = quote_language(quote, self.languages.get(cite["source"]))
                 predicates.append(self.vocab("quote", Lit(quote, lang=lang), "Derivation"))
             if via := cite.get("via"):
                 predicates.append(self.vocab("via", self.iris.of(self.iris.entity, via), "Derivation"))
