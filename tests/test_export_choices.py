@@ -52,3 +52,18 @@ def test_an_export_that_matches_nothing_says_so(tmp_path: Path) -> None:
     code, said = export("--type", "court", "--in", "zhejiang", "-o", str(tmp_path / "none.graphml"))
     assert code == 0 and "no entity matched the selection" in said, said
     assert "no entity matched" not in export("--root", "keqiao", "-o", str(tmp_path / "k.graphml"))[1]
+
+
+def test_sources_asked_for_beside_other_types_are_those_they_cite() -> None:
+    """`--type center --type source` gave 646 nodes, 339 of them sources that no center cites, each a point
+    with no edge in Gephi: the sources kept are those the other entities cite; `--type source` alone keeps all."""
+    import json
+
+    both = json.loads(
+        invoke(["--kb", str(BUNDLED_KB), "export", "-f", "json", "--type", "center", "--type", "source"]).stdout
+    )
+    ends = {end for link in both["edges"] for end in (link["source"], link["target"])}
+    sources = [n["id"] for n in both["nodes"] if n["type"] == "source"]
+    assert sources and all(s in ends for s in sources)
+    alone = json.loads(invoke(["--kb", str(BUNDLED_KB), "export", "-f", "json", "--type", "source"]).stdout)
+    assert len(alone["nodes"]) > len(sources)
