@@ -297,6 +297,8 @@ def test_base_iri_option(run, tmp_path: Path) -> None:
     rdf = rdf_graph(run, tmp_path, "--base-iri", "https://kb.test/ip/")
     assert (rdflib.URIRef("https://kb.test/ip/entity/keqiao"), None, None) in rdf
     assert not any(str(s).startswith(BASE) for s in rdf.subjects())
+    urn = rdf_graph(run, tmp_path, "--base-iri", "urn:ipkb:")  # a URN base ends in `:`, with no `/` put after it
+    assert (rdflib.URIRef("urn:ipkb:entity/keqiao"), None, None) in urn
 
 
 # -- DOT and Mermaid -------------------------------------------------------------------------------------------

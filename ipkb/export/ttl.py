@@ -80,7 +80,7 @@ class Iris:
     """The IRI scheme under one base."""
 
     def __init__(self, base: str) -> None:
-        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.base = base if base.endswith(("/", "#", ":")) else base + "/"  # urn:ipkb: is a whole base
         self.entity = self.base + "entity/"
         self.relation = self.base + "relation/"
         self.type = self.base + "type/"
