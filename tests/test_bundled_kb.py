@@ -38,6 +38,31 @@ def test_every_relation_and_fact_cites_a_source() -> None:
         assert stats["citations"][kind]["share_with_source"] == 1.0
 
 
+def test_every_dated_relation_rests_on_a_quote_or_a_source_of_its_year(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A relation's date is a claim like any other: one of its quotes holds the year, or one of its sources is
+    dated in that year (a report of the day). 53 relations broke this (a 2013 designation cited only by a
+    quote naming the city); each now cites the words that date it, or its note says where the date comes from."""
+    from ipkb.api import open_kb
+
+    store = open_kb(str(BUNDLED_KB), str(tmp_path / "kb.sqlite")).store
+    sql = (
+        "SELECT r.file, r.line, r.qualifiers, c.quote, json_extract(s.fields, '$.date') AS published "
+        "FROM relation r JOIN citation c ON c.owner_kind = 'relation' AND c.owner = CAST(r.rowid AS TEXT) "
+        "LEFT JOIN entity s ON s.id = c.source_id"
+    )
+    dated: dict[str, bool] = {}
+    roles = store.roles()
+    for row in store.rows(sql):
+        start = roles.start_of(json.loads(row["qualifiers"]))
+        if start is None:
+            continue
+        year, where = str(start)[:4], f"{row['file']}:{row['line']} ({start})"
+        said = year in (row["quote"] or "") or str(row["published"] or "").startswith(year)
+        dated[where] = dated.get(where, False) or said
+    unsupported = sorted(where for where, said in dated.items() if not said)
+    assert not unsupported, unsupported
+
+
 @pytest.mark.parametrize(
     ("words", "entity"),
     [
