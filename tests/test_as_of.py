@@ -199,6 +199,10 @@ def test_path_and_neighbors_say_when_a_link_nothing_dates_was_first_reported(
     page = json.loads(run("neighbors", "national-center", "--as-of", "2025", "--json").stdout)
     reached = {e["id"]: e["relations"][0].get("reported") for e in page["entities"][1:]}
     assert reached["ningbo-subcenter"] == "2024-09-30"
+    plain = json.loads(run("neighbors", "national-center", "--json").stdout)  # without --as-of too, as `show`
+    assert {e["id"]: e["relations"][0].get("reported") for e in plain["entities"][1:]}["ningbo-subcenter"] == (
+        "2024-09-30"
+    )
     drawn = " ".join(run("neighbors", "national-center", "--as-of", "2025").stdout.split())
     assert "Ningbo sub-center (center · ningbo-subcenter) · first reported 2024-09-30" in drawn, drawn
     table = run("neighbors", "national-center", "--as-of", "2025", "--table").stdout

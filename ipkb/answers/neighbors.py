@@ -4,7 +4,7 @@ shapes.py: `__required_keys__` must see `NotRequired` at run time."""
 
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
-from ipkb.read.views import entity_ref, first_report
+from ipkb.read.views import entity_ref
 from ipkb.shapes_base import Citation, Direction, EntityRef, Qualifiers
 
 if TYPE_CHECKING:
@@ -49,10 +49,8 @@ def neighbors(store: "Store", entity: str, depth: int = 1, via: list[str] | None
     distance, edges, unknown = neighborhood(store, resolve(store, entity), depth, via)
     rows = store.entities(distance)
     cites = store.citations("relation", [str(e.rowid) for e in edges])
-    reported: dict[int, str] = {}
-    if store.as_of is not None:
-        store.learn_reported(edges)
-        reported = {e.rowid: day for e in edges if (day := first_report(store, e))}
+    store.learn_reported(edges)  # what an undated link's first report was, said beside it as `show` says it
+    reported = {e.rowid: day for e in edges if (day := store.reported(e))}
     page: NeighborsPage = {"entities": view(rows, cites, distance, edges, store.as_of, reported)}
     if store.as_of is not None:
         page["without_start_date"] = unknown
@@ -68,7 +66,7 @@ def view(
     reported: "Mapping[int, str] | None" = None,
 ) -> list[NeighborRow]:
     """The entities reached, nearest first, each with the relations that join it to the others, with the
-    qualifiers, confidence, note and citations a reader needs to weigh each link (and under --as-of the day
+    qualifiers, confidence, note and citations a reader needs to weigh each link (and the day
     an undated one was first reported: `reported`, edge rowid -> day)."""
     ordered = sorted(distance, key=lambda i: (distance[i], rows[i]["type"], rows[i]["name"], i))
     out: list[NeighborRow] = []

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from ipkb.read.lifespan import former_names
-from ipkb.read.views import _cited_ids, entity_ref, first_report, named_then, source_list
+from ipkb.read.views import _cited_ids, entity_ref, named_then, source_list
 from ipkb.shapes_base import Citation, Direction, Ends, EntityRef, Relation, Source
 from ipkb.text import fold
 
@@ -111,7 +111,7 @@ def hop(store: "Store", step: "Step", names: dict[str, sqlite3.Row], sources: li
         "note": step.edge.note,
         "sources": sources,
     }
-    if day := first_report(store, step.edge):
+    if day := store.reported(step.edge):
         shaped["reported"] = day
     return shaped
 
@@ -122,8 +122,7 @@ def view(store: "Store", start: str, goal: str, paths: "list[list[Step]]", all_p
     ids = {start, goal} | {s.start for p in paths for s in p} | {s.end for p in paths for s in p}
     names = store.entities(ids)
     cites = store.citations("relation", [str(s.edge.rowid) for p in paths for s in p])
-    if store.as_of is not None:
-        store.learn_reported(s.edge for p in paths for s in p)
+    store.learn_reported(s.edge for p in paths for s in p)  # each hop's first report, read at once
     aliases = store.aliases_of(ids)
     shaped = [[hop(store, s, names, cites[str(s.edge.rowid)], aliases) for s in p] for p in paths]
     # the source each hop's first citation (the one `path` prints) cites comes first, so [1] to [n] are those

@@ -90,16 +90,11 @@ def relation_view(
         "note": edge.note,
         "sources": sources,
     }
-    if day := first_report(store, edge):
-        view["reported"] = day  # what places it in time: say so beside it
+    # the day a relation that nothing else dates was first reported: by then it had begun. The claimed totals
+    # count it from that day, with or without --as-of, so a reader sees it wherever the relation is shown
+    if day := store.reported(edge):
+        view["reported"] = day
     return view
-
-
-def first_report(store: Store, edge: Edge) -> str | None:
-    """The day a relation that nothing else dates was first reported (`Store.reported`), which every answer
-    that shows the relation gives beside it as `reported`: by then it had begun. The claimed totals count it
-    from that day, with or without --as-of, so a reader must see it whenever they see the count."""
-    return store.reported(edge)
 
 
 def source_list(store: Store, source_ids: list[str]) -> list[Source]:
