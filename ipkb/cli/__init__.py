@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Optional
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, IpkbError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from ipkb.api import KB
     from ipkb.read.query import Store
-    from ipkb.shapes import Message
+    from ipkb.shapes import Message, Source
 
 
 class Options:
@@ -118,6 +118,14 @@ def json_text(document: Any, ascii_only: bool = False) -> str:
     import json
 
     return json.dumps(document, ensure_ascii=ascii_only, indent=2)
+
+
+def cited_sources(store: "Store", source_ids: "Iterable[str]") -> "dict[str, Source]":
+    """Source id -> the source with its bibliographic fields, for the numbered sources under a table (listed as
+    `show` lists them: title, publisher, date, URL, and a language other than English or Chinese)."""
+    from ipkb.read.views import source_list
+
+    return {s["id"]: s for s in source_list(store, list(source_ids))}
 
 
 def emit_note(text: str) -> None:

@@ -1,17 +1,13 @@
 """Commands for analysts: coverage, facts, timeline, diff."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from ipkb.cli import complete, emit, emit_as_of, emit_json, emit_undated_figures, kb_path, open_kb
+from ipkb.cli import cited_sources, complete, emit, emit_as_of, emit_json, emit_undated_figures, kb_path, open_kb
 from ipkb.cli.app import AsOfOption, JsonOption, TypesOption, app, entity_argument
 from ipkb.errors import UsageError
-
-if TYPE_CHECKING:
-    from ipkb.read.query import Store
-    from ipkb.shapes import Source
 
 
 @app.command()
@@ -38,7 +34,7 @@ def coverage(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
 
     emit(
         render_analysis.coverage_report(
-            report, _cited(store, [c["source"] for claim in report["claimed_totals"] for c in claim["sources"]])
+            report, cited_sources(store, [c["source"] for claim in report["claimed_totals"] for c in claim["sources"]])
         )
         if store.tallies()["entities"]
         else render_analysis.empty_kb(kb_path(note=False))
@@ -115,7 +111,9 @@ def facts(
 
         emit_as_of(kb, figures=True)
         emit(
-            render_analysis.metric_table(metric, rows, _cited(store, [c["source"] for r in rows for c in r["sources"]]))
+            render_analysis.metric_table(
+                metric, rows, cited_sources(store, [c["source"] for r in rows for c in r["sources"]])
+            )
         )
         emit_undated_figures(undated)
 
@@ -152,17 +150,9 @@ def timeline(
         return emit_json(events)
     from ipkb.render import analysis as render_analysis
 
-    cited = _cited(kb.store, [c["source"] for e in events for c in e["sources"]])
+    cited = cited_sources(kb.store, [c["source"] for e in events for c in e["sources"]])
     emit_as_of(kb, figures=True)  # later events and figures are left out, as facts says
     emit(render_analysis.timeline(events, cited, views_analysis.facts_left_out(kb.store, entity_id)))
-
-
-def _cited(store: "Store", source_ids: list[str]) -> "dict[str, Source]":
-    """Source id -> the source with its bibliographic fields, for the numbered sources under a table (listed as
-    `show` lists them: title, publisher, date, URL)."""
-    from ipkb.read.views import source_list
-
-    return {s["id"]: s for s in source_list(store, source_ids)}
 
 
 @app.command()

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ipkb.cli import OPTIONS, emit, emit_json, kb_path, open_store, store_kb_path
+from ipkb.cli import OPTIONS, cited_sources, emit, emit_json, kb_path, open_store, store_kb_path
 from ipkb.cli.app import JsonOption, app
 from ipkb.errors import ExitCode, InvalidKnowledgeBase, UsageError
 from ipkb.text import counted
@@ -28,14 +28,16 @@ def stats(as_json: JsonOption = False) -> None:
     view = views_analysis.stats(store)
     if as_json:
         return emit_json(view)
-    from ipkb.read.views import source_list
     from ipkb.render import analysis as render_analysis
 
     if not view["entities"]:
         return emit(render_analysis.empty_kb(kb_path(note=False)))
     # the claimed totals' sources, listed by id: what else their footnotes say (a language other than en or zh)
-    cited = source_list(store, [c["source"] for claim in view["claimed_totals"] for c in claim["sources"]])
-    emit(render_analysis.stats(view, {s["id"]: s for s in cited}))
+    emit(
+        render_analysis.stats(
+            view, cited_sources(store, (c["source"] for t in view["claimed_totals"] for c in t["sources"]))
+        )
+    )
 
 
 @app.command()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ipkb.cli import emit, emit_as_of, emit_json, emit_note, open_kb
+from ipkb.cli import cited_sources, emit, emit_as_of, emit_json, emit_note, open_kb
 from ipkb.cli.fast import AS_OF, JSON, MAX_INT, TYPES, VIA, Arg, Command, Opt, declare
 from ipkb.errors import UsageError
 
@@ -261,11 +261,10 @@ def list_entities(
         emit(render.designation_title(held))
     emit(render.entity_table(rows, extra, columns=wanted or None))
     if claims:  # its sources numbered and listed under it with their quotes, as coverage lists them
-        from ipkb.read.views import source_list
         from ipkb.render.analysis import completeness
 
-        cited = source_list(kb.store, [c["source"] for claim in claims for c in claim["sources"]])
-        for part in completeness(claims, cited={s["id"]: s for s in cited}):
+        cited = cited_sources(kb.store, (c["source"] for claim in claims for c in claim["sources"]))
+        for part in completeness(claims, cited=cited):
             emit(part)
     _left_out(without_start, later, day)
 
@@ -342,11 +341,7 @@ def neighbors(
     labels = {name: (r["label"], r["inverse"]) for name, r in kb.store.relation_types().items()}
     emit_as_of(kb)
     rows = page["entities"]
-    from ipkb.read.views import source_list  # the sources numbered and listed under it, as `show` lists them
-
-    cited = {
-        s["id"]: s
-        for s in source_list(kb.store, [c["source"] for r in rows for x in r["relations"] for c in x["sources"]])
-    }
+    # the sources numbered and listed under it, as `show` lists them
+    cited = cited_sources(kb.store, (c["source"] for r in rows for x in r["relations"] for c in x["sources"]))
     emit(render.table(rows, labels, cited) if table else render.tree(rows, labels, cited))
     _left_out(page.get("without_start_date", 0), 0, kb.store.as_of or "")  # as `list --as-of` says it
