@@ -85,12 +85,12 @@ class KB:
 
         return check_types(self.store, types, relations)
 
-    def check_relations(self, relations: list[str] | None) -> list[str] | None:
+    def check_relations(self, relations: list[str] | None, option: str = "--via") -> list[str] | None:
         """`relations` as the schema spells them (`subcentre_of`: subcenter_of); raise UsageError for a relation
-        type that the schema does not declare."""
+        type that the schema does not declare (given as `option`)."""
         from ipkb.read.resolve import check_relations
 
-        return check_relations(self.store, relations)
+        return check_relations(self.store, relations, option)
 
     def show(self, entity: str) -> ShowView:
         """Everything about one entity: names, facts, relations both ways, numbered sources."""

@@ -41,6 +41,8 @@ def test_a_format_that_contradicts_the_file_name_is_written_with_a_note(tmp_path
         (["--depth", "3", "-f", "json"], "--depth counts hops around --root, and no --root was given"),
         (["--in", "national-center", "-f", "json"], "is a center, not a place"),
         (["-f", "ttl", "-o", ""], "-o needs a file name (or - for stdout), and was given an empty text"),
+        # was told `--via needs ...`, an option export does not have
+        (["-f", "json", "--relation", " "], "--relation needs a relation type, and was given only spaces"),
     ],
 )
 def test_a_choice_that_cannot_be_meant_is_a_usage_error(args: list[str], words: str) -> None:

@@ -90,7 +90,7 @@ def export(
 
     types = kb.check_types(types)
     if relations:  # as the schema spells them (subcentre_of: subcenter_of); cites: an export's edge to a source
-        spelt = kb.check_relations([r for r in relations if r != CITES]) or []
+        spelt = kb.check_relations([r for r in relations if r != CITES], "--relation") or []
         relations = [*spelt, *([CITES] if CITES in relations else [])]
     store = kb.store
     root_id = kb.resolve_as(root, "--root", "an entity") if root is not None else None
@@ -147,7 +147,8 @@ def chosen_format(fmt: str | None, output: str) -> str:
     named = format_of(output)
     if fmt is None:
         return named or DEFAULT_FORMAT
-    fmt = fmt.strip().lower() if fmt.strip().lower() in FORMATS else fmt  # an unknown one is quoted as typed
+    lowered = fmt.strip().lower()
+    fmt = lowered if lowered in FORMATS else fmt  # an unknown one is quoted as typed
     if named is not None and named != fmt:
         typer.echo(f"note: {output} is named like a {named} file, but --format is {fmt}: writing {fmt}", err=True)
     return fmt

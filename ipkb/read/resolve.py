@@ -115,9 +115,10 @@ def check_types(store: Store, types: list[str] | None = None, relations: list[st
     return spelt if types else types
 
 
-def check_relations(store: Store, relations: list[str] | None) -> list[str] | None:
-    """`relations` (--via, export --relation) as the schema spells them, folded as `--type` is (`as_declared`:
-    `subcentre_of` is subcenter_of); raise UsageError for a relation type the schema does not declare."""
+def check_relations(store: Store, relations: list[str] | None, option: str = "--via") -> list[str] | None:
+    """`relations` (--via, export --relation: `option`) as the schema spells them, folded as `--type` is
+    (`as_declared`: `subcentre_of` is subcenter_of); raise UsageError for a relation type the schema does not
+    declare."""
     from ipkb.suggest import hint_listing
 
     declared = store.relation_types()
@@ -126,7 +127,8 @@ def check_relations(store: Store, relations: list[str] | None) -> list[str] | No
     for name, schemas in zip(relations or [], spelt, strict=True):
         if not name.strip():
             raise UsageError(
-                "--via needs a relation type, and was given " + _blank(name), hint="types: " + ", ".join(relation_types)
+                f"{option} needs a relation type, and was given " + _blank(name),
+                hint="types: " + ", ".join(relation_types),
             )
         if schemas not in relation_types:
             seen = read_as(declared, schemas)  # `includes` is part_of seen from its target
