@@ -1,7 +1,7 @@
 """Time ipkb as a user meets it: whole processes through the console script, wall time and peak memory.
 
 Usage: python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--build-runs 3] [--out results.json]
-                                [--exports graphml,ttl | all] [--exports-only]
+                                [--exports graphml,ttl | all] [--exports-only] [--skip-fixed]
 
 For each size N it generates a KB under the work folder (default /tmp/ipkb-bench, never the repository)
 with benchmarks/generate.py, then measures: a full build, an edit of one file followed by `show X` (the
@@ -15,8 +15,10 @@ a trivial typer app.
 
 Each command runs once untimed (so bytecode is cached and the database is fresh), then `--runs` times;
 runs stop early once a case has used its time budget (90 s, builds 240 s), so the slowest cases at 100k
-run once or twice. The table gives the median wall time, the range, and the largest peak RSS
-(os.wait4's ru_maxrss of that very process).
+run once or twice. The table gives the median wall time, the range, the median CPU time (user + system of
+the process and the children it waited for, so a build's workers count: on a shared machine the CPU time
+moves less than the wall time) and the largest peak RSS (os.wait4's ru_maxrss of that very process).
+`benchmarks/report.py` makes one table of several `--out` files and writes it into docs/performance.md.
 PYTHONDONTWRITEBYTECODE is removed from the children's environment, as a user's machine caches bytecode.
 """
 
@@ -26,13 +28,14 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
+
+from report import Result, table
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -53,22 +56,6 @@ app()
 '''
 
 
-@dataclass
-class Result:
-    """The timings of one case."""
-
-    case: str
-    size: str
-    command: str
-    times: list[float] = field(default_factory=list)
-    peak_kb: int = 0
-    failed: str | None = None
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times) if self.times else float("nan")
-
-
 def child_env(work: Path) -> dict[str, str]:
     """The environment for measured commands: bytecode caching on, the user cache inside the work folder."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "IPKB_KB", "IPKB_DB")}
@@ -77,8 +64,9 @@ def child_env(work: Path) -> dict[str, str]:
     return env
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
-    """Wall seconds, peak RSS in KB, exit status and stderr of one process."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, int, str]:
+    """Wall seconds, CPU seconds (user + system, with the children it waited for: a build's workers), peak RSS
+    in KB, exit status and stderr of one process."""
     with open(os.devnull, "wb") as devnull, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=devnull, stderr=err, env=env)
@@ -86,7 +74,8 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int, str
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
-        return elapsed, usage.ru_maxrss, proc.returncode, err.read().decode(errors="replace")
+        cpu = usage.ru_utime + usage.ru_stime
+        return elapsed, cpu, usage.ru_maxrss, proc.returncode, err.read().decode(errors="replace")
 
 
 def measure(
@@ -106,13 +95,14 @@ def measure(
     for k in range(runs + (1 if warmup else 0)):
         if callable(before):
             before()
-        elapsed, peak, code, err = run_once(argv, env)
+        elapsed, cpu, peak, code, err = run_once(argv, env)
         if code != 0:
             result.failed = f"exit {code}: {err.strip()[-500:]}"
             break
         if warmup and k == 0:
             continue
         result.times.append(elapsed)
+        result.cpu.append(cpu)
         result.peak_kb = max(result.peak_kb, peak)
         if sum(result.times) > budget:
             break
@@ -211,62 +201,6 @@ def bench_fixed(work: Path, env: dict[str, str], runs: int) -> list[Result]:
     ]
 
 
-# The targets of issue 17, beside the figures they judge: (case, KB size) -> (seconds, MB), either may be None.
-# A target relative to another case is given as (factor, case) in `RELATIVE`.
-TARGETS: dict[tuple[str, str], tuple[float | None, float | None]] = {
-    ("build (full)", "100k"): (20, 400),
-    ("build (full)", "1M"): (180, 3072),
-    ("edit 1 file, then show X", "100k"): (1, 300),
-    ("edit 1 file, then show X", "1M"): (5, None),
-    ("list --in PROVINCE", "1M"): (0.5, None),
-    ("search an (in most names)", "1M"): (0.3, None),
-}
-FLOOR = "python -c 'import sqlite3'"
-RELATIVE: dict[str, tuple[float, str]] = {
-    "show huzhou (bundled)": (4, FLOOR),
-    "show huzhou --json (bundled)": (2.5, FLOOR),
-}
-
-
-def target_of(r: Result, results: list[Result]) -> str:
-    """The target for this figure and whether it is met ("" when the issue sets none)."""
-    medians = {(x.case, x.size): x.median for x in results if not x.failed}
-    if r.case in RELATIVE:
-        factor, base = RELATIVE[r.case]
-        floor = next((m for (case, _), m in medians.items() if case == base), None)
-        if floor is None:
-            return f"≤ {factor}× floor"
-        ratio = r.median / floor
-        return f"≤ {factor}× floor: {ratio:.1f}× {'met' if ratio <= factor else 'missed'}"
-    if r.case.startswith("export ") and r.size == "100k" and r.case != "export graphml":
-        graphml = medians.get(("export graphml", r.size))
-        if graphml is None:
-            return "≤ 3× GraphML, ≤ 300 MB"
-        met = r.median <= 3 * graphml and r.peak_kb <= 300 * 1024
-        return f"≤ 3× GraphML, ≤ 300 MB: {r.median / graphml:.1f}× {'met' if met else 'missed'}"
-    seconds, megabytes = TARGETS.get((r.case, r.size), (None, None))
-    if seconds is None and megabytes is None:
-        return ""
-    wanted = " ".join(x for x in (seconds and f"≤ {seconds} s", megabytes and f"≤ {megabytes:.0f} MB") if x)
-    met = (seconds is None or r.median <= seconds) and (megabytes is None or r.peak_kb <= megabytes * 1024)
-    return f"{wanted}: {'met' if met else 'missed'}"
-
-
-def table(results: list[Result]) -> str:
-    lines = [
-        "| case | KB | median s | min–max s | peak RSS MB | runs | target |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for r in results:
-        if r.failed:
-            lines.append(f"| {r.case} | {r.size} | failed | {r.failed.splitlines()[-1][:80]} | | | |")
-            continue
-        spread = f"{min(r.times):.3f}–{max(r.times):.3f}"
-        cells = f"{r.median:.3f} | {spread} | {r.peak_kb / 1024:.0f} | {len(r.times)} | {target_of(r, results)}"
-        lines.append(f"| {r.case} | {r.size} | {cells} |")
-    return "\n".join(lines)
-
-
 def machine() -> dict[str, str]:
     cpu = "unknown"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -277,7 +211,10 @@ def machine() -> dict[str, str]:
         (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")),
         "0",
     )
+    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     return {
+        "command": " ".join(["python benchmarks/run.py", *sys.argv[1:]]),
+        "code": commit.stdout.strip() or "unknown",
         "cpus": str(os.cpu_count()),
         "cpu": cpu,
         "memory_gb": f"{int(mem) / 2**20:.1f}",
@@ -295,6 +232,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     parser.add_argument("--exports", default="graphml", help="comma-separated export formats to time, or all")
     parser.add_argument("--exports-only", action="store_true", help="time only the exports of each size")
+    parser.add_argument(
+        "--skip-fixed", action="store_true", help="skip start-up and the bundled KB (another run of report.py has them)"
+    )
     args = parser.parse_args()
     formats = list(ALL_EXPORTS) if args.exports == "all" else [f for f in args.exports.split(",") if f]
     work = args.work.resolve()
@@ -304,7 +244,7 @@ def main() -> None:
     env = child_env(work)
     info = machine()
     print(f"machine: {info}", file=sys.stderr)
-    results = [] if args.exports_only else bench_fixed(work, env, args.runs)
+    results = [] if args.exports_only or args.skip_fixed else bench_fixed(work, env, args.runs)
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
         print(f"N = {n}", file=sys.stderr)
         if not args.exports_only:
