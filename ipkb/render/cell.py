@@ -40,6 +40,12 @@ class Cell(NamedTuple):
 
     def wrap(self, console: Console, width: int, hyphens: bool = False) -> list[Cell]:
         plain = not self.spans and self.plain.isprintable()  # most cells: cut as strings, no Text a line
+        if plain and not hyphens and width > 1 and self.width == 2 * len(self.plain) and _all_han(self.plain):
+            step = width // 2  # a Chinese name alone: as line_ranges breaks it, width // 2 characters a line
+            return [
+                Cell(self.plain[k : k + step], [], 2 * len(self.plain[k : k + step]))
+                for k in range(0, len(self.plain), step)
+            ]
         if hyphens or has_han(self.plain) or NO_BREAK in self.plain:  # between characters, not inside 2022 or 12330;
             # and never at a NO_BREAK space (a note's letter stays with the word before it)
             if plain:
@@ -73,3 +79,8 @@ EMPTY = Cell("", [], 0)
 def spans_within(spans: list[Span], length: int) -> list[Span]:
     """The spans cut to a text shortened to `length` (its trailing blanks dropped)."""
     return [Span(s.start, min(s.end, length), s.style) for s in spans if s.start < length]
+
+
+def _all_han(text: str) -> bool:
+    """Whether every character of `text` is a CJK ideograph (U+4E00-U+9FFF), two cells wide."""
+    return all("\u4e00" <= character <= "\u9fff" for character in text)

@@ -141,6 +141,9 @@ class Grid:
         self.show_header = show_header
         self.rows: list[list[Cell]] = []
         self.sections: dict[int, Cell] = {}  # row index -> the heading drawn above it
+        self._planned: list[int] | None = None  # the widths _plan was made for
+        self._plan: list[tuple[int, int, bool, bool]] = []  # each shown column: index, width, right, last
+        self._wraps: dict[tuple[str, int, bool], list[Cell]] = {}
 
     def add_section(self, heading: str | Text) -> None:
         """A heading across the whole width above the rows added after it: what a group of rows has in common
@@ -207,36 +210,56 @@ class Grid:
     def _line(self, cells: list[Cell], widths: list[int]) -> Cell:
         """One line of cells padded to their columns; its width is how wide it is at most (before the
         trailing blanks are dropped)."""
-        shown = [i for i, w in enumerate(widths) if w]
+        if widths is not self._planned:  # which columns are shown, and how, once a table (a long list draws
+            # 50,000 lines)
+            shown = [i for i, w in enumerate(widths) if w]
+            self._plan = [(i, widths[i], self.justify[i] == "right", i == shown[-1]) for i in shown]
+            self._planned = widths
         pieces, spans, offset, used = [self.INDENT], [], len(self.INDENT), len(self.INDENT)
-        for n, i in enumerate(shown):
+        gap = self.GAP
+        for i, width, right, last in self._plan:
             cell = cells[i]
-            pad = max(widths[i] - cell.width, 0)
-            used += cell.width + pad + (len(self.GAP) if n < len(shown) - 1 else 0)
-            if self.justify[i] == "right":
+            pad = width - cell.width if width > cell.width else 0
+            used += cell.width + pad
+            if right and pad:
                 pieces.append(" " * pad)
                 offset += pad
-            spans += [span.move(offset) for span in cell.spans]
+            if cell.spans:
+                spans += [span.move(offset) for span in cell.spans]
             pieces.append(cell.plain)
             offset += len(cell.plain)
-            if n < len(shown) - 1:
-                tail = (" " * pad if self.justify[i] == "left" else "") + self.GAP
+            if not last:
+                tail = gap if right else " " * pad + gap
                 pieces.append(tail)
                 offset += len(tail)
-        plain = "".join(pieces).rstrip().replace(NO_BREAK, " ")  # a cell that fits is drawn unwrapped
-        return Cell(plain, spans_within(spans, len(plain)), used)
+                used += len(gap)
+        plain = "".join(pieces).rstrip()
+        if NO_BREAK in plain:  # a cell that fits is drawn unwrapped
+            plain = plain.replace(NO_BREAK, " ")
+        return Cell(plain, spans_within(spans, len(plain)) if spans else spans, used)
 
     def _row(self, console: Console, cells: list[Cell], widths: list[int]) -> Iterator[Cell]:
-        """One row as lines: a cell wider than its column wraps within it."""
+        """One row as lines: a cell wider than its column wraps within it (a cell met before, a county's name
+        on a thousand rows, as it wrapped then)."""
         if all(cell.width <= w or not w for cell, w in zip(cells, widths, strict=True)):
             yield self._line(cells, widths)
             return
         parts = [
-            [cell] if cell.width <= w or not w else cell.wrap(console, w, i in self.hyphenated)
+            [cell] if cell.width <= w or not w else self._wrapped(console, cell, w, i in self.hyphenated)
             for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
         ]
         for k in range(max(map(len, parts))):
             yield self._line([p[k] if k < len(p) else EMPTY for p in parts], widths)
+
+    def _wrapped(self, console: Console, cell: Cell, width: int, hyphens: bool) -> list[Cell]:
+        """cell.wrap, remembered for a cell without styles (its lines are never changed)."""
+        if cell.spans:
+            return cell.wrap(console, width, hyphens)
+        key = (cell.plain, width, hyphens)
+        lines = self._wraps.get(key)
+        if lines is None:
+            lines = self._wraps[key] = cell.wrap(console, width, hyphens)
+        return lines
 
     def lines(self, console: Console, width: int) -> Iterator[Cell]:
         """The lines to print, each with its width at most, one at a time."""
