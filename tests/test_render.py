@@ -292,3 +292,20 @@ def test_a_long_list_draws_its_repeated_cells_as_each_alone() -> None:
         one, three = lines[starts[0] : starts[1]], lines[starts[2] : starts[3]]
         assert len(one) > 2, width  # wrapped
         assert [line.replace("id-0001", "id-0003") for line in one] == three, width
+
+
+ASCII_CELL = st.lists(st.text(alphabet="abc-_09 ", min_size=1, max_size=30), max_size=6).map(" ".join)
+
+
+@given(ASCII_CELL, st.integers(min_value=1, max_value=40))
+@settings(max_examples=300, deadline=None)
+def test_plain_text_breaks_where_rich_breaks_it(text: str, width: int) -> None:
+    """A plain cell's lines (a long list's names) are cut where rich's line divider cuts them."""
+    from rich._wrap import divide_line
+
+    from ipkb.render.cell import _ascii_breaks
+
+    breaks = _ascii_breaks(text, width)
+    assert breaks is None or breaks == divide_line(text, width, fold=True)
+    if all(len(word.rstrip()) <= width for word in re.findall(r"\s*\S+\s*", text)):  # no word is folded
+        assert breaks is not None

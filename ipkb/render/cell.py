@@ -3,6 +3,7 @@ Strings are cheap where a rich Text a cell is not (see layout.Grid)."""
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from rich.console import Console
@@ -60,10 +61,12 @@ class Cell(NamedTuple):
         """What `Text.wrap(width, overflow="fold")` makes of unstyled printable ASCII, without a Text per line
         (a long list wraps 50,000 cells): rich's own line divider, each line's spaces past the width dropped
         and the line cropped to it (rstrip_end, truncate)."""
-        from rich._wrap import divide_line
-
         plain = self.plain
-        offsets = divide_line(plain, width, fold=True)
+        offsets = _ascii_breaks(plain, width)
+        if offsets is None:  # a word wider than the column: rich folds it
+            from rich._wrap import divide_line
+
+            offsets = divide_line(plain, width, fold=True)
         lines = []
         for start, end in zip([0, *offsets], [*offsets, len(plain)], strict=True):
             line = plain[start:end]
@@ -74,6 +77,24 @@ class Cell(NamedTuple):
 
 
 EMPTY = Cell("", [], 0)
+_WORD = re.compile(r"\s*\S+\s*")  # a word and the blanks around it, as rich's line divider reads them
+
+
+def _ascii_breaks(plain: str, width: int) -> list[int] | None:
+    """Where rich's divide_line breaks printable ASCII (one cell a character), when every word fits the
+    width; None when one does not (rich folds it)."""
+    breaks: list[int] = []
+    offset = 0
+    for word in _WORD.finditer(plain):
+        length = len(word.group().rstrip())
+        if width - offset >= length:
+            offset += len(word.group())
+        elif length > width:
+            return None
+        elif offset and word.start():
+            breaks.append(word.start())
+            offset = len(word.group())
+    return breaks
 
 
 def spans_within(spans: list[Span], length: int) -> list[Span]:

@@ -205,6 +205,8 @@ class Grid:
         width = width_of(word)
         if column not in self.breakable or width <= self.BREAKABLE or not has_han(word):
             return width
+        if width == 2 * len(word):  # Chinese alone: it breaks between any two characters
+            return self.BREAKABLE
         return max(self.BREAKABLE, *(width_of(unit) for unit in _UNBROKEN.findall(word)))
 
     def _line(self, cells: list[Cell], widths: list[int]) -> Cell:
