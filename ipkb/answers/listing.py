@@ -129,9 +129,7 @@ def places(
     known.update(store.entities(wanted - known.keys()))
     refs = {p: views.entity_ref(known[p]) for p in wanted if p in known}  # a county's ref serves all in it
     hosted_at = list(store.roles().hosted_at)
-    hostings = store.edges_touching([row["id"] for row in rows], hosted_at) if hosted_at and rows else []
-    stated = {(e.target_id, e.source_id) for e in hostings if e.confidence != "inferred"}
-    inferred = {(e.target_id, e.source_id) for e in hostings if e.confidence == "inferred"} - stated
+    inferred = store.inferred_hostings([row["id"] for row in rows], hosted_at) if hosted_at and rows else set()
 
     def placed(entity_id: str, place: str) -> PlaceRef:
         ref = cast("PlaceRef", dict(refs[place]))  # an EntityRef, maybe marked below

@@ -25,7 +25,7 @@ class Cell(NamedTuple):
     @classmethod
     def of(cls, value: str | Text, style: str = "") -> Cell:
         if type(value) is str and not style and value.isprintable():  # most cells: plain text on one line
-            return cls(value, [], len(value) if value.isascii() else width_of(value))
+            return _new(cls, (value, [], len(value) if value.isascii() else width_of(value)))
         if isinstance(value, Text):
             plain = value.plain
             spans = [Span(0, len(plain), value.style), *value.spans] if value.style else list(value.spans)
@@ -77,6 +77,7 @@ class Cell(NamedTuple):
 
 
 EMPTY = Cell("", [], 0)
+_new = tuple.__new__  # a Cell without NamedTuple's __new__ in Python: a long list makes 160,000
 _WORD = re.compile(r"\s*\S+\s*")  # a word and the blanks around it, as rich's line divider reads them
 
 
@@ -85,6 +86,17 @@ def _ascii_breaks(plain: str, width: int) -> list[int] | None:
     width; None when one does not (rich folds it)."""
     breaks: list[int] = []
     offset = 0
+    if "  " not in plain and plain == plain.strip(" ") and plain.isprintable():  # words between single spaces
+        start = 0
+        for word in plain.split(" "):
+            if len(word) > width:
+                return None
+            if offset and offset + len(word) > width:
+                breaks.append(start)
+                offset = 0
+            offset += len(word) + 1
+            start += len(word) + 1
+        return breaks
     for word in _WORD.finditer(plain):
         length = len(word.group().rstrip())
         if width - offset >= length:

@@ -20,7 +20,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Span, Text
 
-from ipkb.render.cell import EMPTY, Cell, spans_within
+from ipkb.render.cell import EMPTY, Cell, _new, spans_within
 from ipkb.render.terminal import columns
 from ipkb.render.wrap import _UNBROKEN, NO_BREAK, hyphen_pieces, unbroken_width, width_of, wrap_whole_words
 from ipkb.text import has_han
@@ -134,6 +134,7 @@ class Grid:
         self.title = title
         self.justify: list[Justify] = [justify[i] if i < len(justify) else "left" for i in range(len(headers))]
         self.styles = [*styles, *[""] * (len(headers) - len(styles))]
+        self._styled = any(self.styles)
         self.flexible = range(len(headers)) if flexible is None else flexible
         self.last = set(last)  # flexible columns that narrow only once the others can narrow no more
         self.breakable = set(breakable)  # columns whose Chinese may break between characters, BREAKABLE wide at least
@@ -143,6 +144,7 @@ class Grid:
         self.sections: dict[int, Cell] = {}  # row index -> the heading drawn above it
         self._planned: list[int] | None = None  # the widths _plan was made for
         self._plan: list[tuple[int, int, bool, bool]] = []  # each shown column: index, width, right, last
+        self._left: list[tuple[int, int]] | None = None  # each shown column, when all are left-justified
         self._wraps: dict[tuple[str, int, bool], list[Cell]] = {}
 
     def add_section(self, heading: str | Text) -> None:
@@ -152,6 +154,9 @@ class Grid:
 
     def add_row(self, *cells: str | Text) -> None:
         assert len(cells) == len(self.headers), cells
+        if not self._styled and all(type(c) is str and c.isprintable() for c in cells):  # what Cell.of makes
+            self.rows.append([_new(Cell, (c, [], len(c) if c.isascii() else width_of(c))) for c in cells])
+            return
         self.rows.append([Cell.of(c, style) for c, style in zip(cells, self.styles, strict=True)])
 
     def widths(self, available: int) -> list[int] | None:
@@ -217,6 +222,23 @@ class Grid:
             shown = [i for i, w in enumerate(widths) if w]
             self._plan = [(i, widths[i], self.justify[i] == "right", i == shown[-1]) for i in shown]
             self._planned = widths
+            right = any(r for _, _, r, _ in self._plan)
+            self._left = None if right else [(i, w) for i, w, _, _ in self._plan]
+        if self._left is not None:  # most lines: unstyled cells, left-justified
+            texts, used = [], len(self.INDENT) + len(self.GAP) * (len(self._left) - 1)
+            for i, width in self._left:
+                cell = cells[i]
+                if cell.spans:
+                    break
+                if width > cell.width:
+                    texts.append(cell.plain + " " * (width - cell.width))
+                    used += width
+                else:
+                    texts.append(cell.plain)
+                    used += cell.width
+            else:
+                plain = (self.INDENT + self.GAP.join(texts)).rstrip()
+                return Cell(plain.replace(NO_BREAK, " ") if NO_BREAK in plain else plain, [], used)
         pieces, spans, offset, used = [self.INDENT], [], len(self.INDENT), len(self.INDENT)
         gap = self.GAP
         for i, width, right, last in self._plan:
