@@ -267,7 +267,10 @@ def test_a_year_the_date_already_gives_is_not_said_twice() -> None:
     assert qualifiers_text({"since": "2022-07", "until": "2025-06", "year": 2022}) == "2022-07 – 2025-06"
 
 
-@given(st.text(alphabet="湖州市浙江省知识产权示范城", min_size=1, max_size=30), st.integers(min_value=2, max_value=40))
+@given(
+    st.text(alphabet="湖州市浙江省知识产权，（）\u3000한글", min_size=1, max_size=30),
+    st.integers(min_value=2, max_value=40),
+)
 @settings(max_examples=200, deadline=None)
 def test_a_chinese_name_wraps_as_the_general_wrapper_breaks_it(name: str, width: int) -> None:
     """A Chinese name alone in a cell (the `zh` of a long list) is cut width // 2 characters a line without
@@ -303,8 +306,11 @@ def test_plain_text_breaks_where_rich_breaks_it(text: str, width: int) -> None:
     """A plain cell's lines (a long list's names) are cut where rich's line divider cuts them."""
     from rich._wrap import divide_line
 
-    from ipkb.render.cell import _ascii_breaks
+    from ipkb.render.cell import Cell, _ascii_breaks
 
+    console = Console(file=io.StringIO(), width=80, no_color=True)
+    lines = [line.plain for line in Cell.of(text).wrap(console, width)]
+    assert lines == [line.plain for line in Text(text).wrap(console, width, overflow="fold")]
     breaks = _ascii_breaks(text, width)
     assert breaks is None or breaks == divide_line(text, width, fold=True)
     if all(len(word.rstrip()) <= width for word in re.findall(r"\s*\S+\s*", text)):  # no word is folded

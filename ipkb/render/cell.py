@@ -41,12 +41,10 @@ class Cell(NamedTuple):
 
     def wrap(self, console: Console, width: int, hyphens: bool = False) -> list[Cell]:
         plain = not self.spans and self.plain.isprintable()  # most cells: cut as strings, no Text a line
-        if plain and not hyphens and width > 1 and self.width == 2 * len(self.plain) and _all_han(self.plain):
+        if plain and not hyphens and width > 1 and self.width == 2 * len(self.plain) and self._one_han_word():
             step = width // 2  # a Chinese name alone: as line_ranges breaks it, width // 2 characters a line
-            return [
-                Cell(self.plain[k : k + step], [], 2 * len(self.plain[k : k + step]))
-                for k in range(0, len(self.plain), step)
-            ]
+            pieces = [self.plain[k : k + step] for k in range(0, len(self.plain), step)]
+            return [_new(Cell, (piece, [], 2 * len(piece))) for piece in pieces]
         if hyphens or has_han(self.plain) or NO_BREAK in self.plain:  # between characters, not inside 2022 or 12330;
             # and never at a NO_BREAK space (a note's letter stays with the word before it)
             if plain:
@@ -57,11 +55,28 @@ class Cell(NamedTuple):
             return self._wrap_plain(width)
         return [Cell.of(line) for line in self.text().wrap(console, width, overflow="fold")]
 
+    def _one_han_word(self) -> bool:
+        """Whether the cell is one word holding Chinese (its every character two cells wide): line_ranges breaks
+        it between any two characters."""
+        return self.plain.split() == [self.plain] and has_han(self.plain)
+
     def _wrap_plain(self, width: int) -> list[Cell]:
         """What `Text.wrap(width, overflow="fold")` makes of unstyled printable ASCII, without a Text per line
         (a long list wraps 50,000 cells): rich's own line divider, each line's spaces past the width dropped
         and the line cropped to it (rstrip_end, truncate)."""
         plain = self.plain
+        if "  " not in plain and plain == plain.strip(" "):  # words between single spaces, as most names
+            words = plain.split(" ")
+            if max(map(len, words)) <= width:  # divide_line's lines, each without its trailing space at the width
+                texts, text = [], words[0]
+                for word in words[1:]:
+                    if len(text) + 1 + len(word) <= width:
+                        text = f"{text} {word}"
+                    else:
+                        texts.append(f"{text} " if len(text) < width else text)
+                        text = word
+                texts.append(text)
+                return [_new(Cell, (text, [], len(text))) for text in texts]
         offsets = _ascii_breaks(plain, width)
         if offsets is None:  # a word wider than the column: rich folds it
             from rich._wrap import divide_line
@@ -86,17 +101,6 @@ def _ascii_breaks(plain: str, width: int) -> list[int] | None:
     width; None when one does not (rich folds it)."""
     breaks: list[int] = []
     offset = 0
-    if "  " not in plain and plain == plain.strip(" ") and plain.isprintable():  # words between single spaces
-        start = 0
-        for word in plain.split(" "):
-            if len(word) > width:
-                return None
-            if offset and offset + len(word) > width:
-                breaks.append(start)
-                offset = 0
-            offset += len(word) + 1
-            start += len(word) + 1
-        return breaks
     for word in _WORD.finditer(plain):
         length = len(word.group().rstrip())
         if width - offset >= length:
@@ -112,8 +116,3 @@ def _ascii_breaks(plain: str, width: int) -> list[int] | None:
 def spans_within(spans: list[Span], length: int) -> list[Span]:
     """The spans cut to a text shortened to `length` (its trailing blanks dropped)."""
     return [Span(s.start, min(s.end, length), s.style) for s in spans if s.start < length]
-
-
-def _all_han(text: str) -> bool:
-    """Whether every character of `text` is a CJK ideograph (U+4E00-U+9FFF), two cells wide."""
-    return all("\u4e00" <= character <= "\u9fff" for character in text)
