@@ -285,7 +285,7 @@ def test_a_chinese_name_wraps_as_the_general_wrapper_breaks_it(name: str, width:
 
 
 def test_a_long_list_draws_its_repeated_cells_as_each_alone() -> None:
-    """A place's name on many rows wraps once and is drawn the same on every row, beside rows of its own."""
+    """A place's name on many rows is drawn the same on every row, beside rows of their own."""
     grid = Grid("id", "zh", "located in", breakable=[1], hyphenated=[0], last=[2])
     for n in range(30):
         grid.add_row(f"id-{n:04}", "兴新永泰知识产权局" * (1 + n % 2), "Fuqiaochen County Intellectual Property Office")

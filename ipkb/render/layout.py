@@ -149,7 +149,6 @@ class Grid:
         self._planned: list[int] | None = None  # the widths _plan was made for
         self._plan: list[tuple[int, int, bool, bool]] = []  # each shown column: index, width, right, last
         self._left: list[tuple[int, int]] | None = None  # each shown column, when all are left-justified
-        self._wraps: dict[tuple[str, int, bool], list[Cell]] = {}
 
     def add_section(self, heading: str | Text) -> None:
         """A heading across the whole width above the rows added after it: what a group of rows has in common
@@ -275,27 +274,16 @@ class Grid:
         return Cell(plain, spans_within(spans, len(plain)) if spans else spans, used)
 
     def _row(self, console: Console, cells: list[Cell], widths: list[int]) -> Iterator[Cell]:
-        """One row as lines: a cell wider than its column wraps within it (a cell met before, a county's name
-        on a thousand rows, as it wrapped then)."""
+        """One row as lines: a cell wider than its column wraps within it."""
         if all(cell.width <= w or not w for cell, w in zip(cells, widths, strict=True)):
             yield self._line(cells, widths)
             return
         parts = [
-            [cell] if cell.width <= w or not w else self._wrapped(console, cell, w, i in self.hyphenated)
+            [cell] if cell.width <= w or not w else cell.wrap(console, w, i in self.hyphenated)
             for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
         ]
         for k in range(max(map(len, parts))):
             yield self._line([p[k] if k < len(p) else EMPTY for p in parts], widths)
-
-    def _wrapped(self, console: Console, cell: Cell, width: int, hyphens: bool) -> list[Cell]:
-        """cell.wrap, remembered for a cell without styles (its lines are never changed)."""
-        if cell.spans:
-            return cell.wrap(console, width, hyphens)
-        key = (cell.plain, width, hyphens)
-        lines = self._wraps.get(key)
-        if lines is None:
-            lines = self._wraps[key] = cell.wrap(console, width, hyphens)
-        return lines
 
     def lines(self, console: Console, width: int, rows: bool = True) -> Iterator[Cell]:
         """The lines to print, each with its width at most, one at a time (not `rows`: those above them)."""
@@ -398,7 +386,7 @@ class Grid:
                 lines = [cells]
             else:
                 parts = [
-                    [cell] if cell.width <= w else self._wrapped(console, cell, w, hyphens)
+                    [cell] if cell.width <= w else cell.wrap(console, w, hyphens)
                     for cell, (_, w, hyphens) in zip(cells, plan, strict=True)
                 ]
                 lines = [[p[k] if k < len(p) else EMPTY for p in parts] for k in range(max(map(len, parts)))]
