@@ -148,7 +148,6 @@ class Grid:
         self.sections: dict[int, Cell] = {}  # row index -> the heading drawn above it
         self._planned: list[int] | None = None  # the widths _plan was made for
         self._plan: list[tuple[int, int, bool, bool]] = []  # each shown column: index, width, right, last
-        self._left: list[tuple[int, int]] | None = None  # each shown column, when all are left-justified
 
     def add_section(self, heading: str | Text) -> None:
         """A heading across the whole width above the rows added after it: what a group of rows has in common
@@ -233,23 +232,6 @@ class Grid:
             shown = [i for i, w in enumerate(widths) if w]
             self._plan = [(i, widths[i], self.justify[i] == "right", i == shown[-1]) for i in shown]
             self._planned = widths
-            right = any(r for _, _, r, _ in self._plan)
-            self._left = None if right else [(i, w) for i, w, _, _ in self._plan]
-        if self._left is not None:  # most lines: unstyled cells, left-justified
-            texts, used = [], len(self.INDENT) + len(self.GAP) * (len(self._left) - 1)
-            for i, width in self._left:
-                cell = cells[i]
-                if cell.spans:
-                    break
-                if width > cell.width:
-                    texts.append(cell.plain + " " * (width - cell.width))
-                    used += width
-                else:
-                    texts.append(cell.plain)
-                    used += cell.width
-            else:
-                plain = (self.INDENT + self.GAP.join(texts)).rstrip()
-                return Cell(plain.replace(NO_BREAK, " ") if NO_BREAK in plain else plain, [], used)
         pieces, spans, offset, used = [self.INDENT], [], len(self.INDENT), len(self.INDENT)
         gap = self.GAP
         for i, width, right, last in self._plan:
@@ -377,23 +359,29 @@ class Grid:
     def _plain_rows(self, console: Console, widths: list[int]) -> Iterator[tuple[str, int]]:
         """What _row and _line make of each row of unstyled cells in left-justified columns: each line's text
         and its width at most."""
-        plan = [(i, w, i in self.hyphenated) for i, w in enumerate(widths) if w]
+        shown = [i for i, w in enumerate(widths) if w]
+        sizes = [widths[i] for i in shown]
+        hyphens = [i in self.hyphenated for i in shown]
         indent, gap = self.INDENT, self.GAP
-        full = len(indent) + sum(w for _, w, _ in plan) + len(gap) * (len(plan) - 1)
+        full = len(indent) + sum(sizes) + len(gap) * (len(shown) - 1)
         for row in self.rows:
-            cells = [row[i] for i, _, _ in plan]
-            if all(cell.width <= w for cell, (_, w, _) in zip(cells, plan, strict=True)):
-                lines = [cells]
-            else:
-                parts = [
-                    [cell] if cell.width <= w else cell.wrap(console, w, hyphens)
-                    for cell, (_, w, hyphens) in zip(cells, plan, strict=True)
-                ]
-                lines = [[p[k] if k < len(p) else EMPTY for p in parts] for k in range(max(map(len, parts)))]
-            for line in lines:
-                texts = [cell.plain + " " * (w - cell.width) for cell, (_, w, _) in zip(line, plan, strict=True)]
-                plain = (indent + gap.join(texts)).rstrip()
-                over = sum(cell.width - w for cell, (_, w, _) in zip(line, plan, strict=True) if cell.width > w)
+            cells = [row[i] for i in shown]
+            if all([cell.width <= w for cell, w in zip(cells, sizes, strict=True)]):
+                plain = (
+                    indent + gap.join([c.plain + " " * (w - c.width) for c, w in zip(cells, sizes, strict=True)])
+                ).rstrip()
+                yield (plain.replace(NO_BREAK, " ") if NO_BREAK in plain else plain), full
+                continue
+            parts = [
+                [cell] if cell.width <= w else cell.wrap(console, w, hyphen)
+                for cell, w, hyphen in zip(cells, sizes, hyphens, strict=True)
+            ]
+            for k in range(max(map(len, parts))):
+                line = [p[k] if k < len(p) else EMPTY for p in parts]
+                plain = (
+                    indent + gap.join([c.plain + " " * (w - c.width) for c, w in zip(line, sizes, strict=True)])
+                ).rstrip()
+                over = sum([c.width - w for c, w in zip(line, sizes, strict=True) if c.width > w])
                 yield (plain.replace(NO_BREAK, " ") if NO_BREAK in plain else plain), full + over
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
