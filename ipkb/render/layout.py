@@ -172,8 +172,8 @@ class Grid:
         return self._measured[key]
 
     def _widths(self, available: int) -> list[int] | None:
-        columns = (map(itemgetter(i), self.rows) for i in range(len(self.headers)))
-        widths = [max((cell.width for cell in column), default=0) for column in columns]
+        width = itemgetter(2)  # Cell.width, read in C
+        widths = [max(map(width, map(itemgetter(i), self.rows)), default=0) for i in range(len(self.headers))]
         if self.show_header:  # a header over an empty column takes no room either
             widths = [
                 max(w, cell_len(h)) if w or i in self.kept else 0
