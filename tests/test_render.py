@@ -315,3 +315,29 @@ def test_plain_text_breaks_where_rich_breaks_it(text: str, width: int) -> None:
     assert breaks is None or breaks == divide_line(text, width, fold=True)
     if all(len(word.rstrip()) <= width for word in re.findall(r"\s*\S+\s*", text)):  # no word is folded
         assert breaks is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(alphabet="abcdefghijkl-0123", min_size=1, max_size=40),
+            WORD,
+            CELL,
+            st.text(alphabet="湖州市浙江省知识产权，（）2022", max_size=20),
+            st.one_of(CELL, CELL.map(lambda c: c.replace(" ", "\u00a0", 1))),
+            st.sampled_from(["", "inferred location"]),
+        ).map(list),
+        min_size=1,
+        max_size=8,
+    ),
+    width=st.integers(30, 130),
+)
+def test_a_long_list_prints_to_a_pipe_what_rich_prints(rows: list[list[str]], width: int) -> None:
+    """`list --in`'s table (an id that breaks after a hyphen, Chinese that breaks between characters, places
+    that narrow last, a column left empty) is laid out as strings for a pipe: the characters rich prints."""
+    table = Grid("id", "type", "name", "zh", "located in", "caveat", breakable=[3], hyphenated=[0], last=[4])
+    for row in rows:
+        table.add_row(*row)
+    rich_output, plain_output = print_both(Group(table, Text("n entities", style="dim")), width)
+    assert plain_output == rich_output
