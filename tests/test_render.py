@@ -265,3 +265,79 @@ def test_a_year_the_date_already_gives_is_not_said_twice() -> None:
     assert qualifiers_text({"year": 2022}) == "2022"
     # a term says its first year already (show huzhou: `2022-07 – 2025-06 · 2022`)
     assert qualifiers_text({"since": "2022-07", "until": "2025-06", "year": 2022}) == "2022-07 – 2025-06"
+
+
+@given(
+    st.text(alphabet="湖州市浙江省知识产权，（）\u3000한글", min_size=1, max_size=30),
+    st.integers(min_value=2, max_value=40),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_chinese_name_wraps_as_the_general_wrapper_breaks_it(name: str, width: int) -> None:
+    """A Chinese name alone in a cell (the `zh` of a long list) is cut width // 2 characters a line without
+    asking the line divider: the same lines line_ranges gives, which any other cell still gets."""
+    from ipkb.render.cell import Cell
+    from ipkb.render.wrap import line_ranges
+
+    console = Console(file=io.StringIO(), width=80, no_color=True)
+    lines = Cell.of(name).wrap(console, width)
+    assert [line.plain for line in lines] == [name[a:b] for a, b in line_ranges(name, width)]
+    assert [line.width for line in lines] == [width_of(line.plain) for line in lines]
+
+
+def test_a_long_list_draws_its_repeated_cells_as_each_alone() -> None:
+    """A place's name on many rows is drawn the same on every row, beside rows of their own."""
+    grid = Grid("id", "zh", "located in", breakable=[1], hyphenated=[0], last=[2])
+    for n in range(30):
+        grid.add_row(f"id-{n:04}", "兴新永泰知识产权局" * (1 + n % 2), "Fuqiaochen County Intellectual Property Office")
+    for width in (30, 50, 60):  # records, then tables
+        lines = draw(grid, width).splitlines()
+        starts = [next(k for k, line in enumerate(lines) if f"id-{n:04}" in line) for n in (1, 2, 3, 4)]
+        one, three = lines[starts[0] : starts[1]], lines[starts[2] : starts[3]]
+        assert len(one) > 2, width  # wrapped
+        assert [line.replace("id-0001", "id-0003") for line in one] == three, width
+
+
+ASCII_CELL = st.lists(st.text(alphabet="abc-_09 ", min_size=1, max_size=30), max_size=6).map(" ".join)
+
+
+@given(ASCII_CELL, st.integers(min_value=1, max_value=40))
+@settings(max_examples=300, deadline=None)
+def test_plain_text_breaks_where_rich_breaks_it(text: str, width: int) -> None:
+    """A plain cell's lines (a long list's names) are cut where rich's line divider cuts them."""
+    from rich._wrap import divide_line
+
+    from ipkb.render.cell import Cell, _ascii_breaks
+
+    console = Console(file=io.StringIO(), width=80, no_color=True)
+    lines = [line.plain for line in Cell.of(text).wrap(console, width)]
+    assert lines == [line.plain for line in Text(text).wrap(console, width, overflow="fold")]
+    breaks = _ascii_breaks(text, width)
+    assert breaks is None or breaks == divide_line(text, width, fold=True)
+    if all(len(word.rstrip()) <= width for word in re.findall(r"\s*\S+\s*", text)):  # no word is folded
+        assert breaks is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(alphabet="abcdefghijkl-0123", min_size=1, max_size=40),
+            WORD,
+            CELL,
+            st.text(alphabet="湖州市浙江省知识产权，（）2022", max_size=20),
+            st.one_of(CELL, CELL.map(lambda c: c.replace(" ", "\u00a0", 1))),
+            st.sampled_from(["", "inferred location"]),
+        ).map(list),
+        min_size=1,
+        max_size=8,
+    ),
+    width=st.integers(30, 130),
+)
+def test_a_long_list_prints_to_a_pipe_what_rich_prints(rows: list[list[str]], width: int) -> None:
+    """`list --in`'s table (an id that breaks after a hyphen, Chinese that breaks between characters, places
+    that narrow last, a column left empty) is laid out as strings for a pipe: the characters rich prints."""
+    table = Grid("id", "type", "name", "zh", "located in", "caveat", breakable=[3], hyphenated=[0], last=[4])
+    for row in rows:
+        table.add_row(*row)
+    rich_output, plain_output = print_both(Group(table, Text("n entities", style="dim")), width)
+    assert plain_output == rich_output

@@ -129,9 +129,11 @@ def places(
     known.update(store.entities(wanted - known.keys()))
     refs = {p: views.entity_ref(known[p]) for p in wanted if p in known}  # a county's ref serves all in it
     hosted_at = list(store.roles().hosted_at)
-    hostings = store.edges_touching([row["id"] for row in rows], hosted_at) if hosted_at and rows else []
-    stated = {(e.target_id, e.source_id) for e in hostings if e.confidence != "inferred"}
-    inferred = {(e.target_id, e.source_id) for e in hostings if e.confidence == "inferred"} - stated
+    relation_types = store.relation_types()
+    ranges = [loads(relation_types[t]["range"] or "null") if t in relation_types else None for t in hosted_at]
+    hostable = None if None in ranges else {t for r in ranges if r is not None for t in r}  # what can be hosted
+    hosted = [row["id"] for row in rows if hostable is None or row["type"] in hostable]  # the build checked ranges
+    inferred = store.inferred_hostings(hosted, hosted_at) if hosted_at and hosted else set()
 
     def placed(entity_id: str, place: str) -> PlaceRef:
         ref = cast("PlaceRef", dict(refs[place]))  # an EntityRef, maybe marked below

@@ -3,6 +3,7 @@ Strings are cheap where a rich Text a cell is not (see layout.Grid)."""
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from rich.console import Console
@@ -24,7 +25,7 @@ class Cell(NamedTuple):
     @classmethod
     def of(cls, value: str | Text, style: str = "") -> Cell:
         if type(value) is str and not style and value.isprintable():  # most cells: plain text on one line
-            return cls(value, [], len(value) if value.isascii() else width_of(value))
+            return _new(cls, (value, [], len(value) if value.isascii() else width_of(value)))
         if isinstance(value, Text):
             plain = value.plain
             spans = [Span(0, len(plain), value.style), *value.spans] if value.style else list(value.spans)
@@ -40,6 +41,10 @@ class Cell(NamedTuple):
 
     def wrap(self, console: Console, width: int, hyphens: bool = False) -> list[Cell]:
         plain = not self.spans and self.plain.isprintable()  # most cells: cut as strings, no Text a line
+        if plain and not hyphens and width > 1 and self.width == 2 * len(self.plain) and self._one_han_word():
+            step = width // 2  # a Chinese name alone: as line_ranges breaks it, width // 2 characters a line
+            pieces = [self.plain[k : k + step] for k in range(0, len(self.plain), step)]
+            return [_new(Cell, (piece, [], 2 * len(piece))) for piece in pieces]
         if hyphens or has_han(self.plain) or NO_BREAK in self.plain:  # between characters, not inside 2022 or 12330;
             # and never at a NO_BREAK space (a note's letter stays with the word before it)
             if plain:
@@ -50,14 +55,33 @@ class Cell(NamedTuple):
             return self._wrap_plain(width)
         return [Cell.of(line) for line in self.text().wrap(console, width, overflow="fold")]
 
+    def _one_han_word(self) -> bool:
+        """Whether the cell is one word holding Chinese (its every character two cells wide): line_ranges breaks
+        it between any two characters."""
+        return self.plain.split() == [self.plain] and has_han(self.plain)
+
     def _wrap_plain(self, width: int) -> list[Cell]:
         """What `Text.wrap(width, overflow="fold")` makes of unstyled printable ASCII, without a Text per line
         (a long list wraps 50,000 cells): rich's own line divider, each line's spaces past the width dropped
         and the line cropped to it (rstrip_end, truncate)."""
-        from rich._wrap import divide_line
-
         plain = self.plain
-        offsets = divide_line(plain, width, fold=True)
+        if "  " not in plain and plain == plain.strip(" "):  # words between single spaces, as most names
+            words = plain.split(" ")
+            if max(map(len, words)) <= width:  # divide_line's lines, each without its trailing space at the width
+                texts, text = [], words[0]
+                for word in words[1:]:
+                    if len(text) + 1 + len(word) <= width:
+                        text = f"{text} {word}"
+                    else:
+                        texts.append(f"{text} " if len(text) < width else text)
+                        text = word
+                texts.append(text)
+                return [_new(Cell, (text, [], len(text))) for text in texts]
+        offsets = _ascii_breaks(plain, width)
+        if offsets is None:  # a word wider than the column: rich folds it
+            from rich._wrap import divide_line
+
+            offsets = divide_line(plain, width, fold=True)
         lines = []
         for start, end in zip([0, *offsets], [*offsets, len(plain)], strict=True):
             line = plain[start:end]
@@ -68,6 +92,25 @@ class Cell(NamedTuple):
 
 
 EMPTY = Cell("", [], 0)
+_new = tuple.__new__  # a Cell without NamedTuple's __new__ in Python: a long list makes 160,000
+_WORD = re.compile(r"\s*\S+\s*")  # a word and the blanks around it, as rich's line divider reads them
+
+
+def _ascii_breaks(plain: str, width: int) -> list[int] | None:
+    """Where rich's divide_line breaks printable ASCII (one cell a character), when every word fits the
+    width; None when one does not (rich folds it)."""
+    breaks: list[int] = []
+    offset = 0
+    for word in _WORD.finditer(plain):
+        length = len(word.group().rstrip())
+        if width - offset >= length:
+            offset += len(word.group())
+        elif length > width:
+            return None
+        elif offset and word.start():
+            breaks.append(word.start())
+            offset = len(word.group())
+    return breaks
 
 
 def spans_within(spans: list[Span], length: int) -> list[Span]:

@@ -20,7 +20,9 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Span, Text
 
-from ipkb.render.cell import EMPTY, Cell, spans_within
+from ipkb.render.cell import EMPTY, Cell, _new, spans_within
+from ipkb.render.notes import Hanging as Hanging  # re-exported: every renderer takes its pieces from here
+from ipkb.render.notes import Notes as Notes
 from ipkb.render.terminal import columns
 from ipkb.render.wrap import _UNBROKEN, NO_BREAK, hyphen_pieces, unbroken_width, width_of, wrap_whole_words
 from ipkb.text import has_han
@@ -89,8 +91,8 @@ def print_to(console: Console, renderable: RenderableType) -> None:
                 console.print(Trimmed(Group(*items)), crop=False)
     elif isinstance(renderable, Grid):
         write = console.file.write
-        for line in renderable.fitted_lines(console, console.width):
-            write(line.plain.rstrip(" ") + "\n")
+        for line in renderable.plain_lines(console, console.width):
+            write(line)
     else:
         console.print(Trimmed(renderable), crop=False)
 
@@ -134,6 +136,9 @@ class Grid:
         self.title = title
         self.justify: list[Justify] = [justify[i] if i < len(justify) else "left" for i in range(len(headers))]
         self.styles = [*styles, *[""] * (len(headers) - len(styles))]
+        self._styled = any(self.styles)
+        self._spanned = False  # whether a cell has a style (a row of plain strings has none)
+        self._measured: dict[tuple[int, int], list[int] | None] = {}  # (available, rows) -> widths
         self.flexible = range(len(headers)) if flexible is None else flexible
         self.last = set(last)  # flexible columns that narrow only once the others can narrow no more
         self.breakable = set(breakable)  # columns whose Chinese may break between characters, BREAKABLE wide at least
@@ -141,6 +146,8 @@ class Grid:
         self.show_header = show_header
         self.rows: list[list[Cell]] = []
         self.sections: dict[int, Cell] = {}  # row index -> the heading drawn above it
+        self._planned: list[int] | None = None  # the widths _plan was made for
+        self._plan: list[tuple[int, int, bool, bool]] = []  # each shown column: index, width, right, last
 
     def add_section(self, heading: str | Text) -> None:
         """A heading across the whole width above the rows added after it: what a group of rows has in common
@@ -149,13 +156,24 @@ class Grid:
 
     def add_row(self, *cells: str | Text) -> None:
         assert len(cells) == len(self.headers), cells
+        plain = [c for c in cells if type(c) is str and c.isprintable()]
+        if not self._styled and len(plain) == len(cells):  # most rows: what Cell.of makes of plain text
+            self.rows.append([_new(Cell, (c, [], len(c) if c.isascii() else width_of(c))) for c in plain])
+            return
         self.rows.append([Cell.of(c, style) for c, style in zip(cells, self.styles, strict=True)])
+        self._spanned = self._spanned or any(cell.spans for cell in self.rows[-1])
 
     def widths(self, available: int) -> list[int] | None:
         """Each column's width in `available` cells (0: an empty column, not shown), or None when the columns
         cannot fit without cutting a word and the rows are drawn as records."""
-        columns = (map(itemgetter(i), self.rows) for i in range(len(self.headers)))
-        widths = [max((cell.width for cell in column), default=0) for column in columns]
+        key = (available, len(self.rows))
+        if key not in self._measured:
+            self._measured[key] = self._widths(available)
+        return self._measured[key]
+
+    def _widths(self, available: int) -> list[int] | None:
+        width = itemgetter(2)  # Cell.width, read in C
+        widths = [max(map(width, map(itemgetter(i), self.rows)), default=0) for i in range(len(self.headers))]
         if self.show_header:  # a header over an empty column takes no room either
             widths = [
                 max(w, cell_len(h)) if w or i in self.kept else 0
@@ -202,29 +220,40 @@ class Grid:
         width = width_of(word)
         if column not in self.breakable or width <= self.BREAKABLE or not has_han(word):
             return width
+        if width == 2 * len(word):  # Chinese alone: it breaks between any two characters
+            return self.BREAKABLE
         return max(self.BREAKABLE, *(width_of(unit) for unit in _UNBROKEN.findall(word)))
 
     def _line(self, cells: list[Cell], widths: list[int]) -> Cell:
         """One line of cells padded to their columns; its width is how wide it is at most (before the
         trailing blanks are dropped)."""
-        shown = [i for i, w in enumerate(widths) if w]
+        if widths is not self._planned:  # which columns are shown, and how, once a table (a long list draws
+            # 50,000 lines)
+            shown = [i for i, w in enumerate(widths) if w]
+            self._plan = [(i, widths[i], self.justify[i] == "right", i == shown[-1]) for i in shown]
+            self._planned = widths
         pieces, spans, offset, used = [self.INDENT], [], len(self.INDENT), len(self.INDENT)
-        for n, i in enumerate(shown):
+        gap = self.GAP
+        for i, width, right, last in self._plan:
             cell = cells[i]
-            pad = max(widths[i] - cell.width, 0)
-            used += cell.width + pad + (len(self.GAP) if n < len(shown) - 1 else 0)
-            if self.justify[i] == "right":
+            pad = width - cell.width if width > cell.width else 0
+            used += cell.width + pad
+            if right and pad:
                 pieces.append(" " * pad)
                 offset += pad
-            spans += [span.move(offset) for span in cell.spans]
+            if cell.spans:
+                spans += [span.move(offset) for span in cell.spans]
             pieces.append(cell.plain)
             offset += len(cell.plain)
-            if n < len(shown) - 1:
-                tail = (" " * pad if self.justify[i] == "left" else "") + self.GAP
+            if not last:
+                tail = gap if right else " " * pad + gap
                 pieces.append(tail)
                 offset += len(tail)
-        plain = "".join(pieces).rstrip().replace(NO_BREAK, " ")  # a cell that fits is drawn unwrapped
-        return Cell(plain, spans_within(spans, len(plain)), used)
+                used += len(gap)
+        plain = "".join(pieces).rstrip()
+        if NO_BREAK in plain:  # a cell that fits is drawn unwrapped
+            plain = plain.replace(NO_BREAK, " ")
+        return Cell(plain, spans_within(spans, len(plain)) if spans else spans, used)
 
     def _row(self, console: Console, cells: list[Cell], widths: list[int]) -> Iterator[Cell]:
         """One row as lines: a cell wider than its column wraps within it."""
@@ -238,8 +267,8 @@ class Grid:
         for k in range(max(map(len, parts))):
             yield self._line([p[k] if k < len(p) else EMPTY for p in parts], widths)
 
-    def lines(self, console: Console, width: int) -> Iterator[Cell]:
-        """The lines to print, each with its width at most, one at a time."""
+    def lines(self, console: Console, width: int, rows: bool = True) -> Iterator[Cell]:
+        """The lines to print, each with its width at most, one at a time (not `rows`: those above them)."""
         widths = self.widths(width)
         if self.title:
             yield Cell.of(self.title, "italic")
@@ -252,7 +281,7 @@ class Grid:
             rule = sum(shown) + len(self.GAP) * (len(shown) - 1)
             line = "─" if console.encoding.lower().startswith("utf") else "-"  # ascii, latin-1: no box line
             yield Cell(self.INDENT + line * rule, [], len(self.INDENT) + rule)
-        for n, row in enumerate(self.rows):
+        for n, row in enumerate(self.rows if rows else ()):
             if n in self.sections:
                 yield from self._section(n, width, blank=n > 0)
             yield from self._row(console, row, widths)
@@ -302,58 +331,60 @@ class Grid:
                     used = width_of(plain) if len(plain) < len(piece.plain) else piece.width
                     yield Cell(prefix + plain, spans, widths[prefix] + used)
 
-    def fitted_lines(self, console: Console, width: int) -> Iterator[Cell]:
+    def fitted_lines(self, console: Console, width: int, rows: bool = True) -> Iterator[Cell]:
         """The lines, each at most `width` wide but for a word wider than that, which is kept whole (a title,
         or a record's value wrapped at its longest word, is broken again between words)."""
-        for line in self.lines(console, width):
+        for line in self.lines(console, width, rows):
             if line.width <= width:
                 yield line
             else:
                 yield from (Cell.of(piece) for piece in wrap_whole_words(line.text(), width))
 
+    def plain_lines(self, console: Console, width: int) -> Iterator[str]:
+        """fitted_lines' characters, each line ended, for a stream that takes no styles. A table of plain cells
+        (a long list: 27,000 rows, 50,000 lines) has its rows laid out as strings, not a Cell a line."""
+        widths = self.widths(width)
+        right = widths is not None and any(self.justify[i] == "right" for i, w in enumerate(widths) if w)
+        fast = widths is not None and not (self.sections or self._spanned or right)
+        for line in self.fitted_lines(console, width, rows=not fast):
+            yield line.plain.rstrip(" ") + "\n"
+        if not fast or widths is None:
+            return
+        for plain, used in self._plain_rows(console, widths):
+            if used <= width:
+                yield plain.rstrip(" ") + "\n"
+            else:  # as fitted_lines breaks a line wider than the console
+                yield from (piece.plain.rstrip(" ") + "\n" for piece in wrap_whole_words(Text(plain), width))
+
+    def _plain_rows(self, console: Console, widths: list[int]) -> Iterator[tuple[str, int]]:
+        """What _row and _line make of each row of unstyled cells in left-justified columns: each line's text
+        and its width at most."""
+        shown = [i for i, w in enumerate(widths) if w]
+        sizes = [widths[i] for i in shown]
+        hyphens = [i in self.hyphenated for i in shown]
+        indent, gap = self.INDENT, self.GAP
+        full = len(indent) + sum(sizes) + len(gap) * (len(shown) - 1)
+        for row in self.rows:
+            cells = [row[i] for i in shown]
+            if all([cell.width <= w for cell, w in zip(cells, sizes, strict=True)]):
+                plain = (
+                    indent + gap.join([c.plain + " " * (w - c.width) for c, w in zip(cells, sizes, strict=True)])
+                ).rstrip()
+                yield (plain.replace(NO_BREAK, " ") if NO_BREAK in plain else plain), full
+                continue
+            parts = [
+                [cell] if cell.width <= w else cell.wrap(console, w, hyphen)
+                for cell, w, hyphen in zip(cells, sizes, hyphens, strict=True)
+            ]
+            for k in range(max(map(len, parts))):
+                line = [p[k] if k < len(p) else EMPTY for p in parts]
+                plain = (
+                    indent + gap.join([c.plain + " " * (w - c.width) for c, w in zip(line, sizes, strict=True)])
+                ).rstrip()
+                over = sum([c.width - w for c, w in zip(line, sizes, strict=True) if c.width > w])
+                yield (plain.replace(NO_BREAK, " ") if NO_BREAK in plain else plain), full + over
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for line in self.fitted_lines(console, options.max_width):
             yield from line.text().render(console)
             yield Segment.line()
-
-
-class Hanging:
-    """`prefix` then `body`; the body's wrapped lines are indented under its first character."""
-
-    def __init__(self, prefix: str, body: Text, style: str = "") -> None:
-        self.prefix, self.body, self.style = prefix, body, style
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        indent = cell_len(self.prefix)
-        room = max(options.max_width - indent, 12)
-        for number, line in enumerate(wrap_whole_words(self.body, room)):
-            yield from Text.assemble((self.prefix if number == 0 else " " * indent, self.style), line).render(console)
-            yield Segment.line()
-
-
-class Notes:
-    """Lettered notes (a, b, ... z, aa, ...) collected while a table is filled, printed under it."""
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-
-    def mark(self, note: str | None) -> str:
-        """`[b]` for this note (a note met before keeps its letter), or "" when there is none. One word, so a
-        table never splits it; letters, so it is never taken for a source's number."""
-        if not note:
-            return ""
-        if note not in self.texts:
-            self.texts.append(note)
-        return f"[{self.mark_of(self.texts.index(note))}]"
-
-    def lines(self) -> list[RenderableType]:
-        return [Hanging(f" [{self.mark_of(i)}] ", Text(t, style="italic")) for i, t in enumerate(self.texts)]
-
-    @staticmethod
-    def mark_of(index: int) -> str:
-        letters, n = "", index
-        while True:
-            letters = chr(ord("a") + n % 26) + letters
-            n = n // 26 - 1
-            if n < 0:
-                return letters

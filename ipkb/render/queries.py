@@ -62,7 +62,7 @@ def entity_table(
         kept=range(len(columns)) if asked else (),  # a column asked for by name is shown, empty or not
     )
     for row in rows:
-        table.add_row(*[cell(row.get(c)) for c in columns])
+        table.add_row(*[v if type(v := row.get(c)) is str else cell(v) for c in columns])  # most values: text
     count = counted(len(rows), "entity")
     if total is not None and total > len(rows):
         count = f"{len(rows)} of {f'more than {cap:,}' if cap and total > cap else f'{total:,}'} entities"
