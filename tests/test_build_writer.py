@@ -183,3 +183,15 @@ def test_rows_held_back_for_the_order_all_reach_the_index(mini_kb: Path, tmp_pat
         assert joined.fetchone()[0] == con.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
     finally:
         con.close()
+
+
+def test_the_trigram_index_writes_larger_segments(mini_kb: Path, tmp_path: Path) -> None:
+    """The trigram index holds FTS_HASH_BYTES before it writes a segment: fewer to merge (1 s of a 100k build)."""
+    build(mini_kb, tmp_path / "kb.sqlite")
+    con = sqlite3.connect(tmp_path / "kb.sqlite")
+    try:
+        held = con.execute("SELECT v FROM entity_fts_config WHERE k = 'hashsize'").fetchone()
+        assert held == (StoreWriter.FTS_HASH_BYTES,)
+        assert StoreWriter.FTS_HASH_BYTES > 2**20  # SQLite's default
+    finally:
+        con.close()
