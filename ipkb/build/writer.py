@@ -177,11 +177,14 @@ class StoreWriter:
     def index_meanwhile(self) -> None:
         """Start making the deferred indexes in a thread, once every row is in: SQLite lets go of the GIL while
         it sorts, so the KB-wide checks (Python) run on the other core meanwhile. `finish` waits for it;
-        `close` stops it (the build failed)."""
+        `close` stops it (the build failed). Only for a store in the build's own file (new or copied): it commits
+        the rows, so that FTS5 writes out what it holds in memory instead of keeping it through the checks."""
+        if self._indexing is not None:
+            return
         self._write_by_length()
-        self.con.commit()  # a new store's own file: FTS5 writes out what it holds, not kept through the checks
+        self.con.commit()
         _give_back_freed_memory()
-        if not self.deferred or self._indexing is not None:
+        if not self.deferred:
             return
         deferred, self.deferred = self.deferred, []
 
