@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,3 +108,90 @@ def test_a_build_stopped_while_indexing_closes_at_once(mini_kb: Path, tmp_path: 
     closing.start()
     closing.join(timeout=20)
     assert not closing.is_alive()  # close interrupted the endless statement instead of waiting for it
+
+
+class _Recording:
+    """A connection that notes the rowids of the rows each statement puts into a full-text index."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+        self.rowids: dict[str, list[int]] = {"entity_chars": [], "entity_syllables": []}
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> sqlite3.Cursor:
+        for table, seen in self.rowids.items():
+            if sql.startswith(f"INSERT INTO {table} "):
+                seen += [row[0] for row in rows]
+        return self.con.executemany(sql, rows)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.con, name)
+
+
+def written(kb: Path, db: Path, held: int | None = None) -> _Recording:
+    out = StoreWriter.new(db, schema_of(kb))
+    if held is not None:
+        out.SORTED_ROWS = held
+    recording = _Recording(out.con)
+    out.con = recording  # type: ignore[assignment]
+    try:
+        for source in sources(kb):
+            out.add(read_part(source, schema_of(kb)))
+        out.index_meanwhile()
+        out.finish([], {"made_by": "test"})
+    finally:
+        out.con = recording.con
+        out.close()
+    return recording
+
+
+def index_terms(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every token of the two indexes whose rowids follow names' lengths: term, row, column, offset."""
+    con = sqlite3.connect(db)
+    try:
+        out = {}
+        for table in ("entity_chars", "entity_syllables"):
+            con.execute(f"CREATE VIRTUAL TABLE temp.v_{table} USING fts5vocab(main, {table}, instance)")
+            out[table] = con.execute(f"SELECT * FROM temp.v_{table} ORDER BY 1, 2, 3, 4").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def test_rows_of_the_length_ordered_indexes_go_in_by_rowid(mini_kb: Path, tmp_path: Path) -> None:
+    """FTS5 writes a segment whenever a row's rowid is not above the last one's; entity_chars' rowids put the
+    shortest names first, so rows in file order made a segment almost a row (3 s of a 100k build)."""
+    recording = written(mini_kb, tmp_path / "new.sqlite")
+    for table, rowids in recording.rowids.items():
+        assert len(rowids) > 5, table
+        assert rowids == sorted(rowids), table
+
+
+def test_rows_held_back_for_the_order_all_reach_the_index(mini_kb: Path, tmp_path: Path) -> None:
+    """However many rows are held back before they go in, the index holds the same tokens in the same rows,
+    and every entity has its row."""
+    one_by_one = written(mini_kb, tmp_path / "one.sqlite", held=1)
+    assert one_by_one.rowids["entity_chars"] != sorted(one_by_one.rowids["entity_chars"])  # the test can tell
+    written(mini_kb, tmp_path / "all.sqlite")
+    written(mini_kb, tmp_path / "some.sqlite", held=5)
+    expected = index_terms(tmp_path / "one.sqlite")
+    assert expected["entity_chars"] and expected["entity_syllables"]
+    assert index_terms(tmp_path / "all.sqlite") == expected
+    assert index_terms(tmp_path / "some.sqlite") == expected
+    con = sqlite3.connect(tmp_path / "all.sqlite")
+    try:
+        joined = con.execute("SELECT COUNT(*) FROM entity e JOIN entity_chars c ON c.rowid = e.chars_rowid")
+        assert joined.fetchone()[0] == con.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_the_trigram_index_writes_larger_segments(mini_kb: Path, tmp_path: Path) -> None:
+    """The trigram index holds FTS_HASH_BYTES before it writes a segment: fewer to merge (1 s of a 100k build)."""
+    build(mini_kb, tmp_path / "kb.sqlite")
+    con = sqlite3.connect(tmp_path / "kb.sqlite")
+    try:
+        held = con.execute("SELECT v FROM entity_fts_config WHERE k = 'hashsize'").fetchone()
+        assert held == (StoreWriter.FTS_HASH_BYTES,)
+        assert StoreWriter.FTS_HASH_BYTES > 2**20  # SQLite's default
+    finally:
+        con.close()
