@@ -26,7 +26,7 @@ class Replaced(Exception):
 
 class StoreWriter:
     """Writes one build into a store part by part, as the parts are read, so the build never holds more than
-    a few files' rows (see docs/performance.md, "The build at 100k").
+    a few files' rows (see docs/performance.md, "Builds").
 
     Three ways to start (see the constructors): a new store, a copy of the last one, or the last one itself
     within the caller's transaction (ipkb.build.inplace).
