@@ -29,9 +29,10 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from yaml_out import write_chunks
+
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "kb" / "schema.yaml"
-PER_FILE = 1000
 
 # (character, toneless pinyin): names are built from these, so every generated Chinese name is unique
 CHARS = [
@@ -113,11 +114,6 @@ REL_WEIGHTS = {
 }
 YEAR_RANGE = (2008, 2025)
 PLACES = ("country", "province", "city", "county", "zone")
-
-
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def chinese(index: int, length: int) -> tuple[str, str]:
@@ -374,47 +370,6 @@ class Generator:
         }
         (out / "bench.json").write_text(json.dumps(bench, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return bench
-
-
-def scalar(value: Any) -> str:
-    if isinstance(value, str):
-        return q(value)
-    if isinstance(value, bool) or value is None:
-        raise TypeError(value)
-    return str(value)
-
-
-def flow(value: Any) -> str:
-    """A value in YAML flow style."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    return scalar(value)
-
-
-def record_yaml(record: dict[str, Any]) -> str:
-    """One list item in block style; nested values (aliases, sources, facts) in flow style."""
-    lines = []
-    for k, (key, value) in enumerate(record.items()):
-        lead = "- " if k == 0 else "  "
-        if key == "facts":
-            lines.append(f"{lead}facts:")
-            lines += [f"    - {flow(fact)}" for fact in value]
-        elif key == "sources":
-            lines.append(f"{lead}sources:")
-            lines += [f"    - {flow(cite)}" for cite in value]
-        else:
-            lines.append(f"{lead}{key}: {flow(value)}")
-    return "\n".join(lines) + "\n"
-
-
-def write_chunks(folder: Path, stem: str, records: list[dict[str, Any]]) -> None:
-    for start in range(0, len(records), PER_FILE):
-        chunk = records[start : start + PER_FILE]
-        text = f"# Synthetic {stem} records {start + 1}-{start + len(chunk)} (benchmarks/generate.py)\n"
-        text += "".join(record_yaml(r) for r in chunk)
-        (folder / f"{stem}-{start // PER_FILE + 1:04d}.yaml").write_text(text, encoding="utf-8")
 
 
 def generate(n: int, out: Path, seed: int = 20261123) -> dict[str, Any]:
