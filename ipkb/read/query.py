@@ -158,9 +158,7 @@ class Store(NameReads, SearchReads, AnalystReads, TimeReads):
         `any_time`, all of them, held then or not."""
         out: dict[int, Edge] = {}
         type_clause = f" AND type IN ({','.join('?' * len(types))})" if types else ""
-        for start in range(0, len(ids), 400):
-            chunk = ids[start : start + 400]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunked(ids):
             params = [*chunk, *(types or [])]
             for column in ends:
                 for row in self.rows(f"SELECT * FROM relation WHERE {column} IN ({marks}){type_clause}", params):
@@ -176,9 +174,7 @@ class Store(NameReads, SearchReads, AnalystReads, TimeReads):
         else:
             found = []
             kinds = ",".join("?" * len(types))
-            for start in range(0, len(ids), 400):
-                chunk = ids[start : start + 400]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _chunked(ids):
                 sql = f"SELECT target_id, source_id, confidence FROM relation WHERE target_id IN ({marks})"
                 found += [(r[0], r[1], r[2]) for r in self.rows(f"{sql} AND type IN ({kinds})", [*chunk, *types])]
         stated = {(hosted, host) for hosted, host, confidence in found if confidence != "inferred"}
@@ -367,3 +363,11 @@ class Store(NameReads, SearchReads, AnalystReads, TimeReads):
         What lies within a place comes with the walk down from it (entities_within)."""
         rows = self.rows("SELECT * FROM entity ORDER BY type, id")
         return [r for r in rows if (not types or r["type"] in types) and (holders_of is None or r["id"] in holders_of)]
+
+
+def _chunked(ids: list[str], size: int = 400) -> Iterator[tuple[list[str], str]]:
+    """`ids` `size` at a time, each batch with its `?` placeholders for an `IN (...)`: SQLite limits a
+    statement's parameters."""
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))

@@ -25,7 +25,7 @@ class Cell(NamedTuple):
     @classmethod
     def of(cls, value: str | Text, style: str = "") -> Cell:
         if type(value) is str and not style and value.isprintable():  # most cells: plain text on one line
-            return _new(cls, (value, [], len(value) if value.isascii() else width_of(value)))
+            return plain_cell(value)
         if isinstance(value, Text):
             plain = value.plain
             spans = [Span(0, len(plain), value.style), *value.spans] if value.style else list(value.spans)
@@ -93,6 +93,13 @@ class Cell(NamedTuple):
 
 EMPTY = Cell("", [], 0)
 _new = tuple.__new__  # a Cell without NamedTuple's __new__ in Python: a long list makes 160,000
+
+
+def plain_cell(text: str) -> Cell:
+    """The Cell of printable text without styles: what Cell.of makes of most cells, without its checks."""
+    return _new(Cell, (text, [], len(text) if text.isascii() else width_of(text)))
+
+
 _WORD = re.compile(r"\s*\S+\s*")  # a word and the blanks around it, as rich's line divider reads them
 
 

@@ -20,7 +20,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Span, Text
 
-from ipkb.render.cell import EMPTY, Cell, _new, spans_within
+from ipkb.render.cell import EMPTY, Cell, plain_cell, spans_within
 from ipkb.render.notes import Hanging as Hanging  # re-exported: every renderer takes its pieces from here
 from ipkb.render.notes import Notes as Notes
 from ipkb.render.terminal import columns
@@ -158,7 +158,7 @@ class Grid:
         assert len(cells) == len(self.headers), cells
         plain = [c for c in cells if type(c) is str and c.isprintable()]
         if not self._styled and len(plain) == len(cells):  # most rows: what Cell.of makes of plain text
-            self.rows.append([_new(Cell, (c, [], len(c) if c.isascii() else width_of(c))) for c in plain])
+            self.rows.append([plain_cell(c) for c in plain])
             return
         self.rows.append([Cell.of(c, style) for c, style in zip(cells, self.styles, strict=True)])
         self._spanned = self._spanned or any(cell.spans for cell in self.rows[-1])
