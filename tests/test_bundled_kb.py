@@ -141,8 +141,8 @@ def test_economic_daily_figures() -> None:
     china = facts("china")
     assert china[("invention_patent_grants", "2023")] == 921000
     assert china[("trademark_registrations", "2023")] == 4383000
-    center = facts("national-center")
-    assert center[("enterprises_guided", "2023")] == 1706
+    # the 2023 overseas-guidance figures are CNIPA's (the Economic Daily's subject), not the national center's
+    assert facts("cnipa")[("enterprises_guided", "2023")] == 1706
     claims = ipkb_json("coverage")["claimed_totals"]
     assert any(c["entity"]["id"] == "national-center" and c["claimed"] == 43 for c in claims)
     assert any(c["entity"]["id"] == "ip-protection-center-network" and c["claimed"] == 112 for c in claims)
