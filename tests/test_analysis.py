@@ -242,14 +242,15 @@ def test_claimed_totals_are_a_table_at_80_columns(monkeypatch: pytest.MonkeyPatc
     ("args", "width", "header"),
     [
         (["facts", "designee_count"], 80, ["entity", "value", "unit", "period", "kind", "source"]),
-        (["neighbors", "huzhou", "--table"], 60, ["id", "name", "zh", "relation"]),
+        (["neighbors", "huzhou", "--table"], 100, ["id", "name", "zh", "relation", "details", "sources"]),
     ],
 )
 def test_long_ids_wrap_in_their_column_instead_of_records(
     monkeypatch: pytest.MonkeyPatch, args: list[str], width: int, header: list[str]
 ) -> None:
     """An id too long for its column (national-ip-strong-county-project-demonstration) once turned `facts
-    METRIC` at 80 columns and `neighbors --table` at 60 into records; it breaks after a hyphen now."""
+    METRIC` at 80 columns and `neighbors --table` at 60 (then without its details) into records; it breaks
+    after a hyphen now."""
     monkeypatch.setenv("COLUMNS", str(width))
     result = invoke(["--kb", str(BUNDLED_KB), *args])
     assert result.exit_code == 0, result.stderr
@@ -518,3 +519,27 @@ def test_timeline_says_its_order_when_a_year_or_month_holds_other_dates(
     (mini_kb / "facts" / "claims.yaml").unlink()
     text, _ = drawn()
     assert "order: a year or month places a relation or attribute at its start" in text, text
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize(
+    ("args", "caveat", "entity"),
+    [
+        (["neighbors", "huzhou", "--table"], "announced", "national-ip-demonstration-city"),
+        (["neighbors", "ip-protection-center-network", "--via", "part_of", "--table"], "inferred", "beijing"),
+    ],
+)
+def test_neighbors_table_keeps_each_links_caveat_and_sources_at_any_width(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], caveat: str, entity: str, width: int
+) -> None:
+    """A new user's trial: at 80 columns `neighbors huzhou --table` left out its details column, and with it
+    that Huzhou was only on a public notice (announced); at 120 the center network's members lost `inferred`.
+    What a link rests on stays: in the table when it fits with the names readable, else in records."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = invoke(["--kb", str(BUNDLED_KB), *args])
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert caveat in text and "[1]" in text and entity in text
+    count = next(line for line in text.splitlines() if " hop" in line and "entit" in line)
+    assert "details" not in count and "sources" not in count, count
+    assert all(_fits(line, width) for line in text.splitlines())

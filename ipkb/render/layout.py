@@ -129,8 +129,10 @@ class Grid:
         hyphenated: Sequence[int] = (),
         record_headers: Sequence[str | None] = (),
         kept: Sequence[int] = (),
+        records: bool = False,
     ) -> None:
         self.headers = headers
+        self.records = records  # drawn as records whatever the width (the caller found the table too cramped)
         self.kept = set(kept)  # columns shown under their header even when every cell is empty (asked for by name)
         self.record_headers: Sequence[str | None] = record_headers or headers  # each cell's label in records
         self.title = title
@@ -166,6 +168,8 @@ class Grid:
     def widths(self, available: int) -> list[int] | None:
         """Each column's width in `available` cells (0: an empty column, not shown), or None when the columns
         cannot fit without cutting a word and the rows are drawn as records."""
+        if self.records:
+            return None
         key = (available, len(self.rows))
         if key not in self._measured:
             self._measured[key] = self._widths(available)

@@ -74,12 +74,13 @@ def table(
 class NeighborTable:
     """`neighbors --table`: an entity a line, the names given room first. Where the terminal is too narrow for
     every column with the name and Chinese name readable, `depth` is left out, then `type`, then (when every
-    entity is one hop from the first, so it says nothing else) `from`, then the link's `details` and
-    `sources`, with a line saying what was left out; only when even that does not fit is each entity drawn as
-    a record."""
+    entity is one hop from the first, so it says nothing else) `from`, with a line saying what was left out.
+    The link's `details` (dates, batch, status, inferred, its note) and `sources` are never left out: what a
+    link rests on stays in sight; when they and the names do not fit, each entity is drawn as a record."""
 
     COLUMNS = ("id", "type", "name", "zh", "depth", "from", "relation", "details", "sources")
-    NAME, ZH = 20, 12  # the least room the names are given before a column is left out
+    ROOMS = (("name", 20), ("zh", 12))  # the room the names are given before a column is left out
+    ID_ROOM = 30  # and the ids' in a table that keeps its details, with two thirds of it, before it is records
 
     def __init__(
         self,
@@ -87,39 +88,45 @@ class NeighborTable:
         sources: Sequence[RenderableType] = (),
         notes: Sequence[RenderableType] = (),
     ) -> None:
-        """`sources`: the numbered sources, drawn under the table when its `sources` column is; `notes`: the
-        lettered notes, when its `details` column is."""
+        """`sources`: the numbered sources, drawn under the table; `notes`: the lettered notes."""
         self.rows, self.sources, self.notes = rows, sources, notes
 
-    def grid(self, columns: Sequence[str]) -> Grid:
+    def grid(self, columns: Sequence[str], records: bool = False) -> Grid:
         names = [columns.index(c) for c in ("details", "name", "zh", "relation") if c in columns]  # narrowed last
         ids = [columns.index(c) for c in ("id", "from") if c in columns]  # break after a hyphen, not as records
-        grid = Grid(*columns, last=names, breakable=[columns.index("zh")], hyphenated=ids)
+        grid = Grid(*columns, last=names, breakable=[columns.index("zh")], hyphenated=ids, records=records)
         for row in self.rows:
             grid.add_row(*[cell(row.get(c)) for c in columns])
         return grid
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         one_hop = all(row["depth"] == 1 for row in self.rows[1:])
-        dropped = ("depth", "type", *(["from"] if one_hop else []), "details", "sources")
-        choices = [dropped[:n] for n in range(len(dropped) + 1)]
-        chosen: tuple[str, ...] = ()
-        grid = self.grid(self.COLUMNS)
-        for left_out in choices:
-            columns = [c for c in self.COLUMNS if c not in left_out]
-            candidate = self.grid(columns)
-            widths = candidate.widths(options.max_width)
+        dropped = ("depth", "type", *(["from"] if one_hop else []))
+        cramped: tuple[tuple[str, ...], Grid] | None = None  # a table that fits, the names with less room
+        for n in range(len(dropped) + 1):
+            chosen = dropped[:n]
+            columns = [c for c in self.COLUMNS if c not in chosen]
+            grid = self.grid(columns)
+            widths = grid.widths(options.max_width)
             if widths is None:
                 continue
-            chosen, grid = left_out, candidate
-            natural = candidate.widths(10**6) or widths
-            rooms = ((columns.index("name"), self.NAME), (columns.index("zh"), self.ZH))
-            if all(widths[i] >= min(natural[i], room) for i, room in rooms):
+            natural = grid.widths(10**6) or widths
+            rooms = [(widths[columns.index(c)], natural[columns.index(c)], room) for c, room in self.ROOMS]
+            if all(width >= min(wanted, room) for width, wanted, room in rooms):
                 break
+            ids = widths[0], natural[0], self.ID_ROOM
+            if all(width >= min(wanted, room * 2 // 3) for width, wanted, room in [*rooms, ids]):
+                cramped = chosen, grid  # the names and ids with two thirds of their room
+        else:  # no table keeps what each link rests on with the names readable: records have room for all
+            if cramped is not None:
+                chosen, grid = cramped
+            else:
+                chosen = ("depth", "from") if one_hop else ()  # but what says nothing (all one hop from the first)
+                grid = self.grid([c for c in self.COLUMNS if c not in chosen], records=True)
         yield grid
         yield Text(self.count(chosen), style="dim")
-        yield from self.sources if "sources" not in chosen else ()
-        yield from self.notes if "details" not in chosen else ()
+        yield from self.sources
+        yield from self.notes
 
     def count(self, left_out: Sequence[str]) -> str:
         """`35 entities one hop from national-center`: the neighbours, not the first row, which is the entity
@@ -128,7 +135,7 @@ class NeighborTable:
         reach = "one hop from" if depth == 1 else f"within {depth} hops of"
         count = f"{counted(len(self.rows) - 1, 'entity')} {reach} {self.rows[0]['id']}"
         if left_out:
-            count += f" · not shown at this width: {', '.join(left_out)} (--json has them)"
+            count += f" · not shown: {', '.join(left_out)} (--json has them)"
         return count
 
 
