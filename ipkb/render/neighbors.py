@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
+from ipkb.qualifiers import qualifiers_text
 from ipkb.render.layout import Grid, Notes
 from ipkb.render.queries import cell
 from ipkb.render.sources import SourceNotes
-from ipkb.render.text import qualifiers_text, then_and_now
+from ipkb.render.text import then_and_now
 from ipkb.text import counted
 
 if TYPE_CHECKING:

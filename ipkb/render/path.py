@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from ipkb.qualifiers import qualifiers_text
 from ipkb.render.layout import Hanging
-from ipkb.render.text import marks, qualifiers_text, reported, then_and_now
+from ipkb.render.text import marks, reported, then_and_now
 from ipkb.render.wrap import NO_BREAK
 from ipkb.text import counted
 

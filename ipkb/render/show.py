@@ -16,18 +16,10 @@ from rich.segment import Segment
 from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text
+from ipkb.qualifiers import as_words, qualifiers_text
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.sources import PLAIN, Provenance, source_footnote, vias_of
-from ipkb.render.text import (
-    as_of_text,
-    as_words,
-    last_seen,
-    marks,
-    qualifiers_text,
-    reported,
-    sightings,
-    then_and_now,
-)
+from ipkb.render.text import as_of_text, last_seen, marks, reported, sightings, then_and_now
 from ipkb.render.wrap import NO_BREAK, wrap_whole_words
 from ipkb.text import counted
 
