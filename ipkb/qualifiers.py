@@ -69,3 +69,10 @@ def seen_on(q: Qualifiers) -> str | None:
     if "role" not in q or seen is None or q.get("since") is not None or q.get("until") is not None:
         return None
     return str(seen)
+
+
+def relation_details(q: Qualifiers, confidence: str | None) -> str:
+    """What qualifies a relation, in a line, as `path` and `neighbors` say it: its qualifiers, then `inferred` for
+    a relation its sources imply but do not state (`batch 1 · 2020-04-08 · inferred`); "" when nothing does."""
+    parts = (qualifiers_text(q), "inferred" if confidence == "inferred" else "")
+    return " · ".join(p for p in parts if p)
