@@ -71,8 +71,21 @@ def seen_on(q: Qualifiers) -> str | None:
     return str(seen)
 
 
-def relation_details(q: Qualifiers, confidence: str | None) -> str:
-    """What qualifies a relation, in a line, as `path` and `neighbors` say it: its qualifiers, then `inferred` for
-    a relation its sources imply but do not state (`batch 1 · 2020-04-08 · inferred`); "" when nothing does."""
-    parts = (qualifiers_text(q), "inferred" if confidence == "inferred" else "")
+def caveats_text(said: str, confidence: str | None, kind: str = "actual") -> str:
+    """A claim's qualifiers as said (`said`), then what a reader must not take for a stated, actual figure or
+    relation: a figure's kind when it is not `actual` (`target`), and `inferred` for a claim its sources imply but
+    do not state, joined as every answer joins them (`batch 4 · target · inferred`); "" when there is none."""
+    parts = (said, kind if kind != "actual" else "", "inferred" if confidence == "inferred" else "")
     return " · ".join(p for p in parts if p)
+
+
+def relation_details(q: Qualifiers, confidence: str | None) -> str:
+    """What qualifies a relation, in a line, as `show`, `path` and `neighbors` say it: its qualifiers, then
+    `inferred` (`batch 1 · 2020-04-08 · inferred`); "" when nothing does."""
+    return caveats_text(qualifiers_text(q), confidence)
+
+
+def fact_details(scope: Qualifiers, kind: str, confidence: str | None) -> str:
+    """What qualifies a figure, in a line, as `show` says it: its scope (`batch 4 · subcenter kind: local`, what
+    tells two figures of one year apart), `target` for a target, `inferred`; "" when nothing does."""
+    return caveats_text(qualifiers_text(scope), confidence, kind)

@@ -36,6 +36,12 @@ def qualified_kb(mini_kb: Path) -> Path:
         "  note: Shaoxing lies in Zhejiang, so Keqiao does.\n  sources: [{source: src-article}]\n",
         encoding="utf-8",
     )
+    (mini_kb / "facts" / "target.yaml").write_text(
+        "- {entity: national-center, metric: subcenter_count, value: 60, period: '2025', kind: target,\n"
+        '   confidence: inferred, scope: {batch: 3}, note: "A plan\'s figure, not a count.",\n'
+        "   sources: [{source: src-article}]}\n",
+        encoding="utf-8",
+    )
     return mini_kb
 
 
@@ -88,6 +94,11 @@ def test_page_data_carries_each_relations_qualifiers_confidence_and_note(
     assert designation["details"] == "rank 4 of 25 · 2014"
     assert "rank 4 of 25 · 2014" in plain(run("show", "huzhou", kb=qualified_kb).stdout)
 
+    # a figure likewise: its scope, that it is a target and inferred, as `show` says them, and its note
+    target = next(f for f in data["details"]["national-center"]["facts"] if f["value"] == 60)
+    assert target["details"] == "batch 3 · target · inferred" and target["note"] == "A plan's figure, not a count."
+    assert "batch 3 · target · inferred" in plain(run("show", "national-center", kb=qualified_kb).stdout)
+
     # the hostile note and quote end no script and open no comment: only the page's own four </script> do
     template = (REPO / "ipkb" / "export" / "page.html").read_text(encoding="utf-8")
     assert page.lower().count("</script") == template.lower().count("</script") == 3
@@ -120,6 +131,11 @@ def test_the_panel_and_the_hover_text_say_a_hostile_note_as_text(run, qualified_
             "batch 2 · 2021-04-21 · document 国知办函保字〔2021〕11号 · subcenter kind: local",
             "Note: " + HOSTILE,
         ]
+
+        tab.eval("window.ipkbFocus('national-center', false)")
+        facts = tab.eval("[...document.querySelectorAll('#details li.fact')].map(li => li.innerText)")
+        target = next(f for f in facts if "60" in f)
+        assert "\nbatch 3 · target · inferred\nNote: A plan's figure, not a count." in target
 
         tab.eval("window.ipkbFocus('keqiao', false)")
         inferred = relation_text(tab, "keqiao>located_in>zhejiang")

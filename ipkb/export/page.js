@@ -91,7 +91,11 @@
       var facts = el("ul");
       node.facts.forEach(function (fact) {
         var text = fact.metric.replace(/_/g, " ") + ": " + fact.shown + (fact.period ? " (" + fact.period + ")" : "");
-        var item = el("li", text);
+        var item = el("li", null, "fact");
+        item.appendChild(el("div", text));
+        /* its scope, `target`, `inferred` (the CLI's words, written by the export) and its note, as a relation's */
+        if (fact.details) { item.appendChild(el("div", fact.details, "qualifiers")); }
+        if (fact.note) { item.appendChild(el("div", "Note: " + fact.note, "note")); }
         item.appendChild(citeList(fact.sources));
         facts.appendChild(item);
       });
