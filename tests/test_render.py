@@ -258,7 +258,7 @@ def test_chinese_without_spaces_still_wraps_between_characters() -> None:
 
 
 def test_a_year_the_date_already_gives_is_not_said_twice() -> None:
-    from ipkb.render.text import qualifiers_text
+    from ipkb.qualifiers import qualifiers_text
 
     assert qualifiers_text({"batch": 1, "year": 2022, "date": "2022-08"}) == "batch 1 · 2022-08"
     assert qualifiers_text({"year": 2021, "date": "2022-01-05"}) == "2021 · 2022-01-05"  # a year of its own stays

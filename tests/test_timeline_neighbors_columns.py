@@ -92,7 +92,7 @@ def test_a_figure_for_a_period_stands_at_its_end(scoped_kb: Path) -> None:
 
 def test_a_figures_basis_says_what_it_means() -> None:
     """`basis in period` and `basis cumulative` were the schema's words, not a reader's."""
-    from ipkb.render.text import qualifiers_text
+    from ipkb.qualifiers import qualifiers_text
 
     assert qualifiers_text({"basis": "cumulative"}) == "cumulative to period end"
     assert qualifiers_text({"basis": "in_period"}) == "within the period only"

@@ -3,9 +3,10 @@
 The page (`page.html`, its script `page.js`) colours nodes by type with a legend, labels them in English
 and Chinese, draws inferred links dashed and planned ones dotted (saying so in their labels and the
 legend), has a search box (id, name, Chinese name, pinyin, alias), shows a node's names, attributes,
-note, facts, relations and sources with their quotes when clicked or found, and `page.html#<entity id>`
-opens centred on that entity. Once drawn it sets `data-nodes-drawn`, `data-edges-drawn`, `data-focused`
-and `data-errors` on `<html>`, so a headless browser can check it.
+note, facts and relations (each with its qualifiers or scope, `target`, `inferred` and note, as the CLI says
+them) and sources with their quotes when clicked or found, shows a link's qualifiers and note on hover, and
+`page.html#<entity id>` opens centred on that entity. Once drawn it sets `data-nodes-drawn`,
+`data-edges-drawn`, `data-focused` and `data-errors` on `<html>`, so a headless browser can check it.
 
 Each type's colour is given to vis-network as a *group*: vis-network redraws a node in its group's colours
 when it clusters and re-opens it (its improved layout did, over 100 nodes; the page now turns that layout off
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from ipkb.export.common import two_line_label
 from ipkb.export.style import colour, link_caveat, link_label, roles_of, text_colour
 from ipkb.figures import figure_text
+from ipkb.qualifiers import fact_details, relation_details
 from ipkb.text import counted
 
 if TYPE_CHECKING:
@@ -59,6 +61,12 @@ def page_data(graph: Any) -> GraphData:
             "type": data["type"],
             "sources": data.get("sources", []),
             "caveat": link_caveat(data, roles),  # inferred or planned: drawn with a broken line, and said
+            # what dates and qualifies it (batch, date, document, status) and `inferred`, in the words of the CLI's
+            # answers, and its note: the panel and the hover text say them beside the relation
+            "qualifiers": data.get("qualifiers", {}),  # a `cites` edge has none
+            "confidence": data.get("confidence"),
+            "details": relation_details(data.get("qualifiers", {}), data.get("confidence")),
+            "note": data.get("note"),
         }
         for u, v, key, data in graph.edges(keys=True, data=True)
     ]
@@ -74,7 +82,12 @@ def page_data(graph: Any) -> GraphData:
             "note": data.get("note"),
             # a figure as every answer prints it (bound, separators, unit): the page must not show a bound as exact
             "facts": [
-                {**fact, "shown": figure_text(fact.get("value"), fact.get("bound"), fact.get("unit"), fact["metric"])}
+                {
+                    **fact,
+                    "shown": figure_text(fact.get("value"), fact.get("bound"), fact.get("unit"), fact["metric"]),
+                    # its scope (batch ...), `target`, `inferred`, as `show` says them: a target is not an outcome
+                    "details": fact_details(fact.get("scope", {}), fact["kind"], fact.get("confidence")),
+                }
                 for fact in data.get("facts", [])
             ],
             "sources": data.get("sources", []),

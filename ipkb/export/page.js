@@ -55,6 +55,14 @@
     return lines.join("\n");
   }
 
+  /* The hover text of a link: its label, its qualifiers and `inferred`, and its note (plain text, as a node's). */
+  function linkTooltip(e) {
+    var lines = [e.label];
+    if (e.details) { lines.push(e.details); }
+    if (e.note) { lines.push("Note: " + e.note); }
+    return lines.join("\n");
+  }
+
   function show(id) {
     var node = data.details[id];
     var box = document.getElementById("details");
@@ -83,7 +91,11 @@
       var facts = el("ul");
       node.facts.forEach(function (fact) {
         var text = fact.metric.replace(/_/g, " ") + ": " + fact.shown + (fact.period ? " (" + fact.period + ")" : "");
-        var item = el("li", text);
+        var item = el("li", null, "fact");
+        item.appendChild(el("div", text));
+        /* its scope, `target`, `inferred` (the CLI's words, written by the export) and its note, as a relation's */
+        if (fact.details) { item.appendChild(el("div", fact.details, "qualifiers")); }
+        if (fact.note) { item.appendChild(el("div", "Note: " + fact.note, "note")); }
         item.appendChild(citeList(fact.sources));
         facts.appendChild(item);
       });
@@ -96,8 +108,14 @@
       links.forEach(function (e) {
         var out = e.from === id;
         var other = data.details[out ? e.to : e.from];
-        var item = el("li", (out ? e.label + " \u2192 " : "\u2190 " + e.label + " ") + other.name +
-          (other.zh ? " " + other.zh : ""));
+        var item = el("li", null, "relation");
+        item.dataset.key = e.id;
+        item.appendChild(el("div", (out ? e.label + " \u2192 " : "\u2190 " + e.label + " ") + other.name +
+          (other.zh ? " " + other.zh : "")));
+        /* its qualifiers and `inferred` (the CLI's words, written by the export) and its note: since when, which
+           batch, which document, and what to keep in mind when quoting it */
+        if (e.details) { item.appendChild(el("div", e.details, "qualifiers")); }
+        if (e.note) { item.appendChild(el("div", "Note: " + e.note, "note")); }
         item.appendChild(citeList(e.sources));
         rels.appendChild(item);
       });
@@ -224,7 +242,8 @@
       var pair = forward ? e.from + "\u0000" + e.to : e.to + "\u0000" + e.from;
       var nth = between[pair] = between[pair] === undefined ? 0 : between[pair] + 1;
       var clockwise = (nth % 2 === 0) === forward;
-      return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: "to", dashes: DASHES[e.caveat] || false,
+      return { id: e.id, from: e.from, to: e.to, label: e.label, title: linkTooltip(e), arrows: "to",
+               dashes: DASHES[e.caveat] || false,
                smooth: { type: clockwise ? "curvedCW" : "curvedCCW", roundness: 0.12 + 0.2 * Math.floor(nth / 2) } };
     }));
     network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {

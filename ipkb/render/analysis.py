@@ -9,9 +9,10 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text, format_value, percent
+from ipkb.qualifiers import qualifiers_text
 from ipkb.render.layout import Grid, Notes
 from ipkb.render.sources import SourceNotes
-from ipkb.render.text import entities_and_sources, listed_by_then, listed_legend, marks, qualifiers_text
+from ipkb.render.text import entities_and_sources, listed_by_then, listed_legend, marks
 from ipkb.text import counted
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from ipkb.figures import figure_parts, format_value
+from ipkb.qualifiers import qualifiers_text
 from ipkb.render.layout import Hanging
-from ipkb.render.text import qualifiers_text
 from ipkb.render.wrap import width_of
 
 if TYPE_CHECKING:

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
+from ipkb.qualifiers import relation_details
 from ipkb.render.layout import Grid, Notes
 from ipkb.render.queries import cell
 from ipkb.render.sources import SourceNotes
-from ipkb.render.text import qualifiers_text, then_and_now
+from ipkb.render.text import then_and_now
 from ipkb.text import counted
 
 if TYPE_CHECKING:
@@ -40,9 +41,8 @@ def _reached_from(
 def _evidence(link: NeighborLink, notes: Notes) -> str:
     """What qualifies a link, as `show` says it: its dates, batch and status, `inferred`, under --as-of when an
     undated one was first reported, its note's letter."""
-    inferred = "inferred" if link["confidence"] == "inferred" else ""
     reported = f"first reported {link['reported']}" if "reported" in link else ""
-    parts = (qualifiers_text(link["qualifiers"]), inferred, reported, notes.mark(link["note"]))
+    parts = (relation_details(link["qualifiers"], link["confidence"]), reported, notes.mark(link["note"]))
     return " · ".join(c for c in parts if c)
 
 

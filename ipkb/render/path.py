@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from ipkb.qualifiers import relation_details
 from ipkb.render.layout import Hanging
-from ipkb.render.text import marks, qualifiers_text, reported, then_and_now
+from ipkb.render.text import marks, reported, then_and_now
 from ipkb.render.wrap import NO_BREAK
 from ipkb.text import counted
 
@@ -74,10 +75,9 @@ def path(view: PathView) -> RenderableType:
         for i, hop in enumerate(p["hops"]):
             if i == 0:
                 out.append(Text.assemble(*_named(hop["from"])))
-            qualifiers = qualifiers_text(hop["qualifiers"])
-            marked = " · inferred" if hop["confidence"] == "inferred" else ""
-            marked += f" · first reported {reported(hop, dates, numbers)}" if "reported" in hop else ""
-            label = f"{hop['label']}{' · ' + qualifiers if qualifiers else ''}{marked}"
+            details = relation_details(hop["qualifiers"], hop["confidence"])
+            marked = f" · first reported {reported(hop, dates, numbers)}" if "reported" in hop else ""
+            label = f"{hop['label']}{' · ' + details if details else ''}{marked}"
             step = Text.assemble((f"─{label}→ ", "yellow"), *_named(hop["to"]))
             out.append(Hanging("  ", step))
             if note := hop["note"]:

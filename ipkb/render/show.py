@@ -16,18 +16,10 @@ from rich.segment import Segment
 from rich.text import Text
 
 from ipkb.figures import figure_parts, figure_text
+from ipkb.qualifiers import as_words, caveats_text, qualifiers_text
 from ipkb.render.layout import Grid, Hanging, Notes
 from ipkb.render.sources import PLAIN, Provenance, source_footnote, vias_of
-from ipkb.render.text import (
-    as_of_text,
-    as_words,
-    last_seen,
-    marks,
-    qualifiers_text,
-    reported,
-    sightings,
-    then_and_now,
-)
+from ipkb.render.text import as_of_text, last_seen, marks, reported, sightings, then_and_now
 from ipkb.render.wrap import NO_BREAK, wrap_whole_words
 from ipkb.text import counted
 
@@ -37,9 +29,8 @@ if TYPE_CHECKING:
 
 def _flags(item: Fact | Relation, notes: Notes, extra: str = "") -> str:
     """The compact caveats of a fact or relation: qualifiers, target, inferred, and its note's letter."""
-    kind = str(item.get("kind", "actual"))  # a relation has none
-    parts = [extra, kind if kind != "actual" else "", "inferred" if item["confidence"] == "inferred" else ""]
-    said, mark = " · ".join(p for p in parts if p), notes.mark(item["note"])
+    said = caveats_text(extra, item["confidence"], str(item.get("kind", "actual")))  # a relation has no kind
+    mark = notes.mark(item["note"])
     return f"{said}{NO_BREAK}·{NO_BREAK}{mark}" if said and mark else said or mark  # a letter never on a line alone
 
 
