@@ -69,3 +69,23 @@ def test_sources_asked_for_beside_other_types_are_those_they_cite() -> None:
     assert sources and all(s in ends for s in sources)
     alone = json.loads(invoke(["--kb", str(BUNDLED_KB), "export", "-f", "json", "--type", "source"]).stdout)
     assert len(alone["nodes"]) > len(sources)
+
+
+def test_an_export_of_a_place_says_how_many_links_out_of_it_it_left_out(tmp_path: Path) -> None:
+    """A new user's trial: `export --in zhejiang` kept none of the province's designations nor its centers'
+    network (every relation to an entity outside Zhejiang), saying only `wrote zj.gexf`; a researcher read it
+    as Zhejiang holding no designations. The export stays the place alone; stderr says what it cut, by type."""
+    full = tmp_path / "all.json"
+    assert invoke(["--kb", str(BUNDLED_KB), "export", "-f", "json", "-o", str(full)]).exit_code == 0
+    inside = tmp_path / "zj.json"
+    result = invoke(["--kb", str(BUNDLED_KB), "export", "-f", "json", "--in", "zhejiang", "-o", str(inside)])
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    ids = {node["id"] for node in json.loads(inside.read_text(encoding="utf-8"))["nodes"]}
+    links = json.loads(full.read_text(encoding="utf-8"))["edges"]
+    cut = [link for link in links if link["type"] != "cites" and (link["source"] in ids) != (link["target"] in ids)]
+    counts = {kind: sum(link["type"] == kind for link in cut) for kind in {link["type"] for link in cut}}
+    said = " ".join(result.stderr.split())
+    assert f"note: {len(cut)} relations between what lies in zhejiang and entities outside it left out" in said
+    assert f"{counts['holds_designation']} holds_designation" in said and "--root zhejiang" in said

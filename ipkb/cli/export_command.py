@@ -131,6 +131,18 @@ def export(
         raise
     for path in written:
         typer.echo(f"wrote {path}", err=True)
+    crossing: dict[str, int] = {} if isinstance(graph, StreamedGraph) else graph.graph.get("crossing", {})
+    if crossing and place_id is not None:  # the links out of a place: its designations, its centers' network
+        from ipkb.text import counted
+
+        kinds = ", ".join(f"{n} {kind}" for kind, n in list(crossing.items())[:4]) + (
+            ", ..." if len(crossing) > 4 else ""
+        )
+        typer.echo(
+            f"note: {counted(sum(crossing.values()), 'relation')} between what lies in {place_id} and entities outside"
+            f" it left out ({kinds}); --root {place_id} follows links out of it",
+            err=True,
+        )
     if not isinstance(graph, StreamedGraph) and not graph.number_of_nodes():  # an export of nothing: say so
         typer.echo("note: no entity matched the selection: the export holds none", err=True)
     if store.facts_undated:  # under --as-of, the figures of what was exported that nothing dates
