@@ -1,0 +1,36 @@
+"""The build's shortcuts give what the longer way gives: each is a cheaper test or a cheaper spelling of the
+same rule (docs/performance.md, "Cheaper checks"), so a message or a stored row can never depend on which ran."""
+
+from __future__ import annotations
+
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ipkb.build.han_script import comparable
+from ipkb.build.values import _CONTROL, _CONTROL_MULTILINE, control_character
+
+_WIDE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "＂": '"', " ": None, "\u3000": None})
+
+
+def test_no_control_character_is_printable() -> None:
+    """control_character and FieldChecks.text skip the search for a printable text: it must find nothing there."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if _CONTROL.match(char) or _CONTROL_MULTILINE.match(char):
+            assert not char.isprintable(), f"U+{code:04X}"
+
+
+@given(st.text(alphabet=st.sampled_from("a\t\n\x07\x85\u3000\xa0中 \ud800\ufffe")))
+def test_control_character_as_searched(text: str) -> None:
+    for multiline in (False, True):
+        found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(text)
+        expected = None if found is None else f"U+{ord(found.group()):04X} at character {found.start() + 1}"
+        assert control_character(text, multiline) == expected
+
+
+@given(st.text(alphabet=st.sampled_from("（）“”＂ \u3000ab中()\"'")))
+def test_comparable_as_translated(text: str) -> None:
+    """comparable replaces one mark after another: the same as translating every mark at once."""
+    assert comparable(text) == text.translate(_WIDE)
