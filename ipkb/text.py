@@ -100,6 +100,8 @@ def fold(text: str) -> str:
     trailing 市/区/县/省 dropped."""
     folded = american(strip_tones(unicodedata.normalize("NFKC", text)).casefold())
     folded = _NON_WORD.sub("", folded)
+    if not folded.endswith(_CJK_SUFFIXES):  # nearly every name: one test of them all
+        return folded
     for suffix in _CJK_SUFFIXES:
         if folded.endswith(suffix) and len(folded) > len(suffix) + 1:
             return folded[: -len(suffix)]

@@ -4,6 +4,7 @@ same rule (docs/performance.md, "Cheaper checks"), so a message or a stored row 
 from __future__ import annotations
 
 import sys
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,3 +35,25 @@ def test_control_character_as_searched(text: str) -> None:
 def test_comparable_as_translated(text: str) -> None:
     """comparable replaces one mark after another: the same as translating every mark at once."""
     assert comparable(text) == text.translate(_WIDE)
+
+
+@given(st.text(alphabet=st.sampled_from("aāZ -'（(“‘[【《）)”’]】》,，.。、;；:：!！?？\"—～~1中")))
+def test_marks_spaced_as_substituted(text: str) -> None:
+    """derive._marks_spaced skips its four substitutions for letters and spaces: they change nothing there."""
+    from ipkb.build import derive
+
+    spaced = derive._SPACE_BEFORE_CLOSING.sub(r"\1", derive._SPACE_AFTER_OPENING.sub(r"\1", text))
+    assert derive._marks_spaced(text) == derive._SPACED_DASH.sub(r"\1", derive._ASCII_QUOTED.sub(r'"\1"', spaced))
+
+
+@given(st.text(alphabet=st.sampled_from("aB-z centre市区县省自治特别行政")))
+def test_fold_as_before(text: str) -> None:
+    """fold tests every 市/区/县/省 ending at once before it looks for the one there."""
+    from ipkb.text import _CJK_SUFFIXES, _NON_WORD, american, fold, strip_tones
+
+    folded = _NON_WORD.sub("", american(strip_tones(unicodedata.normalize("NFKC", text)).casefold()))
+    for suffix in _CJK_SUFFIXES:
+        if folded.endswith(suffix) and len(folded) > len(suffix) + 1:
+            folded = folded[: -len(suffix)]
+            break
+    assert fold(text) == folded
