@@ -57,3 +57,14 @@ def test_fold_as_before(text: str) -> None:
             folded = folded[: -len(suffix)]
             break
     assert fold(text) == folded
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("a柯桥 -_·\0（1"), max_size=5), max_size=4))
+def test_char_tokens_as_spelt_name_by_name(names: list[str]) -> None:
+    """char_tokens spells all names at once, joined by a mark: the same as spelling each and joining with a gap."""
+    import re
+
+    from ipkb.text import char_tokens
+
+    spelt = (" ".join(re.sub(r"[\W_]", "\0", name)).replace("\0", "zz") for name in names)
+    assert char_tokens(names) == " zz ".join(spelt)

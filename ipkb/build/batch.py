@@ -49,7 +49,7 @@ class Batch:
         for entity, entity_names in zip(rows.entities, rows.names, strict=True):
             entity_id = entity["id"]
             names += [(entity_id, n["text"], n["folded"], n["kind"]) for n in entity_names]
-            distinct = list(dict.fromkeys(n["text"] for n in entity_names))
+            distinct = list(dict.fromkeys([n["text"] for n in entity_names]))
             fts.append((" | ".join(distinct), entity["description"] or ""))
             spelt = char_tokens(distinct)
             chars.append((spelt.count(" ") + 1, spelt))
