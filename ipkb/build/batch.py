@@ -63,8 +63,10 @@ class Batch:
         ids = [entity["id"] for entity in rows.entities]
         get = itemgetter(*citation_columns)
         for citation in rows.citations:
-            kind, owner, *rest = get(citation)
-            cited[kind].append((kind, ids[owner] if kind == "entity" else owner, *rest))
+            cells = get(citation)
+            if cells[0] == "entity":  # the entity's id, not its index
+                cells = ("entity", ids[cells[1]], *cells[2:])
+            cited[cells[0]].append(cells)
         return cls(
             columns,
             entities,

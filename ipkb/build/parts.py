@@ -205,7 +205,7 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
             }
         )
         # in the order of the row's JSON (keys sorted), without reading it back
-        texts = [v for _, v in sorted(r.qualifiers.items()) if isinstance(v, str)]
+        texts = [v for _, v in sorted(r.qualifiers.items()) if isinstance(v, str)] if r.qualifiers else []
         rows.relation_texts.append(" | ".join(texts) if texts else None)
         rows.citations += cited("relation", index, r.sources)
     for index, f in enumerate(records.facts):
