@@ -190,9 +190,10 @@ def name_rows(
     rows += [(spoken, fold(spoken), "pinyin") for spoken in alias_pinyin or ()]
     rows += [(alias, fold(alias), "alias") for alias in entity.aliases]
     rows += [(former.name, fold(former.name), "former") for former in entity.former_names]
-    stated = {folded for _, folded, _ in rows}
-    simple_rows = [(simple, fold(simple), "simplified") for simple in alias_simplified or ()]
-    rows += [row for row in simple_rows if row[1] not in stated]
+    if alias_simplified:  # rarely: a traditional alias
+        stated = {folded for _, folded, _ in rows}
+        simple_rows = [(simple, fold(simple), "simplified") for simple in alias_simplified]
+        rows += [row for row in simple_rows if row[1] not in stated]
     seen: set[tuple[str, str]] = set()
     unique = []
     for text, folded, kind in rows:
