@@ -97,7 +97,10 @@ def toneless(text: str) -> str:
 def fold(text: str) -> str:
     """Case, width, tones, spaces and punctuation folded, British spellings written American (`_BRITISH`); a
     trailing 市/区/县/省 dropped."""
-    folded = american(strip_tones(unicodedata.normalize("NFKC", text)).casefold())
+    if text.isascii():  # NFKC and tones change no ASCII, and its case folds as it lowers
+        folded = american(text.lower())
+    else:
+        folded = american(strip_tones(unicodedata.normalize("NFKC", text)).casefold())
     folded = _NON_WORD.sub("", folded)
     if not folded.endswith(_CJK_SUFFIXES):  # nearly every name: one test of them all
         return folded

@@ -104,8 +104,8 @@ class Validator(FieldChecks):
                 "e.g. attributes: {level: prefecture}",
             )
             attributes = {}
+        line = self.line(record, "attributes")
         for key, value in attributes.items():
-            line = self.line(record, "attributes")
             self.no_controls(file, line, "attributes", str(key))
             if value is None:  # `{status: built, awaiting acceptance}`: a comma ended the value, the rest is a key
                 hint = 'quote a value that holds a comma: {status: "built, awaiting acceptance"}'
