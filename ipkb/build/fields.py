@@ -57,7 +57,7 @@ class FieldChecks:
     def text(self, file: str, record: Mapping, key: str, required: bool = False) -> str | None:
         value = record.get(key)
         if type(value) is str and len(value) <= MAX_TEXT:  # nearly every text: the checks below, in short
-            # printable, it holds no control character (values.control_character), and nearly every text is
+            # a printable text (nearly every one) holds no control character (values.control_character)
             if not value.isprintable() and key != "id" and control_character(value, key in MULTILINE_KEYS) is not None:
                 self.no_controls(file, self.line(record, key), key, value, key in MULTILINE_KEYS)
             return value
@@ -155,7 +155,9 @@ class FieldChecks:
             )
             return ()
         out = []
-        lines = getattr(value, "item_lines", None) or [self.line(record)] * len(value)
+        lines = getattr(value, "item_lines", None)
+        if lines is None:  # a list the loader gave no lines: the record's
+            lines = [self.line(record)] * len(value)
         for item, line in zip(value, lines, strict=False):
             if isinstance(item, str):  # shorthand: a bare source id
                 out.append(Citation(item, position=Position(file, line)))
