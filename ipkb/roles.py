@@ -45,6 +45,8 @@ class Roles(NamedTuple):
 
     def start_of(self, qualifiers: Mapping[str, Any]) -> Any:
         """The first start qualifier a relation gives, or None."""
+        if not qualifiers:  # most relations have none
+            return None
         return next((qualifiers[k] for k in self.start if qualifiers.get(k) is not None), None)
 
     def to_json(self) -> str:

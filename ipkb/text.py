@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -98,8 +97,13 @@ def toneless(text: str) -> str:
 def fold(text: str) -> str:
     """Case, width, tones, spaces and punctuation folded, British spellings written American (`_BRITISH`); a
     trailing 市/区/县/省 dropped."""
-    folded = american(strip_tones(unicodedata.normalize("NFKC", text)).casefold())
+    if text.isascii():  # NFKC and tones change no ASCII, and its case folds as it lowers
+        folded = american(text.lower())
+    else:
+        folded = american(strip_tones(unicodedata.normalize("NFKC", text)).casefold())
     folded = _NON_WORD.sub("", folded)
+    if not folded.endswith(_CJK_SUFFIXES):  # nearly every name: one test of them all
+        return folded
     for suffix in _CJK_SUFFIXES:
         if folded.endswith(suffix) and len(folded) > len(suffix) + 1:
             return folded[: -len(suffix)]
@@ -110,14 +114,16 @@ def normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
-def char_tokens(names: Iterable[str]) -> str:
+def char_tokens(names: list[str]) -> str:
     """Names spelt one character per token, for the index that answers searches of 1 or 2 characters.
 
     The trigram index cannot: its shortest token is 3 characters. Here `柯桥区` becomes `柯 桥 区`, so a
     2-character search is an FTS5 phrase of two adjacent tokens.
     """
-    spelt = (" ".join(_NOT_ALNUM.sub("\0", name)).replace("\0", _CHAR_GAP) for name in names)
-    return f" {_CHAR_GAP} ".join(spelt)
+    if "" in names:  # spelt as nothing between its gaps
+        return f" {_CHAR_GAP} ".join(char_tokens([name]) if name else "" for name in names)
+    # every name at once, a NUL between them: a mark, spelt as a gap as every mark is, and as names are parted
+    return " ".join(_NOT_ALNUM.sub("\0", "\0".join(names))).replace("\0", _CHAR_GAP)
 
 
 def char_phrase(text: str) -> str | None:

@@ -49,7 +49,7 @@ class Batch:
         for entity, entity_names in zip(rows.entities, rows.names, strict=True):
             entity_id = entity["id"]
             names += [(entity_id, n["text"], n["folded"], n["kind"]) for n in entity_names]
-            distinct = list(dict.fromkeys(n["text"] for n in entity_names))
+            distinct = list(dict.fromkeys([n["text"] for n in entity_names]))
             fts.append((" | ".join(distinct), entity["description"] or ""))
             spelt = char_tokens(distinct)
             chars.append((spelt.count(" ") + 1, spelt))
@@ -63,8 +63,10 @@ class Batch:
         ids = [entity["id"] for entity in rows.entities]
         get = itemgetter(*citation_columns)
         for citation in rows.citations:
-            kind, owner, *rest = get(citation)
-            cited[kind].append((kind, ids[owner] if kind == "entity" else owner, *rest))
+            cells = get(citation)
+            if cells[0] == "entity":  # the entity's id, not its index
+                cells = ("entity", ids[cells[1]], *cells[2:])
+            cited[cells[0]].append(cells)
         return cls(
             columns,
             entities,

@@ -101,6 +101,8 @@ def _words(zh: str, join: bool) -> list[str]:
 
 
 def _capitalised(word: str) -> str:
+    if "-" not in word:  # nearly every word
+        return word[:1].upper() + word[1:]
     return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
@@ -131,7 +133,14 @@ def derive_pinyin(zh: str, style: str | None) -> str:
         words = [_word(syllables[:cut]), _word(syllables[cut:])]
     else:
         words = _words(zh, join=False)
-    text = " ".join(_capitalised(w) for w in words)
+    return _marks_spaced(" ".join(map(_capitalised, words)))
+
+
+def _marks_spaced(text: str) -> str:
+    """`text` without the spaces its syllables left inside brackets and quotation marks, before closing marks
+    and around dashes; a text of letters and spaces alone (nearly every name) has none of those marks."""
+    if text.replace(" ", "").isalpha():
+        return text
     text = _SPACE_BEFORE_CLOSING.sub(r"\1", _SPACE_AFTER_OPENING.sub(r"\1", text))
     return _SPACED_DASH.sub(r"\1", _ASCII_QUOTED.sub(r'"\1"', text))
 
@@ -173,16 +182,18 @@ def name_rows(
     if entity.zh:
         rows.append((entity.zh, fold(entity.zh), "zh"))
     if pinyin:
-        rows.append((pinyin, fold(pinyin), "pinyin"))
+        rows.append((pinyin, folded_pinyin := fold(pinyin), "pinyin"))
         words = pinyin.split()
         first_word = words[0] if place and (len(words) == 2 or "-" in words[0]) else ""
-        if first_word and fold(first_word) != fold(pinyin):
-            rows.append((strip_tones(first_word), fold(first_word), "pinyin"))
+        if first_word and (folded_first := fold(first_word)) != folded_pinyin:
+            rows.append((strip_tones(first_word), folded_first, "pinyin"))
     rows += [(spoken, fold(spoken), "pinyin") for spoken in alias_pinyin or ()]
     rows += [(alias, fold(alias), "alias") for alias in entity.aliases]
     rows += [(former.name, fold(former.name), "former") for former in entity.former_names]
-    stated = {folded for _, folded, _ in rows}
-    rows += [(simple, fold(simple), "simplified") for simple in alias_simplified or () if fold(simple) not in stated]
+    if alias_simplified:  # rarely: a traditional alias
+        stated = {folded for _, folded, _ in rows}
+        simple_rows = [(simple, fold(simple), "simplified") for simple in alias_simplified]
+        rows += [row for row in simple_rows if row[1] not in stated]
     seen: set[tuple[str, str]] = set()
     unique = []
     for text, folded, kind in rows:

@@ -23,6 +23,7 @@ CURATOR_TEXTS = ("searched",)
 NOTES = ("note", *CURATOR_TEXTS)  # a record's note, then its curator-only texts: where records list their keys
 MULTILINE_KEYS = ("note", "description", *CURATOR_TEXTS)  # the texts where a line break or a tab is legitimate
 DATE_HINT = "write dates as YYYY-MM-DD, YYYY-MM or YYYY, in ASCII digits"
+_NO_LINES: dict[str, int] = {}  # the key lines of a value the loader gave none
 
 
 class FieldChecks:
@@ -40,9 +41,8 @@ class FieldChecks:
 
     @staticmethod
     def line(record: Mapping, key: str | None = None) -> int:
-        if key is not None and key in getattr(record, "key_lines", {}):
-            return record.key_lines[key]
-        return getattr(record, "line", 1)
+        found = getattr(record, "key_lines", _NO_LINES).get(key) if key is not None else None
+        return found if found is not None else getattr(record, "line", 1)
 
     def unknown_keys(self, file: str, record: Mapping, allowed: tuple[str, ...] | list[str], what: str) -> None:
         for key in record:
@@ -57,7 +57,8 @@ class FieldChecks:
     def text(self, file: str, record: Mapping, key: str, required: bool = False) -> str | None:
         value = record.get(key)
         if type(value) is str and len(value) <= MAX_TEXT:  # nearly every text: the checks below, in short
-            if key != "id" and control_character(value, key in MULTILINE_KEYS) is not None:
+            # a printable text (nearly every one) holds no control character (values.control_character)
+            if not value.isprintable() and key != "id" and control_character(value, key in MULTILINE_KEYS) is not None:
                 self.no_controls(file, self.line(record, key), key, value, key in MULTILINE_KEYS)
             return value
         if value is None:
@@ -82,7 +83,8 @@ class FieldChecks:
     def curator_texts(self, file: str, record: Mapping) -> None:
         """The record's curator-only texts (CURATOR_TEXTS), checked for their form; not kept."""
         for key in CURATOR_TEXTS:
-            self.text(file, record, key)
+            if key in record:  # rarely: an absent text is no problem
+                self.text(file, record, key)
 
     def no_controls(self, file: str, line: int, what: str, text: str, multiline: bool = False) -> None:
         """Control characters make GraphML and GEXF that Gephi cannot open, and no source text needs them."""
@@ -153,7 +155,10 @@ class FieldChecks:
             )
             return ()
         out = []
-        for item, line in zip(value, getattr(value, "item_lines", [self.line(record)] * len(value)), strict=False):
+        lines = getattr(value, "item_lines", None)
+        if lines is None:  # a list the loader gave no lines: the record's
+            lines = [self.line(record)] * len(value)
+        for item, line in zip(value, lines, strict=False):
             if isinstance(item, str):  # shorthand: a bare source id
                 out.append(Citation(item, position=Position(file, line)))
                 continue

@@ -15,7 +15,9 @@ import re
 from ipkb.text import simplified, without_readings
 
 HAN = re.compile("[\u4e00-\u9fff]")
-_WIDE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "＂": '"', " ": None, "\u3000": None})
+# full-width brackets and quotation marks, and spaces, as compared: each replaced in turn (str.replace is 5x faster
+# on a quote than str.translate, which looks each character up in a dict; no replacement is itself replaced)
+_WIDE = (("（", "("), ("）", ")"), ("“", '"'), ("”", '"'), ("＂", '"'), (" ", ""), ("\u3000", ""))
 
 
 def read_as_simplified(text: str) -> str:
@@ -26,7 +28,9 @@ def read_as_simplified(text: str) -> str:
 def comparable(text: str) -> str:
     """`text` with full-width brackets and quotation marks as ASCII ones, without spaces: how names are compared
     to quotes."""
-    return text.translate(_WIDE)
+    for wide, narrow in _WIDE:
+        text = text.replace(wide, narrow)
+    return text
 
 
 def quoted(name: str, quotes: list[str]) -> bool:

@@ -27,6 +27,8 @@ from ipkb.model import EntityRecord, FormerName, Problem
 
 # One encoder for every row's JSON: json.dumps with options other than its defaults makes one per call.
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+# What _JSON writes for an empty dict or list: its own strings (interned), so that a summary's marshal is the same.
+_EMPTY_JSON: dict[type, str] = {dict: _JSON.encode({}), list: _JSON.encode([])}
 PARALLEL_BYTES = 4 * 2**20  # below this a KB is read in-process: starting workers costs more than it saves
 
 
@@ -148,7 +150,14 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
     from ipkb.build.derive import name_rows, pinyin_of
     from ipkb.text import has_han, may_be_traditional, simplified
 
-    js = _JSON.encode  # what json.dumps(value, ensure_ascii=False, sort_keys=True) gives
+    encode = _JSON.encode
+
+    def js(value: Any) -> str:
+        """What json.dumps(value, ensure_ascii=False, sort_keys=True) gives; most attributes, fields, qualifiers,
+        scopes and former names are empty, written without the encoder (0.9 µs a call)."""
+        if not value and type(value) in _EMPTY_JSON:
+            return _EMPTY_JSON[type(value)]
+        return encode(value)
 
     def line(position: Any) -> int:
         return position.line if position else 0
@@ -196,7 +205,7 @@ def to_rows(records: FileRecords, schema: Schema, names: bool = True) -> Rows:
             }
         )
         # in the order of the row's JSON (keys sorted), without reading it back
-        texts = [v for _, v in sorted(r.qualifiers.items()) if isinstance(v, str)]
+        texts = [v for _, v in sorted(r.qualifiers.items()) if isinstance(v, str)] if r.qualifiers else []
         rows.relation_texts.append(" | ".join(texts) if texts else None)
         rows.citations += cited("relation", index, r.sources)
     for index, f in enumerate(records.facts):

@@ -92,8 +92,9 @@ class Validator(FieldChecks):
                 "write aliases: [First Name, Second Name]",
             )
             aliases = []
+        aliases_line = self.line(record, "aliases")
         for alias in aliases:
-            self.no_controls(file, self.line(record, "aliases"), "aliases", str(alias))
+            self.no_controls(file, aliases_line, "aliases", str(alias))
         attributes = record.get("attributes") or {}
         if not isinstance(attributes, dict) or any(isinstance(v, (dict, list)) for v in attributes.values()):
             self.error(
@@ -103,8 +104,8 @@ class Validator(FieldChecks):
                 "e.g. attributes: {level: prefecture}",
             )
             attributes = {}
+        line = self.line(record, "attributes")
         for key, value in attributes.items():
-            line = self.line(record, "attributes")
             self.no_controls(file, line, "attributes", str(key))
             if value is None:  # `{status: built, awaiting acceptance}`: a comma ended the value, the rest is a key
                 hint = 'quote a value that holds a comma: {status: "built, awaiting acceptance"}'
@@ -352,8 +353,9 @@ class Validator(FieldChecks):
                     f"unknown key {key!r} in a relation",
                     did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}",
                 )
-        if all(valid_date(qualifiers.get(key)) for key in ("since", "until")):
-            self.in_order(file, self.line(record, "until"), qualifiers["since"], qualifiers["until"])
+        since, until = qualifiers.get("since"), qualifiers.get("until")  # most relations have neither
+        if since is not None and until is not None and valid_date(since) and valid_date(until):
+            self.in_order(file, self.line(record, "until"), since, until)
         source_id = self.text(file, record, "from", required=True)
         target_id = self.text(file, record, "to", required=True)
         self.curator_texts(file, record)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ipkb.build.record_checks import FileRecords
-from ipkb.model import EntityRecord, Fact, FormerName, Position, RelationRecord
+from ipkb.model import EntityRecord, Fact, FormerName, RelationRecord
 from ipkb.roles import Roles
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ Summary = tuple[list[EntityKey], list[RelationKey], list[FactKey], list[Citation
 def entity_key(row: Mapping[str, Any]) -> EntityKey:
     """An entity's summary from its row (ipkb.build.parts.to_rows, or the store's `entity` table)."""
     fields = row["fields"]
-    dated = json.loads(fields) if any(k in fields for k in _READ) else {}
+    dated = json.loads(fields) if fields != "{}" and any(k in fields for k in _READ) else {}
     return (
         row["id"],
         row["type"],
@@ -95,23 +95,19 @@ def summarize(records: FileRecords, rows: Rows, roles: Roles) -> Summary:
     rebuild in place summarizes stored rows the same way), its citations from its records (the citations of
     former names are not rows)."""
 
-    def line(position: Position | None) -> int:
-        return position.line if position else 1
-
     def dated(r: RelationRecord) -> str | None:
         start = roles.start_of(r.qualifiers)
         return None if start is None else str(start)
 
+    # One object for equal strings (one(text, text)): a file's summary repeats ids, types and qualifiers, and the
+    # build holds every file's summary (15 % of its peak memory at 100k).
     shared: dict[str, str] = {}
-
-    def one(text: str) -> str:
-        """One object for equal strings: a file's summary repeats ids, types and qualifiers, and the build
-        holds every file's summary (15 % of its peak memory at 100k)."""
-        return shared.setdefault(text, text)
+    one = shared.setdefault
 
     def relation(row: Mapping[str, Any]) -> RelationKey:
         source_id, type_name, target_id, qualifiers, *rest = relation_key(row, roles)
-        return (one(source_id), one(type_name), one(target_id), one(qualifiers), *rest)  # type: ignore[return-value]
+        ends = (one(source_id, source_id), one(type_name, type_name), one(target_id, target_id))
+        return (*ends, one(qualifiers, qualifiers), *rest)  # type: ignore[return-value]
 
     claims: list[tuple[EntityRecord | FormerName | RelationRecord | Fact, str | None]]
     claims = [(e, None) for e in records.entities]
@@ -122,5 +118,9 @@ def summarize(records: FileRecords, rows: Rows, roles: Roles) -> Summary:
         [entity_key(row) for row in rows.entities],
         [relation(row) for row in rows.relations],
         [fact_key(row) for row in rows.facts],
-        [(one(c.source), c.via, line(c.position), claim) for owner, claim in claims for c in owner.sources],
+        [
+            (one(c.source, c.source), c.via, c.position.line if c.position else 1, claim)
+            for owner, claim in claims
+            for c in owner.sources
+        ],
     )

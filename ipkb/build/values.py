@@ -44,6 +44,8 @@ def _first_day(date: str) -> str:
 
 def control_character(text: str, multiline: bool = False) -> str | None:
     """The first character of `text` that no KB text may hold, described (e.g. "U+0007 at character 4")."""
+    if text.isprintable():  # nearly every text, and no control character is printable (a C test, no search)
+        return None
     found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(text)
     if found is None:
         return None
