@@ -89,3 +89,14 @@ def test_an_export_of_a_place_says_how_many_links_out_of_it_it_left_out(tmp_path
     said = " ".join(result.stderr.split())
     assert f"note: {len(cut)} relations between what lies in zhejiang and entities outside it left out" in said
     assert f"{counts['holds_designation']} holds_designation" in said and "--root zhejiang" in said
+
+
+def test_a_file_name_of_no_export_format_gets_a_note(tmp_path: Path) -> None:
+    """A new user's trial: `export -o zj.xlsx` wrote GraphML into a .xlsx file without a word."""
+    result = invoke(["--kb", str(BUNDLED_KB), "export", "--root", "keqiao", "-o", str(tmp_path / "zj.xlsx")])
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stderr.split())
+    assert "note: .xlsx names no export format: writing graphml into" in said and "--format" in said
+    assert (tmp_path / "zj.xlsx").read_text(encoding="utf-8").startswith("<?xml")
+    quiet = invoke(["--kb", str(BUNDLED_KB), "export", "--root", "keqiao", "-o", str(tmp_path / "k.gexf")])
+    assert "note:" not in quiet.stderr

@@ -1,5 +1,6 @@
 """The export command: the graph in formats other tools open."""
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -158,6 +159,13 @@ def chosen_format(fmt: str | None, output: str) -> str:
         raise UsageError("-o needs a file name (or - for stdout), and was given an empty text")
     named = format_of(output)
     if fmt is None:
+        suffix = os.path.splitext(output)[1]
+        if named is None and suffix and output != "-":  # zj.xlsx: a reader's tool would misread what it holds
+            typer.echo(
+                f"note: {suffix} names no export format: writing {DEFAULT_FORMAT} into {output};"
+                " name one with --format (csv opens in a spreadsheet)",
+                err=True,
+            )
         return named or DEFAULT_FORMAT
     lowered = fmt.strip().lower()
     fmt = lowered if lowered in FORMATS else fmt  # an unknown one is quoted as typed
