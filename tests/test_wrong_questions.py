@@ -132,3 +132,16 @@ def test_facts_help_says_what_period_accepts(width: int, monkeypatch: pytest.Mon
     assert "starting with P" not in said
     assert "--period PERIOD Only figures whose period begins with this date or period" in said
     assert "YYYY, YYYY-MM, YYYY-MM-DD or START/END" in said and "a part of a year, 20 or 201, is refused" in said
+
+
+def test_a_program_asked_for_as_a_designation_points_to_its_members() -> None:
+    """A new user's trial: `list --designation ip-protection-center-network` (a program, whose centers are its
+    members) said only how to list designations; the hint now names the command that lists what is linked to it,
+    and that command answers."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    asked = invoke(["--kb", str(BUNDLED_KB), "list", "--designation", "ip-protection-center-network"])
+    assert asked.exit_code == 2
+    assert "ipkb neighbors ip-protection-center-network --table" in " ".join(asked.stderr.split())
+    members = invoke(["--kb", str(BUNDLED_KB), "neighbors", "ip-protection-center-network", "--table"])
+    assert members.exit_code == 0 and "includes" in members.stdout

@@ -92,7 +92,8 @@ def resolve_as(store: Store, name: str, option: str, role: str) -> str:
     kinds = f" ({', '.join(wanted[:-1])} or {wanted[-1]})" if len(wanted) > 1 else ""
     raise UsageError(
         f"{option} {name}: {entity_id} ({row['name']}) is {a_or_an(row['type'])}, not {role}",
-        hint=f"{option} takes {role}{kinds}; list them: ipkb list {listing}",
+        hint=f"{option} takes {role}{kinds}; list them: ipkb list {listing}; "
+        f"what is linked to it: ipkb neighbors {entity_id} --table",
     )
 
 
