@@ -238,3 +238,17 @@ def test_a_post_held_since_a_day_says_when_a_source_last_saw_it_held(tmp_path: P
         flat,
     ), flat
     assert "Tian Lipu 田力普 (person) · role commissioner · 2005-06-19 – 2013-12-23 ·" in flat  # an ended post: no
+
+
+def test_timeline_counts_the_relations_it_cannot_date_and_says_where_they_are() -> None:
+    """A new user's trial: `timeline hangzhou-overseas-dispute-subcenter` printed only `no dated events`, and
+    `timeline national-center` left out about 20 undated sub-centers without a word."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    for entity in ("hangzhou-overseas-dispute-subcenter", "national-center"):
+        shown = invoke(["--kb", str(BUNDLED_KB), "show", entity, "--json"])
+        relations = json.loads(shown.stdout)["relations"]
+        dated = ("since", "until", "date", "year", "seen")
+        undated = [r for r in relations if not any(r["qualifiers"].get(k) is not None for k in dated)]
+        out = " ".join(invoke(["--kb", str(BUNDLED_KB), "timeline", entity]).stdout.split())
+        assert undated and f"{len(undated)} relation" in out and f"left out: no date (`ipkb show {entity}`" in out

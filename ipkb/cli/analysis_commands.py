@@ -152,7 +152,10 @@ def timeline(
 
     cited = cited_sources(kb.store, [c["source"] for e in events for c in e["sources"]])
     emit_as_of(kb, figures=True)  # later events and figures are left out, as facts says
-    emit(render_analysis.timeline(events, cited, views_analysis.facts_left_out(kb.store, entity_id)))
+    facts, relations = (
+        f(kb.store, entity_id) for f in (views_analysis.facts_left_out, views_analysis.relations_left_out)
+    )
+    emit(render_analysis.timeline(events, cited, facts, relations, entity_id))
 
 
 @app.command()

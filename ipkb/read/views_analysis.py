@@ -205,6 +205,14 @@ def _dated_facts(store: Store, entity_id: str | None) -> tuple[list[sqlite3.Row]
     return dated, stated
 
 
+def relations_left_out(store: Store, entity_id: str | None) -> int:
+    """How many relations the timeline cannot date: none of the schema's start or end qualifiers."""
+    roles = store.roles()
+    keys = (*roles.start, *roles.end)
+    edges = store.edges_of(entity_id) if entity_id else store.all_edges()
+    return sum(1 for e in edges if all(e.qualifiers.get(k) is None for k in keys))
+
+
 def facts_left_out(store: Store, entity_id: str | None) -> int:
     """How many facts the timeline cannot date: no period, and no dated source."""
     facts = store.facts_of(entity_id, "all") if entity_id else store.facts_where(which="all")

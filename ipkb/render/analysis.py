@@ -202,18 +202,25 @@ def metric_table(
 
 
 def timeline(
-    events: list[TimelineEvent], cited: Mapping[str, Source] | None = None, left_out: int = 0
+    events: list[TimelineEvent],
+    cited: Mapping[str, Source] | None = None,
+    left_out: int = 0,
+    undated_relations: int = 0,
+    entity_id: str | None = None,
 ) -> RenderableType:
     """The events a line each with their caveats as `show` gives them (`inferred`, and the note's letter, the
     notes listed under the table: "more than 3,500", a rank's ambiguity), their sources numbered and listed
     under the table as `show` lists them (`cited`: id -> source). A figure with no period
-    stands at its source's date, and says so; `left_out`: how many figures nothing dates, said under it."""
-    undated = Text(
-        f"{counted(left_out, 'fact')} left out: no period, and no dated source (`ipkb facts --in ENTITY` lists them)",
-        style="dim",
-    )
+    stands at its source's date, and says so; `left_out`: how many figures nothing dates, and
+    `undated_relations` how many relations, said under it (of `entity_id`, when the timeline is one entity's)."""
+    entity = entity_id or "ENTITY"
+    said = [
+        (left_out, f"{counted(left_out, 'fact')} left out: no period, and no dated source (`ipkb facts --in {entity}`"),
+        (undated_relations, f"{counted(undated_relations, 'relation')} left out: no date (`ipkb show {entity}`"),
+    ]
+    tail = [Text(f"{text} lists them)", style="dim") for n, text in said if n]
     if not events:
-        return Group(Text("no dated events", style="dim"), *([undated] if left_out else []))
+        return Group(Text("no dated events", style="dim"), *tail)
     table = Grid("date", "event", "source")
     notes, sources = Notes(), SourceNotes(cited, quotes=False)
     for e in events:
@@ -248,7 +255,6 @@ def timeline(
             text.append(f" · {caveats}", style="yellow")
         table.add_row(e["date"], text, sources.mark(e["sources"]))
     order = [Text(legend, style="dim")] if (legend := order_legend(events)) else []
-    tail = [undated] if left_out else []
     if not notes.texts:
         return Group(table, *order, *sources.lines(), *tail)
     return Group(table, *order, *sources.lines(), Text(""), Text("Notes", style="italic"), *notes.lines(), *tail)
