@@ -56,3 +56,16 @@ def test_the_library_face_names_it_too() -> None:
     import ipkb
 
     assert ipkb.open_kb(BUNDLED_KB).list_page(designation="demonstration-city")["designation"] == REF
+
+
+def test_a_list_narrowed_to_a_place_says_its_completeness_is_the_whole_rosters() -> None:
+    """A new user's trial: `list --designation national-ip-demonstration-city --in zhejiang` printed the
+    national `16 of 23` under the five Zhejiang holders, as if Zhejiang had 23 to find."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    narrowed = invoke(
+        ["--kb", str(BUNDLED_KB), "list", "--designation", "national-ip-demonstration-city", "--in", "zhejiang"]
+    )
+    assert "How complete the lists are (everywhere, not only in zhejiang)" in " ".join(narrowed.stdout.split())
+    whole = invoke(["--kb", str(BUNDLED_KB), "list", "--designation", "national-ip-demonstration-city"])
+    assert "How complete the lists are: " in whole.stdout and "not only in" not in whole.stdout

@@ -264,7 +264,7 @@ def list_entities(
         from ipkb.render.analysis import completeness
 
         cited = cited_sources(kb.store, (c["source"] for claim in claims for c in claim["sources"]))
-        for part in completeness(claims, cited=cited):
+        for part in completeness(claims, cited=cited, within=within):
             emit(part)
     _left_out(without_start, later, day)
 

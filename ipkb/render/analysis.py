@@ -279,11 +279,15 @@ def order_legend(events: Sequence[TimelineEvent]) -> str | None:
 
 
 def completeness(
-    claims: Sequence[ClaimedTotal], numbers: dict[str, int] | None = None, cited: Mapping[str, Source] | None = None
+    claims: Sequence[ClaimedTotal],
+    numbers: dict[str, int] | None = None,
+    cited: Mapping[str, Source] | None = None,
+    within: str | None = None,
 ) -> list[RenderableType]:
     """`15 to 23 of 99`: how much of each claimed roster the KB can name by its period (render.text.listed_by_then),
     each claim's sources marked by the `numbers` of the answer it stands in (show's); without them numbered
-    here and listed under the table with the words quoted, as coverage lists them (`cited`: id -> source)."""
+    here and listed under the table with the words quoted, as coverage lists them (`cited`: id -> source).
+    `within`: the place a list above was narrowed to, which the rosters' counts are not."""
     notes = SourceNotes(cited) if numbers is None else None
     table = Grid(
         "members",
@@ -292,7 +296,9 @@ def completeness(
         "of",
         "claimed",
         "source",
-        title="How complete the lists are: "
+        title="How complete the lists are"
+        + (f" (everywhere, not only in {within})" if within else "")
+        + ": "
         + listed_legend([(c["listed"], c["undated"], c["claimed"]) for c in claims]),
         record_headers=("members", "period", "listed", None, "claimed", "source"),  # `of` joins two numbers
     )
