@@ -127,6 +127,11 @@ class KB:
 
         if not text.strip():
             raise UsageError("search needs some text", hint="e.g. ipkb search 柯桥")
+        if not any(character.isalnum() for character in text):  # `(` matched every name with a bracket in it
+            raise UsageError(
+                f"search needs a letter, a digit or a Chinese character: {text.strip()!r} has none",
+                hint="e.g. ipkb search 柯桥",
+            )
         types = self.check_types(types)
         rows = [row for row, _ in self.store.search(text.strip(), types, limit)]
         apart = None if rows else in_twos(text.strip())

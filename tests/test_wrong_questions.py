@@ -145,3 +145,13 @@ def test_a_program_asked_for_as_a_designation_points_to_its_members() -> None:
     assert "ipkb neighbors ip-protection-center-network --table" in " ".join(asked.stderr.split())
     members = invoke(["--kb", str(BUNDLED_KB), "neighbors", "ip-protection-center-network", "--table"])
     assert members.exit_code == 0 and "includes" in members.stdout
+
+
+@pytest.mark.parametrize("text", ["(", "...", "（）", "、"])
+def test_a_search_of_punctuation_alone_is_a_usage_error(text: str) -> None:
+    """A new user's trial: `search '('` listed 659 entities, every name with a bracket."""
+    from tests.conftest import BUNDLED_KB, invoke
+
+    result = invoke(["--kb", str(BUNDLED_KB), "search", text])
+    assert result.exit_code == 2 and "needs a letter, a digit or a Chinese character" in result.stderr
+    assert invoke(["--kb", str(BUNDLED_KB), "search", f"{text}柯桥"]).exit_code == 0
