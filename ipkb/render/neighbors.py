@@ -76,7 +76,8 @@ class NeighborTable:
     every column with the name and Chinese name readable, `depth` is left out, then `type`, then (when every
     entity is one hop from the first, so it says nothing else) `from`, with a line saying what was left out.
     The link's `details` (dates, batch, status, inferred, its note) and `sources` are never left out: what a
-    link rests on stays in sight; when they and the names do not fit, each entity is drawn as a record."""
+    link rests on stays in sight. Where even then the names lack their room, the table narrows them to two
+    thirds of it (the ids too); below that, each entity is drawn as a record."""
 
     COLUMNS = ("id", "type", "name", "zh", "depth", "from", "relation", "details", "sources")
     ROOMS = (("name", 20), ("zh", 12))  # the room the names are given before a column is left out
