@@ -141,12 +141,15 @@ def test_search_takes_several_unquoted_words_as_one_text(run, monkeypatch: pytes
 
 
 def test_search_odd_input_answers_or_refuses_clearly(run) -> None:
-    for text in ('"', "AND OR NOT", "huzhou*", "'; DROP TABLE entity; --", "x" * 5000, "%_", "(("):
+    for text in ("AND OR NOT", "huzhou*", "'; DROP TABLE entity; --", "x" * 5000, '"huzhou', "((keqiao"):
         result = run("search", text, "--json")
         assert result.exit_code == 0, (text, result.stderr)
         assert isinstance(json.loads(result.stdout)["entities"], list)
     empty = run("search", "  ")
     assert empty.exit_code == 2 and "needs some text" in empty.stderr
+    for text in ('"', "%_", "(("):  # punctuation alone matched every name holding that mark
+        refused = run("search", text, "--json")
+        assert refused.exit_code == 2 and "needs a letter, a digit or a Chinese character" in refused.stderr
 
 
 def test_list_filters_by_type_place_and_designation(run) -> None:
