@@ -81,7 +81,8 @@ class _Unsure(Exception):
 
 
 def _check_text(value: str) -> None:
-    if value[:1] in _RISKY_FIRST and len(value) < 64 and _UNSURE_STRING.fullmatch(value):
+    """A text that begins as one YAML 1.1 may read otherwise begins (`_RISKY_FIRST`, tested by the caller)."""
+    if len(value) < 64 and _UNSURE_STRING.fullmatch(value):
         date = _DATE.fullmatch(value)
         if date is None:
             raise _Unsure("a text YAML 1.1 may read otherwise")

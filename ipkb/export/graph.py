@@ -54,8 +54,9 @@ def select(
     types: Iterable[str] | None = None,
     relations: Iterable[str] | None = None,
     within: str | None = None,
-) -> tuple[set[str] | None, list[Edge]]:
-    """The entity ids and relations an export keeps (ids None = every entity).
+) -> tuple[set[str] | None, list[Edge], dict[str, int]]:
+    """The entity ids and relations an export keeps (ids None = every entity), and, with `within`, how many
+    relations of each type join what lies in the place to what does not (what the export leaves out of it).
 
     `root`/`depth`: the neighbourhood of `root`, walked along `relations` when given. `types`: only
     entities of these types (and so only relations between two of them). `relations`: only relations of
@@ -75,6 +76,7 @@ def select(
             hint=f"drop --root (narrow --relation {CITES} with --type T --type source)",
         )
     ids: set[str] | None = None
+    inside: set[str] = set()
     if root is not None:
         from ipkb.read.traverse import neighborhood
 
@@ -87,11 +89,9 @@ def select(
     if type_set:
         typed = {r["id"] for r in read.entity_type_rows(store) if r["type"] in type_set}
         ids = typed if ids is None else ids & typed
-    edges = [
-        e
-        for e in store.all_edges()
-        if (not relation_set or e.type in relation_set) and (ids is None or (e.source_id in ids and e.target_id in ids))
-    ]
+    wanted = [e for e in store.all_edges() if not relation_set or e.type in relation_set]
+    edges = [e for e in wanted if ids is None or (e.source_id in ids and e.target_id in ids)]
+    crossing = Counter(e.type for e in wanted if (e.source_id in inside) != (e.target_id in inside))
     if relation_set:
         touched = {e.source_id for e in edges} | {e.target_id for e in edges}
         if CITES in relation_set:
@@ -101,7 +101,7 @@ def select(
         if root is not None:
             touched.add(root)
         ids = touched if ids is None else ids & touched
-    return ids, edges
+    return ids, edges, dict(crossing.most_common())
 
 
 def edge_keys(edges: list[Edge]) -> list[str]:
@@ -180,15 +180,9 @@ def export_graph(
     types, relations = list(types or ()), list(relations or ())
     if root is None and not types and not relations and within is None:
         return StreamedGraph(store, sources)
-    ids, edges = select(store, root, depth, types, relations, within)
+    ids, edges, crossing = select(store, root, depth, types, relations, within)
     graph = build_graph(store, ids, edges, cites=not relations or CITES in relations, sources=sources)
-    if within is not None and ids is not None:  # what --in cuts: a reader would take it for the whole of a place
-        crossing = Counter(
-            e.type
-            for e in store.all_edges()
-            if (e.source_id in ids) != (e.target_id in ids) and (not relations or e.type in relations)
-        )
-        graph.graph["crossing"] = dict(crossing.most_common())
+    graph.graph["crossing"] = crossing  # what --in cuts: a reader would take it for the whole of a place
     kinds = store.roles().sources
     if set(types) & kinds and set(types) - kinds:  # `--type center --type source`: the sources the centers cite,
         # not every source of the KB, most of them then points with no edge (a trial's 339 of 646 nodes)

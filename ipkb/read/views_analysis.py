@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from ipkb.read.query_analysis import Which
+    from ipkb.roles import Roles
     from ipkb.shapes import (
         Citation,
         CitationShare,
@@ -88,7 +89,7 @@ def timeline(store: Store, entity_id: str | None = None) -> list[TimelineEvent]:
     types = store.relation_types()
     edges = store.edges_of(entity_id) if entity_id else store.all_edges()
     roles = store.roles()
-    edges = [e for e in edges if any(e.qualifiers.get(k) is not None for k in (*roles.start, *roles.end))]
+    edges = [e for e in edges if _placeable(e, roles)]
     facts, stated = _dated_facts(store, entity_id)
     entity_rows = store.entities([entity_id]) if entity_id else {r["id"]: r for r in store.all_entities()}
     names = store.entities(
@@ -205,12 +206,16 @@ def _dated_facts(store: Store, entity_id: str | None) -> tuple[list[sqlite3.Row]
     return dated, stated
 
 
+def _placeable(edge: Edge, roles: Roles) -> bool:
+    """Whether the timeline can place a relation: it has one of the schema's start or end qualifiers."""
+    return any(edge.qualifiers.get(k) is not None for k in (*roles.start, *roles.end))
+
+
 def relations_left_out(store: Store, entity_id: str | None) -> int:
-    """How many relations the timeline cannot date: none of the schema's start or end qualifiers."""
+    """How many relations the timeline cannot date (`_placeable`)."""
     roles = store.roles()
-    keys = (*roles.start, *roles.end)
     edges = store.edges_of(entity_id) if entity_id else store.all_edges()
-    return sum(1 for e in edges if all(e.qualifiers.get(k) is None for k in keys))
+    return sum(1 for e in edges if not _placeable(e, roles))
 
 
 def facts_left_out(store: Store, entity_id: str | None) -> int:
