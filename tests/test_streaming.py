@@ -193,10 +193,10 @@ def test_order_does_not_depend_on_rowids(databases: dict[str, Path], tmp_path: P
         expected = exported(StreamedGraph(Store(databases["odd"])), fmt, tmp_path / "original" / fmt)
         assert exported(StreamedGraph(Store(shuffled)), fmt, tmp_path / "shuffled" / fmt) == expected, fmt
         store = Store(shuffled)
-        ids, edges = ipkb.export.graph.select(store, types=["county", "city", "province", "country"])
+        ids, edges, _ = ipkb.export.graph.select(store, types=["county", "city", "province", "country"])
         filtered = exported(build_graph(store, ids, edges), fmt, tmp_path / "filtered-shuffled" / fmt)
         store = Store(databases["odd"])
-        ids, edges = ipkb.export.graph.select(store, types=["county", "city", "province", "country"])
+        ids, edges, _ = ipkb.export.graph.select(store, types=["county", "city", "province", "country"])
         assert exported(build_graph(store, ids, edges), fmt, tmp_path / "filtered" / fmt) == filtered, fmt
 
 
